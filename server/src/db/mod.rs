@@ -1,0 +1,138 @@
+//! The store: every SQL statement of the server, one module per table,
+//! over SQLite or PostgreSQL.
+//!
+//! Both backends share one schema shape (ids as UUID text, times as Unix
+//! milliseconds) so that most statements are written once and run on
+//! either pool; [`on_pool!`] expands a body for each backend.
+
+pub mod sessions;
+pub mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::config::DatabaseKind;
+
+/// A connection pool for either backend.
+///
+/// SQLite gets one writer connection and a few readers: SQLite admits one
+/// writer at a time anyway, and funnelling writes through one connection
+/// avoids `SQLITE_BUSY` between our own transactions.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the backend's pool; `read` or `write`
+/// selects the SQLite pool (PostgreSQL has one).
+macro_rules! on_pool {
+    ($db:expr, $which:ident, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite { $which: $pool, .. } => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// A store failure; unique violations are told apart by error kind.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("a unique constraint was violated")]
+    UniqueViolation,
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl DbError {
+    /// Turns a unique-constraint failure into [`DbError::UniqueViolation`].
+    pub(crate) fn classify(err: sqlx::Error) -> DbError {
+        match &err {
+            sqlx::Error::Database(db) if db.is_unique_violation() => DbError::UniqueViolation,
+            _ => DbError::Sqlx(err),
+        }
+    }
+}
+
+impl Db {
+    /// Opens (creating a SQLite file and its folder if needed) and migrates.
+    pub async fn connect(kind: &DatabaseKind) -> Result<Db, DbError> {
+        let db = match kind {
+            DatabaseKind::Sqlite { path } => Db::connect_sqlite(path).await?,
+            DatabaseKind::Postgres { url } => {
+                let opts = PgConnectOptions::from_str(url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_with(opts)
+                    .await?;
+                Db::Postgres(pool)
+            }
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn connect_sqlite(path: &Path) -> Result<Db, DbError> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| DbError::Sqlx(sqlx::Error::Io(e)))?;
+        }
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let write = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts.clone())
+            .await?;
+        let read = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite { read, write })
+    }
+
+    /// Applies the backend's migrations (idempotent).
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        match self {
+            Db::Sqlite { write, .. } => sqlx::migrate!("../migrations/sqlite").run(write).await?,
+            Db::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        on_pool!(self, read, |pool| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Whether this is the PostgreSQL backend (several instances may share it).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
+    /// Closes every connection.
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}

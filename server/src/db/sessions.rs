@@ -1,0 +1,304 @@
+//! The `user_sessions` table.
+
+use sqlx::FromRow;
+
+use super::{on_pool, Db, DbError};
+
+/// A session as stored.
+#[derive(Clone, FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub user_id: String,
+    pub refresh_token_hash: String,
+    pub previous_token_hash: Option<String>,
+    pub refresh_seed: String,
+    pub rotated_at: i64,
+    pub device_info: String,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    pub client_app: Option<String>,
+    pub is_active: bool,
+    pub expires_at: i64,
+    pub absolute_expires_at: i64,
+    pub last_activity: i64,
+    pub created_at: i64,
+    pub revoked_reason: Option<String>,
+}
+
+/// A session joined with the user it belongs to.
+#[derive(Clone, FromRow)]
+pub struct SessionWithUser {
+    #[sqlx(flatten)]
+    pub session: SessionRow,
+    pub user_email: String,
+    pub user_name: String,
+    pub user_role: String,
+    pub user_active: bool,
+}
+
+const COLUMNS: &str =
+    "s.id, s.user_id, s.refresh_token_hash, s.previous_token_hash, s.refresh_seed, \
+     s.rotated_at, s.device_info, s.ip_address, s.user_agent, s.client_app, s.is_active, \
+     s.expires_at, s.absolute_expires_at, s.last_activity, s.created_at, s.revoked_reason";
+
+/// A session to insert.
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub refresh_token_hash: &'a str,
+    pub refresh_seed: &'a str,
+    pub access_token_jti: &'a str,
+    pub device_info: &'a str,
+    pub ip_address: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub client_app: Option<&'a str>,
+    pub expires_at: i64,
+    pub absolute_expires_at: i64,
+    pub now: i64,
+}
+
+/// The new state after a rotation.
+pub struct Rotation<'a> {
+    pub id: &'a str,
+    pub old_hash: &'a str,
+    pub new_hash: &'a str,
+    pub new_seed: &'a str,
+    pub access_token_jti: &'a str,
+    pub expires_at: i64,
+    pub ip_address: Option<&'a str>,
+    pub now: i64,
+}
+
+/// Inserts a session, first ending the user's least recently used active
+/// sessions so that at most `max_active` remain. Returns the ids it ended.
+pub async fn insert_within_limit(
+    db: &Db,
+    new: &NewSession<'_>,
+    max_active: u32,
+) -> Result<Vec<String>, DbError> {
+    let keep = usize::try_from(max_active.saturating_sub(1)).unwrap_or(usize::MAX);
+    let ended = on_pool!(db, write, |pool| {
+        let mut tx = pool.begin().await?;
+        if matches!(db, Db::Postgres(_)) {
+            // Serialise concurrent logins of one user so the limit holds.
+            sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+                .bind(new.user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let active: Vec<(String,)> = sqlx::query_as(
+            "SELECT id FROM user_sessions WHERE user_id = $1 AND is_active AND expires_at > $2
+             ORDER BY last_activity DESC, created_at DESC",
+        )
+        .bind(new.user_id)
+        .bind(new.now)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut ended = Vec::new();
+        for (id,) in active.into_iter().skip(keep) {
+            sqlx::query(
+                "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revoked_reason = 'session_limit'
+                 WHERE id = $1 AND is_active",
+            )
+            .bind(&id)
+            .bind(new.now)
+            .execute(&mut *tx)
+            .await?;
+            ended.push(id);
+        }
+        sqlx::query(
+            "INSERT INTO user_sessions (id, user_id, refresh_token_hash, refresh_seed, rotated_at,
+                 access_token_jti, device_info, ip_address, user_agent, client_app, is_active,
+                 expires_at, absolute_expires_at, last_activity, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $5, $5)",
+        )
+        .bind(new.id)
+        .bind(new.user_id)
+        .bind(new.refresh_token_hash)
+        .bind(new.refresh_seed)
+        .bind(new.now)
+        .bind(new.access_token_jti)
+        .bind(new.device_info)
+        .bind(new.ip_address)
+        .bind(new.user_agent)
+        .bind(new.client_app)
+        .bind(new.expires_at)
+        .bind(new.absolute_expires_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::classify)?;
+        tx.commit().await?;
+        ended
+    });
+    Ok(ended)
+}
+
+/// A session with its user, whatever its state.
+pub async fn find_with_user(db: &Db, id: &str) -> Result<Option<SessionWithUser>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS}, u.email AS user_email, u.name AS user_name, u.role AS user_role,
+                u.is_active AS user_active
+         FROM user_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1"
+    );
+    Ok(on_pool!(db, read, |pool| {
+        sqlx::query_as::<_, SessionWithUser>(&sql)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    }))
+}
+
+/// Rotates the refresh token if (and only if) `old_hash` is still the
+/// current one: a compare-and-swap, so of two racing refreshes one wins.
+pub async fn rotate(db: &Db, r: &Rotation<'_>) -> Result<bool, DbError> {
+    let rows = on_pool!(db, write, |pool| {
+        sqlx::query(
+            "UPDATE user_sessions
+             SET previous_token_hash = refresh_token_hash, refresh_token_hash = $3, refresh_seed = $4,
+                 rotated_at = $8, access_token_jti = $5, expires_at = $6,
+                 ip_address = COALESCE($7, ip_address), last_activity = $8
+             WHERE id = $1 AND refresh_token_hash = $2 AND is_active",
+        )
+        .bind(r.id)
+        .bind(r.old_hash)
+        .bind(r.new_hash)
+        .bind(r.new_seed)
+        .bind(r.access_token_jti)
+        .bind(r.expires_at)
+        .bind(r.ip_address)
+        .bind(r.now)
+        .execute(pool)
+        .await
+        .map_err(DbError::classify)?
+        .rows_affected()
+    });
+    Ok(rows == 1)
+}
+
+/// Records activity on a session (throttled by the caller).
+pub async fn touch(db: &Db, id: &str, now: i64) -> Result<(), DbError> {
+    on_pool!(db, write, |pool| {
+        sqlx::query("UPDATE user_sessions SET last_activity = $2 WHERE id = $1 AND is_active AND last_activity < $2")
+            .bind(id)
+            .bind(now)
+            .execute(pool)
+            .await?;
+    });
+    Ok(())
+}
+
+/// Ends one session if it is active; true when it was.
+pub async fn revoke(db: &Db, id: &str, reason: &str, now: i64) -> Result<bool, DbError> {
+    let rows = on_pool!(db, write, |pool| {
+        sqlx::query(
+            "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revoked_reason = $3
+             WHERE id = $1 AND is_active",
+        )
+        .bind(id)
+        .bind(now)
+        .bind(reason)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    });
+    Ok(rows == 1)
+}
+
+/// Ends every active session of a user except `keep`; returns the ids ended.
+pub async fn revoke_all_for_user(
+    db: &Db,
+    user_id: &str,
+    keep: Option<&str>,
+    reason: &str,
+    now: i64,
+) -> Result<Vec<String>, DbError> {
+    let ids: Vec<(String,)> = on_pool!(db, write, |pool| {
+        sqlx::query_as(
+            "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revoked_reason = $3
+             WHERE user_id = $1 AND is_active AND id <> COALESCE($4, '')
+             RETURNING id",
+        )
+        .bind(user_id)
+        .bind(now)
+        .bind(reason)
+        .bind(keep)
+        .fetch_all(pool)
+        .await?
+    });
+    Ok(ids.into_iter().map(|(id,)| id).collect())
+}
+
+/// A user's active, unexpired sessions, most recently active first.
+pub async fn list_active(db: &Db, user_id: &str, now: i64) -> Result<Vec<SessionRow>, DbError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM user_sessions s
+         WHERE s.user_id = $1 AND s.is_active AND s.expires_at > $2
+         ORDER BY s.last_activity DESC, s.created_at DESC"
+    );
+    Ok(on_pool!(db, read, |pool| {
+        sqlx::query_as::<_, SessionRow>(&sql)
+            .bind(user_id)
+            .bind(now)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Marks sessions past their sliding or absolute expiry inactive; returns how many.
+pub async fn expire(db: &Db, now: i64) -> Result<u64, DbError> {
+    Ok(on_pool!(db, write, |pool| {
+        sqlx::query(
+            "UPDATE user_sessions SET is_active = FALSE, revoked_at = $1, revoked_reason = 'expired'
+             WHERE is_active AND (expires_at <= $1 OR absolute_expires_at <= $1)",
+        )
+        .bind(now)
+        .execute(pool)
+        .await?
+        .rows_affected()
+    }))
+}
+
+/// Deletes ended sessions that expired before `cutoff`; returns how many.
+pub async fn purge(db: &Db, cutoff: i64) -> Result<u64, DbError> {
+    Ok(on_pool!(db, write, |pool| {
+        sqlx::query("DELETE FROM user_sessions WHERE NOT is_active AND expires_at < $1")
+            .bind(cutoff)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    }))
+}
+
+/// Tells other server instances sharing a PostgreSQL database that
+/// sessions ended (`payload` names them); a no-op on SQLite.
+pub async fn notify_revoked(db: &Db, payload: &str) -> Result<(), DbError> {
+    if let Db::Postgres(pool) = db {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(REVOCATION_CHANNEL)
+            .bind(payload)
+            .execute(pool)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The PostgreSQL channel revocations are announced on.
+pub const REVOCATION_CHANNEL: &str = "taproom_session_revoked";
+
+/// A dedicated PostgreSQL connection listening for revocation notices.
+pub struct RevocationListener(sqlx::postgres::PgListener);
+
+impl RevocationListener {
+    /// Connects and subscribes to [`REVOCATION_CHANNEL`].
+    pub async fn connect(pool: &sqlx::PgPool) -> Result<RevocationListener, DbError> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(REVOCATION_CHANNEL).await?;
+        Ok(RevocationListener(listener))
+    }
+
+    /// The next notice's payload; `Ok(None)` when the connection dropped,
+    /// in which case notices may have been lost.
+    pub async fn recv(&mut self) -> Result<Option<String>, DbError> {
+        Ok(self.0.try_recv().await?.map(|n| n.payload().to_owned()))
+    }
+}

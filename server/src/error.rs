@@ -1,0 +1,74 @@
+//! The one error type of the application. Services return it; the HTTP
+//! layer (`http::error`) turns it into `{"error", "message"}` with a status.
+
+use std::time::Duration;
+
+use crate::crypto::jwt::JwtError;
+use crate::db::DbError;
+
+/// Everything that can go wrong in a request, as the client may learn it.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The body was not valid JSON or not the expected shape.
+    #[error("{0}")]
+    BadRequest(String),
+    /// A field has an unacceptable value.
+    #[error("{0}")]
+    Validation(String),
+    /// Wrong e-mail or password (never says which).
+    #[error("the e-mail address or password is wrong")]
+    InvalidCredentials,
+    /// No bearer token was sent.
+    #[error("sign in first: this needs an access token")]
+    MissingToken,
+    /// A token failed verification.
+    #[error("the token was refused: {0}")]
+    InvalidToken(JwtError),
+    /// The token's session has ended (logout, revocation, expiry).
+    #[error("this session has ended; sign in again")]
+    SessionEnded,
+    /// A rotated refresh token came back after the grace window.
+    #[error("this refresh token was already used; the session has been ended for safety")]
+    TokenReused,
+    /// Authenticated, but the role does not allow this.
+    #[error("your account is not allowed to do this")]
+    Forbidden,
+    /// Self sign-up is switched off.
+    #[error("sign-up is closed; ask the bar for an account")]
+    RegistrationClosed,
+    #[error("{0}")]
+    NotFound(String),
+    /// The e-mail address already has an account.
+    #[error("an account with this e-mail address already exists")]
+    EmailTaken,
+    /// Too many attempts; try again after the given time.
+    #[error("too many attempts; try again in {} seconds", retry_after.as_secs().max(1))]
+    RateLimited { retry_after: Duration },
+    /// The server is too busy to take this now.
+    #[error("the server is busy; try again shortly")]
+    Busy,
+    /// Anything unexpected: logged with context, answered without detail.
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<DbError> for AppError {
+    fn from(err: DbError) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+impl From<crate::crypto::password::HashError> for AppError {
+    fn from(err: crate::crypto::password::HashError) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+impl From<JwtError> for AppError {
+    fn from(err: JwtError) -> Self {
+        AppError::InvalidToken(err)
+    }
+}
+
+/// Result with [`AppError`].
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,286 @@
+//! Taproom server: the JSON API under `/api`, sessions and users over
+//! SQLite or PostgreSQL.
+//!
+//! Layers, top-down (no import runs back up): [`http`] → [`services`] →
+//! [`db`] and [`crypto`] → [`config`] and `shared::api`.
+
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod services;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio::task::JoinHandle;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{DatabaseKind, Settings};
+use crate::crypto::jwt::JwtKeys;
+use crate::crypto::password::PasswordHasher;
+use crate::db::Db;
+use crate::http::AppState;
+use crate::services::session_cache::SessionCache;
+use crate::services::sessions::SessionService;
+
+/// A built application: listener bound, database migrated, not yet serving.
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    addr: SocketAddr,
+    router: axum::Router,
+    tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
+    db: Db,
+    sessions: Arc<SessionService>,
+    hasher: PasswordHasher,
+    clock: Arc<dyn Clock>,
+    background: Vec<JoinHandle<()>>,
+}
+
+impl Application {
+    /// Builds the application with the system clock.
+    pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Application::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// Builds the application with a given clock (tests move it by hand).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Application> {
+        let db = Db::connect(&settings.database)
+            .await
+            .context("could not open the database")?;
+        let secret = resolve_secret(&settings)?;
+        let keys = JwtKeys::new(secret.as_bytes());
+        let hasher = PasswordHasher::new(settings.hash_concurrency)?;
+        let cache = Arc::new(SessionCache::default());
+        let sessions = Arc::new(SessionService::new(
+            db.clone(),
+            keys,
+            clock.clone(),
+            &settings,
+            hasher.clone(),
+            cache.clone(),
+        ));
+        let listener = tokio::net::TcpListener::bind(settings.bind)
+            .await
+            .with_context(|| format!("could not listen on {}", settings.bind))?;
+        let addr = listener.local_addr()?;
+        let state = AppState {
+            sessions: sessions.clone(),
+            db: db.clone(),
+            trusted_proxies: settings.trusted_proxies.clone().into(),
+        };
+        let router = http::router(state, settings.body_limit, settings.tls.is_some());
+
+        let mut background = vec![spawn_cleanup(sessions.clone(), settings.cleanup_interval)];
+        if let Db::Postgres(pool) = &db {
+            // Hear other instances' revocations before serving anything.
+            let listener = db::sessions::RevocationListener::connect(pool).await?;
+            background.push(tokio::spawn(services::session_cache::follow_revocations(
+                listener,
+                pool.clone(),
+                cache,
+            )));
+        }
+        Ok(Application {
+            listener,
+            addr,
+            router,
+            tls: settings.tls.clone(),
+            db,
+            sessions,
+            hasher,
+            clock,
+            background,
+        })
+    }
+
+    /// The address the server listens on (its port is real even when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Whether the server speaks HTTPS.
+    pub fn is_https(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// The database the application uses.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The sessions service (for commands that share the server's setup).
+    pub fn sessions(&self) -> &Arc<SessionService> {
+        &self.sessions
+    }
+
+    /// Creates the demo accounts if absent.
+    pub async fn ensure_demo_users(&self) -> anyhow::Result<()> {
+        services::users::ensure_demo_users(&self.db, &self.hasher, self.clock.as_ref())
+            .await
+            .map_err(|e| anyhow::anyhow!("could not create the demo accounts: {e}"))
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_with_shutdown(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_with_shutdown(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let Application {
+            listener,
+            router,
+            tls,
+            db,
+            background,
+            ..
+        } = self;
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = match tls {
+            None => axum::serve(listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await
+                .context("the server failed"),
+            Some((cert, key)) => {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+                    .await
+                    .with_context(|| {
+                        format!(
+                            "could not load TLS certificate {} and key {}",
+                            cert.display(),
+                            key.display()
+                        )
+                    })?;
+                let handle = axum_server::Handle::new();
+                let stopper = handle.clone();
+                tokio::spawn(async move {
+                    shutdown.await;
+                    stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+                });
+                axum_server::from_tcp_rustls(listener.into_std()?, config)
+                    .handle(handle)
+                    .serve(service)
+                    .await
+                    .context("the server failed")
+            }
+        };
+        for task in background {
+            task.abort();
+        }
+        db.close().await;
+        result
+    }
+}
+
+fn spawn_cleanup(sessions: Arc<SessionService>, every: Duration) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match sessions.cleanup().await {
+                Ok(report) if report.expired + report.purged > 0 => {
+                    tracing::info!(
+                        expired = report.expired,
+                        purged = report.purged,
+                        "session cleanup"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "session cleanup failed"),
+            }
+        }
+    })
+}
+
+/// Resolves once SIGINT (Ctrl-C) or SIGTERM arrives.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// The signing secret: configured, or (SQLite only) generated once and
+/// kept in a file only the owner can read, beside the database.
+fn resolve_secret(settings: &Settings) -> anyhow::Result<String> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.expose().to_owned());
+    }
+    let DatabaseKind::Sqlite { path } = &settings.database else {
+        anyhow::bail!("TAPROOM_JWT_SECRET is required with PostgreSQL");
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file = dir.join("jwt-secret");
+    match std::fs::read_to_string(&file) {
+        Ok(secret) if secret.trim().len() >= config::MIN_SECRET_LEN => {
+            return Ok(secret.trim().to_owned())
+        }
+        Ok(_) => anyhow::bail!(
+            "{} is shorter than {} bytes; delete it to generate a new one",
+            file.display(),
+            config::MIN_SECRET_LEN
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("could not read {}", file.display())),
+    }
+    let secret = crypto::random_hex(32);
+    write_private(&file, &secret).with_context(|| format!("could not write {}", file.display()))?;
+    tracing::warn!(
+        file = %file.display(),
+        "no TAPROOM_JWT_SECRET set: generated one and saved it (mode 0600); set TAPROOM_JWT_SECRET in production"
+    );
+    Ok(secret)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    f.write_all(contents.as_bytes())?;
+    f.sync_all()
+}

@@ -1,0 +1,148 @@
+//! The `taproom-server` binary: parses the command line and runs a command.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+
+use clap::Parser;
+use shared::api::Role;
+use taproom_server::clock::{millis, Clock, SystemClock};
+use taproom_server::config::{
+    CleanupArgs, Cli, Command, CreateUserArgs, DbArgs, ServeArgs, Settings,
+};
+use taproom_server::crypto::password::PasswordHasher;
+use taproom_server::db::Db;
+use taproom_server::services::users::{self, Created, DEMO_ACCOUNTS, DEMO_PASSWORD};
+use taproom_server::Application;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            None => serve(cli.serve).await,
+            Some(Command::Serve(args)) => serve(args).await,
+            Some(Command::Migrate(args)) => migrate(args).await,
+            Some(Command::Cleanup(args)) => cleanup(args).await,
+            Some(Command::CreateUser(args)) => create_user(args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let settings = Settings::from_args(args).map_err(anyhow::Error::msg)?;
+    let demo = settings.demo;
+    let app = Application::build(settings).await?;
+    if demo {
+        app.ensure_demo_users().await?;
+    }
+    let scheme = if app.is_https() { "https" } else { "http" };
+    let addr = app.local_addr();
+    // Tools (and the tests) read this line to find the port.
+    println!("Taproom is listening on {scheme}://{addr}");
+    println!("  API:      {scheme}://{addr}/api  (OpenAPI: {scheme}://{addr}/api/openapi.json)");
+    if demo {
+        println!("  Demo accounts (password {DEMO_PASSWORD:?}):");
+        for (email, _, role) in DEMO_ACCOUNTS {
+            println!("    {role:<9}  {email}");
+        }
+    }
+    println!("Press Ctrl-C to stop.");
+    app.run_until_stopped().await
+}
+
+async fn migrate(args: DbArgs) -> anyhow::Result<()> {
+    let kind = args.kind().map_err(anyhow::Error::msg)?;
+    let db = Db::connect(&kind).await?;
+    db.close().await;
+    println!("Migrations applied.");
+    Ok(())
+}
+
+async fn cleanup(args: CleanupArgs) -> anyhow::Result<()> {
+    let kind = args.db.kind().map_err(anyhow::Error::msg)?;
+    let db = Db::connect(&kind).await?;
+    let report = taproom_server::services::sessions::sweep(
+        &db,
+        SystemClock.now_ms(),
+        millis(args.session_retention.0),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("cleanup failed: {e}"))?;
+    db.close().await;
+    println!(
+        "Marked {} expired session(s) inactive; deleted {} past retention.",
+        report.expired, report.purged
+    );
+    Ok(())
+}
+
+async fn create_user(args: CreateUserArgs) -> anyhow::Result<()> {
+    let role = Role::parse(args.role.trim())
+        .ok_or_else(|| anyhow::anyhow!("--role must be customer, bartender or admin"))?;
+    let password = read_password()?;
+    let kind = args.db.kind().map_err(anyhow::Error::msg)?;
+    let db = Db::connect(&kind).await?;
+    let hasher = PasswordHasher::new(1)?;
+    let created = users::create_user(
+        &db,
+        &hasher,
+        &SystemClock,
+        &args.email,
+        &args.name,
+        role,
+        password,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    db.close().await;
+    match created {
+        Created::New => {
+            println!("Created {role} {}.", args.email.trim().to_lowercase());
+            Ok(())
+        }
+        Created::Existing => anyhow::bail!(
+            "an account with e-mail {} already exists",
+            args.email.trim()
+        ),
+    }
+}
+
+/// Reads the password from a prompt on a terminal (asked twice), otherwise
+/// the first line of stdin. Never from the command line, where `ps` shows it.
+fn read_password() -> anyhow::Result<String> {
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let second = rpassword::prompt_password("Repeat password: ")?;
+        anyhow::ensure!(first == second, "the passwords do not match");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        anyhow::ensure!(!password.is_empty(), "no password on stdin");
+        Ok(password)
+    }
+}

@@ -1,0 +1,620 @@
+//! Sessions: login, refresh with rotation and reuse detection, logout and
+//! revocation, and the per-request check that an access token's session is
+//! still active.
+//!
+//! Refresh-token rotation uses a compare-and-swap on the stored hash, so of
+//! racing refreshes exactly one rotates. Inside the grace window the
+//! previous token is answered with the *current* refresh token again: its
+//! id is derived from a per-rotation seed with the server's secret, so the
+//! server can re-issue it without ever storing it. Racing tabs and retried
+//! requests thus all end up holding the same, current token.
+
+use std::sync::Arc;
+
+use shared::api::{
+    check_new_password, normalize_email, normalize_name, ChangePasswordRequest, ClientApp,
+    LoginRequest, RegisterRequest, Role, SessionInfo, TokenResponse, UserInfo, PASSWORD_MAX_LEN,
+    TOKEN_MAX_LEN,
+};
+
+use crate::clock::{millis, rfc3339, Clock};
+use crate::config::Settings;
+use crate::crypto::jwt::{Claims, JwtError, JwtKeys, TokenType};
+use crate::crypto::password::PasswordHasher;
+use crate::crypto::{random_hex, TokenHash};
+use crate::db::sessions::{self as store, NewSession, Rotation, SessionRow, SessionWithUser};
+use crate::db::{users, Db};
+use crate::error::{AppError, AppResult};
+use crate::services::device;
+use crate::services::rate_limit::{FailureBackoff, RateLimiter};
+use crate::services::session_cache::{self, ActiveSession, Entry, SessionCache};
+
+/// How often an authenticated request may write `last_activity`.
+const TOUCH_EVERY_MS: i64 = 60_000;
+
+/// Who is calling, as far as the HTTP layer can tell.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// An authenticated request's identity.
+#[derive(Debug, Clone)]
+pub struct AuthContext {
+    pub user_id: String,
+    pub role: Role,
+    pub session_id: String,
+}
+
+/// Session lifetimes and limits.
+#[derive(Debug, Clone)]
+pub struct SessionPolicy {
+    pub access_ttl_ms: i64,
+    pub refresh_ttl_ms: i64,
+    pub lifetime_ms: i64,
+    pub grace_ms: i64,
+    pub max_sessions: u32,
+    pub retention_ms: i64,
+    pub registration_open: bool,
+}
+
+impl SessionPolicy {
+    /// The policy the settings describe.
+    pub fn from_settings(s: &Settings) -> SessionPolicy {
+        SessionPolicy {
+            access_ttl_ms: millis(s.access_ttl),
+            refresh_ttl_ms: millis(s.refresh_ttl),
+            lifetime_ms: millis(s.session_lifetime),
+            grace_ms: millis(s.reuse_grace),
+            max_sessions: s.max_sessions,
+            retention_ms: millis(s.session_retention),
+            registration_open: s.registration_open,
+        }
+    }
+}
+
+/// What a cleanup pass did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CleanupReport {
+    pub expired: u64,
+    pub purged: u64,
+}
+
+/// The sessions service.
+pub struct SessionService {
+    db: Db,
+    keys: JwtKeys,
+    clock: Arc<dyn Clock>,
+    policy: SessionPolicy,
+    cache: Arc<SessionCache>,
+    hasher: PasswordHasher,
+    login_ip: RateLimiter,
+    login_account: FailureBackoff,
+    refresh_limit: RateLimiter,
+}
+
+impl SessionService {
+    /// Builds the service.
+    pub fn new(
+        db: Db,
+        keys: JwtKeys,
+        clock: Arc<dyn Clock>,
+        settings: &Settings,
+        hasher: PasswordHasher,
+        cache: Arc<SessionCache>,
+    ) -> SessionService {
+        SessionService {
+            db,
+            keys,
+            clock,
+            policy: SessionPolicy::from_settings(settings),
+            cache,
+            hasher,
+            login_ip: RateLimiter::new(settings.login_rate_ip),
+            login_account: FailureBackoff::new(settings.login_rate_account),
+            refresh_limit: RateLimiter::new(settings.refresh_rate),
+        }
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Signs in with e-mail and password and opens a session.
+    pub async fn login(&self, req: LoginRequest, client: &ClientInfo) -> AppResult<TokenResponse> {
+        let email = normalize_email(&req.email).map_err(|m| AppError::Validation(m.to_owned()))?;
+        if req.password.is_empty() {
+            return Err(AppError::Validation("Enter your password.".to_owned()));
+        }
+        if req.password.chars().count() > PASSWORD_MAX_LEN {
+            // Longer than any password we let anyone set: cannot match.
+            return Err(AppError::Validation(
+                "The password must be at most 128 characters long.".to_owned(),
+            ));
+        }
+        let now = self.now();
+        self.limit_ip(client, now)?;
+        self.login_account
+            .check(&email, now)
+            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+
+        let user = users::find_by_email(&self.db, &email).await?;
+        let ok = self
+            .hasher
+            .verify(user.as_ref().map(|u| u.password_hash.clone()), req.password)
+            .await?;
+        let user = match user {
+            Some(user) if ok && user.is_active => user,
+            _ => {
+                self.login_account.failed(&email, self.now());
+                return Err(AppError::InvalidCredentials);
+            }
+        };
+        self.login_account.succeeded(&email);
+        let role = parse_role(&user.role)?;
+        let info = UserInfo {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role,
+        };
+        self.open_session(info, client, req.client_app).await
+    }
+
+    /// Creates a customer account and signs it in.
+    pub async fn register(
+        &self,
+        req: RegisterRequest,
+        client: &ClientInfo,
+    ) -> AppResult<TokenResponse> {
+        if !self.policy.registration_open {
+            return Err(AppError::RegistrationClosed);
+        }
+        let email = normalize_email(&req.email).map_err(|m| AppError::Validation(m.to_owned()))?;
+        let name = normalize_name(&req.name).map_err(|m| AppError::Validation(m.to_owned()))?;
+        check_new_password(&req.password).map_err(|m| AppError::Validation(m.to_owned()))?;
+        self.limit_ip(client, self.now())?;
+        let hash = self.hasher.hash(req.password).await?;
+        let id = uuid::Uuid::new_v4().to_string();
+        let new = users::NewUser {
+            id: &id,
+            email: &email,
+            name: &name,
+            role: Role::Customer.as_str(),
+            password_hash: &hash,
+            now: self.now(),
+        };
+        match users::insert(&self.db, &new).await {
+            Ok(()) => {}
+            Err(crate::db::DbError::UniqueViolation) => return Err(AppError::EmailTaken),
+            Err(e) => return Err(e.into()),
+        }
+        let info = UserInfo {
+            id,
+            email,
+            name,
+            role: Role::Customer,
+        };
+        self.open_session(info, client, req.client_app).await
+    }
+
+    fn limit_ip(&self, client: &ClientInfo, now: i64) -> AppResult<()> {
+        let ip = client.ip.as_deref().unwrap_or("unknown");
+        self.login_ip
+            .check(ip, now)
+            .map_err(|retry_after| AppError::RateLimited { retry_after })
+    }
+
+    async fn open_session(
+        &self,
+        user: UserInfo,
+        client: &ClientInfo,
+        app: Option<ClientApp>,
+    ) -> AppResult<TokenResponse> {
+        let now = self.now();
+        let sid = uuid::Uuid::new_v4().to_string();
+        let seed = random_hex(16);
+        let absolute = now.saturating_add(self.policy.lifetime_ms);
+        let expires_at = now.saturating_add(self.policy.refresh_ttl_ms).min(absolute);
+        let refresh = self.refresh_token(&user.id, user.role, &sid, &seed, now, expires_at);
+        let (access, jti) = self.access_token(&user.id, user.role, &sid, now);
+        let user_agent = client.user_agent.as_deref().map(device::clamp_user_agent);
+        let device_info = device::describe(user_agent.as_deref());
+        let hash = TokenHash::of(&refresh);
+        let new = NewSession {
+            id: &sid,
+            user_id: &user.id,
+            refresh_token_hash: hash.as_str(),
+            refresh_seed: &seed,
+            access_token_jti: &jti,
+            device_info: &device_info,
+            ip_address: client.ip.as_deref(),
+            user_agent: user_agent.as_deref(),
+            client_app: app.map(ClientApp::as_str),
+            expires_at,
+            absolute_expires_at: absolute,
+            now,
+        };
+        let ended = store::insert_within_limit(&self.db, &new, self.policy.max_sessions).await?;
+        if !ended.is_empty() {
+            self.announce_ended(&ended).await;
+        }
+        Ok(self.token_response(access, refresh, user))
+    }
+
+    /// Exchanges a refresh token for a new pair (see the module docs).
+    pub async fn refresh(&self, token: &str, client: &ClientInfo) -> AppResult<TokenResponse> {
+        let now = self.now();
+        let claims = self.verify(token, TokenType::Refresh, Some(now))?;
+        self.refresh_limit
+            .check(&claims.sid, now)
+            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        let presented = TokenHash::of(token);
+        // A lost compare-and-swap means another refresh just rotated; read
+        // again and decide with the new state. Twice is plenty: the loser of
+        // a race finds its token in `previous` on the next look.
+        for _ in 0..3 {
+            let row = self.live_session(&claims).await?;
+            let user = user_info(&row)?;
+            let s = &row.session;
+            let current = TokenHash::from_stored(s.refresh_token_hash.clone());
+            if presented.ct_eq(&current) {
+                let seed = random_hex(16);
+                let expires_at = now
+                    .saturating_add(self.policy.refresh_ttl_ms)
+                    .min(s.absolute_expires_at);
+                let refresh =
+                    self.refresh_token(&user.id, user.role, &s.id, &seed, now, expires_at);
+                let (access, jti) = self.access_token(&user.id, user.role, &s.id, now);
+                let new_hash = TokenHash::of(&refresh);
+                let rotation = Rotation {
+                    id: &s.id,
+                    old_hash: current.as_str(),
+                    new_hash: new_hash.as_str(),
+                    new_seed: &seed,
+                    access_token_jti: &jti,
+                    expires_at,
+                    ip_address: client.ip.as_deref(),
+                    now,
+                };
+                if store::rotate(&self.db, &rotation).await? {
+                    return Ok(self.token_response(access, refresh, user));
+                }
+                continue;
+            }
+            let previous = s.previous_token_hash.clone().map(TokenHash::from_stored);
+            let in_grace = now - s.rotated_at <= self.policy.grace_ms && self.policy.grace_ms > 0;
+            if in_grace && previous.as_ref().is_some_and(|p| presented.ct_eq(p)) {
+                let refresh = self.refresh_token(
+                    &user.id,
+                    user.role,
+                    &s.id,
+                    &s.refresh_seed,
+                    s.rotated_at,
+                    s.expires_at,
+                );
+                if !TokenHash::of(&refresh).ct_eq(&current) {
+                    // The user's role changed since the rotation; the old
+                    // token cannot be honoured, but this is no theft.
+                    return Err(AppError::SessionEnded);
+                }
+                let (access, _) = self.access_token(&user.id, user.role, &s.id, now);
+                return Ok(self.token_response(access, refresh, user));
+            }
+            // A token we signed for this session that is no longer current:
+            // it was rotated away, so whoever holds it may have stolen it.
+            if store::revoke(&self.db, &s.id, "reuse_detected", now).await? {
+                self.announce_ended(std::slice::from_ref(&s.id)).await;
+            }
+            tracing::warn!(session_id = %s.id, user_id = %s.user_id, "refresh token reuse detected; session revoked");
+            return Err(AppError::TokenReused);
+        }
+        Err(AppError::Busy)
+    }
+
+    /// Ends the session a refresh token belongs to. Idempotent.
+    pub async fn logout(&self, token: &str) -> AppResult<()> {
+        // An expired refresh token may still sign its session out.
+        let claims = self.verify(token, TokenType::Refresh, None)?;
+        let Some(row) = store::find_with_user(&self.db, &claims.sid).await? else {
+            return Ok(());
+        };
+        let s = &row.session;
+        if s.user_id != claims.sub {
+            return Err(AppError::InvalidToken(JwtError::Signature));
+        }
+        let presented = TokenHash::of(token);
+        let matches = presented.ct_eq(&TokenHash::from_stored(s.refresh_token_hash.clone()))
+            || s.previous_token_hash
+                .clone()
+                .is_some_and(|p| presented.ct_eq(&TokenHash::from_stored(p)));
+        if matches && store::revoke(&self.db, &s.id, "logout", self.now()).await? {
+            self.announce_ended(std::slice::from_ref(&s.id)).await;
+        }
+        Ok(())
+    }
+
+    /// Ends every session of the caller; returns how many.
+    pub async fn logout_all(&self, auth: &AuthContext) -> AppResult<u64> {
+        self.end_user_sessions(&auth.user_id, None, "logout_all")
+            .await
+    }
+
+    /// Ends a user's sessions (all, or all but `keep`); returns how many.
+    pub async fn end_user_sessions(
+        &self,
+        user_id: &str,
+        keep: Option<&str>,
+        reason: &str,
+    ) -> AppResult<u64> {
+        let ended = store::revoke_all_for_user(&self.db, user_id, keep, reason, self.now()).await?;
+        self.cache.mark_ended(ended.iter().map(String::as_str));
+        if !ended.is_empty() {
+            self.notify(&session_cache::user_notice(user_id)).await;
+        }
+        Ok(ended.len() as u64)
+    }
+
+    /// The caller's active sessions, most recently active first.
+    pub async fn list(&self, auth: &AuthContext) -> AppResult<Vec<SessionInfo>> {
+        let rows = store::list_active(&self.db, &auth.user_id, self.now()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| session_info(row, &auth.session_id))
+            .collect())
+    }
+
+    /// Ends one of the caller's own sessions.
+    pub async fn revoke_own(&self, auth: &AuthContext, session_id: &str) -> AppResult<()> {
+        let not_found = || AppError::NotFound("No session of yours has this id.".to_owned());
+        let row = store::find_with_user(&self.db, session_id)
+            .await?
+            .ok_or_else(not_found)?;
+        if row.session.user_id != auth.user_id {
+            return Err(not_found());
+        }
+        if store::revoke(&self.db, session_id, "revoked_by_user", self.now()).await? {
+            self.announce_ended(&[session_id.to_owned()]).await;
+        }
+        Ok(())
+    }
+
+    /// Changes the caller's password and ends every other session.
+    pub async fn change_password(
+        &self,
+        auth: &AuthContext,
+        req: ChangePasswordRequest,
+    ) -> AppResult<u64> {
+        if req.current_password.is_empty() {
+            return Err(AppError::Validation(
+                "Enter your current password.".to_owned(),
+            ));
+        }
+        if req.current_password.chars().count() > PASSWORD_MAX_LEN {
+            return Err(AppError::InvalidCredentials);
+        }
+        check_new_password(&req.new_password).map_err(|m| AppError::Validation(m.to_owned()))?;
+        if req.new_password == req.current_password {
+            return Err(AppError::Validation(
+                "The new password must differ from the current one.".to_owned(),
+            ));
+        }
+        let now = self.now();
+        let key = format!("user:{}", auth.user_id);
+        self.login_account
+            .check(&key, now)
+            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        let user = users::find_by_id(&self.db, &auth.user_id)
+            .await?
+            .ok_or(AppError::SessionEnded)?;
+        if !self
+            .hasher
+            .verify(Some(user.password_hash), req.current_password)
+            .await?
+        {
+            self.login_account.failed(&key, self.now());
+            return Err(AppError::InvalidCredentials);
+        }
+        self.login_account.succeeded(&key);
+        let hash = self.hasher.hash(req.new_password).await?;
+        users::set_password(&self.db, &auth.user_id, &hash, self.now()).await?;
+        self.end_user_sessions(&auth.user_id, Some(&auth.session_id), "password_changed")
+            .await
+    }
+
+    /// Checks an access token and that its session is still active.
+    pub async fn authenticate(&self, token: &str) -> AppResult<AuthContext> {
+        let now = self.now();
+        let claims = self.verify(token, TokenType::Access, Some(now))?;
+        let session = match self.cache.get(&claims.sid, now) {
+            Some(Entry::Ended) => return Err(AppError::SessionEnded),
+            Some(Entry::Active(a)) => a,
+            None => {
+                let row = self.live_session(&claims).await?;
+                let role = parse_role(&row.user_role)?;
+                let active = ActiveSession {
+                    user_id: row.session.user_id,
+                    role,
+                    expires_at: row.session.expires_at.min(row.session.absolute_expires_at),
+                    checked_at: now,
+                    touched_at: row.session.last_activity,
+                };
+                self.cache.put_active(&claims.sid, active.clone());
+                active
+            }
+        };
+        if session.user_id != claims.sub {
+            return Err(AppError::InvalidToken(JwtError::Signature));
+        }
+        if self.cache.claim_touch(&claims.sid, now, TOUCH_EVERY_MS) {
+            let db = self.db.clone();
+            let sid = claims.sid.clone();
+            // Activity is bookkeeping: the request must not wait for it.
+            tokio::spawn(async move {
+                if let Err(e) = store::touch(&db, &sid, now).await {
+                    tracing::warn!(error = %e, "could not record session activity");
+                }
+            });
+        }
+        Ok(AuthContext {
+            user_id: session.user_id,
+            role: session.role,
+            session_id: claims.sid,
+        })
+    }
+
+    /// The signed-in user.
+    pub async fn me(&self, auth: &AuthContext) -> AppResult<UserInfo> {
+        let user = users::find_by_id(&self.db, &auth.user_id)
+            .await?
+            .ok_or(AppError::SessionEnded)?;
+        Ok(UserInfo {
+            role: parse_role(&user.role)?,
+            id: user.id,
+            email: user.email,
+            name: user.name,
+        })
+    }
+
+    /// Marks expired sessions inactive and deletes rows past retention.
+    pub async fn cleanup(&self) -> AppResult<CleanupReport> {
+        let now = self.now();
+        let report = sweep(&self.db, now, self.policy.retention_ms).await?;
+        self.cache.prune(now);
+        self.login_ip.prune(now);
+        self.login_account.prune(now);
+        self.refresh_limit.prune(now);
+        Ok(report)
+    }
+
+    /// The access token lifetime in seconds.
+    pub fn access_ttl_secs(&self) -> i64 {
+        self.policy.access_ttl_ms / 1000
+    }
+
+    /// Verifies a token; with `now_ms` of `None` an expired token passes.
+    fn verify(&self, token: &str, kind: TokenType, now_ms: Option<i64>) -> AppResult<Claims> {
+        if token.len() > TOKEN_MAX_LEN {
+            return Err(AppError::InvalidToken(JwtError::Malformed));
+        }
+        let now_secs = now_ms.map_or(i64::MIN, |ms| ms.div_euclid(1000));
+        Ok(self.keys.verify(token, kind, now_secs)?)
+    }
+
+    /// The token's session and user, if both are still in good standing.
+    async fn live_session(&self, claims: &Claims) -> AppResult<SessionWithUser> {
+        let now = self.now();
+        let row = store::find_with_user(&self.db, &claims.sid)
+            .await?
+            .ok_or(AppError::SessionEnded)?;
+        let s = &row.session;
+        if s.user_id != claims.sub {
+            return Err(AppError::InvalidToken(JwtError::Signature));
+        }
+        if !s.is_active || !row.user_active || s.expires_at <= now || s.absolute_expires_at <= now {
+            if !s.is_active {
+                self.cache.mark_ended([s.id.as_str()]);
+            }
+            return Err(AppError::SessionEnded);
+        }
+        Ok(row)
+    }
+
+    async fn announce_ended(&self, ids: &[String]) {
+        self.cache.mark_ended(ids.iter().map(String::as_str));
+        self.notify(&session_cache::sessions_notice(ids)).await;
+    }
+
+    async fn notify(&self, payload: &str) {
+        // The database already says the session ended; other instances
+        // that miss this notice still refuse it after MAX_AGE_MS.
+        if let Err(e) = store::notify_revoked(&self.db, payload).await {
+            tracing::error!(error = %e, "could not announce a revocation to other instances");
+        }
+    }
+
+    fn access_token(&self, user_id: &str, role: Role, sid: &str, now: i64) -> (String, String) {
+        let jti = uuid::Uuid::new_v4().simple().to_string();
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            role,
+            sid: sid.to_owned(),
+            token_type: TokenType::Access,
+            iat: now.div_euclid(1000),
+            exp: now
+                .saturating_add(self.policy.access_ttl_ms)
+                .div_euclid(1000),
+            jti: jti.clone(),
+        };
+        (self.keys.sign(&claims), jti)
+    }
+
+    /// The refresh token of one rotation; the same inputs give the same token.
+    fn refresh_token(
+        &self,
+        user_id: &str,
+        role: Role,
+        sid: &str,
+        seed: &str,
+        iat: i64,
+        exp: i64,
+    ) -> String {
+        let claims = Claims {
+            sub: user_id.to_owned(),
+            role,
+            sid: sid.to_owned(),
+            token_type: TokenType::Refresh,
+            iat: iat.div_euclid(1000),
+            exp: exp.div_euclid(1000),
+            jti: self.keys.derive("refresh-jti", &format!("{sid}:{seed}")),
+        };
+        self.keys.sign(&claims)
+    }
+
+    fn token_response(&self, access: String, refresh: String, user: UserInfo) -> TokenResponse {
+        TokenResponse {
+            access_token: access,
+            refresh_token: refresh,
+            token_type: "bearer".to_owned(),
+            expires_in: self.access_ttl_secs(),
+            user,
+        }
+    }
+}
+
+/// Marks expired sessions inactive and deletes ended rows whose expiry is
+/// more than `retention_ms` ago (the `cleanup` command and the periodic job).
+pub async fn sweep(db: &Db, now: i64, retention_ms: i64) -> AppResult<CleanupReport> {
+    let expired = store::expire(db, now).await?;
+    let purged = store::purge(db, now.saturating_sub(retention_ms)).await?;
+    Ok(CleanupReport { expired, purged })
+}
+
+fn parse_role(role: &str) -> AppResult<Role> {
+    Role::parse(role)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown role {role:?} in the database")))
+}
+
+fn user_info(row: &SessionWithUser) -> AppResult<UserInfo> {
+    Ok(UserInfo {
+        id: row.session.user_id.clone(),
+        email: row.user_email.clone(),
+        name: row.user_name.clone(),
+        role: parse_role(&row.user_role)?,
+    })
+}
+
+fn session_info(row: SessionRow, current: &str) -> SessionInfo {
+    SessionInfo {
+        is_current: row.id == current,
+        device_info: row.device_info,
+        ip_address: row.ip_address,
+        user_agent: row.user_agent,
+        client_app: row.client_app.as_deref().and_then(ClientApp::parse),
+        created_at: rfc3339(row.created_at),
+        last_activity: rfc3339(row.last_activity),
+        expires_at: rfc3339(row.expires_at.min(row.absolute_expires_at)),
+        id: row.id,
+    }
+}

@@ -1,0 +1,3 @@
+//! Shared types of the Taproom server and apps.
+
+pub mod api;
