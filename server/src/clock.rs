@@ -35,6 +35,12 @@ impl ManualClock {
         })
     }
 
+    /// Sets the clock to a given time (it may go backwards: tests use this
+    /// to issue tokens "in the past").
+    pub fn set(&self, ms: i64) {
+        self.now.store(ms, Ordering::SeqCst);
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         let ms = i64::try_from(by.as_millis()).unwrap_or(i64::MAX);

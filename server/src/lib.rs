@@ -81,13 +81,14 @@ impl Application {
         let router = http::router(state, settings.body_limit, settings.tls.is_some());
 
         let mut background = vec![spawn_cleanup(sessions.clone(), settings.cleanup_interval)];
-        if let Db::Postgres(pool) = &db {
+        if db.is_postgres() {
             // Hear other instances' revocations before serving anything.
-            let listener = db::sessions::RevocationListener::connect(pool).await?;
+            let listener = services::session_cache::listen(&db, &cache).await?;
             background.push(tokio::spawn(services::session_cache::follow_revocations(
                 listener,
-                pool.clone(),
+                db.clone(),
                 cache,
+                clock.clone(),
             )));
         }
         Ok(Application {

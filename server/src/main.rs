@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             None => serve(cli.serve).await,
-            Some(Command::Serve(args)) => serve(args).await,
+            Some(Command::Serve(args)) => serve(*args).await,
             Some(Command::Migrate(args)) => migrate(args).await,
             Some(Command::Cleanup(args)) => cleanup(args).await,
             Some(Command::CreateUser(args)) => create_user(args).await,

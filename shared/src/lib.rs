@@ -1,3 +1,2 @@
-//! Shared types of the Taproom server and apps.
-
 pub mod api;
+pub mod session;

@@ -285,19 +285,54 @@ pub async fn notify_revoked(db: &Db, payload: &str) -> Result<(), DbError> {
 /// The PostgreSQL channel revocations are announced on.
 pub const REVOCATION_CHANNEL: &str = "taproom_session_revoked";
 
+/// Application name prefix of the listening connections, by which an
+/// instance finds the other live instances.
+const LISTENER_APP_PREFIX: &str = "taproom-listener:";
+
+/// The instances that hold a listening connection to this database now.
+pub async fn live_instances(db: &Db) -> Result<Vec<String>, DbError> {
+    let Db::Postgres(pool) = db else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<(String,)> = sqlx::query_as(
+        "SELECT application_name FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name LIKE 'taproom-listener:%'",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(names
+        .into_iter()
+        .filter_map(|(n,)| n.strip_prefix(LISTENER_APP_PREFIX).map(str::to_owned))
+        .collect())
+}
+
 /// A dedicated PostgreSQL connection listening for revocation notices.
 pub struct RevocationListener(sqlx::postgres::PgListener);
 
 impl RevocationListener {
-    /// Connects and subscribes to [`REVOCATION_CHANNEL`].
-    pub async fn connect(pool: &sqlx::PgPool) -> Result<RevocationListener, DbError> {
+    /// Connects, names the connection after the instance and subscribes to
+    /// [`REVOCATION_CHANNEL`].
+    pub async fn connect(db: &Db, instance: &str) -> Result<RevocationListener, DbError> {
+        let Db::Postgres(pool) = db else {
+            return Err(DbError::Sqlx(sqlx::Error::Configuration(
+                "revocation notices need PostgreSQL".into(),
+            )));
+        };
         let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        // `SET` takes no bind parameters; the name is our own hex id.
+        let name = format!("{LISTENER_APP_PREFIX}{instance}");
+        debug_assert!(name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-'));
+        sqlx::query(&format!("SET application_name = '{name}'"))
+            .execute(&mut listener)
+            .await?;
         listener.listen(REVOCATION_CHANNEL).await?;
         Ok(RevocationListener(listener))
     }
 
-    /// The next notice's payload; `Ok(None)` when the connection dropped,
-    /// in which case notices may have been lost.
+    /// The next message's payload; `Ok(None)` when the connection dropped,
+    /// in which case messages may have been lost.
     pub async fn recv(&mut self) -> Result<Option<String>, DbError> {
         Ok(self.0.try_recv().await?.map(|n| n.payload().to_owned()))
     }

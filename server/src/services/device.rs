@@ -12,6 +12,13 @@ pub fn describe(user_agent: Option<&str>) -> String {
     let Some(result) = parser.parse(ua) else {
         return short_fallback(ua);
     };
+    // Libraries and bots read better as their own product token.
+    if !matches!(
+        result.category,
+        "pc" | "smartphone" | "mobilephone" | "appliance"
+    ) {
+        return short_fallback(ua);
+    }
     let browser = if result.name == "UNKNOWN" {
         None
     } else {

@@ -1,28 +1,45 @@
 //! Which sessions are active, remembered in memory so that checking an
 //! access token does not cost a database round trip per request.
 //!
-//! Correctness rests on invalidation, not on expiry: this instance drops an
-//! entry the moment it ends a session, and on PostgreSQL every instance
-//! hears every other instance's revocations through `LISTEN/NOTIFY`
-//! ([`crate::db::sessions::REVOCATION_CHANNEL`]). While that channel is down
-//! the cache is bypassed, and it is emptied when the channel comes back,
-//! since notifications sent in between are lost. Entries are also
-//! re-checked after [`MAX_AGE_MS`] as a second line of defence.
+//! Correctness rests on invalidation, not on expiry. This instance marks a
+//! session ended the moment it ends it. On PostgreSQL, where several
+//! instances share the database, the ending instance also announces the
+//! ids on a `LISTEN/NOTIFY` channel and waits until every live instance
+//! (each holds a listening connection, visible in `pg_stat_activity`) has
+//! acknowledged that it applied the notice: only then does the revoking
+//! request answer, so the next request anywhere is refused. While an
+//! instance's listening connection is down, it bypasses its cache, and it
+//! starts from an empty one when the connection is back. Entries are also
+//! re-checked after [`MAX_AGE_MS`] as a last line of defence.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
+use dashmap::mapref::entry::Entry as MapEntry;
 use dashmap::DashMap;
 use shared::api::Role;
+use tokio::sync::mpsc;
+
+use crate::db::sessions::{self as store, RevocationListener};
+use crate::db::Db;
 
 /// Longest time an entry is trusted without asking the database again.
 pub const MAX_AGE_MS: i64 = 60_000;
+
+/// Most session ids in one notice (PostgreSQL caps payloads at 8000 bytes).
+const IDS_PER_NOTICE: usize = 150;
+
+/// How long a revoking request waits for other instances' acknowledgements.
+const ACK_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// What the cache knows about one session.
 #[derive(Clone, Debug)]
 pub enum Entry {
     Active(ActiveSession),
-    /// Ended for good: revocation is never undone.
-    Ended,
+    /// Ended for good (revocation is never undone), at this time.
+    Ended(i64),
 }
 
 /// An active session as last read from the database.
@@ -39,6 +56,11 @@ pub struct ActiveSession {
 pub struct SessionCache {
     entries: DashMap<String, Entry>,
     enabled: AtomicBool,
+    /// Names this instance in notices and acknowledgements.
+    instance: String,
+    next_seq: AtomicU64,
+    /// Per notice of ours in flight: where to report who acknowledged it.
+    waiting: Mutex<HashMap<u64, mpsc::UnboundedSender<String>>>,
 }
 
 impl Default for SessionCache {
@@ -46,6 +68,9 @@ impl Default for SessionCache {
         SessionCache {
             entries: DashMap::new(),
             enabled: AtomicBool::new(true),
+            instance: uuid::Uuid::new_v4().simple().to_string(),
+            next_seq: AtomicU64::new(0),
+            waiting: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -53,12 +78,12 @@ impl Default for SessionCache {
 impl SessionCache {
     /// The entry for a session, if it may be trusted at `now`.
     pub fn get(&self, sid: &str, now: i64) -> Option<Entry> {
-        if !self.enabled.load(Ordering::Acquire) {
+        if !self.is_enabled() {
             return None;
         }
         let entry = self.entries.get(sid)?;
         match &*entry {
-            Entry::Ended => Some(Entry::Ended),
+            Entry::Ended(at) => Some(Entry::Ended(*at)),
             Entry::Active(a) if a.expires_at > now && now - a.checked_at < MAX_AGE_MS => {
                 Some(entry.clone())
             }
@@ -66,10 +91,20 @@ impl SessionCache {
         }
     }
 
-    /// Remembers an active session read from the database.
+    /// Remembers an active session read from the database, unless it was
+    /// marked ended meanwhile (the read may predate the revocation).
     pub fn put_active(&self, sid: &str, session: ActiveSession) {
-        if self.enabled.load(Ordering::Acquire) {
-            self.entries.insert(sid.to_owned(), Entry::Active(session));
+        if !self.is_enabled() {
+            return;
+        }
+        match self.entries.entry(sid.to_owned()) {
+            MapEntry::Occupied(o) if matches!(o.get(), Entry::Ended(_)) => {}
+            MapEntry::Occupied(mut o) => {
+                o.insert(Entry::Active(session));
+            }
+            MapEntry::Vacant(v) => {
+                v.insert(Entry::Active(session));
+            }
         }
     }
 
@@ -85,32 +120,19 @@ impl SessionCache {
     }
 
     /// Records that sessions ended.
-    pub fn mark_ended<'a>(&self, sids: impl IntoIterator<Item = &'a str>) {
+    pub fn mark_ended<'a>(&self, sids: impl IntoIterator<Item = &'a str>, now: i64) {
         for sid in sids {
-            self.entries.insert(sid.to_owned(), Entry::Ended);
+            self.entries.insert(sid.to_owned(), Entry::Ended(now));
         }
     }
 
-    /// Forgets every session of a user, so the next check reads the database.
-    pub fn forget_user(&self, user_id: &str) {
-        self.entries
-            .retain(|_, e| !matches!(e, Entry::Active(a) if a.user_id == user_id));
+    /// Whether notices are being heard (always, without PostgreSQL).
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Acquire)
     }
 
-    /// Applies a revocation notice from another instance.
-    pub fn apply_notice(&self, payload: &str) {
-        if let Some(user_id) = payload.strip_prefix("u:") {
-            self.forget_user(user_id);
-        } else if let Some(ids) = payload.strip_prefix("s:") {
-            self.mark_ended(ids.split(',').filter(|s| !s.is_empty()));
-        } else {
-            // An unknown notice: be safe and start over.
-            self.entries.clear();
-        }
-    }
-
-    /// Stops trusting the cache (notifications may be missed) or resumes
-    /// with an empty one.
+    /// Stops trusting the cache (notices may be missed) or resumes with an
+    /// empty one.
     pub fn set_enabled(&self, enabled: bool) {
         self.entries.clear();
         self.enabled.store(enabled, Ordering::Release);
@@ -120,53 +142,184 @@ impl SessionCache {
     pub fn prune(&self, now: i64) {
         self.entries.retain(|_, e| match e {
             Entry::Active(a) => a.expires_at > now && now - a.checked_at < MAX_AGE_MS,
-            // An ended session is found ended in the database again if its
-            // token comes back; no need to remember it forever.
-            Entry::Ended => false,
+            // Kept a while so a database read that raced the revocation
+            // cannot bring the session back; after that, the database
+            // answers "ended" just as well.
+            Entry::Ended(at) => now - *at < MAX_AGE_MS,
         });
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<u64, mpsc::UnboundedSender<String>>> {
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Handles one message from the channel; returns the acknowledgement to
+    /// send when it was another instance's notice.
+    fn handle(&self, payload: &str, now: i64) -> Option<String> {
+        match Message::parse(payload) {
+            Some(Message::Notice { origin, seq, ids }) => {
+                self.mark_ended(ids.split(',').filter(|s| !s.is_empty()), now);
+                if origin == self.instance {
+                    self.acknowledged(seq, origin);
+                    None
+                } else {
+                    Some(format!("a|{origin}|{seq}|{}", self.instance))
+                }
+            }
+            Some(Message::Ack { origin, seq, by }) => {
+                if origin == self.instance {
+                    self.acknowledged(seq, by);
+                }
+                None
+            }
+            None => {
+                // Not ours to understand: start over rather than trust stale entries.
+                tracing::warn!(
+                    "unknown message on the revocation channel; emptying the session cache"
+                );
+                self.entries.clear();
+                None
+            }
+        }
+    }
+
+    fn acknowledged(&self, seq: u64, by: &str) {
+        if let Some(tx) = self.waiting().get(&seq) {
+            let _ = tx.send(by.to_owned());
+        }
     }
 }
 
-/// The notice payload for a list of ended sessions.
-pub fn sessions_notice(ids: &[String]) -> String {
-    format!("s:{}", ids.join(","))
+/// What travels on the revocation channel.
+enum Message<'a> {
+    /// `n|origin|seq|id,id,…`: these sessions ended.
+    Notice {
+        origin: &'a str,
+        seq: u64,
+        ids: &'a str,
+    },
+    /// `a|origin|seq|by`: instance `by` applied notice `seq` of `origin`.
+    Ack {
+        origin: &'a str,
+        seq: u64,
+        by: &'a str,
+    },
 }
 
-/// The notice payload for all sessions of a user.
-pub fn user_notice(user_id: &str) -> String {
-    format!("u:{user_id}")
+impl<'a> Message<'a> {
+    fn parse(payload: &'a str) -> Option<Message<'a>> {
+        let mut parts = payload.splitn(4, '|');
+        let (kind, origin, seq, rest) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let seq = seq.parse().ok()?;
+        match kind {
+            "n" => Some(Message::Notice {
+                origin,
+                seq,
+                ids: rest,
+            }),
+            "a" => Some(Message::Ack {
+                origin,
+                seq,
+                by: rest,
+            }),
+            _ => None,
+        }
+    }
 }
 
-/// Applies other instances' revocation notices to the cache for as long as
-/// the server runs, reconnecting (with the cache bypassed meanwhile) when
-/// the listening connection drops.
+/// Tells every other instance sharing the PostgreSQL database that these
+/// sessions ended, and waits (up to [`ACK_TIMEOUT`]) until each live one
+/// has applied it. A no-op on SQLite.
+pub async fn announce_ended(db: &Db, cache: &SessionCache, ids: &[String]) {
+    if !db.is_postgres() || ids.is_empty() {
+        return;
+    }
+    for chunk in ids.chunks(IDS_PER_NOTICE) {
+        let seq = cache.next_seq.fetch_add(1, Ordering::Relaxed);
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        cache.waiting().insert(seq, tx);
+        let payload = format!("n|{}|{seq}|{}", cache.instance, chunk.join(","));
+        let result = async {
+            let mut expected: HashSet<String> =
+                store::live_instances(db).await?.into_iter().collect();
+            if !cache.is_enabled() {
+                // Our own listener is down: our echo will not come.
+                expected.remove(&cache.instance);
+            }
+            store::notify_revoked(db, &payload).await?;
+            let waited = tokio::time::timeout(ACK_TIMEOUT, async {
+                while !expected.is_empty() {
+                    match rx.recv().await {
+                        Some(by) => {
+                            expected.remove(&by);
+                        }
+                        None => break,
+                    }
+                }
+            })
+            .await;
+            if waited.is_err() {
+                tracing::warn!(
+                    missing = expected.len(),
+                    "some instances did not acknowledge a revocation in time"
+                );
+            }
+            Ok::<(), crate::db::DbError>(())
+        }
+        .await;
+        cache.waiting().remove(&seq);
+        if let Err(e) = result {
+            // The database already says the session ended; an instance that
+            // missed this still refuses it within MAX_AGE_MS.
+            tracing::error!(error = %e, "could not announce a revocation to other instances");
+        }
+    }
+}
+
+/// Applies the channel's notices to the cache and acknowledges other
+/// instances' notices, for as long as the server runs; reconnects (with the
+/// cache bypassed meanwhile) when the listening connection drops.
 pub async fn follow_revocations(
-    mut listener: crate::db::sessions::RevocationListener,
-    pool: sqlx::PgPool,
-    cache: std::sync::Arc<SessionCache>,
+    mut listener: RevocationListener,
+    db: Db,
+    cache: Arc<SessionCache>,
+    clock: Arc<dyn crate::clock::Clock>,
 ) {
     loop {
         match listener.recv().await {
             Ok(Some(payload)) => {
-                cache.apply_notice(&payload);
+                if let Some(ack) = cache.handle(&payload, clock.now_ms()) {
+                    if let Err(e) = store::notify_revoked(&db, &ack).await {
+                        tracing::warn!(error = %e, "could not acknowledge a revocation notice");
+                    }
+                }
                 continue;
             }
             Ok(None) => tracing::warn!("revocation listener lost its connection; checking sessions in the database until it is back"),
             Err(e) => tracing::warn!(error = %e, "revocation listener failed; checking sessions in the database until it is back"),
         }
         cache.set_enabled(false);
-        let mut wait = std::time::Duration::from_millis(200);
+        let mut wait = Duration::from_millis(200);
         listener = loop {
-            match crate::db::sessions::RevocationListener::connect(&pool).await {
+            match RevocationListener::connect(&db, &cache.instance).await {
                 Ok(l) => break l,
                 Err(e) => {
                     tracing::warn!(error = %e, "revocation listener cannot reconnect yet");
                     tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(std::time::Duration::from_secs(10));
+                    wait = (wait * 2).min(Duration::from_secs(10));
                 }
             }
         };
         cache.set_enabled(true);
         tracing::info!("revocation listener reconnected");
     }
+}
+
+/// Opens this instance's listening connection.
+pub async fn listen(
+    db: &Db,
+    cache: &SessionCache,
+) -> Result<RevocationListener, crate::db::DbError> {
+    RevocationListener::connect(db, &cache.instance).await
 }

@@ -349,10 +349,7 @@ impl SessionService {
         reason: &str,
     ) -> AppResult<u64> {
         let ended = store::revoke_all_for_user(&self.db, user_id, keep, reason, self.now()).await?;
-        self.cache.mark_ended(ended.iter().map(String::as_str));
-        if !ended.is_empty() {
-            self.notify(&session_cache::user_notice(user_id)).await;
-        }
+        self.announce_ended(&ended).await;
         Ok(ended.len() as u64)
     }
 
@@ -428,7 +425,7 @@ impl SessionService {
         let now = self.now();
         let claims = self.verify(token, TokenType::Access, Some(now))?;
         let session = match self.cache.get(&claims.sid, now) {
-            Some(Entry::Ended) => return Err(AppError::SessionEnded),
+            Some(Entry::Ended(_)) => return Err(AppError::SessionEnded),
             Some(Entry::Active(a)) => a,
             None => {
                 let row = self.live_session(&claims).await?;
@@ -514,7 +511,7 @@ impl SessionService {
         }
         if !s.is_active || !row.user_active || s.expires_at <= now || s.absolute_expires_at <= now {
             if !s.is_active {
-                self.cache.mark_ended([s.id.as_str()]);
+                self.cache.mark_ended([s.id.as_str()], now);
             }
             return Err(AppError::SessionEnded);
         }
@@ -522,16 +519,9 @@ impl SessionService {
     }
 
     async fn announce_ended(&self, ids: &[String]) {
-        self.cache.mark_ended(ids.iter().map(String::as_str));
-        self.notify(&session_cache::sessions_notice(ids)).await;
-    }
-
-    async fn notify(&self, payload: &str) {
-        // The database already says the session ended; other instances
-        // that miss this notice still refuse it after MAX_AGE_MS.
-        if let Err(e) = store::notify_revoked(&self.db, payload).await {
-            tracing::error!(error = %e, "could not announce a revocation to other instances");
-        }
+        self.cache
+            .mark_ended(ids.iter().map(String::as_str), self.now());
+        session_cache::announce_ended(&self.db, &self.cache, ids).await;
     }
 
     fn access_token(&self, user_id: &str, role: Role, sid: &str, now: i64) -> (String, String) {
