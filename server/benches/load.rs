@@ -1,1 +1,491 @@
-fn main() {}
+//! Load benchmark: starts the release `taproom-server` itself, on SQLite
+//! and (when `BENCH_DATABASE_URL` or `TEST_DATABASE_URL` names a PostgreSQL
+//! server) on PostgreSQL, drives it with N concurrent keep-alive clients and
+//! prints throughput, latency percentiles and the ratios the targets use.
+//!
+//! ```text
+//! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5] [--smoke]
+//! ```
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Options {
+    clients: usize,
+    seconds: f64,
+    backends: Vec<Backend>,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
+}
+
+fn options() -> Options {
+    let mut clients = 32;
+    let mut seconds = 5.0;
+    let mut only: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--clients" => clients = args.next().and_then(|v| v.parse().ok()).unwrap_or(clients),
+            "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).unwrap_or(seconds),
+            "--smoke" => {
+                clients = 4;
+                seconds = 0.5;
+            }
+            "--backend" => only = args.next(),
+            // `cargo bench` passes `--bench`; ignore what we do not know.
+            _ => {}
+        }
+    }
+    let pg = std::env::var("BENCH_DATABASE_URL")
+        .or_else(|_| std::env::var("TEST_DATABASE_URL"))
+        .ok()
+        .filter(|u| !u.is_empty());
+    let mut backends = vec![Backend::Sqlite];
+    if let Some(url) = pg {
+        backends.push(Backend::Postgres(url));
+    }
+    if let Some(only) = only {
+        backends.retain(|b| b.name().eq_ignore_ascii_case(&only));
+    }
+    Options {
+        clients: clients.max(1),
+        seconds,
+        backends,
+    }
+}
+
+/// The server under test, stopped on drop.
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+    cleanup: Option<(String, String)>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some((admin, name)) = self.cleanup.take() {
+            let _ = Command::new("psql")
+                .args([
+                    admin.as_str(),
+                    "-qc",
+                    &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                ])
+                .output();
+        }
+    }
+}
+
+async fn start(backend: &Backend) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, cleanup) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("bench.db").display()),
+            None,
+        ),
+        Backend::Postgres(admin) => {
+            use sqlx::Connection;
+            let name = format!("taproom_bench_{}", uuid::Uuid::new_v4().simple());
+            let mut conn = sqlx::PgConnection::connect(admin)
+                .await
+                .expect("reach PostgreSQL");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let (base, _) = admin.rsplit_once('/').unwrap();
+            (format!("{base}/{name}"), Some((admin.clone(), name)))
+        }
+    };
+    let mut child = Command::new(env!("CARGO_BIN_EXE_taproom-server"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--login-rate-ip",
+            "off",
+            "--login-rate-account",
+            "off",
+            "--refresh-rate",
+            "off",
+            "--max-sessions",
+            "100000",
+        ])
+        .env("DATABASE_URL", &url)
+        .env(
+            "TAPROOM_JWT_SECRET",
+            "bench-secret-bench-secret-bench-secret-0123",
+        )
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start taproom-server");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = loop {
+        let line = lines.next().expect("server exited").unwrap();
+        if let Some(u) = line.strip_prefix("Taproom is listening on ") {
+            break u.trim().to_owned();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    Server {
+        child,
+        base,
+        _dir: dir,
+        cleanup,
+    }
+}
+
+/// Throughput and latency of one scenario.
+struct Figures {
+    per_sec: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+    errors: usize,
+}
+
+/// Runs `clients` loops of `step` for `seconds`; `step` returns whether the
+/// request succeeded. Each client gets its own state from `setup`.
+async fn drive<S, SetupF, SetupFut, StepF, StepFut>(
+    clients: usize,
+    seconds: f64,
+    setup: SetupF,
+    step: StepF,
+) -> Figures
+where
+    S: Send + 'static,
+    SetupF: Fn(usize) -> SetupFut,
+    SetupFut: std::future::Future<Output = S>,
+    StepF: Fn(S) -> StepFut + Send + Sync + Clone + 'static,
+    StepFut: std::future::Future<Output = (S, bool)> + Send,
+{
+    let mut states = Vec::with_capacity(clients);
+    for i in 0..clients {
+        states.push(setup(i).await);
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let started = Instant::now();
+    let tasks: Vec<_> = states
+        .into_iter()
+        .map(|state| {
+            let stop = stop.clone();
+            let step = step.clone();
+            tokio::spawn(async move {
+                let mut lat = Vec::with_capacity(4096);
+                let mut errors = 0usize;
+                let mut state = state;
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    let (next, ok) = step(state).await;
+                    state = next;
+                    lat.push(t.elapsed().as_micros() as u32);
+                    if !ok {
+                        errors += 1;
+                    }
+                }
+                (lat, errors)
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_secs_f64(seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (lat, e) = t.await.unwrap();
+        all.extend(lat);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    all.sort_unstable();
+    let pct = |p: f64| {
+        if all.is_empty() {
+            0.0
+        } else {
+            f64::from(all[((all.len() as f64 * p) as usize).min(all.len() - 1)]) / 1000.0
+        }
+    };
+    Figures {
+        per_sec: (all.len() - errors) as f64 / elapsed,
+        p50_ms: pct(0.50),
+        p99_ms: pct(0.99),
+        errors,
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .pool_max_idle_per_host(1)
+        .build()
+        .unwrap()
+}
+
+async fn post(c: &reqwest::Client, url: &str, body: &Value) -> Option<Value> {
+    let res = c.post(url).json(body).send().await.ok()?;
+    if !res.status().is_success() {
+        return None;
+    }
+    res.json().await.ok()
+}
+
+async fn register(c: &reqwest::Client, base: &str, i: usize) -> (String, Value) {
+    let email = format!("bench{i}-{}@taproom.test", uuid::Uuid::new_v4().simple());
+    let body = json!({"email": email, "password": "bench password", "name": "Bench"});
+    let tokens = post(c, &format!("{base}/api/auth/register"), &body)
+        .await
+        .expect("register a bench user");
+    (email, tokens)
+}
+
+/// Raw argon2id verifications per second on all cores, with this build.
+fn raw_argon2(seconds: f64) -> f64 {
+    let phc = taproom_server::crypto::password::hash_blocking("bench password").unwrap();
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let started = Instant::now();
+    let counts: Vec<_> = (0..threads)
+        .map(|_| {
+            let phc = phc.clone();
+            std::thread::spawn(move || {
+                let mut n = 0u64;
+                while started.elapsed().as_secs_f64() < seconds {
+                    assert!(taproom_server::crypto::password::verify_blocking(
+                        &phc,
+                        "bench password"
+                    ));
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    let total: u64 = counts.into_iter().map(|h| h.join().unwrap()).sum();
+    total as f64 / started.elapsed().as_secs_f64()
+}
+
+fn line(name: &str, f: &Figures) {
+    println!(
+        "  {name:<28} {:>10.0}/s   p50 {:>7.2} ms   p99 {:>7.2} ms{}",
+        f.per_sec,
+        f.p50_ms,
+        f.p99_ms,
+        if f.errors > 0 {
+            format!("   ({} errors)", f.errors)
+        } else {
+            String::new()
+        }
+    );
+}
+
+async fn bench_backend(backend: &Backend, opts: &Options) -> bool {
+    let server = start(backend).await;
+    let base = server.base.clone();
+    let n = opts.clients;
+    let s = opts.seconds;
+    println!(
+        "\n{} — {} clients, {:.1} s per scenario",
+        backend.name(),
+        n,
+        s
+    );
+
+    let healthz = {
+        let url = format!("{base}/healthz");
+        drive(
+            n,
+            s,
+            |_| async { client() },
+            move |c: reqwest::Client| {
+                let url = url.clone();
+                async move {
+                    let ok = c
+                        .get(&url)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success());
+                    (c, ok)
+                }
+            },
+        )
+        .await
+    };
+    line("GET /healthz (baseline)", &healthz);
+
+    let me = {
+        let url = format!("{base}/api/auth/me");
+        let b = base.clone();
+        drive(
+            n,
+            s,
+            |i| {
+                let b = b.clone();
+                async move {
+                    let c = client();
+                    let (_, tokens) = register(&c, &b, i).await;
+                    (c, tokens["access_token"].as_str().unwrap().to_owned())
+                }
+            },
+            move |(c, token): (reqwest::Client, String)| {
+                let url = url.clone();
+                async move {
+                    let ok = c
+                        .get(&url)
+                        .bearer_auth(&token)
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success());
+                    ((c, token), ok)
+                }
+            },
+        )
+        .await
+    };
+    line("GET /api/auth/me", &me);
+
+    let refresh = {
+        let url = format!("{base}/api/auth/refresh");
+        let b = base.clone();
+        drive(
+            n,
+            s,
+            |i| {
+                let b = b.clone();
+                async move {
+                    let c = client();
+                    let (_, tokens) = register(&c, &b, i).await;
+                    (c, tokens["refresh_token"].as_str().unwrap().to_owned())
+                }
+            },
+            move |(c, token): (reqwest::Client, String)| {
+                let url = url.clone();
+                async move {
+                    match post(&c, &url, &json!({"refresh_token": token})).await {
+                        Some(t) => (
+                            (
+                                c,
+                                t["refresh_token"].as_str().unwrap_or_default().to_owned(),
+                            ),
+                            true,
+                        ),
+                        None => ((c, token), false),
+                    }
+                }
+            },
+        )
+        .await
+    };
+    line("POST /api/auth/refresh chain", &refresh);
+
+    // Measured now, beside the login run, so both see the same machine.
+    let argon2_seconds = s.max(3.0);
+    let argon2_per_sec = tokio::task::spawn_blocking(move || raw_argon2(argon2_seconds))
+        .await
+        .unwrap();
+    println!(
+        "  {:<28} {:>10.1}/s   (this build, all cores, no server)",
+        "raw argon2id verify", argon2_per_sec
+    );
+    let login = {
+        let url = format!("{base}/api/auth/login");
+        let b = base.clone();
+        drive(
+            n,
+            argon2_seconds,
+            |i| {
+                let b = b.clone();
+                async move {
+                    let c = client();
+                    let (email, _) = register(&c, &b, i).await;
+                    (c, email)
+                }
+            },
+            move |(c, email): (reqwest::Client, String)| {
+                let url = url.clone();
+                async move {
+                    let ok = post(
+                        &c,
+                        &url,
+                        &json!({"email": email, "password": "bench password"}),
+                    )
+                    .await
+                    .is_some();
+                    ((c, email), ok)
+                }
+            },
+        )
+        .await
+    };
+    line("POST /api/auth/login", &login);
+
+    let me_ratio = me.per_sec / healthz.per_sec;
+    let login_ratio = login.per_sec / argon2_per_sec;
+    let refresh_target = match backend {
+        Backend::Sqlite => 3000.0,
+        Backend::Postgres(_) => 1500.0,
+    };
+    println!("  ratios:");
+    println!(
+        "    authenticated GET / baseline   {:>6.1}%   (target >= 50%)   {}",
+        me_ratio * 100.0,
+        verdict(me_ratio >= 0.5)
+    );
+    println!(
+        "    login / raw argon2id           {:>6.1}%   (target >= 80%)   {}",
+        login_ratio * 100.0,
+        verdict(login_ratio >= 0.8)
+    );
+    println!(
+        "    refresh / target {:>5.0}/s       {:>6.1}%                     {}",
+        refresh_target,
+        refresh.per_sec / refresh_target * 100.0,
+        verdict(refresh.per_sec >= refresh_target)
+    );
+    healthz.errors + me.errors + refresh.errors + login.errors == 0
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "met"
+    } else {
+        "MISSED"
+    }
+}
+
+fn main() {
+    let opts = options();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!(
+        "taproom load benchmark ({} cores)",
+        std::thread::available_parallelism().map_or(0, usize::from)
+    );
+    let mut clean = true;
+    for backend in &opts.backends {
+        clean &= runtime.block_on(bench_backend(backend, &opts));
+    }
+    if !clean {
+        eprintln!("some requests failed; see the error counts above");
+        std::process::exit(1);
+    }
+}

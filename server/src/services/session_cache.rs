@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use dashmap::mapref::entry::Entry as MapEntry;
 use dashmap::DashMap;
-use shared::api::Role;
+use shared::api::UserInfo;
 use tokio::sync::mpsc;
 
 use crate::db::sessions::{self as store, RevocationListener};
@@ -45,8 +45,8 @@ pub enum Entry {
 /// An active session as last read from the database.
 #[derive(Clone, Debug)]
 pub struct ActiveSession {
-    pub user_id: String,
-    pub role: Role,
+    /// The user as read with the session (so `/me` needs no query).
+    pub user: UserInfo,
     pub expires_at: i64,
     pub checked_at: i64,
     pub touched_at: i64,

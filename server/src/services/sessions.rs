@@ -45,6 +45,8 @@ pub struct AuthContext {
     pub user_id: String,
     pub role: Role,
     pub session_id: String,
+    /// The user as read with the session, at most `MAX_AGE_MS` old.
+    pub user: UserInfo,
 }
 
 /// Session lifetimes and limits.
@@ -429,10 +431,8 @@ impl SessionService {
             Some(Entry::Active(a)) => a,
             None => {
                 let row = self.live_session(&claims).await?;
-                let role = parse_role(&row.user_role)?;
                 let active = ActiveSession {
-                    user_id: row.session.user_id,
-                    role,
+                    user: user_info(&row)?,
                     expires_at: row.session.expires_at.min(row.session.absolute_expires_at),
                     checked_at: now,
                     touched_at: row.session.last_activity,
@@ -441,7 +441,7 @@ impl SessionService {
                 active
             }
         };
-        if session.user_id != claims.sub {
+        if session.user.id != claims.sub {
             return Err(AppError::InvalidToken(JwtError::Signature));
         }
         if self.cache.claim_touch(&claims.sid, now, TOUCH_EVERY_MS) {
@@ -455,23 +455,18 @@ impl SessionService {
             });
         }
         Ok(AuthContext {
-            user_id: session.user_id,
-            role: session.role,
+            user_id: session.user.id.clone(),
+            role: session.user.role,
             session_id: claims.sid,
+            user: session.user,
         })
     }
 
     /// The signed-in user.
-    pub async fn me(&self, auth: &AuthContext) -> AppResult<UserInfo> {
-        let user = users::find_by_id(&self.db, &auth.user_id)
-            .await?
-            .ok_or(AppError::SessionEnded)?;
-        Ok(UserInfo {
-            role: parse_role(&user.role)?,
-            id: user.id,
-            email: user.email,
-            name: user.name,
-        })
+    /// Answered from the session check, which read the user with the
+    /// session: no second query.
+    pub fn me(&self, auth: &AuthContext) -> UserInfo {
+        auth.user.clone()
     }
 
     /// Marks expired sessions inactive and deletes rows past retention.

@@ -119,11 +119,8 @@ pub async fn logout_all(
         (status = 200, description = "The user", body = UserInfo),
         (status = 401, description = "Not signed in", body = ErrorBody),
     ))]
-pub async fn me(
-    State(state): State<AppState>,
-    AuthUser(auth): AuthUser,
-) -> Result<Json<UserInfo>, AppError> {
-    Ok(Json(state.sessions.me(&auth).await?))
+pub async fn me(State(state): State<AppState>, AuthUser(auth): AuthUser) -> Json<UserInfo> {
+    Json(state.sessions.me(&auth))
 }
 
 /// Changes the password and ends every other session.

@@ -1,0 +1,44 @@
+# Shared by the scripts in this folder: set-up steps that must be idempotent.
+
+# The pinned toolchain comes with the machine; rustup does not fetch the
+# wasm target by itself here, so add it explicitly (a no-op once present).
+ensure_toolchain() {
+    if ! command -v cargo >/dev/null 2>&1; then
+        echo "error: cargo not found; install Rust with rustup first" >&2
+        exit 1
+    fi
+    if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+        echo "==> Adding the wasm32-unknown-unknown target (once)"
+        rustup target add wasm32-unknown-unknown
+    fi
+}
+
+# Starts the local PostgreSQL cluster if one is installed but not running.
+# Returns non-zero when no PostgreSQL can be reached.
+ensure_postgres() {
+    if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+        return 0
+    fi
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+        local version
+        version=$(ls /etc/postgresql | sort -V | tail -n 1)
+        echo "==> Starting PostgreSQL $version"
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+        for _ in $(seq 1 30); do
+            pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null && return 0
+            sleep 1
+        done
+    fi
+    return 1
+}
+
+# Creates an empty database for a test run and prints its URL.
+fresh_postgres_database() {
+    local admin="${TAPROOM_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+    local name="taproom_run_$$_$(date +%s)"
+    # Leftovers of interrupted runs go first.
+    psql "$admin" -qAtc "SELECT datname FROM pg_database WHERE datname LIKE 'taproom\_test\_%' OR datname LIKE 'taproom\_run\_%' OR datname LIKE 'taproom\_bench\_%'" |
+        while read -r old; do psql "$admin" -qc "DROP DATABASE IF EXISTS \"$old\" WITH (FORCE)" >/dev/null; done
+    psql "$admin" -qc "CREATE DATABASE $name" >/dev/null
+    echo "${admin%/*}/$name"
+}
