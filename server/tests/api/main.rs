@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cleanup;
+mod cli;
 mod concurrency;
 mod hostile;
 mod limits;
