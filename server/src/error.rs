@@ -60,7 +60,10 @@ impl From<DbError> for AppError {
 
 impl From<crate::crypto::password::HashError> for AppError {
     fn from(err: crate::crypto::password::HashError) -> Self {
-        AppError::Internal(err.into())
+        match err {
+            crate::crypto::password::HashError::Busy => AppError::Busy,
+            other => AppError::Internal(other.into()),
+        }
     }
 }
 

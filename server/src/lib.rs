@@ -75,7 +75,7 @@ impl Application {
         let addr = listener.local_addr()?;
         let state = AppState {
             sessions: sessions.clone(),
-            db: db.clone(),
+            health: services::health::Health::new(db.clone()),
             trusted_proxies: settings.trusted_proxies.clone().into(),
         };
         let router = http::router(state, settings.body_limit, settings.tls.is_some());

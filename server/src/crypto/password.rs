@@ -2,6 +2,7 @@
 //! of hashes at once so a storm of logins queues instead of starving the
 //! async runtime.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use argon2::password_hash::rand_core::OsRng;
@@ -74,53 +75,80 @@ thread_local! {
 }
 
 /// Hashes and verifies off the async runtime, a few at a time.
+///
+/// The permit travels into the blocking task, so a client that hangs up
+/// mid-login cannot free a slot while its hash still runs; and at most
+/// [`MAX_WAITING_PER_SLOT`] callers per slot may queue, beyond which the
+/// caller is told the server is busy instead of piling up.
 #[derive(Clone)]
 pub struct PasswordHasher {
     permits: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
     /// Verified against when the e-mail is unknown, so that an unknown
     /// account costs the same time as a wrong password.
     dummy_hash: Arc<str>,
 }
 
-/// Hashing failed inside the blocking pool.
+/// How many callers may wait for each hashing slot.
+pub const MAX_WAITING_PER_SLOT: usize = 64;
+
+/// Hashing failed, or too many are waiting.
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
-pub struct HashError(String);
+pub enum HashError {
+    #[error("too many password checks are waiting")]
+    Busy,
+    #[error("password hashing failed: {0}")]
+    Failed(String),
+}
 
 impl PasswordHasher {
     /// A hasher running at most `concurrency` hashes at once.
     pub fn new(concurrency: usize) -> Result<PasswordHasher, HashError> {
         let dummy = hash_blocking("taproom-dummy-password-for-timing")
-            .map_err(|e| HashError(e.to_string()))?;
+            .map_err(|e| HashError::Failed(e.to_string()))?;
+        let concurrency = concurrency.max(1);
         Ok(PasswordHasher {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            permits: Arc::new(Semaphore::new(concurrency)),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            max_waiting: concurrency * MAX_WAITING_PER_SLOT,
             dummy_hash: dummy.into(),
         })
     }
 
+    /// Runs `work` on the blocking pool once a slot is free.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, HashError> {
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(HashError::Busy);
+        }
+        let permit = self.permits.clone().acquire_owned().await;
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        let permit = permit.map_err(|e| HashError::Failed(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|e| HashError::Failed(e.to_string()))
+    }
+
     /// Hashes a new password.
     pub async fn hash(&self, password: String) -> Result<String, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| HashError(e.to_string()))?;
-        tokio::task::spawn_blocking(move || hash_blocking(&password))
-            .await
-            .map_err(|e| HashError(e.to_string()))?
-            .map_err(|e| HashError(e.to_string()))
+        self.run(move || hash_blocking(&password))
+            .await?
+            .map_err(|e| HashError::Failed(e.to_string()))
     }
 
     /// Verifies a password; with `None` (unknown account) it verifies
     /// against a dummy hash and answers false, taking the same time.
     pub async fn verify(&self, phc: Option<String>, password: String) -> Result<bool, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| HashError(e.to_string()))?;
         let dummy = self.dummy_hash.clone();
-        tokio::task::spawn_blocking(move || match phc {
+        self.run(move || match phc {
             Some(phc) => verify_blocking(&phc, &password),
             None => {
                 verify_blocking(&dummy, &password);
@@ -128,7 +156,11 @@ impl PasswordHasher {
             }
         })
         .await
-        .map_err(|e| HashError(e.to_string()))
+    }
+
+    /// Slots free right now.
+    pub fn free_slots(&self) -> usize {
+        self.permits.available_permits()
     }
 }
 
@@ -151,5 +183,51 @@ mod tests {
             !verify_blocking(argon2i, "password"),
             "only argon2id is accepted"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_dropped_caller_keeps_its_slot_until_the_hash_is_done() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        let task = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.verify(None, "guess".to_owned()).await }
+        });
+        while hasher.free_slots() == 1 {
+            tokio::task::yield_now().await;
+        }
+        // The client hangs up: the request future is dropped mid-hash.
+        task.abort();
+        let _ = task.await;
+        assert_eq!(
+            hasher.free_slots(),
+            0,
+            "the running hash still holds its slot"
+        );
+        while hasher.free_slots() == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn callers_beyond_the_queue_limit_are_told_the_server_is_busy() {
+        let hasher = PasswordHasher::new(1).unwrap();
+        let permit = hasher.permits.clone().acquire_owned().await.unwrap();
+        let queued: Vec<_> = (0..MAX_WAITING_PER_SLOT)
+            .map(|_| {
+                let hasher = hasher.clone();
+                tokio::spawn(async move { hasher.verify(None, "x".to_owned()).await })
+            })
+            .collect();
+        while hasher.waiting.load(Ordering::Acquire) < MAX_WAITING_PER_SLOT {
+            tokio::task::yield_now().await;
+        }
+        assert!(matches!(
+            hasher.verify(None, "x".to_owned()).await,
+            Err(HashError::Busy)
+        ));
+        drop(permit);
+        for q in queued {
+            assert!(!q.await.unwrap().unwrap());
+        }
     }
 }

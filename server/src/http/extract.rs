@@ -95,6 +95,29 @@ impl DetailText for axum::extract::rejection::JsonDataError {
     }
 }
 
+/// A path parameter; one that cannot be read (bad percent-encoding, wrong
+/// type) is a 400 in our error shape rather than axum's plain text.
+pub struct ApiPath<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiPath<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(ApiPath(value)),
+            Err(_) => Err(error_response(
+                StatusCode::BAD_REQUEST,
+                "invalid_path",
+                "The address contains a parameter that cannot be read.",
+            )),
+        }
+    }
+}
+
 /// The signed-in user of a request with a valid access token.
 pub struct AuthUser(pub AuthContext);
 

@@ -24,14 +24,14 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use self::error::error_response;
-use crate::db::Db;
+use crate::services::health::Health;
 use crate::services::sessions::SessionService;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub sessions: Arc<SessionService>,
-    pub db: Db,
+    pub health: Health,
     pub trusted_proxies: Arc<[IpAddr]>,
 }
 

@@ -153,32 +153,33 @@ impl SessionCache {
         self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Handles one message from the channel; returns the acknowledgement to
-    /// send when it was another instance's notice.
-    fn handle(&self, payload: &str, now: i64) -> Option<String> {
+    /// Handles one message from the channel.
+    fn handle(&self, payload: &str, now: i64) -> Handled {
         match Message::parse(payload) {
             Some(Message::Notice { origin, seq, ids }) => {
                 self.mark_ended(ids.split(',').filter(|s| !s.is_empty()), now);
                 if origin == self.instance {
                     self.acknowledged(seq, origin);
-                    None
+                    Handled::Nothing
                 } else {
-                    Some(format!("a|{origin}|{seq}|{}", self.instance))
+                    Handled::Acknowledge(format!("a|{origin}|{seq}|{}", self.instance))
                 }
             }
             Some(Message::Ack { origin, seq, by }) => {
                 if origin == self.instance {
                     self.acknowledged(seq, by);
                 }
-                None
+                Handled::Nothing
             }
+            Some(Message::Ping { origin, seq }) if origin == self.instance => Handled::Pong(seq),
+            Some(Message::Ping { .. }) => Handled::Nothing,
             None => {
                 // Not ours to understand: start over rather than trust stale entries.
                 tracing::warn!(
                     "unknown message on the revocation channel; emptying the session cache"
                 );
                 self.entries.clear();
-                None
+                Handled::Nothing
             }
         }
     }
@@ -190,8 +191,19 @@ impl SessionCache {
     }
 }
 
+/// What the listener must do after handling a message.
+enum Handled {
+    Nothing,
+    /// Send this acknowledgement.
+    Acknowledge(String),
+    /// Our own heartbeat came back.
+    Pong(u64),
+}
+
 /// What travels on the revocation channel.
 enum Message<'a> {
+    /// `p|origin|seq|`: a heartbeat an instance sends itself.
+    Ping { origin: &'a str, seq: u64 },
     /// `n|origin|seq|id,id,…`: these sessions ended.
     Notice {
         origin: &'a str,
@@ -223,6 +235,7 @@ impl<'a> Message<'a> {
                 seq,
                 by: rest,
             }),
+            "p" => Some(Message::Ping { origin, seq }),
             _ => None,
         }
     }
@@ -277,27 +290,59 @@ pub async fn announce_ended(db: &Db, cache: &SessionCache, ids: &[String]) {
     }
 }
 
+/// How often an instance checks its listening connection with a heartbeat
+/// sent to itself; a heartbeat not back by the next one means the
+/// connection is dead even if the socket has not noticed (a half-open TCP
+/// connection would otherwise leave the cache trusted and deaf).
+const HEARTBEAT: Duration = Duration::from_secs(3);
+
 /// Applies the channel's notices to the cache and acknowledges other
 /// instances' notices, for as long as the server runs; reconnects (with the
-/// cache bypassed meanwhile) when the listening connection drops.
+/// cache bypassed meanwhile) when the listening connection fails.
 pub async fn follow_revocations(
     mut listener: RevocationListener,
     db: Db,
     cache: Arc<SessionCache>,
     clock: Arc<dyn crate::clock::Clock>,
 ) {
+    let mut heartbeat = tokio::time::interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        match listener.recv().await {
-            Ok(Some(payload)) => {
-                if let Some(ack) = cache.handle(&payload, clock.now_ms()) {
-                    if let Err(e) = store::notify_revoked(&db, &ack).await {
-                        tracing::warn!(error = %e, "could not acknowledge a revocation notice");
+        let mut outstanding: Option<u64> = None;
+        loop {
+            tokio::select! {
+                message = listener.recv() => match message {
+                    Ok(Some(payload)) => match cache.handle(&payload, clock.now_ms()) {
+                        Handled::Acknowledge(ack) => {
+                            if let Err(e) = store::notify_revoked(&db, &ack).await {
+                                tracing::warn!(error = %e, "could not acknowledge a revocation notice");
+                            }
+                        }
+                        Handled::Pong(seq) if outstanding == Some(seq) => outstanding = None,
+                        Handled::Pong(_) | Handled::Nothing => {}
+                    },
+                    Ok(None) => {
+                        tracing::warn!("revocation listener lost its connection; checking sessions in the database until it is back");
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "revocation listener failed; checking sessions in the database until it is back");
+                        break;
+                    }
+                },
+                _ = heartbeat.tick() => {
+                    if outstanding.is_some() {
+                        tracing::warn!("revocation listener heartbeat did not come back; checking sessions in the database until it is back");
+                        break;
+                    }
+                    let seq = cache.next_seq.fetch_add(1, Ordering::Relaxed);
+                    outstanding = Some(seq);
+                    if let Err(e) = store::notify_revoked(&db, &format!("p|{}|{seq}|", cache.instance)).await {
+                        tracing::warn!(error = %e, "revocation listener heartbeat could not be sent");
+                        break;
                     }
                 }
-                continue;
             }
-            Ok(None) => tracing::warn!("revocation listener lost its connection; checking sessions in the database until it is back"),
-            Err(e) => tracing::warn!(error = %e, "revocation listener failed; checking sessions in the database until it is back"),
         }
         cache.set_enabled(false);
         let mut wait = Duration::from_millis(200);
@@ -312,6 +357,7 @@ pub async fn follow_revocations(
             }
         };
         cache.set_enabled(true);
+        heartbeat.reset();
         tracing::info!("revocation listener reconnected");
     }
 }

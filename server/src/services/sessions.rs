@@ -140,6 +140,9 @@ impl SessionService {
         self.login_account
             .check(&email, now)
             .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        // Counted as a failure until it succeeds: attempts racing each
+        // other must not all slip past the check before any is recorded.
+        self.login_account.failed(&email, now);
 
         let user = users::find_by_email(&self.db, &email).await?;
         let ok = self
@@ -148,10 +151,7 @@ impl SessionService {
             .await?;
         let user = match user {
             Some(user) if ok && user.is_active => user,
-            _ => {
-                self.login_account.failed(&email, self.now());
-                return Err(AppError::InvalidCredentials);
-            }
+            _ => return Err(AppError::InvalidCredentials),
         };
         self.login_account.succeeded(&email);
         let role = parse_role(&user.role)?;
@@ -202,9 +202,12 @@ impl SessionService {
     }
 
     fn limit_ip(&self, client: &ClientInfo, now: i64) -> AppResult<()> {
-        let ip = client.ip.as_deref().unwrap_or("unknown");
+        let key = client
+            .ip
+            .as_deref()
+            .map_or_else(|| "unknown".to_owned(), rate_key_for_ip);
         self.login_ip
-            .check(ip, now)
+            .check(&key, now)
             .map_err(|retry_after| AppError::RateLimited { retry_after })
     }
 
@@ -286,8 +289,7 @@ impl SessionService {
                 continue;
             }
             let previous = s.previous_token_hash.clone().map(TokenHash::from_stored);
-            let in_grace = now - s.rotated_at <= self.policy.grace_ms && self.policy.grace_ms > 0;
-            if in_grace && previous.as_ref().is_some_and(|p| presented.ct_eq(p)) {
+            if self.in_grace(s, now) && previous.as_ref().is_some_and(|p| presented.ct_eq(p)) {
                 let refresh = self.refresh_token(
                     &user.id,
                     user.role,
@@ -326,12 +328,29 @@ impl SessionService {
         if s.user_id != claims.sub {
             return Err(AppError::InvalidToken(JwtError::Signature));
         }
+        let now = self.now();
         let presented = TokenHash::of(token);
-        let matches = presented.ct_eq(&TokenHash::from_stored(s.refresh_token_hash.clone()))
-            || s.previous_token_hash
-                .clone()
-                .is_some_and(|p| presented.ct_eq(&TokenHash::from_stored(p)));
-        if matches && store::revoke(&self.db, &s.id, "logout", self.now()).await? {
+        let is_current = presented.ct_eq(&TokenHash::from_stored(s.refresh_token_hash.clone()));
+        if !is_current && claims.exp <= now.div_euclid(1000) {
+            // An old token that has expired as well: nothing to end, and
+            // nothing it could still be used for.
+            return Ok(());
+        }
+        let is_previous = s
+            .previous_token_hash
+            .clone()
+            .is_some_and(|p| presented.ct_eq(&TokenHash::from_stored(p)));
+        // The same rules as refresh: a token rotated away longer ago than
+        // the grace window is a replay, and the audit trail says so.
+        let reason = if is_current || (is_previous && self.in_grace(s, now)) {
+            "logout"
+        } else {
+            "reuse_detected"
+        };
+        if store::revoke(&self.db, &s.id, reason, now).await? {
+            if reason == "reuse_detected" {
+                tracing::warn!(session_id = %s.id, user_id = %s.user_id, "rotated refresh token replayed at logout; session revoked");
+            }
             self.announce_ended(std::slice::from_ref(&s.id)).await;
         }
         Ok(())
@@ -404,6 +423,7 @@ impl SessionService {
         self.login_account
             .check(&key, now)
             .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        self.login_account.failed(&key, now);
         let user = users::find_by_id(&self.db, &auth.user_id)
             .await?
             .ok_or(AppError::SessionEnded)?;
@@ -412,7 +432,6 @@ impl SessionService {
             .verify(Some(user.password_hash), req.current_password)
             .await?
         {
-            self.login_account.failed(&key, self.now());
             return Err(AppError::InvalidCredentials);
         }
         self.login_account.succeeded(&key);
@@ -478,6 +497,12 @@ impl SessionService {
         self.login_account.prune(now);
         self.refresh_limit.prune(now);
         Ok(report)
+    }
+
+    /// Whether the last rotation of `s` is recent enough for its previous
+    /// token to be honoured.
+    fn in_grace(&self, s: &SessionRow, now: i64) -> bool {
+        self.policy.grace_ms > 0 && now - s.rotated_at <= self.policy.grace_ms
     }
 
     /// The access token lifetime in seconds.
@@ -576,6 +601,21 @@ pub async fn sweep(db: &Db, now: i64, retention_ms: i64) -> AppResult<CleanupRep
     Ok(CleanupReport { expired, purged })
 }
 
+/// The rate-limit key of a client address: IPv4 as it is, IPv6 by its /64,
+/// since one subscriber usually holds a whole /64.
+fn rate_key_for_ip(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6
+            .to_ipv4_mapped()
+            .map_or_else(|| ip.to_owned(), |v4| v4.to_string()),
+        _ => ip.to_owned(),
+    }
+}
+
 fn parse_role(role: &str) -> AppResult<Role> {
     Role::parse(role)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown role {role:?} in the database")))
@@ -601,5 +641,25 @@ fn session_info(row: SessionRow, current: &str) -> SessionInfo {
         last_activity: rfc3339(row.last_activity),
         expires_at: rfc3339(row.expires_at.min(row.absolute_expires_at)),
         id: row.id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate_key_for_ip;
+
+    #[test]
+    fn ipv6_clients_are_limited_by_their_64_prefix() {
+        assert_eq!(rate_key_for_ip("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(
+            rate_key_for_ip("2001:db8:1:2:ffff:ffff:ffff:ffff"),
+            rate_key_for_ip("2001:db8:1:2::9")
+        );
+        assert_ne!(
+            rate_key_for_ip("2001:db8:1:3::1"),
+            rate_key_for_ip("2001:db8:1:2::1")
+        );
+        assert_eq!(rate_key_for_ip("203.0.113.7"), "203.0.113.7");
+        assert_eq!(rate_key_for_ip("::ffff:203.0.113.7"), "203.0.113.7");
     }
 }

@@ -278,3 +278,90 @@ fn sigterm_finishes_gracefully() {
     let logs = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
     assert!(logs.contains("shutting down"), "{logs}");
 }
+
+#[tokio::test]
+async fn without_a_secret_one_is_generated_kept_private_and_reused() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        let mut child = server()
+            .args(["serve", "--bind", "127.0.0.1:0", "--demo"])
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("t.db").display()),
+            )
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(dir.path().join("stderr.log")).unwrap())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut printed = Vec::new();
+        let base = loop {
+            let line = lines.next().expect("server exited").unwrap();
+            printed.push(line.clone());
+            if line.starts_with("Press Ctrl-C") {
+                break printed[0]
+                    .strip_prefix("Taproom is listening on ")
+                    .unwrap()
+                    .to_owned();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        (child, base, printed.join("\n"))
+    };
+    let (mut first, base, banner) = start();
+    for email in [
+        "admin@taproom.test",
+        "bartender@taproom.test",
+        "customer@taproom.test",
+    ] {
+        assert!(banner.contains(email), "{banner}");
+    }
+    assert!(banner.contains("taproom-demo"));
+    let logs = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
+    assert_eq!(
+        logs.matches("generated one").count(),
+        1,
+        "warned once: {logs}"
+    );
+    let secret_file = dir.path().join("jwt-secret");
+    let secret = std::fs::read_to_string(&secret_file).unwrap();
+    assert!(secret.len() >= 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&secret_file)
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": "customer@taproom.test", "password": "taproom-demo"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, tokens) = status_json(res).await;
+    assert_eq!(status, StatusCode::OK, "{tokens}");
+    let _ = first.kill();
+    let _ = first.wait();
+
+    // A restart signs with the same secret: the old token still works.
+    let (mut second, base, _) = start();
+    assert_eq!(std::fs::read_to_string(&secret_file).unwrap(), secret);
+    let logs = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
+    assert!(
+        !logs.contains("generated one"),
+        "no new secret on restart: {logs}"
+    );
+    let me = client
+        .get(format!("{base}/api/auth/me"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+    let _ = second.kill();
+    let _ = second.wait();
+}

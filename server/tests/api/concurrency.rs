@@ -72,7 +72,9 @@ async fn without_grace_exactly_one_of_a_hundred_concurrent_refreshes_wins() {
 async fn concurrent_logins_respect_the_session_limit() {
     let app = spawn_app_with(|s| {
         s.max_sessions = 3;
+        // Concurrent attempts count against the account until they succeed.
         s.login_rate_ip = None;
+        s.login_rate_account = None;
     })
     .await;
     let user = app.create_user(shared::api::Role::Customer).await;

@@ -135,7 +135,8 @@ impl TestApp {
         }
     }
 
-    /// Creates a user directly (staff cannot sign themselves up).
+    /// Creates a user through the same service the `create-user` command
+    /// uses: staff accounts have no sign-up route, so there is no API for it.
     pub(crate) async fn create_user(&self, role: Role) -> TestUser {
         let email = format!("{}-{}@taproom.test", role, uuid::Uuid::new_v4().simple());
         let hasher = PasswordHasher::new(1).unwrap();
@@ -255,7 +256,8 @@ impl TestApp {
         (user, tokens)
     }
 
-    /// Counts rows of a table, for "nothing was written" checks.
+    /// Counts rows of a table, for "nothing was written" checks: what was
+    /// *not* stored cannot be observed through the API.
     pub(crate) async fn count(&self, table: &str) -> i64 {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         match &self.db {

@@ -191,26 +191,48 @@ async fn forged_and_misused_tokens_are_refused_and_change_nothing() {
         ("garbage", "not.a.token".to_owned(), "invalid_token"),
         ("two parts", "abc.def".to_owned(), "invalid_token"),
     ];
+    let sid = sid_of(&tokens.access_token);
+    let session_path = format!("/api/auth/sessions/{sid}");
     for (what, token, code) in &cases {
-        let (status, body) = app.get_auth("/api/auth/me", token).await;
-        assert_error(status, &body, StatusCode::UNAUTHORIZED, code);
-        let _ = what;
+        // Every endpoint behind a bearer token refuses it the same way.
+        let answers = [
+            app.get_auth("/api/auth/me", token).await,
+            app.get_auth("/api/auth/sessions", token).await,
+            app.delete_auth(&session_path, token).await,
+            app.post_auth("/api/auth/logout-all", token, &json!({}))
+                .await,
+            app.post_auth(
+                "/api/auth/password",
+                token,
+                &json!({"current_password": PASSWORD, "new_password": "hijacked password"}),
+            )
+            .await,
+        ];
+        for (status, body) in answers {
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
+            assert_eq!(body["error"], *code, "{what}: {body}");
+        }
     }
 
     let mut refresh_expired = refresh.clone();
     refresh_expired["exp"] = json!(refresh["iat"].as_i64().unwrap() - 10);
     let mut other_session = refresh.clone();
     other_session["sid"] = json!(uuid::Uuid::new_v4().to_string());
-    let refresh_cases: Vec<(&str, String, &str)> = vec![
+    // (what, token, refresh error, logout status): logout refuses what it
+    // cannot verify, and has nothing to end for an expired stale token or
+    // an unknown session.
+    let refresh_cases: Vec<(&str, String, &str, StatusCode)> = vec![
         (
             "access token as refresh token",
             tokens.access_token.clone(),
             "wrong_token_type",
+            StatusCode::UNAUTHORIZED,
         ),
         (
             "another key",
             forge(&hs256, &refresh, b"an attacker's key that is long enough"),
             "invalid_token",
+            StatusCode::UNAUTHORIZED,
         ),
         (
             "alg none",
@@ -220,29 +242,29 @@ async fn forged_and_misused_tokens_are_refused_and_change_nothing() {
                 tokens.refresh_token.split('.').nth(1).unwrap()
             ),
             "invalid_token",
+            StatusCode::UNAUTHORIZED,
         ),
         (
             "expired",
             forge(&hs256, &refresh_expired, app.secret.as_bytes()),
             "token_expired",
+            StatusCode::OK,
         ),
         (
             "unknown session",
             forge(&hs256, &other_session, app.secret.as_bytes()),
             "session_ended",
+            StatusCode::OK,
         ),
     ];
-    for (what, token, code) in &refresh_cases {
+    for (what, token, code, logout_status) in &refresh_cases {
         let (status, body) = app.post_refresh(token).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {body}");
         assert_eq!(body["error"], *code, "{what}: {body}");
-        let (status, _) = app
+        let (status, body) = app
             .post("/api/auth/logout", &json!({"refresh_token": token}))
             .await;
-        assert!(
-            status == StatusCode::UNAUTHORIZED || status == StatusCode::OK,
-            "{what}"
-        );
+        assert_eq!(status, *logout_status, "{what}: {body}");
     }
     assert_eq!(
         app.session_rows().await,
@@ -313,6 +335,15 @@ async fn unknown_routes_and_methods_answer_json() {
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
     );
+    let (_, tokens) = app.customer().await;
+    let (status, body) = app
+        .delete_auth("/api/auth/sessions/%FF%FE", &tokens.access_token)
+        .await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_path");
+    let long = format!("/api/auth/sessions/{}", "x".repeat(5000));
+    let (status, body) = app.delete_auth(&long, &tokens.access_token).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(app.me_status(&tokens.access_token).await, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -150,10 +150,41 @@ async fn refresh_is_rate_limited_per_session() {
 }
 
 #[tokio::test]
-async fn a_login_storm_does_not_starve_other_requests() {
+async fn guesses_racing_each_other_cannot_outrun_the_account_lock() {
     let app = spawn_app_with(|s| {
-        s.hash_concurrency = 1;
         s.login_rate_ip = None;
+        s.login_rate_account = Some(Rate {
+            count: 3,
+            period: Duration::from_secs(900),
+        });
+    })
+    .await;
+    let user = app.create_user(Role::Customer).await;
+    let guesses = (0..12).map(|i| {
+        app.post_login(
+            &user.email,
+            if i == 11 { PASSWORD } else { "a wrong guess" },
+        )
+    });
+    let answers = futures::future::join_all(guesses).await;
+    let tried = answers
+        .iter()
+        .filter(|(s, _)| *s != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        tried, 3,
+        "only the allowance reaches the password check: {answers:?}"
+    );
+    assert!(answers.iter().all(|(s, _)| *s != StatusCode::OK));
+}
+
+#[tokio::test]
+async fn a_login_storm_does_not_starve_other_requests() {
+    // Default hashing concurrency: one hash per core.
+    let app = spawn_app_with(|s| {
+        s.hash_concurrency = std::thread::available_parallelism().map_or(2, usize::from);
+        s.login_rate_ip = None;
+        s.login_rate_account = None;
     })
     .await;
     let user = app.create_user(Role::Customer).await;

@@ -198,3 +198,44 @@ async fn changing_the_password_needs_the_current_one_and_a_good_new_one() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn logout_with_a_token_rotated_away_after_the_grace_window_is_recorded_as_reuse() {
+    let app = spawn_app().await;
+    let (_, t0) = app.customer().await;
+    let t1 = app.refresh(&t0.refresh_token).await;
+    app.clock.advance(std::time::Duration::from_secs(11));
+    let (status, _) = app
+        .post(
+            "/api/auth/logout",
+            &json!({"refresh_token": t0.refresh_token}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "the session is ended, as asked");
+    assert_eq!(
+        app.session_state(&sid_of(&t1.access_token)).await,
+        Some((false, Some("reuse_detected".to_owned())))
+    );
+    assert_eq!(
+        app.me_status(&t1.access_token).await,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn logout_with_the_previous_token_inside_the_grace_window_is_a_plain_logout() {
+    let app = spawn_app().await;
+    let (_, t0) = app.customer().await;
+    let t1 = app.refresh(&t0.refresh_token).await;
+    let (status, _) = app
+        .post(
+            "/api/auth/logout",
+            &json!({"refresh_token": t0.refresh_token}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.session_state(&sid_of(&t1.access_token)).await,
+        Some((false, Some("logout".to_owned())))
+    );
+}

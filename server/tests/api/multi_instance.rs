@@ -25,11 +25,16 @@ impl Drop for Process {
 }
 
 fn start_process(database_url: &str, secret: &str) -> Process {
+    start_process_with(database_url, secret, &[])
+}
+
+fn start_process_with(database_url: &str, secret: &str, env: &[(&str, &str)]) -> Process {
     let mut child = Command::new(env!("CARGO_BIN_EXE_taproom-server"))
         .args(["serve", "--bind", "127.0.0.1:0"])
         .env("DATABASE_URL", database_url)
         .env("TAPROOM_JWT_SECRET", secret)
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -143,4 +148,169 @@ async fn logout_through_one_process_is_refused_by_another_at_once() {
         .await
         .unwrap();
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// Signs in through `base`; returns (access, refresh).
+async fn login_via(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> (String, String) {
+    let res = client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(res).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    (
+        body["access_token"].as_str().unwrap().to_owned(),
+        body["refresh_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn me_via(client: &reqwest::Client, base: &str, access: &str) -> StatusCode {
+    client
+        .get(format!("{base}/api/auth/me"))
+        .bearer_auth(access)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn every_kind_of_revocation_through_one_process_reaches_another() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Customer).await;
+    let no_grace = [("TAPROOM_REUSE_GRACE", "0")];
+    let a = start_process_with(&app.database_url, &app.secret, &no_grace);
+    let b = start_process_with(&app.database_url, &app.secret, &no_grace);
+    let client = reqwest::Client::new();
+
+    // Reuse detection on A.
+    let (access, refresh) = login_via(&client, &a.base, &user.email, &user.password).await;
+    assert_eq!(me_via(&client, &b.base, &access).await, StatusCode::OK);
+    let rotate = |token: String| {
+        let client = client.clone();
+        let url = format!("{}/api/auth/refresh", a.base);
+        async move {
+            client
+                .post(url)
+                .json(&json!({"refresh_token": token}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(rotate(refresh.clone()).await, StatusCode::OK);
+    assert_eq!(
+        rotate(refresh).await,
+        StatusCode::UNAUTHORIZED,
+        "the replay is theft"
+    );
+    assert_eq!(
+        me_via(&client, &b.base, &access).await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Signing out a device through B.
+    let (here, _) = login_via(&client, &b.base, &user.email, &user.password).await;
+    let (there, _) = login_via(&client, &a.base, &user.email, &user.password).await;
+    assert_eq!(me_via(&client, &a.base, &there).await, StatusCode::OK);
+    let res = client
+        .delete(format!("{}/api/auth/sessions/{}", b.base, sid_of(&there)))
+        .bearer_auth(&here)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        me_via(&client, &a.base, &there).await,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A password change through A ends the other sessions on B.
+    let (other, _) = login_via(&client, &b.base, &user.email, &user.password).await;
+    assert_eq!(me_via(&client, &b.base, &other).await, StatusCode::OK);
+    let res = client
+        .post(format!("{}/api/auth/password", a.base))
+        .bearer_auth(&here)
+        .json(&json!({"current_password": user.password, "new_password": "a brand new secret"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        me_via(&client, &b.base, &other).await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(me_via(&client, &b.base, &here).await, StatusCode::OK);
+}
+
+async fn listener_count(app: &TestApp) -> i64 {
+    let taproom_server::db::Db::Postgres(pool) = &app.db else {
+        unreachable!()
+    };
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name LIKE 'taproom-listener:%'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn an_instance_whose_listening_connection_drops_reconnects_and_still_hears_revocations() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Customer).await;
+    let a = start_process(&app.database_url, &app.secret);
+    let b = start_process(&app.database_url, &app.secret);
+    let client = reqwest::Client::new();
+    let (access, refresh) = login_via(&client, &a.base, &user.email, &user.password).await;
+    assert_eq!(me_via(&client, &b.base, &access).await, StatusCode::OK);
+
+    // Cut every instance's listening connection, as a network fault would.
+    let instances = listener_count(&app).await;
+    assert_eq!(instances, 3, "the test app and two processes listen");
+    let taproom_server::db::Db::Postgres(pool) = &app.db else {
+        unreachable!()
+    };
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name LIKE 'taproom-listener:%'",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let mut waited = 0;
+    while listener_count(&app).await < instances {
+        assert!(waited < 200, "the listeners did not come back");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+
+    let res = client
+        .post(format!("{}/api/auth/logout", a.base))
+        .json(&json!({"refresh_token": refresh}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        me_via(&client, &b.base, &access).await,
+        StatusCode::UNAUTHORIZED
+    );
 }

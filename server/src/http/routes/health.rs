@@ -31,21 +31,15 @@ pub async fn healthz() -> Json<HealthResponse> {
         (status = 503, description = "Database unreachable", body = HealthResponse),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, Json<HealthResponse>) {
-    match state.db.ping().await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(HealthResponse {
-                status: "ready".to_owned(),
-            }),
-        ),
-        Err(e) => {
-            tracing::warn!(error = %e, "readiness check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(HealthResponse {
-                    status: "database unavailable".to_owned(),
-                }),
-            )
-        }
+    if state.health.ready().await {
+        let body = HealthResponse {
+            status: "ready".to_owned(),
+        };
+        (StatusCode::OK, Json(body))
+    } else {
+        let body = HealthResponse {
+            status: "database unavailable".to_owned(),
+        };
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body))
     }
 }

@@ -1,12 +1,12 @@
 //! `/api/auth/sessions`: the signed-in user's devices.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
 use shared::api::{ErrorBody, MessageResponse, SessionsResponse};
 
 use crate::error::AppError;
-use crate::http::extract::AuthUser;
+use crate::http::extract::{ApiPath, AuthUser};
 use crate::http::AppState;
 
 /// The session routes.
@@ -44,7 +44,7 @@ pub async fn list(
 pub async fn revoke(
     State(state): State<AppState>,
     AuthUser(auth): AuthUser,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MessageResponse>, AppError> {
     if id.len() > 64 {
         return Err(AppError::NotFound(
