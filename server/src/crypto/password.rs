@@ -3,13 +3,12 @@
 //! async runtime.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use subtle::ConstantTimeEq;
-use tokio::sync::Semaphore;
 
 /// OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane.
 fn argon2() -> Argon2<'static> {
@@ -74,23 +73,26 @@ thread_local! {
     static WORK_MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Hashes and verifies off the async runtime, a few at a time.
+/// Hashes and verifies on a few dedicated threads, off the async runtime.
 ///
-/// The permit travels into the blocking task, so a client that hangs up
-/// mid-login cannot free a slot while its hash still runs; and at most
-/// [`MAX_WAITING_PER_SLOT`] callers per slot may queue, beyond which the
-/// caller is told the server is busy instead of piling up.
+/// One thread per slot, each keeping its argon2 working memory for good
+/// (the blocking pool would keep starting fresh threads, each faulting in
+/// 19 MiB anew). A request that is dropped mid-login cannot free a slot
+/// while its hash still runs, and at most [`MAX_WAITING_PER_SLOT`] jobs
+/// per slot may queue; beyond that the caller is told the server is busy
+/// instead of piling up.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
-    waiting: Arc<AtomicUsize>,
-    max_waiting: usize,
+    jobs: mpsc::SyncSender<Job>,
+    busy: Arc<AtomicUsize>,
     /// Verified against when the e-mail is unknown, so that an unknown
     /// account costs the same time as a wrong password.
     dummy_hash: Arc<str>,
 }
 
-/// How many callers may wait for each hashing slot.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// How many jobs may wait for each hashing thread.
 pub const MAX_WAITING_PER_SLOT: usize = 64;
 
 /// Hashing failed, or too many are waiting.
@@ -103,38 +105,58 @@ pub enum HashError {
 }
 
 impl PasswordHasher {
-    /// A hasher running at most `concurrency` hashes at once.
+    /// A hasher with `concurrency` threads. They stop when the last clone
+    /// of the hasher is dropped.
     pub fn new(concurrency: usize) -> Result<PasswordHasher, HashError> {
         let dummy = hash_blocking("taproom-dummy-password-for-timing")
             .map_err(|e| HashError::Failed(e.to_string()))?;
         let concurrency = concurrency.max(1);
+        let (jobs, queue) = mpsc::sync_channel::<Job>(concurrency * MAX_WAITING_PER_SLOT);
+        let queue = Arc::new(Mutex::new(queue));
+        let busy = Arc::new(AtomicUsize::new(0));
+        for i in 0..concurrency {
+            let queue = queue.clone();
+            let busy = busy.clone();
+            std::thread::Builder::new()
+                .name(format!("password-hash-{i}"))
+                .spawn(move || loop {
+                    // The lock is held only while taking a job off the queue.
+                    let job = match queue.lock() {
+                        Ok(q) => q.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    busy.fetch_add(1, Ordering::AcqRel);
+                    job();
+                    busy.fetch_sub(1, Ordering::AcqRel);
+                })
+                .map_err(|e| HashError::Failed(e.to_string()))?;
+        }
         Ok(PasswordHasher {
-            permits: Arc::new(Semaphore::new(concurrency)),
-            waiting: Arc::new(AtomicUsize::new(0)),
-            max_waiting: concurrency * MAX_WAITING_PER_SLOT,
+            jobs,
+            busy,
             dummy_hash: dummy.into(),
         })
     }
 
-    /// Runs `work` on the blocking pool once a slot is free.
+    /// Runs `work` on a hashing thread and waits for its answer.
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
-        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.max_waiting {
-            self.waiting.fetch_sub(1, Ordering::AcqRel);
-            return Err(HashError::Busy);
-        }
-        let permit = self.permits.clone().acquire_owned().await;
-        self.waiting.fetch_sub(1, Ordering::AcqRel);
-        let permit = permit.map_err(|e| HashError::Failed(e.to_string()))?;
-        tokio::task::spawn_blocking(move || {
-            let result = work();
-            drop(permit);
-            result
-        })
-        .await
-        .map_err(|e| HashError::Failed(e.to_string()))
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            // The caller may have gone; the answer is then simply dropped.
+            let _ = tx.send(work());
+        });
+        self.jobs.try_send(job).map_err(|e| match e {
+            mpsc::TrySendError::Full(_) => HashError::Busy,
+            mpsc::TrySendError::Disconnected(_) => {
+                HashError::Failed("the hashing threads stopped".to_owned())
+            }
+        })?;
+        rx.await
+            .map_err(|_| HashError::Failed("a hashing thread stopped mid-job".to_owned()))
     }
 
     /// Hashes a new password.
@@ -158,9 +180,9 @@ impl PasswordHasher {
         .await
     }
 
-    /// Slots free right now.
-    pub fn free_slots(&self) -> usize {
-        self.permits.available_permits()
+    /// Hashing threads at work right now.
+    pub fn busy_threads(&self) -> usize {
+        self.busy.load(Ordering::Acquire)
     }
 }
 
@@ -185,47 +207,56 @@ mod tests {
         );
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_dropped_caller_keeps_its_slot_until_the_hash_is_done() {
+    #[tokio::test]
+    async fn a_dropped_caller_keeps_its_thread_until_the_hash_is_done() {
         let hasher = PasswordHasher::new(1).unwrap();
         let task = tokio::spawn({
             let hasher = hasher.clone();
             async move { hasher.verify(None, "guess".to_owned()).await }
         });
-        while hasher.free_slots() == 1 {
+        while hasher.busy_threads() == 0 {
             tokio::task::yield_now().await;
         }
         // The client hangs up: the request future is dropped mid-hash.
         task.abort();
         let _ = task.await;
         assert_eq!(
-            hasher.free_slots(),
-            0,
-            "the running hash still holds its slot"
+            hasher.busy_threads(),
+            1,
+            "the running hash still holds its thread"
         );
-        while hasher.free_slots() == 0 {
-            tokio::time::sleep(std::time::Duration::from_millis(1)).await;
-        }
+        // The queue is not jumped either: the next job waits for it.
+        assert!(!hasher.verify(None, "next".to_owned()).await.unwrap());
     }
 
     #[tokio::test]
-    async fn callers_beyond_the_queue_limit_are_told_the_server_is_busy() {
+    async fn jobs_beyond_the_queue_limit_are_told_the_server_is_busy() {
         let hasher = PasswordHasher::new(1).unwrap();
-        let permit = hasher.permits.clone().acquire_owned().await.unwrap();
+        // Hold the only thread until released.
+        let (release, hold) = std::sync::mpsc::channel::<()>();
+        let blocker = tokio::spawn({
+            let hasher = hasher.clone();
+            async move { hasher.run(move || hold.recv().is_ok()).await }
+        });
+        while hasher.busy_threads() == 0 {
+            tokio::task::yield_now().await;
+        }
         let queued: Vec<_> = (0..MAX_WAITING_PER_SLOT)
             .map(|_| {
                 let hasher = hasher.clone();
                 tokio::spawn(async move { hasher.verify(None, "x".to_owned()).await })
             })
             .collect();
-        while hasher.waiting.load(Ordering::Acquire) < MAX_WAITING_PER_SLOT {
+        // Every queued job has been handed to the queue once its task ran.
+        for _ in 0..1000 {
             tokio::task::yield_now().await;
         }
         assert!(matches!(
             hasher.verify(None, "x".to_owned()).await,
             Err(HashError::Busy)
         ));
-        drop(permit);
+        release.send(()).unwrap();
+        assert!(blocker.await.unwrap().unwrap());
         for q in queued {
             assert!(!q.await.unwrap().unwrap());
         }

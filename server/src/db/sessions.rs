@@ -69,43 +69,25 @@ pub struct Rotation<'a> {
     pub now: i64,
 }
 
-/// Inserts a session, first ending the user's least recently used active
-/// sessions so that at most `max_active` remain. Returns the ids it ended.
+/// Inserts a session, then ends the user's least recently used active
+/// sessions so that the new one and the `max_active - 1` most recently used
+/// others remain. Returns the ids it ended.
+///
+/// No lock and no transaction: each login's trim keeps its own session and
+/// the newest others by itself, so concurrent logins of one user never
+/// leave more than `max_active` (ties in time are broken by id, so every
+/// trim agrees on the order), and a login costs two statements.
 pub async fn insert_within_limit(
     db: &Db,
     new: &NewSession<'_>,
     max_active: u32,
 ) -> Result<Vec<String>, DbError> {
-    let keep = usize::try_from(max_active.saturating_sub(1)).unwrap_or(usize::MAX);
-    let ended = on_pool!(db, write, |pool| {
-        let mut tx = pool.begin().await?;
-        if matches!(db, Db::Postgres(_)) {
-            // Serialise concurrent logins of one user so the limit holds.
-            sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
-                .bind(new.user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let active: Vec<(String,)> = sqlx::query_as(
-            "SELECT id FROM user_sessions WHERE user_id = $1 AND is_active AND expires_at > $2
-             ORDER BY last_activity DESC, created_at DESC",
-        )
-        .bind(new.user_id)
-        .bind(new.now)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut ended = Vec::new();
-        for (id,) in active.into_iter().skip(keep) {
-            sqlx::query(
-                "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revoked_reason = 'session_limit'
-                 WHERE id = $1 AND is_active",
-            )
-            .bind(&id)
-            .bind(new.now)
-            .execute(&mut *tx)
-            .await?;
-            ended.push(id);
-        }
+    // SQLite needs a LIMIT before OFFSET (-1: none); PostgreSQL takes OFFSET alone.
+    let trim = match db {
+        Db::Sqlite { .. } => TRIM_SQL.replace("{LIMIT}", "LIMIT -1"),
+        Db::Postgres(_) => TRIM_SQL.replace("{LIMIT}", ""),
+    };
+    let ended: Vec<(String,)> = on_pool!(db, write, |pool| {
         sqlx::query(
             "INSERT INTO user_sessions (id, user_id, refresh_token_hash, refresh_seed, rotated_at,
                  access_token_jti, device_info, ip_address, user_agent, client_app, is_active,
@@ -124,14 +106,30 @@ pub async fn insert_within_limit(
         .bind(new.client_app)
         .bind(new.expires_at)
         .bind(new.absolute_expires_at)
-        .execute(&mut *tx)
+        .execute(pool)
         .await
         .map_err(DbError::classify)?;
-        tx.commit().await?;
-        ended
+        sqlx::query_as(&trim)
+            .bind(new.user_id)
+            .bind(new.now)
+            .bind(i64::from(max_active.saturating_sub(1)))
+            .bind(new.id)
+            .fetch_all(pool)
+            .await?
     });
-    Ok(ended)
+    Ok(ended.into_iter().map(|(id,)| id).collect())
 }
+
+/// Ends a user's active sessions other than `$4` beyond the `$3` most
+/// recently used ones.
+const TRIM_SQL: &str = "UPDATE user_sessions
+     SET is_active = FALSE, revoked_at = $2, revoked_reason = 'session_limit'
+     WHERE is_active AND id IN (
+         SELECT id FROM user_sessions
+         WHERE user_id = $1 AND is_active AND expires_at > $2 AND id <> $4
+         ORDER BY last_activity DESC, created_at DESC, id DESC
+         {LIMIT} OFFSET $3)
+     RETURNING id";
 
 /// A session with its user, whatever its state.
 pub async fn find_with_user(db: &Db, id: &str) -> Result<Option<SessionWithUser>, DbError> {
