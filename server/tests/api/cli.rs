@@ -193,14 +193,7 @@ fn start_logged(level: &str, dir: &std::path::Path) -> (std::process::Child, Str
         .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
         .spawn()
         .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = loop {
-        let line = lines.next().expect("server exited").unwrap();
-        if let Some(u) = line.strip_prefix("Taproom is listening on ") {
-            break u.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
+    let base = wait_for_banner(&mut child);
     (child, base)
 }
 

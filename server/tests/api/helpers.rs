@@ -344,6 +344,26 @@ where
         .collect()
 }
 
+/// Reads a started `taproom-server` child's stdout up to its banner and
+/// returns the base URL it listens on; stdout keeps being drained after.
+pub(crate) fn wait_for_banner(child: &mut std::process::Child) -> String {
+    use std::io::{BufRead, BufReader};
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server exited before listening")
+            .unwrap();
+        if let Some(url) = line.strip_prefix("Taproom is listening on ") {
+            break url.trim().to_owned();
+        }
+    };
+    // Keep draining so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    base
+}
+
 /// Status and JSON body of a response (non-JSON bodies fail the test).
 pub(crate) async fn status_json(res: reqwest::Response) -> (StatusCode, Value) {
     let status = res.status();

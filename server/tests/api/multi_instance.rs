@@ -2,7 +2,6 @@
 //! through one reaches the others before their next request. Runs when
 //! `TEST_DATABASE_URL` is set (SQLite is a single-instance store).
 
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use reqwest::StatusCode;
@@ -39,16 +38,7 @@ fn start_process_with(database_url: &str, secret: &str, env: &[(&str, &str)]) ->
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start taproom-server");
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines.next().expect("server exited early").unwrap();
-        if let Some(url) = line.strip_prefix("Taproom is listening on ") {
-            break url.trim().to_owned();
-        }
-    };
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    let base = wait_for_banner(&mut child);
     Process { child, base }
 }
 
@@ -65,27 +55,9 @@ async fn logout_through_one_process_is_refused_by_another_at_once() {
     let client = reqwest::Client::new();
 
     for round in 0..5 {
-        let (status, body) = status_json(
-            client
-                .post(format!("{}/api/auth/login", a.base))
-                .json(&json!({"email": user.email, "password": user.password}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let access = body["access_token"].as_str().unwrap().to_owned();
-        let refresh = body["refresh_token"].as_str().unwrap().to_owned();
+        let (access, refresh) = login_via(&client, &a.base, &user.email, &user.password).await;
         // B has seen (and cached) the session as active.
-        let me = client
-            .get(format!("{}/api/auth/me", b.base))
-            .bearer_auth(&access)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(me.status(), StatusCode::OK);
-
+        assert_eq!(me_via(&client, &b.base, &access).await, StatusCode::OK);
         let res = client
             .post(format!("{}/api/auth/logout", a.base))
             .json(&json!({"refresh_token": refresh}))
@@ -93,45 +65,17 @@ async fn logout_through_one_process_is_refused_by_another_at_once() {
             .await
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
-        let me = client
-            .get(format!("{}/api/auth/me", b.base))
-            .bearer_auth(&access)
-            .send()
-            .await
-            .unwrap();
         assert_eq!(
-            me.status(),
+            me_via(&client, &b.base, &access).await,
             StatusCode::UNAUTHORIZED,
             "round {round}: B still accepted a revoked session"
         );
     }
 
     // logout-all through B reaches A too.
-    let login = |base: String| {
-        let client = client.clone();
-        let body = json!({"email": user.email, "password": user.password});
-        async move {
-            let res = client
-                .post(format!("{base}/api/auth/login"))
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            status_json(res).await.1["access_token"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        }
-    };
-    let on_a = login(a.base.clone()).await;
-    let on_b = login(b.base.clone()).await;
-    let ok = client
-        .get(format!("{}/api/auth/me", a.base))
-        .bearer_auth(&on_a)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ok.status(), StatusCode::OK);
+    let (on_a, _) = login_via(&client, &a.base, &user.email, &user.password).await;
+    let (on_b, _) = login_via(&client, &b.base, &user.email, &user.password).await;
+    assert_eq!(me_via(&client, &a.base, &on_a).await, StatusCode::OK);
     let res = client
         .post(format!("{}/api/auth/logout-all", b.base))
         .bearer_auth(&on_b)
@@ -141,13 +85,10 @@ async fn logout_through_one_process_is_refused_by_another_at_once() {
     let (status, body) = status_json(res).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["revoked"], 2, "{body}");
-    let me = client
-        .get(format!("{}/api/auth/me", a.base))
-        .bearer_auth(&on_a)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        me_via(&client, &a.base, &on_a).await,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 /// Signs in through `base`; returns (access, refresh).
