@@ -464,4 +464,25 @@ mod tests {
         assert!(db("mysql://x").is_err());
         assert!(db("sqlite::memory:").is_err());
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn durations_in_every_unit_parse_exactly(n in 0u64..1_000_000, unit in 0usize..5) {
+                let (suffix, ms) = [("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)][unit];
+                prop_assert_eq!(parse_duration(&format!("{n}{suffix}")), Ok(Duration::from_millis(n * ms)));
+            }
+
+            #[test]
+            fn any_text_is_a_duration_or_a_reason_never_a_panic(raw in "\\PC{0,40}") {
+                if let Err(reason) = parse_duration(&raw) {
+                    prop_assert!(!reason.is_empty());
+                }
+                let _ = raw.parse::<RateArg>();
+            }
+        }
+    }
 }

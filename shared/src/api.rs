@@ -422,4 +422,40 @@ mod tests {
         );
         assert!(err.is_err());
     }
+
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn normalising_any_text_never_panics_and_accepts_only_sound_addresses(raw in "\\PC{0,300}") {
+                if let Ok(email) = normalize_email(&raw) {
+                    prop_assert_eq!(email.matches('@').count(), 1);
+                    prop_assert!(email.len() <= EMAIL_MAX_LEN);
+                    prop_assert_eq!(email.trim(), email.as_str());
+                    prop_assert_eq!(email.to_lowercase(), email.clone());
+                    prop_assert_eq!(normalize_email(&email), Ok(email.clone()), "normalising is idempotent");
+                }
+            }
+
+            #[test]
+            fn plain_addresses_are_accepted_in_any_case(
+                local in "[a-z0-9._%+-]{1,40}",
+                domain in "[a-z0-9-]{1,30}",
+                tld in "[a-z]{2,10}",
+            ) {
+                let email = format!("{local}@{domain}.{tld}");
+                prop_assert_eq!(normalize_email(&format!(" {} ", email.to_uppercase())), Ok(email));
+            }
+
+            #[test]
+            fn names_are_trimmed_and_bounded(raw in "\\PC{0,150}") {
+                if let Ok(name) = normalize_name(&raw) {
+                    prop_assert!(!name.is_empty() && name.chars().count() <= NAME_MAX_LEN);
+                    prop_assert_eq!(name.trim(), name.as_str());
+                }
+            }
+        }
+    }
 }

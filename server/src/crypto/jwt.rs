@@ -234,4 +234,52 @@ mod tests {
             assert!(keys.verify(bad, TokenType::Access, 1).is_err(), "{bad:?}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_role() -> impl Strategy<Value = Role> {
+            prop_oneof![
+                Just(Role::Customer),
+                Just(Role::Bartender),
+                Just(Role::Admin)
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_claims_survive_signing_and_verifying(
+                sub in "\\PC{0,60}",
+                sid in "\\PC{0,60}",
+                jti in "[A-Za-z0-9_-]{0,60}",
+                role in any_role(),
+                iat in 0i64..4_000_000_000,
+                ttl in 1i64..1_000_000,
+            ) {
+                let keys = JwtKeys::new(&[9; 32]);
+                let c = Claims { sub, role, sid, token_type: TokenType::Refresh, iat, exp: iat + ttl, jti };
+                let token = keys.sign(&c);
+                prop_assert_eq!(keys.verify(&token, TokenType::Refresh, iat), Ok(c));
+                prop_assert_eq!(keys.verify(&token, TokenType::Access, iat), Err(JwtError::WrongType));
+            }
+
+            #[test]
+            fn arbitrary_text_is_refused_without_panicking(raw in "\\PC{0,400}") {
+                let keys = JwtKeys::new(&[9; 32]);
+                prop_assert!(keys.verify(&raw, TokenType::Access, 0).is_err());
+            }
+
+            #[test]
+            fn three_arbitrary_base64_parts_are_refused(
+                h in proptest::collection::vec(any::<u8>(), 0..80),
+                p in proptest::collection::vec(any::<u8>(), 0..200),
+                sig in proptest::collection::vec(any::<u8>(), 0..40),
+            ) {
+                let keys = JwtKeys::new(&[9; 32]);
+                let token = format!("{}.{}.{}", URL_SAFE_NO_PAD.encode(h), URL_SAFE_NO_PAD.encode(p), URL_SAFE_NO_PAD.encode(sig));
+                prop_assert!(keys.verify(&token, TokenType::Access, 0).is_err());
+            }
+        }
+    }
 }

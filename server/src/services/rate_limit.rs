@@ -32,7 +32,9 @@ impl RateLimiter {
         let Some(rate) = self.rate else { return Ok(()) };
         let period = i64::try_from(rate.period.as_millis()).unwrap_or(i64::MAX);
         let interval = (period / i64::from(rate.count)).max(1);
-        let tolerance = period - interval;
+        // Exactly `count` at once; `period - interval` would let the
+        // rounding of `interval` slip in an extra one now and then.
+        let tolerance = interval * (i64::from(rate.count) - 1);
         let mut entry = self.tat.entry(key.to_owned()).or_insert(now);
         let tat = (*entry).max(now);
         if tat - now > tolerance {
@@ -160,5 +162,40 @@ mod tests {
         );
         b.succeeded("x");
         assert!(b.check("x", t + 30_000).is_ok());
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn admissions_never_outrun_a_burst_plus_the_rate(
+                count in 1u32..20,
+                period_s in 1u64..120,
+                gaps in proptest::collection::vec(0i64..5_000, 1..200),
+            ) {
+                let period = i64::try_from(period_s * 1000).unwrap();
+                let interval = (period / i64::from(count)).max(1);
+                let l = RateLimiter::new(Some(Rate { count, period: Duration::from_secs(period_s) }));
+                let mut now = 1_000_000i64;
+                let mut admitted = Vec::new();
+                for gap in gaps {
+                    now += gap;
+                    if l.check("k", now).is_ok() {
+                        admitted.push(now);
+                    }
+                }
+                // Between any two admissions: at most one burst of `count`
+                // plus one more per emission interval that passed.
+                for i in 0..admitted.len() {
+                    for j in i..admitted.len() {
+                        let n = i64::try_from(j - i + 1).unwrap();
+                        let allowed = i64::from(count) + (admitted[j] - admitted[i]) / interval;
+                        prop_assert!(n <= allowed, "{} admitted where {} were allowed", n, allowed);
+                    }
+                }
+            }
+        }
     }
 }
