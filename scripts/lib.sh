@@ -42,3 +42,22 @@ fresh_postgres_database() {
     psql "$admin" -qc "CREATE DATABASE $name" >/dev/null
     echo "${admin%/*}/$name"
 }
+
+# The wasm-bindgen version every crate is pinned to (see shared/Cargo.toml).
+WASM_BINDGEN_VERSION=0.2.130
+
+# Chromium, ChromeDriver and the wasm-bindgen test runner, installed once.
+ensure_browser_tools() {
+    if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+        echo "==> Installing Chromium and ChromeDriver (Debian packages, once)"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+    fi
+    if ! wasm-bindgen-test-runner --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+        echo "==> Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once; a few minutes)"
+        # Not --locked: its lock file names a crate version the registry no longer serves.
+        cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    fi
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the workspace on SQLite, then the same API tests on
-# PostgreSQL when a server is reachable (started if installed but stopped).
+# PostgreSQL when a server is reachable (started if installed but stopped),
+# then the browser tests in headless Chromium (installed once if missing).
 # Set TAPROOM_TEST_POSTGRES=require to fail instead of skipping PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,5 @@ elif [ "${TAPROOM_TEST_POSTGRES:-}" = "require" ]; then
 else
     echo "==> PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL run"
 fi
+
+./scripts/test-browser.sh

@@ -423,6 +423,8 @@ mod tests {
         assert!(err.is_err());
     }
 
+    // proptest runs natively; the wasm32 test build skips it.
+    #[cfg(not(target_arch = "wasm32"))]
     mod properties {
         use super::super::*;
         use proptest::prelude::*;

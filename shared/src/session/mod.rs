@@ -8,6 +8,8 @@
 //! outside (storage, time, HTTP, the cross-tab lock) sits behind small traits
 //! so the same logic runs in the browser and natively.
 
+#[cfg(target_arch = "wasm32")]
+pub mod browser;
 mod clock;
 mod error;
 mod http;
@@ -490,5 +492,6 @@ fn encode_error(err: serde_json::Error) -> SessionError {
     SessionError::Encode(err.to_string())
 }
 
-#[cfg(test)]
+// Natively only: they drive futures with tokio.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -1,0 +1,212 @@
+//! Browser adapters: `localStorage`, `fetch` (through gloo-net), the Web
+//! Locks API and `Date.now()`, so the session manager runs in the apps.
+//!
+//! Web Locks are shared by every tab of the origin, which is what keeps two
+//! tabs from refreshing the same token at once. Where the API is missing
+//! (old browsers, insecure origins) the lock falls back to an in-tab one.
+
+use std::future::Future;
+
+use futures::channel::oneshot;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::{
+    Clock, HttpRequest, HttpResponse, LocalLock, Method, RefreshLock, StorageError, TokenStorage,
+    Transport, TransportError,
+};
+
+/// `window.localStorage`, read and written as raw strings (the stored
+/// tokens are not JSON-encoded, for compatibility with existing clients).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LocalStorage;
+
+impl LocalStorage {
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+}
+
+impl TokenStorage for LocalStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        Self::storage()?.get_item(key).ok().flatten()
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        let storage = Self::storage()
+            .ok_or_else(|| StorageError("this browser does not allow local storage".to_owned()))?;
+        storage.set_item(key, value).map_err(|_| {
+            StorageError(
+                "the browser refused to save the session (storage full or disabled)".to_owned(),
+            )
+        })
+    }
+
+    fn remove(&self, key: &str) {
+        if let Some(storage) = Self::storage() {
+            // Removing cannot meaningfully fail; a disabled storage holds nothing.
+            let _ = storage.remove_item(key);
+        }
+    }
+}
+
+/// `Date.now()`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now_unix(&self) -> i64 {
+        // Milliseconds as f64; whole seconds fit easily.
+        (js_sys::Date::now() / 1000.0) as i64
+    }
+}
+
+/// HTTP through the browser's `fetch`, relative to the page's origin unless
+/// a base URL is given.
+#[derive(Debug, Clone, Default)]
+pub struct FetchTransport {
+    base_url: String,
+}
+
+impl FetchTransport {
+    /// A transport for `base_url` (`""` for the page's own origin).
+    pub fn new(base_url: impl Into<String>) -> Self {
+        FetchTransport {
+            base_url: base_url.into(),
+        }
+    }
+}
+
+impl Transport for FetchTransport {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        use gloo_net::http::RequestBuilder;
+        let url = format!("{}{}", self.base_url, request.path);
+        let method = match request.method {
+            Method::Get => gloo_net::http::Method::GET,
+            Method::Post => gloo_net::http::Method::POST,
+            Method::Put => gloo_net::http::Method::PUT,
+            Method::Patch => gloo_net::http::Method::PATCH,
+            Method::Delete => gloo_net::http::Method::DELETE,
+        };
+        let mut builder = RequestBuilder::new(&url).method(method);
+        if let Some(token) = &request.bearer {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let built = match request.body {
+            Some(body) => builder
+                .header("Content-Type", "application/json")
+                .body(body),
+            None => builder.build(),
+        }
+        .map_err(|e| TransportError::new(format!("the request could not be built: {e}")))?;
+        let response = built
+            .send()
+            .await
+            .map_err(|_| TransportError::new("the server could not be reached"))?;
+        let status = response.status();
+        let headers = response
+            .headers()
+            .entries()
+            .collect::<Vec<(String, String)>>();
+        let body = response
+            .text()
+            .await
+            .map_err(|_| TransportError::new("the answer was cut off"))?;
+        let mut answer = HttpResponse::new(status, body);
+        answer.headers = headers;
+        Ok(answer)
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `navigator.locks.request(name, callback)`.
+    #[wasm_bindgen(js_namespace = ["navigator", "locks"], js_name = request, catch)]
+    fn web_lock_request(
+        name: &str,
+        callback: &js_sys::Function,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// A Web Lock, named per app so all tabs of the app take turns.
+#[derive(Debug, Clone)]
+pub struct WebLock {
+    name: String,
+    fallback: LocalLock,
+}
+
+impl WebLock {
+    /// The lock called `name` (e.g. `taproom-refresh-customer`).
+    pub fn new(name: impl Into<String>) -> Self {
+        WebLock {
+            name: name.into(),
+            fallback: LocalLock::new(),
+        }
+    }
+
+    /// Whether this browser offers the Web Locks API here.
+    pub fn supported() -> bool {
+        let Some(window) = web_sys::window() else {
+            return false;
+        };
+        js_sys::Reflect::get(&window.navigator(), &JsValue::from_str("locks"))
+            .is_ok_and(|locks| !locks.is_undefined() && !locks.is_null())
+    }
+}
+
+impl RefreshLock for WebLock {
+    async fn with_lock<F: Future>(&self, critical: F) -> F::Output {
+        if !Self::supported() {
+            return self.fallback.with_lock(critical).await;
+        }
+        let (granted_tx, granted_rx) = oneshot::channel::<()>();
+        let (release_tx, release_rx) = oneshot::channel::<()>();
+        // The lock is held while the promise the callback returns is
+        // pending; it resolves when `release_tx` fires (or is dropped).
+        let callback = Closure::once(move |_lock: JsValue| -> js_sys::Promise {
+            let _ = granted_tx.send(());
+            wasm_bindgen_futures::future_to_promise(async move {
+                let _ = release_rx.await;
+                Ok(JsValue::UNDEFINED)
+            })
+        });
+        match web_lock_request(&self.name, callback.as_ref().unchecked_ref()) {
+            Ok(request) => {
+                // The request's own promise settles after release; nothing
+                // to learn from it, but an unhandled rejection would be noise.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(request).await;
+                });
+            }
+            Err(_) => return self.fallback.with_lock(critical).await,
+        }
+        if granted_rx.await.is_err() {
+            // The browser dropped the request without granting it.
+            return self.fallback.with_lock(critical).await;
+        }
+        drop(callback);
+        let output = critical.await;
+        let _ = release_tx.send(());
+        output
+    }
+}
+
+/// The manager the apps use.
+pub type BrowserSessionManager =
+    super::SessionManager<LocalStorage, BrowserClock, FetchTransport, WebLock>;
+
+impl BrowserSessionManager {
+    /// A manager for `app` on the page's origin, with its tab-shared lock.
+    pub fn browser(app: crate::api::ClientApp) -> Self {
+        super::SessionManager::new(
+            app,
+            LocalStorage,
+            BrowserClock,
+            FetchTransport::new(""),
+            WebLock::new(format!("taproom-refresh-{}", app.as_str())),
+        )
+    }
+}
