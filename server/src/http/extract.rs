@@ -51,7 +51,7 @@ fn json_rejection(rejection: JsonRejection) -> Response {
             "validation_failed",
             format!(
                 "The request body has the wrong shape: {}.",
-                e.body_text_detail()
+                shape_detail(&e)
             ),
         ),
         JsonRejection::JsonSyntaxError(_) => error_response(
@@ -77,22 +77,15 @@ fn json_rejection(rejection: JsonRejection) -> Response {
     }
 }
 
-trait DetailText {
-    fn body_text_detail(&self) -> String;
-}
-
-impl DetailText for axum::extract::rejection::JsonDataError {
-    fn body_text_detail(&self) -> String {
-        // serde's message names the field and the expected type, never a
-        // value from the body beyond the offending field name.
-        use std::error::Error as _;
-        let mut detail = self
-            .source()
-            .map(ToString::to_string)
-            .unwrap_or_else(|| "unexpected fields or types".to_owned());
-        detail.truncate(200);
-        detail
-    }
+/// What serde says is wrong with the body's shape (the field and the
+/// expected type), cut to 200 characters. It goes back only to the client
+/// that sent the body, never to the logs.
+fn shape_detail(error: &axum::extract::rejection::JsonDataError) -> String {
+    use std::error::Error as _;
+    error.source().map_or_else(
+        || "unexpected fields or types".to_owned(),
+        |source| source.to_string().chars().take(200).collect(),
+    )
 }
 
 /// A path parameter; one that cannot be read (bad percent-encoding, wrong

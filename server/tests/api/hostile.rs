@@ -74,6 +74,20 @@ async fn malformed_mistyped_and_oversized_bodies_get_clear_errors_and_write_noth
             assert!(res["message"].as_str().is_some_and(|m| !m.is_empty()));
         }
     }
+    // A long multi-byte value in the error detail is cut cleanly, not mid-character.
+    let wide = "é".repeat(300);
+    let (status, res) = app
+        .post(
+            "/api/auth/login",
+            &json!({"email": "a@b.test", "password": "x", "client_app": wide}),
+        )
+        .await;
+    assert_error(
+        status,
+        &res,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
     // Known fields with an unknown one beside them are refused too.
     let (status, res) = app
         .post(
