@@ -61,3 +61,36 @@ ensure_browser_tools() {
         cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
     fi
 }
+
+# cargo-leptos builds the three web apps. 0.3.10 is the newest that builds
+# on our toolchain (0.3.11's lock needs a newer rustc).
+CARGO_LEPTOS_VERSION=0.3.10
+# wasm-opt for release builds of the apps, from npm's binaryen package (the
+# only source reachable here; cargo-leptos would otherwise try GitHub).
+BINARYEN_VERSION=132.0.0
+# Tools installed from npm live here, inside the checkout (git-ignored).
+TOOLS_DIR="$(pwd)/.tools"
+
+# Puts the project's npm tools on PATH (wasm-opt) without installing anything.
+tools_on_path() {
+    export PATH="$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+}
+
+# cargo-leptos, wasm-bindgen-cli and wasm-opt, each installed once.
+ensure_leptos_tools() {
+    tools_on_path
+    if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+        echo "==> Installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 15 minutes on 2 cores)"
+        cargo install --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION"
+    fi
+    if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+        echo "==> Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once; a few minutes)"
+        # Not --locked: its lock file names a crate version the registry no longer serves.
+        cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+    fi
+    if ! wasm-opt --version 2>/dev/null | grep -q "${BINARYEN_VERSION%%.*}"; then
+        echo "==> Installing wasm-opt (npm binaryen@$BINARYEN_VERSION, once)"
+        mkdir -p "$TOOLS_DIR"
+        npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+    fi
+}

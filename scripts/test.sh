@@ -8,13 +8,23 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_toolchain
 
+# Build first, then run under a time limit: a test that hangs fails the run
+# in minutes instead of holding it until an outer timeout.
+TEST_TIME_LIMIT="${TAPROOM_TEST_TIME_LIMIT:-900}"
+
+echo "==> Building the tests"
+cargo test --workspace --all-features --no-run
+
 echo "==> Tests on SQLite"
-env -u TEST_DATABASE_URL cargo test --workspace --all-features
+env -u TEST_DATABASE_URL timeout --kill-after=10 "$TEST_TIME_LIMIT" \
+    cargo test --workspace --all-features
 
 if ensure_postgres; then
     url=$(fresh_postgres_database)
     echo "==> The same tests on PostgreSQL ($url)"
-    TEST_DATABASE_URL="$url" cargo test -p taproom-server --test api
+    cargo test -p taproom-server --test api --no-run
+    TEST_DATABASE_URL="$url" timeout --kill-after=10 "$TEST_TIME_LIMIT" \
+        cargo test -p taproom-server --test api
     psql "${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS ${url##*/} WITH (FORCE)" >/dev/null || true
 elif [ "${TAPROOM_TEST_POSTGRES:-}" = "require" ]; then
     echo "error: PostgreSQL is required but not reachable on 127.0.0.1:5432" >&2

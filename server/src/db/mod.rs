@@ -18,6 +18,9 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::DatabaseKind;
 
+/// How long [`Db::close`] waits for borrowed connections to come back.
+pub const CLOSE_GRACE: Duration = Duration::from_secs(3);
+
 /// A connection pool for either backend.
 ///
 /// SQLite gets one writer connection and a few readers: SQLite admits one
@@ -125,14 +128,21 @@ impl Db {
         matches!(self, Db::Postgres(_))
     }
 
-    /// Closes every connection.
+    /// Refuses new work at once and closes the connections, waiting at most
+    /// [`CLOSE_GRACE`] for borrowed ones (a revocation listener keeps one
+    /// for as long as it lives; a stuck wait would hang shutdown).
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite { read, write } => {
-                read.close().await;
-                write.close().await;
+        let closing = async {
+            match self {
+                Db::Sqlite { read, write } => {
+                    let (r, w) = (read.close(), write.close());
+                    futures::join!(r, w);
+                }
+                Db::Postgres(pool) => pool.close().await,
             }
-            Db::Postgres(pool) => pool.close().await,
+        };
+        if tokio::time::timeout(CLOSE_GRACE, closing).await.is_err() {
+            tracing::debug!("database connections still borrowed at close; left to drop");
         }
     }
 }
