@@ -26,8 +26,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::{
-    ClientApp, LoginRequest, LogoutRequest, RefreshRequest, RevokedResponse, StorageKeys,
-    TokenResponse, UserInfo,
+    ClientApp, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, RevokedResponse,
+    StorageKeys, TokenResponse, UserInfo,
 };
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -44,6 +44,7 @@ pub use storage::{MemoryStorage, StorageError, TokenStorage};
 use jwt::is_expired;
 
 const LOGIN_PATH: &str = "/api/auth/login";
+const REGISTER_PATH: &str = "/api/auth/register";
 const REFRESH_PATH: &str = "/api/auth/refresh";
 const LOGOUT_PATH: &str = "/api/auth/logout";
 const LOGOUT_ALL_PATH: &str = "/api/auth/logout-all";
@@ -220,8 +221,22 @@ where
             password: password.to_owned(),
             client_app: Some(self.app),
         };
-        let request = HttpRequest::new(Method::Post, LOGIN_PATH)
-            .with_json(&body)
+        self.sign_in(LOGIN_PATH, &body).await
+    }
+
+    /// Creates a customer account (`POST /api/auth/register`), stores its
+    /// session and returns the user. Only apps that serve customers keep it.
+    pub async fn register(&self, request: &RegisterRequest) -> Result<UserInfo, SessionError> {
+        let mut body = request.clone();
+        body.client_app = Some(self.app);
+        self.sign_in(REGISTER_PATH, &body).await
+    }
+
+    /// Posts credentials to `path` and keeps the session it answers with,
+    /// unless this app does not serve the user's role.
+    async fn sign_in<B: Serialize>(&self, path: &str, body: &B) -> Result<UserInfo, SessionError> {
+        let request = HttpRequest::new(Method::Post, path)
+            .with_json(body)
             .map_err(encode_error)?;
         let response = self.transport.send(request).await?;
         if !response.is_success() {
