@@ -1,0 +1,79 @@
+//! The bar across the top of every page, and the offline banner.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+
+use crate::api;
+use crate::session::use_auth;
+
+/// The app's name, its pages and, when signed in, the user and sign out.
+#[component]
+pub fn Header(
+    /// Links to the app's own pages, shown before Devices and Password.
+    #[prop(optional)]
+    links: Vec<(String, &'static str)>,
+) -> impl IntoView {
+    let auth = use_auth();
+    let info = auth.info;
+    let signing_out = RwSignal::new(false);
+    let sign_out = move |_| {
+        signing_out.set(true);
+        spawn_local(async move {
+            // Keys are cleared even when the server cannot be reached; the
+            // page then sends us to the sign-in page.
+            let _ = api::logout().await;
+            auth.notice.set(None);
+            auth.user.set(None);
+            signing_out.set(false);
+        });
+    };
+    let name = move || {
+        auth.user
+            .with(|u| u.as_ref().map(|u| u.name.clone()).unwrap_or_default())
+    };
+    view! {
+        <header class="app-header">
+            <a class="brand" href=info.home()>
+                "Taproom" <span class="brand-app">{info.title}</span>
+            </a>
+            <Show when=move || auth.ready.get() && auth.signed_in()>
+                <nav class="app-nav" aria-label="Main">
+                    {links
+                        .clone()
+                        .into_iter()
+                        .map(|(href, label)| view! { <A href=href>{label}</A> })
+                        .collect_view()}
+                    <A href=info.path("/devices")>"Devices"</A>
+                    <A href=info.path("/password")>"Password"</A>
+                </nav>
+                <div class="who">
+                    <span class="who-name" data-testid="user-name">{name}</span>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        on:click=sign_out
+                        disabled=move || signing_out.get()
+                    >
+                        {move || if signing_out.get() { "Signing out…" } else { "Sign out" }}
+                    </button>
+                </div>
+            </Show>
+        </header>
+        <OfflineBanner />
+    }
+}
+
+/// Says so while the server cannot be reached; the app keeps retrying and
+/// nobody is signed out for it.
+#[component]
+pub fn OfflineBanner() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <Show when=move || auth.offline.get()>
+            <div class="banner offline" role="status" data-testid="offline">
+                "Offline: cannot reach the server. Retrying…"
+            </div>
+        </Show>
+    }
+}

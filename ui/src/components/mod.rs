@@ -1,0 +1,9 @@
+//! Pieces every app's pages use.
+
+pub mod header;
+pub mod not_found;
+pub mod require_auth;
+
+pub use header::{Header, OfflineBanner};
+pub use not_found::NotFound;
+pub use require_auth::RequireAuth;

@@ -1,0 +1,20 @@
+//! A page the app does not have.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::session::use_auth;
+
+/// Says so, with the way home.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let auth = use_auth();
+    view! {
+        <main class="page">
+            <h1>"Page not found"</h1>
+            <p>
+                "There is no such page here. " <A href=auth.info.home()>"Go to the start page"</A>
+            </p>
+        </main>
+    }
+}

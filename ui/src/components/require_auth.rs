@@ -1,0 +1,37 @@
+//! Pages only for signed-in users.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+use crate::format::encode_component;
+use crate::session::use_auth;
+
+/// Shows `children` to a signed-in user; sends anyone else to the sign-in
+/// page, which brings them back here afterwards. Until the session is known
+/// (on the server and before hydration) it shows a loading line.
+#[component]
+pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    let signed_in = Memo::new(move |_| auth.signed_in());
+    move || {
+        if !auth.ready.get() {
+            return view! { <p class="loading" aria-busy="true">"Loading…"</p> }.into_any();
+        }
+        if !signed_in.get() {
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
+            let to = format!(
+                "{}?next={}",
+                auth.info.path("/login"),
+                encode_component(&here)
+            );
+            return view! { <Redirect path=to /> }.into_any();
+        }
+        children().into_any()
+    }
+}

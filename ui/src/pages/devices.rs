@@ -1,0 +1,224 @@
+//! Where the user is signed in: every active session, signing out one
+//! device, or every device at once.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::api::SessionInfo;
+
+use crate::api;
+use crate::format::local_time;
+use crate::session::use_auth;
+
+/// What the list shows while loading, once loaded, or after a failure.
+#[derive(Debug, Clone, PartialEq)]
+enum Listing {
+    Loading,
+    Loaded(Vec<SessionInfo>),
+    Failed(String),
+}
+
+/// The devices page: one card per active session, this one marked.
+#[component]
+pub fn DevicesPage() -> impl IntoView {
+    let auth = use_auth();
+    let listing = RwSignal::new(Listing::Loading);
+    // The session a sign-out is running for, so only its button waits.
+    let busy = RwSignal::new(None::<String>);
+    let feedback = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let everywhere_pending = RwSignal::new(false);
+
+    let load = move || {
+        spawn_local(async move {
+            match auth.watch(api::sessions().await) {
+                Ok(found) => listing.set(Listing::Loaded(found.sessions)),
+                Err(e) if e.ends_session() => {}
+                Err(e) => listing.set(Listing::Failed(e.to_string())),
+            }
+        })
+    };
+    Effect::new(move |_| load());
+    // Back online after a failed load: load again without being asked.
+    Effect::new(move |was_offline: Option<bool>| {
+        let offline = auth.offline.get();
+        if was_offline == Some(true)
+            && !offline
+            && listing.with_untracked(|l| matches!(l, Listing::Failed(_)))
+        {
+            load();
+        }
+        offline
+    });
+
+    let sign_out = move |session: SessionInfo| {
+        busy.set(Some(session.id.clone()));
+        feedback.set(None);
+        spawn_local(async move {
+            if session.is_current {
+                // This device: a plain sign-out; the page then moves to sign-in.
+                let _ = api::logout().await;
+                auth.user.set(None);
+                return;
+            }
+            match auth.watch(api::revoke_session(&session.id).await) {
+                Ok(_) => {
+                    feedback.set(Some(format!("Signed out {}.", session.device_info)));
+                    load();
+                }
+                Err(e) => feedback.set(Some(e.to_string())),
+            }
+            busy.set(None);
+        });
+    };
+
+    let sign_out_everywhere = move |_| {
+        everywhere_pending.set(true);
+        spawn_local(async move {
+            match auth.watch(api::logout_all().await) {
+                Ok(_) => {
+                    auth.notice
+                        .set(Some("You signed out on every device.".to_owned()));
+                    auth.user.set(None);
+                }
+                Err(e) => feedback.set(Some(e.to_string())),
+            }
+            everywhere_pending.set(false);
+            confirming.set(false);
+        });
+    };
+
+    let card = move |session: SessionInfo| {
+        let id = session.id.clone();
+        let current = session.is_current;
+        let app = session
+            .client_app
+            .map(|app| app.as_str().to_owned())
+            .unwrap_or_else(|| "API".to_owned());
+        let ip = session
+            .ip_address
+            .clone()
+            .unwrap_or_else(|| "unknown".to_owned());
+        let waiting = move || busy.with(|b| b.as_deref() == Some(id.as_str()));
+        let waiting_label = waiting.clone();
+        let target = session.clone();
+        view! {
+            <li
+                class="device"
+                class:current=current
+                data-testid="device"
+                data-session-id=session.id.clone()
+            >
+                <div class="device-head">
+                    <strong class="device-name">{session.device_info.clone()}</strong>
+                    {current.then(|| view! { <span class="badge">"This device"</span> })}
+                </div>
+                <dl class="device-facts">
+                    <div><dt>"App"</dt><dd>{app}</dd></div>
+                    <div><dt>"IP address"</dt><dd>{ip}</dd></div>
+                    <div><dt>"Signed in"</dt><dd>{local_time(&session.created_at)}</dd></div>
+                    <div><dt>"Last active"</dt><dd>{local_time(&session.last_activity)}</dd></div>
+                </dl>
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=move || busy.with(Option::is_some)
+                    on:click=move |_| sign_out(target.clone())
+                >
+                    {move || {
+                        if waiting_label() {
+                            "Signing out…"
+                        } else if current {
+                            "Sign out this device"
+                        } else {
+                            "Sign out"
+                        }
+                    }}
+                </button>
+            </li>
+        }
+    };
+
+    view! {
+        <main class="page">
+            <h1>"Your devices"</h1>
+            <p class="lead">"Everywhere you are signed in to Taproom right now."</p>
+            {move || feedback.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+            {move || match listing.get() {
+                Listing::Loading => {
+                    view! { <p class="loading" aria-busy="true">"Loading your devices…"</p> }
+                        .into_any()
+                }
+                Listing::Failed(message) => {
+                    view! {
+                        <div class="form-error" role="alert">
+                            <p>{message}</p>
+                            <button type="button" class="button secondary" on:click=move |_| {
+                                listing.set(Listing::Loading);
+                                load();
+                            }>"Try again"</button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Listing::Loaded(sessions) => {
+                    let count = sessions.len();
+                    view! {
+                        <p data-testid="device-count">
+                            {if count == 1 {
+                                "1 active session".to_owned()
+                            } else {
+                                format!("{count} active sessions")
+                            }}
+                        </p>
+                        <ul class="devices">{sessions.into_iter().map(card).collect_view()}</ul>
+                    }
+                        .into_any()
+                }
+            }}
+            <section class="danger-zone" aria-labelledby="everywhere">
+                <h2 id="everywhere">"Sign out everywhere"</h2>
+                <p>"Ends every session, this one included. Use it if a device was lost or a password leaked."</p>
+                <Show
+                    when=move || confirming.get()
+                    fallback=move || {
+                        view! {
+                            <button
+                                type="button"
+                                class="button danger"
+                                on:click=move |_| confirming.set(true)
+                            >
+                                "Sign out everywhere…"
+                            </button>
+                        }
+                    }
+                >
+                    <div class="confirm" role="alertdialog" aria-label="Confirm signing out everywhere">
+                        <p>"Sign out on every device, including this one?"</p>
+                        <button
+                            type="button"
+                            class="button danger"
+                            disabled=move || everywhere_pending.get()
+                            on:click=sign_out_everywhere
+                        >
+                            {move || {
+                                if everywhere_pending.get() {
+                                    "Signing out…"
+                                } else {
+                                    "Yes, sign out everywhere"
+                                }
+                            }}
+                        </button>
+                        <button
+                            type="button"
+                            class="button secondary"
+                            disabled=move || everywhere_pending.get()
+                            on:click=move |_| confirming.set(false)
+                        >
+                            "Cancel"
+                        </button>
+                    </div>
+                </Show>
+            </section>
+        </main>
+    }
+}

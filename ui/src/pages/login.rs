@@ -1,0 +1,123 @@
+//! Sign in.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api;
+use crate::session::use_auth;
+
+/// E-mail and password; goes back to the page that sent the user here.
+/// Errors (wrong password, rate limits with their wait, a role this app
+/// does not serve) show under the form.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = use_auth();
+    let info = auth.info;
+    let query = use_query_map();
+    let next = move || info.after_login(query.with_untracked(|q| q.get("next")));
+    let navigate = use_navigate();
+
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    // Signed in already, here or in another tab: carry on.
+    let go_on = navigate.clone();
+    Effect::new(move |_| {
+        if auth.ready.get() && auth.signed_in() && !pending.get_untracked() {
+            go_on(&next(), Default::default());
+        }
+    });
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let address = email.get_untracked();
+        let secret = password.get_untracked();
+        if address.trim().is_empty() || secret.is_empty() {
+            error.set(Some("Enter your e-mail address and password.".to_owned()));
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match auth.watch(api::login(address.trim(), &secret).await) {
+                Ok(user) => {
+                    auth.notice.set(None);
+                    password.set(String::new());
+                    auth.user.set(Some(user));
+                    pending.set(false);
+                    navigate(&next(), Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    pending.set(false);
+                }
+            }
+        });
+    };
+
+    view! {
+        <main class="auth-page">
+            <h1>"Sign in"</h1>
+            <p class="lead">{format!("Taproom {}", info.title)}</p>
+            {move || {
+                auth.notice
+                    .get()
+                    .map(|notice| view! { <p class="notice" role="status">{notice}</p> })
+            }}
+            <form class="stack" on:submit=submit novalidate>
+                <label for="email">"E-mail"</label>
+                <input
+                    id="email"
+                    name="email"
+                    type="email"
+                    autocomplete="username"
+                    required
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                />
+                <label for="password">"Password"</label>
+                <input
+                    id="password"
+                    name="password"
+                    type="password"
+                    autocomplete="current-password"
+                    required
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+                {move || {
+                    error
+                        .get()
+                        .map(|message| {
+                            view! {
+                                <p class="form-error" role="alert" data-testid="form-error">
+                                    {message}
+                                </p>
+                            }
+                        })
+                }}
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || pending.get() || !auth.ready.get()
+                >
+                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+                </button>
+            </form>
+            <Show when=move || info.signup>
+                <p class="aside">
+                    "New here? " <A href=info.path("/signup")>"Create an account"</A>
+                </p>
+            </Show>
+        </main>
+    }
+}

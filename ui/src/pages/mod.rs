@@ -1,0 +1,13 @@
+//! The pages every app has.
+
+pub mod devices;
+pub mod login;
+pub mod password;
+pub mod signup;
+pub mod welcome;
+
+pub use devices::DevicesPage;
+pub use login::LoginPage;
+pub use password::PasswordPage;
+pub use signup::SignupPage;
+pub use welcome::Welcome;

@@ -1,0 +1,110 @@
+//! Change the password.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::api::{check_new_password, ChangePasswordRequest};
+
+use crate::api;
+use crate::session::use_auth;
+
+/// Current password, new password twice. Every other session ends; this
+/// one stays signed in.
+#[component]
+pub fn PasswordPage() -> impl IntoView {
+    let auth = use_auth();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        done.set(None);
+        let request = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        let problem = if request.current_password.is_empty() {
+            Some("Enter your current password.")
+        } else if let Err(message) = check_new_password(&request.new_password) {
+            Some(message)
+        } else if request.new_password != confirm.get_untracked() {
+            Some("The two new passwords do not match.")
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            error.set(Some(message.to_owned()));
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            match auth.watch(api::change_password(&request).await) {
+                Ok(answer) => {
+                    for field in [current, new, confirm] {
+                        field.set(String::new());
+                    }
+                    done.set(Some(match answer.revoked {
+                        0 => "Password changed.".to_owned(),
+                        1 => "Password changed. 1 other session was signed out.".to_owned(),
+                        n => format!("Password changed. {n} other sessions were signed out."),
+                    }));
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            pending.set(false);
+        });
+    };
+
+    let field = move |id: &'static str,
+                      label: &'static str,
+                      autocomplete: &'static str,
+                      value: RwSignal<String>| {
+        view! {
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=id
+                type="password"
+                autocomplete=autocomplete
+                required
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        }
+    };
+
+    view! {
+        <main class="page narrow">
+            <h1>"Change password"</h1>
+            <p class="lead">"Every other device is signed out; this one stays signed in."</p>
+            <form class="stack" on:submit=submit novalidate>
+                {field("current", "Current password", "current-password", current)}
+                {field("new", "New password (at least 8 characters)", "new-password", new)}
+                {field("confirm", "New password again", "new-password", confirm)}
+                {move || {
+                    error
+                        .get()
+                        .map(|message| {
+                            view! {
+                                <p class="form-error" role="alert" data-testid="form-error">
+                                    {message}
+                                </p>
+                            }
+                        })
+                }}
+                {move || done.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
+                <button type="submit" class="button primary" disabled=move || pending.get()>
+                    {move || if pending.get() { "Changing…" } else { "Change password" }}
+                </button>
+            </form>
+        </main>
+    }
+}

@@ -1,0 +1,313 @@
+//! The session in the browser: this app's session manager, the signed-in
+//! user as a signal, and what keeps both current while the app is open —
+//! a timer that renews the access token before it expires, a probe while
+//! the server cannot be reached, and other tabs' sign-ins and sign-outs
+//! arriving as `storage` events.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use shared::api::{ClientApp, UserInfo};
+use shared::session::SessionError;
+
+/// Which app this is and where it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AppInfo {
+    pub app: ClientApp,
+    /// The path prefix: `""` for the customer app at `/`, `"/bartender"`, `"/admin"`.
+    pub base: &'static str,
+    /// The app's name in the header and the page title.
+    pub title: &'static str,
+    /// Whether people can create their own account here.
+    pub signup: bool,
+}
+
+/// Paths of the other apps, which the customer app at `/` must not claim.
+const OTHER_APP_BASES: [&str; 2] = ["/bartender", "/admin"];
+
+impl AppInfo {
+    /// The app's page at `rest` (`"/devices"`); `""` is the home page.
+    pub fn path(&self, rest: &str) -> String {
+        let path = format!("{}{rest}", self.base);
+        if path.is_empty() {
+            "/".to_owned()
+        } else {
+            path
+        }
+    }
+
+    /// The app's home page.
+    pub fn home(&self) -> String {
+        self.path("")
+    }
+
+    /// Where to go after signing in: `next` when it is one of this app's own
+    /// pages (never another site, never the sign-in page), else home.
+    pub fn after_login(&self, next: Option<String>) -> String {
+        match next {
+            Some(next)
+                if next.starts_with('/')
+                    && !next.starts_with("//")
+                    && !next.contains('\\')
+                    && self.owns(&next)
+                    && !next.starts_with(&self.path("/login")) =>
+            {
+                next
+            }
+            _ => self.home(),
+        }
+    }
+
+    fn owns(&self, path: &str) -> bool {
+        let under = |base: &str| {
+            path == base
+                || path.starts_with(&format!("{base}/"))
+                || path.starts_with(&format!("{base}?"))
+        };
+        if self.base.is_empty() {
+            !OTHER_APP_BASES.iter().any(|base| under(base))
+        } else {
+            under(self.base)
+        }
+    }
+}
+
+/// The app's view of its session, shared through context.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    pub info: AppInfo,
+    /// False on the server and until hydration; pages that depend on the
+    /// session show their loading state until then.
+    pub ready: RwSignal<bool>,
+    /// The signed-in user, `None` when signed out.
+    pub user: RwSignal<Option<UserInfo>>,
+    /// Set while the server cannot be reached; nobody is signed out for it.
+    pub offline: RwSignal<bool>,
+    /// Why the user was sent to the sign-in page, when it was not their doing.
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl Auth {
+    /// Whether someone is signed in (tracked).
+    pub fn signed_in(&self) -> bool {
+        self.user.with(Option::is_some)
+    }
+
+    /// Passes an API result through, noting whether the server answered
+    /// (for the offline banner) and whether the session is gone.
+    pub fn watch<T>(&self, outcome: Result<T, SessionError>) -> Result<T, SessionError> {
+        match &outcome {
+            Err(SessionError::Network(_)) => self.offline.set(true),
+            Err(error) if error.ends_session() => {
+                self.offline.set(false);
+                self.user.set(None);
+            }
+            _ => {
+                if self.offline.get_untracked() {
+                    self.offline.set(false);
+                }
+            }
+        }
+        outcome
+    }
+}
+
+/// The app's [`Auth`].
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// Creates the app's [`Auth`], provides it to every page, and (in the
+/// browser, after hydration) starts the session manager.
+pub fn provide_auth(info: AppInfo) -> Auth {
+    let auth = Auth {
+        info,
+        ready: RwSignal::new(false),
+        user: RwSignal::new(None),
+        offline: RwSignal::new(false),
+        notice: RwSignal::new(None),
+    };
+    provide_context(auth);
+    // Effects run only in the browser, once hydration is done.
+    Effect::new(move |_| start(auth));
+    auth
+}
+
+#[cfg(target_arch = "wasm32")]
+type Manager = shared::session::browser::BrowserSessionManager;
+
+/// On the server no page calls the API (they render before hydration), but
+/// the same code must type-check there.
+#[cfg(not(target_arch = "wasm32"))]
+type Manager = shared::session::SessionManager<
+    shared::session::MemoryStorage,
+    shared::session::SystemClock,
+    NoServer,
+    shared::session::LocalLock,
+>;
+
+/// The transport of the server-side stand-in: there is nobody to call.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+pub struct NoServer;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl shared::session::Transport for NoServer {
+    async fn send(
+        &self,
+        _request: shared::session::HttpRequest,
+    ) -> Result<shared::session::HttpResponse, shared::session::TransportError> {
+        Err(shared::session::TransportError::new(
+            "API calls are made from the browser",
+        ))
+    }
+}
+
+thread_local! {
+    static MANAGER: RefCell<Option<Rc<Manager>>> = const { RefCell::new(None) };
+}
+
+/// This app's session manager, once the app has started in the browser.
+pub(crate) fn manager() -> Result<Rc<Manager>, SessionError> {
+    MANAGER
+        .with(|slot| slot.borrow().clone())
+        .ok_or_else(|| SessionError::Network("the page is still loading".to_owned()))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn start(_auth: Auth) {}
+
+#[cfg(target_arch = "wasm32")]
+fn start(auth: Auth) {
+    use leptos::task::spawn_local;
+    use std::time::Duration;
+
+    let created = Manager::browser(auth.info.app).with_on_logout(move || {
+        auth.notice.set(Some(
+            "Your session has ended. Please sign in again.".to_owned(),
+        ));
+        auth.user.set(None);
+    });
+    let stored = created.current_user();
+    MANAGER.with(|slot| *slot.borrow_mut() = Some(Rc::new(created)));
+    match stored {
+        Some(user) if !auth.info.app.serves(user.role) => {
+            // Not a session this app may keep (e.g. storage edited by hand).
+            spawn_local(async move {
+                let _ = crate::api::logout().await;
+            });
+        }
+        Some(user) => {
+            auth.user.set(Some(user));
+            // Ask the server once: a session revoked while the app was closed
+            // ends here, and a changed name shows.
+            spawn_local(async move {
+                if let Ok(user) = auth.watch(crate::api::me().await) {
+                    auth.user.set(Some(user));
+                }
+            });
+        }
+        None => {}
+    }
+    auth.ready.set(true);
+
+    // Renew before expiry while the app is open, not only before requests,
+    // so a tablet left on the queue for hours stays signed in.
+    set_interval(
+        move || {
+            if !auth.user.with_untracked(Option::is_some) {
+                return;
+            }
+            spawn_local(async move {
+                if let Ok(manager) = manager() {
+                    if manager.refresh_due() {
+                        let _ = auth.watch(manager.fresh_access_token().await);
+                    }
+                }
+            });
+        },
+        Duration::from_secs(5),
+    );
+
+    // While the server cannot be reached, try again every few seconds.
+    set_interval(
+        move || {
+            if auth.offline.get_untracked() && auth.user.with_untracked(Option::is_some) {
+                spawn_local(async move {
+                    let _ = auth.watch(crate::api::me().await);
+                });
+            }
+        },
+        Duration::from_secs(3),
+    );
+
+    // Another tab signed in, refreshed or signed out: same storage, same session.
+    let keys = auth.info.app.storage_keys();
+    let _listener = window_event_listener(leptos::ev::storage, move |event| {
+        let relevant = match event.key() {
+            None => true, // storage cleared
+            Some(key) => key == keys.user || key == keys.refresh || key == keys.access,
+        };
+        if !relevant {
+            return;
+        }
+        let now = manager().ok().and_then(|m| m.current_user());
+        if now != auth.user.get_untracked() {
+            if now.is_none() {
+                auth.notice
+                    .set(Some("You were signed out in another tab.".to_owned()));
+            } else {
+                auth.notice.set(None);
+            }
+            auth.user.set(now);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CUSTOMER: AppInfo = AppInfo {
+        app: ClientApp::Customer,
+        base: "",
+        title: "Customer",
+        signup: true,
+    };
+    const BARTENDER: AppInfo = AppInfo {
+        app: ClientApp::Bartender,
+        base: "/bartender",
+        title: "Bar",
+        signup: false,
+    };
+
+    #[test]
+    fn paths_live_under_the_app_base() {
+        assert_eq!(CUSTOMER.home(), "/");
+        assert_eq!(CUSTOMER.path("/devices"), "/devices");
+        assert_eq!(BARTENDER.home(), "/bartender");
+        assert_eq!(BARTENDER.path("/login"), "/bartender/login");
+    }
+
+    #[test]
+    fn after_login_goes_back_only_to_the_apps_own_pages() {
+        let go = |app: AppInfo, next: &str| app.after_login(Some(next.to_owned()));
+        assert_eq!(go(CUSTOMER, "/devices"), "/devices");
+        assert_eq!(go(BARTENDER, "/bartender/devices"), "/bartender/devices");
+        assert_eq!(go(BARTENDER, "/bartender"), "/bartender");
+        for hostile in [
+            "//evil.test/x",
+            "https://evil.test",
+            "/\\evil.test",
+            "/admin",
+        ] {
+            assert_eq!(go(CUSTOMER, hostile), "/", "{hostile}");
+        }
+        for hostile in ["/bartender/login?next=/bartender", "/bartenderx", "/"] {
+            assert_eq!(go(BARTENDER, hostile), "/bartender", "{hostile}");
+        }
+        assert_eq!(go(CUSTOMER, "/admin/devices"), "/");
+        assert_eq!(CUSTOMER.after_login(None), "/");
+    }
+}
