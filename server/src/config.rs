@@ -128,6 +128,9 @@ pub struct ServeArgs {
     /// Password hashes computed at once (default: the number of cores).
     #[arg(long, env = "TAPROOM_HASH_CONCURRENCY")]
     pub hash_concurrency: Option<usize>,
+    /// Where cargo-leptos put the web apps (one folder per app inside).
+    #[arg(long, env = "TAPROOM_SITE_ROOT", default_value = "target/site")]
+    pub site_root: PathBuf,
     /// Create the demo accounts if absent and print them.
     #[arg(long)]
     pub demo: bool,
@@ -310,6 +313,7 @@ pub struct Settings {
     pub registration_open: bool,
     pub body_limit: usize,
     pub hash_concurrency: usize,
+    pub site_root: PathBuf,
     pub demo: bool,
 }
 
@@ -382,6 +386,7 @@ impl Settings {
             registration_open: args.registration == Registration::Open,
             body_limit: args.body_limit,
             hash_concurrency,
+            site_root: args.site_root,
             demo: args.demo,
         })
     }

@@ -78,7 +78,19 @@ impl Application {
             health: services::health::Health::new(db.clone()),
             trusted_proxies: settings.trusted_proxies.clone().into(),
         };
-        let router = http::router(state, settings.body_limit, settings.tls.is_some());
+        let missing = http::apps::missing_bundles(&settings.site_root);
+        if !missing.is_empty() {
+            tracing::warn!(
+                missing = %missing.join(", "),
+                "web app bundles not found: pages will not come alive; build them with `cargo leptos build --release` or ./scripts/run.sh"
+            );
+        }
+        let router = http::router(
+            state,
+            settings.body_limit,
+            settings.tls.is_some(),
+            &settings.site_root,
+        );
 
         let mut background = vec![spawn_cleanup(sessions.clone(), settings.cleanup_interval)];
         if db.is_postgres() {

@@ -62,6 +62,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let addr = app.local_addr();
     // Tools (and the tests) read this line to find the port.
     println!("Taproom is listening on {scheme}://{addr}");
+    println!("  Customer:  {scheme}://{addr}/");
+    println!("  Bartender: {scheme}://{addr}/bartender");
+    println!("  Admin:     {scheme}://{addr}/admin");
     println!("  API:      {scheme}://{addr}/api  (OpenAPI: {scheme}://{addr}/api/openapi.json)");
     if demo {
         println!("  Demo accounts (password {DEMO_PASSWORD:?}):");

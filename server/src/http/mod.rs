@@ -2,11 +2,13 @@
 //! stack (request ids, request logs without secrets, security headers, body
 //! limit, panic catching). Knows HTTP; knows no SQL.
 
+pub mod apps;
 pub mod error;
 pub mod extract;
 pub mod routes;
 
 use std::net::IpAddr;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,11 +40,13 @@ pub struct AppState {
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application router with its middleware.
-pub fn router(state: AppState, body_limit: usize, https: bool) -> Router {
-    let mut app = routes::router()
+pub fn router(state: AppState, body_limit: usize, https: bool, site_root: &Path) -> Router {
+    let api = routes::router()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
+        .with_state(state);
+    let mut app = apps::router(site_root)
+        .merge(api)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -286,3 +286,70 @@ async fn logout_ends_the_session_on_the_server() {
     );
     assert!(m.storage().keys().is_empty());
 }
+
+#[tokio::test]
+async fn sign_up_through_the_manager_keeps_the_new_session_under_the_apps_keys() {
+    let app = spawn_app().await;
+    let (m, _) = manager(
+        &app,
+        ClientApp::Customer,
+        MemoryStorage::new(),
+        LocalLock::new(),
+    );
+    let request = shared::api::RegisterRequest {
+        email: "Nell@Bar.test".to_owned(),
+        password: "a long enough password".to_owned(),
+        name: "Nell".to_owned(),
+        client_app: None,
+    };
+    let user = m.register(&request).await.unwrap();
+    assert_eq!(
+        (user.email.as_str(), user.role),
+        ("nell@bar.test", Role::Customer)
+    );
+    let mut keys = m.storage().keys();
+    keys.sort();
+    assert_eq!(keys, ["access_token", "refresh_token", "user"]);
+    let access = m.access_token().unwrap();
+    assert_eq!(app.me_status(&access).await, reqwest::StatusCode::OK);
+    let sessions: shared::api::SessionsResponse = m.get_json("/api/auth/sessions").await.unwrap();
+    assert_eq!(sessions.sessions[0].client_app, Some(ClientApp::Customer));
+
+    // The same address again: the server's message, nothing stored.
+    let (other, _) = manager(
+        &app,
+        ClientApp::Customer,
+        MemoryStorage::new(),
+        LocalLock::new(),
+    );
+    let err = other.register(&request).await.unwrap_err();
+    assert_eq!(err.status(), Some(409), "{err:?}");
+    assert!(other.storage().keys().is_empty());
+}
+
+#[tokio::test]
+async fn an_app_that_serves_no_customers_ends_a_sign_up_session() {
+    let app = spawn_app().await;
+    let (m, _) = manager(
+        &app,
+        ClientApp::Bartender,
+        MemoryStorage::new(),
+        LocalLock::new(),
+    );
+    let request = shared::api::RegisterRequest {
+        email: "olaf@bar.test".to_owned(),
+        password: "a long enough password".to_owned(),
+        name: "Olaf".to_owned(),
+        client_app: None,
+    };
+    let err = m.register(&request).await.unwrap_err();
+    assert!(matches!(err, SessionError::WrongApp { .. }), "{err:?}");
+    assert!(m.storage().keys().is_empty());
+    let rows = app.session_rows().await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0][11].as_deref(),
+        Some("logout"),
+        "the session was ended"
+    );
+}
