@@ -94,3 +94,12 @@ ensure_leptos_tools() {
         npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
     fi
 }
+
+# Builds the three web apps (wasm, release) and the server binary with
+# cargo-leptos, then precompresses the bundles for the server to send.
+build_apps() {
+    ensure_leptos_tools
+    echo "==> Building the three web apps and the server (release; the first build takes a while)"
+    cargo leptos build --release
+    node scripts/compress-bundles.mjs target/site
+}

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds and runs Taproom on SQLite with the demo accounts.
+# Builds and runs Taproom on SQLite with the demo accounts: the server and
+# the three web apps. The first run also installs the build tools (once).
 #   ./scripts/run.sh [extra server flags, e.g. --bind 0.0.0.0:3000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_toolchain
-echo "==> Building the server (release; the first build takes a few minutes)"
-cargo build --release -p taproom-server
-exec ./target/release/taproom-server serve --demo "$@"
+build_apps
+exec ./target/release/taproom-server serve --demo --site-root target/site "$@"
