@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the workspace on SQLite, then the same API tests on
 # PostgreSQL when a server is reachable (started if installed but stopped),
-# then the browser tests in headless Chromium (installed once if missing).
+# then the browser tests in headless Chromium: the session manager's
+# adapters, and the three apps against the real release server on SQLite
+# and PostgreSQL (tools installed once if missing).
 # Set TAPROOM_TEST_POSTGRES=require to fail instead of skipping PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,11 +15,11 @@ ensure_toolchain
 TEST_TIME_LIMIT="${TAPROOM_TEST_TIME_LIMIT:-900}"
 
 echo "==> Building the tests"
-cargo test --workspace --all-features --no-run
+cargo test --workspace --no-run
 
 echo "==> Tests on SQLite"
 env -u TEST_DATABASE_URL timeout --kill-after=10 "$TEST_TIME_LIMIT" \
-    cargo test --workspace --all-features
+    cargo test --workspace
 
 if ensure_postgres; then
     url=$(fresh_postgres_database)

@@ -1,0 +1,275 @@
+// The session checklist on all three apps, in headless Chromium against the
+// real release server: sign-in and storage keys, devices, sign-out, revoked
+// sessions, several devices, other tabs, wrong roles, errors, offline.
+
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  APPS, DEMO, PASSWORD, api, login, newCustomer, openLogin, pathOf, startBrowser, startServer, storage, until,
+} from "../harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** An account each app serves: a fresh customer, or the demo staff. */
+async function accountFor(app) {
+  return app === "customer" ? newCustomer(server) : DEMO[app];
+}
+
+/** A new browser profile with one page. */
+async function profile() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  return { context, page };
+}
+
+const appKeys = (app) => [...APPS[app].keys].sort();
+const storedKeys = async (page) => Object.keys(await storage(page)).sort();
+
+for (const app of Object.keys(APPS)) {
+  describe(`the ${app} app`, () => {
+    it("hydrates without a warning or error in the console", async () => {
+      const { context, page } = await profile();
+      const messages = [];
+      page.on("console", (m) => { if (["warning", "error"].includes(m.type())) messages.push(m.text()); });
+      page.on("pageerror", (e) => messages.push(e.message));
+      await login(page, server, app, await accountFor(app));
+      await page.getByRole("link", { name: "Devices" }).click();
+      await page.getByTestId("device-count").waitFor();
+      await page.reload();
+      await page.getByTestId("welcome").or(page.getByTestId("device-count")).waitFor();
+      assert.deepEqual(messages, []);
+      await context.close();
+    });
+
+    it("signs in, keeps exactly its three keys, and shows the session on Devices and in the API", async () => {
+      const { context, page } = await profile();
+      await login(page, server, app, await accountFor(app));
+      assert.deepEqual(await storedKeys(page), appKeys(app));
+      await page.getByRole("link", { name: "Devices" }).click();
+      const current = page.locator("[data-testid=device].current");
+      await current.waitFor();
+      assert.match(await current.innerText(), /This device/);
+      const sessionId = await current.getAttribute("data-session-id");
+      const token = (await storage(page))[APPS[app].keys[0]];
+      const listed = await api(server, "GET", "/api/auth/sessions", { token });
+      assert.equal(listed.status, 200);
+      const mine = listed.json.sessions.find((s) => s.id === sessionId);
+      assert.ok(mine, "the page's session is in the API's list");
+      assert.equal(mine.client_app, app);
+      assert.equal(mine.is_current, true);
+      await context.close();
+    });
+
+    it("signs out: keys cleared, session ended on the server, back on the login page", async () => {
+      const { context, page } = await profile();
+      await login(page, server, app, await accountFor(app));
+      const token = (await storage(page))[APPS[app].keys[0]];
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await until(async () => pathOf(page) === `${APPS[app].base}/login`, "the login page");
+      assert.deepEqual(await storedKeys(page), []);
+      assert.equal((await api(server, "GET", "/api/auth/me", { token })).status, 401);
+      await context.close();
+    });
+
+    it("a session revoked from another device lands on login at its next action, keys cleared", async () => {
+      const email = await accountFor(app);
+      const first = await profile();
+      await login(first.page, server, app, email);
+      const firstToken = (await storage(first.page))[APPS[app].keys[0]];
+      const firstSession = (await api(server, "GET", "/api/auth/sessions", { token: firstToken })).json.sessions
+        .find((s) => s.is_current).id;
+
+      const second = await profile();
+      await login(second.page, server, app, email);
+      await second.page.getByRole("link", { name: "Devices" }).click();
+      const card = second.page.locator(`[data-session-id="${firstSession}"]`);
+      await card.getByRole("button", { name: "Sign out" }).click();
+      await card.waitFor({ state: "detached" });
+
+      await first.page.getByRole("link", { name: "Devices" }).click();
+      await until(async () => pathOf(first.page) === `${APPS[app].base}/login`, "the login page");
+      assert.deepEqual(await storedKeys(first.page), []);
+      assert.match(await first.page.locator(".notice").innerText(), /session has ended/);
+      await first.context.close();
+      await second.context.close();
+    });
+  });
+}
+
+describe("several devices", () => {
+  it("two profiles of one user both show on Devices, each marking itself; sign out everywhere ends both", async () => {
+    const email = await newCustomer(server);
+    const a = await profile();
+    const b = await profile();
+    await login(a.page, server, "customer", email);
+    await login(b.page, server, "customer", email);
+    const currentOn = async (page) => {
+      await page.getByRole("link", { name: "Devices" }).click();
+      await page.getByTestId("device-count").waitFor();
+      assert.equal(await page.getByTestId("device-count").innerText(), "2 active sessions");
+      assert.equal(await page.locator("[data-testid=device].current").count(), 1);
+      return page.locator("[data-testid=device].current").getAttribute("data-session-id");
+    };
+    const [onA, onB] = [await currentOn(a.page), await currentOn(b.page)];
+    assert.notEqual(onA, onB);
+
+    await b.page.getByRole("button", { name: "Sign out everywhere…" }).click();
+    await b.page.getByRole("button", { name: "Yes, sign out everywhere" }).click();
+    await until(async () => pathOf(b.page) === "/login", "the login page in the profile that signed out");
+    assert.deepEqual(await storedKeys(b.page), []);
+
+    await a.page.getByRole("link", { name: "Password" }).click();
+    await a.page.getByRole("link", { name: "Devices" }).click();
+    await until(async () => pathOf(a.page) === "/login", "the login page in the other profile");
+    assert.deepEqual(await storedKeys(a.page), []);
+    await a.context.close();
+    await b.context.close();
+  });
+});
+
+describe("tabs", () => {
+  it("a sign-out or sign-in in one tab reaches the other tabs of the app", async () => {
+    const email = await newCustomer(server);
+    const { context, page } = await profile();
+    await login(page, server, "customer", email);
+    const other = await context.newPage();
+    await other.goto(`${server.url}/devices`);
+    await other.getByTestId("device-count").waitFor();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await until(async () => pathOf(other) === "/login", "the other tab on the login page");
+
+    await page.fill("#email", email);
+    await page.fill("#password", PASSWORD);
+    await page.click("button[type=submit]");
+    await page.getByTestId("welcome").waitFor();
+    await until(async () => pathOf(other) === "/devices", "the other tab back where it was");
+    await context.close();
+  });
+});
+
+describe("roles", () => {
+  const refusals = [
+    ["customer", "bartender", /Bartender accounts cannot use the customer app/],
+    ["bartender", "customer", /Customer accounts cannot use the bartender app/],
+    ["admin", "bartender", /Bartender accounts cannot use the admin app/],
+    ["admin", "customer", /Customer accounts cannot use the admin app/],
+  ];
+  for (const [app, role, message] of refusals) {
+    it(`the ${app} app refuses a ${role} and keeps nothing`, async () => {
+      const { context, page } = await profile();
+      await openLogin(page, server, app);
+      await page.fill("#email", DEMO[role]);
+      await page.fill("#password", PASSWORD);
+      await page.click("button[type=submit]");
+      const error = page.getByTestId("form-error");
+      await error.waitFor();
+      assert.match(await error.innerText(), message);
+      assert.deepEqual(await storedKeys(page), []);
+      await context.close();
+    });
+  }
+
+  it("an admin may use the bartender app", async () => {
+    const { context, page } = await profile();
+    await login(page, server, "bartender", DEMO.admin);
+    assert.deepEqual(await storedKeys(page), appKeys("bartender"));
+    await context.close();
+  });
+});
+
+describe("forms", () => {
+  it("a wrong password says so, and repeated failures say how long to wait", async () => {
+    const email = await newCustomer(server);
+    const { context, page } = await profile();
+    await openLogin(page, server, "customer");
+    await page.fill("#email", email);
+    const error = page.getByTestId("form-error");
+    await page.fill("#password", "not-the-password");
+    await page.click("button[type=submit]");
+    await until(async () => /password is wrong/i.test(await error.innerText().catch(() => "")), "the wrong-password message");
+    for (let i = 0; i < 6; i++) {
+      await page.click("button[type=submit]");
+      await page.locator("button[type=submit]:not([disabled])").waitFor();
+    }
+    await until(async () => /\d+ seconds?/.test(await error.innerText()), "a message with the wait time");
+    await context.close();
+  });
+
+  it("sign-up checks the form first, then creates the account and signs in", async () => {
+    const { context, page } = await profile();
+    await page.goto(`${server.url}/signup`);
+    await page.locator("button[type=submit]:not([disabled])").waitFor();
+    await page.fill("#name", "Nell");
+    await page.fill("#email", `nell${Date.now()}@e2e.test`);
+    await page.fill("#password", "a-long-password");
+    await page.fill("#confirm", "another-password");
+    await page.click("button[type=submit]");
+    assert.match(await page.getByTestId("form-error").innerText(), /do not match/);
+    await page.fill("#confirm", "a-long-password");
+    await page.click("button[type=submit]");
+    await page.getByTestId("welcome").waitFor();
+    assert.match(await page.getByTestId("welcome").innerText(), /Nell/);
+    assert.deepEqual(await storedKeys(page), appKeys("customer"));
+    await context.close();
+  });
+
+  it("changing the password keeps this device and signs the others out", async () => {
+    const email = await newCustomer(server);
+    const a = await profile();
+    const b = await profile();
+    await login(a.page, server, "customer", email);
+    await login(b.page, server, "customer", email);
+    await a.page.getByRole("link", { name: "Password" }).click();
+    await a.page.fill("#current", PASSWORD);
+    await a.page.fill("#new", "a-brand-new-password");
+    await a.page.fill("#confirm", "a-brand-new-password");
+    await a.page.getByRole("button", { name: "Change password" }).click();
+    await a.page.locator(".success").waitFor();
+    assert.match(await a.page.locator(".success").innerText(), /1 other session was signed out/);
+    await b.page.getByRole("link", { name: "Devices" }).click();
+    await until(async () => pathOf(b.page) === "/login", "the other device on the login page");
+    await a.page.getByRole("link", { name: "Devices" }).click();
+    await a.page.getByTestId("device-count").waitFor();
+    await a.context.close();
+    await b.context.close();
+  });
+
+  it("a signed-out visit to a page goes through login and back to that page", async () => {
+    const email = await newCustomer(server);
+    const { context, page } = await profile();
+    await page.goto(`${server.url}/devices`);
+    await until(async () => pathOf(page) === "/login", "the login page");
+    await page.locator("button[type=submit]:not([disabled])").waitFor();
+    await page.fill("#email", email);
+    await page.fill("#password", PASSWORD);
+    await page.click("button[type=submit]");
+    await until(async () => pathOf(page) === "/devices", "the devices page");
+    await context.close();
+  });
+});
+
+describe("network trouble", () => {
+  it("offline shows a retrying banner and signs nobody out; back online it clears", async () => {
+    const email = await newCustomer(server);
+    const { context, page } = await profile();
+    await login(page, server, "customer", email);
+    await context.setOffline(true);
+    await page.getByRole("link", { name: "Devices" }).click();
+    await page.getByTestId("offline").waitFor();
+    assert.deepEqual(await storedKeys(page), appKeys("customer"));
+    await context.setOffline(false);
+    await page.getByTestId("offline").waitFor({ state: "detached", timeout: 15_000 });
+    assert.equal(pathOf(page), "/devices");
+    await context.close();
+  });
+});
