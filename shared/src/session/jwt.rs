@@ -4,24 +4,48 @@
 //! the only judge of validity. The client reads `exp` only to renew early, so
 //! a token it cannot read is simply treated as expired.
 
-use base64::alphabet;
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
-
 use crate::api::TOKEN_MAX_LEN;
 
 /// Renew the access token when it has less than this many seconds left
 /// (DESIGN.md behaviour 9: five minutes).
 pub const REFRESH_MARGIN_SECS: i64 = 300;
 
-/// JWT segments are unpadded base64url, but tolerate padding from other issuers.
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
-    &alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
+/// The one claim the client reads. Any other claim is skipped unparsed,
+/// and an `exp` that is not an integer reads as none.
+#[derive(serde::Deserialize)]
+struct Expiry {
+    #[serde(default)]
+    exp: Option<serde_json::Number>,
+}
+
+/// Decodes unpadded base64url (JWT segments), tolerating padding from
+/// other issuers. Written out because a base64 crate weighs more in every
+/// app's wasm bundle than these lines.
+fn decode_base64url(text: &str) -> Option<Vec<u8>> {
+    let text = text.trim_end_matches('=');
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    // A lone trailing character (6 bits) cannot end a valid encoding, and
+    // leftover bits must be zero.
+    (bits < 6 && acc == 0).then_some(out)
+}
 
 /// The `exp` claim (Unix seconds) of a JWT, read WITHOUT checking the
 /// signature. `None` when the token is not a readable JWT or has no integer
@@ -36,9 +60,13 @@ pub fn jwt_exp(token: &str) -> Option<i64> {
     else {
         return None;
     };
-    let bytes = BASE64URL.decode(payload).ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    claims.get("exp")?.as_i64()
+    let bytes = decode_base64url(payload)?;
+    // Claims are an object; serde would also read a struct from an array.
+    if !bytes.trim_ascii_start().starts_with(b"{") {
+        return None;
+    }
+    let claims: Expiry = serde_json::from_slice(&bytes).ok()?;
+    claims.exp?.as_i64()
 }
 
 /// Whether a token expiring at `exp` should be renewed at `now`. An unknown
@@ -53,9 +81,36 @@ pub(crate) fn is_expired(exp: Option<i64>, now: i64) -> bool {
     exp.is_none_or(|exp| exp <= now)
 }
 
-#[cfg(test)]
+// Natively only: the reference encoder and proptest are native dev-dependencies.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 pub(crate) mod tests {
+    use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+    use base64::engine::DecodePaddingMode;
+    use base64::{alphabet, Engine as _};
+    use proptest::prelude::*;
+
     use super::*;
+
+    const BASE64URL: GeneralPurpose = GeneralPurpose::new(
+        &alphabet::URL_SAFE,
+        GeneralPurposeConfig::new()
+            .with_encode_padding(false)
+            .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+    );
+
+    proptest! {
+        #[test]
+        fn base64url_decoding_undoes_encoding(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            prop_assert_eq!(decode_base64url(&BASE64URL.encode(&bytes)), Some(bytes.clone()));
+            let padded = base64::engine::general_purpose::URL_SAFE.encode(&bytes);
+            prop_assert_eq!(decode_base64url(&padded), Some(bytes));
+        }
+
+        #[test]
+        fn base64url_decoding_agrees_with_the_base64_crate(text in "[A-Za-z0-9_+/.-]{0,40}") {
+            prop_assert_eq!(decode_base64url(&text), BASE64URL.decode(&text).ok());
+        }
+    }
 
     /// A token with the given payload and a signature nobody checks.
     pub(crate) fn token_with_payload(payload: &str) -> String {
