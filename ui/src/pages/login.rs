@@ -7,6 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
+use crate::components::{Field, FormError, Submit};
 use crate::session::use_auth;
 
 /// E-mail and password; goes back to the page that sent the user here.
@@ -74,44 +75,20 @@ pub fn LoginPage() -> impl IntoView {
                     .map(|notice| view! { <p class="notice" role="status">{notice}</p> })
             }}
             <form class="stack" on:submit=submit novalidate>
-                <label for="email">"E-mail"</label>
-                <input
-                    id="email"
-                    name="email"
-                    type="email"
-                    autocomplete="username"
-                    required
-                    prop:value=move || email.get()
-                    on:input=move |ev| email.set(event_target_value(&ev))
-                />
-                <label for="password">"Password"</label>
-                <input
+                <Field id="email" label="E-mail" kind="email" autocomplete="username" value=email />
+                <Field
                     id="password"
-                    name="password"
-                    type="password"
+                    label="Password"
+                    kind="password"
                     autocomplete="current-password"
-                    required
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
+                    value=password
                 />
-                {move || {
-                    error
-                        .get()
-                        .map(|message| {
-                            view! {
-                                <p class="form-error" role="alert" data-testid="form-error">
-                                    {message}
-                                </p>
-                            }
-                        })
-                }}
-                <button
-                    type="submit"
-                    class="button primary"
-                    disabled=move || pending.get() || !auth.ready.get()
-                >
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                </button>
+                <FormError error />
+                <Submit
+                    label="Sign in"
+                    busy_label="Signing in…"
+                    busy=pending
+                />
             </form>
             <Show when=move || info.signup>
                 <p class="aside">

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use shared::api::{check_new_password, ChangePasswordRequest};
 
 use crate::api;
+use crate::components::{Field, FormError, Submit};
 use crate::session::use_auth;
 
 /// Current password, new password twice. Every other session ends; this
@@ -63,47 +64,35 @@ pub fn PasswordPage() -> impl IntoView {
         });
     };
 
-    let field = move |id: &'static str,
-                      label: &'static str,
-                      autocomplete: &'static str,
-                      value: RwSignal<String>| {
-        view! {
-            <label for=id>{label}</label>
-            <input
-                id=id
-                name=id
-                type="password"
-                autocomplete=autocomplete
-                required
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        }
-    };
-
     view! {
         <main class="page narrow">
             <h1>"Change password"</h1>
             <p class="lead">"Every other device is signed out; this one stays signed in."</p>
             <form class="stack" on:submit=submit novalidate>
-                {field("current", "Current password", "current-password", current)}
-                {field("new", "New password (at least 8 characters)", "new-password", new)}
-                {field("confirm", "New password again", "new-password", confirm)}
-                {move || {
-                    error
-                        .get()
-                        .map(|message| {
-                            view! {
-                                <p class="form-error" role="alert" data-testid="form-error">
-                                    {message}
-                                </p>
-                            }
-                        })
-                }}
+                <Field
+                    id="current"
+                    label="Current password"
+                    kind="password"
+                    autocomplete="current-password"
+                    value=current
+                />
+                <Field
+                    id="new"
+                    label="New password (at least 8 characters)"
+                    kind="password"
+                    autocomplete="new-password"
+                    value=new
+                />
+                <Field
+                    id="confirm"
+                    label="New password again"
+                    kind="password"
+                    autocomplete="new-password"
+                    value=confirm
+                />
+                <FormError error />
                 {move || done.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
-                <button type="submit" class="button primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Changing…" } else { "Change password" }}
-                </button>
+                <Submit label="Change password" busy_label="Changing…" busy=pending />
             </form>
         </main>
     }

@@ -5,9 +5,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use shared::api::{check_new_password, normalize_email, normalize_name, RegisterRequest};
+use shared::api::{check_email, check_new_password, normalize_name, RegisterRequest};
 
 use crate::api;
+use crate::components::{Field, FormError, Submit};
 use crate::session::use_auth;
 
 /// Name, e-mail and a password typed twice; checked here the way the server
@@ -32,7 +33,7 @@ pub fn SignupPage() -> impl IntoView {
         }
         let checked = (|| {
             let name = normalize_name(&name.get_untracked())?;
-            let email = normalize_email(&email.get_untracked())?;
+            let email = check_email(&email.get_untracked())?.to_owned();
             let password = password.get_untracked();
             check_new_password(&password)?;
             if password != confirm.get_untracked() {
@@ -71,51 +72,32 @@ pub fn SignupPage() -> impl IntoView {
         });
     };
 
-    let field = move |id: &'static str,
-                      label: &'static str,
-                      kind: &'static str,
-                      autocomplete: &'static str,
-                      value: RwSignal<String>| {
-        view! {
-            <label for=id>{label}</label>
-            <input
-                id=id
-                name=id
-                type=kind
-                autocomplete=autocomplete
-                required
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        }
-    };
-
     view! {
         <main class="auth-page">
             <h1>"Create an account"</h1>
             <form class="stack" on:submit=submit novalidate>
-                {field("name", "Your name", "text", "name", name)}
-                {field("email", "E-mail", "email", "email", email)}
-                {field("password", "Password (at least 8 characters)", "password", "new-password", password)}
-                {field("confirm", "Password again", "password", "new-password", confirm)}
-                {move || {
-                    error
-                        .get()
-                        .map(|message| {
-                            view! {
-                                <p class="form-error" role="alert" data-testid="form-error">
-                                    {message}
-                                </p>
-                            }
-                        })
-                }}
-                <button
-                    type="submit"
-                    class="button primary"
-                    disabled=move || pending.get() || !auth.ready.get()
-                >
-                    {move || if pending.get() { "Creating your account…" } else { "Create account" }}
-                </button>
+                <Field id="name" label="Your name" autocomplete="name" value=name />
+                <Field id="email" label="E-mail" kind="email" autocomplete="email" value=email />
+                <Field
+                    id="password"
+                    label="Password (at least 8 characters)"
+                    kind="password"
+                    autocomplete="new-password"
+                    value=password
+                />
+                <Field
+                    id="confirm"
+                    label="Password again"
+                    kind="password"
+                    autocomplete="new-password"
+                    value=confirm
+                />
+                <FormError error />
+                <Submit
+                    label="Create account"
+                    busy_label="Creating your account…"
+                    busy=pending
+                />
             </form>
             <p class="aside">
                 "Already have an account? " <A href=info.path("/login")>"Sign in"</A>
