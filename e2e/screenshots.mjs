@@ -12,10 +12,11 @@ const sizes = {
   tablet: { width: 1024, height: 768 },
   desktop: { width: 1366, height: 850 },
 };
+// Each app at each width; the first of each row is the one it is made for.
 const shots = [
-  ["customer", "phone"],
-  ["bartender", "tablet"],
-  ["admin", "desktop"],
+  ...["phone", "tablet", "desktop"].map((size) => ["customer", size]),
+  ...["tablet", "phone", "desktop"].map((size) => ["bartender", size]),
+  ...["desktop", "tablet", "phone"].map((size) => ["admin", size]),
 ];
 
 const server = await startServer();
