@@ -12,6 +12,9 @@ pub enum AppError {
     /// The body was not valid JSON or not the expected shape.
     #[error("{0}")]
     BadRequest(String),
+    /// A malformed request with its own code (e.g. a missing header).
+    #[error("{message}")]
+    BadRequestCode { code: &'static str, message: String },
     /// A field has an unacceptable value.
     #[error("{0}")]
     Validation(String),
@@ -38,6 +41,17 @@ pub enum AppError {
     RegistrationClosed,
     #[error("{0}")]
     NotFound(String),
+    /// A stream ticket that is unknown, used or expired.
+    #[error("this stream ticket is unknown, used or expired; ask for a new one")]
+    InvalidTicket,
+    /// The request conflicts with the current state (stale version,
+    /// impossible status change, a category that still has items).
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
+    /// A rule of the bar refuses the request (unknown or unavailable
+    /// items, an idempotency key reused with another body).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
     /// The e-mail address already has an account.
     #[error("an account with this e-mail address already exists")]
     EmailTaken,

@@ -40,6 +40,8 @@ pub struct Application {
     sessions: Arc<SessionService>,
     hasher: PasswordHasher,
     clock: Arc<dyn Clock>,
+    menu: Arc<services::menu::MenuService>,
+    hub: Arc<services::events::EventHub>,
     background: Vec<JoinHandle<()>>,
 }
 
@@ -73,8 +75,31 @@ impl Application {
             .await
             .with_context(|| format!("could not listen on {}", settings.bind))?;
         let addr = listener.local_addr()?;
+        let hub = services::events::EventHub::new(db.clone())
+            .await
+            .context("could not read the event log")?;
+        let menu = Arc::new(services::menu::MenuService::new(
+            db.clone(),
+            clock.clone(),
+            hub.clone(),
+        ));
+        let orders = Arc::new(services::orders::OrderService::new(
+            db.clone(),
+            clock.clone(),
+            hub.clone(),
+        ));
+        let admin = Arc::new(services::admin::AdminService::new(
+            db.clone(),
+            clock.clone(),
+            hasher.clone(),
+            sessions.clone(),
+        ));
         let state = AppState {
             sessions: sessions.clone(),
+            menu: menu.clone(),
+            orders,
+            admin,
+            hub: hub.clone(),
             health: services::health::Health::new(db.clone()),
             trusted_proxies: settings.trusted_proxies.clone().into(),
         };
@@ -92,7 +117,10 @@ impl Application {
             &settings.site_root,
         );
 
-        let mut background = vec![spawn_cleanup(sessions.clone(), settings.cleanup_interval)];
+        let mut background = vec![
+            spawn_cleanup(sessions.clone(), hub.clone(), settings.cleanup_interval),
+            tokio::spawn(hub.clone().run()),
+        ];
         if db.is_postgres() {
             // Hear other instances' revocations before serving anything.
             let listener = services::session_cache::listen(&db, &cache).await?;
@@ -112,6 +140,8 @@ impl Application {
             sessions,
             hasher,
             clock,
+            menu,
+            hub,
             background,
         })
     }
@@ -143,6 +173,13 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("could not create the demo accounts: {e}"))
     }
 
+    /// Loads the demo menu into an empty menu; true if it did.
+    pub async fn ensure_demo_menu(&self) -> anyhow::Result<bool> {
+        services::demo::ensure_demo_menu(&self.menu)
+            .await
+            .map_err(|e| anyhow::anyhow!("could not load the demo menu: {e}"))
+    }
+
     /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_with_shutdown(shutdown_signal()).await
@@ -158,9 +195,16 @@ impl Application {
             router,
             tls,
             db,
+            hub,
             background,
             ..
         } = self;
+        // Live streams never finish by themselves: end them when shutdown
+        // starts, or the graceful shutdown would wait for them forever.
+        let shutdown = async move {
+            shutdown.await;
+            hub.close();
+        };
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         let result = match tls {
             None => axum::serve(listener, service)
@@ -199,7 +243,11 @@ impl Application {
     }
 }
 
-fn spawn_cleanup(sessions: Arc<SessionService>, every: Duration) -> JoinHandle<()> {
+fn spawn_cleanup(
+    sessions: Arc<SessionService>,
+    hub: Arc<services::events::EventHub>,
+    every: Duration,
+) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -215,6 +263,11 @@ fn spawn_cleanup(sessions: Arc<SessionService>, every: Duration) -> JoinHandle<(
                 }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "session cleanup failed"),
+            }
+            // Streams replay at most a day back; older clients reload.
+            let day_ago = sessions.now_ms() - 86_400_000;
+            if let Err(e) = db::events::purge(hub.db(), day_ago).await {
+                tracing::error!(error = %e, "event log cleanup failed");
             }
         }
     })

@@ -55,8 +55,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let settings = Settings::from_args(args).map_err(anyhow::Error::msg)?;
     let demo = settings.demo;
     let app = Application::build(settings).await?;
+    let mut tables = false;
     if demo {
         app.ensure_demo_users().await?;
+        app.ensure_demo_menu().await?;
+        tables = true;
     }
     let scheme = if app.is_https() { "https" } else { "http" };
     let addr = app.local_addr();
@@ -70,6 +73,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("  Demo accounts (password {DEMO_PASSWORD:?}):");
         for (email, _, role) in DEMO_ACCOUNTS {
             println!("    {role:<9}  {email}");
+        }
+    }
+    if tables {
+        println!("  Table links (as printed on each table's QR code):");
+        for table in taproom_server::services::demo::DEMO_TABLES {
+            println!("    table {table:<3} {scheme}://{addr}/?table={table}");
         }
     }
     println!("Press Ctrl-C to stop.");

@@ -335,3 +335,66 @@ impl RevocationListener {
         Ok(self.0.try_recv().await?.map(|n| n.payload().to_owned()))
     }
 }
+
+/// Which sessions the admin console lists.
+pub struct SessionFilter<'a> {
+    pub user_id: Option<&'a str>,
+    pub client_app: Option<&'a str>,
+    /// `Some(true)`: active only; `Some(false)`: ended only; `None`: all.
+    pub active: Option<bool>,
+    pub now: i64,
+    pub limit: i64,
+}
+
+/// Sessions of all users with their users, most recent activity first.
+pub async fn search(db: &Db, f: &SessionFilter<'_>) -> Result<Vec<SessionWithUser>, DbError> {
+    // Built from fixed fragments only; every value is bound.
+    let mut conditions = vec!["1 = 1".to_owned()];
+    let mut next = 3;
+    if f.user_id.is_some() {
+        conditions.push(format!("s.user_id = ${next}"));
+        next += 1;
+    }
+    if f.client_app.is_some() {
+        conditions.push(format!("s.client_app = ${next}"));
+    }
+    let live = "(s.is_active AND s.expires_at > $1 AND s.absolute_expires_at > $1)";
+    match f.active {
+        Some(true) => conditions.push(live.to_owned()),
+        Some(false) => conditions.push(format!("NOT {live}")),
+        None => conditions.push("$1 = $1".to_owned()),
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, u.email AS user_email, u.name AS user_name, u.role AS user_role,
+                u.is_active AS user_active
+         FROM user_sessions s JOIN users u ON u.id = s.user_id
+         WHERE {} ORDER BY s.last_activity DESC, s.id LIMIT $2",
+        conditions.join(" AND ")
+    );
+    Ok(on_pool!(db, read, |pool| {
+        let mut query = sqlx::query_as::<_, SessionWithUser>(&sql)
+            .bind(f.now)
+            .bind(f.limit);
+        if let Some(user) = f.user_id {
+            query = query.bind(user);
+        }
+        if let Some(app) = f.client_app {
+            query = query.bind(app);
+        }
+        query.fetch_all(pool).await?
+    }))
+}
+
+/// Active sessions per client app: (app, count).
+pub async fn active_per_app(db: &Db, now: i64) -> Result<Vec<(Option<String>, i64)>, DbError> {
+    Ok(on_pool!(db, read, |pool| {
+        sqlx::query_as(
+            "SELECT client_app, COUNT(*) FROM user_sessions
+             WHERE is_active AND expires_at > $1 AND absolute_expires_at > $1
+             GROUP BY client_app",
+        )
+        .bind(now)
+        .fetch_all(pool)
+        .await?
+    }))
+}

@@ -88,3 +88,73 @@ pub async fn set_password(
     });
     Ok(done == 1)
 }
+
+/// A user with the number of their active sessions (the admin console).
+#[derive(Clone, FromRow)]
+pub struct UserWithSessions {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub active_sessions: i64,
+}
+
+/// Users whose name or e-mail contains `search` (any, if empty), newest
+/// first, at most `limit`, with their active session counts.
+pub async fn search(
+    db: &Db,
+    search: &str,
+    now: i64,
+    limit: i64,
+) -> Result<Vec<UserWithSessions>, DbError> {
+    let pattern = format!(
+        "%{}%",
+        search
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let sql = "SELECT u.id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at,
+                (SELECT COUNT(*) FROM user_sessions s
+                 WHERE s.user_id = u.id AND s.is_active AND s.expires_at > $2
+                   AND s.absolute_expires_at > $2) AS active_sessions
+         FROM users u
+         WHERE LOWER(u.email) LIKE $1 ESCAPE '\\' OR LOWER(u.name) LIKE $1 ESCAPE '\\'
+         ORDER BY u.created_at DESC, u.email LIMIT $3";
+    Ok(on_pool!(db, read, |pool| {
+        sqlx::query_as::<_, UserWithSessions>(sql)
+            .bind(&pattern)
+            .bind(now)
+            .bind(limit)
+            .fetch_all(pool)
+            .await?
+    }))
+}
+
+/// Switches a user on or off; false if there is no such user.
+pub async fn set_active(db: &Db, id: &str, active: bool, now: i64) -> Result<bool, DbError> {
+    let done = on_pool!(db, write, |pool| {
+        sqlx::query("UPDATE users SET is_active = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(active)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(done == 1)
+}
+
+/// How many active sessions a user has.
+pub async fn active_session_count(db: &Db, id: &str, now: i64) -> Result<i64, DbError> {
+    let (n,): (i64,) = on_pool!(db, read, |pool| {
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM user_sessions
+             WHERE user_id = $1 AND is_active AND expires_at > $2 AND absolute_expires_at > $2",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(n)
+}

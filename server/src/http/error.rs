@@ -14,6 +14,7 @@ impl AppError {
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "invalid_request"),
+            AppError::BadRequestCode { code, .. } => (StatusCode::BAD_REQUEST, *code),
             AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
             AppError::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token"),
@@ -29,6 +30,9 @@ impl AppError {
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::RegistrationClosed => (StatusCode::FORBIDDEN, "registration_closed"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::InvalidTicket => (StatusCode::UNAUTHORIZED, "invalid_ticket"),
+            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             AppError::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
             AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
@@ -68,7 +72,10 @@ impl IntoResponse for AppError {
             AppError::Busy => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
-            AppError::MissingToken | AppError::InvalidToken(_) | AppError::SessionEnded => {
+            AppError::MissingToken
+            | AppError::InvalidToken(_)
+            | AppError::SessionEnded
+            | AppError::InvalidTicket => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
             _ => {}

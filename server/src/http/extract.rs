@@ -111,6 +111,32 @@ where
     }
 }
 
+/// A query string; one that cannot be read (unknown value, wrong type) is a
+/// 400 in our error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(ApiQuery(value)),
+            Err(e) => Err(error_response(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!(
+                    "The query string cannot be read: {}.",
+                    e.body_text().chars().take(200).collect::<String>()
+                ),
+            )),
+        }
+    }
+}
+
 /// The signed-in user of a request with a valid access token.
 pub struct AuthUser(pub AuthContext);
 

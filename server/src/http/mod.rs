@@ -26,13 +26,21 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use self::error::error_response;
+use crate::services::admin::AdminService;
+use crate::services::events::EventHub;
 use crate::services::health::Health;
+use crate::services::menu::MenuService;
+use crate::services::orders::OrderService;
 use crate::services::sessions::SessionService;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub sessions: Arc<SessionService>,
+    pub menu: Arc<MenuService>,
+    pub orders: Arc<OrderService>,
+    pub admin: Arc<AdminService>,
+    pub hub: Arc<EventHub>,
     pub health: Health,
     pub trusted_proxies: Arc<[IpAddr]>,
 }

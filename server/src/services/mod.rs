@@ -1,7 +1,13 @@
-//! Domain services: the rules of sessions and users. No HTTP types, no SQL.
+//! Domain services: the rules of sessions, users, the menu, orders, live
+//! events and the admin console. No HTTP types, no SQL.
 
+pub mod admin;
+pub mod demo;
 pub mod device;
+pub mod events;
 pub mod health;
+pub mod menu;
+pub mod orders;
 pub mod rate_limit;
 pub mod session_cache;
 pub mod sessions;

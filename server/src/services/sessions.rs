@@ -16,6 +16,7 @@ use shared::api::{
     LoginRequest, RegisterRequest, Role, SessionInfo, TokenResponse, UserInfo, PASSWORD_MAX_LEN,
     TOKEN_MAX_LEN,
 };
+use shared::bar::StreamTicket;
 
 use crate::clock::{millis, rfc3339, Clock};
 use crate::config::Settings;
@@ -23,11 +24,14 @@ use crate::crypto::jwt::{Claims, JwtError, JwtKeys, TokenType};
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::{random_hex, TokenHash};
 use crate::db::sessions::{self as store, NewSession, Rotation, SessionRow, SessionWithUser};
-use crate::db::{users, Db};
+use crate::db::{events as stream_tickets, users, Db};
 use crate::error::{AppError, AppResult};
 use crate::services::device;
 use crate::services::rate_limit::{FailureBackoff, RateLimiter};
 use crate::services::session_cache::{self, ActiveSession, Entry, SessionCache};
+
+/// How long a stream ticket may wait to be used.
+pub const STREAM_TICKET_TTL_MS: i64 = 30_000;
 
 /// How often an authenticated request may write `last_activity`.
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -120,6 +124,11 @@ impl SessionService {
     }
 
     fn now(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// The service clock's time in Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
 
@@ -481,6 +490,73 @@ impl SessionService {
         })
     }
 
+    /// Whether a session is still active (a live stream asks this every
+    /// few seconds; answered from the cache when it may be trusted).
+    pub async fn is_alive(&self, sid: &str, user_id: &str) -> AppResult<bool> {
+        let now = self.now();
+        match self.cache.get(sid, now) {
+            Some(Entry::Ended(_)) => Ok(false),
+            Some(Entry::Active(a)) => Ok(a.expires_at > now && a.user.id == user_id),
+            None => match self.live_session_of(sid, user_id).await {
+                Ok(_) => Ok(true),
+                Err(AppError::SessionEnded | AppError::InvalidToken(_)) => Ok(false),
+                Err(e) => Err(e),
+            },
+        }
+    }
+
+    /// Issues a single-use ticket that opens a live stream for the caller's
+    /// session within [`STREAM_TICKET_TTL_MS`]. Only its hash is stored.
+    pub async fn issue_stream_ticket(&self, auth: &AuthContext) -> AppResult<StreamTicket> {
+        let ticket = random_hex(32);
+        let expires_at = self.now() + STREAM_TICKET_TTL_MS;
+        stream_tickets::insert_ticket(
+            &self.db,
+            TokenHash::of(&ticket).as_str(),
+            &auth.session_id,
+            expires_at,
+        )
+        .await?;
+        Ok(StreamTicket {
+            ticket,
+            expires_in: STREAM_TICKET_TTL_MS / 1000,
+        })
+    }
+
+    /// Uses up a stream ticket and answers for whom it was issued, if its
+    /// session is still active.
+    pub async fn redeem_stream_ticket(&self, ticket: &str) -> AppResult<AuthContext> {
+        if ticket.len() != 64 || !ticket.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AppError::InvalidTicket);
+        }
+        let now = self.now();
+        let sid = stream_tickets::take_ticket(&self.db, TokenHash::of(ticket).as_str(), now)
+            .await?
+            .ok_or(AppError::InvalidTicket)?;
+        let row = store::find_with_user(&self.db, &sid)
+            .await?
+            .ok_or(AppError::SessionEnded)?;
+        let row = self
+            .live_session_of(&sid, &row.session.user_id.clone())
+            .await?;
+        let user = user_info(&row)?;
+        Ok(AuthContext {
+            user_id: user.id.clone(),
+            role: user.role,
+            session_id: sid,
+            user,
+        })
+    }
+
+    /// Ends any user's session (the admin console); false if it was not active.
+    pub async fn revoke_any(&self, session_id: &str, reason: &str) -> AppResult<bool> {
+        let ended = store::revoke(&self.db, session_id, reason, self.now()).await?;
+        if ended {
+            self.announce_ended(&[session_id.to_owned()]).await;
+        }
+        Ok(ended)
+    }
+
     /// The signed-in user.
     /// Answered from the session check, which read the user with the
     /// session: no second query.
@@ -492,6 +568,7 @@ impl SessionService {
     pub async fn cleanup(&self) -> AppResult<CleanupReport> {
         let now = self.now();
         let report = sweep(&self.db, now, self.policy.retention_ms).await?;
+        stream_tickets::purge_tickets(&self.db, now).await?;
         self.cache.prune(now);
         self.login_ip.prune(now);
         self.login_account.prune(now);
@@ -521,12 +598,17 @@ impl SessionService {
 
     /// The token's session and user, if both are still in good standing.
     async fn live_session(&self, claims: &Claims) -> AppResult<SessionWithUser> {
+        self.live_session_of(&claims.sid, &claims.sub).await
+    }
+
+    /// A session and its user, if both are still in good standing.
+    async fn live_session_of(&self, sid: &str, user_id: &str) -> AppResult<SessionWithUser> {
         let now = self.now();
-        let row = store::find_with_user(&self.db, &claims.sid)
+        let row = store::find_with_user(&self.db, sid)
             .await?
             .ok_or(AppError::SessionEnded)?;
         let s = &row.session;
-        if s.user_id != claims.sub {
+        if s.user_id != user_id {
             return Err(AppError::InvalidToken(JwtError::Signature));
         }
         if !s.is_active || !row.user_active || s.expires_at <= now || s.absolute_expires_at <= now {

@@ -1,17 +1,22 @@
 //! API tests: every test starts the real server on port 0 with its own
 //! fresh database (SQLite, or PostgreSQL when `TEST_DATABASE_URL` is set).
 
+mod bar_helpers;
 mod helpers;
 
+mod admin;
 mod apps;
 mod auth;
 mod cleanup;
 mod cli;
 mod concurrency;
+mod events;
 mod hostile;
 mod limits;
 mod logout;
+mod menu;
 mod multi_instance;
 mod openapi;
+mod orders;
 mod refresh;
 mod session_manager;

@@ -255,3 +255,71 @@ async fn an_instance_whose_listening_connection_drops_reconnects_and_still_hears
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn an_order_placed_through_one_process_reaches_streams_on_another() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let (admin, items) = app.small_menu().await;
+    let customer = app.create_user(Role::Customer).await;
+    let bartender = app.create_user(Role::Bartender).await;
+    let a = start_process(&app.database_url, &app.secret);
+    let b = start_process(&app.database_url, &app.secret);
+    let client = reqwest::Client::new();
+    let (customer_token, _) =
+        login_via(&client, &a.base, &customer.email, &customer.password).await;
+    let (staff_token, _) = login_via(&client, &b.base, &bartender.email, &bartender.password).await;
+    let mut on_b = crate::bar_helpers::Stream::open(
+        &client,
+        &format!("{}/api/events", b.base),
+        &[("authorization", format!("Bearer {staff_token}"))],
+    )
+    .await;
+    let mut mine_on_a = crate::bar_helpers::Stream::open(
+        &client,
+        &format!("{}/api/events", a.base),
+        &[("authorization", format!("Bearer {customer_token}"))],
+    )
+    .await;
+    on_b.until("ready").await;
+    mine_on_a.until("ready").await;
+    for round in 0..3 {
+        let res = client
+            .post(format!("{}/api/orders", a.base))
+            .bearer_auth(&customer_token)
+            .header("Idempotency-Key", format!("round-{round}"))
+            .json(&crate::bar_helpers::two_pints_and_a_negroni(&items))
+            .send()
+            .await
+            .unwrap();
+        let (status, order) = status_json(res).await;
+        assert_eq!(status, StatusCode::CREATED, "{order}");
+        let seen = on_b.until("order").await;
+        assert_eq!(
+            seen.data["id"], order["id"],
+            "round {round}: B's stream got A's order"
+        );
+        // And back: a change through B reaches the customer's stream on A.
+        let res = client
+            .post(format!(
+                "{}/api/orders/{}/status",
+                b.base,
+                order["id"].as_str().unwrap()
+            ))
+            .bearer_auth(&staff_token)
+            .json(&json!({"status": "preparing", "version": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let received = mine_on_a.until("order").await;
+        assert_eq!(received.data["status"], "received");
+        let preparing = mine_on_a.until("order").await;
+        assert_eq!(preparing.data["status"], "preparing");
+        let _ = on_b.until("order").await;
+    }
+    drop(admin);
+}

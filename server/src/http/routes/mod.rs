@@ -1,8 +1,12 @@
 //! Every route of the API, one module per resource, merged here.
 
+pub mod admin;
 pub mod auth;
+pub mod events;
 pub mod health;
+pub mod menu;
 pub mod openapi;
+pub mod orders;
 pub mod sessions;
 
 use axum::Router;
@@ -15,5 +19,9 @@ pub fn router() -> Router<AppState> {
         .merge(health::router())
         .merge(auth::router())
         .merge(sessions::router())
+        .merge(menu::router())
+        .merge(orders::router())
+        .merge(events::router())
+        .merge(admin::router())
         .merge(openapi::router())
 }

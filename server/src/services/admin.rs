@@ -1,0 +1,302 @@
+//! The admin console: users (create staff, deactivate, reactivate, reset
+//! password), every session of every user, and today's figures.
+//!
+//! Deactivating a user and resetting a password end the user's sessions
+//! through the sessions service, which also tells the other instances, so
+//! the user's access tokens and live streams stop within seconds.
+
+use std::sync::Arc;
+
+use shared::api::{check_new_password, ClientApp, Role};
+use shared::bar::{
+    AdminSession, AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse,
+    NewStaffRequest, SessionsPerApp, TodayStats,
+};
+
+use crate::clock::{rfc3339, Clock};
+use crate::crypto::password::PasswordHasher;
+use crate::db::sessions::{self as session_store, SessionFilter, SessionWithUser};
+use crate::db::users::{self, UserRow};
+use crate::db::{orders, Db};
+use crate::error::{AppError, AppResult};
+use crate::services::orders::local_midnight;
+use crate::services::sessions::{AuthContext, SessionService};
+use crate::services::users::{create_user, Created};
+
+/// Most rows one console list returns.
+const LIST_LIMIT: i64 = 200;
+
+/// The admin service.
+pub struct AdminService {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    hasher: PasswordHasher,
+    sessions: Arc<SessionService>,
+}
+
+/// Which sessions to list.
+pub struct SessionQuery {
+    pub user_id: Option<String>,
+    pub app: Option<ClientApp>,
+    pub active: Option<bool>,
+}
+
+impl AdminService {
+    /// Builds the service.
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        hasher: PasswordHasher,
+        sessions: Arc<SessionService>,
+    ) -> AdminService {
+        AdminService {
+            db,
+            clock,
+            hasher,
+            sessions,
+        }
+    }
+
+    /// Users whose name or e-mail contains `query`, newest first.
+    pub async fn users(&self, query: &str) -> AppResult<AdminUsersResponse> {
+        let query: String = query.trim().chars().take(100).collect();
+        let rows = users::search(&self.db, &query, self.clock.now_ms(), LIST_LIMIT).await?;
+        let users = rows
+            .into_iter()
+            .map(|r| admin_user(r.user, r.active_sessions))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(AdminUsersResponse {
+            total: users.len() as u64,
+            users,
+        })
+    }
+
+    /// Creates an account with a role (staff, or a customer on their behalf).
+    pub async fn create(&self, req: NewStaffRequest) -> AppResult<AdminUser> {
+        let created = create_user(
+            &self.db,
+            &self.hasher,
+            self.clock.as_ref(),
+            &req.email,
+            &req.name,
+            req.role,
+            req.password,
+        )
+        .await?;
+        if created == Created::Existing {
+            return Err(AppError::EmailTaken);
+        }
+        let email = shared::api::normalize_email(&req.email)
+            .map_err(|m| AppError::Validation(m.to_owned()))?;
+        let user = users::find_by_email(&self.db, &email)
+            .await?
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("created user not found")))?;
+        admin_user(user, 0)
+    }
+
+    /// Switches a user off and ends all their sessions at once.
+    pub async fn deactivate(&self, auth: &AuthContext, id: &str) -> AppResult<AdminUserAction> {
+        if id == auth.user_id {
+            return Err(AppError::Conflict {
+                code: "cannot_deactivate_self",
+                message: "You cannot deactivate your own account.".to_owned(),
+            });
+        }
+        self.find(id).await?;
+        users::set_active(&self.db, id, false, self.clock.now_ms()).await?;
+        let revoked = self
+            .sessions
+            .end_user_sessions(id, None, "user_deactivated")
+            .await?;
+        self.action(
+            id,
+            revoked,
+            format!("Deactivated; {} ended.", sessions_word(revoked)),
+        )
+        .await
+    }
+
+    /// Switches a user back on.
+    pub async fn reactivate(&self, id: &str) -> AppResult<AdminUserAction> {
+        self.find(id).await?;
+        users::set_active(&self.db, id, true, self.clock.now_ms()).await?;
+        self.action(id, 0, "Reactivated: the user can sign in again.".to_owned())
+            .await
+    }
+
+    /// Sets a new password and ends all of the user's sessions.
+    pub async fn reset_password(
+        &self,
+        auth: &AuthContext,
+        id: &str,
+        password: String,
+    ) -> AppResult<AdminUserAction> {
+        check_new_password(&password).map_err(|m| AppError::Validation(m.to_owned()))?;
+        self.find(id).await?;
+        let hash = self.hasher.hash(password).await?;
+        users::set_password(&self.db, id, &hash, self.clock.now_ms()).await?;
+        // An admin resetting their own password keeps the session in use.
+        let keep = (id == auth.user_id).then_some(auth.session_id.as_str());
+        let revoked = self
+            .sessions
+            .end_user_sessions(id, keep, "password_reset")
+            .await?;
+        self.action(
+            id,
+            revoked,
+            format!("Password reset; {} ended.", sessions_word(revoked)),
+        )
+        .await
+    }
+
+    /// Ends every session of a user.
+    pub async fn sign_out_everywhere(&self, id: &str) -> AppResult<AdminUserAction> {
+        self.find(id).await?;
+        let revoked = self
+            .sessions
+            .end_user_sessions(id, None, "revoked_by_admin")
+            .await?;
+        self.action(
+            id,
+            revoked,
+            format!("{} ended.", capitalised(&sessions_word(revoked))),
+        )
+        .await
+    }
+
+    /// Sessions of every user, filtered.
+    pub async fn sessions(&self, q: &SessionQuery) -> AppResult<AdminSessionsResponse> {
+        let filter = SessionFilter {
+            user_id: q.user_id.as_deref(),
+            client_app: q.app.map(ClientApp::as_str),
+            active: q.active,
+            now: self.clock.now_ms(),
+            limit: LIST_LIMIT,
+        };
+        let rows = session_store::search(&self.db, &filter).await?;
+        let now = self.clock.now_ms();
+        let sessions = rows
+            .into_iter()
+            .map(|r| admin_session(r, now))
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(AdminSessionsResponse {
+            total: sessions.len() as u64,
+            sessions,
+        })
+    }
+
+    /// Ends one session of any user.
+    pub async fn revoke(&self, session_id: &str) -> AppResult<bool> {
+        if session_id.len() > 64 {
+            return Err(AppError::NotFound("There is no such session.".to_owned()));
+        }
+        if session_store::find_with_user(&self.db, session_id)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::NotFound("There is no such session.".to_owned()));
+        }
+        self.sessions
+            .revoke_any(session_id, "revoked_by_admin")
+            .await
+    }
+
+    /// Today's figures.
+    pub async fn today(&self) -> AppResult<TodayStats> {
+        let now = self.clock.now_ms();
+        let (figures, open) = orders::figures(&self.db, local_midnight(now)).await?;
+        let mut per_app = SessionsPerApp::default();
+        for (app, n) in session_store::active_per_app(&self.db, now).await? {
+            match app.as_deref().and_then(ClientApp::parse) {
+                Some(ClientApp::Customer) => per_app.customer += n,
+                Some(ClientApp::Bartender) => per_app.bartender += n,
+                Some(ClientApp::Admin) => per_app.admin += n,
+                None => {}
+            }
+        }
+        Ok(TodayStats {
+            orders: figures.orders,
+            cancelled: figures.cancelled,
+            revenue_cents: figures.revenue_cents,
+            avg_seconds_to_ready: figures
+                .avg_ms_to_ready
+                .map(|ms| (ms / 100.0).round() / 10.0),
+            open_orders: open,
+            active_sessions: per_app,
+        })
+    }
+
+    async fn find(&self, id: &str) -> AppResult<UserRow> {
+        if id.len() > 64 {
+            return Err(no_user());
+        }
+        users::find_by_id(&self.db, id).await?.ok_or_else(no_user)
+    }
+
+    async fn action(&self, id: &str, revoked: u64, message: String) -> AppResult<AdminUserAction> {
+        let user = self.find(id).await?;
+        let count = users::active_session_count(&self.db, id, self.clock.now_ms()).await?;
+        Ok(AdminUserAction {
+            user: admin_user(user, count)?,
+            revoked,
+            message,
+        })
+    }
+}
+
+fn no_user() -> AppError {
+    AppError::NotFound("There is no such user.".to_owned())
+}
+
+fn sessions_word(n: u64) -> String {
+    match n {
+        1 => "1 session".to_owned(),
+        n => format!("{n} sessions"),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
+fn role(s: &str) -> AppResult<Role> {
+    Role::parse(s)
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("unknown role {s:?} in the store")))
+}
+
+fn admin_user(u: UserRow, active_sessions: i64) -> AppResult<AdminUser> {
+    Ok(AdminUser {
+        role: role(&u.role)?,
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        is_active: u.is_active,
+        created_at: rfc3339(u.created_at),
+        active_sessions,
+    })
+}
+
+fn admin_session(r: SessionWithUser, now: i64) -> AppResult<AdminSession> {
+    let s = r.session;
+    let live = s.is_active && s.expires_at > now && s.absolute_expires_at > now;
+    Ok(AdminSession {
+        user_role: role(&r.user_role)?,
+        user_email: r.user_email,
+        user_name: r.user_name,
+        client_app: s.client_app.as_deref().and_then(ClientApp::parse),
+        is_active: live,
+        revoked_reason: s
+            .revoked_reason
+            .or_else(|| (!live && s.is_active).then(|| "expired".to_owned())),
+        created_at: rfc3339(s.created_at),
+        last_activity: rfc3339(s.last_activity),
+        expires_at: rfc3339(s.expires_at.min(s.absolute_expires_at)),
+        device_info: s.device_info,
+        ip_address: s.ip_address,
+        user_id: s.user_id,
+        id: s.id,
+    })
+}

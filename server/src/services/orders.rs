@@ -1,0 +1,465 @@
+//! Orders: placing (idempotent, priced on the server from the menu),
+//! reading, and the status machine with optimistic versions. Every change
+//! reaches live streams.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use shared::api::Role;
+use shared::bar::{
+    NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, StatusChangeRequest,
+    IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX,
+    REASON_MAX_LEN, TABLE_MAX_LEN,
+};
+
+use crate::clock::{rfc3339, Clock};
+use crate::crypto::hex;
+use crate::db::orders::{self as store, Filter, FullOrder, LineRow, NewLine, NewOrder, OrderRow};
+use crate::db::{events, menu, Db, DbError};
+use crate::error::{AppError, AppResult};
+use crate::services::events::EventHub;
+use crate::services::sessions::AuthContext;
+
+/// Most orders one list returns.
+const LIST_LIMIT: i64 = 200;
+
+/// Whether an order was just placed or an earlier answer is replayed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    New,
+    Replayed,
+}
+
+/// Which orders staff list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Open,
+    Today,
+}
+
+/// The orders service.
+pub struct OrderService {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    hub: Arc<EventHub>,
+}
+
+impl OrderService {
+    /// Builds the service.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, hub: Arc<EventHub>) -> OrderService {
+        OrderService { db, clock, hub }
+    }
+
+    /// Places an order for a customer. The same idempotency key with the
+    /// same body answers with the order it made; with another body, 422.
+    pub async fn place(
+        &self,
+        auth: &AuthContext,
+        idempotency_key: Option<&str>,
+        req: NewOrderRequest,
+    ) -> AppResult<(Order, Placed)> {
+        if auth.role != Role::Customer {
+            return Err(AppError::Forbidden);
+        }
+        let key = check_key(idempotency_key)?;
+        let req = normalize(req)?;
+        let hash = request_hash(&req);
+        if let Some(existing) = store::find_by_key(&self.db, &auth.user_id, key).await? {
+            return replay(existing, &hash);
+        }
+        let lines = self.price(&req).await?;
+        let total_cents = lines.iter().map(|l| l.unit_price_cents * l.quantity).sum();
+        let id = uuid::Uuid::new_v4().to_string();
+        let new = NewOrder {
+            id: &id,
+            customer_id: &auth.user_id,
+            table_label: &req.table,
+            note: req.note.as_deref(),
+            total_cents,
+            idempotency_key: key,
+            request_hash: &hash,
+            lines: &lines,
+            now: self.clock.now_ms(),
+        };
+        match store::insert(&self.db, &new, &payload).await {
+            Ok(full) => {
+                self.hub.poke();
+                Ok((order(full), Placed::New))
+            }
+            // A twin request with the same key won the race.
+            Err(DbError::UniqueViolation) => {
+                match store::find_by_key(&self.db, &auth.user_id, key).await? {
+                    Some(existing) => replay(existing, &hash),
+                    None => Err(AppError::Internal(anyhow::anyhow!(
+                        "order insert conflicted but no order has the key"
+                    ))),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Prices the lines from the menu; refuses unknown and unavailable items by name.
+    async fn price(&self, req: &NewOrderRequest) -> AppResult<Vec<NewLine>> {
+        let mut ids: Vec<&str> = req.lines.iter().map(|l| l.item_id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let items: HashMap<String, menu::ItemRow> = menu::items_by_ids(&self.db, &ids)
+            .await?
+            .into_iter()
+            .map(|i| (i.id.clone(), i))
+            .collect();
+        let unknown: Vec<&str> = ids
+            .iter()
+            .copied()
+            .filter(|id| items.get(*id).is_none_or(|i| i.archived))
+            .collect();
+        if !unknown.is_empty() {
+            let shown: Vec<String> = unknown
+                .iter()
+                .take(5)
+                .map(|id| format!("\"{}\"", id.chars().take(40).collect::<String>()))
+                .collect();
+            return Err(AppError::Unprocessable {
+                code: "unknown_items",
+                message: format!(
+                    "These items are not on the menu: {}. Reload the menu and try again.",
+                    shown.join(", ")
+                ),
+            });
+        }
+        let mut sold_out: Vec<&str> = ids
+            .iter()
+            .filter_map(|id| items.get(*id))
+            .filter(|i| !i.available)
+            .map(|i| i.name.as_str())
+            .collect();
+        if !sold_out.is_empty() {
+            sold_out.sort_unstable();
+            return Err(AppError::Unprocessable {
+                code: "items_unavailable",
+                message: format!(
+                    "Sold out right now: {}. Remove {} from your order and try again.",
+                    sold_out.join(", "),
+                    if sold_out.len() == 1 { "it" } else { "them" }
+                ),
+            });
+        }
+        Ok(req
+            .lines
+            .iter()
+            .filter_map(|l| {
+                let item = items.get(&l.item_id)?;
+                Some(NewLine {
+                    item_id: item.id.clone(),
+                    name: item.name.clone(),
+                    unit_price_cents: item.price_cents,
+                    quantity: i64::from(l.quantity),
+                    note: l.note.clone(),
+                })
+            })
+            .collect())
+    }
+
+    /// The caller's own orders, newest first.
+    pub async fn mine(&self, auth: &AuthContext) -> AppResult<OrdersResponse> {
+        let (cursor, _) = events::bounds(&self.db).await?;
+        let rows = store::list(&self.db, Filter::Customer(&auth.user_id), LIST_LIMIT).await?;
+        Ok(OrdersResponse {
+            orders: rows.into_iter().map(order).collect(),
+            cursor,
+        })
+    }
+
+    /// Open orders (oldest first) or today's (newest first), for staff.
+    pub async fn list(&self, auth: &AuthContext, scope: Scope) -> AppResult<OrdersResponse> {
+        require_staff(auth)?;
+        let (cursor, _) = events::bounds(&self.db).await?;
+        let filter = match scope {
+            Scope::Open => Filter::Open,
+            Scope::Today => Filter::Since(local_midnight(self.clock.now_ms())),
+        };
+        let rows = store::list(&self.db, filter, LIST_LIMIT).await?;
+        Ok(OrdersResponse {
+            orders: rows.into_iter().map(order).collect(),
+            cursor,
+        })
+    }
+
+    /// One order, for its customer or staff.
+    pub async fn get(&self, auth: &AuthContext, id: &str) -> AppResult<Order> {
+        let full = self.visible(auth, id).await?;
+        Ok(order(full))
+    }
+
+    async fn visible(&self, auth: &AuthContext, id: &str) -> AppResult<FullOrder> {
+        let full = if id.len() <= 64 {
+            store::get(&self.db, id).await?
+        } else {
+            None
+        };
+        match full {
+            Some(full) if auth.role != Role::Customer || full.0.customer_id == auth.user_id => {
+                Ok(full)
+            }
+            _ => Err(AppError::NotFound(
+                "There is no such order of yours.".to_owned(),
+            )),
+        }
+    }
+
+    /// Moves an order to another status if the caller saw its current
+    /// version. Customers may only cancel their own, and only while received.
+    pub async fn change_status(
+        &self,
+        auth: &AuthContext,
+        id: &str,
+        req: StatusChangeRequest,
+    ) -> AppResult<Order> {
+        let (current, _) = self.visible(auth, id).await?;
+        let from = parse_status(&current.status)?;
+        if auth.role == Role::Customer && req.status != OrderStatus::Cancelled {
+            return Err(AppError::Forbidden);
+        }
+        let reason = match (req.status, req.reason.as_deref().map(str::trim)) {
+            (OrderStatus::Cancelled, Some(r)) if !r.is_empty() => {
+                if r.chars().count() > REASON_MAX_LEN || r.chars().any(char::is_control) {
+                    return Err(AppError::Validation(format!(
+                        "The reason must be at most {REASON_MAX_LEN} characters, on one line."
+                    )));
+                }
+                Some(r.to_owned())
+            }
+            (OrderStatus::Cancelled, _) => {
+                return Err(AppError::Validation(
+                    "Say why the order is cancelled.".to_owned(),
+                ))
+            }
+            (_, Some(r)) if !r.is_empty() => {
+                return Err(AppError::Validation(
+                    "A reason is given only when cancelling.".to_owned(),
+                ))
+            }
+            _ => None,
+        };
+        if req.version != current.version {
+            return Err(stale(from));
+        }
+        if auth.role == Role::Customer && from != OrderStatus::Received {
+            return Err(AppError::Conflict {
+                code: "cannot_cancel",
+                message: format!(
+                    "This order is already {}; ask at the bar if something is wrong.",
+                    from.label().to_lowercase()
+                ),
+            });
+        }
+        if !from.can_become(req.status) {
+            return Err(AppError::Conflict {
+                code: "invalid_transition",
+                message: format!(
+                    "An order that is {} cannot become {}.",
+                    from.label().to_lowercase(),
+                    req.status.label().to_lowercase()
+                ),
+            });
+        }
+        let change = store::StatusChange {
+            id,
+            version: req.version,
+            status: req.status.as_str(),
+            reason: reason.as_deref(),
+            now: self.clock.now_ms(),
+        };
+        match store::change_status(&self.db, &change, &payload).await? {
+            Some(full) => {
+                self.hub.poke();
+                Ok(order(full))
+            }
+            None => {
+                let now = store::get(&self.db, id).await?;
+                let status = now
+                    .as_ref()
+                    .and_then(|(o, _)| OrderStatus::parse(&o.status))
+                    .unwrap_or(from);
+                Err(stale(status))
+            }
+        }
+    }
+}
+
+fn stale(now: OrderStatus) -> AppError {
+    AppError::Conflict {
+        code: "stale_version",
+        message: format!(
+            "Someone changed this order meanwhile (it is now {}). Reload and try again.",
+            now.label().to_lowercase()
+        ),
+    }
+}
+
+fn require_staff(auth: &AuthContext) -> AppResult<()> {
+    if matches!(auth.role, Role::Bartender | Role::Admin) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+fn check_key(key: Option<&str>) -> AppResult<&str> {
+    let key = key.map(str::trim).unwrap_or_default();
+    if key.is_empty() {
+        return Err(AppError::BadRequestCode {
+            code: "missing_idempotency_key",
+            message: "Send an Idempotency-Key header (any unique string per order) so a retry never makes two orders.".to_owned(),
+        });
+    }
+    if key.len() > IDEMPOTENCY_KEY_MAX_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(AppError::BadRequestCode {
+            code: "invalid_idempotency_key",
+            message: format!(
+                "The Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX_LEN} visible ASCII characters."
+            ),
+        });
+    }
+    Ok(key)
+}
+
+/// Checks every field and trims notes; empty notes become none.
+fn normalize(mut req: NewOrderRequest) -> AppResult<NewOrderRequest> {
+    let table = req.table.trim();
+    if table.is_empty() {
+        return Err(AppError::Validation(
+            "Say which table the order is for.".to_owned(),
+        ));
+    }
+    if table.chars().count() > TABLE_MAX_LEN || table.chars().any(char::is_control) {
+        return Err(AppError::Validation(format!(
+            "The table must be at most {TABLE_MAX_LEN} characters."
+        )));
+    }
+    req.table = table.to_owned();
+    if req.lines.is_empty() {
+        return Err(AppError::Validation(
+            "The order is empty: add at least one item.".to_owned(),
+        ));
+    }
+    if req.lines.len() > ORDER_MAX_LINES {
+        return Err(AppError::Validation(format!(
+            "An order has at most {ORDER_MAX_LINES} lines; this one has {}.",
+            req.lines.len()
+        )));
+    }
+    for (i, line) in req.lines.iter_mut().enumerate() {
+        if !(1..=QUANTITY_MAX).contains(&line.quantity) {
+            return Err(AppError::Validation(format!(
+                "Line {}: the quantity must be between 1 and {QUANTITY_MAX}.",
+                i + 1
+            )));
+        }
+        if line.item_id.is_empty() || line.item_id.len() > 64 {
+            return Err(AppError::Validation(format!(
+                "Line {}: the item id is missing or too long.",
+                i + 1
+            )));
+        }
+        line.note = note(
+            line.note.take(),
+            LINE_NOTE_MAX_LEN,
+            &format!("Line {}: the note", i + 1),
+        )?;
+    }
+    req.note = note(req.note.take(), ORDER_NOTE_MAX_LEN, "The order note")?;
+    Ok(req)
+}
+
+fn note(raw: Option<String>, max: usize, what: &str) -> AppResult<Option<String>> {
+    let Some(raw) = raw else { return Ok(None) };
+    let text = raw.trim();
+    if text.chars().count() > max {
+        return Err(AppError::Validation(format!(
+            "{what} must be at most {max} characters."
+        )));
+    }
+    if text.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(AppError::Validation(format!(
+            "{what} contains characters that cannot be shown."
+        )));
+    }
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+fn request_hash(req: &NewOrderRequest) -> String {
+    let json = serde_json::to_string(req).unwrap_or_default();
+    hex(&Sha256::digest(json.as_bytes()))
+}
+
+fn replay(existing: FullOrder, hash: &str) -> AppResult<(Order, Placed)> {
+    use subtle::ConstantTimeEq;
+    if bool::from(existing.0.request_hash.as_bytes().ct_eq(hash.as_bytes())) {
+        Ok((order(existing), Placed::Replayed))
+    } else {
+        Err(AppError::Unprocessable {
+            code: "idempotency_key_reused",
+            message: "This Idempotency-Key was already used for a different order. Use a new key for a new order."
+                .to_owned(),
+        })
+    }
+}
+
+fn parse_status(s: &str) -> AppResult<OrderStatus> {
+    OrderStatus::parse(s).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("unknown order status {s:?} in the store"))
+    })
+}
+
+/// The API's order.
+pub fn order((row, lines): FullOrder) -> Order {
+    Order {
+        status: OrderStatus::parse(&row.status).unwrap_or(OrderStatus::Received),
+        lines: lines.into_iter().map(line).collect(),
+        id: row.id,
+        number: row.number,
+        customer_id: row.customer_id,
+        customer_name: row.customer_name,
+        table: row.table_label,
+        version: row.version,
+        note: row.note,
+        total_cents: row.total_cents,
+        cancel_reason: row.cancel_reason,
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+        ready_at: row.ready_at.map(rfc3339),
+    }
+}
+
+fn line(row: LineRow) -> OrderLine {
+    let quantity = u32::try_from(row.quantity).unwrap_or(0);
+    OrderLine {
+        line_total_cents: row.unit_price_cents * row.quantity,
+        item_id: row.item_id,
+        name: row.name,
+        unit_price_cents: row.unit_price_cents,
+        quantity,
+        note: row.note,
+    }
+}
+
+fn payload(row: &OrderRow, lines: &[LineRow]) -> String {
+    serde_json::to_string(&order((row.clone(), lines.to_vec()))).unwrap_or_default()
+}
+
+/// The last local midnight at or before `now_ms` (the server's time zone).
+pub fn local_midnight(now_ms: i64) -> i64 {
+    use chrono::{Local, TimeZone};
+    let Some(now) = Local.timestamp_millis_opt(now_ms).single() else {
+        return now_ms - now_ms.rem_euclid(86_400_000);
+    };
+    now.date_naive()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| Local.from_local_datetime(&midnight).earliest())
+        .map_or(now_ms - now_ms.rem_euclid(86_400_000), |m| {
+            m.timestamp_millis()
+        })
+}

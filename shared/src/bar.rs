@@ -1,0 +1,493 @@
+//! Request and response types of the bar: the menu, orders, live events and
+//! the admin console. Prices are integer cents; times are RFC 3339 strings.
+
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::api::{ClientApp, Role};
+
+/// Longest category or item name.
+pub const MENU_NAME_MAX_LEN: usize = 80;
+/// Longest item description.
+pub const DESCRIPTION_MAX_LEN: usize = 300;
+/// Highest price of one item, in cents (10,000.00).
+pub const PRICE_MAX_CENTS: i64 = 1_000_000;
+/// Most lines in one order.
+pub const ORDER_MAX_LINES: usize = 30;
+/// Highest quantity of one line.
+pub const QUANTITY_MAX: u32 = 20;
+/// Longest note on a line.
+pub const LINE_NOTE_MAX_LEN: usize = 140;
+/// Longest note on an order.
+pub const ORDER_NOTE_MAX_LEN: usize = 280;
+/// Longest table label.
+pub const TABLE_MAX_LEN: usize = 20;
+/// Longest cancellation reason.
+pub const REASON_MAX_LEN: usize = 200;
+/// Longest `Idempotency-Key` header value.
+pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 100;
+
+/// An item on the menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MenuItem {
+    pub id: String,
+    pub category_id: String,
+    pub name: String,
+    pub description: String,
+    pub price_cents: i64,
+    pub available: bool,
+    pub position: i64,
+}
+
+/// A category with its items, in menu order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MenuCategory {
+    pub id: String,
+    pub name: String,
+    pub position: i64,
+    pub items: Vec<MenuItem>,
+}
+
+/// `GET /api/menu`: the whole menu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MenuResponse {
+    pub categories: Vec<MenuCategory>,
+}
+
+/// `POST /api/menu/categories` and `PATCH /api/menu/categories/{id}` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRequest {
+    pub name: String,
+}
+
+/// `POST /api/menu/items` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewItemRequest {
+    pub category_id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub price_cents: i64,
+    #[serde(default = "yes")]
+    pub available: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `PATCH /api/menu/items/{id}` body: only the fields given change.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdateItemRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub price_cents: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<bool>,
+}
+
+/// `PUT /api/menu/items/{id}/availability` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AvailabilityRequest {
+    pub available: bool,
+}
+
+/// Reorder body: every id of the list, in the new order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReorderRequest {
+    pub ids: Vec<String>,
+}
+
+/// What deleting an item did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DeleteResponse {
+    /// `deleted`, or `archived` when past orders name it.
+    pub outcome: String,
+    pub message: String,
+}
+
+/// An order's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OrderStatus {
+    Received,
+    Preparing,
+    Ready,
+    Served,
+    Cancelled,
+}
+
+impl OrderStatus {
+    /// The stored and wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrderStatus::Received => "received",
+            OrderStatus::Preparing => "preparing",
+            OrderStatus::Ready => "ready",
+            OrderStatus::Served => "served",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(s: &str) -> Option<OrderStatus> {
+        Some(match s {
+            "received" => OrderStatus::Received,
+            "preparing" => OrderStatus::Preparing,
+            "ready" => OrderStatus::Ready,
+            "served" => OrderStatus::Served,
+            "cancelled" => OrderStatus::Cancelled,
+            _ => return None,
+        })
+    }
+
+    /// Served and cancelled orders never change again.
+    pub fn is_final(self) -> bool {
+        matches!(self, OrderStatus::Served | OrderStatus::Cancelled)
+    }
+
+    /// The status one tap moves an order to, if any.
+    pub fn next(self) -> Option<OrderStatus> {
+        match self {
+            OrderStatus::Received => Some(OrderStatus::Preparing),
+            OrderStatus::Preparing => Some(OrderStatus::Ready),
+            OrderStatus::Ready => Some(OrderStatus::Served),
+            OrderStatus::Served | OrderStatus::Cancelled => None,
+        }
+    }
+
+    /// Whether `self → to` is allowed.
+    pub fn can_become(self, to: OrderStatus) -> bool {
+        if to == OrderStatus::Cancelled {
+            return !self.is_final();
+        }
+        self.next() == Some(to)
+    }
+
+    /// A word for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::Received => "Received",
+            OrderStatus::Preparing => "Preparing",
+            OrderStatus::Ready => "Ready",
+            OrderStatus::Served => "Served",
+            OrderStatus::Cancelled => "Cancelled",
+        }
+    }
+}
+
+/// One line of a new order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOrderLine {
+    pub item_id: String,
+    pub quantity: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// `POST /api/orders` body (with an `Idempotency-Key` header).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewOrderRequest {
+    pub table: String,
+    pub lines: Vec<NewOrderLine>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One line of an order, with the name and price as they were when ordered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrderLine {
+    pub item_id: String,
+    pub name: String,
+    pub unit_price_cents: i64,
+    pub quantity: u32,
+    pub note: Option<String>,
+    pub line_total_cents: i64,
+}
+
+/// An order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Order {
+    pub id: String,
+    /// A short number for people ("order 42").
+    pub number: i64,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub table: String,
+    pub status: OrderStatus,
+    /// Grows by one with every change; updates must name the current one.
+    pub version: i64,
+    pub lines: Vec<OrderLine>,
+    pub note: Option<String>,
+    pub total_cents: i64,
+    pub cancel_reason: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub ready_at: Option<String>,
+}
+
+/// A list of orders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OrdersResponse {
+    pub orders: Vec<Order>,
+    /// The newest event id when the list was read: a stream opened with it
+    /// as its cursor misses nothing.
+    pub cursor: i64,
+}
+
+/// `POST /api/orders/{id}/status` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusChangeRequest {
+    pub status: OrderStatus,
+    /// The version the caller saw.
+    pub version: i64,
+    /// Required when cancelling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// `POST /api/events/ticket` answer: a single-use ticket for `GET /api/events`.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StreamTicket {
+    pub ticket: String,
+    pub expires_in: i64,
+}
+
+impl std::fmt::Debug for StreamTicket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StreamTicket { [redacted] }")
+    }
+}
+
+/// Data of an `order` event.
+pub type OrderEvent = Order;
+
+/// Data of a `menu_item` event: an item changed (availability, price, …)
+/// or left the menu (`removed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MenuItemEvent {
+    pub item: MenuItem,
+    #[serde(default)]
+    pub removed: bool,
+}
+
+/// A user as the admin console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminUser {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub is_active: bool,
+    pub created_at: String,
+    pub active_sessions: i64,
+}
+
+/// `GET /api/admin/users` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminUsersResponse {
+    pub users: Vec<AdminUser>,
+    pub total: u64,
+}
+
+/// `POST /api/admin/users` body.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewStaffRequest {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewStaffRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewStaffRequest")
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `POST /api/admin/users/{id}/password` body.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ResetPasswordRequest {
+    pub password: String,
+}
+
+impl std::fmt::Debug for ResetPasswordRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ResetPasswordRequest { [redacted] }")
+    }
+}
+
+/// What an admin action on a user did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminUserAction {
+    pub user: AdminUser,
+    /// Sessions ended by the action.
+    pub revoked: u64,
+    pub message: String,
+}
+
+/// A session as the admin console lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminSession {
+    pub id: String,
+    pub user_id: String,
+    pub user_email: String,
+    pub user_name: String,
+    pub user_role: Role,
+    pub device_info: String,
+    pub ip_address: Option<String>,
+    pub client_app: Option<ClientApp>,
+    pub is_active: bool,
+    pub revoked_reason: Option<String>,
+    pub created_at: String,
+    pub last_activity: String,
+    pub expires_at: String,
+}
+
+/// `GET /api/admin/sessions` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct AdminSessionsResponse {
+    pub sessions: Vec<AdminSession>,
+    pub total: u64,
+}
+
+/// Active sessions per app.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionsPerApp {
+    pub customer: i64,
+    pub bartender: i64,
+    pub admin: i64,
+}
+
+/// `GET /api/admin/stats`: today's figures (since local midnight).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TodayStats {
+    /// Orders placed today, cancelled ones included.
+    pub orders: i64,
+    pub cancelled: i64,
+    /// Sum of today's orders that were not cancelled, in cents.
+    pub revenue_cents: i64,
+    /// Mean seconds from received to ready, over today's orders that got there.
+    pub avg_seconds_to_ready: Option<f64>,
+    /// Orders not yet served or cancelled (of any day).
+    pub open_orders: i64,
+    pub active_sessions: SessionsPerApp,
+}
+
+/// Formats cents as a price, e.g. `650` → `"6.50"`.
+pub fn format_price(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// Parses a price typed by a person (`"6.5"`, `"6.50"`, `"6"`) into cents.
+pub fn parse_price(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (whole, frac) = match text.split_once(['.', ',']) {
+        Some((w, f)) => (w, f),
+        None => (text, ""),
+    };
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    if !whole.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+        || frac.len() > 2
+        || whole.len() > 9
+    {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let frac: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().ok()? * 10,
+        _ => frac.parse().ok()?,
+    };
+    Some(whole * 100 + frac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_format_and_parse_back() {
+        assert_eq!(format_price(650), "6.50");
+        assert_eq!(format_price(5), "0.05");
+        assert_eq!(parse_price("6.5"), Some(650));
+        assert_eq!(parse_price("6,50"), Some(650));
+        assert_eq!(parse_price("12"), Some(1200));
+        assert_eq!(parse_price(".5"), Some(50));
+        assert_eq!(parse_price("1.234"), None);
+        assert_eq!(parse_price("-1"), None);
+        assert_eq!(parse_price(""), None);
+        for cents in [0, 1, 99, 100, 123_456] {
+            assert_eq!(parse_price(&format_price(cents)), Some(cents));
+        }
+    }
+
+    #[test]
+    fn only_forward_steps_and_cancellation_are_allowed() {
+        use OrderStatus::*;
+        assert!(Received.can_become(Preparing));
+        assert!(Preparing.can_become(Ready));
+        assert!(Ready.can_become(Served));
+        assert!(Ready.can_become(Cancelled));
+        assert!(!Received.can_become(Ready));
+        assert!(!Served.can_become(Cancelled));
+        assert!(!Cancelled.can_become(Received));
+        assert!(!Preparing.can_become(Received));
+    }
+}
