@@ -1,4 +1,5 @@
-//! The admin console at `/admin`: staff run the bar from here.
+//! The admin console at `/admin`: staff run the bar from here — today's
+//! figures, the menu, users and everyone's sessions.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the
@@ -9,8 +10,13 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound, RequireAuth};
-use ui::pages::{DevicesPage, LoginPage, PasswordPage, Welcome};
+use ui::pages::{DevicesPage, LoginPage, PasswordPage};
 use ui::{provide_auth, AppInfo};
+
+mod components;
+mod pages;
+
+use pages::{DashboardPage, MenuEditorPage, SessionsPage, UsersPage};
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {
@@ -27,27 +33,25 @@ pub const OUTPUT_NAME: &str = "app-admin";
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
+    let links = vec![
+        (INFO.home(), "Dashboard"),
+        (INFO.path("/menu"), "Menu"),
+        (INFO.path("/users"), "Users"),
+        (INFO.path("/sessions"), "Sessions"),
+    ];
     view! {
         <Router>
-            <Header />
+            <Header links />
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/admin") view=|| view! { <RequireAuth><HomePage /></RequireAuth> } />
+                <Route path=path!("/admin") view=|| view! { <RequireAuth><DashboardPage /></RequireAuth> } />
+                <Route path=path!("/admin/menu") view=|| view! { <RequireAuth><MenuEditorPage /></RequireAuth> } />
+                <Route path=path!("/admin/users") view=|| view! { <RequireAuth><UsersPage /></RequireAuth> } />
+                <Route path=path!("/admin/sessions") view=|| view! { <RequireAuth><SessionsPage /></RequireAuth> } />
                 <Route path=path!("/admin/login") view=LoginPage />
                 <Route path=path!("/admin/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
                 <Route path=path!("/admin/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
             </Routes>
         </Router>
-    }
-}
-
-/// The start page.
-#[component]
-fn HomePage() -> impl IntoView {
-    view! {
-        <main class="page">
-            <h1>"Taproom Admin"</h1>
-            <Welcome />
-        </main>
     }
 }
 

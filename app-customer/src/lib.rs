@@ -1,4 +1,5 @@
-//! The customer app at `/`: what a guest uses on their phone at the bar.
+//! The customer app at `/`: what a guest uses on their phone at the bar —
+//! the menu and the cart, their orders as the bar works on them.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the
@@ -9,8 +10,15 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound, RequireAuth};
-use ui::pages::{DevicesPage, LoginPage, PasswordPage, Welcome};
+use ui::pages::{DevicesPage, LoginPage, PasswordPage, SignupPage};
 use ui::{provide_auth, AppInfo};
+
+mod browser;
+mod cart;
+mod components;
+mod pages;
+
+use pages::{MenuPage, OrderPage, OrdersPage};
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {
@@ -27,28 +35,21 @@ pub const OUTPUT_NAME: &str = "app-customer";
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
+    cart::CartStore::provide();
+    let links = vec![(INFO.home(), "Menu"), (INFO.path("/orders"), "My orders")];
     view! {
         <Router>
-            <Header />
+            <Header links />
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/") view=|| view! { <RequireAuth><HomePage /></RequireAuth> } />
+                <Route path=path!("/") view=|| view! { <RequireAuth><MenuPage /></RequireAuth> } />
+                <Route path=path!("/orders") view=|| view! { <RequireAuth><OrdersPage /></RequireAuth> } />
+                <Route path=path!("/orders/:id") view=|| view! { <RequireAuth><OrderPage /></RequireAuth> } />
                 <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/signup") view=ui::pages::SignupPage />
+                <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
                 <Route path=path!("/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
             </Routes>
         </Router>
-    }
-}
-
-/// The start page.
-#[component]
-fn HomePage() -> impl IntoView {
-    view! {
-        <main class="page">
-            <h1>"Taproom Customer"</h1>
-            <Welcome />
-        </main>
     }
 }
 

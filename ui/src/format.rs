@@ -34,6 +34,47 @@ pub fn encode_component(text: &str) -> String {
     out
 }
 
+/// Milliseconds since 1970 of an RFC 3339 time, as the browser reads it;
+/// `None` when unreadable, and on the server (which shows no ages).
+pub fn timestamp_millis(rfc3339: &str) -> Option<f64> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let millis = js_sys::Date::parse(rfc3339);
+        (!millis.is_nan()).then_some(millis)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _unused = rfc3339;
+        None
+    }
+}
+
+/// The current time in milliseconds since 1970 (the browser's clock there).
+pub fn now_millis() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    }
+}
+
+/// How long something has waited, in whole minutes for people at a glance:
+/// `"just now"`, `"3 min"`, `"1 h 05 min"`. Negative ages (a clock a little
+/// behind the server's) read as just now.
+pub fn age(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    match minutes {
+        0 => "just now".to_owned(),
+        1..=59 => format!("{minutes} min"),
+        _ => format!("{} h {:02} min", minutes / 60, minutes % 60),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +85,15 @@ mod tests {
             encode_component("/bartender/devices?x=1&y=ä"),
             "/bartender/devices%3Fx%3D1%26y%3D%C3%A4"
         );
+    }
+
+    #[test]
+    fn ages_read_in_minutes_then_hours() {
+        assert_eq!(age(-5), "just now");
+        assert_eq!(age(59), "just now");
+        assert_eq!(age(60), "1 min");
+        assert_eq!(age(59 * 60 + 59), "59 min");
+        assert_eq!(age(60 * 60), "1 h 00 min");
+        assert_eq!(age(2 * 3600 + 5 * 60), "2 h 05 min");
     }
 }

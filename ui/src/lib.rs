@@ -9,9 +9,13 @@
 //! hydration, so server and browser render the same first frame.
 
 pub mod api;
+pub mod bar_api;
 pub mod components;
 pub mod document;
 pub mod format;
+pub mod live;
+pub mod load;
+pub mod menu;
 pub mod pages;
 pub mod session;
 

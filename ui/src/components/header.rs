@@ -42,7 +42,7 @@ pub fn Header(
                     {links
                         .clone()
                         .into_iter()
-                        .map(|(href, label)| view! { <A href=href>{label}</A> })
+                        .map(|(href, label)| view! { <A href=href exact=true>{label}</A> })
                         .collect_view()}
                     <A href=info.path("/devices")>"Devices"</A>
                     <A href=info.path("/password")>"Password"</A>

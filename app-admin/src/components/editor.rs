@@ -1,0 +1,631 @@
+//! The menu editor's parts: the shared [`Editor`] state, a category card
+//! (rename, move, delete, its items, a form to add one) and an item row
+//! (availability, move, edit, delete).
+//!
+//! One change runs at a time: moves send the whole order of a list, so the
+//! next move must start from the answer of the last one. After every change
+//! the menu is read again, and the lock lifts only then.
+
+use std::future::Future;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::bar::{format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse};
+use shared::session::SessionError;
+use ui::{bar_api, Auth};
+
+use crate::components::item_form::{check_name, ItemForm};
+use ui::load::{error_line, notice, Loader};
+
+/// The menu being edited and the change in flight, shared by its parts.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Editor {
+    auth: Auth,
+    pub(crate) menu: Loader<MenuResponse>,
+    /// Names the change in flight, so its own button can say "Saving…"
+    /// while every other one waits.
+    busy: RwSignal<Option<String>>,
+    /// What the last category deletion did (its card is gone).
+    pub(crate) notice: RwSignal<Option<String>>,
+}
+
+impl Editor {
+    /// Creates the editor and provides it to the parts.
+    pub(crate) fn provide(auth: Auth) -> Editor {
+        let editor = Editor {
+            auth,
+            menu: Loader::new(),
+            busy: RwSignal::new(None),
+            notice: RwSignal::new(None),
+        };
+        provide_context(editor);
+        editor
+    }
+
+    /// Reads the menu again.
+    pub(crate) fn reload(&self) {
+        self.menu.load(self.auth, bar_api::menu);
+    }
+
+    /// Whether a change is in flight (tracked).
+    pub(crate) fn locked(&self) -> bool {
+        self.busy.with(Option::is_some)
+    }
+
+    /// Whether the change named `key` is in flight (tracked).
+    pub(crate) fn running(&self, key: &str) -> bool {
+        self.busy.with(|b| b.as_deref() == Some(key))
+    }
+
+    /// Runs one change named `key`: its error goes to `error`; on success
+    /// `done` gets the answer and the menu is read again. Does nothing while
+    /// another change runs (its buttons are disabled anyway).
+    pub(crate) fn run<T, F, Fut>(
+        &self,
+        key: String,
+        error: RwSignal<Option<String>>,
+        call: F,
+        done: impl FnOnce(T) + 'static,
+    ) where
+        T: 'static,
+        F: FnOnce() -> Fut + 'static,
+        Fut: Future<Output = Result<T, SessionError>> + 'static,
+    {
+        if self.busy.with_untracked(Option::is_some) {
+            return;
+        }
+        error.set(None);
+        self.busy.set(Some(key));
+        let this = *self;
+        spawn_local(async move {
+            match this.auth.watch(call().await) {
+                Ok(answer) => {
+                    done(answer);
+                    this.menu.fetch(this.auth, bar_api::menu()).await;
+                }
+                Err(e) if e.ends_session() => {}
+                Err(e) => {
+                    // Not found or a conflict: someone else changed the
+                    // menu; show theirs next to the message.
+                    let stale = matches!(e.status(), Some(404 | 409));
+                    error.set(Some(e.to_string()));
+                    if stale {
+                        this.menu.fetch(this.auth, bar_api::menu()).await;
+                    }
+                }
+            }
+            this.busy.set(None);
+        });
+    }
+
+    /// The category `id` as loaded (tracked).
+    fn category(&self, id: &str) -> Option<MenuCategory> {
+        self.menu.state.with(|s| {
+            s.ready()
+                .and_then(|m| m.categories.iter().find(|c| c.id == id).cloned())
+        })
+    }
+
+    /// The categories' ids in menu order (tracked).
+    pub(crate) fn category_ids(&self) -> Vec<String> {
+        self.menu.state.with(|s| {
+            s.ready()
+                .map(|m| m.categories.iter().map(|c| c.id.clone()).collect())
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// The page's [`Editor`].
+pub(crate) fn use_editor() -> Editor {
+    expect_context::<Editor>()
+}
+
+/// `ids` with the one at `at` swapped with its neighbour `delta` away, or
+/// `None` at either end.
+fn moved(mut ids: Vec<String>, at: usize, up: bool) -> Option<Vec<String>> {
+    let other = if up { at.checked_sub(1)? } else { at + 1 };
+    if other >= ids.len() {
+        return None;
+    }
+    ids.swap(at, other);
+    Some(ids)
+}
+
+/// A new category's name, and "Add category".
+#[component]
+pub(crate) fn AddCategoryForm() -> impl IntoView {
+    let editor = use_editor();
+    let name = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let key = "add-category";
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = name.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            error.set(Some("Give the category a name.".to_owned()));
+            return;
+        }
+        if let Err(message) = check_name(&text) {
+            error.set(Some(message));
+            return;
+        }
+        editor.run(
+            key.to_owned(),
+            error,
+            move || async move { bar_api::create_category(&text).await },
+            move |_| name.set(String::new()),
+        );
+    };
+    view! {
+        <form class="add-category card" on:submit=submit novalidate>
+            <label for="new-category-name">"New category"</label>
+            <div class="inline-form">
+                <input
+                    id="new-category-name"
+                    data-testid="new-category-name"
+                    maxlength=shared::bar::MENU_NAME_MAX_LEN
+                    placeholder="e.g. Draught beer"
+                    autocomplete="off"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+                <button
+                    type="submit"
+                    class="button primary"
+                    data-testid="add-category"
+                    disabled=move || editor.locked()
+                >
+                    {move || if editor.running(key) { "Adding…" } else { "Add category" }}
+                </button>
+            </div>
+            {move || error_line(error.get())}
+        </form>
+    }
+}
+
+/// One category: its name (renamed in place), moves, deletion, its items
+/// and the form to add one.
+#[component]
+pub(crate) fn CategoryCard(id: String) -> impl IntoView {
+    let editor = use_editor();
+    let id = StoredValue::new(id);
+    let category = Memo::new(move |_| id.with_value(|id| editor.category(id)));
+    let place = Memo::new(move |_| {
+        let ids = editor.category_ids();
+        let at = id.with_value(|id| ids.iter().position(|c| c == id));
+        (at, ids.len())
+    });
+    let name = move || category.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let error = RwSignal::new(None::<String>);
+    let item_notice = RwSignal::new(None::<String>);
+    let renaming = RwSignal::new(false);
+    let new_name = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
+    let key = move |what: &str| id.with_value(|id| format!("category:{what}:{id}"));
+
+    let move_by = move |up: bool| {
+        let (Some(at), _) = place.get_untracked() else {
+            return;
+        };
+        let Some(ids) = moved(
+            editor.menu.state.with_untracked(|s| {
+                s.ready()
+                    .map(|m| m.categories.iter().map(|c| c.id.clone()).collect())
+                    .unwrap_or_default()
+            }),
+            at,
+            up,
+        ) else {
+            return;
+        };
+        editor.run(
+            key("move"),
+            error,
+            move || bar_api::reorder_categories(ids),
+            |_| {},
+        );
+    };
+    let rename = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = new_name.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            error.set(Some("Give the category a name.".to_owned()));
+            return;
+        }
+        if let Err(message) = check_name(&text) {
+            error.set(Some(message));
+            return;
+        }
+        let id = id.get_value();
+        editor.run(
+            key("rename"),
+            error,
+            move || async move { bar_api::rename_category(&id, &text).await },
+            move |_| renaming.set(false),
+        );
+    };
+    let delete = move |_| {
+        let id = id.get_value();
+        editor.run(
+            key("delete"),
+            error,
+            move || async move { bar_api::delete_category(&id).await },
+            move |answer: DeleteResponse| {
+                confirming.set(false);
+                editor.notice.set(Some(answer.message));
+            },
+        );
+    };
+
+    let item_ids = move || {
+        category.with(|c| {
+            c.as_ref()
+                .map(|c| c.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+    let running = move |what: &'static str| move || editor.running(&key(what));
+
+    view! {
+        <section class="category card" data-testid="editor-category" data-category-name=name>
+            <header class="category-head">
+                <Show
+                    when=move || renaming.get()
+                    fallback=move || view! { <h2 class="category-name">{name}</h2> }
+                >
+                    <form class="inline-form" on:submit=rename novalidate>
+                        <label class="visually-hidden" for=key("name")>"Category name"</label>
+                        <input
+                            id=key("name")
+                            data-testid="category-name-input"
+                            maxlength=shared::bar::MENU_NAME_MAX_LEN
+                            autocomplete="off"
+                            prop:value=move || new_name.get()
+                            on:input=move |ev| new_name.set(event_target_value(&ev))
+                        />
+                        <button
+                            type="submit"
+                            class="button primary"
+                            data-testid="save-category"
+                            disabled=move || editor.locked()
+                        >
+                            {move || if running("rename")() { "Saving…" } else { "Save" }}
+                        </button>
+                        <button
+                            type="button"
+                            class="button secondary"
+                            disabled=running("rename")
+                            on:click=move |_| renaming.set(false)
+                        >
+                            "Cancel"
+                        </button>
+                    </form>
+                </Show>
+                <div class="row-actions">
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="category-up"
+                        aria-label=move || format!("Move {} up", name())
+                        disabled=move || editor.locked() || place.get().0.is_none_or(|at| at == 0)
+                        on:click=move |_| move_by(true)
+                    >
+                        "↑"
+                    </button>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="category-down"
+                        aria-label=move || format!("Move {} down", name())
+                        disabled=move || {
+                            let (at, count) = place.get();
+                            editor.locked() || at.is_none_or(|at| at + 1 >= count)
+                        }
+                        on:click=move |_| move_by(false)
+                    >
+                        "↓"
+                    </button>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="rename-category"
+                        disabled=move || renaming.get()
+                        on:click=move |_| {
+                            new_name.set(name());
+                            error.set(None);
+                            renaming.set(true);
+                        }
+                    >
+                        "Rename"
+                    </button>
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button secondary danger-text"
+                                    data-testid="delete-category"
+                                    on:click=move |_| {
+                                        error.set(None);
+                                        confirming.set(true);
+                                    }
+                                >
+                                    "Delete"
+                                </button>
+                            }
+                        }
+                    >
+                        <span class="confirm-inline" role="group" aria-label="Confirm deleting the category">
+                            {move || format!("Delete {}?", name())}
+                            <button
+                                type="button"
+                                class="button danger"
+                                data-testid="confirm-delete-category"
+                                disabled=move || editor.locked()
+                                on:click=delete
+                            >
+                                {move || if running("delete")() { "Deleting…" } else { "Yes, delete" }}
+                            </button>
+                            <button
+                                type="button"
+                                class="button secondary"
+                                disabled=running("delete")
+                                on:click=move |_| confirming.set(false)
+                            >
+                                "No"
+                            </button>
+                        </span>
+                    </Show>
+                </div>
+            </header>
+            {move || error_line(error.get())}
+            {move || notice(item_notice.get())}
+            <ul class="item-list">
+                <For
+                    each=item_ids
+                    key=|item_id| item_id.clone()
+                    children=move |item_id| {
+                        view! { <ItemRow item_id category_id=id.get_value() notice=item_notice /> }
+                    }
+                />
+            </ul>
+            <Show when=move || item_ids().is_empty()>
+                <p class="empty">"No items yet."</p>
+            </Show>
+            <div class="add-item">
+                <h3 class="add-item-title">"Add an item"</h3>
+                <ItemForm category_id=id.get_value() />
+            </div>
+        </section>
+    }
+}
+
+/// One item: its fields, availability, moves, edit (in place) and delete.
+#[component]
+fn ItemRow(
+    item_id: String,
+    category_id: String,
+    /// Where the category card says what a deletion did.
+    notice: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let editor = use_editor();
+    let id = StoredValue::new(item_id);
+    let category_id = StoredValue::new(category_id);
+    let siblings = move || {
+        editor.menu.state.with(|s| {
+            s.ready()
+                .and_then(|m| {
+                    category_id
+                        .with_value(|c| m.categories.iter().find(|cat| cat.id == *c).cloned())
+                })
+                .map(|c| c.items)
+                .unwrap_or_default()
+        })
+    };
+    let item = Memo::new(move |_| id.with_value(|id| siblings().into_iter().find(|i| i.id == *id)));
+    let place = Memo::new(move |_| {
+        let items = siblings();
+        let at = id.with_value(|id| items.iter().position(|i| i.id == *id));
+        (at, items.len())
+    });
+    let field = move |f: fn(&MenuItem) -> String| {
+        move || item.with(|i| i.as_ref().map(f).unwrap_or_default())
+    };
+    let name = field(|i| i.name.clone());
+    let available = move || item.with(|i| i.as_ref().is_some_and(|i| i.available));
+    let error = RwSignal::new(None::<String>);
+    let editing = RwSignal::new(false);
+    let confirming = RwSignal::new(false);
+    let key = move |what: &str| id.with_value(|id| format!("item:{what}:{id}"));
+    let running = move |what: &'static str| move || editor.running(&key(what));
+
+    let toggle = move |_| {
+        let id = id.get_value();
+        let to = !available();
+        editor.run(
+            key("available"),
+            error,
+            move || async move { bar_api::set_availability(&id, to).await },
+            |_| {},
+        );
+    };
+    let move_by = move |up: bool| {
+        let (Some(at), _) = place.get_untracked() else {
+            return;
+        };
+        let ids = siblings().into_iter().map(|i| i.id).collect();
+        let Some(ids) = moved(ids, at, up) else {
+            return;
+        };
+        let category = category_id.get_value();
+        editor.run(
+            key("move"),
+            error,
+            move || async move { bar_api::reorder_items(&category, ids).await },
+            |_| {},
+        );
+    };
+    let delete = move |_| {
+        let id = id.get_value();
+        editor.run(
+            key("delete"),
+            error,
+            move || async move { bar_api::delete_item(&id).await },
+            move |answer: DeleteResponse| notice.set(Some(answer.message)),
+        );
+    };
+
+    view! {
+        <li
+            class="item-row"
+            class:sold-out=move || !available()
+            data-testid="editor-item"
+            data-item-name=name
+            data-available=move || available().to_string()
+        >
+            <Show
+                when=move || editing.get()
+                fallback=move || {
+                    view! {
+                        <div class="item-text">
+                            <strong class="item-name">{name}</strong>
+                            <span class="item-description">{field(|i| i.description.clone())}</span>
+                        </div>
+                        <span class="item-price">{field(|i| format_price(i.price_cents))}</span>
+                        <button
+                            type="button"
+                            class="button availability"
+                            class:is-available=available
+                            data-testid="toggle-available"
+                            aria-pressed=move || available().to_string()
+                            title="Tap to switch"
+                            disabled=move || editor.locked()
+                            on:click=toggle
+                        >
+                            {move || match (running("available")(), available()) {
+                                (true, _) => "Saving…",
+                                (false, true) => "Available",
+                                (false, false) => "Sold out",
+                            }}
+                        </button>
+                        <div class="row-actions">
+                            <button
+                                type="button"
+                                class="button secondary"
+                                data-testid="item-up"
+                                aria-label=move || format!("Move {} up", name())
+                                disabled=move || editor.locked() || place.get().0.is_none_or(|at| at == 0)
+                                on:click=move |_| move_by(true)
+                            >
+                                "↑"
+                            </button>
+                            <button
+                                type="button"
+                                class="button secondary"
+                                data-testid="item-down"
+                                aria-label=move || format!("Move {} down", name())
+                                disabled=move || {
+                                    let (at, count) = place.get();
+                                    editor.locked() || at.is_none_or(|at| at + 1 >= count)
+                                }
+                                on:click=move |_| move_by(false)
+                            >
+                                "↓"
+                            </button>
+                            <button
+                                type="button"
+                                class="button secondary"
+                                data-testid="edit-item"
+                                on:click=move |_| {
+                                    error.set(None);
+                                    editing.set(true);
+                                }
+                            >
+                                "Edit"
+                            </button>
+                            <Show
+                                when=move || confirming.get()
+                                fallback=move || {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button secondary danger-text"
+                                            data-testid="delete-item"
+                                            on:click=move |_| {
+                                                error.set(None);
+                                                confirming.set(true);
+                                            }
+                                        >
+                                            "Delete"
+                                        </button>
+                                    }
+                                }
+                            >
+                                <span class="confirm-inline" role="group" aria-label="Confirm deleting the item">
+                                    <button
+                                        type="button"
+                                        class="button danger"
+                                        data-testid="confirm-delete-item"
+                                        disabled=move || editor.locked()
+                                        on:click=delete
+                                    >
+                                        {move || if running("delete")() { "Deleting…" } else { "Yes, delete" }}
+                                    </button>
+                                    <button
+                                        type="button"
+                                        class="button secondary"
+                                        disabled=running("delete")
+                                        on:click=move |_| confirming.set(false)
+                                    >
+                                        "No"
+                                    </button>
+                                </span>
+                            </Show>
+                        </div>
+                    }
+                }
+            >
+                // Read once: a reload while editing must not wipe what is typed.
+                {item
+                    .get_untracked()
+                    .map(|current| {
+                        view! {
+                            <ItemForm
+                                category_id=current.category_id.clone()
+                                item=current
+                                on_saved=Callback::new(move |()| editing.set(false))
+                                on_cancel=Callback::new(move |()| editing.set(false))
+                            />
+                        }
+                    })}
+            </Show>
+            {move || error_line(error.get())}
+        </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn moves_swap_with_the_neighbour_and_stop_at_the_ends() {
+        assert_eq!(
+            moved(ids(&["a", "b", "c"]), 1, true),
+            Some(ids(&["b", "a", "c"]))
+        );
+        assert_eq!(
+            moved(ids(&["a", "b", "c"]), 1, false),
+            Some(ids(&["a", "c", "b"]))
+        );
+        assert_eq!(moved(ids(&["a", "b"]), 0, true), None);
+        assert_eq!(moved(ids(&["a", "b"]), 1, false), None);
+    }
+}

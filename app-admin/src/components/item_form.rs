@@ -1,0 +1,294 @@
+//! The form for a menu item: adding one to a category, or editing one in
+//! place. Checked here first, then by the server.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use shared::bar::{
+    format_price, parse_price, MenuItem, NewItemRequest, UpdateItemRequest, DESCRIPTION_MAX_LEN,
+    MENU_NAME_MAX_LEN, PRICE_MAX_CENTS,
+};
+use ui::bar_api;
+
+use crate::components::editor::use_editor;
+use ui::load::error_line;
+
+/// What the form checked: name, description and price in cents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ItemFields {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    pub(crate) price_cents: i64,
+}
+
+/// Checks what was typed, with a sentence saying what to fix.
+pub(crate) fn check_item(name: &str, description: &str, price: &str) -> Result<ItemFields, String> {
+    let name = name.trim();
+    let description = description.trim();
+    if name.is_empty() {
+        return Err("Give the item a name.".to_owned());
+    }
+    check_name(name)?;
+    if description.chars().count() > DESCRIPTION_MAX_LEN {
+        return Err(format!(
+            "The description can be at most {DESCRIPTION_MAX_LEN} characters."
+        ));
+    }
+    let price_cents = match parse_price(price) {
+        Some(cents) if cents <= PRICE_MAX_CENTS => cents,
+        Some(_) => {
+            return Err(format!(
+                "The price can be at most {}.",
+                format_price(PRICE_MAX_CENTS)
+            ))
+        }
+        None => return Err("Enter the price like 6.50.".to_owned()),
+    };
+    Ok(ItemFields {
+        name: name.to_owned(),
+        description: description.to_owned(),
+        price_cents,
+    })
+}
+
+/// Checks a category or item name's length.
+pub(crate) fn check_name(name: &str) -> Result<(), String> {
+    if name.chars().count() > MENU_NAME_MAX_LEN {
+        Err(format!(
+            "The name can be at most {MENU_NAME_MAX_LEN} characters."
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// Name, description, price (and, when editing, the category). `item` is
+/// the item being edited; without it the form adds to `category_id`.
+#[component]
+pub(crate) fn ItemForm(
+    category_id: String,
+    #[prop(optional)] item: Option<MenuItem>,
+    /// After a successful save: closes an edit form.
+    #[prop(optional)]
+    on_saved: Option<Callback<()>>,
+    /// Closes an edit form without saving.
+    #[prop(optional)]
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let editor = use_editor();
+    let editing = item.clone();
+    let suffix = match &item {
+        Some(item) => item.id.clone(),
+        None => format!("new-{category_id}"),
+    };
+    let key = StoredValue::new(format!("item-form:{suffix}"));
+    let name = RwSignal::new(item.as_ref().map(|i| i.name.clone()).unwrap_or_default());
+    let description = RwSignal::new(
+        item.as_ref()
+            .map(|i| i.description.clone())
+            .unwrap_or_default(),
+    );
+    let price = RwSignal::new(
+        item.as_ref()
+            .map(|i| format_price(i.price_cents))
+            .unwrap_or_default(),
+    );
+    let category = RwSignal::new(category_id.clone());
+    let error = RwSignal::new(None::<String>);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let fields = match check_item(
+            &name.get_untracked(),
+            &description.get_untracked(),
+            &price.get_untracked(),
+        ) {
+            Ok(fields) => fields,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
+        match editing.clone() {
+            Some(item) => {
+                let moved_to = category.get_untracked();
+                let request = UpdateItemRequest {
+                    category_id: (moved_to != item.category_id).then_some(moved_to),
+                    name: Some(fields.name),
+                    description: Some(fields.description),
+                    price_cents: Some(fields.price_cents),
+                    available: None,
+                };
+                editor.run(
+                    key.get_value(),
+                    error,
+                    move || async move { bar_api::update_item(&item.id, &request).await },
+                    move |_| {
+                        if let Some(saved) = on_saved {
+                            saved.try_run(());
+                        }
+                    },
+                );
+            }
+            None => {
+                let request = NewItemRequest {
+                    category_id: category.get_untracked(),
+                    name: fields.name,
+                    description: fields.description,
+                    price_cents: fields.price_cents,
+                    available: true,
+                };
+                editor.run(
+                    key.get_value(),
+                    error,
+                    move || async move { bar_api::create_item(&request).await },
+                    move |_| {
+                        for field in [name, description, price] {
+                            field.set(String::new());
+                        }
+                    },
+                );
+            }
+        }
+    };
+
+    let adding = item.is_none();
+    let running = move || key.with_value(|key| editor.running(key));
+    let categories = move || {
+        editor.menu.state.with(|s| {
+            s.ready()
+                .map(|m| {
+                    m.categories
+                        .iter()
+                        .map(|c| (c.id.clone(), c.name.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let id = |field: &str| format!("{field}-{suffix}");
+
+    view! {
+        <form
+            class="item-form"
+            class:adding=adding
+            data-testid=if adding { "add-item-form" } else { "edit-item-form" }
+            on:submit=submit
+            novalidate
+        >
+            <div class="field">
+                <label for=id("item-name")>"Name"</label>
+                <input
+                    id=id("item-name")
+                    data-testid="item-name"
+                    maxlength=MENU_NAME_MAX_LEN
+                    autocomplete="off"
+                    required
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="field field-wide">
+                <label for=id("item-description")>"Description"</label>
+                <input
+                    id=id("item-description")
+                    data-testid="item-description"
+                    maxlength=DESCRIPTION_MAX_LEN
+                    autocomplete="off"
+                    prop:value=move || description.get()
+                    on:input=move |ev| description.set(event_target_value(&ev))
+                />
+            </div>
+            <div class="field field-price">
+                <label for=id("item-price")>"Price"</label>
+                <input
+                    id=id("item-price")
+                    data-testid="item-price"
+                    inputmode="decimal"
+                    placeholder="6.50"
+                    autocomplete="off"
+                    required
+                    prop:value=move || price.get()
+                    on:input=move |ev| price.set(event_target_value(&ev))
+                />
+            </div>
+            {(!adding)
+                .then(|| {
+                    view! {
+                        <div class="field">
+                            <label for=id("item-category")>"Category"</label>
+                            <select
+                                id=id("item-category")
+                                data-testid="item-category"
+                                on:change=move |ev| category.set(event_target_value(&ev))
+                            >
+                                {move || {
+                                    categories()
+                                        .into_iter()
+                                        .map(|(value, label)| {
+                                            let selected = category.get_untracked() == value;
+                                            view! {
+                                                <option value=value selected=selected>{label}</option>
+                                            }
+                                        })
+                                        .collect_view()
+                                }}
+                            </select>
+                        </div>
+                    }
+                })}
+            <div class="form-actions">
+                <button
+                    type="submit"
+                    class="button primary"
+                    data-testid=if adding { "add-item" } else { "save-item" }
+                    disabled=move || editor.locked()
+                >
+                    {move || match (running(), adding) {
+                        (true, true) => "Adding…",
+                        (true, false) => "Saving…",
+                        (false, true) => "Add item",
+                        (false, false) => "Save",
+                    }}
+                </button>
+                {on_cancel
+                    .map(|cancel| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button secondary"
+                                disabled=running
+                                on:click=move |_| cancel.run(())
+                            >
+                                "Cancel"
+                            </button>
+                        }
+                    })}
+            </div>
+            {move || error_line(error.get())}
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_need_a_name_and_a_price_typed_like_money() {
+        assert!(check_item(" ", "", "6.50").is_err());
+        assert!(check_item("IPA", "", "six").is_err());
+        assert!(check_item("IPA", "", "").is_err());
+        assert!(check_item("IPA", "", "6.505").is_err());
+        assert!(check_item("IPA", "", "10000.01").is_err());
+        assert!(check_item(&"x".repeat(81), "", "6").is_err());
+        assert!(check_item("IPA", &"x".repeat(301), "6").is_err());
+        assert_eq!(
+            check_item(" IPA ", " Hoppy ", "6,5"),
+            Ok(ItemFields {
+                name: "IPA".to_owned(),
+                description: "Hoppy".to_owned(),
+                price_cents: 650,
+            })
+        );
+    }
+}

@@ -1,0 +1,9 @@
+//! Pieces the admin console's pages are built from.
+
+#![expect(
+    unreachable_pub,
+    reason = "#[component] gives the props builder of a pub(crate) component pub methods"
+)]
+
+pub(crate) mod editor;
+pub(crate) mod item_form;

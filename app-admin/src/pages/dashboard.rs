@@ -1,0 +1,166 @@
+//! The dashboard at `/admin`: today's figures, refreshed every 30 seconds
+//! and whenever an order changes.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use shared::bar::{format_price, TodayStats};
+use ui::bar_api;
+use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::pages::Welcome;
+use ui::use_auth;
+
+use ui::load::{failed, loading, Loader, Stage};
+
+/// Orders, revenue, time to ready, open orders and who is signed in.
+#[component]
+pub(crate) fn DashboardPage() -> impl IntoView {
+    let auth = use_auth();
+    let stats = Loader::<TodayStats>::new();
+    let load = move || stats.load(auth, bar_api::today_stats);
+    // A burst of order events makes one more load after the running one,
+    // not one load each.
+    let again = StoredValue::new(false);
+    let refetch = move || {
+        if stats.pending.get_untracked() {
+            again.set_value(true);
+        } else {
+            load();
+        }
+    };
+    Effect::new(move |_| {
+        if !stats.pending.get() && again.get_value() {
+            again.set_value(false);
+            load();
+        }
+    });
+    Effect::new(move |_| load());
+    Effect::new(move |_| {
+        if let Ok(timer) = set_interval_with_handle(refetch, Duration::from_secs(30)) {
+            on_cleanup(move || timer.clear());
+        }
+    });
+    stats.reload_when_online(auth, load);
+    let live = use_live(
+        move |event| {
+            if matches!(event, LiveEvent::Order(_)) {
+                refetch();
+            }
+        },
+        refetch,
+    );
+
+    let stage = stats.stage();
+    let figure = move |f: fn(&TodayStats) -> String| {
+        move || stats.state.with(|s| s.ready().map(f).unwrap_or_default())
+    };
+
+    view! {
+        <main class="page dashboard">
+            <div class="page-title">
+                <h1>"Today"</h1>
+                <LiveIndicator status=live />
+                <button
+                    type="button"
+                    class="button secondary"
+                    data-testid="refresh"
+                    disabled=move || stats.pending.get()
+                    on:click=move |_| load()
+                >
+                    {move || if stats.pending.get() { "Refreshing…" } else { "Refresh" }}
+                </button>
+            </div>
+            <p class="lead">"Since midnight. Updates by itself every 30 seconds and when an order changes."</p>
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading today's figures…"),
+                Stage::Failed(message) => failed(message, load),
+                Stage::Ready => {
+                    view! {
+                        <div class="stats">
+                            <section class="stat card">
+                                <h2>"Orders"</h2>
+                                <p class="stat-value" data-testid="stat-orders">{figure(|s| s.orders.to_string())}</p>
+                                <p class="stat-note">
+                                    {figure(|s| match s.cancelled {
+                                        0 => "none cancelled".to_owned(),
+                                        n => format!("{n} cancelled"),
+                                    })}
+                                </p>
+                            </section>
+                            <section class="stat card">
+                                <h2>"Revenue"</h2>
+                                <p class="stat-value" data-testid="stat-revenue">{figure(|s| format_price(s.revenue_cents))}</p>
+                                <p class="stat-note">"cancelled orders not counted"</p>
+                            </section>
+                            <section class="stat card">
+                                <h2>"Average time to ready"</h2>
+                                <p class="stat-value" data-testid="stat-ready-time">
+                                    {figure(|s| duration_text(s.avg_seconds_to_ready))}
+                                </p>
+                                <p class="stat-note">"from received to ready"</p>
+                            </section>
+                            <section class="stat card">
+                                <h2>"Open orders"</h2>
+                                <p class="stat-value" data-testid="stat-open">{figure(|s| s.open_orders.to_string())}</p>
+                                <p class="stat-note">"not yet served or cancelled"</p>
+                            </section>
+                            <section class="stat card stat-wide">
+                                <h2>"Signed in now"</h2>
+                                <p class="stat-sessions" data-testid="stat-sessions">
+                                    <span data-app="customer">
+                                        <strong>{figure(|s| s.active_sessions.customer.to_string())}</strong>
+                                        " customer"
+                                    </span>
+                                    <span data-app="bartender">
+                                        <strong>{figure(|s| s.active_sessions.bartender.to_string())}</strong>
+                                        " bartender"
+                                    </span>
+                                    <span data-app="admin">
+                                        <strong>{figure(|s| s.active_sessions.admin.to_string())}</strong>
+                                        " admin"
+                                    </span>
+                                </p>
+                                <p class="stat-note">"active sessions per app"</p>
+                            </section>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+            <footer class="page-foot">
+                <Welcome />
+            </footer>
+        </main>
+    }
+}
+
+/// Seconds as "4 min 05 s", "45 s" or "1 h 02 min"; "—" when there is
+/// nothing to average yet.
+fn duration_text(seconds: Option<f64>) -> String {
+    let Some(seconds) = seconds.filter(|s| s.is_finite() && *s >= 0.0) else {
+        return "—".to_owned();
+    };
+    let total = seconds.round() as u64;
+    let (hours, minutes, secs) = (total / 3600, total / 60 % 60, total % 60);
+    if hours > 0 {
+        format!("{hours} h {minutes:02} min")
+    } else if minutes > 0 {
+        format!("{minutes} min {secs:02} s")
+    } else {
+        format!("{secs} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_person_would_say_them() {
+        assert_eq!(duration_text(None), "—");
+        assert_eq!(duration_text(Some(f64::NAN)), "—");
+        assert_eq!(duration_text(Some(44.6)), "45 s");
+        assert_eq!(duration_text(Some(245.0)), "4 min 05 s");
+        assert_eq!(duration_text(Some(3720.0)), "1 h 02 min");
+    }
+}

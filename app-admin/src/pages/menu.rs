@@ -1,0 +1,62 @@
+//! The menu editor at `/admin/menu`: categories and their items, edited in
+//! place. Availability changes made at the bar arrive live.
+
+use leptos::prelude::*;
+use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::use_auth;
+
+use crate::components::editor::{AddCategoryForm, CategoryCard, Editor};
+use ui::load::{failed, loading, notice, Stage};
+use ui::menu::apply_item_event;
+
+/// Every category as a card, in menu order, and a form for a new one.
+#[component]
+pub(crate) fn MenuEditorPage() -> impl IntoView {
+    let auth = use_auth();
+    let editor = Editor::provide(auth);
+    let load = move || editor.reload();
+    Effect::new(move |_| load());
+    editor.menu.reload_when_online(auth, load);
+    let live = use_live(
+        move |event| {
+            if let LiveEvent::MenuItem(change) = event {
+                editor.menu.patch(|menu| apply_item_event(menu, &change));
+            }
+        },
+        load,
+    );
+    let stage = editor.menu.stage();
+
+    view! {
+        <main class="page menu-editor">
+            <div class="page-title">
+                <h1>"Menu"</h1>
+                <LiveIndicator status=live />
+            </div>
+            <p class="lead">
+                "Changes show on guests' phones at once. Prices are typed like 6.50."
+            </p>
+            {move || notice(editor.notice.get())}
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading the menu…"),
+                Stage::Failed(message) => failed(message, load),
+                Stage::Ready => {
+                    view! {
+                        <AddCategoryForm />
+                        <Show when=move || editor.category_ids().is_empty()>
+                            <p class="empty">"No categories yet: add the first one above."</p>
+                        </Show>
+                        <div class="categories">
+                            <For
+                                each=move || editor.category_ids()
+                                key=|id| id.clone()
+                                children=|id| view! { <CategoryCard id /> }
+                            />
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </main>
+    }
+}

@@ -1,0 +1,339 @@
+//! The sessions console at `/admin/sessions`: every user's sessions,
+//! filtered by user, app and state; revoke one, or sign a user out
+//! everywhere. `?user_id=` (from the users page) preselects a user.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+use shared::api::ClientApp;
+use shared::bar::{AdminSession, AdminSessionsResponse, AdminUser};
+use shared::session::SessionError;
+use ui::format::local_time;
+use ui::{bar_api, use_auth, Auth};
+
+use ui::load::{error_line, failed, loading, notice, Load, Loader, Stage};
+
+/// The filters and the sessions they find.
+#[component]
+pub(crate) fn SessionsPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = use_query_map();
+    let preset = query.with_untracked(|q| q.get("user_id"));
+    let user = RwSignal::new(preset.unwrap_or_default());
+    let app = RwSignal::new(String::new());
+    let active = RwSignal::new("true".to_owned());
+    let sessions = Loader::<AdminSessionsResponse>::new();
+    let load = move || {
+        let user = user.get_untracked();
+        let app = app.get_untracked();
+        let active = active.get_untracked();
+        sessions.load(auth, move || async move {
+            bar_api::all_sessions(Some(&user), Some(&app), &active).await
+        });
+    };
+    // Every change of a filter loads again.
+    Effect::new(move |_| {
+        user.track();
+        app.track();
+        active.track();
+        load();
+    });
+    sessions.reload_when_online(auth, load);
+    let console = Console {
+        auth,
+        busy: RwSignal::new(None),
+        message: RwSignal::new(None),
+        error: RwSignal::new(None),
+        reload: Callback::new(move |()| load()),
+    };
+
+    let stage = sessions.stage();
+    let table = move || {
+        let Some(found) = sessions.state.with(|s| s.ready().cloned()) else {
+            return ().into_any();
+        };
+        let count = match found.total {
+            1 => "1 session".to_owned(),
+            n => format!("{n} sessions"),
+        };
+        view! {
+            <p data-testid="session-count">{count}</p>
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"User"</th>
+                        <th scope="col">"App"</th>
+                        <th scope="col">"Device"</th>
+                        <th scope="col">"IP address"</th>
+                        <th scope="col">"Last active"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {found
+                        .sessions
+                        .into_iter()
+                        .map(|session| session_row(console, session))
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+        .into_any()
+    };
+
+    view! {
+        <main class="page sessions-page">
+            <h1>"Sessions"</h1>
+            <p class="lead">"Where everyone is signed in, and where they were."</p>
+            <form class="filters" on:submit=move |ev| ev.prevent_default()>
+                <UserFilter user />
+                <div class="field">
+                    <label for="filter-app">"App"</label>
+                    <select
+                        id="filter-app"
+                        data-testid="filter-app"
+                        on:change=move |ev| app.set(event_target_value(&ev))
+                    >
+                        <option value="" prop:selected=move || app.with(String::is_empty)>
+                            "All apps"
+                        </option>
+                        {[ClientApp::Customer, ClientApp::Bartender, ClientApp::Admin]
+                            .into_iter()
+                            .map(|option| {
+                                let value = option.as_str();
+                                view! {
+                                    <option value=value prop:selected=move || app.with(|a| a == value)>
+                                        {value}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-active">"State"</label>
+                    <select
+                        id="filter-active"
+                        data-testid="filter-active"
+                        on:change=move |ev| active.set(event_target_value(&ev))
+                    >
+                        {[("true", "Active"), ("false", "Ended"), ("all", "All")]
+                            .into_iter()
+                            .map(|(value, label)| {
+                                view! {
+                                    <option value=value prop:selected=move || active.with(|a| a == value)>
+                                        {label}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <button
+                    type="button"
+                    class="button secondary"
+                    data-testid="refresh"
+                    disabled=move || sessions.pending.get()
+                    on:click=move |_| load()
+                >
+                    {move || if sessions.pending.get() { "Loading…" } else { "Refresh" }}
+                </button>
+            </form>
+            {move || notice(console.message.get())}
+            {move || error_line(console.error.get())}
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading sessions…"),
+                Stage::Failed(text) => failed(text, load),
+                Stage::Ready => table.into_any(),
+            }}
+        </main>
+    }
+}
+
+/// Picks the user whose sessions to show: a list of users, or (while that
+/// list cannot be had) a typed user id.
+#[component]
+fn UserFilter(user: RwSignal<String>) -> impl IntoView {
+    let auth = use_auth();
+    let people = Loader::<Vec<AdminUser>>::new();
+    Effect::new(move |_| {
+        people.load(auth, || async { bar_api::users("").await.map(|r| r.users) });
+    });
+    let picker = move || match people.state.get() {
+        Load::Ready(list) => {
+            let chosen = user.get_untracked();
+            // A user id from the link that the list does not hold (yet).
+            let unlisted = (!chosen.is_empty() && !list.iter().any(|p| p.id == chosen)).then(
+                || view! { <option value=chosen.clone() selected=true>{chosen.clone()}</option> },
+            );
+            view! {
+                <select
+                    id="filter-user"
+                    data-testid="filter-user"
+                    on:change=move |ev| user.set(event_target_value(&ev))
+                >
+                    <option value="" selected=chosen.is_empty()>"All users"</option>
+                    {unlisted}
+                    {list
+                        .into_iter()
+                        .map(|person| {
+                            let selected = person.id == chosen;
+                            let label = format!("{} <{}>", person.name, person.email);
+                            view! { <option value=person.id selected=selected>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        _ => view! {
+            <input
+                id="filter-user"
+                data-testid="filter-user"
+                placeholder="User id (empty: all)"
+                autocomplete="off"
+                prop:value=move || user.get()
+                on:change=move |ev| user.set(event_target_value(&ev).trim().to_owned())
+            />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for="filter-user">"User"</label>
+            {picker}
+        </div>
+    }
+}
+
+/// The actions of the console, one at a time, and what the last one did.
+#[derive(Clone, Copy)]
+struct Console {
+    auth: Auth,
+    /// Names the action in flight, so its button can say so.
+    busy: RwSignal<Option<String>>,
+    message: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    reload: Callback<()>,
+}
+
+impl Console {
+    /// Runs one action named `key`, shows its message and reloads the list,
+    /// whose rows then say what changed.
+    fn run(self, key: String, call: impl Future<Output = Result<String, SessionError>> + 'static) {
+        if self.busy.with_untracked(Option::is_some) {
+            return;
+        }
+        self.busy.set(Some(key));
+        self.message.set(None);
+        self.error.set(None);
+        spawn_local(async move {
+            match self.auth.watch(call.await) {
+                Ok(text) => {
+                    self.message.set(Some(text));
+                    self.reload.try_run(());
+                }
+                Err(e) if e.ends_session() => {}
+                Err(e) => self.error.set(Some(e.to_string())),
+            }
+            self.busy.set(None);
+        });
+    }
+
+    fn locked(self) -> bool {
+        self.busy.with(Option::is_some)
+    }
+
+    fn running(self, key: &str) -> bool {
+        self.busy.with(|b| b.as_deref() == Some(key))
+    }
+}
+
+/// One session with its actions.
+fn session_row(console: Console, session: AdminSession) -> impl IntoView {
+    let revoke_key = format!("revoke:{}", session.id);
+    let user_key = format!("user:{}", session.id);
+    let app = session
+        .client_app
+        .map_or_else(|| "API".to_owned(), |a| a.as_str().to_owned());
+    let ip = session
+        .ip_address
+        .clone()
+        .unwrap_or_else(|| "unknown".to_owned());
+    let status = match (session.is_active, &session.revoked_reason) {
+        (true, _) => "Active".to_owned(),
+        (false, Some(reason)) => format!("Ended: {}", reason.replace('_', " ")),
+        (false, None) => "Ended".to_owned(),
+    };
+    let who = format!("{} · {}", session.user_email, session.user_role.as_str());
+    let revoke = session.is_active.then(|| {
+        let id = session.id.clone();
+        let key = revoke_key.clone();
+        let running = move || console.running(&key);
+        view! {
+            <button
+                type="button"
+                class="button secondary danger-text"
+                data-testid="revoke"
+                disabled=move || console.locked()
+                on:click=move |_| {
+                    let id = id.clone();
+                    console.run(revoke_key.clone(), async move {
+                        bar_api::revoke_any_session(&id).await.map(|r| r.message)
+                    });
+                }
+            >
+                {move || if running() { "Revoking…" } else { "Revoke" }}
+            </button>
+        }
+    });
+    let user_id = session.user_id.clone();
+    let signing_out = {
+        let key = user_key.clone();
+        move || console.running(&key)
+    };
+    view! {
+        <tr
+            data-testid="admin-session"
+            data-session-id=session.id.clone()
+            data-user-id=session.user_id.clone()
+            data-active=session.is_active.to_string()
+            class:inactive=!session.is_active
+        >
+            <td>
+                <strong>{session.user_name.clone()}</strong>
+                <br />
+                <span class="muted">{who}</span>
+            </td>
+            <td>{app}</td>
+            <td>{session.device_info.clone()}</td>
+            <td>{ip}</td>
+            <td>{local_time(&session.last_activity)}</td>
+            <td data-testid="session-status">{status}</td>
+            <td class="actions-cell">
+                <div class="row-actions">
+                    {revoke}
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="sign-out-user"
+                        disabled=move || console.locked()
+                        on:click=move |_| {
+                            let user_id = user_id.clone();
+                            console.run(user_key.clone(), async move {
+                                bar_api::sign_out_user(&user_id).await.map(|r| r.message)
+                            });
+                        }
+                    >
+                        {move || {
+                            if signing_out() { "Signing out…" } else { "Sign out this user everywhere" }
+                        }}
+                    </button>
+                </div>
+            </td>
+        </tr>
+    }
+}

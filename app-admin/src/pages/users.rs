@@ -1,0 +1,505 @@
+//! Users at `/admin/users`: search, create staff accounts, and per user
+//! deactivate or reactivate, reset the password, or sign out everywhere.
+
+use std::future::Future;
+use std::time::Duration;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use shared::api::{check_email, check_new_password, normalize_name, Role, NAME_MAX_LEN};
+use shared::bar::{AdminUser, AdminUserAction, NewStaffRequest};
+use shared::session::SessionError;
+use ui::format::encode_component;
+use ui::{bar_api, use_auth, Auth};
+
+use ui::load::{error_line, failed, loading, notice, Loader, Stage};
+
+/// How long typing must pause before the list is searched.
+const SEARCH_DELAY: Duration = Duration::from_millis(300);
+
+/// The search box, the list of users and the form for a new staff account.
+#[component]
+pub(crate) fn UsersPage() -> impl IntoView {
+    let auth = use_auth();
+    let users = Loader::<Vec<AdminUser>>::new();
+    let query = RwSignal::new(String::new());
+    let load = move || {
+        let q = query.get_untracked();
+        users.load(auth, move || async move {
+            bar_api::users(&q).await.map(|r| r.users)
+        });
+    };
+    Effect::new(move |_| load());
+    users.reload_when_online(auth, load);
+
+    // Typing restarts the timer; the search runs once typing pauses.
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let search = move |text: String| {
+        query.set(text);
+        if let Some(pending) = timer.get_value() {
+            pending.clear();
+        }
+        timer.set_value(set_timeout_with_handle(load, SEARCH_DELAY).ok());
+    };
+    on_cleanup(move || {
+        if let Some(pending) = timer.try_get_value().flatten() {
+            pending.clear();
+        }
+    });
+
+    let stage = users.stage();
+    let ids = move || {
+        users.state.with(|s| {
+            s.ready()
+                .map(|list| list.iter().map(|u| u.id.clone()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    };
+
+    view! {
+        <main class="page users-page">
+            <h1>"Users"</h1>
+            <div class="users-layout">
+                <section class="users-list" aria-labelledby="users-title">
+                    <h2 id="users-title" class="visually-hidden">"All users"</h2>
+                    <div class="toolbar">
+                        <label for="user-search">"Search"</label>
+                        <input
+                            id="user-search"
+                            type="search"
+                            data-testid="user-search"
+                            placeholder="Name or e-mail"
+                            autocomplete="off"
+                            prop:value=move || query.get()
+                            on:input=move |ev| search(event_target_value(&ev))
+                        />
+                        <Show when=move || users.pending.get()>
+                            <span class="loading" aria-busy="true">"Searching…"</span>
+                        </Show>
+                    </div>
+                    {move || match stage.get() {
+                        Stage::Loading => loading("Loading users…"),
+                        Stage::Failed(message) => failed(message, load),
+                        Stage::Ready => {
+                            view! {
+                                <Show when=move || ids().is_empty()>
+                                    <p class="empty">"No users match."</p>
+                                </Show>
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Name"</th>
+                                            <th scope="col">"E-mail"</th>
+                                            <th scope="col">"Role"</th>
+                                            <th scope="col">"Active"</th>
+                                            <th scope="col">"Sessions"</th>
+                                            <th scope="col">"Actions"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        <For
+                                            each=ids
+                                            key=|id| id.clone()
+                                            children=move |id| view! { <UserRow id users /> }
+                                        />
+                                    </tbody>
+                                </table>
+                            }
+                                .into_any()
+                        }
+                    }}
+                </section>
+                <NewStaffForm on_created=Callback::new(move |()| load()) />
+            </div>
+        </main>
+    }
+}
+
+/// One user with their actions; each answer replaces the row's data.
+#[component]
+fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
+    let auth = use_auth();
+    let id = StoredValue::new(id);
+    let user = Memo::new(move |_| {
+        users.state.with(|s| {
+            s.ready()
+                .and_then(|list| id.with_value(|id| list.iter().find(|u| u.id == *id).cloned()))
+        })
+    });
+    let field = move |f: fn(&AdminUser) -> String| {
+        move || user.with(|u| u.as_ref().map(f).unwrap_or_default())
+    };
+    let active = move || user.with(|u| u.as_ref().is_some_and(|u| u.is_active));
+    let busy = RwSignal::new(None::<&'static str>);
+    let message = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let resetting = RwSignal::new(false);
+    let new_password = RwSignal::new(String::new());
+
+    let row = RowActions {
+        auth,
+        users,
+        busy,
+        message,
+        error,
+    };
+    let deactivate = move |_| {
+        let user_id = id.get_value();
+        row.run(
+            "deactivate",
+            async move { bar_api::deactivate_user(&user_id).await },
+            || {},
+        );
+        confirming.set(false);
+    };
+    let reactivate = move |_| {
+        let user_id = id.get_value();
+        row.run(
+            "reactivate",
+            async move { bar_api::reactivate_user(&user_id).await },
+            || {},
+        );
+    };
+    let sign_out = move |_| {
+        let user_id = id.get_value();
+        row.run(
+            "sign-out",
+            async move { bar_api::sign_out_user(&user_id).await },
+            || {},
+        );
+    };
+    let reset = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let password = new_password.get_untracked();
+        if let Err(problem) = check_new_password(&password) {
+            error.set(Some(problem.to_owned()));
+            return;
+        }
+        let user_id = id.get_value();
+        row.run(
+            "reset",
+            async move { bar_api::reset_password(&user_id, &password).await },
+            move || {
+                new_password.set(String::new());
+                resetting.set(false);
+            },
+        );
+    };
+    let running = move |name: &'static str| move || busy.get() == Some(name);
+    let locked = move || busy.get().is_some();
+    let sessions_link =
+        move || id.with_value(|id| format!("/admin/sessions?user_id={}", encode_component(id)));
+    let password_id = id.with_value(|id| format!("reset-{id}"));
+
+    view! {
+        <tr
+            data-testid="user-row"
+            data-email=field(|u| u.email.clone())
+            data-active=move || active().to_string()
+            class:inactive=move || !active()
+        >
+            <td>{field(|u| u.name.clone())}</td>
+            <td>{field(|u| u.email.clone())}</td>
+            <td data-testid="user-role">{field(|u| u.role.as_str().to_owned())}</td>
+            <td data-testid="user-active">{move || if active() { "Yes" } else { "No" }}</td>
+            <td data-testid="user-sessions">
+                <A href=sessions_link>{field(|u| u.active_sessions.to_string())}</A>
+            </td>
+            <td class="actions-cell">
+                <div class="row-actions">
+                    <Show
+                        when=active
+                        fallback=move || {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button secondary"
+                                    data-testid="reactivate"
+                                    disabled=locked
+                                    on:click=reactivate
+                                >
+                                    {move || if running("reactivate")() { "Reactivating…" } else { "Reactivate" }}
+                                </button>
+                            }
+                        }
+                    >
+                        <Show
+                            when=move || confirming.get()
+                            fallback=move || {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button secondary danger-text"
+                                        data-testid="deactivate"
+                                        disabled=locked
+                                        on:click=move |_| confirming.set(true)
+                                    >
+                                        "Deactivate"
+                                    </button>
+                                }
+                            }
+                        >
+                            <span class="confirm-inline" role="group" aria-label="Confirm deactivation">
+                                "Ends all their sessions."
+                                <button
+                                    type="button"
+                                    class="button danger"
+                                    data-testid="confirm-deactivate"
+                                    disabled=locked
+                                    on:click=deactivate
+                                >
+                                    {move || if running("deactivate")() { "Deactivating…" } else { "Yes, deactivate" }}
+                                </button>
+                                <button
+                                    type="button"
+                                    class="button secondary"
+                                    disabled=locked
+                                    on:click=move |_| confirming.set(false)
+                                >
+                                    "No"
+                                </button>
+                            </span>
+                        </Show>
+                    </Show>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="reset-password"
+                        disabled=move || locked() || resetting.get()
+                        on:click=move |_| {
+                            error.set(None);
+                            resetting.set(true);
+                        }
+                    >
+                        "Reset password"
+                    </button>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="sign-out-user"
+                        disabled=locked
+                        on:click=sign_out
+                    >
+                        {move || if running("sign-out")() { "Signing out…" } else { "Sign out everywhere" }}
+                    </button>
+                </div>
+                <Show when=move || resetting.get()>
+                    <form class="inline-form reset-form" on:submit=reset novalidate>
+                        <label for=password_id.clone()>"New password (at least 8 characters)"</label>
+                        <input
+                            id=password_id.clone()
+                            type="password"
+                            data-testid="new-password"
+                            autocomplete="new-password"
+                            prop:value=move || new_password.get()
+                            on:input=move |ev| new_password.set(event_target_value(&ev))
+                        />
+                        <button type="submit" class="button primary" data-testid="save-password" disabled=locked>
+                            {move || if running("reset")() { "Saving…" } else { "Set password" }}
+                        </button>
+                        <button
+                            type="button"
+                            class="button secondary"
+                            disabled=locked
+                            on:click=move |_| {
+                                new_password.set(String::new());
+                                resetting.set(false);
+                            }
+                        >
+                            "Cancel"
+                        </button>
+                    </form>
+                </Show>
+                {move || {
+                    message
+                        .get()
+                        .map(|text| view! { <p class="success" role="status" data-testid="user-message">{text}</p> })
+                }}
+                {move || error_line(error.get())}
+            </td>
+        </tr>
+    }
+}
+
+/// A row's actions, one at a time; each answers with the user as they are
+/// now, which replaces the row's data, and a sentence saying what happened.
+#[derive(Clone, Copy)]
+struct RowActions {
+    auth: Auth,
+    users: Loader<Vec<AdminUser>>,
+    busy: RwSignal<Option<&'static str>>,
+    message: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+}
+
+impl RowActions {
+    fn run(
+        self,
+        name: &'static str,
+        call: impl Future<Output = Result<AdminUserAction, SessionError>> + 'static,
+        after: impl FnOnce() + 'static,
+    ) {
+        if self.busy.get_untracked().is_some() {
+            return;
+        }
+        self.busy.set(Some(name));
+        self.error.set(None);
+        self.message.set(None);
+        spawn_local(async move {
+            match self.auth.watch(call.await) {
+                Ok(AdminUserAction { user, message, .. }) => {
+                    self.users.patch(|list| {
+                        if let Some(row) = list.iter_mut().find(|u| u.id == user.id) {
+                            *row = user;
+                        }
+                    });
+                    self.message.set(Some(message));
+                    after();
+                }
+                Err(e) if e.ends_session() => {}
+                Err(e) => self.error.set(Some(e.to_string())),
+            }
+            self.busy.set(None);
+        });
+    }
+}
+
+/// E-mail, name, role and a first password for a new account.
+#[component]
+fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
+    let auth = use_auth();
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Bartender);
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let done = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        done.set(None);
+        let checked = (|| {
+            let email = check_email(&email.get_untracked())?.to_owned();
+            let name = normalize_name(&name.get_untracked())?;
+            let password = password.get_untracked();
+            check_new_password(&password)?;
+            Ok::<_, &'static str>(NewStaffRequest {
+                email,
+                name,
+                role: role.get_untracked(),
+                password,
+            })
+        })();
+        let request = match checked {
+            Ok(request) => request,
+            Err(problem) => {
+                error.set(Some(problem.to_owned()));
+                return;
+            }
+        };
+        error.set(None);
+        pending.set(true);
+        spawn_create(auth, request, pending, error, move |created: AdminUser| {
+            for field in [email, name, password] {
+                field.set(String::new());
+            }
+            done.set(Some(format!(
+                "Created {} ({}) as {}.",
+                created.name,
+                created.email,
+                created.role.as_str()
+            )));
+            on_created.try_run(());
+        });
+    };
+
+    view! {
+        <section class="card new-staff" aria-labelledby="new-staff-title">
+            <h2 id="new-staff-title">"New account"</h2>
+            <form class="stack" on:submit=submit novalidate data-testid="new-staff-form">
+                <label for="staff-email">"E-mail"</label>
+                <input
+                    id="staff-email"
+                    type="email"
+                    data-testid="staff-email"
+                    autocomplete="off"
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                />
+                <label for="staff-name">"Name"</label>
+                <input
+                    id="staff-name"
+                    data-testid="staff-name"
+                    maxlength=NAME_MAX_LEN
+                    autocomplete="off"
+                    prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))
+                />
+                <label for="staff-role">"Role"</label>
+                <select
+                    id="staff-role"
+                    data-testid="staff-role"
+                    on:change=move |ev| {
+                        if let Some(picked) = Role::parse(&event_target_value(&ev)) {
+                            role.set(picked);
+                        }
+                    }
+                >
+                    {[Role::Bartender, Role::Admin, Role::Customer]
+                        .into_iter()
+                        .map(|option| {
+                            view! {
+                                <option
+                                    value=option.as_str()
+                                    prop:selected=move || role.get() == option
+                                >
+                                    {option.as_str()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+                <label for="staff-password">"Password (at least 8 characters)"</label>
+                <input
+                    id="staff-password"
+                    type="password"
+                    data-testid="staff-password"
+                    autocomplete="new-password"
+                    prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))
+                />
+                {move || error_line(error.get())}
+                {move || notice(done.get())}
+                <button type="submit" class="button primary" data-testid="create-staff" disabled=move || pending.get()>
+                    {move || if pending.get() { "Creating…" } else { "Create account" }}
+                </button>
+            </form>
+            <p class="aside">"Created accounts can sign in at once; ask them to change the password."</p>
+        </section>
+    }
+}
+
+/// Sends the new account; `created` runs with it on success.
+fn spawn_create(
+    auth: Auth,
+    request: NewStaffRequest,
+    pending: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    created: impl FnOnce(AdminUser) + 'static,
+) {
+    spawn_local(async move {
+        match auth.watch(bar_api::create_staff(&request).await) {
+            Ok(user) => created(user),
+            Err(e) if e.ends_session() => {}
+            Err(e) => error.set(Some(e.to_string())),
+        }
+        pending.set(false);
+    });
+}

@@ -1,0 +1,195 @@
+//! The availability drawer: every menu item by category, each with one
+//! button to mark it sold out or back on. Kept current by the live stream,
+//! so two tablets behind the bar agree.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::bar::{MenuCategory, MenuItem};
+use ui::bar_api;
+
+use crate::queue::{Load, Queue};
+
+/// The id of the drawer, for the button that opens it.
+pub(crate) const PANEL_ID: &str = "availability-panel";
+
+fn find_item(menu: &Option<Vec<MenuCategory>>, id: &str) -> Option<MenuItem> {
+    menu.iter()
+        .flatten()
+        .flat_map(|c| c.items.iter())
+        .find(|i| i.id == id)
+        .cloned()
+}
+
+/// The drawer, shown while `open`.
+#[component]
+pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl IntoView {
+    // Items whose toggle is on its way, so only their button waits.
+    let toggling = RwSignal::new(HashSet::<String>::new());
+    let error = RwSignal::new(None::<String>);
+    // Only a change of state redraws the list (and moves focus), not every reload.
+    let state = Memo::new(move |_| queue.menu_loading.get());
+
+    let toggle = move |item: MenuItem| {
+        toggling.update(|t| {
+            t.insert(item.id.clone());
+        });
+        error.set(None);
+        spawn_local(async move {
+            let outcome = queue
+                .auth
+                .watch(bar_api::set_availability(&item.id, !item.available).await);
+            toggling.update(|t| {
+                t.remove(&item.id);
+            });
+            match outcome {
+                Ok(changed) => queue.item_changed(changed),
+                Err(e) if e.ends_session() => {}
+                Err(e) => error.set(Some(format!("{}: {e}", item.name))),
+            }
+        });
+    };
+
+    let row = move |id: String| {
+        let item = {
+            let id = id.clone();
+            Memo::new(move |_| queue.menu.with(|menu| find_item(menu, &id)))
+        };
+        let available = move || item.with(|i| i.as_ref().is_some_and(|i| i.available));
+        let name = move || item.with(|i| i.as_ref().map(|i| i.name.clone()).unwrap_or_default());
+        let busy = Memo::new(move |_| toggling.with(|t| t.contains(&id)));
+        view! {
+            <li
+                class="availability-item"
+                class:sold-out=move || !available()
+                data-testid="availability-item"
+                data-item-name=name
+                data-available=move || available().to_string()
+            >
+                <span class="item-name">{name}</span>
+                <span class="item-state">
+                    {move || if available() { "Available" } else { "Sold out" }}
+                </span>
+                <button
+                    type="button"
+                    class="button"
+                    class:secondary=available
+                    class:primary=move || !available()
+                    data-testid="toggle-availability"
+                    disabled=busy
+                    on:click=move |_| {
+                        if let Some(current) = item.get_untracked() {
+                            toggle(current);
+                        }
+                    }
+                >
+                    {move || match (busy.get(), available()) {
+                        (true, _) => "Saving…",
+                        (false, true) => "Mark sold out",
+                        (false, false) => "Back on",
+                    }}
+                </button>
+            </li>
+        }
+    };
+
+    let category = move |(category_id, category_name): (String, String)| {
+        let items = move || {
+            queue.menu.with(|menu| {
+                menu.iter()
+                    .flatten()
+                    .find(|c| c.id == category_id)
+                    .map(|c| c.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            })
+        };
+        view! {
+            <section class="availability-category">
+                <h3>{category_name}</h3>
+                <ul class="availability-items">
+                    <For each=items key=String::clone children=row />
+                </ul>
+            </section>
+        }
+    };
+
+    let categories = move || {
+        queue.menu.with(|menu| {
+            menu.iter()
+                .flatten()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <Show when=move || open.get()>
+            <div class="drawer-backdrop" on:click=move |_| open.set(false)></div>
+            <aside
+                class="drawer"
+                id=PANEL_ID
+                data-testid="availability-panel"
+                aria-labelledby="availability-title"
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        open.set(false);
+                    }
+                }
+            >
+                <div class="drawer-head">
+                    <h2 id="availability-title">"Availability"</h2>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="close-availability"
+                        on:click=move |_| open.set(false)
+                    >
+                        "Close"
+                    </button>
+                </div>
+                {move || {
+                    error
+                        .get()
+                        .map(|message| {
+                            view! { <p class="form-error" role="alert">{message}</p> }
+                        })
+                }}
+                {move || match state.get() {
+                    Load::Pending => {
+                        view! { <p class="loading" aria-busy="true">"Loading the menu…"</p> }
+                            .into_any()
+                    }
+                    Load::Failed(message) => {
+                        view! {
+                            <div class="form-error" role="alert">
+                                <p>{message}</p>
+                                <button
+                                    type="button"
+                                    class="button secondary"
+                                    on:click=move |_| {
+                                        queue.menu_loading.set(Load::Pending);
+                                        queue.reload_menu();
+                                    }
+                                >
+                                    "Try again"
+                                </button>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Load::Done => {
+                        view! {
+                            <For
+                                each=categories
+                                key=|category: &(String, String)| category.clone()
+                                children=category
+                            />
+                        }
+                            .into_any()
+                    }
+                }}
+            </aside>
+        </Show>
+    }
+}

@@ -1,0 +1,261 @@
+//! One order on the board: what to make and for whom, how long it has
+//! waited, one big button to move it on, and cancelling with a reason.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::bar::{Order, OrderStatus, REASON_MAX_LEN};
+use shared::session::SessionError;
+use ui::bar_api;
+use ui::format::{age, timestamp_millis};
+
+use crate::queue::Queue;
+
+/// What the big button says for an order in `status`.
+fn advance_label(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Received => "Start preparing",
+        OrderStatus::Preparing => "Mark ready",
+        OrderStatus::Ready => "Served",
+        OrderStatus::Served | OrderStatus::Cancelled => "",
+    }
+}
+
+/// Takes in the answer to a tap on the card of `order_id`. A conflict
+/// (someone else moved the order first) is explained on the card and the
+/// queue reloaded; any other failure comes back as a sentence for the card.
+fn settle(queue: Queue, order_id: &str, outcome: Result<Order, SessionError>) -> Option<String> {
+    match outcome {
+        Ok(order) => {
+            queue.apply(order);
+            None
+        }
+        // The session manager sends the user to sign in.
+        Err(e) if e.ends_session() => None,
+        Err(e) if e.status() == Some(409) => {
+            queue.note(
+                order_id,
+                "Someone else changed this order just now. The queue is up to date again."
+                    .to_owned(),
+            );
+            queue.reload();
+            None
+        }
+        Err(e) => Some(e.to_string()),
+    }
+}
+
+/// The card of one open order. The board keys cards by id and version, so
+/// a card shows one version of its order and is replaced when it changes.
+#[component]
+pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
+    let auth = queue.auth;
+    let Order {
+        id,
+        number,
+        customer_name,
+        table,
+        status,
+        version,
+        lines,
+        note,
+        created_at,
+        ..
+    } = order;
+    let busy = RwSignal::new(false);
+    let cancelling = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let reason_error = RwSignal::new(None::<String>);
+
+    let created = timestamp_millis(&created_at);
+    let waited = move || {
+        created
+            .map(|created| age(((queue.now.get() - created) / 1000.0) as i64))
+            .unwrap_or_default()
+    };
+    let is_new = {
+        let id = id.clone();
+        move || queue.fresh.with(|fresh| fresh.contains(&id))
+    };
+    let card_note = {
+        let id = id.clone();
+        move || queue.notes.with(|notes| notes.get(&id).cloned())
+    };
+
+    let advance = {
+        let id = id.clone();
+        move |_| {
+            let Some(next) = status.next() else {
+                return;
+            };
+            busy.set(true);
+            queue.clear_note(&id);
+            let id = id.clone();
+            spawn_local(async move {
+                let outcome = auth.watch(bar_api::change_status(&id, next, version, None).await);
+                // On success this card is replaced by the order's next one.
+                busy.set(false);
+                if let Some(message) = settle(queue, &id, outcome) {
+                    queue.note(&id, message);
+                }
+            });
+        }
+    };
+
+    let cancel = {
+        let id = id.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let text = reason.get_untracked().trim().to_owned();
+            if text.is_empty() {
+                reason_error.set(Some("Say why the order is cancelled.".to_owned()));
+                return;
+            }
+            if text.chars().count() > REASON_MAX_LEN {
+                reason_error.set(Some(format!(
+                    "Keep the reason to {REASON_MAX_LEN} characters."
+                )));
+                return;
+            }
+            reason_error.set(None);
+            busy.set(true);
+            queue.clear_note(&id);
+            let id = id.clone();
+            spawn_local(async move {
+                let outcome = auth.watch(
+                    bar_api::change_status(&id, OrderStatus::Cancelled, version, Some(text)).await,
+                );
+                busy.set(false);
+                if let Some(message) = settle(queue, &id, outcome) {
+                    reason_error.set(Some(message));
+                }
+            });
+        }
+    };
+
+    let table_attr = table.clone();
+    let id_attr = id.clone();
+    let reason_id = format!("cancel-reason-{id}");
+    let reason_label = reason_id.clone();
+    let lines = lines
+        .into_iter()
+        .map(|line| {
+            view! {
+                <li class="order-line">
+                    <span class="line-qty">{line.quantity} "×"</span>
+                    <span class="line-name">{line.name}</span>
+                    {line.note.map(|note| view! { <span class="line-note">{note}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <li
+            class="order-card"
+            class:is-new=is_new
+            data-testid="order-card"
+            data-order-id=id_attr
+            data-status=status.as_str()
+            data-table=table_attr
+        >
+            <div class="order-head">
+                <span class="order-table" title="Table">
+                    <span class="order-table-label">"Table"</span>
+                    {table}
+                </span>
+                <span class="order-who">
+                    <span class="order-number">"#" {number}</span>
+                    <span class="order-customer">{customer_name}</span>
+                </span>
+                <span class="order-age" data-testid="order-age">{waited}</span>
+            </div>
+            <ul class="order-lines">{lines}</ul>
+            {note.map(|note| view! { <p class="order-note">{note}</p> })}
+            {move || {
+                card_note()
+                    .map(|text| {
+                        view! {
+                            <p class="card-note" role="alert" data-testid="card-note">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+            <Show
+                when=move || cancelling.get()
+                fallback=move || {
+                    let advance = advance.clone();
+                    view! {
+                        <div class="order-actions">
+                            <button
+                                type="button"
+                                class="button advance"
+                                data-testid="advance"
+                                disabled=move || busy.get()
+                                on:click=advance
+                            >
+                                {move || if busy.get() { "Saving…" } else { advance_label(status) }}
+                            </button>
+                            <button
+                                type="button"
+                                class="button secondary"
+                                data-testid="cancel"
+                                disabled=move || busy.get()
+                                on:click=move |_| {
+                                    reason_error.set(None);
+                                    cancelling.set(true);
+                                }
+                            >
+                                "Cancel…"
+                            </button>
+                        </div>
+                    }
+                }
+            >
+                <form class="cancel-form" novalidate on:submit=cancel.clone()>
+                    <label for=reason_label.clone()>"Why is it cancelled?"</label>
+                    <input
+                        id=reason_id.clone()
+                        type="text"
+                        data-testid="cancel-reason"
+                        maxlength=REASON_MAX_LEN
+                        required
+                        autocomplete="off"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    />
+                    {move || {
+                        reason_error
+                            .get()
+                            .map(|message| {
+                                view! {
+                                    <p class="form-error" role="alert" data-testid="cancel-error">
+                                        {message}
+                                    </p>
+                                }
+                            })
+                    }}
+                    <div class="order-actions">
+                        <button
+                            type="submit"
+                            class="button danger"
+                            data-testid="confirm-cancel"
+                            disabled=move || busy.get()
+                        >
+                            {move || if busy.get() { "Cancelling…" } else { "Cancel order" }}
+                        </button>
+                        <button
+                            type="button"
+                            class="button secondary"
+                            data-testid="keep-order"
+                            disabled=move || busy.get()
+                            on:click=move |_| cancelling.set(false)
+                        >
+                            "Keep"
+                        </button>
+                    </div>
+                </form>
+            </Show>
+        </li>
+    }
+}

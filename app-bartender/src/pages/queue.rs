@@ -1,0 +1,171 @@
+//! The live queue at `/bartender`: open orders in three columns (received,
+//! preparing, ready), oldest first, kept current by the live stream.
+
+use leptos::prelude::*;
+use shared::bar::OrderStatus;
+use ui::format::now_millis;
+use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
+use ui::pages::Welcome;
+use ui::use_auth;
+
+use crate::components::availability::PANEL_ID;
+use crate::components::{AvailabilityPanel, OrderCard};
+use crate::queue::{Load, Queue, TICK};
+
+/// The board's columns: the status, its test id and its heading.
+const COLUMNS: [(OrderStatus, &str, &str); 3] = [
+    (OrderStatus::Received, "column-received", "Received"),
+    (OrderStatus::Preparing, "column-preparing", "Preparing"),
+    (OrderStatus::Ready, "column-ready", "Ready"),
+];
+
+/// The queue page.
+#[component]
+pub(crate) fn QueuePage() -> impl IntoView {
+    let auth = use_auth();
+    let queue = Queue::new(auth);
+    let panel_open = RwSignal::new(false);
+
+    let live = use_live(
+        move |event| match event {
+            LiveEvent::Order(order) => queue.arrived(order),
+            LiveEvent::MenuItem(event) => queue.menu_item(event),
+        },
+        // (Re)connected: whatever happened meanwhile is in a fresh load.
+        move || {
+            queue.reload();
+            queue.reload_menu();
+        },
+    );
+
+    // Effects run only in the browser, once hydration is done.
+    Effect::new(move |_| {
+        queue.reload();
+        queue.reload_menu();
+    });
+    // Back online after a failed first load: load again without being asked.
+    Effect::new(move |was_offline: Option<bool>| {
+        let offline = auth.offline.get();
+        if was_offline == Some(true) && !offline {
+            if matches!(queue.loading.get_untracked(), Load::Failed(_)) {
+                queue.reload();
+            }
+            if matches!(queue.menu_loading.get_untracked(), Load::Failed(_)) {
+                queue.reload_menu();
+            }
+        }
+        offline
+    });
+    // Ages on the cards move on while the page is open.
+    Effect::new(move |_| {
+        match set_interval_with_handle(move || queue.now.set(now_millis()), TICK) {
+            Ok(timer) => on_cleanup(move || timer.clear()),
+            Err(e) => leptos::logging::warn!("could not start the clock of the cards: {e:?}"),
+        }
+    });
+
+    // Only a change of state redraws the board, not every reload.
+    let state = Memo::new(move |_| queue.loading.get());
+    let sound_on = queue.sound.on;
+
+    let column = move |(status, testid, title): (OrderStatus, &'static str, &'static str)| {
+        let orders = Memo::new(move |_| queue.board.with(|board| board.column(status)));
+        let heading = format!("heading-{testid}");
+        let labelled_by = heading.clone();
+        view! {
+            <section
+                class=format!("column column-{}", status.as_str())
+                data-testid=testid
+                aria-labelledby=labelled_by
+            >
+                <h2 class="column-head" id=heading>
+                    <span class="column-title">{title}</span>
+                    <span class="column-count" data-testid="column-count">
+                        {move || orders.with(Vec::len)}
+                    </span>
+                </h2>
+                <ol class="cards">
+                    <For
+                        each=move || orders.get()
+                        key=|order| (order.id.clone(), order.version)
+                        children=move |order| view! { <OrderCard order queue /> }
+                    />
+                </ol>
+                <Show when=move || orders.with(Vec::is_empty)>
+                    <p class="column-empty">"Nothing here."</p>
+                </Show>
+            </section>
+        }
+    };
+
+    view! {
+        <main class="page queue-page">
+            <div class="board-bar">
+                <h1>"Orders"</h1>
+                <LiveIndicator status=live />
+                <div class="board-tools">
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="sound-toggle"
+                        aria-pressed=move || sound_on.get().to_string()
+                        on:click=move |_| queue.sound.toggle()
+                    >
+                        {move || if sound_on.get() { "Sound on" } else { "Sound off" }}
+                    </button>
+                    <button
+                        type="button"
+                        class="button primary"
+                        data-testid="open-availability"
+                        aria-controls=PANEL_ID
+                        aria-expanded=move || panel_open.get().to_string()
+                        on:click=move |_| panel_open.update(|open| *open = !*open)
+                    >
+                        "Availability"
+                    </button>
+                </div>
+            </div>
+            {move || match state.get() {
+                Load::Pending => {
+                    view! { <p class="loading" aria-busy="true">"Loading the orders…"</p> }
+                        .into_any()
+                }
+                Load::Failed(message) => {
+                    view! {
+                        <div class="form-error" role="alert" data-testid="queue-error">
+                            <p>{message}</p>
+                            <button
+                                type="button"
+                                class="button secondary"
+                                on:click=move |_| {
+                                    queue.loading.set(Load::Pending);
+                                    queue.reload();
+                                }
+                            >
+                                "Try again"
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Load::Done => {
+                    view! {
+                        <div
+                            class="board"
+                            class:stale=move || live.get() == LiveStatus::Reconnecting
+                            data-testid="board"
+                        >
+                            {COLUMNS.into_iter().map(column).collect_view()}
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+            <AvailabilityPanel queue open=panel_open />
+            // Who is signed in (and the way to their devices), out of the way.
+            <footer class="page-foot">
+                <Welcome />
+            </footer>
+        </main>
+    }
+}

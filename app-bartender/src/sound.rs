@@ -1,0 +1,129 @@
+//! The optional beep for a new order: off unless the bartender switches it
+//! on, and remembered on this tablet (`localStorage`, `bartender_sound`).
+
+use leptos::prelude::*;
+
+/// Where the choice is kept.
+const STORAGE_KEY: &str = "bartender_sound";
+
+/// The sound switch and the audio context that plays the beep.
+#[derive(Clone, Copy)]
+pub(crate) struct Sound {
+    /// Whether new orders beep.
+    pub(crate) on: RwSignal<bool>,
+    /// Made on first use: browsers only let a page start audio once the
+    /// user has interacted with it. (The server never plays anything.)
+    #[cfg(target_arch = "wasm32")]
+    context: StoredValue<Option<web_sys::AudioContext>, LocalStorage>,
+}
+
+impl Sound {
+    /// The switch, off until the stored choice is read after hydration (so
+    /// the server's page and the first browser frame agree).
+    pub(crate) fn new() -> Self {
+        let sound = Sound {
+            on: RwSignal::new(false),
+            #[cfg(target_arch = "wasm32")]
+            context: StoredValue::new_local(None),
+        };
+        Effect::new(move |_| {
+            if stored_choice() {
+                sound.on.set(true);
+            }
+        });
+        sound
+    }
+
+    /// Switches the beep on or off, remembers it, and beeps once when
+    /// switched on (a tap is when browsers allow audio to start).
+    pub(crate) fn toggle(&self) {
+        let on = !self.on.get_untracked();
+        self.on.set(on);
+        store_choice(on);
+        if on {
+            self.beep();
+        }
+    }
+
+    /// Beeps once, if switched on.
+    pub(crate) fn beep(&self) {
+        #[cfg(target_arch = "wasm32")]
+        if self.on.get_untracked() {
+            if let Err(e) = self.play() {
+                leptos::logging::warn!("could not play the new-order sound: {e:?}");
+            }
+        }
+    }
+
+    /// A short two-tone chime, quiet enough for a bar.
+    #[cfg(target_arch = "wasm32")]
+    fn play(&self) -> Result<(), web_sys::wasm_bindgen::JsValue> {
+        if self.context.with_value(Option::is_none) {
+            self.context.set_value(Some(web_sys::AudioContext::new()?));
+        }
+        self.context.with_value(|context| {
+            let Some(context) = context else {
+                return Ok(());
+            };
+            // A context made before any tap starts suspended; resuming is
+            // allowed once the bartender has touched the page. The promise
+            // only says when it happened: nothing to wait for.
+            if context.state() == web_sys::AudioContextState::Suspended {
+                let _resuming = context.resume()?;
+            }
+            let start = context.current_time();
+            for (offset, frequency) in [(0.0, 880.0), (0.16, 1320.0)] {
+                let oscillator = context.create_oscillator()?;
+                let gain = context.create_gain()?;
+                oscillator.frequency().set_value(frequency);
+                let at = start + offset;
+                gain.gain().set_value_at_time(0.0001, at)?;
+                gain.gain()
+                    .exponential_ramp_to_value_at_time(0.3, at + 0.02)?;
+                gain.gain()
+                    .exponential_ramp_to_value_at_time(0.0001, at + 0.15)?;
+                oscillator.connect_with_audio_node(&gain)?;
+                gain.connect_with_audio_node(&context.destination())?;
+                oscillator.start_with_when(at)?;
+                oscillator.stop_with_when(at + 0.16)?;
+            }
+            Ok(())
+        })
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Whether the bartender switched the beep on on this tablet.
+fn stored_choice() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .is_some_and(|v| v == "on")
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        false
+    }
+}
+
+fn store_choice(on: bool) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let stored = storage()
+            .map(|s| s.set_item(STORAGE_KEY, if on { "on" } else { "off" }))
+            .transpose();
+        if !matches!(stored, Ok(Some(()))) {
+            // The switch still works for this visit; it is just not remembered.
+            leptos::logging::warn!("could not remember the sound setting");
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _unused = (on, STORAGE_KEY);
+    }
+}

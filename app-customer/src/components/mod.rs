@@ -1,0 +1,10 @@
+//! Pieces the customer app's pages are built from.
+
+#![expect(
+    unreachable_pub,
+    reason = "#[component] gives the props builder of a pub(crate) component pub methods"
+)]
+
+pub(crate) mod cart;
+pub(crate) mod menu_item;
+pub(crate) mod status;

@@ -1,0 +1,150 @@
+//! The menu at `/`: categories with their items, and the cart. A QR code on
+//! the table links to `/?table=7`, which fills in the table.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+use shared::bar::{MenuCategory, MenuResponse};
+use ui::bar_api;
+use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::pages::Welcome;
+use ui::use_auth;
+
+use crate::cart::{clean_table, use_cart};
+use crate::components::cart::{CartBar, CartPanel};
+use crate::components::menu_item::MenuItemCard;
+use ui::load::{failed, loading, Load, Loader, Stage};
+use ui::menu::{apply_item_event, items_by_id};
+
+/// The menu, kept current by the live stream, and the cart.
+#[component]
+pub(crate) fn MenuPage() -> impl IntoView {
+    let auth = use_auth();
+    let store = use_cart();
+    let menu = Loader::<MenuResponse>::new();
+    let load = move || menu.load(auth, bar_api::menu);
+    Effect::new(move |_| load());
+    menu.reload_when_online(auth, load);
+    let live = use_live(
+        move |event| {
+            if let LiveEvent::MenuItem(change) = event {
+                menu.state.update(|state| {
+                    if let Load::Ready(menu) = state {
+                        apply_item_event(menu, &change);
+                    }
+                });
+            }
+        },
+        load,
+    );
+
+    // The table from the link, as on a QR code; it stays until changed.
+    let query = use_query_map();
+    Effect::new(move |_| {
+        if let Some(table) = query.with(|q| q.get("table")) {
+            let table = clean_table(&table);
+            if !table.is_empty() {
+                store.set_table(table);
+            }
+        }
+    });
+
+    let index = Memo::new(move |_| menu.state.with(|s| s.ready().map(items_by_id)));
+    // Names and prices in the cart follow the menu.
+    Effect::new(move |_| {
+        index.with(|items| {
+            if let Some(items) = items {
+                store.cart.maybe_update(|cart| cart.follow_menu(items));
+            }
+        });
+    });
+
+    let stage = menu.stage();
+    let categories = move || {
+        menu.state.with(|s| {
+            s.ready()
+                .map(|m| {
+                    m.categories
+                        .iter()
+                        .filter(|c| !c.items.is_empty())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+
+    view! {
+        <main class="page menu-page">
+            <div class="page-title">
+                <h1>"Menu"</h1>
+                <LiveIndicator status=live />
+            </div>
+            {move || {
+                let table = store.table.get();
+                (!table.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="table-line">
+                                "Ordering for table " <strong>{table}</strong> " · "
+                                <a href="#table">"change"</a>
+                            </p>
+                        }
+                    })
+            }}
+            <div class="menu-layout">
+                <div class="menu-main">
+                    {move || match stage.get() {
+                        Stage::Loading => loading("Loading the menu…"),
+                        Stage::Failed(message) => failed(message, load),
+                        Stage::Ready => (move || categories_view(categories())).into_any(),
+                    }}
+                    <CartBar />
+                </div>
+                <CartPanel menu=index reload_menu=Callback::new(move |()| load()) />
+            </div>
+            <footer class="page-foot">
+                <Welcome />
+            </footer>
+        </main>
+    }
+}
+
+/// The category tabs and every category, or a word when there is nothing.
+fn categories_view(shown: Vec<MenuCategory>) -> AnyView {
+    if shown.is_empty() {
+        return view! {
+            <p class="empty" data-testid="menu-empty">
+                "Nothing on the menu right now. Please ask at the bar."
+            </p>
+        }
+        .into_any();
+    }
+    view! {
+        <nav class="category-tabs" aria-label="Categories">
+            {shown
+                .iter()
+                .map(|c| view! { <a href=format!("#cat-{}", c.id)>{c.name.clone()}</a> })
+                .collect_view()}
+        </nav>
+        {shown.into_iter().map(category_section).collect_view()}
+    }
+    .into_any()
+}
+
+/// One category: its heading (the tabs' anchor) and items.
+fn category_section(category: MenuCategory) -> impl IntoView {
+    let anchor = format!("cat-{}", category.id);
+    let title = format!("{anchor}-title");
+    view! {
+        <section id=anchor class="menu-category" aria-labelledby=title.clone()>
+            <h2 id=title.clone()>{category.name}</h2>
+            <ul class="menu-items">
+                {category
+                    .items
+                    .into_iter()
+                    .map(|item| view! { <MenuItemCard item /> })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,291 @@
+//! One order at `/orders/:id`, live: where it has got, what is in it, and
+//! cancelling it while the bar has not started on it.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::bar::{format_price, Order, OrderStatus, REASON_MAX_LEN};
+use ui::bar_api;
+use ui::format::local_time;
+use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
+use ui::use_auth;
+
+use crate::browser;
+use crate::components::status::{status_sentence, StatusSteps};
+use ui::load::{failed, loading, Load, Loader, Stage};
+
+/// The order's status, lines, total and table, updated as the bar works.
+#[component]
+pub(crate) fn OrderPage() -> impl IntoView {
+    let auth = use_auth();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let order = Loader::<Order>::new();
+    let load = move || {
+        let id = id.get_untracked();
+        order.load(auth, move || async move { bar_api::order(&id).await });
+    };
+    // Loads, and loads again when the link changes to another order.
+    Effect::new(move |_| {
+        id.track();
+        order.state.set(Load::Loading);
+        load();
+    });
+    order.reload_when_online(auth, load);
+    let live = use_live(
+        move |event| {
+            if let LiveEvent::Order(changed) = event {
+                if changed.id == id.get_untracked() {
+                    order.state.update(|state| match state {
+                        // Events come in order, but a reload may have
+                        // fetched a newer version meanwhile.
+                        Load::Ready(current) if current.version > changed.version => {}
+                        _ => *state = Load::Ready(changed),
+                    });
+                }
+            }
+        },
+        load,
+    );
+
+    let current = Memo::new(move |_| order.state.with(|s| s.ready().cloned()));
+    let status = Memo::new(move |_| current.with(|o| o.as_ref().map(|o| o.status)));
+
+    // Ready while the page is open: buzz the phone too, the banner may be
+    // in a pocket.
+    Effect::new(move |before: Option<Option<OrderStatus>>| {
+        let now = status.get();
+        let was = before.flatten();
+        if now == Some(OrderStatus::Ready) && was.is_some() && was != now {
+            browser::vibrate();
+        }
+        now
+    });
+
+    let stage = order.stage();
+    view! {
+        <main class="page order-page">
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading your order…"),
+                Stage::Failed(message) => failed(message, load),
+                Stage::Ready => {
+                    view! { <OrderView order=current live load=Callback::new(move |()| load()) /> }
+                        .into_any()
+                }
+            }}
+            <p class="back-links">
+                <A href="/orders">"All my orders"</A>
+                " · "
+                <A href="/">"Back to the menu"</A>
+            </p>
+        </main>
+    }
+}
+
+/// The loaded order. Parts read the order signal separately, so an update
+/// leaves the cancel form (and what was typed into it) alone.
+#[component]
+fn OrderView(
+    order: Memo<Option<Order>>,
+    live: ReadSignal<LiveStatus>,
+    load: Callback<()>,
+) -> impl IntoView {
+    // Outside the cancel form, which goes away when the order moves on:
+    // the reason it could not be cancelled must stay in view.
+    let cancel_error = RwSignal::new(None::<String>);
+    let field = move |f: fn(&Order) -> String| {
+        move || order.with(|o| o.as_ref().map(f).unwrap_or_default())
+    };
+    let status = Signal::derive(move || {
+        order.with(|o| o.as_ref().map_or(OrderStatus::Received, |o| o.status))
+    });
+    view! {
+        <div class="page-title">
+            <h1>{field(|o| format!("Order {}", o.number))}</h1>
+            <LiveIndicator status=live />
+        </div>
+        <Show when=move || status.get() == OrderStatus::Ready>
+            <div class="ready-banner" role="alert" data-testid="ready-banner">
+                "Your order is ready — collect it at the bar"
+            </div>
+        </Show>
+        <section
+            class="order-status card"
+            data-testid="order-status"
+            data-status=move || status.get().as_str()
+            aria-live="polite"
+        >
+            <p class="status-word">{move || status.get().label()}</p>
+            <Show when=move || status.get() != OrderStatus::Cancelled>
+                <StatusSteps status />
+            </Show>
+            <p class="status-sentence">{move || status_sentence(status.get())}</p>
+            {move || {
+                order
+                    .with(|o| o.as_ref().and_then(|o| o.cancel_reason.clone()))
+                    .map(|reason| view! { <p class="cancel-reason">"Reason: " {reason}</p> })
+            }}
+        </section>
+        <dl class="order-facts">
+            <div>
+                <dt>"Table"</dt>
+                <dd data-testid="order-table">{field(|o| o.table.clone())}</dd>
+            </div>
+            <div>
+                <dt>"Placed"</dt>
+                <dd>{field(|o| local_time(&o.created_at))}</dd>
+            </div>
+        </dl>
+        <ul class="order-lines">
+            {move || {
+                order
+                    .with(|o| o.as_ref().map(|o| o.lines.clone()).unwrap_or_default())
+                    .into_iter()
+                    .map(|line| {
+                        view! {
+                            <li class="order-line">
+                                <span class="order-line-name">
+                                    {format!("{} × {}", line.quantity, line.name)}
+                                </span>
+                                <span class="order-line-total">{format_price(line.line_total_cents)}</span>
+                                {line.note.map(|note| view! { <span class="order-line-note">{note}</span> })}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+        {move || {
+            order
+                .with(|o| o.as_ref().and_then(|o| o.note.clone()))
+                .map(|note| view! { <p class="order-note">"Note: " {note}</p> })
+        }}
+        <p class="order-total">
+            "Total " <strong data-testid="order-total">{field(|o| format_price(o.total_cents))}</strong>
+        </p>
+        <Show when=move || status.get() == OrderStatus::Received>
+            <CancelOrder order load error=cancel_error />
+        </Show>
+        {move || {
+            cancel_error
+                .get()
+                .map(|message| {
+                    view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> }
+                })
+        }}
+    }
+}
+
+/// "Cancel order", then the reason and a confirmation, inline.
+#[component]
+fn CancelOrder(
+    order: Memo<Option<Order>>,
+    load: Callback<()>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let auth = use_auth();
+    let asking = RwSignal::new(false);
+    let reason = RwSignal::new("Changed my mind".to_owned());
+    let pending = RwSignal::new(false);
+
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let Some((id, version)) =
+            order.with_untracked(|o| o.as_ref().map(|o| (o.id.clone(), o.version)))
+        else {
+            return;
+        };
+        let text = reason.get_untracked().trim().to_owned();
+        if text.is_empty() {
+            error.set(Some("Tell the bar why, in a few words.".to_owned()));
+            return;
+        }
+        if text.chars().count() > REASON_MAX_LEN {
+            error.set(Some(format!(
+                "The reason can be at most {REASON_MAX_LEN} characters."
+            )));
+            return;
+        }
+        error.set(None);
+        pending.set(true);
+        spawn_local(async move {
+            let outcome =
+                bar_api::change_status(&id, OrderStatus::Cancelled, version, Some(text)).await;
+            match auth.watch(outcome) {
+                // The page shows the cancelled order as the stream reports
+                // it; a reload makes sure even without the stream.
+                Ok(_) => {
+                    asking.set(false);
+                    load.try_run(());
+                }
+                Err(e) if e.ends_session() => {}
+                Err(e) => {
+                    // 409: the bar started on it (or it changed) meanwhile.
+                    if e.status() == Some(409) {
+                        load.try_run(());
+                    }
+                    error.set(Some(e.to_string()));
+                }
+            }
+            pending.set(false);
+        });
+    };
+
+    view! {
+        <section class="cancel-zone">
+            <Show
+                when=move || asking.get()
+                fallback=move || {
+                    view! {
+                        <button
+                            type="button"
+                            class="button secondary"
+                            data-testid="cancel-order"
+                            on:click=move |_| {
+                                error.set(None);
+                                asking.set(true);
+                            }
+                        >
+                            "Cancel order"
+                        </button>
+                    }
+                }
+            >
+                <form class="stack cancel-form" on:submit=submit novalidate>
+                    <label for="cancel-reason">"Why are you cancelling?"</label>
+                    <input
+                        id="cancel-reason"
+                        data-testid="cancel-reason"
+                        maxlength=REASON_MAX_LEN
+                        autocomplete="off"
+                        prop:value=move || reason.get()
+                        on:input=move |ev| reason.set(event_target_value(&ev))
+                    />
+                    <div class="button-row">
+                        <button
+                            type="submit"
+                            class="button danger"
+                            data-testid="confirm-cancel"
+                            disabled=move || pending.get()
+                        >
+                            {move || if pending.get() { "Cancelling…" } else { "Yes, cancel the order" }}
+                        </button>
+                        <button
+                            type="button"
+                            class="button secondary"
+                            disabled=move || pending.get()
+                            on:click=move |_| asking.set(false)
+                        >
+                            "Keep the order"
+                        </button>
+                    </div>
+                </form>
+            </Show>
+        </section>
+    }
+}

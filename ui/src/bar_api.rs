@@ -1,0 +1,235 @@
+//! Calls to the bar's API (menu, orders, live-stream tickets, admin), all
+//! through this app's session manager like [`crate::api`].
+
+use serde::de::DeserializeOwned;
+use shared::api::MessageResponse;
+use shared::bar::{
+    AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
+    CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuResponse, NewItemRequest,
+    NewOrderRequest, NewStaffRequest, Order, OrderStatus, OrdersResponse, ReorderRequest,
+    ResetPasswordRequest, StatusChangeRequest, StreamTicket, TodayStats, UpdateItemRequest,
+};
+use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
+
+use crate::format::encode_component;
+use crate::session::manager;
+
+fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionError> {
+    serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
+}
+
+async fn send<B: serde::Serialize + ?Sized, R: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: &B,
+) -> Result<R, SessionError> {
+    manager()?.send_json(method, path, body).await
+}
+
+async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> Result<R, SessionError> {
+    let response = manager()?.request(method, path, None).await?;
+    decode(&response)
+}
+
+/// The whole menu: categories in order, each with its items.
+pub async fn menu() -> Result<MenuResponse, SessionError> {
+    manager()?.get_json("/api/menu").await
+}
+
+/// Places an order. `idempotency_key` stays the same for every retry of
+/// one order, so a retried or double-tapped submit makes one order.
+pub async fn place_order(
+    request: &NewOrderRequest,
+    idempotency_key: &str,
+) -> Result<Order, SessionError> {
+    let m = manager()?;
+    let http = HttpRequest::new(Method::Post, "/api/orders")
+        .with_json(request)
+        .map_err(|e| SessionError::Encode(e.to_string()))?
+        .with_header("Idempotency-Key", idempotency_key);
+    let response = m.execute(http).await?;
+    decode(&response)
+}
+
+/// The signed-in customer's orders, newest first.
+pub async fn my_orders() -> Result<OrdersResponse, SessionError> {
+    manager()?.get_json("/api/orders/mine").await
+}
+
+/// Orders not yet served or cancelled, oldest first (staff).
+pub async fn open_orders() -> Result<OrdersResponse, SessionError> {
+    manager()?.get_json("/api/orders?scope=open").await
+}
+
+/// Today's orders, newest first (staff).
+pub async fn todays_orders() -> Result<OrdersResponse, SessionError> {
+    manager()?.get_json("/api/orders?scope=today").await
+}
+
+/// One order (its customer or staff).
+pub async fn order(id: &str) -> Result<Order, SessionError> {
+    manager()?
+        .get_json(&format!("/api/orders/{}", encode_component(id)))
+        .await
+}
+
+/// Moves an order to `status`, naming the version the caller saw.
+pub async fn change_status(
+    id: &str,
+    status: OrderStatus,
+    version: i64,
+    reason: Option<String>,
+) -> Result<Order, SessionError> {
+    let body = StatusChangeRequest {
+        status,
+        version,
+        reason,
+    };
+    let path = format!("/api/orders/{}/status", encode_component(id));
+    send(Method::Post, &path, &body).await
+}
+
+/// A single-use ticket to open the live event stream with.
+pub async fn stream_ticket() -> Result<StreamTicket, SessionError> {
+    send_empty(Method::Post, "/api/events/ticket").await
+}
+
+/// Marks an item available or not (staff).
+pub async fn set_availability(item_id: &str, available: bool) -> Result<MenuItem, SessionError> {
+    let path = format!("/api/menu/items/{}/availability", encode_component(item_id));
+    send(Method::Put, &path, &AvailabilityRequest { available }).await
+}
+
+/// Adds a category (admin).
+pub async fn create_category(name: &str) -> Result<MenuCategory, SessionError> {
+    let body = CategoryRequest {
+        name: name.to_owned(),
+    };
+    send(Method::Post, "/api/menu/categories", &body).await
+}
+
+/// Renames a category (admin).
+pub async fn rename_category(id: &str, name: &str) -> Result<MenuCategory, SessionError> {
+    let body = CategoryRequest {
+        name: name.to_owned(),
+    };
+    let path = format!("/api/menu/categories/{}", encode_component(id));
+    send(Method::Patch, &path, &body).await
+}
+
+/// Deletes an empty category (admin).
+pub async fn delete_category(id: &str) -> Result<DeleteResponse, SessionError> {
+    let path = format!("/api/menu/categories/{}", encode_component(id));
+    send_empty(Method::Delete, &path).await
+}
+
+/// Puts the categories in this order (admin).
+pub async fn reorder_categories(ids: Vec<String>) -> Result<MenuResponse, SessionError> {
+    send(
+        Method::Put,
+        "/api/menu/categories/order",
+        &ReorderRequest { ids },
+    )
+    .await
+}
+
+/// Puts a category's items in this order (admin).
+pub async fn reorder_items(
+    category_id: &str,
+    ids: Vec<String>,
+) -> Result<MenuCategory, SessionError> {
+    let path = format!(
+        "/api/menu/categories/{}/order",
+        encode_component(category_id)
+    );
+    send(Method::Put, &path, &ReorderRequest { ids }).await
+}
+
+/// Adds an item (admin).
+pub async fn create_item(request: &NewItemRequest) -> Result<MenuItem, SessionError> {
+    send(Method::Post, "/api/menu/items", request).await
+}
+
+/// Changes an item's fields (admin).
+pub async fn update_item(id: &str, request: &UpdateItemRequest) -> Result<MenuItem, SessionError> {
+    let path = format!("/api/menu/items/{}", encode_component(id));
+    send(Method::Patch, &path, request).await
+}
+
+/// Deletes an item, or archives it when past orders name it (admin).
+pub async fn delete_item(id: &str) -> Result<DeleteResponse, SessionError> {
+    let path = format!("/api/menu/items/{}", encode_component(id));
+    send_empty(Method::Delete, &path).await
+}
+
+/// Users, optionally filtered by a search over name and e-mail (admin).
+pub async fn users(query: &str) -> Result<AdminUsersResponse, SessionError> {
+    let path = if query.trim().is_empty() {
+        "/api/admin/users".to_owned()
+    } else {
+        format!("/api/admin/users?q={}", encode_component(query.trim()))
+    };
+    manager()?.get_json(&path).await
+}
+
+/// Creates a staff account (admin).
+pub async fn create_staff(request: &NewStaffRequest) -> Result<AdminUser, SessionError> {
+    send(Method::Post, "/api/admin/users", request).await
+}
+
+async fn user_action(id: &str, action: &str) -> Result<AdminUserAction, SessionError> {
+    let path = format!("/api/admin/users/{}/{action}", encode_component(id));
+    send_empty(Method::Post, &path).await
+}
+
+/// Deactivates a user; all their sessions end (admin).
+pub async fn deactivate_user(id: &str) -> Result<AdminUserAction, SessionError> {
+    user_action(id, "deactivate").await
+}
+
+/// Reactivates a user (admin).
+pub async fn reactivate_user(id: &str) -> Result<AdminUserAction, SessionError> {
+    user_action(id, "reactivate").await
+}
+
+/// Signs a user out everywhere (admin).
+pub async fn sign_out_user(id: &str) -> Result<AdminUserAction, SessionError> {
+    user_action(id, "logout-all").await
+}
+
+/// Sets a new password for a user; their sessions end (admin).
+pub async fn reset_password(id: &str, password: &str) -> Result<AdminUserAction, SessionError> {
+    let path = format!("/api/admin/users/{}/password", encode_component(id));
+    let body = ResetPasswordRequest {
+        password: password.to_owned(),
+    };
+    send(Method::Post, &path, &body).await
+}
+
+/// Sessions of all users. `app` is `customer`, `bartender` or `admin`;
+/// `active` is `true`, `false` or `all` (admin).
+pub async fn all_sessions(
+    user_id: Option<&str>,
+    app: Option<&str>,
+    active: &str,
+) -> Result<AdminSessionsResponse, SessionError> {
+    let mut path = format!("/api/admin/sessions?active={}", encode_component(active));
+    if let Some(user) = user_id.filter(|u| !u.is_empty()) {
+        path.push_str(&format!("&user_id={}", encode_component(user)));
+    }
+    if let Some(app) = app.filter(|a| !a.is_empty()) {
+        path.push_str(&format!("&app={}", encode_component(app)));
+    }
+    manager()?.get_json(&path).await
+}
+
+/// Ends any session (admin).
+pub async fn revoke_any_session(id: &str) -> Result<MessageResponse, SessionError> {
+    let path = format!("/api/admin/sessions/{}", encode_component(id));
+    send_empty(Method::Delete, &path).await
+}
+
+/// Today's figures (admin).
+pub async fn today_stats() -> Result<TodayStats, SessionError> {
+    manager()?.get_json("/api/admin/stats").await
+}

@@ -1,0 +1,377 @@
+//! The live stream: server-sent events from `GET /api/events`, for as long
+//! as a page wants them.
+//!
+//! A browser's `EventSource` cannot send an `Authorization` header, so each
+//! connection is opened with a single-use ticket from
+//! `POST /api/events/ticket`. That also means the `EventSource`'s own
+//! reconnection cannot work (it would present a spent ticket): on an error
+//! the stream is closed here and reopened with a fresh ticket and the id of
+//! the last event seen, after a short backoff, so nothing is missed.
+
+use leptos::prelude::*;
+use shared::bar::{MenuItemEvent, Order};
+
+/// One event from the server's live stream.
+#[derive(Clone, Debug)]
+pub enum LiveEvent {
+    Order(Order),
+    MenuItem(MenuItemEvent),
+}
+
+/// State of the live connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LiveStatus {
+    Connecting,
+    Live,
+    Reconnecting,
+}
+
+impl LiveStatus {
+    /// The state's name, for `data-state` and style rules.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LiveStatus::Connecting => "connecting",
+            LiveStatus::Live => "live",
+            LiveStatus::Reconnecting => "reconnecting",
+        }
+    }
+
+    /// What the badge says.
+    pub fn label(self) -> &'static str {
+        match self {
+            LiveStatus::Connecting => "Connecting…",
+            LiveStatus::Live => "Live",
+            LiveStatus::Reconnecting => "Reconnecting…",
+        }
+    }
+}
+
+/// Opens the live stream for as long as the calling component lives (closed on cleanup).
+/// `on_event` gets every event in order; `on_sync` runs each time the stream has (re)connected
+/// and replayed what was missed, so the page may refetch its lists. Browser only: during
+/// server rendering it does nothing and the status stays Connecting.
+///
+/// The stream runs only while someone is signed in (and the page has
+/// hydrated): it stops when the user signs out and starts again when they
+/// sign back in.
+pub fn use_live(
+    on_event: impl Fn(LiveEvent) + 'static,
+    on_sync: impl Fn() + 'static,
+) -> ReadSignal<LiveStatus> {
+    let (status, set_status) = signal(LiveStatus::Connecting);
+    #[cfg(target_arch = "wasm32")]
+    browser::run(Box::new(on_event), Box::new(on_sync), set_status);
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        // The server renders before anyone is known to be signed in.
+        let _unused = (on_event, on_sync, set_status);
+    }
+    status
+}
+
+/// A small badge: "Live", "Connecting…", "Reconnecting…".
+#[component]
+pub fn LiveIndicator(status: ReadSignal<LiveStatus>) -> impl IntoView {
+    view! {
+        <span
+            class="badge live-badge live-status"
+            data-testid="live-status"
+            data-state=move || status.get().as_str()
+            role="status"
+        >
+            {move || status.get().label()}
+        </span>
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod browser {
+    use std::cell::{Cell, RefCell};
+    use std::rc::{Rc, Weak};
+    use std::time::Duration;
+
+    use leptos::prelude::*;
+    use leptos::task::spawn_local;
+    use serde::Deserialize;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    use web_sys::{Event, EventSource, MessageEvent};
+
+    use super::{LiveEvent, LiveStatus};
+    use crate::format::encode_component;
+    use crate::session::{use_auth, Auth};
+
+    /// The named events the server sends; comments (keep-alives) reach no
+    /// listener.
+    const EVENT_KINDS: [&str; 5] = ["order", "menu_item", "ready", "reset", "session_ended"];
+
+    /// Waits before the first few reconnects; the last one repeats.
+    const BACKOFF_MS: [u32; 5] = [500, 1_000, 2_000, 4_000, 5_000];
+
+    /// Data of `ready` and `reset`.
+    #[derive(Deserialize)]
+    struct Cursor {
+        cursor: i64,
+    }
+
+    /// One open `EventSource` and the callbacks it holds.
+    struct Connection {
+        source: EventSource,
+        _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_error: Closure<dyn FnMut(Event)>,
+    }
+
+    /// The stream of one `use_live` caller.
+    struct Stream {
+        auth: Auth,
+        on_event: Box<dyn Fn(LiveEvent)>,
+        on_sync: Box<dyn Fn()>,
+        status: WriteSignal<LiveStatus>,
+        /// The user the stream runs for, `None` while stopped.
+        user_id: RefCell<Option<String>>,
+        /// Bumped whenever the stream stops or opens a new connection, so a
+        /// ticket request, timer or event from an older attempt does nothing.
+        epoch: Cell<u64>,
+        /// The newest event id seen: where a reconnect resumes.
+        last_id: Cell<Option<i64>>,
+        /// The user `last_id` was seen for.
+        cursor_user: RefCell<Option<String>>,
+        /// Failed attempts since the stream was last live, for the backoff.
+        failures: Cell<usize>,
+        connection: RefCell<Option<Connection>>,
+        retry: Cell<Option<TimeoutHandle>>,
+    }
+
+    /// Starts and stops the stream with the session, and stops it for good
+    /// when the calling component is cleaned up.
+    pub(super) fn run(
+        on_event: Box<dyn Fn(LiveEvent)>,
+        on_sync: Box<dyn Fn()>,
+        status: WriteSignal<LiveStatus>,
+    ) {
+        let auth = use_auth();
+        let stream = Rc::new(Stream {
+            auth,
+            on_event,
+            on_sync,
+            status,
+            user_id: RefCell::new(None),
+            epoch: Cell::new(0),
+            last_id: Cell::new(None),
+            cursor_user: RefCell::new(None),
+            failures: Cell::new(0),
+            connection: RefCell::new(None),
+            retry: Cell::new(None),
+        });
+        // Cleanups must be `Send`; the stream lives in this thread's arena
+        // and the cleanup only reaches it through the handle.
+        let held = StoredValue::new_local(Rc::clone(&stream));
+        on_cleanup(move || {
+            held.try_with_value(|stream| stream.stop());
+        });
+        // Effects run only in the browser, after hydration.
+        Effect::new(move |_| {
+            let ready = auth.ready.get();
+            let user = auth.user.with(|u| u.as_ref().map(|u| u.id.clone()));
+            match user {
+                Some(id) if ready => stream.start(id),
+                _ => stream.stop(),
+            }
+        });
+    }
+
+    impl Stream {
+        /// Opens the stream for `user_id`, unless it already runs for them.
+        fn start(self: &Rc<Self>, user_id: String) {
+            if self.user_id.borrow().as_deref() == Some(user_id.as_str()) {
+                return;
+            }
+            self.stop();
+            if self.cursor_user.borrow().as_deref() != Some(user_id.as_str()) {
+                // Another account's cursor means nothing for this one.
+                self.last_id.set(None);
+                *self.cursor_user.borrow_mut() = Some(user_id.clone());
+            }
+            *self.user_id.borrow_mut() = Some(user_id);
+            self.status.set(LiveStatus::Connecting);
+            self.open();
+        }
+
+        /// Closes the connection and cancels any pending reconnect.
+        fn stop(&self) {
+            self.epoch.set(self.epoch.get() + 1);
+            *self.user_id.borrow_mut() = None;
+            if let Some(timer) = self.retry.take() {
+                timer.clear();
+            }
+            self.close();
+        }
+
+        fn running(&self) -> bool {
+            self.user_id.borrow().is_some()
+        }
+
+        /// Closes the current `EventSource`, if any.
+        fn close(&self) {
+            if let Some(connection) = self.connection.borrow_mut().take() {
+                connection.source.close();
+                // Often called from inside one of the connection's own
+                // callbacks: free them once that callback has returned.
+                spawn_local(async move { drop(connection) });
+            }
+        }
+
+        /// Gets a ticket and connects with it.
+        fn open(self: &Rc<Self>) {
+            let epoch = self.epoch.get() + 1;
+            self.epoch.set(epoch);
+            let stream = Rc::downgrade(self);
+            spawn_local(async move {
+                let ticket = crate::bar_api::stream_ticket().await;
+                let Some(stream) = current(&stream, epoch) else {
+                    return;
+                };
+                match stream.auth.watch(ticket) {
+                    Ok(ticket) => stream.connect(&ticket.ticket, epoch),
+                    // The session manager sends the user to sign in.
+                    Err(e) if e.ends_session() => stream.stop(),
+                    // The server may be restarting: keep trying.
+                    Err(_) => stream.retry_later(epoch),
+                }
+            });
+        }
+
+        fn connect(self: &Rc<Self>, ticket: &str, epoch: u64) {
+            let mut url = format!("/api/events?ticket={}", encode_component(ticket));
+            if let Some(last) = self.last_id.get() {
+                url.push_str(&format!("&since={last}"));
+            }
+            let source = match EventSource::new(&url) {
+                Ok(source) => source,
+                Err(e) => {
+                    leptos::logging::warn!("could not open the live stream: {e:?}");
+                    self.retry_later(epoch);
+                    return;
+                }
+            };
+            let weak = Rc::downgrade(self);
+            let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                if let Some(stream) = current(&weak, epoch) {
+                    stream.receive(&event);
+                }
+            });
+            let weak = Rc::downgrade(self);
+            let on_error = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+                if let Some(stream) = current(&weak, epoch) {
+                    // Closed here, or the browser would retry with the spent ticket.
+                    stream.close();
+                    stream.retry_later(epoch);
+                }
+            });
+            for kind in EVENT_KINDS {
+                if let Err(e) = source
+                    .add_event_listener_with_callback(kind, on_message.as_ref().unchecked_ref())
+                {
+                    leptos::logging::warn!("could not listen for {kind} events: {e:?}");
+                }
+            }
+            source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+            *self.connection.borrow_mut() = Some(Connection {
+                source,
+                _on_message: on_message,
+                _on_error: on_error,
+            });
+        }
+
+        /// Tries again after the backoff, with a new ticket.
+        fn retry_later(self: &Rc<Self>, epoch: u64) {
+            self.status.set(LiveStatus::Reconnecting);
+            let failures = self.failures.get();
+            self.failures.set(failures + 1);
+            let wait = BACKOFF_MS[failures.min(BACKOFF_MS.len() - 1)];
+            let stream = Rc::downgrade(self);
+            let timer = set_timeout_with_handle(
+                move || {
+                    if let Some(stream) = current(&stream, epoch) {
+                        stream.retry.set(None);
+                        stream.open();
+                    }
+                },
+                Duration::from_millis(u64::from(wait)),
+            );
+            match timer {
+                Ok(timer) => self.retry.set(Some(timer)),
+                Err(e) => leptos::logging::warn!("could not schedule a reconnect: {e:?}"),
+            }
+        }
+
+        fn receive(self: &Rc<Self>, event: &MessageEvent) {
+            let kind = event.type_();
+            let data = event.data().as_string().unwrap_or_default();
+            match kind.as_str() {
+                "order" | "menu_item" => {
+                    let id = event.last_event_id().parse::<i64>().ok();
+                    if let (Some(id), Some(last)) = (id, self.last_id.get()) {
+                        // Replays after a reconnect may overlap what was seen.
+                        if id <= last {
+                            return;
+                        }
+                    }
+                    if id.is_some() {
+                        self.last_id.set(id);
+                    }
+                    let parsed = if kind == "order" {
+                        serde_json::from_str(&data).map(LiveEvent::Order)
+                    } else {
+                        serde_json::from_str(&data).map(LiveEvent::MenuItem)
+                    };
+                    match parsed {
+                        Ok(event) => (self.on_event)(event),
+                        // Skipped rather than retried forever; the next sync
+                        // brings the page's lists up to date anyway.
+                        Err(e) => leptos::logging::warn!("unreadable {kind} event: {e}"),
+                    }
+                }
+                "ready" | "reset" => {
+                    // The server's cursor: the stream resumes after it, even
+                    // when it moved back (a reset after a database change).
+                    if let Ok(Cursor { cursor }) = serde_json::from_str::<Cursor>(&data) {
+                        self.last_id.set(Some(cursor));
+                    }
+                    if kind == "ready" {
+                        self.failures.set(0);
+                        self.status.set(LiveStatus::Live);
+                    }
+                    (self.on_sync)();
+                }
+                "session_ended" => {
+                    self.stop();
+                    let auth = self.auth;
+                    let stream = Rc::downgrade(self);
+                    spawn_local(async move {
+                        // Asking the server lets the session manager see the
+                        // 401 and send the user to sign in.
+                        let me = auth.watch(crate::api::me().await);
+                        // The session turned out to be alive after all (a
+                        // check that failed on the server's side): resume,
+                        // after the backoff in case it happens again.
+                        if let (Ok(user), Some(stream)) = (me, stream.upgrade()) {
+                            if !stream.running() {
+                                *stream.user_id.borrow_mut() = Some(user.id);
+                                let epoch = stream.epoch.get() + 1;
+                                stream.epoch.set(epoch);
+                                stream.retry_later(epoch);
+                            }
+                        }
+                    });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The stream, if it still exists and `epoch` is still its current attempt.
+    fn current(stream: &Weak<Stream>, epoch: u64) -> Option<Rc<Stream>> {
+        stream.upgrade().filter(|s| s.epoch.get() == epoch)
+    }
+}

@@ -1,0 +1,135 @@
+//! The menu as the app holds it between reloads: live item events patch it
+//! in place, so a drink that runs out shows "Sold out" at once.
+
+use std::collections::HashMap;
+
+use shared::bar::{MenuItem, MenuItemEvent, MenuResponse};
+
+/// Applies one live change: the item is replaced where it was (or moved to
+/// its new category, in position order), added when new, or taken off the
+/// menu when `removed`. An item of a category this copy does not know yet
+/// waits for the next full reload.
+pub fn apply_item_event(menu: &mut MenuResponse, event: &MenuItemEvent) {
+    let item = &event.item;
+    for category in &mut menu.categories {
+        category.items.retain(|i| i.id != item.id);
+    }
+    if event.removed {
+        return;
+    }
+    if let Some(category) = menu
+        .categories
+        .iter_mut()
+        .find(|c| c.id == item.category_id)
+    {
+        let at = category
+            .items
+            .iter()
+            .position(|i| (i.position, &i.id) > (item.position, &item.id))
+            .unwrap_or(category.items.len());
+        category.items.insert(at, item.clone());
+    }
+}
+
+/// Every item by id.
+pub fn items_by_id(menu: &MenuResponse) -> HashMap<String, MenuItem> {
+    menu.categories
+        .iter()
+        .flat_map(|c| c.items.iter())
+        .map(|i| (i.id.clone(), i.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use shared::bar::MenuCategory;
+
+    use super::*;
+
+    fn item(id: &str, category: &str, position: i64) -> MenuItem {
+        MenuItem {
+            id: id.to_owned(),
+            category_id: category.to_owned(),
+            name: id.to_uppercase(),
+            description: String::new(),
+            price_cents: 500,
+            available: true,
+            position,
+        }
+    }
+
+    fn menu() -> MenuResponse {
+        let category = |id: &str, items: Vec<MenuItem>| MenuCategory {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            position: 0,
+            items,
+        };
+        MenuResponse {
+            categories: vec![
+                category("beer", vec![item("a", "beer", 0), item("b", "beer", 1)]),
+                category("food", vec![item("c", "food", 0)]),
+            ],
+        }
+    }
+
+    fn ids(menu: &MenuResponse, category: usize) -> Vec<&str> {
+        menu.categories[category]
+            .items
+            .iter()
+            .map(|i| i.id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn an_item_that_runs_out_stays_in_place() {
+        let mut menu = menu();
+        let mut sold_out = item("a", "beer", 0);
+        sold_out.available = false;
+        apply_item_event(
+            &mut menu,
+            &MenuItemEvent {
+                item: sold_out,
+                removed: false,
+            },
+        );
+        assert_eq!(ids(&menu, 0), ["a", "b"]);
+        assert!(!menu.categories[0].items[0].available);
+    }
+
+    #[test]
+    fn removed_items_leave_and_moved_items_change_category() {
+        let mut menu = menu();
+        apply_item_event(
+            &mut menu,
+            &MenuItemEvent {
+                item: item("b", "beer", 1),
+                removed: true,
+            },
+        );
+        assert_eq!(ids(&menu, 0), ["a"]);
+        apply_item_event(
+            &mut menu,
+            &MenuItemEvent {
+                item: item("a", "food", 5),
+                removed: false,
+            },
+        );
+        assert!(ids(&menu, 0).is_empty());
+        assert_eq!(ids(&menu, 1), ["c", "a"]);
+    }
+
+    #[test]
+    fn new_items_take_their_position() {
+        let mut menu = menu();
+        apply_item_event(
+            &mut menu,
+            &MenuItemEvent {
+                item: item("n", "beer", 1),
+                removed: false,
+            },
+        );
+        assert_eq!(ids(&menu, 0), ["a", "b", "n"]);
+        assert_eq!(items_by_id(&menu).len(), 4);
+    }
+}
