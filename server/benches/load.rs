@@ -2,9 +2,11 @@
 //! and (when `BENCH_DATABASE_URL` or `TEST_DATABASE_URL` names a PostgreSQL
 //! server) on PostgreSQL, drives it with N concurrent keep-alive clients and
 //! prints throughput, latency percentiles and the ratios the targets use.
+//! The bar scenarios (orders, live events, memory) are in [`bar`].
 //!
 //! ```text
-//! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5] [--smoke]
+//! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5]
+//!     [--streams 200] [--sessions 10000] [--changes 20] [--backend sqlite] [--smoke]
 //! ```
 
 use std::io::{BufRead, BufReader};
@@ -15,9 +17,19 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+// The crate root resolves `mod` beside itself; keep the module in `load/`.
+#[path = "load/bar.rs"]
+mod bar;
+
 struct Options {
     clients: usize,
     seconds: f64,
+    /// Live event streams open at once (event delivery and memory).
+    streams: usize,
+    /// Active sessions for the memory figure.
+    sessions: usize,
+    /// Status changes whose delivery is timed.
+    changes: usize,
     backends: Vec<Backend>,
 }
 
@@ -39,15 +51,26 @@ impl Backend {
 fn options() -> Options {
     let mut clients = 32;
     let mut seconds = 5.0;
+    let mut streams = 200;
+    let mut sessions = 10_000;
+    let mut changes = 20;
     let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--clients" => clients = args.next().and_then(|v| v.parse().ok()).unwrap_or(clients),
             "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).unwrap_or(seconds),
+            "--streams" => streams = args.next().and_then(|v| v.parse().ok()).unwrap_or(streams),
+            "--sessions" => {
+                sessions = args.next().and_then(|v| v.parse().ok()).unwrap_or(sessions);
+            }
+            "--changes" => changes = args.next().and_then(|v| v.parse().ok()).unwrap_or(changes),
             "--smoke" => {
                 clients = 4;
                 seconds = 0.5;
+                streams = 10;
+                sessions = 100;
+                changes = 4;
             }
             "--backend" => only = args.next(),
             // `cargo bench` passes `--bench`; ignore what we do not know.
@@ -68,6 +91,9 @@ fn options() -> Options {
     Options {
         clients: clients.max(1),
         seconds,
+        streams: streams.max(1),
+        sessions,
+        changes: changes.max(1),
         backends,
     }
 }
@@ -76,6 +102,8 @@ fn options() -> Options {
 struct Server {
     child: Child,
     base: String,
+    /// The process id, for its memory figures.
+    pid: u32,
     _dir: tempfile::TempDir,
     cleanup: Option<(String, String)>,
 }
@@ -96,7 +124,9 @@ impl Drop for Server {
     }
 }
 
-async fn start(backend: &Backend) -> Server {
+/// Starts a server on a fresh database; `demo` loads the demo menu and
+/// accounts (`serve --demo`), which the bar scenarios order from.
+async fn start(backend: &Backend, demo: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let (url, cleanup) = match backend {
         Backend::Sqlite => (
@@ -131,6 +161,7 @@ async fn start(backend: &Backend) -> Server {
             "--max-sessions",
             "100000",
         ])
+        .args(demo.then_some("--demo"))
         .env("DATABASE_URL", &url)
         .env(
             "TAPROOM_JWT_SECRET",
@@ -149,6 +180,7 @@ async fn start(backend: &Backend) -> Server {
     };
     std::thread::spawn(move || for _ in lines {});
     Server {
+        pid: child.id(),
         child,
         base,
         _dir: dir,
@@ -297,7 +329,13 @@ fn line(name: &str, f: &Figures) {
 }
 
 async fn bench_backend(backend: &Backend, opts: &Options) -> bool {
-    let server = start(backend).await;
+    let clean = bench_auth(backend, opts).await;
+    // A server of its own, so that its memory figures start from nothing.
+    bar::run(backend, opts).await && clean
+}
+
+async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
+    let server = start(backend, false).await;
     let base = server.base.clone();
     let n = opts.clients;
     let s = opts.seconds;
@@ -485,7 +523,7 @@ fn main() {
         clean &= runtime.block_on(bench_backend(backend, &opts));
     }
     if !clean {
-        eprintln!("some requests failed; see the error counts above");
+        eprintln!("some requests failed or events went missing; see the counts above");
         std::process::exit(1);
     }
 }
