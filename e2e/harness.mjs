@@ -4,7 +4,7 @@
 // fresh profile per browser context.
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -25,6 +25,7 @@ export const APPS = {
   admin: { base: "/admin", keys: ["admin_token", "admin_refresh_token", "admin_user"] },
 };
 
+const JWT_SECRET = "e2e-secret-e2e-secret-e2e-secret-e2e-secret";
 const stripAnsi = (text) => text.replace(/\x1b\[[0-9;]*m/g, "");
 
 /** A running server; `log` holds everything it wrote. */
@@ -43,38 +44,70 @@ export async function startServer({ accessTtl = "30m", extraArgs = [] } = {}) {
       } catch {}
     };
   }
-  const args = [
-    "serve", "--demo",
-    "--bind", "127.0.0.1:0",
-    "--database-url", databaseUrl,
-    "--site-root", SITE_ROOT,
-    "--access-ttl", accessTtl,
-    // Many sign-ins from one address in a few minutes; the per-account
-    // limit stays as shipped (one test checks its message).
-    "--login-rate-ip", "1000/1m",
-    ...extraArgs,
-  ];
-  const child = spawn(SERVER, args, {
-    env: { ...process.env, TAPROOM_JWT_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e-secret", RUST_LOG: "info,sqlx=warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const server = { log: "", url: null, child, databaseUrl };
+  const server = { log: "", url: null, child: null, databaseUrl };
   const collect = (chunk) => { server.log += stripAnsi(chunk.toString()); };
-  child.stdout.on("data", collect);
-  child.stderr.on("data", collect);
-  server.url = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${server.log}`)), 60_000);
-    const look = () => {
-      const found = server.log.match(/Taproom is listening on (http:\/\/[0-9.:]+)/);
-      if (found) { clearTimeout(timer); ok(found[1]); }
-    };
-    child.stdout.on("data", look);
-    child.on("exit", (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}):\n${server.log}`)); });
-  });
-  server.stop = async () => {
+  /** Spawns the server on `bind` and waits for its "listening" line. */
+  const launch = (bind) => {
+    const args = [
+      "serve", "--demo",
+      "--bind", bind,
+      "--database-url", databaseUrl,
+      "--site-root", SITE_ROOT,
+      "--access-ttl", accessTtl,
+      // Many sign-ins from one address in a few minutes; the per-account
+      // limit stays as shipped (one test checks its message).
+      "--login-rate-ip", "1000/1m",
+      ...extraArgs,
+    ];
+    const child = spawn(SERVER, args, {
+      env: { ...process.env, TAPROOM_JWT_SECRET: JWT_SECRET, RUST_LOG: "info,sqlx=warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    server.child = child;
+    // Only what this process writes counts: after a restart the log
+    // still holds the previous process's "listening" line.
+    const from = server.log.length;
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    return new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`server did not start:\n${server.log}`)), 60_000);
+      const look = () => {
+        const found = server.log.slice(from).match(/Taproom is listening on (http:\/\/[0-9.:]+)/);
+        if (found) { clearTimeout(timer); child.stdout.off("data", look); ok(found[1]); }
+      };
+      child.stdout.on("data", look);
+      child.on("exit", (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}):\n${server.log}`)); });
+    });
+  };
+  server.url = await launch("127.0.0.1:0");
+  /** Ends the server process (SIGTERM: a graceful stop) and keeps its database. */
+  server.halt = async (signal = "SIGTERM") => {
+    const child = server.child;
     child.removeAllListeners("exit");
-    child.kill("SIGTERM");
-    await new Promise((ok) => child.exitCode !== null ? ok() : child.once("exit", ok));
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((ok) => child.once("exit", ok));
+      child.kill(signal);
+      await exited;
+    }
+  };
+  /** Starts the server again on the same address, database and JWT secret
+   *  (so sessions and tokens stay valid), after `halt()`. */
+  server.resume = async () => {
+    server.url = await launch(new URL(server.url).host);
+  };
+  /** `halt()` then `resume()`. */
+  server.restart = async (signal) => {
+    await server.halt(signal);
+    await server.resume();
+  };
+  server.stop = async () => {
+    await server.halt();
+    // TAPROOM_E2E_LOG_DIR=dir keeps each server's log there, for a look afterwards.
+    const logDir = process.env.TAPROOM_E2E_LOG_DIR;
+    if (logDir) {
+      mkdirSync(logDir, { recursive: true });
+      writeFileSync(join(logDir, `server-${process.pid}-${Date.now()}.log`), server.log);
+    }
     dropDatabase();
     rmSync(dir, { recursive: true, force: true });
   };
@@ -151,3 +184,50 @@ export async function until(check, what, ms = 15_000) {
 
 /** The path part of the page's URL. */
 export const pathOf = (page) => new URL(page.url()).pathname;
+
+/** Signs in through the API (not a browser) and answers the token response. */
+export async function apiLogin(server, email, app, password = PASSWORD) {
+  const res = await api(server, "POST", "/api/auth/login", { body: { email, password, client_app: app } });
+  if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+/** The menu's item ids by name. */
+export async function menuIds(server) {
+  const res = await api(server, "GET", "/api/menu");
+  if (res.status !== 200) throw new Error(`menu failed: ${res.status}`);
+  return Object.fromEntries(res.json.categories.flatMap((c) => c.items.map((i) => [i.name, i.id])));
+}
+
+let orderKeys = 0;
+/** Places an order through the API: `lines` is [[item name, quantity], …]. */
+export async function placeOrder(server, token, { table, lines, note }) {
+  const ids = await menuIds(server);
+  orderKeys += 1;
+  const body = { table, lines: lines.map(([name, quantity]) => ({ item_id: ids[name], quantity })) };
+  if (note) body.note = note;
+  const headers = {
+    "content-type": "application/json",
+    authorization: `Bearer ${token}`,
+    "idempotency-key": `e2e-${process.pid}-${Date.now()}-${orderKeys}`,
+  };
+  const res = await fetch(`${server.url}/api/orders`, { method: "POST", headers, body: JSON.stringify(body) });
+  const json = await res.json().catch(() => null);
+  return { status: res.status, json };
+}
+
+/** Moves an order on through the API (staff), from the version it has now. */
+export async function advanceOrder(server, token, id, status) {
+  const current = await api(server, "GET", `/api/orders/${id}`, { token });
+  return api(server, "POST", `/api/orders/${id}/status`, {
+    token, body: { status, version: current.json.version },
+  });
+}
+
+/** Marks the page's current document; `reloaded(page)` says whether it was replaced since. */
+export async function markPage(page) {
+  await page.evaluate(() => { window.__e2eMark = true; });
+}
+export async function reloaded(page) {
+  return !(await page.evaluate(() => window.__e2eMark === true));
+}

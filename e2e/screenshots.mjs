@@ -1,9 +1,16 @@
-// Screenshots of each app's login and Devices pages at the widths it is
-// made for (phone, tablet, desktop), into docs/screenshots/.
-//   node screenshots.mjs
+// Screenshots into docs/screenshots/: each app's login and Devices pages at
+// the widths it is made for (phone, tablet, desktop), and each app's main
+// screen with demo orders — the customer's menu, cart and an order that is
+// ready (phone), the bartender's queue with orders in all three
+// columns (tablet, landscape), the admin's dashboard and menu editor
+// (desktop).
+//   node screenshots.mjs          all of them
+//   node screenshots.mjs bar      only the main screens
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEMO, login, newCustomer, openLogin, startBrowser, startServer } from "./harness.mjs";
+import {
+  DEMO, advanceOrder, apiLogin, login, newCustomer, openLogin, placeOrder, startBrowser, startServer, until,
+} from "./harness.mjs";
 
 const out = resolve(import.meta.dirname, "../docs/screenshots");
 mkdirSync(out, { recursive: true });
@@ -18,10 +25,10 @@ const shots = [
   ...["tablet", "phone", "desktop"].map((size) => ["bartender", size]),
   ...["desktop", "tablet", "phone"].map((size) => ["admin", size]),
 ];
+const onlyBar = process.argv.includes("bar");
 
-const server = await startServer();
-const browser = await startBrowser();
-try {
+/** Login and Devices pages. */
+async function sessionScreens(server, browser) {
   for (const [app, size] of shots) {
     const context = await browser.newContext({ viewport: sizes[size] });
     const page = await context.newPage();
@@ -39,6 +46,97 @@ try {
     await context.close();
     console.log(`${app}: login and devices at ${size} width`);
   }
+}
+
+const live = (page) => until(
+  async () => (await page.getByTestId("live-status").getAttribute("data-state")) === "live", "the live stream", 20_000);
+
+/** The main screen of each app, with orders in every state. */
+async function barScreens(server, browser) {
+  const { access_token: staff } = await apiLogin(server, DEMO.bartender, "bartender");
+  // Guests at other tables, their orders at every step.
+  const orders = [
+    { table: "4", lines: [["Hazy IPA", 2], ["Nachos", 1]], note: "Extra salsa please", to: ["preparing", "ready"] },
+    { table: "12", lines: [["Negroni", 1], ["Gin & Tonic", 1]], to: ["preparing"] },
+    { table: "1", lines: [["House Lager", 3]], to: ["preparing"] },
+    { table: "3", lines: [["Prosecco", 2]], note: "It's her birthday!", to: [] },
+    { table: "9", lines: [["Cola", 1], ["Salted Peanuts", 1]], to: [] },
+  ];
+  for (const { to, ...order } of orders) {
+    const { access_token: token } = await apiLogin(server, await newCustomer(server), "customer");
+    const placed = await placeOrder(server, token, order);
+    if (placed.status !== 201) throw new Error(`order failed: ${JSON.stringify(placed.json)}`);
+    for (const status of to) await advanceOrder(server, staff, placed.json.id, status);
+  }
+
+  // The customer: menu and cart at table 7, then the order once ready.
+  const customer = await browser.newContext({ viewport: sizes.phone, isMobile: true, hasTouch: true });
+  const phone = await customer.newPage();
+  await login(phone, server, "customer", DEMO.customer);
+  await phone.goto(`${server.url}/?table=7`);
+  const item = (name) => phone.locator(`[data-testid=menu-item][data-item-name="${name}"]`);
+  await item("House Lager").waitFor();
+  await live(phone);
+  await item("House Lager").getByTestId("add").click();
+  await item("House Lager").getByTestId("add").click();
+  await item("Negroni").getByTestId("add").click();
+  const note = phone.locator('[data-testid=cart-line][data-item-name="Negroni"]').getByTestId("line-note");
+  await note.fill("No ice");
+  await note.blur();
+  // What the phone shows: the top of the menu with the bar leading to the
+  // cart, then the cart itself (a full-page shot would paint the bar, which
+  // follows the screen, over the middle of the menu).
+  await phone.evaluate(() => window.scrollTo(0, 0));
+  await phone.screenshot({ path: join(out, "customer-menu-phone.png") });
+  await phone.evaluate(() => document.querySelector("[data-testid=cart]").scrollIntoView({ block: "start" }));
+  await phone.screenshot({ path: join(out, "customer-cart-phone.png") });
+  console.log("customer: menu and cart at phone width");
+
+  await phone.getByTestId("place-order").click();
+  await until(async () => /^\/orders\//.test(new URL(phone.url()).pathname), "the order page");
+  await live(phone);
+  const id = new URL(phone.url()).pathname.split("/").pop();
+  await advanceOrder(server, staff, id, "preparing");
+  await advanceOrder(server, staff, id, "ready");
+  await phone.getByTestId("ready-banner").waitFor();
+  await phone.screenshot({ path: join(out, "customer-order-ready-phone.png"), fullPage: true });
+  console.log("customer: order ready at phone width");
+
+  // The bartender: the queue on a landscape tablet.
+  const bar = await browser.newContext({ viewport: sizes.tablet, hasTouch: true });
+  const tablet = await bar.newPage();
+  await login(tablet, server, "bartender", DEMO.bartender);
+  await tablet.getByTestId("board").waitFor();
+  await live(tablet);
+  for (const column of ["received", "preparing", "ready"]) {
+    await tablet.getByTestId(`column-${column}`).getByTestId("order-card").first().waitFor();
+  }
+  await tablet.mouse.move(0, 0); // no hover on the cards
+  await tablet.screenshot({ path: join(out, "bartender-queue-tablet.png"), fullPage: true });
+  console.log("bartender: queue at tablet width");
+
+  // The admin: today's figures and the menu editor.
+  const admin = await browser.newContext({ viewport: sizes.desktop });
+  const desk = await admin.newPage();
+  await login(desk, server, "admin", DEMO.admin);
+  await desk.getByTestId("stat-orders").waitFor();
+  await until(async () => (await desk.getByTestId("stat-orders").innerText()) === String(orders.length + 1), "the figures");
+  await live(desk);
+  await desk.screenshot({ path: join(out, "admin-dashboard-desktop.png"), fullPage: true });
+  console.log("admin: dashboard at desktop width");
+  await desk.getByRole("link", { name: "Menu", exact: true }).click();
+  await desk.locator('[data-testid=editor-item][data-item-name="Seasonal Sour"]').waitFor();
+  await live(desk);
+  await desk.screenshot({ path: join(out, "admin-menu-desktop.png"), fullPage: true });
+  console.log("admin: menu editor at desktop width");
+  for (const context of [customer, bar, admin]) await context.close();
+}
+
+const server = await startServer();
+const browser = await startBrowser();
+try {
+  if (!onlyBar) await sessionScreens(server, browser);
+  await barScreens(server, browser);
 } finally {
   await browser.close();
   await server.stop();

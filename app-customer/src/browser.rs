@@ -33,6 +33,19 @@ pub(crate) fn save(key: &str, value: &str) {
     }
 }
 
+/// Removes whatever is saved under `key`.
+pub(crate) fn forget(key: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(storage) = storage() {
+        // Nothing lost if it stays: the next save replaces it.
+        let _ = storage.remove_item(key);
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = key;
+    }
+}
+
 #[cfg(target_arch = "wasm32")]
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

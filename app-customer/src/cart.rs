@@ -217,14 +217,27 @@ impl CartStore {
             table: RwSignal::new(clean_table(&table)),
         };
         // Effects run only in the browser, so the server never writes.
+        // Nothing to keep, nothing stored: a browser that never ordered
+        // holds only the session's keys.
         Effect::new(move |_| {
-            let json = store.cart.with(serde_json::to_string);
+            let json = store
+                .cart
+                .with(|cart| (*cart != Cart::default()).then(|| serde_json::to_string(cart)));
             match json {
-                Ok(json) => browser::save(CART_KEY, &json),
-                Err(e) => leptos::logging::warn!("could not save the cart: {e}"),
+                None => browser::forget(CART_KEY),
+                Some(Ok(json)) => browser::save(CART_KEY, &json),
+                Some(Err(e)) => leptos::logging::warn!("could not save the cart: {e}"),
             }
         });
-        Effect::new(move |_| store.table.with(|table| browser::save(TABLE_KEY, table)));
+        Effect::new(move |_| {
+            store.table.with(|table| {
+                if table.is_empty() {
+                    browser::forget(TABLE_KEY);
+                } else {
+                    browser::save(TABLE_KEY, table);
+                }
+            });
+        });
         provide_context(store);
         store
     }

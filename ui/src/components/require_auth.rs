@@ -20,11 +20,12 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
             return view! { <p class="loading" aria-busy="true">"Loading…"</p> }.into_any();
         }
         if !signed_in.get() {
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
+            // The router's `search` comes without its `?`.
+            let search = location.search.get_untracked();
+            let here = match search.trim_start_matches('?') {
+                "" => location.pathname.get_untracked(),
+                query => format!("{}?{query}", location.pathname.get_untracked()),
+            };
             let to = format!(
                 "{}?next={}",
                 auth.info.path("/login"),

@@ -1,0 +1,446 @@
+// The bar in headless Chromium against the real release server: a guest
+// orders from a table link, the bartender's queue shows it live and moves it
+// to ready, the guest's page follows; a double tap makes one order; items
+// sold out reach open menus and carts; a deactivated guest is signed out; the
+// bartender's queue survives a server restart and catches up.
+
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  APPS, DEMO, PASSWORD, api, apiLogin, login, markPage, menuIds, newCustomer, pathOf, placeOrder,
+  reloaded, startBrowser, startServer, storage, until,
+} from "../harness.mjs";
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const TABLET = { width: 1024, height: 768 };
+const PHONE = { width: 390, height: 844 };
+
+/** A new browser profile with one page; `errors` collects uncaught errors and panics. */
+async function profile(viewport) {
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => { if (/panicked/.test(m.text())) errors.push(m.text()); });
+  return { context, page, errors };
+}
+
+const menuItem = (page, name) => page.locator(`[data-testid=menu-item][data-item-name="${name}"]`);
+const cartLine = (page, name) => page.locator(`[data-testid=cart-line][data-item-name="${name}"]`);
+const card = (page, id) => page.locator(`[data-testid=order-card][data-order-id="${id}"]`);
+const liveState = (page) => page.getByTestId("live-status").getAttribute("data-state");
+const untilLive = (page, what = "the live stream") =>
+  until(async () => (await liveState(page)) === "live", `${what} to be live`, 20_000);
+/** Keeps the page's live stream from connecting without touching the server:
+ *  every ticket request gets a 503, so the app keeps retrying quietly. */
+const cutLiveStream = (context) => context.route(/\/api\/events\/ticket$/, (route) => route.fulfill({
+  status: 503, contentType: "application/json",
+  body: JSON.stringify({ error: "unavailable", message: "Cut by the test." }),
+}));
+const sessionKeysLeft = async (page, app) => {
+  const stored = await storage(page);
+  return APPS[app].keys.filter((k) => k in stored);
+};
+
+/** A guest opening a table's link (as on its QR code) signed out: the login
+ *  page, then back to the menu for that table, live. */
+async function guestAtTable(table, email, { viewport = PHONE } = {}) {
+  const guest = await profile(viewport);
+  const { page } = guest;
+  await page.goto(`${server.url}/?table=${table}`);
+  await until(async () => pathOf(page) === "/login", "the login page");
+  await page.locator("button[type=submit]:not([disabled])").waitFor();
+  await page.fill("#email", email);
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await until(async () => pathOf(page) === "/", "the menu after signing in");
+  await menuItem(page, "House Lager").waitFor();
+  await untilLive(page, "the guest's menu");
+  return guest;
+}
+
+/** The bartender's queue on a tablet, loaded and live. */
+async function openQueue() {
+  const bar = await profile(TABLET);
+  await login(bar.page, server, "bartender", DEMO.bartender);
+  await bar.page.getByTestId("board").waitFor();
+  await untilLive(bar.page, "the bartender's queue");
+  return bar;
+}
+
+/** Clicks "Add" on a menu item `times` times. */
+async function add(page, name, times = 1) {
+  // The line's quantity, 0 while it is not in the cart (no waiting for it).
+  const quantity = async () => {
+    const shown = cartLine(page, name).getByTestId("quantity");
+    return (await shown.count()) === 0 ? 0 : Number(await shown.innerText());
+  };
+  for (let i = 0; i < times; i++) {
+    const before = await quantity();
+    await menuItem(page, name).getByTestId("add").click();
+    await until(async () => (await quantity()) === before + 1, `${name} × ${before + 1} in the cart`);
+  }
+}
+
+const ORDER_PATH = /^\/orders\/([0-9a-f-]{36})$/;
+/** Waits for the guest's page to show a placed order and answers its id. */
+async function placedOrderId(page) {
+  await until(async () => ORDER_PATH.test(pathOf(page)), "the order's page", 20_000);
+  return pathOf(page).match(ORDER_PATH)[1];
+}
+
+const customerToken = async (page) => (await storage(page))[APPS.customer.keys[0]];
+
+describe("ordering", () => {
+  it("a guest orders two pints and a Negroni at table 7 and the open queue shows it, without a reload", async () => {
+    const bar = await openQueue();
+    await markPage(bar.page);
+    const received = bar.page.getByTestId("column-received");
+    const countBefore = Number(await received.getByTestId("column-count").innerText());
+
+    const guest = await guestAtTable("7", await newCustomer(server));
+    const { page } = guest;
+    assert.equal(await page.getByTestId("table").inputValue(), "7", "the table comes from the link");
+    assert.equal((await storage(page)).customer_table, "7", "the table is remembered");
+
+    await add(page, "House Lager");
+    await cartLine(page, "House Lager").getByTestId("increase").click();
+    await until(async () => (await cartLine(page, "House Lager").getByTestId("quantity").innerText()) === "2", "two pints");
+    await add(page, "Negroni");
+    await cartLine(page, "Negroni").getByTestId("line-note").fill("no ice");
+    assert.equal(await page.getByTestId("cart-total").innerText(), "22.00");
+    const saved = JSON.parse((await storage(page)).customer_cart);
+    assert.deepEqual(saved.lines.map((l) => [l.name, l.quantity]), [["House Lager", 2], ["Negroni", 1]], "the cart is kept in storage");
+    await page.getByTestId("place-order").click();
+    const id = await placedOrderId(page);
+    assert.equal((await storage(page)).customer_cart, undefined, "the placed cart is gone from storage");
+    await page.getByTestId("order-status").waitFor();
+    assert.equal(await page.getByTestId("order-status").getAttribute("data-status"), "received");
+
+    const shown = received.locator(`[data-testid=order-card][data-order-id="${id}"]`);
+    await shown.waitFor({ timeout: 10_000 });
+    assert.equal(await shown.getAttribute("data-table"), "7");
+    assert.equal(await shown.getAttribute("data-status"), "received");
+    const text = await shown.innerText();
+    assert.match(text, /2\s*×\s*House Lager/);
+    assert.match(text, /1\s*×\s*Negroni/);
+    assert.match(text, /no ice/);
+    await until(async () => Number(await received.getByTestId("column-count").innerText()) === countBefore + 1,
+      "the Received count to go up by one");
+    assert.equal(await reloaded(bar.page), false, "the queue was not reloaded");
+    assert.deepEqual([...bar.errors, ...guest.errors], []);
+    await guest.context.close();
+    await bar.context.close();
+  });
+
+  it("the bartender moves the order to ready in two taps and the guest's page shows it, without a reload", async () => {
+    const email = await newCustomer(server);
+    const guest = await guestAtTable("7", email);
+    const { page } = guest;
+    const placed = await placeOrder(server, await customerToken(page), {
+      table: "7", lines: [["House Lager", 2], ["Negroni", 1]],
+    });
+    assert.equal(placed.status, 201);
+    const id = placed.json.id;
+    await page.goto(`${server.url}/orders/${id}`);
+    await page.getByTestId("order-status").waitFor();
+    await untilLive(page, "the guest's order page");
+    await markPage(page);
+    const status = () => page.getByTestId("order-status").getAttribute("data-status");
+    assert.equal(await status(), "received");
+    assert.equal(await page.getByTestId("ready-banner").count(), 0);
+
+    const bar = await openQueue();
+    await markPage(bar.page);
+    await card(bar.page, id).getByTestId("advance").click();
+    const preparing = bar.page.getByTestId("column-preparing").locator(`[data-order-id="${id}"]`);
+    await preparing.waitFor();
+    assert.equal(await preparing.getAttribute("data-status"), "preparing");
+    await until(async () => (await status()) === "preparing", "the guest's page to say preparing");
+
+    await preparing.getByTestId("advance").click();
+    const ready = bar.page.getByTestId("column-ready").locator(`[data-order-id="${id}"]`);
+    await ready.waitFor();
+    assert.equal(await ready.getAttribute("data-status"), "ready");
+    await page.getByTestId("ready-banner").waitFor({ timeout: 10_000 });
+    assert.equal(await status(), "ready");
+    assert.equal(await page.locator("[data-testid=order-status][data-status=ready]").count(), 1);
+    assert.equal(await bar.page.getByTestId("column-received").locator(`[data-order-id="${id}"]`).count(), 0);
+    assert.equal(await reloaded(page), false, "the guest's page was not reloaded");
+    assert.equal(await reloaded(bar.page), false, "the queue was not reloaded");
+    assert.deepEqual([...bar.errors, ...guest.errors], []);
+    await guest.context.close();
+    await bar.context.close();
+  });
+});
+
+describe("double submit", () => {
+  /** Fills a cart, submits it with `submit(page)`, and answers the guest's orders and POSTs. */
+  async function submitWith(submit) {
+    const email = await newCustomer(server);
+    const guest = await guestAtTable("7", email);
+    const { page } = guest;
+    const posts = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && new URL(r.url()).pathname === "/api/orders") posts.push(r);
+    });
+    await add(page, "House Lager", 2);
+    await add(page, "Negroni");
+    await page.locator("[data-testid=place-order]:not([disabled])").waitFor();
+    await submit(page);
+    const id = await placedOrderId(page);
+    // Every POST the page made has had its answer before counting orders.
+    await until(async () => (await Promise.all(posts.map((r) => r.response()))).every(Boolean), "the POSTs' answers");
+    const mine = await api(server, "GET", "/api/orders/mine", { token: await customerToken(page) });
+    assert.equal(mine.status, 200);
+    assert.deepEqual(guest.errors, []);
+    await guest.context.close();
+    return { id, orders: mine.json.orders, posts: posts.length };
+  }
+
+  it("a double-clicked Place order makes exactly one order", async (t) => {
+    const { id, orders, posts } = await submitWith((page) => page.getByTestId("place-order").dblclick());
+    t.diagnostic(`POST /api/orders sent ${posts} time(s)`);
+    assert.equal(orders.length, 1, "orders of the guest");
+    assert.equal(orders[0].id, id);
+    assert.deepEqual(orders[0].lines.map((l) => [l.name, l.quantity]), [["House Lager", 2], ["Negroni", 1]]);
+  });
+
+  it("two clicks in the same instant (before the button can disable) make exactly one order", async (t) => {
+    const { id, orders, posts } = await submitWith((page) => page.evaluate(() => {
+      const button = document.querySelector("[data-testid=place-order]");
+      button.click();
+      button.click();
+    }));
+    t.diagnostic(`POST /api/orders sent ${posts} time(s)`);
+    assert.equal(orders.length, 1, "orders of the guest");
+    assert.equal(orders[0].id, id);
+  });
+
+  it("the same order sent five times at once with one Idempotency-Key makes one order (the API)", async () => {
+    const email = await newCustomer(server);
+    const { access_token: token } = await apiLogin(server, email, "customer");
+    const ids = await menuIds(server);
+    const body = JSON.stringify({ table: "7", lines: [{ item_id: ids["House Lager"], quantity: 2 }] });
+    const headers = { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": `twice-${Date.now()}` };
+    const answers = await Promise.all(Array.from({ length: 5 }, () =>
+      fetch(`${server.url}/api/orders`, { method: "POST", headers, body })
+        .then(async (r) => ({ status: r.status, replayed: r.headers.get("idempotent-replayed"), json: await r.json() }))));
+    assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201, 201], JSON.stringify(answers.map((a) => a.json)));
+    assert.equal(new Set(answers.map((a) => a.json.id)).size, 1, "one order id in every answer");
+    assert.equal(answers.filter((a) => a.replayed === "true").length, 4, "four answers are replays");
+    const mine = await api(server, "GET", "/api/orders/mine", { token });
+    assert.equal(mine.json.orders.length, 1);
+  });
+});
+
+describe("availability", () => {
+  const ITEM = "Espresso Martini";
+
+  it("an item the admin marks sold out turns unavailable on open menus and blocks carts holding it; back on, it clears", async () => {
+    // A guest with the item in the cart, live.
+    const guest = await guestAtTable("4", await newCustomer(server));
+    const { page } = guest;
+    await add(page, ITEM);
+    await add(page, "Cola");
+    await markPage(page);
+    assert.equal(await menuItem(page, ITEM).getAttribute("data-available"), "true");
+
+    // A second guest whose live stream cannot get through: their menu stays as loaded.
+    const staleEmail = await newCustomer(server);
+    const stale = await profile(PHONE);
+    await cutLiveStream(stale.context);
+    await stale.page.goto(`${server.url}/?table=12`);
+    await until(async () => pathOf(stale.page) === "/login", "the login page");
+    await stale.page.locator("button[type=submit]:not([disabled])").waitFor();
+    await stale.page.fill("#email", staleEmail);
+    await stale.page.fill("#password", PASSWORD);
+    await stale.page.click("button[type=submit]");
+    await menuItem(stale.page, ITEM).waitFor();
+    await add(stale.page, ITEM);
+    assert.notEqual(await liveState(stale.page), "live");
+
+    // The admin marks it sold out in the menu editor.
+    const admin = await profile({ width: 1366, height: 850 });
+    await login(admin.page, server, "admin", DEMO.admin);
+    await admin.page.getByRole("link", { name: "Menu", exact: true }).click();
+    const row = admin.page.locator(`[data-testid=editor-item][data-item-name="${ITEM}"]`);
+    await row.waitFor();
+    assert.equal(await row.getAttribute("data-available"), "true");
+    await row.getByTestId("toggle-available").click();
+    await until(async () => (await row.getAttribute("data-available")) === "false", "the editor to show it sold out");
+
+    // The live guest: sold out on the menu, blocked in the cart, no reload.
+    await until(async () => (await menuItem(page, ITEM).getAttribute("data-available")) === "false",
+      "the guest's menu to show it sold out", 10_000);
+    assert.equal(await menuItem(page, ITEM).getByTestId("add").isDisabled(), true, "its Add button is disabled");
+    const blocked = page.getByTestId("cart-blocked");
+    await blocked.waitFor();
+    assert.match(await blocked.innerText(), new RegExp(`Sold out now: ${ITEM}\\b`));
+    assert.equal(await page.getByTestId("place-order").isDisabled(), true, "Place order is disabled");
+    assert.equal(await reloaded(page), false, "the guest's menu was not reloaded");
+
+    // The stale guest still thinks it is available; the server refuses the order by name.
+    assert.equal(await menuItem(stale.page, ITEM).getAttribute("data-available"), "true");
+    await stale.page.getByTestId("place-order").click();
+    const refusal = stale.page.getByTestId("form-error");
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), new RegExp(`Sold out right now: ${ITEM}`));
+    // …and the app then reloads its menu, which shows why.
+    await until(async () => (await menuItem(stale.page, ITEM).getAttribute("data-available")) === "false",
+      "the refused guest's menu to reload");
+    await stale.page.getByTestId("cart-blocked").waitFor();
+    assert.equal(pathOf(stale.page), "/", "no order page");
+    const staleOrders = await api(server, "GET", "/api/orders/mine", { token: await customerToken(stale.page) });
+    assert.equal(staleOrders.json.orders.length, 0);
+
+    // The API says the same to any client.
+    const direct = await placeOrder(server, await customerToken(page), { table: "4", lines: [[ITEM, 1], ["Cola", 1]] });
+    assert.equal(direct.status, 422);
+    assert.equal(direct.json.error, "items_unavailable");
+    assert.match(direct.json.message, new RegExp(ITEM));
+
+    // Back on from the bartender's availability panel: the guest can order again.
+    const bar = await openQueue();
+    await markPage(bar.page);
+    await bar.page.getByTestId("open-availability").click();
+    const panelRow = bar.page.getByTestId("availability-panel")
+      .locator(`[data-testid=availability-item][data-item-name="${ITEM}"]`);
+    await panelRow.waitFor();
+    assert.equal(await panelRow.getAttribute("data-available"), "false");
+    await panelRow.getByTestId("toggle-availability").click();
+    await until(async () => (await panelRow.getAttribute("data-available")) === "true", "the panel to show it back on");
+    await until(async () => (await menuItem(page, ITEM).getAttribute("data-available")) === "true",
+      "the guest's menu to show it available again", 10_000);
+    await until(async () => (await row.getAttribute("data-available")) === "true", "the admin's editor to follow live");
+    await page.getByTestId("cart-blocked").waitFor({ state: "detached" });
+    assert.equal(await page.getByTestId("place-order").isDisabled(), false);
+    await page.getByTestId("place-order").click();
+    await placedOrderId(page);
+    assert.equal(await reloaded(bar.page), false);
+    assert.deepEqual([...guest.errors, ...stale.errors, ...admin.errors, ...bar.errors], []);
+    for (const p of [guest, stale, admin, bar]) await p.context.close();
+  });
+});
+
+describe("deactivation", () => {
+  /** Deactivates `email` on the admin's users page. */
+  async function deactivate(email) {
+    const admin = await profile({ width: 1366, height: 850 });
+    await login(admin.page, server, "admin", DEMO.admin);
+    await admin.page.getByRole("link", { name: "Users", exact: true }).click();
+    await admin.page.getByTestId("user-search").fill(email);
+    const row = admin.page.locator(`[data-testid=user-row][data-email="${email}"]`);
+    await row.waitFor();
+    await until(async () => (await admin.page.getByTestId("user-row").count()) === 1, "the search to narrow the list");
+    assert.equal(await row.getAttribute("data-active"), "true");
+    await row.getByTestId("deactivate").click();
+    await row.getByTestId("confirm-deactivate").click();
+    await until(async () => (await row.getAttribute("data-active")) === "false", "the row to show the user inactive");
+    await admin.page.getByTestId("user-message").waitFor();
+    assert.deepEqual(admin.errors, []);
+    await admin.context.close();
+  }
+
+  it("a deactivated guest lands on the login page at their next action, keys cleared", async () => {
+    const email = await newCustomer(server);
+    const guest = await profile(PHONE);
+    const { page } = guest;
+    // No live stream, so only the next action can tell.
+    await cutLiveStream(guest.context);
+    await login(page, server, "customer", email);
+    await menuItem(page, "Negroni").waitFor();
+    await add(page, "Negroni");
+    const token = await customerToken(page);
+
+    await deactivate(email);
+    assert.equal((await api(server, "GET", "/api/auth/me", { token })).status, 401);
+    assert.equal(pathOf(page), "/", "still on the menu before acting");
+
+    await page.getByRole("link", { name: "My orders", exact: true }).click();
+    await until(async () => pathOf(page) === "/login", "the login page");
+    assert.deepEqual(await sessionKeysLeft(page, "customer"), [], "session keys left in storage");
+    assert.match(await page.locator(".notice").innerText(), /session has ended/);
+    // Signing in again is refused while deactivated.
+    await page.locator("button[type=submit]:not([disabled])").waitFor();
+    await page.fill("#email", email);
+    await page.fill("#password", PASSWORD);
+    await page.click("button[type=submit]");
+    await page.getByTestId("form-error").waitFor();
+    assert.deepEqual(await sessionKeysLeft(page, "customer"), []);
+    assert.deepEqual(guest.errors, []);
+    await guest.context.close();
+  });
+
+  it("with the live stream open, a deactivated guest is sent to the login page by itself", async () => {
+    const email = await newCustomer(server);
+    const guest = await guestAtTable("1", email);
+    const { page } = guest;
+    await deactivate(email);
+    await until(async () => pathOf(page) === "/login", "the login page without any action", 15_000);
+    assert.deepEqual(await sessionKeysLeft(page, "customer"), []);
+    assert.deepEqual(guest.errors, []);
+    await guest.context.close();
+  });
+});
+
+describe("server restart", () => {
+  it("the bartender's queue shows reconnecting while the server is down, then catches up and goes live again, without a reload", async (t) => {
+    const bar = await openQueue();
+    const { page } = bar;
+    await markPage(page);
+    const email = await newCustomer(server);
+    const { access_token: token } = await apiLogin(server, email, "customer");
+    const ticketFailures = [];
+    page.on("requestfailed", (r) => { if (r.url().includes("/api/events/ticket")) ticketFailures.push(r.url()); });
+    const states = [];
+    const watcher = setInterval(async () => {
+      const state = await liveState(page).catch(() => null);
+      if (state && states.at(-1) !== state) states.push(state);
+    }, 50);
+
+    try {
+      await server.halt();
+      await until(async () => (await liveState(page)) === "reconnecting", "the badge to say reconnecting", 10_000);
+      assert.equal(await page.getByTestId("board").evaluate((b) => b.classList.contains("stale")), true,
+        "the board is marked stale while reconnecting");
+      // Let the backoff grow, so the next reconnect is seconds away.
+      await until(async () => ticketFailures.length >= 3, "three failed reconnects", 20_000);
+      await server.resume();
+      // Placed the moment the server is back, most likely before the queue has reconnected.
+      const placed = await placeOrder(server, token, { table: "12", lines: [["Irish Stout", 3]] });
+      const stateAtPlacement = await liveState(page);
+      t.diagnostic(`live-status when the order was placed: ${stateAtPlacement}`);
+      assert.equal(placed.status, 201, JSON.stringify(placed.json));
+      const first = page.getByTestId("column-received").locator(`[data-order-id="${placed.json.id}"]`);
+      await first.waitFor({ timeout: 20_000 });
+      assert.equal(await first.getAttribute("data-table"), "12");
+      await untilLive(page, "the queue after the restart");
+
+      // And the stream is live again: a new order arrives without a reload.
+      const next = await placeOrder(server, token, { table: "1", lines: [["Cola", 1]] });
+      assert.equal(next.status, 201);
+      await page.getByTestId("column-received").locator(`[data-order-id="${next.json.id}"]`).waitFor({ timeout: 10_000 });
+    } finally {
+      clearInterval(watcher);
+    }
+    t.diagnostic(`live-status went ${states.join(" → ")}`);
+    assert.ok(states.includes("reconnecting"), `states seen: ${states}`);
+    assert.equal(states.at(-1), "live");
+    assert.equal(await reloaded(page), false, "the queue was not reloaded");
+    assert.equal(pathOf(page), "/bartender", "still on the queue");
+    assert.deepEqual(await sessionKeysLeft(page, "bartender"), APPS.bartender.keys, "still signed in");
+    assert.deepEqual(bar.errors, []);
+    await bar.context.close();
+  });
+});
