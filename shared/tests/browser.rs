@@ -107,3 +107,59 @@ async fn different_apps_do_not_share_a_lock() {
         .await;
     assert_eq!(inner, "both");
 }
+
+/// Between tabs, `localStorage` updates arrive as messages that may trail
+/// the lock grant. Here one tab plays both parts: the first holder writes,
+/// then the tab's copy is set back to the old value as a lagging tab would
+/// still read it, and the real value arrives 150 ms into the next holding.
+#[wasm_bindgen_test]
+async fn a_watching_lock_hands_what_its_holder_stored_to_the_next_holder() {
+    const KEY: &str = "taproom-test-handoff";
+    let first = WebLock::new("taproom-test-handoff").watching(KEY);
+    let second = WebLock::new("taproom-test-handoff").watching(KEY);
+    first
+        .with_lock(async { LocalStorage.set(KEY, "new token").unwrap() })
+        .await;
+    raw_local_storage().set_item(KEY, "old token").unwrap();
+    wasm_bindgen_futures::spawn_local(async {
+        sleep_ms(150).await;
+        raw_local_storage().set_item(KEY, "new token").unwrap();
+    });
+    let started = js_sys::Date::now();
+    let seen = second.with_lock(async { LocalStorage.get(KEY) }).await;
+    let waited = js_sys::Date::now() - started;
+    assert_eq!(seen.as_deref(), Some("new token"));
+    assert!(
+        waited >= 140.0,
+        "held back until the value arrived: {waited} ms"
+    );
+    // Up to date already: no wait.
+    let started = js_sys::Date::now();
+    first.with_lock(async {}).await;
+    let waited = js_sys::Date::now() - started;
+    assert!(waited < 1_000.0, "no wait when up to date: {waited} ms");
+    raw_local_storage().remove_item(KEY).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_value_that_never_arrives_holds_the_next_holder_back_only_briefly() {
+    const KEY: &str = "taproom-test-handoff-lost";
+    let lock = WebLock::new("taproom-test-handoff-lost").watching(KEY);
+    lock.with_lock(async { LocalStorage.set(KEY, "written").unwrap() })
+        .await;
+    // Changed behind the lock's back, e.g. by hand in the developer tools.
+    raw_local_storage().set_item(KEY, "edited").unwrap();
+    let started = js_sys::Date::now();
+    let seen = lock.with_lock(async { LocalStorage.get(KEY) }).await;
+    let waited = js_sys::Date::now() - started;
+    assert_eq!(seen.as_deref(), Some("edited"));
+    assert!(
+        (1_900.0..10_000.0).contains(&waited),
+        "gave up after about two seconds: {waited} ms"
+    );
+    // That holder recorded what it found, so the next one does not wait.
+    let started = js_sys::Date::now();
+    lock.with_lock(async {}).await;
+    assert!(js_sys::Date::now() - started < 1_000.0);
+    raw_local_storage().remove_item(KEY).unwrap();
+}

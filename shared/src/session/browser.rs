@@ -132,9 +132,14 @@ extern "C" {
 }
 
 /// A Web Lock, named per app so all tabs of the app take turns.
+///
+/// With [`WebLock::watching`] a `localStorage` key, the next holder also
+/// sees what the last one wrote there, even in another tab (see
+/// `handoff.rs`: storage is not coherent between tabs by itself).
 #[derive(Debug, Clone)]
 pub struct WebLock {
     name: String,
+    watch: Option<String>,
     fallback: LocalLock,
 }
 
@@ -143,8 +148,24 @@ impl WebLock {
     pub fn new(name: impl Into<String>) -> Self {
         WebLock {
             name: name.into(),
+            watch: None,
             fallback: LocalLock::new(),
         }
+    }
+
+    /// Hands the `localStorage` value under `key` from each holder to the
+    /// next: before running, a holder waits (up to two seconds) until its
+    /// tab reads what the previous holder, in any tab, left there.
+    pub fn watching(mut self, key: impl Into<String>) -> Self {
+        self.watch = Some(key.into());
+        self
+    }
+
+    fn watched_fingerprint(&self) -> Option<String> {
+        let key = self.watch.as_deref()?;
+        Some(super::handoff::fingerprint(
+            LocalStorage.get(key).as_deref(),
+        ))
     }
 
     /// Whether this browser offers the Web Locks API here.
@@ -188,7 +209,16 @@ impl RefreshLock for WebLock {
             return self.fallback.with_lock(critical).await;
         }
         drop(callback);
+        if self.watch.is_some() {
+            super::handoff::catch_up(&self.name, || {
+                self.watched_fingerprint().unwrap_or_default()
+            })
+            .await;
+        }
         let output = critical.await;
+        if let Some(mark) = self.watched_fingerprint() {
+            super::handoff::publish(&self.name, &mark).await;
+        }
         let _ = release_tx.send(());
         output
     }
@@ -206,7 +236,8 @@ impl BrowserSessionManager {
             LocalStorage,
             BrowserClock,
             FetchTransport::new(""),
-            WebLock::new(format!("taproom-refresh-{}", app.as_str())),
+            WebLock::new(format!("taproom-refresh-{}", app.as_str()))
+                .watching(app.storage_keys().access),
         )
     }
 }

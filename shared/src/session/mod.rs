@@ -12,6 +12,8 @@
 pub mod browser;
 mod clock;
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod handoff;
 mod http;
 mod jwt;
 mod lock;
