@@ -348,6 +348,14 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                                     type="button"
                                     class="button secondary danger-text"
                                     data-testid="delete-category"
+                                    disabled=move || !item_ids().is_empty()
+                                    title=move || {
+                                        if item_ids().is_empty() {
+                                            "Delete this category"
+                                        } else {
+                                            "Delete or move its items first"
+                                        }
+                                    }
                                     on:click=move |_| {
                                         error.set(None);
                                         confirming.set(true);
