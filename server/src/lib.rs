@@ -180,11 +180,6 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("could not load the demo menu: {e}"))
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests.
-    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
-        self.run_with_shutdown(shutdown_signal()).await
-    }
-
     /// Serves until `shutdown` completes, then finishes in-flight requests.
     pub async fn run_with_shutdown(
         self,
@@ -273,33 +268,49 @@ fn spawn_cleanup(
     })
 }
 
-/// Resolves once SIGINT (Ctrl-C) or SIGTERM arrives.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Starts listening for SIGINT (Ctrl-C) and SIGTERM at once; the future it
+/// returns resolves when one arrives. Call it before announcing the server,
+/// so that a signal sent right after the announcement stops the server
+/// gracefully instead of killing it. Must be called inside the runtime.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    let stopped = {
+        use tokio::signal::unix::{signal, SignalKind};
+        // `signal` installs the handler now, not when first polled.
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            tokio::select! {
+                () = wait_for(interrupt, "SIGINT") => {},
+                () = wait_for(terminate, "SIGTERM") => {},
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let stopped = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        stopped.await;
+        tracing::info!("shutting down: finishing requests in flight");
     }
-    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Waits for a signal; never resolves if listening for it failed.
+#[cfg(unix)]
+async fn wait_for(listener: std::io::Result<tokio::signal::unix::Signal>, name: &'static str) {
+    match listener {
+        Ok(mut signal) => {
+            signal.recv().await;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, signal = name, "cannot listen for the signal");
+            std::future::pending::<()>().await;
+        }
+    }
 }
 
 /// The signing secret: configured, or (SQLite only) generated once and

@@ -61,6 +61,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         app.ensure_demo_menu().await?;
         tables = true;
     }
+    // Listen for SIGINT and SIGTERM before announcing the address: a signal
+    // sent as soon as the banner shows must stop the server gracefully.
+    let stop = taproom_server::shutdown_signal();
     let scheme = if app.is_https() { "https" } else { "http" };
     let addr = app.local_addr();
     // Tools (and the tests) read this line to find the port.
@@ -82,7 +85,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
     }
     println!("Press Ctrl-C to stop.");
-    app.run_until_stopped().await
+    app.run_with_shutdown(stop).await
 }
 
 async fn migrate(args: DbArgs) -> anyhow::Result<()> {
