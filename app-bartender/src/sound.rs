@@ -92,18 +92,11 @@ impl Sound {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-fn storage() -> Option<web_sys::Storage> {
-    window().local_storage().ok().flatten()
-}
-
 /// Whether the bartender switched the beep on on this tablet.
 fn stored_choice() -> bool {
     #[cfg(target_arch = "wasm32")]
     {
-        storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .is_some_and(|v| v == "on")
+        shared::session::browser::LocalStorage::get_raw(STORAGE_KEY).is_some_and(|v| v == "on")
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -114,10 +107,8 @@ fn stored_choice() -> bool {
 fn store_choice(on: bool) {
     #[cfg(target_arch = "wasm32")]
     {
-        let stored = storage()
-            .map(|s| s.set_item(STORAGE_KEY, if on { "on" } else { "off" }))
-            .transpose();
-        if !matches!(stored, Ok(Some(()))) {
+        let value = if on { "on" } else { "off" };
+        if shared::session::browser::LocalStorage::set_raw(STORAGE_KEY, value).is_err() {
             // The switch still works for this visit; it is just not remembered.
             leptos::logging::warn!("could not remember the sound setting");
         }

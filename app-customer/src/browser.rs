@@ -3,11 +3,14 @@
 //! the phone's vibration. On the server (which renders only the shell and
 //! never runs these) they are inert stand-ins, so the same code compiles.
 
+#[cfg(target_arch = "wasm32")]
+use shared::session::browser::LocalStorage;
+
 /// The saved text under `key`, if any.
 pub(crate) fn load(key: &str) -> Option<String> {
     #[cfg(target_arch = "wasm32")]
     {
-        storage()?.get_item(key).ok().flatten()
+        LocalStorage::get_raw(key)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -22,9 +25,8 @@ pub(crate) fn load(key: &str) -> Option<String> {
 pub(crate) fn save(key: &str, value: &str) {
     #[cfg(target_arch = "wasm32")]
     {
-        let saved = storage().map(|s| s.set_item(key, value));
-        if !matches!(saved, Some(Ok(()))) {
-            leptos::logging::warn!("could not save {key} in localStorage");
+        if let Err(e) = LocalStorage::set_raw(key, value) {
+            leptos::logging::warn!("could not save {key} in localStorage: {e}");
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
@@ -36,19 +38,11 @@ pub(crate) fn save(key: &str, value: &str) {
 /// Removes whatever is saved under `key`.
 pub(crate) fn forget(key: &str) {
     #[cfg(target_arch = "wasm32")]
-    if let Some(storage) = storage() {
-        // Nothing lost if it stays: the next save replaces it.
-        let _ = storage.remove_item(key);
-    }
+    LocalStorage::remove(key);
     #[cfg(not(target_arch = "wasm32"))]
     {
         let _ = key;
     }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// A fresh key for one order submission. It only has to be unique, not

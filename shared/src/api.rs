@@ -288,6 +288,34 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// The codes of the 401 answers that refuse the access token itself (as
+/// opposed to, say, a wrong current password). Only after one of these may
+/// a client renew its token and send the request once more.
+pub mod token_refusal {
+    /// No `Authorization: Bearer` token was sent.
+    pub const MISSING_TOKEN: &str = "missing_token";
+    /// The token is malformed, forged or signed with another key.
+    pub const INVALID_TOKEN: &str = "invalid_token";
+    /// The token's `exp` has passed.
+    pub const TOKEN_EXPIRED: &str = "token_expired";
+    /// A refresh token was sent where an access token belongs.
+    pub const WRONG_TOKEN_TYPE: &str = "wrong_token_type";
+    /// The token's session has ended (logout, revocation, expiry).
+    pub const SESSION_ENDED: &str = "session_ended";
+
+    /// Whether `code` is one of the above.
+    pub fn is_token_refusal(code: &str) -> bool {
+        [
+            MISSING_TOKEN,
+            INVALID_TOKEN,
+            TOKEN_EXPIRED,
+            WRONG_TOKEN_TYPE,
+            SESSION_ENDED,
+        ]
+        .contains(&code)
+    }
+}
+
 /// `GET /healthz` and `GET /readyz` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -29,6 +29,48 @@ fn raw_local_storage() -> web_sys::Storage {
 }
 
 #[wasm_bindgen_test]
+fn a_session_stored_by_earlier_versions_reads_back_unchanged() {
+    // What the apps wrote with `web_sys::Storage` before gloo-storage.
+    let raw = raw_local_storage();
+    let keys = ClientApp::Bartender.storage_keys();
+    let user = r#"{"id":"u1","email":"b@bar.test","name":"B","role":"bartender"}"#;
+    raw.set_item(keys.access, "eyJhbGciOiJIUzI1NiJ9.e30.sig")
+        .unwrap();
+    raw.set_item(keys.refresh, "eyJhbGciOiJIUzI1NiJ9.e31.sig")
+        .unwrap();
+    raw.set_item(keys.user, user).unwrap();
+    let storage = LocalStorage;
+    assert_eq!(
+        storage.get(keys.access).as_deref(),
+        Some("eyJhbGciOiJIUzI1NiJ9.e30.sig")
+    );
+    assert_eq!(
+        storage.get(keys.refresh).as_deref(),
+        Some("eyJhbGciOiJIUzI1NiJ9.e31.sig")
+    );
+    assert_eq!(storage.get(keys.user).as_deref(), Some(user));
+    // The JSON helpers write exactly what serde_json writes.
+    LocalStorage::set_json("taproom_test_json", &vec![1, 2]).unwrap();
+    assert_eq!(
+        raw.get_item("taproom_test_json").unwrap().as_deref(),
+        Some("[1,2]")
+    );
+    assert_eq!(
+        LocalStorage::get_json::<Vec<i32>>("taproom_test_json"),
+        Some(vec![1, 2])
+    );
+    raw.set_item("taproom_test_json", "not json").unwrap();
+    assert_eq!(
+        LocalStorage::get_json::<Vec<i32>>("taproom_test_json"),
+        None
+    );
+    for key in [keys.access, keys.refresh, keys.user, "taproom_test_json"] {
+        storage.remove(key);
+        assert_eq!(raw.get_item(key).unwrap(), None);
+    }
+}
+
+#[wasm_bindgen_test]
 fn local_storage_keeps_raw_strings_under_each_apps_exact_keys() {
     let storage = LocalStorage;
     for app in [ClientApp::Customer, ClientApp::Bartender, ClientApp::Admin] {

@@ -50,6 +50,9 @@ impl AppInfo {
                 if next.starts_with('/')
                     && !next.starts_with("//")
                     && !next.contains('\\')
+                    // Browsers drop tabs and newlines from URLs, so
+                    // `/\t/evil.test` would become `//evil.test`.
+                    && !next.chars().any(char::is_control)
                     && self.owns(&next)
                     && !next.starts_with(&self.path("/login")) =>
             {
@@ -300,6 +303,11 @@ mod tests {
             "//evil.test/x",
             "https://evil.test",
             "/\\evil.test",
+            "/\t/evil.test",
+            "/\n/evil.test",
+            "/\r\n/evil.test",
+            "/\u{0}/evil.test",
+            "/\u{7f}/evil.test",
             "/admin",
         ] {
             assert_eq!(go(CUSTOMER, hostile), "/", "{hostile}");

@@ -1,4 +1,4 @@
-//! Browser adapters: `localStorage`, `fetch` (through gloo-net), the Web
+//! Browser adapters: `localStorage` (through gloo-storage), `fetch` (through gloo-net), the Web
 //! Locks API and `Date.now()`, so the session manager runs in the apps.
 //!
 //! Web Locks are shared by every tab of the origin, which is what keeps two
@@ -8,6 +8,7 @@
 use std::future::Future;
 
 use futures::channel::oneshot;
+use gloo_storage::Storage as _;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -16,37 +17,87 @@ use super::{
     Transport, TransportError,
 };
 
-/// `window.localStorage`, read and written as raw strings (the stored
-/// tokens are not JSON-encoded, for compatibility with existing clients).
+/// `window.localStorage` through gloo-storage, for the session and for
+/// what the apps remember (a cart, a table, a setting).
+///
+/// The session's values stay byte-for-byte what they have always been:
+/// tokens as raw strings (other clients read the keys), the user as JSON.
+/// A browser without storage (disabled, or a sandboxed frame) reads as
+/// empty and refuses writes with a sentence, instead of throwing as
+/// gloo-storage's own accessors do.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct LocalStorage;
 
 impl LocalStorage {
-    fn storage() -> Option<web_sys::Storage> {
-        web_sys::window()?.local_storage().ok().flatten()
+    /// Whether this page may use `localStorage` at all.
+    fn available() -> bool {
+        web_sys::window().is_some_and(|w| w.local_storage().ok().flatten().is_some())
     }
+
+    /// The raw string under `key`.
+    pub fn get_raw(key: &str) -> Option<String> {
+        if !Self::available() {
+            return None;
+        }
+        gloo_storage::LocalStorage::raw()
+            .get_item(key)
+            .ok()
+            .flatten()
+    }
+
+    /// Stores `value` as it is under `key`.
+    pub fn set_raw(key: &str, value: &str) -> Result<(), StorageError> {
+        if !Self::available() {
+            return Err(unavailable());
+        }
+        gloo_storage::LocalStorage::raw()
+            .set_item(key, value)
+            .map_err(|_| refused())
+    }
+
+    /// The JSON value under `key`; `None` if absent or unreadable.
+    pub fn get_json<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+        if !Self::available() {
+            return None;
+        }
+        gloo_storage::LocalStorage::get(key).ok()
+    }
+
+    /// Stores `value` as JSON under `key`.
+    pub fn set_json<T: serde::Serialize>(key: &str, value: &T) -> Result<(), StorageError> {
+        if !Self::available() {
+            return Err(unavailable());
+        }
+        gloo_storage::LocalStorage::set(key, value).map_err(|_| refused())
+    }
+
+    /// Removes `key` (nothing to do without storage).
+    pub fn remove(key: &str) {
+        if Self::available() {
+            gloo_storage::LocalStorage::delete(key);
+        }
+    }
+}
+
+fn unavailable() -> StorageError {
+    StorageError("this browser does not allow local storage".to_owned())
+}
+
+fn refused() -> StorageError {
+    StorageError("the browser refused to save the session (storage full or disabled)".to_owned())
 }
 
 impl TokenStorage for LocalStorage {
     fn get(&self, key: &str) -> Option<String> {
-        Self::storage()?.get_item(key).ok().flatten()
+        LocalStorage::get_raw(key)
     }
 
     fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
-        let storage = Self::storage()
-            .ok_or_else(|| StorageError("this browser does not allow local storage".to_owned()))?;
-        storage.set_item(key, value).map_err(|_| {
-            StorageError(
-                "the browser refused to save the session (storage full or disabled)".to_owned(),
-            )
-        })
+        LocalStorage::set_raw(key, value)
     }
 
     fn remove(&self, key: &str) {
-        if let Some(storage) = Self::storage() {
-            // Removing cannot meaningfully fail; a disabled storage holds nothing.
-            let _ = storage.remove_item(key);
-        }
+        LocalStorage::remove(key);
     }
 }
 

@@ -28,8 +28,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::api::{
-    ClientApp, LoginRequest, LogoutRequest, RefreshRequest, RegisterRequest, RevokedResponse,
-    StorageKeys, TokenResponse, UserInfo,
+    token_refusal, ClientApp, ErrorBody, LoginRequest, LogoutRequest, RefreshRequest,
+    RegisterRequest, RevokedResponse, StorageKeys, TokenResponse, UserInfo,
 };
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -357,12 +357,14 @@ where
         let token = self.fresh_token().await?;
         request.bearer = Some(token.clone());
         let first = self.transport.send(request.clone()).await?;
-        if first.status != 401 {
+        if first.status != 401 || !refuses_token(&first) {
             return check_status(first);
         }
-        // A 401 comes from the auth extractor before any handler ran, so
-        // resending even a POST cannot apply it twice. Exactly one retry: a
-        // second 401 is an error, not a loop.
+        // The server refused the access token itself (expired, revoked,
+        // garbled): that comes from the auth extractor before any handler
+        // ran, so resending even a POST cannot apply it twice. Any other
+        // 401 (a wrong current password, say) is the answer, not a reason
+        // to renew. Exactly one retry: a second 401 is an error, not a loop.
         let renewed = self.renew(Stale::Rejected(&token)).await?;
         request.bearer = Some(renewed);
         let second = self.transport.send(request).await?;
@@ -491,6 +493,14 @@ impl<S: TokenStorage, C, T, L> fmt::Debug for SessionManager<S, C, T, L> {
             .field("on_logout", &self.on_logout.is_some())
             .finish_non_exhaustive()
     }
+}
+
+/// Whether a 401 refuses the access token (see `api::token_refusal`). An
+/// answer without our error body (a proxy's, say) is taken as one: the
+/// token is the only credential the request carried.
+fn refuses_token(response: &HttpResponse) -> bool {
+    serde_json::from_str::<ErrorBody>(&response.body)
+        .map_or(true, |body| token_refusal::is_token_refusal(&body.error))
 }
 
 fn check_status(response: HttpResponse) -> Result<HttpResponse, SessionError> {
