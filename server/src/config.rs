@@ -104,12 +104,24 @@ pub struct ServeArgs {
     /// Login attempts per client IP, e.g. `30/1m` (`off` disables).
     #[arg(long, env = "TAPROOM_LOGIN_RATE_IP", default_value = "30/1m")]
     pub login_rate_ip: RateArg,
-    /// Failed logins per account before exponential backoff starts, e.g. `5/15m`.
+    /// Failed logins per account from one client network before that network is locked out of the account (with exponential backoff), e.g. `5/15m`.
     #[arg(long, env = "TAPROOM_LOGIN_RATE_ACCOUNT", default_value = "5/15m")]
     pub login_rate_account: RateArg,
+    /// Failed logins per account from all networks together before every further attempt is slowed down (never refused), e.g. `10/15m`.
+    #[arg(long, env = "TAPROOM_LOGIN_SLOWDOWN", default_value = "10/15m")]
+    pub login_slowdown: RateArg,
     /// Refreshes per session, e.g. `30/1m`.
     #[arg(long, env = "TAPROOM_REFRESH_RATE", default_value = "30/1m")]
     pub refresh_rate: RateArg,
+    /// Live-stream tickets per session, e.g. `30/1m`.
+    #[arg(long, env = "TAPROOM_TICKET_RATE", default_value = "30/1m")]
+    pub ticket_rate: RateArg,
+    /// Live streams open at once per session (on one instance).
+    #[arg(long, env = "TAPROOM_STREAMS_PER_SESSION", default_value_t = 8)]
+    pub streams_per_session: usize,
+    /// Live streams open at once per user (on one instance).
+    #[arg(long, env = "TAPROOM_STREAMS_PER_USER", default_value_t = 32)]
+    pub streams_per_user: usize,
     /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated IPs).
     #[arg(long, env = "TAPROOM_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<IpAddr>,
@@ -307,7 +319,11 @@ pub struct Settings {
     pub session_retention: Duration,
     pub login_rate_ip: Option<Rate>,
     pub login_rate_account: Option<Rate>,
+    pub login_slowdown: Option<Rate>,
     pub refresh_rate: Option<Rate>,
+    pub ticket_rate: Option<Rate>,
+    pub streams_per_session: usize,
+    pub streams_per_user: usize,
     pub trusted_proxies: Vec<IpAddr>,
     pub tls: Option<(PathBuf, PathBuf)>,
     pub registration_open: bool,
@@ -354,6 +370,17 @@ impl Settings {
         if args.cleanup_interval.0 < Duration::from_secs(1) {
             return Err("TAPROOM_CLEANUP_INTERVAL must be at least 1s".to_owned());
         }
+        if args.streams_per_session == 0 || args.streams_per_user == 0 {
+            return Err(
+                "TAPROOM_STREAMS_PER_SESSION and TAPROOM_STREAMS_PER_USER must be at least 1"
+                    .to_owned(),
+            );
+        }
+        if args.streams_per_user < args.streams_per_session {
+            return Err(
+                "TAPROOM_STREAMS_PER_USER must be at least TAPROOM_STREAMS_PER_SESSION".to_owned(),
+            );
+        }
         if args.body_limit < 1024 {
             return Err("TAPROOM_BODY_LIMIT must be at least 1024 bytes".to_owned());
         }
@@ -380,8 +407,17 @@ impl Settings {
             session_retention: args.session_retention.0,
             login_rate_ip: args.login_rate_ip.0,
             login_rate_account: args.login_rate_account.0,
+            login_slowdown: args.login_slowdown.0,
+            ticket_rate: args.ticket_rate.0,
+            streams_per_session: args.streams_per_session,
+            streams_per_user: args.streams_per_user,
             refresh_rate: args.refresh_rate.0,
-            trusted_proxies: args.trusted_proxy,
+            // `::ffff:10.0.0.2` and `10.0.0.2` are one proxy.
+            trusted_proxies: args
+                .trusted_proxy
+                .into_iter()
+                .map(|ip| ip.to_canonical())
+                .collect(),
             tls,
             registration_open: args.registration == Registration::Open,
             body_limit: args.body_limit,

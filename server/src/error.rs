@@ -58,6 +58,9 @@ pub enum AppError {
     /// Too many attempts; try again after the given time.
     #[error("too many attempts; try again in {} seconds", retry_after.as_secs().max(1))]
     RateLimited { retry_after: Duration },
+    /// A session or user has as many live streams open as allowed.
+    #[error("too many live streams are open for this account; close one and try again")]
+    TooManyStreams,
     /// The server is too busy to take this now.
     #[error("the server is busy; try again shortly")]
     Busy,

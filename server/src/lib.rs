@@ -4,6 +4,7 @@
 //! Layers, top-down (no import runs back up): [`http`] → [`services`] →
 //! [`db`] and [`crypto`] → [`config`] and `shared::api`.
 
+pub mod checkpoint;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -60,7 +61,7 @@ impl Application {
             .await
             .context("could not open the database")?;
         let secret = resolve_secret(&settings)?;
-        let keys = JwtKeys::new(secret.as_bytes());
+        let keys = JwtKeys::new(secret.as_bytes())?;
         let hasher = PasswordHasher::new(settings.hash_concurrency)?;
         let cache = Arc::new(SessionCache::default());
         let sessions = Arc::new(SessionService::new(
@@ -75,7 +76,11 @@ impl Application {
             .await
             .with_context(|| format!("could not listen on {}", settings.bind))?;
         let addr = listener.local_addr()?;
-        let hub = services::events::EventHub::new(db.clone())
+        let limits = services::events::StreamLimits {
+            per_session: settings.streams_per_session,
+            per_user: settings.streams_per_user,
+        };
+        let hub = services::events::EventHub::new(db.clone(), limits)
             .await
             .context("could not read the event log")?;
         let menu = Arc::new(services::menu::MenuService::new(
@@ -94,15 +99,15 @@ impl Application {
             hasher.clone(),
             sessions.clone(),
         ));
-        let state = AppState {
+        let state = AppState::new(http::Services {
             sessions: sessions.clone(),
             menu: menu.clone(),
             orders,
             admin,
             hub: hub.clone(),
             health: services::health::Health::new(db.clone()),
-            trusted_proxies: settings.trusted_proxies.clone().into(),
-        };
+            trusted_proxies: settings.trusted_proxies.clone(),
+        });
         let missing = http::apps::missing_bundles(&settings.site_root);
         if !missing.is_empty() {
             tracing::warn!(
@@ -159,6 +164,12 @@ impl Application {
     /// The database the application uses.
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The password hasher (tests hold it to order a login against other
+    /// requests).
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.hasher
     }
 
     /// The sessions service (for commands that share the server's setup).

@@ -10,6 +10,8 @@ use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use subtle::ConstantTimeEq;
 
+use crate::checkpoint::{Checkpoint, Hold};
+
 /// OWASP's argon2id parameters: 19 MiB, 2 iterations, 1 lane.
 fn argon2() -> Argon2<'static> {
     // These constant parameters are within argon2's limits.
@@ -105,6 +107,8 @@ thread_local! {
 pub struct PasswordHasher {
     jobs: mpsc::SyncSender<Job>,
     busy: Arc<AtomicUsize>,
+    /// Passed by each job before it runs (see [`PasswordHasher::hold_next`]).
+    checkpoint: Arc<Checkpoint>,
     /// Verified against when the e-mail is unknown, so that an unknown
     /// account costs the same time as a wrong password.
     dummy_hash: Arc<str>,
@@ -134,9 +138,11 @@ impl PasswordHasher {
         let (jobs, queue) = mpsc::sync_channel::<Job>(concurrency * MAX_WAITING_PER_SLOT);
         let queue = Arc::new(Mutex::new(queue));
         let busy = Arc::new(AtomicUsize::new(0));
+        let checkpoint = Arc::new(Checkpoint::default());
         for i in 0..concurrency {
             let queue = queue.clone();
             let busy = busy.clone();
+            let checkpoint = checkpoint.clone();
             std::thread::Builder::new()
                 .name(format!("password-hash-{i}"))
                 .spawn(move || loop {
@@ -146,6 +152,7 @@ impl PasswordHasher {
                         Err(_) => return,
                     };
                     let Ok(job) = job else { return };
+                    checkpoint.pass_blocking();
                     busy.fetch_add(1, Ordering::AcqRel);
                     job();
                     busy.fetch_sub(1, Ordering::AcqRel);
@@ -155,8 +162,19 @@ impl PasswordHasher {
         Ok(PasswordHasher {
             jobs,
             busy,
+            checkpoint,
             dummy_hash: dummy.into(),
         })
+    }
+
+    /// Makes the next job a hashing thread takes wait, before it runs,
+    /// until the hold is released or dropped.
+    ///
+    /// A seam for tests that must order a login's password check against
+    /// other requests (a password change racing a login, say); nothing in
+    /// the server holds it.
+    pub fn hold_next(&self) -> Hold {
+        self.checkpoint.hold_next()
     }
 
     /// Runs `work` on a hashing thread and waits for its answer.

@@ -55,6 +55,20 @@ pub struct NewSession<'a> {
     pub expires_at: i64,
     pub absolute_expires_at: i64,
     pub now: i64,
+    /// The user's credentials version read with the password hash: the
+    /// session is opened only if it is still current and the user active.
+    pub credentials_version: i64,
+}
+
+/// Why a session could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// The user's password or standing changed since the credentials were
+    /// checked (or the account was switched off): no session was opened.
+    #[error("the user's credentials changed during the login")]
+    CredentialsChanged,
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 /// The new state after a rotation.
@@ -81,44 +95,62 @@ pub async fn insert_within_limit(
     db: &Db,
     new: &NewSession<'_>,
     max_active: u32,
-) -> Result<Vec<String>, DbError> {
-    // SQLite needs a LIMIT before OFFSET (-1: none); PostgreSQL takes OFFSET alone.
-    let trim = match db {
-        Db::Sqlite { .. } => TRIM_SQL.replace("{LIMIT}", "LIMIT -1"),
-        Db::Postgres(_) => TRIM_SQL.replace("{LIMIT}", ""),
+) -> Result<Vec<String>, OpenError> {
+    // SQLite needs a LIMIT before OFFSET (-1: none); PostgreSQL takes OFFSET
+    // alone. PostgreSQL also share-locks the user row: a concurrent change of
+    // credentials then either waits for this insert to commit (and ends the
+    // new session) or commits first (and this insert finds a newer version).
+    let (insert, trim) = match db {
+        Db::Sqlite { .. } => (
+            INSERT_SQL.replace("{LOCK}", ""),
+            TRIM_SQL.replace("{LIMIT}", "LIMIT -1"),
+        ),
+        Db::Postgres(_) => (
+            INSERT_SQL.replace("{LOCK}", "FOR SHARE"),
+            TRIM_SQL.replace("{LIMIT}", ""),
+        ),
     };
     let ended: Vec<(String,)> = on_pool!(db, write, |pool| {
-        sqlx::query(
-            "INSERT INTO user_sessions (id, user_id, refresh_token_hash, refresh_seed, rotated_at,
-                 access_token_jti, device_info, ip_address, user_agent, client_app, is_active,
-                 expires_at, absolute_expires_at, last_activity, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $5, $5)",
-        )
-        .bind(new.id)
-        .bind(new.user_id)
-        .bind(new.refresh_token_hash)
-        .bind(new.refresh_seed)
-        .bind(new.now)
-        .bind(new.access_token_jti)
-        .bind(new.device_info)
-        .bind(new.ip_address)
-        .bind(new.user_agent)
-        .bind(new.client_app)
-        .bind(new.expires_at)
-        .bind(new.absolute_expires_at)
-        .execute(pool)
-        .await
-        .map_err(DbError::classify)?;
+        let inserted = sqlx::query(&insert)
+            .bind(new.id)
+            .bind(new.user_id)
+            .bind(new.refresh_token_hash)
+            .bind(new.refresh_seed)
+            .bind(new.now)
+            .bind(new.access_token_jti)
+            .bind(new.device_info)
+            .bind(new.ip_address)
+            .bind(new.user_agent)
+            .bind(new.client_app)
+            .bind(new.expires_at)
+            .bind(new.absolute_expires_at)
+            .bind(new.credentials_version)
+            .execute(pool)
+            .await
+            .map_err(DbError::classify)?
+            .rows_affected();
+        if inserted == 0 {
+            return Err(OpenError::CredentialsChanged);
+        }
         sqlx::query_as(&trim)
             .bind(new.user_id)
             .bind(new.now)
             .bind(i64::from(max_active.saturating_sub(1)))
             .bind(new.id)
             .fetch_all(pool)
-            .await?
+            .await
+            .map_err(DbError::from)?
     });
     Ok(ended.into_iter().map(|(id,)| id).collect())
 }
+
+/// Inserts a session only while its user is active with the credentials
+/// version the login read.
+const INSERT_SQL: &str = "INSERT INTO user_sessions (id, user_id, refresh_token_hash, refresh_seed,
+         rotated_at, access_token_jti, device_info, ip_address, user_agent, client_app, is_active,
+         expires_at, absolute_expires_at, last_activity, created_at)
+     SELECT $1, u.id, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $5, $5
+     FROM users u WHERE u.id = $2 AND u.is_active AND u.credentials_version = $13 {LOCK}";
 
 /// Ends a user's active sessions other than `$4` beyond the `$3` most
 /// recently used ones.
@@ -202,6 +234,12 @@ pub async fn revoke(db: &Db, id: &str, reason: &str, now: i64) -> Result<bool, D
     Ok(rows == 1)
 }
 
+/// Ends the active sessions of user `$1` but `$4` at time `$2` for reason `$3`.
+pub(super) const REVOKE_ALL_SQL: &str =
+    "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revoked_reason = $3
+     WHERE user_id = $1 AND is_active AND id <> COALESCE($4, '')
+     RETURNING id";
+
 /// Ends every active session of a user except `keep`; returns the ids ended.
 pub async fn revoke_all_for_user(
     db: &Db,
@@ -211,17 +249,13 @@ pub async fn revoke_all_for_user(
     now: i64,
 ) -> Result<Vec<String>, DbError> {
     let ids: Vec<(String,)> = on_pool!(db, write, |pool| {
-        sqlx::query_as(
-            "UPDATE user_sessions SET is_active = FALSE, revoked_at = $2, revoked_reason = $3
-             WHERE user_id = $1 AND is_active AND id <> COALESCE($4, '')
-             RETURNING id",
-        )
-        .bind(user_id)
-        .bind(now)
-        .bind(reason)
-        .bind(keep)
-        .fetch_all(pool)
-        .await?
+        sqlx::query_as(REVOKE_ALL_SQL)
+            .bind(user_id)
+            .bind(now)
+            .bind(reason)
+            .bind(keep)
+            .fetch_all(pool)
+            .await?
     });
     Ok(ids.into_iter().map(|(id,)| id).collect())
 }

@@ -14,6 +14,8 @@ pub struct UserRow {
     pub password_hash: String,
     pub is_active: bool,
     pub created_at: i64,
+    /// Bumped by every change of password or standing (see the migration).
+    pub credentials_version: i64,
 }
 
 /// A user to insert.
@@ -26,7 +28,8 @@ pub struct NewUser<'a> {
     pub now: i64,
 }
 
-const COLUMNS: &str = "id, email, name, role, password_hash, is_active, created_at";
+const COLUMNS: &str =
+    "id, email, name, role, password_hash, is_active, created_at, credentials_version";
 
 /// Inserts a user; a taken e-mail is [`DbError::UniqueViolation`].
 pub async fn insert(db: &Db, user: &NewUser<'_>) -> Result<(), DbError> {
@@ -70,23 +73,66 @@ pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<UserRow>, DbError> {
     }))
 }
 
-/// Replaces a user's password hash.
-pub async fn set_password(
+/// A change of a user's credentials or standing that ends their sessions.
+#[derive(Clone, Copy)]
+pub enum CredentialChange<'a> {
+    /// A new password hash (changed by the user or reset by an admin).
+    Password(&'a str),
+    /// The account is switched off.
+    Deactivate,
+}
+
+/// Applies `change`, bumps the user's credentials version and ends their
+/// active sessions but `keep`, in one transaction; returns the ids ended
+/// (`None` if there is no such user).
+///
+/// A login that read the old version opens no session afterwards (its
+/// insert checks the version); one that opened its session before this
+/// commits is ended here. On PostgreSQL the login's insert takes a share
+/// lock on the user row, so the two cannot interleave unseen.
+pub async fn change_credentials(
     db: &Db,
     id: &str,
-    password_hash: &str,
+    change: CredentialChange<'_>,
+    keep: Option<&str>,
+    reason: &str,
     now: i64,
-) -> Result<bool, DbError> {
-    let done = on_pool!(db, write, |pool| {
-        sqlx::query("UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1")
+) -> Result<Option<Vec<String>>, DbError> {
+    Ok(on_pool!(db, write, |pool| {
+        let mut tx = pool.begin().await?;
+        let changed = match change {
+            CredentialChange::Password(hash) => sqlx::query(
+                "UPDATE users SET password_hash = $2,
+                     credentials_version = credentials_version + 1, updated_at = $3
+                 WHERE id = $1",
+            )
             .bind(id)
-            .bind(password_hash)
+            .bind(hash)
+            .bind(now),
+            CredentialChange::Deactivate => sqlx::query(
+                "UPDATE users SET is_active = FALSE,
+                     credentials_version = credentials_version + 1, updated_at = $2
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(now),
+        }
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(None);
+        }
+        let ended: Vec<(String,)> = sqlx::query_as(super::sessions::REVOKE_ALL_SQL)
+            .bind(id)
             .bind(now)
-            .execute(pool)
-            .await?
-            .rows_affected()
-    });
-    Ok(done == 1)
+            .bind(reason)
+            .bind(keep)
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Some(ended.into_iter().map(|(id,)| id).collect())
+    }))
 }
 
 /// A user with the number of their active sessions (the admin console).
@@ -114,7 +160,7 @@ pub async fn search(
             .replace('_', "\\_")
     );
     let sql = "SELECT u.id, u.email, u.name, u.role, u.password_hash, u.is_active, u.created_at,
-                (SELECT COUNT(*) FROM user_sessions s
+                u.credentials_version, (SELECT COUNT(*) FROM user_sessions s
                  WHERE s.user_id = u.id AND s.is_active AND s.expires_at > $2
                    AND s.absolute_expires_at > $2) AS active_sessions
          FROM users u
@@ -130,12 +176,12 @@ pub async fn search(
     }))
 }
 
-/// Switches a user on or off; false if there is no such user.
-pub async fn set_active(db: &Db, id: &str, active: bool, now: i64) -> Result<bool, DbError> {
+/// Switches a user back on; false if there is no such user. (Switching
+/// off is a [`CredentialChange::Deactivate`].)
+pub async fn reactivate(db: &Db, id: &str, now: i64) -> Result<bool, DbError> {
     let done = on_pool!(db, write, |pool| {
-        sqlx::query("UPDATE users SET is_active = $2, updated_at = $3 WHERE id = $1")
+        sqlx::query("UPDATE users SET is_active = TRUE, updated_at = $2 WHERE id = $1")
             .bind(id)
-            .bind(active)
             .bind(now)
             .execute(pool)
             .await?

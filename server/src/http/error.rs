@@ -4,7 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use shared::api::ErrorBody;
+use shared::api::{token_refusal, ErrorBody};
 
 use crate::crypto::jwt::JwtError;
 use crate::error::AppError;
@@ -17,15 +17,15 @@ impl AppError {
             AppError::BadRequestCode { code, .. } => (StatusCode::BAD_REQUEST, *code),
             AppError::Validation(_) => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
             AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
-            AppError::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token"),
+            AppError::MissingToken => (StatusCode::UNAUTHORIZED, token_refusal::MISSING_TOKEN),
             AppError::InvalidToken(JwtError::Expired) => {
-                (StatusCode::UNAUTHORIZED, "token_expired")
+                (StatusCode::UNAUTHORIZED, token_refusal::TOKEN_EXPIRED)
             }
             AppError::InvalidToken(JwtError::WrongType) => {
-                (StatusCode::UNAUTHORIZED, "wrong_token_type")
+                (StatusCode::UNAUTHORIZED, token_refusal::WRONG_TOKEN_TYPE)
             }
-            AppError::InvalidToken(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
-            AppError::SessionEnded => (StatusCode::UNAUTHORIZED, "session_ended"),
+            AppError::InvalidToken(_) => (StatusCode::UNAUTHORIZED, token_refusal::INVALID_TOKEN),
+            AppError::SessionEnded => (StatusCode::UNAUTHORIZED, token_refusal::SESSION_ENDED),
             AppError::TokenReused => (StatusCode::UNAUTHORIZED, "refresh_token_reused"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::RegistrationClosed => (StatusCode::FORBIDDEN, "registration_closed"),
@@ -35,6 +35,7 @@ impl AppError {
             AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             AppError::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
             AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            AppError::TooManyStreams => (StatusCode::TOO_MANY_REQUESTS, "too_many_streams"),
             AppError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
         }
@@ -71,6 +72,9 @@ impl IntoResponse for AppError {
             }
             AppError::Busy => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            AppError::TooManyStreams => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
             }
             AppError::MissingToken
             | AppError::InvalidToken(_)

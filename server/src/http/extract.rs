@@ -192,7 +192,7 @@ where
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip());
-        let ip = peer.map(|peer| client_ip(peer, &parts.headers, &state.trusted_proxies));
+        let ip = peer.and_then(|peer| client_ip(peer, &parts.headers, &state.trusted_proxies));
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -206,39 +206,167 @@ where
 }
 
 /// The client's IP: the peer, unless the peer is a trusted proxy, in which
-/// case the nearest untrusted address in `X-Forwarded-For`.
-pub fn client_ip(peer: IpAddr, headers: &axum::http::HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+/// case `X-Forwarded-For` is walked from the right (the entry the nearest
+/// proxy appended) past every trusted proxy. The first entry that is not a
+/// trusted proxy is the client. An entry that cannot be read is where the
+/// walk stops too: the address is then unknown (`None`), never an entry
+/// further left, which whoever sent the request could have written.
+///
+/// Entries may be `ip`, `ip:port` or `[ipv6]:port`; IPv4-mapped IPv6
+/// addresses count as their IPv4 form.
+pub fn client_ip(
+    peer: IpAddr,
+    headers: &axum::http::HeaderMap,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer.to_canonical();
     if !trusted.contains(&peer) {
-        return peer;
+        return Some(peer);
     }
-    let forwarded = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|s| s.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>();
-    forwarded
-        .into_iter()
-        .rev()
-        .find(|ip| !trusted.contains(ip))
-        .unwrap_or(peer)
+    let mut entries = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(value) = value.to_str() else {
+            // Not even text: nothing in it can be trusted.
+            return None;
+        };
+        entries.extend(value.split(','));
+    }
+    for entry in entries.into_iter().rev() {
+        match forwarded_address(entry.trim()) {
+            Some(ip) if trusted.contains(&ip) => continue,
+            other => return other,
+        }
+    }
+    // Only trusted proxies (or no header): the nearest of them is all we know.
+    Some(peer)
+}
+
+/// One `X-Forwarded-For` entry as an address, canonical (IPv4-mapped
+/// addresses as IPv4); `None` for `unknown`, obfuscated names and garbage.
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let ip = entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))?;
+    Some(ip.to_canonical())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    fn walk(peer: &str, xff: &[&str], trusted: &[&str]) -> Option<IpAddr> {
+        let mut h = axum::http::HeaderMap::new();
+        for value in xff {
+            h.append("x-forwarded-for", value.parse().unwrap());
+        }
+        let trusted: Vec<IpAddr> = trusted.iter().map(|t| ip(t).to_canonical()).collect();
+        client_ip(ip(peer), &h, &trusted)
+    }
+
     #[test]
     fn forwarded_for_is_believed_only_from_trusted_proxies() {
-        let mut h = axum::http::HeaderMap::new();
-        h.insert("x-forwarded-for", "203.0.113.9, 10.0.0.2".parse().unwrap());
-        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
-        let edge: IpAddr = "10.0.0.1".parse().unwrap();
-        assert_eq!(client_ip(edge, &h, &[]), edge);
+        let xff = ["203.0.113.9, 10.0.0.2"];
+        assert_eq!(walk("10.0.0.1", &xff, &[]), Some(ip("10.0.0.1")));
         assert_eq!(
-            client_ip(edge, &h, &[edge, proxy]),
-            "203.0.113.9".parse::<IpAddr>().unwrap()
+            walk("10.0.0.1", &xff, &["10.0.0.1", "10.0.0.2"]),
+            Some(ip("203.0.113.9"))
         );
+    }
+
+    #[test]
+    fn a_spoofed_leftmost_entry_is_never_the_client() {
+        // The client wrote "6.6.6.6"; our proxy appended what it saw.
+        let trusted = ["10.0.0.1"];
+        assert_eq!(
+            walk("10.0.0.1", &["6.6.6.6, 203.0.113.9"], &trusted),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            walk("10.0.0.1", &["6.6.6.6", "203.0.113.9"], &trusted),
+            Some(ip("203.0.113.9")),
+            "several headers are one list"
+        );
+    }
+
+    #[test]
+    fn ports_are_read_not_skipped() {
+        let trusted = ["10.0.0.1", "10.0.0.2"];
+        assert_eq!(
+            walk("10.0.0.1", &["6.6.6.6, 203.0.113.9:4711"], &trusted),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            walk(
+                "10.0.0.1",
+                &["6.6.6.6, [2001:db8::7]:4711, 10.0.0.2:80"],
+                &trusted
+            ),
+            Some(ip("2001:db8::7"))
+        );
+        assert_eq!(
+            walk("10.0.0.1", &["6.6.6.6, 2001:db8::7"], &trusted),
+            Some(ip("2001:db8::7"))
+        );
+    }
+
+    #[test]
+    fn an_unreadable_entry_stops_the_walk() {
+        let trusted = ["10.0.0.1"];
+        for bad in [
+            "unknown",
+            "_hidden",
+            "",
+            "203.0.113.9:x",
+            "[2001:db8::7]",
+            "::ffff:1.2.3.4:5",
+        ] {
+            assert_eq!(
+                walk("10.0.0.1", &[&format!("6.6.6.6, {bad}")], &trusted),
+                None,
+                "{bad:?} let the walk go on"
+            );
+        }
+    }
+
+    #[test]
+    fn mapped_addresses_match_their_ipv4_form() {
+        // A proxy listed as IPv4, seen as IPv4-mapped IPv6 (a dual-stack
+        // socket), and the reverse.
+        assert_eq!(
+            walk("::ffff:10.0.0.2", &["203.0.113.9"], &["10.0.0.2"]),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            walk(
+                "10.0.0.1",
+                &["203.0.113.9, ::ffff:10.0.0.2"],
+                &["10.0.0.1", "::ffff:10.0.0.2"]
+            ),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            walk("10.0.0.1", &["::ffff:203.0.113.9"], &["10.0.0.1"]),
+            Some(ip("203.0.113.9")),
+            "the client is named in its IPv4 form"
+        );
+        // An untrusted peer is the client, in its IPv4 form too.
+        assert_eq!(
+            walk("::ffff:203.0.113.5", &[], &["10.0.0.1"]),
+            Some(ip("203.0.113.5"))
+        );
+    }
+
+    #[test]
+    fn only_trusted_hops_leave_the_nearest_proxy() {
+        assert_eq!(
+            walk("10.0.0.1", &["10.0.0.2"], &["10.0.0.1", "10.0.0.2"]),
+            Some(ip("10.0.0.1"))
+        );
+        assert_eq!(walk("10.0.0.1", &[], &["10.0.0.1"]), Some(ip("10.0.0.1")));
     }
 }

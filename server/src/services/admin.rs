@@ -16,7 +16,7 @@ use shared::bar::{
 use crate::clock::{rfc3339, Clock};
 use crate::crypto::password::PasswordHasher;
 use crate::db::sessions::{self as session_store, SessionFilter, SessionWithUser};
-use crate::db::users::{self, UserRow};
+use crate::db::users::{self, CredentialChange, UserRow};
 use crate::db::{orders, Db};
 use crate::error::{AppError, AppResult};
 use crate::services::orders::local_midnight;
@@ -103,11 +103,11 @@ impl AdminService {
             });
         }
         self.find(id).await?;
-        users::set_active(&self.db, id, false, self.clock.now_ms()).await?;
         let revoked = self
             .sessions
-            .end_user_sessions(id, None, "user_deactivated")
-            .await?;
+            .change_credentials(id, CredentialChange::Deactivate, None, "user_deactivated")
+            .await?
+            .ok_or_else(no_user)?;
         self.action(
             id,
             revoked,
@@ -119,7 +119,7 @@ impl AdminService {
     /// Switches a user back on.
     pub async fn reactivate(&self, id: &str) -> AppResult<AdminUserAction> {
         self.find(id).await?;
-        users::set_active(&self.db, id, true, self.clock.now_ms()).await?;
+        users::reactivate(&self.db, id, self.clock.now_ms()).await?;
         self.action(id, 0, "Reactivated: the user can sign in again.".to_owned())
             .await
     }
@@ -134,13 +134,18 @@ impl AdminService {
         check_new_password(&password).map_err(|m| AppError::Validation(m.to_owned()))?;
         self.find(id).await?;
         let hash = self.hasher.hash(password).await?;
-        users::set_password(&self.db, id, &hash, self.clock.now_ms()).await?;
         // An admin resetting their own password keeps the session in use.
         let keep = (id == auth.user_id).then_some(auth.session_id.as_str());
         let revoked = self
             .sessions
-            .end_user_sessions(id, keep, "password_reset")
-            .await?;
+            .change_credentials(
+                id,
+                CredentialChange::Password(&hash),
+                keep,
+                "password_reset",
+            )
+            .await?
+            .ok_or_else(no_user)?;
         self.action(
             id,
             revoked,

@@ -1,29 +1,90 @@
-//! In-memory rate limits: a GCRA bucket per key for request rates, and an
-//! exponential backoff per account after repeated failed logins.
+//! In-memory rate limits: a GCRA bucket per key for request rates, an
+//! exponential lock per key after repeated failures, and a per-key
+//! slowdown that delays instead of refusing.
+//!
+//! Every map is bounded ([`MAX_KEYS`] by default): a flood of random
+//! addresses or IPv6 networks cannot grow them without end. When a map is
+//! full, keys whose state has lapsed go first; if that is not enough, the
+//! tenth of keys that restrict least (a bucket closest to full, a failure
+//! count lowest and oldest) is forgotten, so the keys of an attacker who
+//! is being held back are the last to go.
 //!
 //! Limits are per server instance; with several instances behind a load
 //! balancer each enforces its own share.
 
+use std::hash::Hash;
 use std::time::Duration;
 
 use dashmap::DashMap;
 
 use crate::config::Rate;
 
+/// Most keys a map holds by default.
+pub const MAX_KEYS: usize = 100_000;
+
+/// A map with at most `cap` keys; `rank` orders values from "forget
+/// first" (smallest) to "keep longest".
+struct Bounded<K: Hash + Eq, V> {
+    map: DashMap<K, V>,
+    cap: usize,
+}
+
+impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
+    fn new(cap: usize) -> Self {
+        Bounded {
+            map: DashMap::new(),
+            cap: cap.max(1),
+        }
+    }
+
+    /// Makes room for one more key: drops lapsed entries, then, if still
+    /// full, the tenth with the lowest rank.
+    fn make_room(&self, lapsed: impl Fn(&V) -> bool, rank: impl Fn(&V) -> i64) {
+        if self.map.len() < self.cap {
+            return;
+        }
+        self.map.retain(|_, v| !lapsed(v));
+        if self.map.len() < self.cap {
+            return;
+        }
+        let mut ranked: Vec<(i64, K)> = self
+            .map
+            .iter()
+            .map(|e| (rank(e.value()), e.key().clone()))
+            .collect();
+        let evict = (ranked.len() / 10).max(ranked.len() + 1 - self.cap);
+        if evict < ranked.len() {
+            ranked.select_nth_unstable_by_key(evict, |(r, _)| *r);
+        }
+        for (_, key) in ranked.into_iter().take(evict) {
+            self.map.remove(&key);
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.map.len()
+    }
+}
+
 /// At most `count` events per `period` per key, with bursts up to `count`
 /// (generic cell rate algorithm: one timestamp per key).
 pub struct RateLimiter {
     rate: Option<Rate>,
     /// Theoretical arrival time per key, Unix ms.
-    tat: DashMap<String, i64>,
+    tat: Bounded<String, i64>,
 }
 
 impl RateLimiter {
     /// A limiter; `None` lets everything through.
     pub fn new(rate: Option<Rate>) -> RateLimiter {
+        RateLimiter::with_capacity(rate, MAX_KEYS)
+    }
+
+    /// A limiter that remembers at most `cap` keys.
+    pub fn with_capacity(rate: Option<Rate>, cap: usize) -> RateLimiter {
         RateLimiter {
             rate,
-            tat: DashMap::new(),
+            tat: Bounded::new(cap),
         }
     }
 
@@ -35,7 +96,12 @@ impl RateLimiter {
         // Exactly `count` at once; `period - interval` would let the
         // rounding of `interval` slip in an extra one now and then.
         let tolerance = interval * (i64::from(rate.count) - 1);
-        let mut entry = self.tat.entry(key.to_owned()).or_insert(now);
+        if !self.tat.map.contains_key(key) {
+            // A key whose bucket is full again restricts nothing; the one
+            // furthest ahead restricts most.
+            self.tat.make_room(|tat| *tat <= now, |tat| *tat);
+        }
+        let mut entry = self.tat.map.entry(key.to_owned()).or_insert(now);
         let tat = (*entry).max(now);
         if tat - now > tolerance {
             let wait = tat - now - tolerance;
@@ -47,21 +113,38 @@ impl RateLimiter {
 
     /// Forgets keys that are back to a full bucket.
     pub fn prune(&self, now: i64) {
-        self.tat.retain(|_, tat| *tat > now);
+        self.tat.map.retain(|_, tat| *tat > now);
+    }
+
+    /// How many keys are remembered.
+    pub fn len(&self) -> usize {
+        self.tat.len()
+    }
+
+    /// Whether no key is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
+#[derive(Clone, Copy)]
 struct Failures {
     count: u32,
     window_start: i64,
     locked_until: i64,
 }
 
+impl Failures {
+    fn lapsed(&self, now: i64, period: i64) -> bool {
+        self.locked_until <= now && now - self.window_start > period
+    }
+}
+
 /// After `count` failures within `period`, each further failure locks the
 /// key for twice as long as the one before (from 30 s up to `period`).
 pub struct FailureBackoff {
     rate: Option<Rate>,
-    state: DashMap<String, Failures>,
+    state: Bounded<String, Failures>,
 }
 
 /// First lock after the allowed failures.
@@ -70,15 +153,24 @@ const BASE_LOCK_MS: i64 = 30_000;
 impl FailureBackoff {
     /// A backoff; `None` never locks.
     pub fn new(rate: Option<Rate>) -> FailureBackoff {
+        FailureBackoff::with_capacity(rate, MAX_KEYS)
+    }
+
+    /// A backoff that remembers at most `cap` keys.
+    pub fn with_capacity(rate: Option<Rate>, cap: usize) -> FailureBackoff {
         FailureBackoff {
             rate,
-            state: DashMap::new(),
+            state: Bounded::new(cap),
         }
+    }
+
+    fn period_ms(rate: Rate) -> i64 {
+        i64::try_from(rate.period.as_millis()).unwrap_or(i64::MAX)
     }
 
     /// `Err` with the remaining wait while the key is locked.
     pub fn check(&self, key: &str, now: i64) -> Result<(), Duration> {
-        match self.state.get(key) {
+        match self.state.map.get(key) {
             Some(f) if f.locked_until > now => Err(Duration::from_millis(
                 u64::try_from(f.locked_until - now).unwrap_or(0),
             )),
@@ -86,11 +178,19 @@ impl FailureBackoff {
         }
     }
 
-    /// Records a failure, locking the key once the allowance is used up.
-    pub fn failed(&self, key: &str, now: i64) {
-        let Some(rate) = self.rate else { return };
-        let period = i64::try_from(rate.period.as_millis()).unwrap_or(i64::MAX);
-        let mut f = self.state.entry(key.to_owned()).or_insert(Failures {
+    /// Records a failure, locking the key once the allowance is used up;
+    /// returns how many failures the key has in its window now.
+    pub fn failed(&self, key: &str, now: i64) -> u32 {
+        let Some(rate) = self.rate else { return 0 };
+        let period = Self::period_ms(rate);
+        if !self.state.map.contains_key(key) {
+            // Locked keys and keys with many failures are kept longest.
+            self.state.make_room(
+                |f| f.lapsed(now, period),
+                |f| f.locked_until.max(f.window_start + period) + i64::from(f.count) * period,
+            );
+        }
+        let mut f = self.state.map.entry(key.to_owned()).or_insert(Failures {
             count: 0,
             window_start: now,
             locked_until: 0,
@@ -107,19 +207,107 @@ impl FailureBackoff {
                 .min(period.max(BASE_LOCK_MS));
             f.locked_until = now + lock;
         }
+        f.count
+    }
+
+    /// Failures recorded for `key` in its current window.
+    pub fn failures(&self, key: &str, now: i64) -> u32 {
+        let Some(rate) = self.rate else { return 0 };
+        let period = Self::period_ms(rate);
+        self.state
+            .map
+            .get(key)
+            .filter(|f| !f.lapsed(now, period))
+            .map_or(0, |f| f.count)
     }
 
     /// Clears a key after a success.
     pub fn succeeded(&self, key: &str) {
-        self.state.remove(key);
+        self.state.map.remove(key);
     }
 
     /// Forgets keys whose window and lock have passed.
     pub fn prune(&self, now: i64) {
         let Some(rate) = self.rate else { return };
-        let period = i64::try_from(rate.period.as_millis()).unwrap_or(i64::MAX);
-        self.state
-            .retain(|_, f| f.locked_until > now || now - f.window_start <= period);
+        let period = Self::period_ms(rate);
+        self.state.map.retain(|_, f| !f.lapsed(now, period));
+    }
+
+    /// How many keys are remembered.
+    pub fn len(&self) -> usize {
+        self.state.len()
+    }
+
+    /// Whether no key is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A budget of failures per key that, once spent, slows every further
+/// attempt on the key instead of refusing it: the `n`-th attempt beyond
+/// the budget waits `2^(n-1)` seconds, at most [`MAX_SLOWDOWN`].
+///
+/// Used per account across all networks: guesses spread over many
+/// addresses get slower and slower, while the account's owner, whose own
+/// network is not locked, still gets in, only later.
+pub struct Slowdown {
+    failures: FailureBackoff,
+    budget: u32,
+}
+
+/// The longest an attempt is held back.
+pub const MAX_SLOWDOWN: Duration = Duration::from_secs(8);
+
+impl Slowdown {
+    /// `count` failures per `period` pass without delay; `None` never slows.
+    pub fn new(rate: Option<Rate>) -> Slowdown {
+        Slowdown::with_capacity(rate, MAX_KEYS)
+    }
+
+    /// A slowdown that remembers at most `cap` keys.
+    pub fn with_capacity(rate: Option<Rate>, cap: usize) -> Slowdown {
+        // The inner backoff never locks: its allowance is out of reach.
+        let unlocking = rate.map(|r| Rate {
+            count: u32::MAX,
+            period: r.period,
+        });
+        Slowdown {
+            failures: FailureBackoff::with_capacity(unlocking, cap),
+            budget: rate.map_or(u32::MAX, |r| r.count),
+        }
+    }
+
+    /// How long an attempt on `key` must wait now.
+    pub fn delay(&self, key: &str, now: i64) -> Duration {
+        let failures = self.failures.failures(key, now);
+        match failures.checked_sub(self.budget) {
+            None => Duration::ZERO,
+            Some(excess) => {
+                let secs = 1u64 << excess.min(8);
+                Duration::from_secs(secs).min(MAX_SLOWDOWN)
+            }
+        }
+    }
+
+    /// Records a failed attempt on `key`.
+    pub fn failed(&self, key: &str, now: i64) {
+        self.failures.failed(key, now);
+    }
+
+    /// Forgets keys whose window has passed.
+    pub fn prune(&self, now: i64) {
+        self.failures.prune(now);
+    }
+
+    /// How many keys are remembered.
+    pub fn len(&self) -> usize {
+        self.failures.len()
+    }
+
+    /// Whether no key is remembered.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -127,12 +315,16 @@ impl FailureBackoff {
 mod tests {
     use super::*;
 
+    fn rate(count: u32, secs: u64) -> Option<Rate> {
+        Some(Rate {
+            count,
+            period: Duration::from_secs(secs),
+        })
+    }
+
     #[test]
     fn a_bucket_allows_its_burst_then_spaces_events() {
-        let l = RateLimiter::new(Some(Rate {
-            count: 3,
-            period: Duration::from_secs(60),
-        }));
+        let l = RateLimiter::new(rate(3, 60));
         let t = 1_000_000;
         assert!(l.check("a", t).is_ok());
         assert!(l.check("a", t).is_ok());
@@ -146,10 +338,7 @@ mod tests {
 
     #[test]
     fn backoff_doubles_after_the_allowance() {
-        let b = FailureBackoff::new(Some(Rate {
-            count: 2,
-            period: Duration::from_secs(900),
-        }));
+        let b = FailureBackoff::new(rate(2, 900));
         let t = 5_000_000;
         b.failed("x", t);
         assert!(b.check("x", t).is_ok());
@@ -162,6 +351,80 @@ mod tests {
         );
         b.succeeded("x");
         assert!(b.check("x", t + 30_000).is_ok());
+    }
+
+    #[test]
+    fn a_slowdown_delays_beyond_its_budget_and_never_refuses() {
+        let s = Slowdown::new(rate(3, 900));
+        let t = 7_000_000;
+        for _ in 0..3 {
+            assert_eq!(s.delay("acct", t), Duration::ZERO);
+            s.failed("acct", t);
+        }
+        assert_eq!(s.delay("acct", t), Duration::from_secs(1));
+        s.failed("acct", t);
+        assert_eq!(s.delay("acct", t), Duration::from_secs(2));
+        for _ in 0..20 {
+            s.failed("acct", t);
+        }
+        assert_eq!(s.delay("acct", t), MAX_SLOWDOWN);
+        assert_eq!(s.delay("other", t), Duration::ZERO);
+        // The window passes and the account is back to normal.
+        assert_eq!(s.delay("acct", t + 901_000), Duration::ZERO);
+    }
+
+    /// A flood of fresh keys: random IPv4 addresses and IPv6 /64 networks,
+    /// as an attacker with many addresses would send.
+    fn flood_keys(n: u32) -> impl Iterator<Item = String> {
+        (0..n).map(|i| {
+            let x = i.wrapping_mul(2_654_435_761);
+            if i % 2 == 0 {
+                std::net::Ipv4Addr::from(x).to_string()
+            } else {
+                format!("2001:db8:{:x}:{:x}::/64", x >> 16, x & 0xffff)
+            }
+        })
+    }
+
+    #[test]
+    fn maps_stay_bounded_under_a_flood_of_addresses() {
+        let cap = 1_000;
+        let limiter = RateLimiter::with_capacity(rate(30, 60), cap);
+        let backoff = FailureBackoff::with_capacity(rate(5, 900), cap);
+        let slowdown = Slowdown::with_capacity(rate(10, 900), cap);
+        let t = 9_000_000;
+        for (i, key) in flood_keys(50_000).enumerate() {
+            let now = t + i64::try_from(i).unwrap();
+            let _ = limiter.check(&key, now);
+            backoff.failed(&format!("victim@bar.test|{key}"), now);
+            slowdown.failed(&key, now);
+            assert!(limiter.len() <= cap && backoff.len() <= cap && slowdown.len() <= cap);
+        }
+        assert!(
+            limiter.len() > cap / 2,
+            "room is made by the tenth, not by emptying"
+        );
+    }
+
+    #[test]
+    fn a_flood_does_not_wash_out_a_locked_key() {
+        let cap = 1_000;
+        let backoff = FailureBackoff::with_capacity(rate(3, 900), cap);
+        let limiter = RateLimiter::with_capacity(rate(3, 60), cap);
+        let t = 11_000_000;
+        for _ in 0..3 {
+            backoff.failed("victim|attacker-net", t);
+            let _ = limiter.check("attacker-ip", t);
+        }
+        assert!(backoff.check("victim|attacker-net", t).is_err());
+        assert!(limiter.check("attacker-ip", t).is_err());
+        for (i, key) in flood_keys(20_000).enumerate() {
+            let now = t + i64::try_from(i % 1000).unwrap();
+            backoff.failed(&key, now);
+            let _ = limiter.check(&key, now);
+        }
+        assert!(backoff.check("victim|attacker-net", t + 1_000).is_err());
+        assert!(limiter.check("attacker-ip", t + 1_000).is_err());
     }
 
     mod properties {

@@ -18,17 +18,21 @@ use shared::api::{
 };
 use shared::bar::StreamTicket;
 
+use crate::checkpoint::{Checkpoint, Hold};
 use crate::clock::{millis, rfc3339, Clock};
 use crate::config::Settings;
-use crate::crypto::jwt::{Claims, JwtError, JwtKeys, TokenType};
+use crate::crypto::jwt::{Claims, Expiry, JwtError, JwtKeys, TokenType};
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::{random_hex, TokenHash};
-use crate::db::sessions::{self as store, NewSession, Rotation, SessionRow, SessionWithUser};
+use crate::db::sessions::{
+    self as store, NewSession, OpenError, Rotation, SessionRow, SessionWithUser,
+};
+use crate::db::users::CredentialChange;
 use crate::db::{events as stream_tickets, users, Db};
 use crate::error::{AppError, AppResult};
 use crate::services::device;
-use crate::services::rate_limit::{FailureBackoff, RateLimiter};
-use crate::services::session_cache::{self, ActiveSession, Entry, SessionCache};
+use crate::services::rate_limit::{FailureBackoff, RateLimiter, Slowdown};
+use crate::services::session_cache::{self, ActiveSession, Entry, ReadTicket, SessionCache};
 
 /// How long a stream ticket may wait to be used.
 pub const STREAM_TICKET_TTL_MS: i64 = 30_000;
@@ -49,8 +53,9 @@ pub struct AuthContext {
     pub user_id: String,
     pub role: Role,
     pub session_id: String,
-    /// The user as read with the session, at most `MAX_AGE_MS` old.
-    pub user: UserInfo,
+    /// The user as read with the session, at most `MAX_AGE_MS` old
+    /// (shared with the session cache, not copied per request).
+    pub user: Arc<UserInfo>,
 }
 
 /// Session lifetimes and limits.
@@ -96,8 +101,18 @@ pub struct SessionService {
     cache: Arc<SessionCache>,
     hasher: PasswordHasher,
     login_ip: RateLimiter,
-    login_account: FailureBackoff,
+    /// Failed logins per (account, client network): that network is
+    /// locked out of that account, nobody else is.
+    login_lock: FailureBackoff,
+    /// Failed logins per account from every network: beyond a budget,
+    /// attempts are slowed down, never refused (see the README's policy).
+    login_slowdown: Slowdown,
+    /// Wrong current passwords per user (changing the password).
+    password_check: FailureBackoff,
     refresh_limit: RateLimiter,
+    ticket_limit: RateLimiter,
+    /// Between reading a session from the database and caching it.
+    cache_fill: Checkpoint,
 }
 
 impl SessionService {
@@ -118,8 +133,12 @@ impl SessionService {
             cache,
             hasher,
             login_ip: RateLimiter::new(settings.login_rate_ip),
-            login_account: FailureBackoff::new(settings.login_rate_account),
+            login_lock: FailureBackoff::new(settings.login_rate_account),
+            login_slowdown: Slowdown::new(settings.login_slowdown),
+            password_check: FailureBackoff::new(settings.login_rate_account),
             refresh_limit: RateLimiter::new(settings.refresh_rate),
+            ticket_limit: RateLimiter::new(settings.ticket_rate),
+            cache_fill: Checkpoint::default(),
         }
     }
 
@@ -146,12 +165,19 @@ impl SessionService {
         }
         let now = self.now();
         self.limit_ip(client, now)?;
-        self.login_account
-            .check(&email, now)
+        // Guessing is locked out per network, so that a stranger's guesses
+        // never lock the owner out of their own account.
+        let lock_key = format!("{email}|{}", client_network(client));
+        self.login_lock
+            .check(&lock_key, now)
             .map_err(|retry_after| AppError::RateLimited { retry_after })?;
         // Counted as a failure until it succeeds: attempts racing each
         // other must not all slip past the check before any is recorded.
-        self.login_account.failed(&email, now);
+        self.login_lock.failed(&lock_key, now);
+        let delay = self.login_slowdown.delay(&email, now);
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
 
         let user = users::find_by_email(&self.db, &email).await?;
         let ok = self
@@ -160,17 +186,22 @@ impl SessionService {
             .await?;
         let user = match user {
             Some(user) if ok && user.is_active => user,
-            _ => return Err(AppError::InvalidCredentials),
+            _ => {
+                self.login_slowdown.failed(&email, self.now());
+                return Err(AppError::InvalidCredentials);
+            }
         };
-        self.login_account.succeeded(&email);
+        self.login_lock.succeeded(&lock_key);
         let role = parse_role(&user.role)?;
+        let version = user.credentials_version;
         let info = UserInfo {
             id: user.id,
             email: user.email,
             name: user.name,
             role,
         };
-        self.open_session(info, client, req.client_app).await
+        self.open_session(info, version, client, req.client_app)
+            .await
     }
 
     /// Creates a customer account and signs it in.
@@ -207,22 +238,23 @@ impl SessionService {
             name,
             role: Role::Customer,
         };
-        self.open_session(info, client, req.client_app).await
+        // A new account starts at credentials version 0.
+        self.open_session(info, 0, client, req.client_app).await
     }
 
     fn limit_ip(&self, client: &ClientInfo, now: i64) -> AppResult<()> {
-        let key = client
-            .ip
-            .as_deref()
-            .map_or_else(|| "unknown".to_owned(), rate_key_for_ip);
+        let key = client_network(client);
         self.login_ip
             .check(&key, now)
             .map_err(|retry_after| AppError::RateLimited { retry_after })
     }
 
+    /// Opens a session for `user`, provided their credentials are still at
+    /// `credentials_version` and the account active when it is written.
     async fn open_session(
         &self,
         user: UserInfo,
+        credentials_version: i64,
         client: &ClientInfo,
         app: Option<ClientApp>,
     ) -> AppResult<TokenResponse> {
@@ -249,8 +281,15 @@ impl SessionService {
             expires_at,
             absolute_expires_at: absolute,
             now,
+            credentials_version,
         };
-        let ended = store::insert_within_limit(&self.db, &new, self.policy.max_sessions).await?;
+        let ended = match store::insert_within_limit(&self.db, &new, self.policy.max_sessions).await
+        {
+            Ok(ended) => ended,
+            // The password checked belongs to the past: as if it were wrong.
+            Err(OpenError::CredentialsChanged) => return Err(AppError::InvalidCredentials),
+            Err(OpenError::Db(e)) => return Err(e.into()),
+        };
         if !ended.is_empty() {
             self.announce_ended(&ended).await;
         }
@@ -428,11 +467,11 @@ impl SessionService {
             ));
         }
         let now = self.now();
-        let key = format!("user:{}", auth.user_id);
-        self.login_account
-            .check(&key, now)
+        let key = auth.user_id.as_str();
+        self.password_check
+            .check(key, now)
             .map_err(|retry_after| AppError::RateLimited { retry_after })?;
-        self.login_account.failed(&key, now);
+        self.password_check.failed(key, now);
         let user = users::find_by_id(&self.db, &auth.user_id)
             .await?
             .ok_or(AppError::SessionEnded)?;
@@ -443,11 +482,36 @@ impl SessionService {
         {
             return Err(AppError::InvalidCredentials);
         }
-        self.login_account.succeeded(&key);
+        self.password_check.succeeded(key);
         let hash = self.hasher.hash(req.new_password).await?;
-        users::set_password(&self.db, &auth.user_id, &hash, self.now()).await?;
-        self.end_user_sessions(&auth.user_id, Some(&auth.session_id), "password_changed")
-            .await
+        self.change_credentials(
+            &auth.user_id,
+            CredentialChange::Password(&hash),
+            Some(&auth.session_id),
+            "password_changed",
+        )
+        .await?
+        .ok_or(AppError::SessionEnded)
+    }
+
+    /// Changes a user's password or switches the account off, and ends
+    /// their sessions but `keep`, at once and on every instance; `None`
+    /// if there is no such user. Logins that checked the old credentials
+    /// open no session afterwards.
+    pub async fn change_credentials(
+        &self,
+        user_id: &str,
+        change: CredentialChange<'_>,
+        keep: Option<&str>,
+        reason: &str,
+    ) -> AppResult<Option<u64>> {
+        let Some(ended) =
+            users::change_credentials(&self.db, user_id, change, keep, reason, self.now()).await?
+        else {
+            return Ok(None);
+        };
+        self.announce_ended(&ended).await;
+        Ok(Some(ended.len() as u64))
     }
 
     /// Checks an access token and that its session is still active.
@@ -458,14 +522,11 @@ impl SessionService {
             Some(Entry::Ended(_)) => return Err(AppError::SessionEnded),
             Some(Entry::Active(a)) => a,
             None => {
+                let read = self.cache.begin_read();
                 let row = self.live_session(&claims).await?;
-                let active = ActiveSession {
-                    user: user_info(&row)?,
-                    expires_at: row.session.expires_at.min(row.session.absolute_expires_at),
-                    checked_at: now,
-                    touched_at: row.session.last_activity,
-                };
-                self.cache.put_active(&claims.sid, active.clone());
+                let active = active_session(&row, now)?;
+                self.cache_fill.pass().await;
+                self.cache.put_active(&claims.sid, active.clone(), read);
                 active
             }
         };
@@ -491,25 +552,64 @@ impl SessionService {
     }
 
     /// Whether a session is still active (a live stream asks this every
-    /// few seconds; answered from the cache when it may be trusted).
+    /// few seconds): from the cache, or read from the database and cached.
     pub async fn is_alive(&self, sid: &str, user_id: &str) -> AppResult<bool> {
         let now = self.now();
         match self.cache.get(sid, now) {
             Some(Entry::Ended(_)) => Ok(false),
             Some(Entry::Active(a)) => Ok(a.expires_at > now && a.user.id == user_id),
-            None => match self.live_session_of(sid, user_id).await {
-                Ok(_) => Ok(true),
-                Err(AppError::SessionEnded | AppError::InvalidToken(_)) => Ok(false),
-                Err(e) => Err(e),
-            },
+            None => self.is_alive_in_db(sid, user_id).await,
+        }
+    }
+
+    /// Whether a session is still active, asking the database (and caching
+    /// the answer when the cache may be trusted).
+    async fn is_alive_in_db(&self, sid: &str, user_id: &str) -> AppResult<bool> {
+        let read = self.cache.begin_read();
+        match self.live_session_of(sid, user_id).await {
+            Ok(row) => {
+                let now = self.now();
+                self.cache.put_active(sid, active_session(&row, now)?, read);
+                Ok(true)
+            }
+            Err(AppError::SessionEnded | AppError::InvalidToken(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the session cache is trusted now (false while this instance
+    /// cannot hear other instances' revocations).
+    pub fn cache_trusted(&self) -> bool {
+        self.cache.is_enabled()
+    }
+
+    /// Holds the next request that read a session from the database just
+    /// before it caches the answer (a seam for tests of lost revocation
+    /// notices; nothing in the server holds it).
+    pub fn hold_next_cache_fill(&self) -> Hold {
+        self.cache_fill.hold_next()
+    }
+
+    /// Follows one session for a live stream: see [`SessionWatch`].
+    pub fn watch(self: &Arc<Self>, auth: &AuthContext) -> SessionWatch {
+        SessionWatch {
+            sessions: self.clone(),
+            session_id: auth.session_id.clone(),
+            user_id: auth.user_id.clone(),
+            verified: self.cache.begin_read(),
+            ended: self.cache.watch_ended(&auth.session_id),
         }
     }
 
     /// Issues a single-use ticket that opens a live stream for the caller's
     /// session within [`STREAM_TICKET_TTL_MS`]. Only its hash is stored.
     pub async fn issue_stream_ticket(&self, auth: &AuthContext) -> AppResult<StreamTicket> {
+        let now = self.now();
+        self.ticket_limit
+            .check(&auth.session_id, now)
+            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
         let ticket = random_hex(32);
-        let expires_at = self.now() + STREAM_TICKET_TTL_MS;
+        let expires_at = now + STREAM_TICKET_TTL_MS;
         stream_tickets::insert_ticket(
             &self.db,
             TokenHash::of(&ticket).as_str(),
@@ -544,7 +644,7 @@ impl SessionService {
             user_id: user.id.clone(),
             role: user.role,
             session_id: sid,
-            user,
+            user: Arc::new(user),
         })
     }
 
@@ -561,7 +661,7 @@ impl SessionService {
     /// Answered from the session check, which read the user with the
     /// session: no second query.
     pub fn me(&self, auth: &AuthContext) -> UserInfo {
-        auth.user.clone()
+        UserInfo::clone(&auth.user)
     }
 
     /// Marks expired sessions inactive and deletes rows past retention.
@@ -571,8 +671,11 @@ impl SessionService {
         stream_tickets::purge_tickets(&self.db, now).await?;
         self.cache.prune(now);
         self.login_ip.prune(now);
-        self.login_account.prune(now);
+        self.login_lock.prune(now);
+        self.login_slowdown.prune(now);
+        self.password_check.prune(now);
         self.refresh_limit.prune(now);
+        self.ticket_limit.prune(now);
         Ok(report)
     }
 
@@ -592,8 +695,8 @@ impl SessionService {
         if token.len() > TOKEN_MAX_LEN {
             return Err(AppError::InvalidToken(JwtError::Malformed));
         }
-        let now_secs = now_ms.map_or(i64::MIN, |ms| ms.div_euclid(1000));
-        Ok(self.keys.verify(token, kind, now_secs)?)
+        let expiry = now_ms.map_or(Expiry::Ignored, |ms| Expiry::CheckedAt(ms.div_euclid(1000)));
+        Ok(self.keys.verify(token, kind, expiry)?)
     }
 
     /// The token's session and user, if both are still in good standing.
@@ -675,6 +778,74 @@ impl SessionService {
     }
 }
 
+/// One session as a live stream follows it.
+///
+/// The stream is told at once when the session is marked ended in the
+/// session cache (by this instance, or by another through its notice).
+/// While the cache is bypassed, or once it has been (its listening
+/// connection dropped, so notices may have been lost), the session is
+/// read from the database before anything more is sent.
+pub struct SessionWatch {
+    sessions: Arc<SessionService>,
+    session_id: String,
+    user_id: String,
+    verified: ReadTicket,
+    ended: tokio::sync::watch::Receiver<bool>,
+}
+
+impl SessionWatch {
+    /// Whether the stream may send something now. Cheap while the cache is
+    /// trusted (a flag); a database read otherwise. An error means the
+    /// session could not be checked: the stream must not carry on.
+    pub async fn may_send(&mut self) -> AppResult<bool> {
+        if *self.ended.borrow() {
+            return Ok(false);
+        }
+        let cache = &self.sessions.cache;
+        if cache.must_recheck(self.verified) {
+            self.verified = cache.begin_read();
+            if !self
+                .sessions
+                .is_alive_in_db(&self.session_id, &self.user_id)
+                .await?
+            {
+                return Ok(false);
+            }
+            // A notice may have come in while we read.
+            return Ok(!*self.ended.borrow());
+        }
+        Ok(true)
+    }
+
+    /// The periodic check: also catches expiry, which sends no notice.
+    pub async fn still_active(&mut self) -> AppResult<bool> {
+        if !self.may_send().await? {
+            return Ok(false);
+        }
+        self.sessions
+            .is_alive(&self.session_id, &self.user_id)
+            .await
+    }
+
+    /// Resolves when the session is marked ended (never, if the cache is
+    /// dropped first).
+    pub async fn ended(&mut self) {
+        if self.ended.wait_for(|ended| *ended).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+impl Drop for SessionWatch {
+    fn drop(&mut self) {
+        // Our receiver goes with us; the cache forgets the signal once no
+        // other stream of the session watches it.
+        let (_, closed) = tokio::sync::watch::channel(false);
+        drop(std::mem::replace(&mut self.ended, closed));
+        self.sessions.cache.unwatch(&self.session_id);
+    }
+}
+
 /// Marks expired sessions inactive and deletes ended rows whose expiry is
 /// more than `retention_ms` ago (the `cleanup` command and the periodic job).
 pub async fn sweep(db: &Db, now: i64, retention_ms: i64) -> AppResult<CleanupReport> {
@@ -696,6 +867,24 @@ fn rate_key_for_ip(ip: &str) -> String {
             .map_or_else(|| ip.to_owned(), |v4| v4.to_string()),
         _ => ip.to_owned(),
     }
+}
+
+/// The network a login comes from, for the per-network lock: the rate
+/// key of its address, or one shared key when the address is unknown.
+fn client_network(client: &ClientInfo) -> String {
+    client
+        .ip
+        .as_deref()
+        .map_or_else(|| "unknown".to_owned(), rate_key_for_ip)
+}
+
+fn active_session(row: &SessionWithUser, now: i64) -> AppResult<ActiveSession> {
+    Ok(ActiveSession {
+        user: Arc::new(user_info(row)?),
+        expires_at: row.session.expires_at.min(row.session.absolute_expires_at),
+        checked_at: now,
+        touched_at: row.session.last_activity,
+    })
 }
 
 fn parse_role(role: &str) -> AppResult<Role> {

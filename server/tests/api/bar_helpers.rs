@@ -239,7 +239,8 @@ impl Stream {
     }
 }
 
-fn parse_block(block: &str) -> Option<Sse> {
+/// One server-sent event from its text block (`None` for a keep-alive).
+pub(crate) fn parse_block(block: &str) -> Option<Sse> {
     let mut id = None;
     let mut event = String::from("message");
     let mut data = String::new();

@@ -28,6 +28,8 @@ pub(crate) struct TestApp {
     pub(crate) database_url: String,
     pub(crate) secret: String,
     pub(crate) sessions: Arc<taproom_server::services::sessions::SessionService>,
+    /// The server's own hasher (tests hold it to order a login).
+    pub(crate) hasher: PasswordHasher,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
@@ -100,6 +102,7 @@ pub(crate) async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp
     let addr = app.local_addr();
     let db = app.db().clone();
     let sessions = app.sessions().clone();
+    let hasher = app.hasher().clone();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(app.run_with_shutdown(async {
         let _ = rx.await;
@@ -115,6 +118,7 @@ pub(crate) async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp
         database_url,
         secret,
         sessions,
+        hasher,
         shutdown: Some(tx),
         server: Some(server),
         _dir: dir,

@@ -20,3 +20,4 @@ mod openapi;
 mod orders;
 mod refresh;
 mod session_manager;
+mod trust;

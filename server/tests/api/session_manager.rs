@@ -11,7 +11,7 @@ use serde_json::json;
 use shared::api::{ClientApp, Role, UserInfo};
 use shared::session::{
     HttpRequest, HttpResponse, LocalLock, MemoryStorage, ReqwestTransport, SessionError,
-    SessionManager, SystemClock, Transport, TransportError,
+    SessionManager, SystemClock, TokenStorage, Transport, TransportError,
 };
 use taproom_server::clock::Clock;
 
@@ -149,6 +149,52 @@ async fn a_401_triggers_one_refresh_and_a_single_retry() {
         2,
         "the first try and one retry"
     );
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_costs_one_attempt_and_renews_nothing() {
+    let app = spawn_app_with(|s| {
+        s.login_rate_account = Some(taproom_server::config::Rate {
+            count: 2,
+            period: Duration::from_secs(900),
+        });
+    })
+    .await;
+    let user = app.create_user(Role::Customer).await;
+    let storage = MemoryStorage::new();
+    let (m, counts) = manager(&app, ClientApp::Customer, storage.clone(), LocalLock::new());
+    m.login(&user.email, &user.password).await.unwrap();
+    let keys = ClientApp::Customer.storage_keys();
+    let refresh_before = storage.get(keys.refresh);
+    let wrong = json!({"current_password": "not my password", "new_password": "something new 1"});
+    let err = m
+        .post_json::<_, serde_json::Value>("/api/auth/password", &wrong)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.code(), Some("invalid_credentials"));
+    assert_eq!(
+        counts.count("/api/auth/password"),
+        1,
+        "sent once, not retried"
+    );
+    assert_eq!(counts.count("/api/auth/refresh"), 0, "no renewal for it");
+    assert_eq!(storage.get(keys.refresh), refresh_before, "no rotation");
+    // One attempt counted: a second wrong one is still only wrong (the
+    // limit is two), where two counted per call would have locked it.
+    let err = m
+        .post_json::<_, serde_json::Value>("/api/auth/password", &wrong)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), Some("invalid_credentials"), "{err:?}");
+    assert_eq!(counts.count("/api/auth/password"), 2);
+    // A 401 that refuses the token itself is still retried once.
+    app.clock.advance(Duration::from_secs(31 * 60));
+    let _: UserInfo = m
+        .get_json("/api/auth/me")
+        .await
+        .expect("renewed and retried");
+    assert_eq!(counts.count("/api/auth/refresh"), 1);
 }
 
 #[tokio::test]

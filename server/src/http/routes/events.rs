@@ -5,12 +5,12 @@
 //! client first exchanges its access token for a single-use ticket valid
 //! for 30 s and opens `/api/events?ticket=…`. Other clients may send the
 //! bearer token instead. Events carry their id; reconnecting with
-//! `Last-Event-ID` or `?since=` replays what was missed. Each stream checks
-//! every [`CHECK_EVERY`] that its session is still active and ends with a
-//! `session_ended` event when it is not.
+//! `Last-Event-ID` or `?since=` replays what was missed. A stream ends with
+//! a `session_ended` event the moment its session ends. What a stream
+//! sends, and when it stops, is `services::events`; this module only
+//! speaks SSE.
 
 use std::convert::Infallible;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -19,22 +19,16 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use futures::channel::mpsc;
-use futures::{SinkExt, StreamExt};
+use futures::StreamExt;
 use serde::Deserialize;
 use shared::api::ErrorBody;
 use shared::bar::StreamTicket;
-use tokio::sync::broadcast::error::RecvError;
 
-use crate::db::events::{self as store, EventRow};
 use crate::error::AppError;
 use crate::http::extract::{ApiQuery, AuthUser};
 use crate::http::AppState;
-use crate::services::events::{visible_to, EventHub};
+use crate::services::events::StreamItem;
 use crate::services::sessions::{AuthContext, SessionService};
-
-/// How often a stream checks that its session is still active.
-pub const CHECK_EVERY: Duration = Duration::from_secs(2);
 
 /// The event routes.
 pub fn router() -> Router<AppState> {
@@ -48,6 +42,7 @@ pub fn router() -> Router<AppState> {
     responses(
         (status = 200, description = "A ticket for GET /api/events", body = StreamTicket),
         (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 429, description = "Too many tickets asked for by this session", body = ErrorBody),
     ))]
 pub async fn ticket(
     State(state): State<AppState>,
@@ -77,7 +72,9 @@ pub struct StreamQuery {
     params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, description = "Replay events after this id")),
     responses(
         (status = 200, description = "Server-sent events", content_type = "text/event-stream"),
+        (status = 400, description = "An unreadable query or Last-Event-ID", body = ErrorBody),
         (status = 401, description = "No valid ticket or token", body = ErrorBody),
+        (status = 429, description = "Too many streams open for this session or user", body = ErrorBody),
     ))]
 pub async fn stream(
     State(state): State<AppState>,
@@ -103,20 +100,8 @@ pub async fn stream(
             })
             .transpose()?,
     };
-    // Subscribed before the replay is read, so nothing falls in between.
-    let receiver = state.hub.subscribe();
-    let start = state.hub.delivered();
-    let (tx, rx) = mpsc::channel::<Event>(64);
-    tokio::spawn(run_stream(
-        state.hub.clone(),
-        state.sessions.clone(),
-        auth,
-        since,
-        start,
-        receiver,
-        tx,
-    ));
-    let body = rx.map(Ok::<Event, Infallible>);
+    let items = state.hub.open(&state.sessions, auth, since)?;
+    let body = items.map(|item| Ok::<Event, Infallible>(to_sse(&item)));
     Ok((
         [
             (header::CACHE_CONTROL, "no-store"),
@@ -140,125 +125,19 @@ async fn bearer(sessions: &SessionService, headers: &HeaderMap) -> Result<AuthCo
     sessions.authenticate(token).await
 }
 
-/// Why a stream stopped writing.
-enum Stop {
-    /// The client went away or the server is shutting down.
-    Gone,
-}
-
-async fn run_stream(
-    hub: Arc<EventHub>,
-    sessions: Arc<SessionService>,
-    auth: AuthContext,
-    since: Option<i64>,
-    start: i64,
-    mut receiver: tokio::sync::broadcast::Receiver<Arc<EventRow>>,
-    mut tx: mpsc::Sender<Event>,
-) {
-    let mut closing = hub.closing();
-    if *closing.borrow_and_update() {
-        return;
+/// A stream item as a server-sent event.
+fn to_sse(item: &StreamItem) -> Event {
+    match item {
+        StreamItem::Event(event) => Event::default()
+            .id(event.id.to_string())
+            .event(event.kind.as_str())
+            .data(event.payload.as_str()),
+        StreamItem::Ready { cursor } => Event::default()
+            .event("ready")
+            .data(format!("{{\"cursor\":{cursor}}}")),
+        StreamItem::Reset { cursor } => Event::default()
+            .event("reset")
+            .data(format!("{{\"cursor\":{cursor}}}")),
+        StreamItem::SessionEnded => Event::default().event("session_ended").data("{}"),
     }
-    let outcome: Result<(), Stop> = async {
-        let mut cursor = match since {
-            Some(since) => replay(&hub, &auth, since, &mut tx).await?,
-            None => start,
-        };
-        send(&mut tx, Event::default().event("ready").data(format!("{{\"cursor\":{cursor}}}"))).await?;
-        let mut check = tokio::time::interval(CHECK_EVERY);
-        check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                received = receiver.recv() => match received {
-                    Ok(event) => {
-                        if event.id <= cursor {
-                            continue;
-                        }
-                        cursor = event.id;
-                        if visible_to(&event, &auth.user_id, auth.role) {
-                            send(&mut tx, to_sse(&event)).await?;
-                        }
-                    }
-                    // Too slow for the buffer: catch up from the database.
-                    Err(RecvError::Lagged(_)) => cursor = replay(&hub, &auth, cursor, &mut tx).await?,
-                    Err(RecvError::Closed) => return Err(Stop::Gone),
-                },
-                _ = check.tick() => {
-                    if tx.is_closed() {
-                        return Err(Stop::Gone);
-                    }
-                    match sessions.is_alive(&auth.session_id, &auth.user_id).await {
-                        Ok(true) => {}
-                        Ok(false) => {
-                            let _ = send(&mut tx, Event::default().event("session_ended").data("{}")).await;
-                            return Ok(());
-                        }
-                        Err(e) => tracing::warn!(error = %e, "could not check a stream's session"),
-                    }
-                }
-                // Any change (or a dropped hub) means the server is stopping.
-                _ = closing.changed() => return Err(Stop::Gone),
-            }
-        }
-    }
-    .await;
-    let _ = outcome;
-}
-
-/// Sends the events after `since` that the user may see; answers the new cursor.
-async fn replay(
-    hub: &EventHub,
-    auth: &AuthContext,
-    since: i64,
-    tx: &mut mpsc::Sender<Event>,
-) -> Result<i64, Stop> {
-    let (newest, oldest) = match store::bounds(hub.db()).await {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::warn!(error = %e, "could not read event bounds for a replay");
-            return Err(Stop::Gone);
-        }
-    };
-    // Older than what is kept, or from another database: start afresh.
-    if since > newest || (oldest > 0 && since < oldest - 1) {
-        send(
-            tx,
-            Event::default()
-                .event("reset")
-                .data(format!("{{\"cursor\":{newest}}}")),
-        )
-        .await?;
-        return Ok(newest);
-    }
-    let mut cursor = since;
-    loop {
-        let page = match store::after(hub.db(), cursor).await {
-            Ok(page) => page,
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read events for a replay");
-                return Err(Stop::Gone);
-            }
-        };
-        let full = page.len() as i64 >= store::PAGE;
-        for event in page {
-            cursor = event.id;
-            if visible_to(&event, &auth.user_id, auth.role) {
-                send(tx, to_sse(&event)).await?;
-            }
-        }
-        if !full {
-            return Ok(cursor);
-        }
-    }
-}
-
-fn to_sse(event: &EventRow) -> Event {
-    Event::default()
-        .id(event.id.to_string())
-        .event(event.kind.as_str())
-        .data(event.payload.as_str())
-}
-
-async fn send(tx: &mut mpsc::Sender<Event>, event: Event) -> Result<(), Stop> {
-    tx.send(event).await.map_err(|_| Stop::Gone)
 }
