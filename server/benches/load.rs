@@ -7,7 +7,11 @@
 //! ```text
 //! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5]
 //!     [--streams 200] [--sessions 10000] [--changes 20] [--backend sqlite] [--smoke]
+//!     [--only auth|bar] [--server path/to/taproom-server]
 //! ```
+//!
+//! `--server` (or `BENCH_SERVER`) runs another build of the server, e.g. the
+//! one before a change, so two builds are measured by the same harness.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -31,6 +35,10 @@ struct Options {
     /// Status changes whose delivery is timed.
     changes: usize,
     backends: Vec<Backend>,
+    /// `auth`, `bar` or both (`None`).
+    only: Option<String>,
+    /// The server binary under test.
+    server: String,
 }
 
 #[derive(Clone)]
@@ -55,6 +63,11 @@ fn options() -> Options {
     let mut sessions = 10_000;
     let mut changes = 20;
     let mut only: Option<String> = None;
+    let mut group: Option<String> = None;
+    let mut server = std::env::var("BENCH_SERVER")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_taproom-server").to_owned());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -73,6 +86,8 @@ fn options() -> Options {
                 changes = 4;
             }
             "--backend" => only = args.next(),
+            "--only" => group = args.next(),
+            "--server" => server = args.next().unwrap_or(server),
             // `cargo bench` passes `--bench`; ignore what we do not know.
             _ => {}
         }
@@ -95,6 +110,8 @@ fn options() -> Options {
         sessions,
         changes: changes.max(1),
         backends,
+        only: group,
+        server,
     }
 }
 
@@ -126,7 +143,7 @@ impl Drop for Server {
 
 /// Starts a server on a fresh database; `demo` loads the demo menu and
 /// accounts (`serve --demo`), which the bar scenarios order from.
-async fn start(backend: &Backend, demo: bool) -> Server {
+async fn start(backend: &Backend, demo: bool, binary: &str) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let (url, cleanup) = match backend {
         Backend::Sqlite => (
@@ -147,7 +164,7 @@ async fn start(backend: &Backend, demo: bool) -> Server {
             (format!("{base}/{name}"), Some((admin.clone(), name)))
         }
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_taproom-server"))
+    let mut child = Command::new(binary)
         .args([
             "serve",
             "--bind",
@@ -168,6 +185,9 @@ async fn start(backend: &Backend, demo: bool) -> Server {
             "bench-secret-bench-secret-bench-secret-0123",
         )
         .env("RUST_LOG", "warn")
+        // Limits the flags above do not reach (older builds ignore these).
+        .env("TAPROOM_LOGIN_SLOWDOWN", "off")
+        .env("TAPROOM_TICKET_RATE", "off")
         .stdout(Stdio::piped())
         .spawn()
         .expect("start taproom-server");
@@ -329,13 +349,20 @@ fn line(name: &str, f: &Figures) {
 }
 
 async fn bench_backend(backend: &Backend, opts: &Options) -> bool {
-    let clean = bench_auth(backend, opts).await;
+    let wants = |group: &str| opts.only.as_deref().is_none_or(|only| only == group);
+    let mut clean = true;
+    if wants("auth") {
+        clean &= bench_auth(backend, opts).await;
+    }
     // A server of its own, so that its memory figures start from nothing.
-    bar::run(backend, opts).await && clean
+    if wants("bar") {
+        clean &= bar::run(backend, opts).await;
+    }
+    clean
 }
 
 async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
-    let server = start(backend, false).await;
+    let server = start(backend, false, &opts.server).await;
     let base = server.base.clone();
     let n = opts.clients;
     let s = opts.seconds;
@@ -515,8 +542,9 @@ fn main() {
         .build()
         .unwrap();
     println!(
-        "taproom load benchmark ({} cores)",
-        std::thread::available_parallelism().map_or(0, usize::from)
+        "taproom load benchmark ({} cores), server {}",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        opts.server
     );
     let mut clean = true;
     for backend in &opts.backends {
