@@ -122,6 +122,15 @@ pub struct ServeArgs {
     /// Live streams open at once per user (on one instance).
     #[arg(long, env = "TAPROOM_STREAMS_PER_USER", default_value_t = 32)]
     pub streams_per_user: usize,
+    /// Browser apps keep their refresh token in an `HttpOnly` cookie (`on`, the hardened choice) or in localStorage under DESIGN.md's keys (`off`).
+    #[arg(long, env = "TAPROOM_REFRESH_COOKIE", default_value = "off")]
+    pub refresh_cookie: Switch,
+    /// How recently a session must have proved the password for sensitive actions (sign out everywhere, admin actions on users and sessions).
+    #[arg(long, env = "TAPROOM_REAUTH_WINDOW", default_value = "10m")]
+    pub reauth_window: DurationArg,
+    /// How long entries of the security activity log are kept.
+    #[arg(long, env = "TAPROOM_ACTIVITY_RETENTION", default_value = "90d")]
+    pub activity_retention: DurationArg,
     /// Reverse proxies whose `X-Forwarded-For` is believed (comma-separated IPs).
     #[arg(long, env = "TAPROOM_TRUSTED_PROXY", value_delimiter = ',')]
     pub trusted_proxy: Vec<IpAddr>,
@@ -146,6 +155,13 @@ pub struct ServeArgs {
     /// Create the demo accounts if absent and print them.
     #[arg(long)]
     pub demo: bool,
+}
+
+/// A setting that is on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 /// Whether self sign-up is allowed.
@@ -325,6 +341,10 @@ pub struct Settings {
     pub streams_per_session: usize,
     pub streams_per_user: usize,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Browser apps' refresh tokens travel in cookies.
+    pub refresh_cookie: bool,
+    pub reauth_window: Duration,
+    pub activity_retention: Duration,
     pub tls: Option<(PathBuf, PathBuf)>,
     pub registration_open: bool,
     pub body_limit: usize,
@@ -381,6 +401,12 @@ impl Settings {
                 "TAPROOM_STREAMS_PER_USER must be at least TAPROOM_STREAMS_PER_SESSION".to_owned(),
             );
         }
+        if args.reauth_window.0 < Duration::from_secs(1) {
+            return Err("TAPROOM_REAUTH_WINDOW must be at least 1s".to_owned());
+        }
+        if args.activity_retention.0 < Duration::from_secs(86_400) {
+            return Err("TAPROOM_ACTIVITY_RETENTION must be at least 1d".to_owned());
+        }
         if args.body_limit < 1024 {
             return Err("TAPROOM_BODY_LIMIT must be at least 1024 bytes".to_owned());
         }
@@ -418,6 +444,9 @@ impl Settings {
                 .into_iter()
                 .map(|ip| ip.to_canonical())
                 .collect(),
+            refresh_cookie: args.refresh_cookie == Switch::On,
+            reauth_window: args.reauth_window.0,
+            activity_retention: args.activity_retention.0,
             tls,
             registration_open: args.registration == Registration::Open,
             body_limit: args.body_limit,

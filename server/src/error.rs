@@ -33,6 +33,12 @@ pub enum AppError {
     /// A rotated refresh token came back after the grace window.
     #[error("this refresh token was already used; the session has been ended for safety")]
     TokenReused,
+    /// A sensitive action whose session has not proved the password recently.
+    #[error("confirm your password to do this")]
+    ReauthRequired,
+    /// A cookie-borne request that did not come from our own pages.
+    #[error("this request did not come from a Taproom page")]
+    CrossSite,
     /// Authenticated, but the role does not allow this.
     #[error("your account is not allowed to do this")]
     Forbidden,

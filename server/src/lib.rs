@@ -63,6 +63,18 @@ impl Application {
         let secret = resolve_secret(&settings)?;
         let keys = JwtKeys::new(secret.as_bytes())?;
         let hasher = PasswordHasher::new(settings.hash_concurrency)?;
+        let limits = services::events::StreamLimits {
+            per_session: settings.streams_per_session,
+            per_user: settings.streams_per_user,
+        };
+        let hub = services::events::EventHub::new(db.clone(), limits)
+            .await
+            .context("could not read the event log")?;
+        let activity = Arc::new(services::activity::ActivityLog::new(
+            db.clone(),
+            clock.clone(),
+            hub.clone(),
+        ));
         let cache = Arc::new(SessionCache::default());
         let sessions = Arc::new(SessionService::new(
             db.clone(),
@@ -71,18 +83,12 @@ impl Application {
             &settings,
             hasher.clone(),
             cache.clone(),
+            activity,
         ));
         let listener = tokio::net::TcpListener::bind(settings.bind)
             .await
             .with_context(|| format!("could not listen on {}", settings.bind))?;
         let addr = listener.local_addr()?;
-        let limits = services::events::StreamLimits {
-            per_session: settings.streams_per_session,
-            per_user: settings.streams_per_user,
-        };
-        let hub = services::events::EventHub::new(db.clone(), limits)
-            .await
-            .context("could not read the event log")?;
         let menu = Arc::new(services::menu::MenuService::new(
             db.clone(),
             clock.clone(),
@@ -107,6 +113,8 @@ impl Application {
             hub: hub.clone(),
             health: services::health::Health::new(db.clone()),
             trusted_proxies: settings.trusted_proxies.clone(),
+            refresh_cookie: settings.refresh_cookie,
+            https: settings.tls.is_some(),
         });
         let missing = http::apps::missing_bundles(&settings.site_root);
         if !missing.is_empty() {

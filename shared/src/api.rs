@@ -186,6 +186,9 @@ impl fmt::Debug for RegisterRequest {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct TokenResponse {
     pub access_token: String,
+    /// Empty, and absent from the JSON, when it travels in an `HttpOnly`
+    /// cookie instead (cookie mode, browser apps only).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub refresh_token: String,
     /// Always `"bearer"`.
     pub token_type: String,
@@ -206,11 +209,14 @@ impl fmt::Debug for TokenResponse {
 }
 
 /// `POST /api/auth/refresh` and `POST /api/auth/logout` body (compat).
-#[derive(Clone, Serialize, Deserialize)]
+/// Without `refresh_token` (or without a body) the server reads the app's
+/// refresh cookie, in cookie mode and from our own pages only.
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshRequest {
-    pub refresh_token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 impl fmt::Debug for RefreshRequest {
@@ -457,7 +463,7 @@ mod tests {
         };
         assert!(!format!("{req:?}").contains("hunter22"));
         let refresh = RefreshRequest {
-            refresh_token: "secret-token".into(),
+            refresh_token: Some("secret-token".into()),
         };
         assert!(!format!("{refresh:?}").contains("secret-token"));
     }

@@ -1,3 +1,4 @@
 pub mod api;
 pub mod bar;
+pub mod security;
 pub mod session;

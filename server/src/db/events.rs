@@ -90,6 +90,18 @@ pub async fn after(db: &Db, after: i64) -> Result<Vec<EventRow>, DbError> {
     }))
 }
 
+/// Writes an event that goes with no other change (an alert for one user's
+/// streams), in order with every other event writer; returns its id.
+pub async fn insert(db: &Db, event: &NewEvent<'_>, now: i64) -> Result<i64, DbError> {
+    Ok(on_pool!(db, write, |pool| {
+        let mut tx = pool.begin().await?;
+        lock_events!(db, tx);
+        let id = write_event!(db, tx, event, now);
+        tx.commit().await?;
+        id
+    }))
+}
+
 /// The newest event id (0 when there is none) and the oldest kept.
 pub async fn bounds(db: &Db) -> Result<(i64, i64), DbError> {
     let (newest, oldest): (Option<i64>, Option<i64>) = on_pool!(db, read, |pool| {

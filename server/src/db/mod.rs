@@ -5,6 +5,7 @@
 //! milliseconds) so that most statements are written once and run on
 //! either pool; [`on_pool!`] expands a body for each backend.
 
+pub mod activity;
 pub mod events;
 pub mod menu;
 pub mod orders;

@@ -148,8 +148,8 @@ pub async fn insert_within_limit(
 /// version the login read.
 const INSERT_SQL: &str = "INSERT INTO user_sessions (id, user_id, refresh_token_hash, refresh_seed,
          rotated_at, access_token_jti, device_info, ip_address, user_agent, client_app, is_active,
-         expires_at, absolute_expires_at, last_activity, created_at)
-     SELECT $1, u.id, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $5, $5
+         expires_at, absolute_expires_at, last_activity, created_at, reauth_at)
+     SELECT $1, u.id, $3, $4, $5, $6, $7, $8, $9, $10, TRUE, $11, $12, $5, $5, $5
      FROM users u WHERE u.id = $2 AND u.is_active AND u.credentials_version = $13 {LOCK}";
 
 /// Ends a user's active sessions other than `$4` beyond the `$3` most
@@ -203,6 +203,31 @@ pub async fn rotate(db: &Db, r: &Rotation<'_>) -> Result<bool, DbError> {
         .rows_affected()
     });
     Ok(rows == 1)
+}
+
+/// Records that the session's user proved their password at `now`.
+pub async fn set_reauth(db: &Db, id: &str, now: i64) -> Result<bool, DbError> {
+    let rows = on_pool!(db, write, |pool| {
+        sqlx::query("UPDATE user_sessions SET reauth_at = $2 WHERE id = $1 AND is_active")
+            .bind(id)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected()
+    });
+    Ok(rows == 1)
+}
+
+/// When an active session's user last proved their password; `None` if
+/// the session is not active.
+pub async fn reauth_at(db: &Db, id: &str) -> Result<Option<i64>, DbError> {
+    let row: Option<(i64,)> = on_pool!(db, read, |pool| {
+        sqlx::query_as("SELECT reauth_at FROM user_sessions WHERE id = $1 AND is_active")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?
+    });
+    Ok(row.map(|(at,)| at))
 }
 
 /// Records activity on a session (throttled by the caller).

@@ -5,6 +5,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use shared::api::{token_refusal, ErrorBody};
+use shared::security::REAUTH_REQUIRED;
 
 use crate::crypto::jwt::JwtError;
 use crate::error::AppError;
@@ -28,6 +29,8 @@ impl AppError {
             AppError::SessionEnded => (StatusCode::UNAUTHORIZED, token_refusal::SESSION_ENDED),
             AppError::TokenReused => (StatusCode::UNAUTHORIZED, "refresh_token_reused"),
             AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::ReauthRequired => (StatusCode::FORBIDDEN, REAUTH_REQUIRED),
+            AppError::CrossSite => (StatusCode::FORBIDDEN, "cross_site_request"),
             AppError::RegistrationClosed => (StatusCode::FORBIDDEN, "registration_closed"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::InvalidTicket => (StatusCode::UNAUTHORIZED, "invalid_ticket"),

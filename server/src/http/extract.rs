@@ -88,6 +88,32 @@ fn shape_detail(error: &axum::extract::rejection::JsonDataError) -> String {
     )
 }
 
+/// A JSON body that may also be left out entirely (`None`); otherwise
+/// as [`ApiJson`].
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = JsonError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let empty = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|len| len.as_bytes() == b"0")
+            || (!req.headers().contains_key(header::CONTENT_LENGTH)
+                && !req.headers().contains_key(header::TRANSFER_ENCODING));
+        if empty {
+            return Ok(OptionalJson(None));
+        }
+        let ApiJson(value) = ApiJson::<T>::from_request(req, state).await?;
+        Ok(OptionalJson(Some(value)))
+    }
+}
+
 /// A path parameter; one that cannot be read (bad percent-encoding, wrong
 /// type) is a 400 in our error shape rather than axum's plain text.
 pub struct ApiPath<T>(pub T);
@@ -201,6 +227,7 @@ where
         Ok(Client(ClientInfo {
             ip: ip.map(|ip| ip.to_string()),
             user_agent,
+            https: state.https || forwarded_https(peer, &parts.headers, &state.trusted_proxies),
         }))
     }
 }
@@ -239,6 +266,19 @@ pub fn client_ip(
     }
     // Only trusted proxies (or no header): the nearest of them is all we know.
     Some(peer)
+}
+
+/// Whether a trusted proxy says the client spoke TLS to it
+/// (`X-Forwarded-Proto: https`).
+fn forwarded_https(
+    peer: Option<IpAddr>,
+    headers: &axum::http::HeaderMap,
+    trusted: &[IpAddr],
+) -> bool {
+    peer.is_some_and(|p| trusted.contains(&p.to_canonical()))
+        && headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
 }
 
 /// One `X-Forwarded-For` entry as an address, canonical (IPv4-mapped

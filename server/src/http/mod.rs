@@ -3,6 +3,7 @@
 //! limit, panic catching). Knows HTTP; knows no SQL.
 
 pub mod apps;
+pub mod cookies;
 pub mod error;
 pub mod extract;
 pub mod routes;
@@ -50,6 +51,10 @@ pub struct Services {
     pub hub: Arc<EventHub>,
     pub health: Health,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Browser apps' refresh tokens travel in cookies (see `cookies`).
+    pub refresh_cookie: bool,
+    /// The server speaks TLS itself.
+    pub https: bool,
 }
 
 impl AppState {

@@ -3,7 +3,12 @@
 //!
 //! Deactivating a user and resetting a password end the user's sessions
 //! through the sessions service, which also tells the other instances, so
-//! the user's access tokens and live streams stop within seconds.
+//! the user's access tokens and live streams stop at once.
+//!
+//! Every action on users and on other people's sessions can lock someone
+//! out or change who may do what, so it needs the admin's password proved
+//! recently (`SessionService::require_recent_proof`), and each lands in
+//! the affected user's activity log.
 
 use std::sync::Arc;
 
@@ -12,6 +17,7 @@ use shared::bar::{
     AdminSession, AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse,
     NewStaffRequest, SessionsPerApp, TodayStats,
 };
+use shared::security::ActivityKind;
 
 use crate::clock::{rfc3339, Clock};
 use crate::crypto::password::PasswordHasher;
@@ -19,6 +25,7 @@ use crate::db::sessions::{self as session_store, SessionFilter, SessionWithUser}
 use crate::db::users::{self, CredentialChange, UserRow};
 use crate::db::{orders, Db};
 use crate::error::{AppError, AppResult};
+use crate::services::activity::Origin;
 use crate::services::orders::local_midnight;
 use crate::services::sessions::{AuthContext, SessionService};
 use crate::services::users::{create_user, Created};
@@ -72,7 +79,8 @@ impl AdminService {
     }
 
     /// Creates an account with a role (staff, or a customer on their behalf).
-    pub async fn create(&self, req: NewStaffRequest) -> AppResult<AdminUser> {
+    pub async fn create(&self, auth: &AuthContext, req: NewStaffRequest) -> AppResult<AdminUser> {
+        self.sessions.require_recent_proof(auth).await?;
         let created = create_user(
             &self.db,
             &self.hasher,
@@ -102,12 +110,14 @@ impl AdminService {
                 message: "You cannot deactivate your own account.".to_owned(),
             });
         }
+        self.sessions.require_recent_proof(auth).await?;
         self.find(id).await?;
         let revoked = self
             .sessions
             .change_credentials(id, CredentialChange::Deactivate, None, "user_deactivated")
             .await?
             .ok_or_else(no_user)?;
+        self.log(id, ActivityKind::Deactivated, auth, revoked).await;
         self.action(
             id,
             revoked,
@@ -117,9 +127,11 @@ impl AdminService {
     }
 
     /// Switches a user back on.
-    pub async fn reactivate(&self, id: &str) -> AppResult<AdminUserAction> {
+    pub async fn reactivate(&self, auth: &AuthContext, id: &str) -> AppResult<AdminUserAction> {
+        self.sessions.require_recent_proof(auth).await?;
         self.find(id).await?;
         users::reactivate(&self.db, id, self.clock.now_ms()).await?;
+        self.log(id, ActivityKind::Reactivated, auth, 0).await;
         self.action(id, 0, "Reactivated: the user can sign in again.".to_owned())
             .await
     }
@@ -132,6 +144,7 @@ impl AdminService {
         password: String,
     ) -> AppResult<AdminUserAction> {
         check_new_password(&password).map_err(|m| AppError::Validation(m.to_owned()))?;
+        self.sessions.require_recent_proof(auth).await?;
         self.find(id).await?;
         let hash = self.hasher.hash(password).await?;
         // An admin resetting their own password keeps the session in use.
@@ -146,6 +159,8 @@ impl AdminService {
             )
             .await?
             .ok_or_else(no_user)?;
+        self.log(id, ActivityKind::PasswordReset, auth, revoked)
+            .await;
         self.action(
             id,
             revoked,
@@ -155,12 +170,19 @@ impl AdminService {
     }
 
     /// Ends every session of a user.
-    pub async fn sign_out_everywhere(&self, id: &str) -> AppResult<AdminUserAction> {
+    pub async fn sign_out_everywhere(
+        &self,
+        auth: &AuthContext,
+        id: &str,
+    ) -> AppResult<AdminUserAction> {
+        self.sessions.require_recent_proof(auth).await?;
         self.find(id).await?;
         let revoked = self
             .sessions
             .end_user_sessions(id, None, "revoked_by_admin")
             .await?;
+        self.log(id, ActivityKind::EndedByAdmin, auth, revoked)
+            .await;
         self.action(
             id,
             revoked,
@@ -191,19 +213,49 @@ impl AdminService {
     }
 
     /// Ends one session of any user.
-    pub async fn revoke(&self, session_id: &str) -> AppResult<bool> {
+    pub async fn revoke(&self, auth: &AuthContext, session_id: &str) -> AppResult<bool> {
         if session_id.len() > 64 {
             return Err(AppError::NotFound("There is no such session.".to_owned()));
         }
-        if session_store::find_with_user(&self.db, session_id)
-            .await?
-            .is_none()
-        {
+        self.sessions.require_recent_proof(auth).await?;
+        let Some(row) = session_store::find_with_user(&self.db, session_id).await? else {
             return Err(AppError::NotFound("There is no such session.".to_owned()));
-        }
-        self.sessions
+        };
+        let ended = self
+            .sessions
             .revoke_any(session_id, "revoked_by_admin")
-            .await
+            .await?;
+        if ended {
+            let origin = Origin {
+                session_id: Some(session_id),
+                ip_address: None,
+                device: Some(row.session.device_info.as_str().into()),
+                client_app: row.session.client_app.as_deref().and_then(ClientApp::parse),
+            };
+            let detail = format!("Ended by {}.", auth.user.email);
+            self.sessions
+                .activity()
+                .record(
+                    &row.session.user_id,
+                    ActivityKind::EndedByAdmin,
+                    &origin,
+                    Some(&detail),
+                )
+                .await;
+        }
+        Ok(ended)
+    }
+
+    /// Logs an admin's action in the affected user's activity.
+    async fn log(&self, user_id: &str, kind: ActivityKind, auth: &AuthContext, ended: u64) {
+        let detail = match ended {
+            0 => format!("By {}.", auth.user.email),
+            n => format!("By {}; {} ended.", auth.user.email, sessions_word(n)),
+        };
+        self.sessions
+            .activity()
+            .record(user_id, kind, &Origin::default(), Some(&detail))
+            .await;
     }
 
     /// Today's figures.

@@ -22,6 +22,7 @@ use std::time::Duration;
 use futures::channel::mpsc;
 use futures::SinkExt;
 use shared::api::Role;
+use shared::security::{NewSignIn, NEW_SIGN_IN_EVENT};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch, Notify};
 
@@ -352,7 +353,7 @@ impl Stream {
                             continue;
                         }
                         cursor = event.id;
-                        if visible_to(&event, &self.auth.user_id, self.auth.role) {
+                        if self.shows(&event) {
                             self.send_event(event).await?;
                         }
                     }
@@ -402,7 +403,7 @@ impl Stream {
             let full = page.len() as i64 >= store::PAGE;
             for event in page {
                 cursor = event.id;
-                if visible_to(&event, &self.auth.user_id, self.auth.role) {
+                if self.shows(&event) {
                     self.send(StreamItem::Event(Arc::new(event))).await?;
                 }
             }
@@ -410,6 +411,12 @@ impl Stream {
                 return Ok(cursor);
             }
         }
+    }
+
+    /// Whether this stream sends `event`.
+    fn shows(&self, event: &EventRow) -> bool {
+        visible_to(event, &self.auth.user_id, self.auth.role)
+            && !about_session(event, &self.auth.session_id)
     }
 
     /// Sends a live event if the session is still active: the event was
@@ -449,6 +456,16 @@ impl Stream {
 pub fn visible_to(event: &EventRow, user_id: &str, role: Role) -> bool {
     match event.kind.as_str() {
         "order" => role != Role::Customer || event.customer_id.as_deref() == Some(user_id),
+        // An alert about the user's own account, whatever their role.
+        NEW_SIGN_IN_EVENT => event.customer_id.as_deref() == Some(user_id),
         _ => true,
     }
+}
+
+/// Whether an event is about the stream's own session (a new-device alert
+/// goes to the user's other sessions, not to the new one).
+fn about_session(event: &EventRow, session_id: &str) -> bool {
+    event.kind == NEW_SIGN_IN_EVENT
+        && serde_json::from_str::<NewSignIn>(&event.payload)
+            .is_ok_and(|alert| alert.session_id == session_id)
 }

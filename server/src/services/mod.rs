@@ -1,6 +1,7 @@
 //! Domain services: the rules of sessions, users, the menu, orders, live
 //! events and the admin console. No HTTP types, no SQL.
 
+pub mod activity;
 pub mod admin;
 pub mod demo;
 pub mod device;

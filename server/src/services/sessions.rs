@@ -17,6 +17,7 @@ use shared::api::{
     TOKEN_MAX_LEN,
 };
 use shared::bar::StreamTicket;
+use shared::security::ActivityKind;
 
 use crate::checkpoint::{Checkpoint, Hold};
 use crate::clock::{millis, rfc3339, Clock};
@@ -30,6 +31,7 @@ use crate::db::sessions::{
 use crate::db::users::CredentialChange;
 use crate::db::{events as stream_tickets, users, Db};
 use crate::error::{AppError, AppResult};
+use crate::services::activity::{ActivityLog, Origin};
 use crate::services::device;
 use crate::services::rate_limit::{FailureBackoff, RateLimiter, Slowdown};
 use crate::services::session_cache::{self, ActiveSession, Entry, ReadTicket, SessionCache};
@@ -45,6 +47,17 @@ const TOUCH_EVERY_MS: i64 = 60_000;
 pub struct ClientInfo {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// Whether the client reached us over TLS (directly, or through a
+    /// trusted proxy that says so): cookies are then `Secure`.
+    pub https: bool,
+}
+
+impl ClientInfo {
+    /// The readable device ("Chrome 120 on Windows").
+    pub fn device(&self) -> String {
+        let user_agent = self.user_agent.as_deref().map(device::clamp_user_agent);
+        device::describe(user_agent.as_deref())
+    }
 }
 
 /// An authenticated request's identity.
@@ -68,6 +81,10 @@ pub struct SessionPolicy {
     pub max_sessions: u32,
     pub retention_ms: i64,
     pub registration_open: bool,
+    /// How recent a proof of the password sensitive actions need.
+    pub reauth_window_ms: i64,
+    /// How long activity log entries are kept.
+    pub activity_retention_ms: i64,
 }
 
 impl SessionPolicy {
@@ -81,6 +98,8 @@ impl SessionPolicy {
             max_sessions: s.max_sessions,
             retention_ms: millis(s.session_retention),
             registration_open: s.registration_open,
+            reauth_window_ms: millis(s.reauth_window),
+            activity_retention_ms: millis(s.activity_retention),
         }
     }
 }
@@ -90,6 +109,8 @@ impl SessionPolicy {
 pub struct CleanupReport {
     pub expired: u64,
     pub purged: u64,
+    /// Activity log entries past their retention.
+    pub activity_purged: u64,
 }
 
 /// The sessions service.
@@ -113,6 +134,7 @@ pub struct SessionService {
     ticket_limit: RateLimiter,
     /// Between reading a session from the database and caching it.
     cache_fill: Checkpoint,
+    activity: Arc<ActivityLog>,
 }
 
 impl SessionService {
@@ -124,6 +146,7 @@ impl SessionService {
         settings: &Settings,
         hasher: PasswordHasher,
         cache: Arc<SessionCache>,
+        activity: Arc<ActivityLog>,
     ) -> SessionService {
         SessionService {
             db,
@@ -139,6 +162,7 @@ impl SessionService {
             refresh_limit: RateLimiter::new(settings.refresh_rate),
             ticket_limit: RateLimiter::new(settings.ticket_rate),
             cache_fill: Checkpoint::default(),
+            activity,
         }
     }
 
@@ -186,8 +210,21 @@ impl SessionService {
             .await?;
         let user = match user {
             Some(user) if ok && user.is_active => user,
-            _ => {
-                self.login_slowdown.failed(&email, self.now());
+            other => {
+                let now = self.now();
+                self.login_slowdown.failed(&email, now);
+                if let Some(user) = other {
+                    // The owner may see what was tried against the account.
+                    let origin = client_origin(client, None, req.client_app);
+                    self.activity
+                        .record(&user.id, ActivityKind::SignInFailed, &origin, None)
+                        .await;
+                    if self.login_lock.check(&lock_key, now).is_err() {
+                        self.activity
+                            .record(&user.id, ActivityKind::LockedOut, &origin, None)
+                            .await;
+                    }
+                }
                 return Err(AppError::InvalidCredentials);
             }
         };
@@ -250,7 +287,8 @@ impl SessionService {
     }
 
     /// Opens a session for `user`, provided their credentials are still at
-    /// `credentials_version` and the account active when it is written.
+    /// `credentials_version` and the account active when it is written,
+    /// and logs the sign-in (with the new-device check).
     async fn open_session(
         &self,
         user: UserInfo,
@@ -258,6 +296,22 @@ impl SessionService {
         client: &ClientInfo,
         app: Option<ClientApp>,
     ) -> AppResult<TokenResponse> {
+        let user_id = user.id.clone();
+        let (tokens, sid) = self
+            .insert_session(user, credentials_version, client, app)
+            .await?;
+        let origin = client_origin(client, Some(&sid), app);
+        self.activity.signed_in(&user_id, &origin).await;
+        Ok(tokens)
+    }
+
+    async fn insert_session(
+        &self,
+        user: UserInfo,
+        credentials_version: i64,
+        client: &ClientInfo,
+        app: Option<ClientApp>,
+    ) -> AppResult<(TokenResponse, String)> {
         let now = self.now();
         let sid = uuid::Uuid::new_v4().to_string();
         let seed = random_hex(16);
@@ -293,7 +347,7 @@ impl SessionService {
         if !ended.is_empty() {
             self.announce_ended(&ended).await;
         }
-        Ok(self.token_response(access, refresh, user))
+        Ok((self.token_response(access, refresh, user), sid))
     }
 
     /// Exchanges a refresh token for a new pair (see the module docs).
@@ -358,6 +412,7 @@ impl SessionService {
             // it was rotated away, so whoever holds it may have stolen it.
             if store::revoke(&self.db, &s.id, "reuse_detected", now).await? {
                 self.announce_ended(std::slice::from_ref(&s.id)).await;
+                self.reuse_detected(&row, client).await;
             }
             tracing::warn!(session_id = %s.id, user_id = %s.user_id, "refresh token reuse detected; session revoked");
             return Err(AppError::TokenReused);
@@ -365,8 +420,29 @@ impl SessionService {
         Err(AppError::Busy)
     }
 
+    /// Logs a refresh token that came back after its rotation, and the
+    /// session it ended.
+    async fn reuse_detected(&self, row: &SessionWithUser, client: &ClientInfo) {
+        let s = &row.session;
+        let origin = Origin {
+            session_id: Some(&s.id),
+            ip_address: client.ip.as_deref(),
+            device: Some(s.device_info.as_str().into()),
+            client_app: s.client_app.as_deref().and_then(ClientApp::parse),
+        };
+        let detail = format!("The session of {} was ended.", s.device_info);
+        self.activity
+            .record(
+                &s.user_id,
+                ActivityKind::ReuseDetected,
+                &origin,
+                Some(&detail),
+            )
+            .await;
+    }
+
     /// Ends the session a refresh token belongs to. Idempotent.
-    pub async fn logout(&self, token: &str) -> AppResult<()> {
+    pub async fn logout(&self, token: &str, client: &ClientInfo) -> AppResult<()> {
         // An expired refresh token may still sign its session out.
         let claims = self.verify(token, TokenType::Refresh, None)?;
         let Some(row) = store::find_with_user(&self.db, &claims.sid).await? else {
@@ -396,18 +472,139 @@ impl SessionService {
             "reuse_detected"
         };
         if store::revoke(&self.db, &s.id, reason, now).await? {
+            self.announce_ended(std::slice::from_ref(&s.id)).await;
             if reason == "reuse_detected" {
                 tracing::warn!(session_id = %s.id, user_id = %s.user_id, "rotated refresh token replayed at logout; session revoked");
+                self.reuse_detected(&row, client).await;
+            } else {
+                let origin = Origin {
+                    session_id: Some(&s.id),
+                    ip_address: client.ip.as_deref(),
+                    device: Some(s.device_info.as_str().into()),
+                    client_app: s.client_app.as_deref().and_then(ClientApp::parse),
+                };
+                self.activity
+                    .record(&s.user_id, ActivityKind::SignedOut, &origin, None)
+                    .await;
             }
-            self.announce_ended(std::slice::from_ref(&s.id)).await;
         }
         Ok(())
     }
 
-    /// Ends every session of the caller; returns how many.
-    pub async fn logout_all(&self, auth: &AuthContext) -> AppResult<u64> {
-        self.end_user_sessions(&auth.user_id, None, "logout_all")
-            .await
+    /// Ends every session of the caller; returns how many. Needs a recent
+    /// proof of the password.
+    pub async fn logout_all(&self, auth: &AuthContext, client: &ClientInfo) -> AppResult<u64> {
+        self.require_recent_proof(auth).await?;
+        let ended = self
+            .end_user_sessions(&auth.user_id, None, "logout_all")
+            .await?;
+        let detail = format!("{ended} session(s) ended.");
+        self.activity
+            .record(
+                &auth.user_id,
+                ActivityKind::SignedOutEverywhere,
+                &self.origin_of(auth, client),
+                Some(&detail),
+            )
+            .await;
+        Ok(ended)
+    }
+
+    /// Proves the password again for sensitive actions; answers until when
+    /// they go through without asking (Unix ms).
+    pub async fn reauth(
+        &self,
+        auth: &AuthContext,
+        password: String,
+        client: &ClientInfo,
+    ) -> AppResult<i64> {
+        if password.is_empty() {
+            return Err(AppError::Validation("Enter your password.".to_owned()));
+        }
+        if password.chars().count() > PASSWORD_MAX_LEN {
+            return Err(AppError::InvalidCredentials);
+        }
+        self.check_password(&auth.user_id, password).await?;
+        let now = self.now();
+        if !store::set_reauth(&self.db, &auth.session_id, now).await? {
+            return Err(AppError::SessionEnded);
+        }
+        self.activity
+            .record(
+                &auth.user_id,
+                ActivityKind::Reauthenticated,
+                &self.origin_of(auth, client),
+                None,
+            )
+            .await;
+        Ok(now.saturating_add(self.policy.reauth_window_ms))
+    }
+
+    /// Refuses a sensitive action (403 `reauth_required`) unless the
+    /// session proved the password within the window. Read from the
+    /// session row, not the token: nothing a client holds can forge it.
+    pub async fn require_recent_proof(&self, auth: &AuthContext) -> AppResult<()> {
+        let at = store::reauth_at(&self.db, &auth.session_id)
+            .await?
+            .ok_or(AppError::SessionEnded)?;
+        if self.now().saturating_sub(at) > self.policy.reauth_window_ms {
+            return Err(AppError::ReauthRequired);
+        }
+        Ok(())
+    }
+
+    /// Verifies a user's current password, with the per-user limit on
+    /// wrong ones (shared by re-authentication and password changes).
+    async fn check_password(&self, user_id: &str, password: String) -> AppResult<()> {
+        let now = self.now();
+        self.password_check
+            .check(user_id, now)
+            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        self.password_check.failed(user_id, now);
+        let user = users::find_by_id(&self.db, user_id)
+            .await?
+            .ok_or(AppError::SessionEnded)?;
+        if !self
+            .hasher
+            .verify(Some(user.password_hash), password)
+            .await?
+        {
+            return Err(AppError::InvalidCredentials);
+        }
+        self.password_check.succeeded(user_id);
+        Ok(())
+    }
+
+    /// Where a request of `auth` comes from, for the activity log.
+    fn origin_of<'a>(&self, auth: &'a AuthContext, client: &'a ClientInfo) -> Origin<'a> {
+        client_origin(client, Some(&auth.session_id), None)
+    }
+
+    /// New-device alerts waiting for the session of `auth` (see
+    /// `ActivityLog::waiting_alerts`).
+    pub async fn waiting_alerts(
+        &self,
+        auth: &AuthContext,
+    ) -> AppResult<Vec<shared::security::NewSignIn>> {
+        let row = store::find_with_user(&self.db, &auth.session_id)
+            .await?
+            .ok_or(AppError::SessionEnded)?;
+        let network = row
+            .session
+            .ip_address
+            .as_deref()
+            .and_then(crate::services::activity::network_of);
+        let asking = crate::services::activity::AskingSession {
+            session_id: &auth.session_id,
+            device: &row.session.device_info,
+            network: network.as_deref(),
+        };
+        self.activity.waiting_alerts(&auth.user_id, &asking).await
+    }
+
+    /// The activity log (for the routes that read it).
+    pub fn activity(&self) -> &ActivityLog {
+        &self.activity
     }
 
     /// Ends a user's sessions (all, or all but `keep`); returns how many.
@@ -432,7 +629,12 @@ impl SessionService {
     }
 
     /// Ends one of the caller's own sessions.
-    pub async fn revoke_own(&self, auth: &AuthContext, session_id: &str) -> AppResult<()> {
+    pub async fn revoke_own(
+        &self,
+        auth: &AuthContext,
+        session_id: &str,
+        client: &ClientInfo,
+    ) -> AppResult<()> {
         let not_found = || AppError::NotFound("No session of yours has this id.".to_owned());
         let row = store::find_with_user(&self.db, session_id)
             .await?
@@ -442,7 +644,20 @@ impl SessionService {
         }
         if store::revoke(&self.db, session_id, "revoked_by_user", self.now()).await? {
             self.announce_ended(&[session_id.to_owned()]).await;
+            let detail = format!("Signed out {}.", row.session.device_info);
+            self.activity
+                .record(
+                    &auth.user_id,
+                    ActivityKind::DeviceSignedOut,
+                    &self.origin_of(auth, client),
+                    Some(&detail),
+                )
+                .await;
         }
+        // Its new-device alert, if any, is answered.
+        self.activity
+            .session_signed_out(&auth.user_id, session_id)
+            .await;
         Ok(())
     }
 
@@ -451,6 +666,7 @@ impl SessionService {
         &self,
         auth: &AuthContext,
         req: ChangePasswordRequest,
+        client: &ClientInfo,
     ) -> AppResult<u64> {
         if req.current_password.is_empty() {
             return Err(AppError::Validation(
@@ -466,32 +682,30 @@ impl SessionService {
                 "The new password must differ from the current one.".to_owned(),
             ));
         }
-        let now = self.now();
-        let key = auth.user_id.as_str();
-        self.password_check
-            .check(key, now)
-            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
-        self.password_check.failed(key, now);
-        let user = users::find_by_id(&self.db, &auth.user_id)
+        self.check_password(&auth.user_id, req.current_password)
+            .await?;
+        let hash = self.hasher.hash(req.new_password).await?;
+        let ended = self
+            .change_credentials(
+                &auth.user_id,
+                CredentialChange::Password(&hash),
+                Some(&auth.session_id),
+                "password_changed",
+            )
             .await?
             .ok_or(AppError::SessionEnded)?;
-        if !self
-            .hasher
-            .verify(Some(user.password_hash), req.current_password)
-            .await?
-        {
-            return Err(AppError::InvalidCredentials);
-        }
-        self.password_check.succeeded(key);
-        let hash = self.hasher.hash(req.new_password).await?;
-        self.change_credentials(
-            &auth.user_id,
-            CredentialChange::Password(&hash),
-            Some(&auth.session_id),
-            "password_changed",
-        )
-        .await?
-        .ok_or(AppError::SessionEnded)
+        // Knowing the current password is a fresh proof.
+        store::set_reauth(&self.db, &auth.session_id, self.now()).await?;
+        let detail = format!("{ended} other session(s) ended.");
+        self.activity
+            .record(
+                &auth.user_id,
+                ActivityKind::PasswordChanged,
+                &self.origin_of(auth, client),
+                Some(&detail),
+            )
+            .await;
+        Ok(ended)
     }
 
     /// Changes a user's password or switches the account off, and ends
@@ -667,7 +881,11 @@ impl SessionService {
     /// Marks expired sessions inactive and deletes rows past retention.
     pub async fn cleanup(&self) -> AppResult<CleanupReport> {
         let now = self.now();
-        let report = sweep(&self.db, now, self.policy.retention_ms).await?;
+        let mut report = sweep(&self.db, now, self.policy.retention_ms).await?;
+        report.activity_purged = self
+            .activity
+            .purge(self.policy.activity_retention_ms)
+            .await?;
         stream_tickets::purge_tickets(&self.db, now).await?;
         self.cache.prune(now);
         self.login_ip.prune(now);
@@ -683,6 +901,11 @@ impl SessionService {
     /// token to be honoured.
     fn in_grace(&self, s: &SessionRow, now: i64) -> bool {
         self.policy.grace_ms > 0 && now - s.rotated_at <= self.policy.grace_ms
+    }
+
+    /// How long a refresh token (and its cookie) may live, in seconds.
+    pub fn refresh_ttl_secs(&self) -> i64 {
+        self.policy.refresh_ttl_ms / 1000
     }
 
     /// The access token lifetime in seconds.
@@ -851,7 +1074,11 @@ impl Drop for SessionWatch {
 pub async fn sweep(db: &Db, now: i64, retention_ms: i64) -> AppResult<CleanupReport> {
     let expired = store::expire(db, now).await?;
     let purged = store::purge(db, now.saturating_sub(retention_ms)).await?;
-    Ok(CleanupReport { expired, purged })
+    Ok(CleanupReport {
+        expired,
+        purged,
+        activity_purged: 0,
+    })
 }
 
 /// The rate-limit key of a client address: IPv4 as it is, IPv6 by its /64,
@@ -866,6 +1093,20 @@ fn rate_key_for_ip(ip: &str) -> String {
             .to_ipv4_mapped()
             .map_or_else(|| ip.to_owned(), |v4| v4.to_string()),
         _ => ip.to_owned(),
+    }
+}
+
+/// Where a request comes from, for the activity log.
+fn client_origin<'a>(
+    client: &'a ClientInfo,
+    session_id: Option<&'a str>,
+    app: Option<ClientApp>,
+) -> Origin<'a> {
+    Origin {
+        session_id,
+        ip_address: client.ip.as_deref(),
+        device: Some(client.device().into()),
+        client_app: app,
     }
 }
 

@@ -19,5 +19,6 @@ mod multi_instance;
 mod openapi;
 mod orders;
 mod refresh;
+mod security;
 mod session_manager;
 mod trust;

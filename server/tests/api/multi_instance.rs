@@ -323,3 +323,91 @@ async fn an_order_placed_through_one_process_reaches_streams_on_another() {
     }
     drop(admin);
 }
+
+#[tokio::test]
+async fn a_revocation_through_one_process_ends_streams_on_another_before_its_next_event() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let (_, items) = app.small_menu().await;
+    let customer = app.create_user(Role::Customer).await;
+    let bartender = app.create_user(Role::Bartender).await;
+    let a = start_process(&app.database_url, &app.secret);
+    let b = start_process(&app.database_url, &app.secret);
+    let client = reqwest::Client::new();
+    let (customer_token, _) =
+        login_via(&client, &a.base, &customer.email, &customer.password).await;
+    for round in 0..3 {
+        let (staff_token, staff_refresh) =
+            login_via(&client, &a.base, &bartender.email, &bartender.password).await;
+        let mut on_b = crate::bar_helpers::Stream::open(
+            &client,
+            &format!("{}/api/events", b.base),
+            &[("authorization", format!("Bearer {staff_token}"))],
+        )
+        .await;
+        on_b.until("ready").await;
+        let res = client
+            .post(format!("{}/api/auth/logout", a.base))
+            .json(&json!({"refresh_token": staff_refresh}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        // An order right after the logout answered, through A.
+        let res = client
+            .post(format!("{}/api/orders", a.base))
+            .bearer_auth(&customer_token)
+            .header("Idempotency-Key", format!("after-logout-{round}"))
+            .json(&crate::bar_helpers::two_pints_and_a_negroni(&items))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let next = on_b.next().await;
+        assert_eq!(
+            next.event, "session_ended",
+            "round {round}: B sent {} before ending the stream",
+            next.event
+        );
+        assert!(on_b.ends_within(std::time::Duration::from_secs(5)).await);
+    }
+}
+
+#[tokio::test]
+async fn a_new_device_alert_reaches_the_users_streams_on_another_process() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Customer).await;
+    let a = start_process(&app.database_url, &app.secret);
+    let b = start_process(&app.database_url, &app.secret);
+    let client = reqwest::Client::new();
+    let (token, _) = login_via(&client, &b.base, &user.email, &user.password).await;
+    let mut on_b = crate::bar_helpers::Stream::open(
+        &client,
+        &format!("{}/api/events", b.base),
+        &[("authorization", format!("Bearer {token}"))],
+    )
+    .await;
+    on_b.until("ready").await;
+    let res = client
+        .post(format!("{}/api/auth/login", a.base))
+        .header("user-agent", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+        .json(&json!({"email": user.email, "password": user.password}))
+        .send()
+        .await
+        .unwrap();
+    let (status, phone) = status_json(res).await;
+    assert_eq!(status, StatusCode::OK, "{phone}");
+    let alert = on_b.until("new_sign_in").await;
+    assert_eq!(
+        alert.data["session_id"].as_str().unwrap(),
+        sid_of(phone["access_token"].as_str().unwrap())
+    );
+    assert_eq!(alert.data["device"], "Safari 17 on iPhone");
+}

@@ -198,6 +198,53 @@ async fn a_wrong_current_password_costs_one_attempt_and_renews_nothing() {
 }
 
 #[tokio::test]
+async fn in_cookie_mode_the_manager_keeps_no_refresh_token_and_the_session_still_works() {
+    let app = spawn_app_with(|s| s.refresh_cookie = true).await;
+    let user = app.create_user(Role::Customer).await;
+    let storage = MemoryStorage::new();
+    // A browser's cookie jar, as fetch has one.
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let transport = Counting {
+        inner: ReqwestTransport::with_client(&app.base, client),
+        counts: Arc::default(),
+    };
+    let m = SessionManager::new(
+        ClientApp::Customer,
+        storage.clone(),
+        SystemClock,
+        transport.clone(),
+        LocalLock::new(),
+    )
+    .naming_app();
+    m.login(&user.email, &user.password).await.unwrap();
+    assert_eq!(storage.keys(), ["access_token", "user"]);
+    assert!(m.is_logged_in());
+    // The server takes the access token for expired: one refresh, through
+    // the cookie, and the request goes through.
+    app.clock.advance(Duration::from_secs(31 * 60));
+    let me: UserInfo = m.get_json("/api/auth/me").await.expect("renewed by cookie");
+    assert_eq!(me.email, user.email);
+    assert_eq!(transport.count("/api/auth/refresh"), 1);
+    assert_eq!(
+        storage.keys(),
+        ["access_token", "user"],
+        "still no refresh key"
+    );
+    // Sign-out ends the session on the server, by the cookie.
+    let access = m.access_token().unwrap();
+    m.logout().await.unwrap();
+    assert!(storage.keys().is_empty());
+    assert_eq!(
+        app.me_status(&access).await,
+        reqwest::StatusCode::UNAUTHORIZED
+    );
+    assert!(!m.is_logged_in());
+}
+
+#[tokio::test]
 async fn a_refused_refresh_clears_the_keys_and_reports_logged_out() {
     let app = spawn_app().await;
     let user = app.create_user(Role::Admin).await;

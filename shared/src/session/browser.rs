@@ -290,5 +290,6 @@ impl BrowserSessionManager {
             WebLock::new(format!("taproom-refresh-{}", app.as_str()))
                 .watching(app.storage_keys().access),
         )
+        .naming_app()
     }
 }

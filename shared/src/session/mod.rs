@@ -31,6 +31,7 @@ use crate::api::{
     token_refusal, ClientApp, ErrorBody, LoginRequest, LogoutRequest, RefreshRequest,
     RegisterRequest, RevokedResponse, StorageKeys, TokenResponse, UserInfo,
 };
+use crate::security::APP_HEADER;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use clock::SystemClock;
@@ -80,6 +81,10 @@ pub struct SessionManager<S, C, T, L> {
     /// Set once `on_logout` has fired for the current loss of session, so 50
     /// requests failing together redirect once; cleared when a session is stored.
     logout_announced: AtomicBool,
+    /// Whether auth calls name the app (`X-Taproom-App`): browser apps do,
+    /// so that a server in cookie mode keeps their refresh token in an
+    /// `HttpOnly` cookie. Native clients do not, and keep it in the body.
+    names_app: bool,
 }
 
 /// The manager native tests and tools use.
@@ -152,7 +157,16 @@ where
             lock,
             on_logout: None,
             logout_announced: AtomicBool::new(false),
+            names_app: false,
         }
+    }
+
+    /// Names the app in every auth call (`X-Taproom-App`), as browser apps
+    /// do: a server in cookie mode then keeps the refresh token in a cookie
+    /// that only the browser holds, and the manager stores none.
+    pub fn naming_app(mut self) -> Self {
+        self.names_app = true;
+        self
     }
 
     /// Calls `hook` when an authenticated call finds the session gone. It
@@ -194,10 +208,12 @@ where
         serde_json::from_str(&self.storage.get(self.keys.user)?).ok()
     }
 
-    /// Whether a session is stored. It may still be refused at the next
+    /// Whether a session is stored (in cookie mode the refresh token is
+    /// in a cookie, not in storage). It may still be refused at the next
     /// refresh; only the server knows.
     pub fn is_logged_in(&self) -> bool {
         self.storage.get(self.keys.refresh).is_some()
+            || (self.names_app && self.storage.get(self.keys.user).is_some())
     }
 
     /// Seconds until the stored access token expires (negative once
@@ -237,9 +253,7 @@ where
     /// Posts credentials to `path` and keeps the session it answers with,
     /// unless this app does not serve the user's role.
     async fn sign_in<B: Serialize>(&self, path: &str, body: &B) -> Result<UserInfo, SessionError> {
-        let request = HttpRequest::new(Method::Post, path)
-            .with_json(body)
-            .map_err(encode_error)?;
+        let request = self.auth_call(path).with_json(body).map_err(encode_error)?;
         let response = self.transport.send(request).await?;
         if !response.is_success() {
             return Err(SessionError::from_response(&response));
@@ -247,8 +261,9 @@ where
         let tokens: TokenResponse = decode(&response)?;
         if !self.app.serves(tokens.user.role) {
             // Best effort, as DESIGN.md asks the app to end such a session: if
-            // the call is lost the session simply expires unused.
-            let _best_effort = self.revoke(&tokens.refresh_token).await;
+            // the call is lost the session simply expires unused. (In cookie
+            // mode the token is in the cookie just set.)
+            let _best_effort = self.revoke(non_empty(&tokens.refresh_token)).await;
             return Err(SessionError::WrongApp {
                 role: tokens.user.role,
                 app: self.app,
@@ -269,10 +284,14 @@ where
         self.lock
             .with_lock(async {
                 let outcome = match self.storage.get(self.keys.refresh) {
-                    Some(token) => self.revoke(&token).await,
+                    Some(token) => self.revoke(Some(&token)).await,
+                    // Cookie mode: the server reads the cookie and clears it.
+                    None if self.is_logged_in() => self.revoke(None).await,
                     None => Ok(()),
                 };
                 self.clear();
+                // The caller knows the session is gone: no hook for it.
+                self.logout_announced.store(true, Ordering::SeqCst);
                 outcome
             })
             .await
@@ -281,11 +300,15 @@ where
     /// Ends every session of the user (`POST /api/auth/logout-all`),
     /// this one included, and clears this app's keys.
     pub async fn logout_all(&self) -> Result<RevokedResponse, SessionError> {
-        let response = self
-            .execute(HttpRequest::new(Method::Post, LOGOUT_ALL_PATH))
-            .await?;
+        let response = self.execute(self.auth_call(LOGOUT_ALL_PATH)).await?;
         let revoked = decode(&response)?;
-        self.lock.with_lock(async { self.clear() }).await;
+        self.lock
+            .with_lock(async {
+                self.clear();
+                // The caller knows the session is gone: no hook for it.
+                self.logout_announced.store(true, Ordering::SeqCst);
+            })
+            .await;
         Ok(revoked)
     }
 
@@ -398,11 +421,14 @@ where
 
     /// `POST /api/auth/refresh`; the caller holds the lock.
     async fn refresh_holding_lock(&self) -> Result<String, SessionError> {
-        let Some(refresh_token) = self.storage.get(self.keys.refresh) else {
+        // Stored, or (cookie mode) in the cookie the browser sends by itself.
+        let refresh_token = self.storage.get(self.keys.refresh);
+        if refresh_token.is_none() && !self.is_logged_in() {
             self.clear();
             return Err(SessionError::LoggedOut);
-        };
-        let request = HttpRequest::new(Method::Post, REFRESH_PATH)
+        }
+        let request = self
+            .auth_call(REFRESH_PATH)
             .with_json(&RefreshRequest { refresh_token })
             .map_err(encode_error)?;
         // A network error, 429 or 5xx keeps the session: it may well work in
@@ -420,7 +446,7 @@ where
         if !self.app.serves(tokens.user.role) {
             // The role changed since login (e.g. an admin was demoted).
             self.clear();
-            let _best_effort = self.revoke(&tokens.refresh_token).await;
+            let _best_effort = self.revoke(non_empty(&tokens.refresh_token)).await;
             return Err(SessionError::WrongApp {
                 role: tokens.user.role,
                 app: self.app,
@@ -430,11 +456,12 @@ where
         Ok(tokens.access_token)
     }
 
-    /// `POST /api/auth/logout` for `refresh_token`.
-    async fn revoke(&self, refresh_token: &str) -> Result<(), SessionError> {
-        let request = HttpRequest::new(Method::Post, LOGOUT_PATH)
+    /// `POST /api/auth/logout` for `refresh_token` (`None`: the cookie's).
+    async fn revoke(&self, refresh_token: Option<&str>) -> Result<(), SessionError> {
+        let request = self
+            .auth_call(LOGOUT_PATH)
             .with_json(&LogoutRequest {
-                refresh_token: refresh_token.to_owned(),
+                refresh_token: refresh_token.map(str::to_owned),
             })
             .map_err(encode_error)?;
         let response = self.transport.send(request).await?;
@@ -446,15 +473,33 @@ where
         }
     }
 
+    /// A `POST` to an auth route, naming the app where the manager does.
+    fn auth_call(&self, path: &str) -> HttpRequest {
+        let request = HttpRequest::new(Method::Post, path);
+        if self.names_app {
+            request.with_header(APP_HEADER, self.app.as_str())
+        } else {
+            request
+        }
+    }
+
     /// Writes a new session; on failure nothing half-written is left behind.
     fn store(&self, tokens: &TokenResponse) -> Result<(), SessionError> {
         let user = serde_json::to_string(&tokens.user).map_err(encode_error)?;
         // Access token last: a reader that sees the new access token (the
         // unlocked fast path reads only that) also finds the matching rest.
+        // A refresh token left out of the answer lives in a cookie: none
+        // is kept here, and one from before the server switched is dropped.
         let written = self
             .storage
             .set(self.keys.user, &user)
-            .and_then(|()| self.storage.set(self.keys.refresh, &tokens.refresh_token))
+            .and_then(|()| match non_empty(&tokens.refresh_token) {
+                Some(token) => self.storage.set(self.keys.refresh, token),
+                None => {
+                    self.storage.remove(self.keys.refresh);
+                    Ok(())
+                }
+            })
             .and_then(|()| self.storage.set(self.keys.access, &tokens.access_token));
         if let Err(err) = written {
             self.clear();
@@ -489,10 +534,19 @@ impl<S: TokenStorage, C, T, L> fmt::Debug for SessionManager<S, C, T, L> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SessionManager")
             .field("app", &self.app)
-            .field("logged_in", &self.storage.get(self.keys.refresh).is_some())
+            .field(
+                "logged_in",
+                &(self.storage.get(self.keys.refresh).is_some()
+                    || (self.names_app && self.storage.get(self.keys.user).is_some())),
+            )
             .field("on_logout", &self.on_logout.is_some())
             .finish_non_exhaustive()
     }
+}
+
+/// A token, unless the answer left it out (it is in a cookie).
+fn non_empty(token: &str) -> Option<&str> {
+    (!token.is_empty()).then_some(token)
 }
 
 /// Whether a 401 refuses the access token (see `api::token_refusal`). An

@@ -1,7 +1,8 @@
 //! `/api/admin/*`: the admin console — users, every session, today's figures.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -14,7 +15,9 @@ use shared::bar::{
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::http::AppState;
+use crate::services::activity::AdminFilter;
 use crate::services::admin::SessionQuery;
+use shared::security::{ActivityKind, AdminActivityPage};
 
 const ADMIN: &[Role] = &[Role::Admin];
 
@@ -32,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/sessions", get(sessions))
         .route("/api/admin/sessions/{id}", delete(revoke_session))
         .route("/api/admin/stats", get(stats))
+        .route("/api/admin/activity", get(activity))
+        .route("/api/admin/activity.csv", get(activity_csv))
 }
 
 /// Query of the user list.
@@ -47,6 +52,14 @@ pub struct UsersQuery {
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin", security(("bearer" = [])),
     params(UsersQuery),
     responses(
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 200, description = "Users", body = AdminUsersResponse),
         (status = 403, description = "Not an admin", body = ErrorBody),
     ))]
@@ -65,17 +78,22 @@ pub async fn users(
 #[utoipa::path(post, path = "/api/admin/users", tag = "admin", security(("bearer" = [])),
     request_body = NewStaffRequest,
     responses(
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 201, description = "Created", body = AdminUser),
         (status = 409, description = "The e-mail address has an account", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
     ))]
 pub async fn create_user(
     State(state): State<AppState>,
-    auth: AuthUser,
+    AuthUser(auth): AuthUser,
     ApiJson(req): ApiJson<NewStaffRequest>,
 ) -> Result<(StatusCode, Json<AdminUser>), AppError> {
-    auth.require(ADMIN)?;
-    Ok((StatusCode::CREATED, Json(state.admin.create(req).await?)))
+    require_admin(&auth)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.admin.create(&auth, req).await?),
+    ))
 }
 
 /// Deactivates a user and ends all their sessions at once (admin).
@@ -104,11 +122,11 @@ pub async fn deactivate(
     ))]
 pub async fn reactivate(
     State(state): State<AppState>,
-    auth: AuthUser,
+    AuthUser(auth): AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AdminUserAction>, AppError> {
-    auth.require(ADMIN)?;
-    Ok(Json(state.admin.reactivate(&id).await?))
+    require_admin(&auth)?;
+    Ok(Json(state.admin.reactivate(&auth, &id).await?))
 }
 
 /// Sets a new password for a user and ends their sessions (admin).
@@ -140,11 +158,11 @@ pub async fn reset_password(
     ))]
 pub async fn sign_out_everywhere(
     State(state): State<AppState>,
-    auth: AuthUser,
+    AuthUser(auth): AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<AdminUserAction>, AppError> {
-    auth.require(ADMIN)?;
-    Ok(Json(state.admin.sign_out_everywhere(&id).await?))
+    require_admin(&auth)?;
+    Ok(Json(state.admin.sign_out_everywhere(&auth, &id).await?))
 }
 
 /// Query of the sessions console.
@@ -208,16 +226,18 @@ pub async fn sessions(
 #[utoipa::path(delete, path = "/api/admin/sessions/{id}", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Session id")),
     responses(
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 200, description = "Ended (or had already ended)", body = MessageResponse),
         (status = 404, description = "No such session", body = ErrorBody),
     ))]
 pub async fn revoke_session(
     State(state): State<AppState>,
-    auth: AuthUser,
+    AuthUser(auth): AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MessageResponse>, AppError> {
-    auth.require(ADMIN)?;
-    let ended = state.admin.revoke(&id).await?;
+    require_admin(&auth)?;
+    let ended = state.admin.revoke(&auth, &id).await?;
     Ok(Json(MessageResponse {
         message: if ended {
             "The session has been ended.".to_owned()
@@ -247,4 +267,127 @@ fn require_admin(auth: &crate::services::sessions::AuthContext) -> Result<(), Ap
     } else {
         Err(AppError::Forbidden)
     }
+}
+
+/// Filters of the admin's activity log.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ActivityQuery {
+    /// Only this user's entries.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// Only entries of this kind (e.g. `new_device`).
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// From this day (`YYYY-MM-DD`, UTC), inclusive.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// To this day (`YYYY-MM-DD`, UTC), inclusive.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Entries older than this id (the previous page's `next_before`).
+    #[serde(default)]
+    pub before: Option<i64>,
+    /// Entries per page, 1 to 100 (default 50).
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+impl ActivityQuery {
+    fn filter(&self) -> Result<AdminFilter, AppError> {
+        let bad = |message: String| AppError::BadRequestCode {
+            code: "invalid_query",
+            message,
+        };
+        let day = |text: &Option<String>, name: &str| -> Result<Option<i64>, AppError> {
+            match text.as_deref().filter(|t| !t.is_empty()) {
+                None => Ok(None),
+                Some(t) => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|d| Some(d.and_utc().timestamp_millis()))
+                    .ok_or_else(|| bad(format!("`{name}` must be a date like 2026-11-30."))),
+            }
+        };
+        let kind = match self.kind.as_deref().filter(|k| !k.is_empty()) {
+            None => None,
+            Some(k) => Some(
+                ActivityKind::parse(k)
+                    .ok_or_else(|| bad(format!("There is no activity kind {k:?}.")))?,
+            ),
+        };
+        let user_id = self.user_id.clone().filter(|u| !u.is_empty());
+        if user_id.as_ref().is_some_and(|u| u.len() > 64) {
+            return Err(bad("The user id is too long.".to_owned()));
+        }
+        let from = day(&self.from, "from")?;
+        // A whole day: up to the next midnight.
+        let to = day(&self.to, "to")?.map(|t| t.saturating_add(86_400_000));
+        if let (Some(from), Some(to)) = (from, to) {
+            if from >= to {
+                return Err(bad("`from` must not be after `to`.".to_owned()));
+            }
+        }
+        Ok(AdminFilter {
+            user_id,
+            kind,
+            from,
+            to,
+        })
+    }
+}
+
+/// The security activity of every user, newest first, filtered (admin).
+#[utoipa::path(get, path = "/api/admin/activity", tag = "admin", security(("bearer" = [])),
+    params(ActivityQuery),
+    responses(
+        (status = 200, description = "A page of entries", body = AdminActivityPage),
+        (status = 400, description = "An unreadable filter", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 422, description = "A limit out of range", body = ErrorBody),
+    ))]
+pub async fn activity(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(query): ApiQuery<ActivityQuery>,
+) -> Result<Json<AdminActivityPage>, AppError> {
+    auth.require(ADMIN)?;
+    let filter = query.filter()?;
+    Ok(Json(
+        state
+            .sessions
+            .activity()
+            .search(&filter, query.before, query.limit)
+            .await?,
+    ))
+}
+
+/// The same entries as CSV, newest first, at most 50,000 (admin).
+#[utoipa::path(get, path = "/api/admin/activity.csv", tag = "admin", security(("bearer" = [])),
+    params(ActivityQuery),
+    responses(
+        (status = 200, description = "CSV with a header row", content_type = "text/csv"),
+        (status = 400, description = "An unreadable filter", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+    ))]
+pub async fn activity_csv(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(query): ApiQuery<ActivityQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    auth.require(ADMIN)?;
+    let filter = query.filter()?;
+    let csv = state.sessions.activity().export_csv(&filter).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"taproom-activity.csv\"",
+            ),
+        ],
+        csv,
+    ))
 }

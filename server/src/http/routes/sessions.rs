@@ -6,7 +6,7 @@ use axum::{Json, Router};
 use shared::api::{ErrorBody, MessageResponse, SessionsResponse};
 
 use crate::error::AppError;
-use crate::http::extract::{ApiPath, AuthUser};
+use crate::http::extract::{ApiPath, AuthUser, Client};
 use crate::http::AppState;
 
 /// The session routes.
@@ -43,6 +43,7 @@ pub async fn list(
     ))]
 pub async fn revoke(
     State(state): State<AppState>,
+    Client(client): Client,
     AuthUser(auth): AuthUser,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<MessageResponse>, AppError> {
@@ -51,7 +52,7 @@ pub async fn revoke(
             "No session of yours has this id.".to_owned(),
         ));
     }
-    state.sessions.revoke_own(&auth, &id).await?;
+    state.sessions.revoke_own(&auth, &id, &client).await?;
     Ok(Json(MessageResponse {
         message: "That device has been signed out.".to_owned(),
     }))
