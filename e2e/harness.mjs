@@ -19,10 +19,15 @@ export const DEMO = {
   bartender: "bartender@taproom.test",
   customer: "customer@taproom.test",
 };
+/** TAPROOM_E2E_REFRESH_COOKIE=on runs every test against a server in
+ *  cookie mode: refresh tokens in HttpOnly cookies, none in storage. */
+export const COOKIE_MODE = process.env.TAPROOM_E2E_REFRESH_COOKIE === "on";
+/** An app's storage keys: access token, refresh token (not in cookie mode), user. */
+const keys = (access, refresh, user) => (COOKIE_MODE ? [access, user] : [access, refresh, user]);
 export const APPS = {
-  customer: { base: "", keys: ["access_token", "refresh_token", "user"] },
-  bartender: { base: "/bartender", keys: ["bartender_token", "bartender_refresh_token", "bartender"] },
-  admin: { base: "/admin", keys: ["admin_token", "admin_refresh_token", "admin_user"] },
+  customer: { base: "", keys: keys("access_token", "refresh_token", "user"), cookie: "taproom_refresh_customer" },
+  bartender: { base: "/bartender", keys: keys("bartender_token", "bartender_refresh_token", "bartender"), cookie: "taproom_refresh_bartender" },
+  admin: { base: "/admin", keys: keys("admin_token", "admin_refresh_token", "admin_user"), cookie: "taproom_refresh_admin" },
 };
 
 const JWT_SECRET = "e2e-secret-e2e-secret-e2e-secret-e2e-secret";
@@ -57,6 +62,7 @@ export async function startServer({ accessTtl = "30m", extraArgs = [] } = {}) {
       // Many sign-ins from one address in a few minutes; the per-account
       // limit stays as shipped (one test checks its message).
       "--login-rate-ip", "1000/1m",
+      ...(COOKIE_MODE ? ["--refresh-cookie", "on"] : []),
       ...extraArgs,
     ];
     const child = spawn(SERVER, args, {

@@ -25,13 +25,16 @@ echo "==> Installing the browser test driver (npm ci, once)"
 (cd e2e && npm ci --no-audit --no-fund --silent)
 
 E2E_TIME_LIMIT="${TAPROOM_E2E_TIME_LIMIT:-900}"
-echo "==> The apps in headless Chromium, on SQLite"
-(cd e2e && env -u TAPROOM_E2E_PG_ADMIN timeout --kill-after=10 "$E2E_TIME_LIMIT" npm test)
+# The whole suite runs in both token modes: refresh tokens in localStorage
+# on SQLite, in HttpOnly cookies on PostgreSQL.
+echo "==> The apps in headless Chromium, on SQLite (refresh tokens in localStorage)"
+(cd e2e && env -u TAPROOM_E2E_PG_ADMIN TAPROOM_E2E_REFRESH_COOKIE=off \
+    timeout --kill-after=10 "$E2E_TIME_LIMIT" npm test)
 
 if ensure_postgres; then
-    echo "==> The apps in headless Chromium, on PostgreSQL"
+    echo "==> The apps in headless Chromium, on PostgreSQL (refresh tokens in HttpOnly cookies)"
     (cd e2e && TAPROOM_E2E_PG_ADMIN="${TAPROOM_PG_ADMIN_URL:-postgres://postgres@127.0.0.1:5432/postgres}" \
-        timeout --kill-after=10 "$E2E_TIME_LIMIT" npm test)
+        TAPROOM_E2E_REFRESH_COOKIE=on timeout --kill-after=10 "$E2E_TIME_LIMIT" npm test)
 elif [ "${TAPROOM_TEST_POSTGRES:-}" = "require" ]; then
     echo "error: PostgreSQL is required but not reachable on 127.0.0.1:5432" >&2
     exit 1

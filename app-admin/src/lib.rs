@@ -10,13 +10,13 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound, RequireAuth};
-use ui::pages::{DevicesPage, LoginPage, PasswordPage};
+use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage};
 use ui::{provide_auth, AppInfo};
 
 mod components;
 mod pages;
 
-use pages::{DashboardPage, MenuEditorPage, SessionsPage, UsersPage};
+use pages::{DashboardPage, LogPage, MenuEditorPage, SessionsPage, UsersPage};
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {
@@ -38,6 +38,7 @@ pub fn App() -> impl IntoView {
         (INFO.path("/menu"), "Menu"),
         (INFO.path("/users"), "Users"),
         (INFO.path("/sessions"), "Sessions"),
+        (INFO.path("/log"), "Log"),
     ];
     view! {
         <Router>
@@ -47,8 +48,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/menu") view=|| view! { <RequireAuth><MenuEditorPage /></RequireAuth> } />
                 <Route path=path!("/admin/users") view=|| view! { <RequireAuth><UsersPage /></RequireAuth> } />
                 <Route path=path!("/admin/sessions") view=|| view! { <RequireAuth><SessionsPage /></RequireAuth> } />
+                <Route path=path!("/admin/log") view=|| view! { <RequireAuth><LogPage /></RequireAuth> } />
                 <Route path=path!("/admin/login") view=LoginPage />
                 <Route path=path!("/admin/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
+                <Route path=path!("/admin/activity") view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> } />
                 <Route path=path!("/admin/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
             </Routes>
         </Router>

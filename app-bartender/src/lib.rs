@@ -10,7 +10,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound, RequireAuth};
-use ui::pages::{DevicesPage, LoginPage, PasswordPage};
+use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage};
 use ui::{provide_auth, AppInfo};
 
 mod board;
@@ -48,6 +48,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/bartender") view=|| view! { <RequireAuth><QueuePage /></RequireAuth> } />
                 <Route path=path!("/bartender/login") view=LoginPage />
                 <Route path=path!("/bartender/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
+                <Route path=path!("/bartender/activity") view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> } />
                 <Route path=path!("/bartender/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
             </Routes>
         </Router>

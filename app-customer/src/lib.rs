@@ -10,7 +10,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound, RequireAuth};
-use ui::pages::{DevicesPage, LoginPage, PasswordPage, SignupPage};
+use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage, SignupPage};
 use ui::{provide_auth, AppInfo};
 
 mod browser;
@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/signup") view=SignupPage />
                 <Route path=path!("/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
+                <Route path=path!("/activity") view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> } />
                 <Route path=path!("/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
             </Routes>
         </Router>

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  APPS, DEMO, PASSWORD, api, login, newCustomer, openLogin, pathOf, startBrowser, startServer, storage, until,
+  APPS, COOKIE_MODE, DEMO, PASSWORD, api, login, newCustomer, openLogin, pathOf, startBrowser, startServer, storage, until,
 } from "../harness.mjs";
 
 let server;
@@ -59,10 +59,24 @@ for (const app of Object.keys(APPS)) {
       await context.close();
     });
 
-    it("signs in, keeps exactly its three keys, and shows the session on Devices and in the API", async () => {
+    it("signs in, keeps exactly its keys, and shows the session on Devices and in the API", async () => {
       const { context, page } = await profile();
       await login(page, server, app, await accountFor(app));
       assert.deepEqual(await storedKeys(page), appKeys(app));
+      // In cookie mode the refresh token is an HttpOnly cookie of this app,
+      // sent to the auth routes only, and out of every script's reach.
+      const cookies = await context.cookies();
+      if (COOKIE_MODE) {
+        assert.equal(cookies.length, 1, JSON.stringify(cookies.map((c) => c.name)));
+        const [cookie] = cookies;
+        assert.equal(cookie.name, APPS[app].cookie);
+        assert.equal(cookie.httpOnly, true);
+        assert.equal(cookie.sameSite, "Strict");
+        assert.equal(cookie.path, "/api/auth");
+        assert.equal(await page.evaluate(() => document.cookie), "");
+      } else {
+        assert.deepEqual(cookies, []);
+      }
       await page.getByRole("link", { name: "Devices" }).click();
       const current = page.locator("[data-testid=device].current");
       await current.waitFor();
@@ -138,8 +152,8 @@ describe("several devices", () => {
     await until(async () => pathOf(b.page) === "/login", "the login page in the profile that signed out");
     assert.deepEqual(await storedKeys(b.page), []);
 
-    await a.page.getByRole("link", { name: "Password" }).click();
-    await a.page.getByRole("link", { name: "Devices" }).click();
+    // The other profile's live stream takes it to the login page at once.
+    await nextAction(a.page);
     await until(async () => pathOf(a.page) === "/login", "the login page in the other profile");
     assert.deepEqual(await storedKeys(a.page), []);
     await a.context.close();

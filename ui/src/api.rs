@@ -7,8 +7,10 @@ use shared::api::{
     ChangePasswordRequest, MessageResponse, RegisterRequest, RevokedResponse, SessionsResponse,
     UserInfo,
 };
+use shared::security::{ActivityPage, AlertsResponse, ReauthRequest, ReauthResponse};
 use shared::session::{Method, SessionError};
 
+use crate::reauth::with_reauth;
 use crate::session::manager;
 
 /// Signs in with e-mail and password.
@@ -29,10 +31,49 @@ pub async fn logout() -> Result<(), SessionError> {
     m.logout().await
 }
 
-/// Signs out every device, this one included.
+/// Signs out every device, this one included (asking for the password
+/// first when the server wants a fresh proof).
 pub async fn logout_all() -> Result<RevokedResponse, SessionError> {
     let m = manager()?;
-    m.logout_all().await
+    with_reauth(|| m.logout_all()).await
+}
+
+/// Proves the password again, for the sensitive actions of the next minutes.
+pub async fn reauth(password: &str) -> Result<ReauthResponse, SessionError> {
+    let m = manager()?;
+    let body = ReauthRequest {
+        password: password.to_owned(),
+    };
+    m.post_json("/api/auth/reauth", &body).await
+}
+
+/// A page of the user's security activity, older than `before`.
+pub async fn activity(before: Option<i64>) -> Result<ActivityPage, SessionError> {
+    let m = manager()?;
+    let path = match before {
+        Some(id) => format!("/api/auth/activity?limit=30&before={id}"),
+        None => "/api/auth/activity?limit=30".to_owned(),
+    };
+    m.get_json(&path).await
+}
+
+/// New-device sign-ins the user has not answered yet.
+pub async fn alerts() -> Result<AlertsResponse, SessionError> {
+    let m = manager()?;
+    m.get_json("/api/auth/alerts").await
+}
+
+/// "It was me": answers a new-device alert.
+pub async fn dismiss_alert(id: i64) -> Result<MessageResponse, SessionError> {
+    let m = manager()?;
+    let response = m
+        .request(
+            Method::Post,
+            &format!("/api/auth/alerts/{id}/dismiss"),
+            None,
+        )
+        .await?;
+    serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
 }
 
 /// The signed-in user as the server knows them now.

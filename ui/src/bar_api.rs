@@ -12,22 +12,28 @@ use shared::bar::{
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
 use crate::format::encode_component;
+use crate::reauth::with_reauth;
 use crate::session::manager;
 
 fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionError> {
     serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
 }
 
+/// Sends a change; if the server wants the password confirmed first
+/// (an admin's sensitive action), asks for it and sends again.
 async fn send<B: serde::Serialize + ?Sized, R: DeserializeOwned>(
     method: Method,
     path: &str,
     body: &B,
 ) -> Result<R, SessionError> {
-    manager()?.send_json(method, path, body).await
+    let m = manager()?;
+    with_reauth(|| m.send_json(method, path, body)).await
 }
 
+/// [`send`] without a body.
 async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> Result<R, SessionError> {
-    let response = manager()?.request(method, path, None).await?;
+    let m = manager()?;
+    let response = with_reauth(|| m.request(method, path, None)).await?;
     decode(&response)
 }
 
@@ -232,4 +238,33 @@ pub async fn revoke_any_session(id: &str) -> Result<MessageResponse, SessionErro
 /// Today's figures (admin).
 pub async fn today_stats() -> Result<TodayStats, SessionError> {
     manager()?.get_json("/api/admin/stats").await
+}
+
+/// The admin's activity log: filters in the query string (`user_id`,
+/// `kind`, `from`, `to`, dates as `YYYY-MM-DD`), a page older than `before`.
+pub async fn admin_activity(
+    filter: &[(&str, String)],
+    before: Option<i64>,
+) -> Result<shared::security::AdminActivityPage, SessionError> {
+    let mut path = format!("/api/admin/activity?limit=50{}", query(filter));
+    if let Some(id) = before {
+        path.push_str(&format!("&before={id}"));
+    }
+    manager()?.get_json(&path).await
+}
+
+/// The same log as CSV text (admin).
+pub async fn admin_activity_csv(filter: &[(&str, String)]) -> Result<String, SessionError> {
+    let path = format!("/api/admin/activity.csv?limit=50{}", query(filter));
+    let response = manager()?.request(Method::Get, &path, None).await?;
+    Ok(response.body)
+}
+
+/// `&name=value` for each non-empty filter, encoded.
+fn query(filter: &[(&str, String)]) -> String {
+    filter
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("&{name}={}", encode_component(value)))
+        .collect()
 }

@@ -20,6 +20,41 @@ pub fn local_time(rfc3339: &str) -> String {
     }
 }
 
+/// `2026-11-28T21:42:10Z` as the browser's local hour and minute ("21:42"),
+/// with the date in front when it was not today.
+pub fn local_moment(rfc3339: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsValue;
+        let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() {
+            return rfc3339.to_owned();
+        }
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
+        let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
+        let time: String = date
+            .to_locale_time_string_with_options("default", &options)
+            .into();
+        let today = js_sys::Date::new_0();
+        let same_day = date.get_full_year() == today.get_full_year()
+            && date.get_month() == today.get_month()
+            && date.get_date() == today.get_date();
+        if same_day {
+            time
+        } else {
+            let day: String = date
+                .to_locale_date_string("default", &JsValue::UNDEFINED)
+                .into();
+            format!("{day} {time}")
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        rfc3339.to_owned()
+    }
+}
+
 /// Percent-encodes `text` for a query string value.
 pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -17,6 +17,7 @@ pub mod live;
 pub mod load;
 pub mod menu;
 pub mod pages;
+pub mod reauth;
 pub mod session;
 
 pub use document::document;

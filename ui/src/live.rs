@@ -7,15 +7,22 @@
 //! reconnection cannot work (it would present a spent ticket): on an error
 //! the stream is closed here and reopened with a fresh ticket and the id of
 //! the last event seen, after a short backoff, so nothing is missed.
+//!
+//! A tab has one connection, shared by every component that listens (the
+//! page, and the header waiting for new-device alerts): it opens with the
+//! first listener and closes with the last.
 
 use leptos::prelude::*;
 use shared::bar::{MenuItemEvent, Order};
+use shared::security::NewSignIn;
 
 /// One event from the server's live stream.
 #[derive(Clone, Debug)]
 pub enum LiveEvent {
     Order(Order),
     MenuItem(MenuItemEvent),
+    /// Someone signed in to this account from a new device.
+    NewSignIn(NewSignIn),
 }
 
 /// State of the live connection.
@@ -46,9 +53,10 @@ impl LiveStatus {
     }
 }
 
-/// Opens the live stream for as long as the calling component lives (closed on cleanup).
+/// Listens to the live stream for as long as the calling component lives.
 /// `on_event` gets every event in order; `on_sync` runs each time the stream has (re)connected
-/// and replayed what was missed, so the page may refetch its lists. Browser only: during
+/// and replayed what was missed, so the page may refetch its lists. The tab's one connection
+/// opens with its first listener and closes with its last. Browser only: during
 /// server rendering it does nothing and the status stays Connecting.
 ///
 /// The stream runs only while someone is signed in (and the page has
@@ -103,7 +111,27 @@ mod browser {
 
     /// The named events the server sends; comments (keep-alives) reach no
     /// listener.
-    const EVENT_KINDS: [&str; 5] = ["order", "menu_item", "ready", "reset", "session_ended"];
+    const EVENT_KINDS: [&str; 6] = [
+        "order",
+        "menu_item",
+        shared::security::NEW_SIGN_IN_EVENT,
+        "ready",
+        "reset",
+        "session_ended",
+    ];
+
+    thread_local! {
+        /// The tab's connection, while anyone listens.
+        static SHARED: RefCell<Weak<Stream>> = const { RefCell::new(Weak::new()) };
+    }
+
+    /// One component listening.
+    struct Listener {
+        id: u64,
+        on_event: Box<dyn Fn(LiveEvent)>,
+        on_sync: Box<dyn Fn()>,
+        status: WriteSignal<LiveStatus>,
+    }
 
     /// Waits before the first few reconnects; the last one repeats.
     const BACKOFF_MS: [u32; 5] = [500, 1_000, 2_000, 4_000, 5_000];
@@ -121,12 +149,13 @@ mod browser {
         _on_error: Closure<dyn FnMut(Event)>,
     }
 
-    /// The stream of one `use_live` caller.
+    /// The tab's stream and its listeners.
     struct Stream {
         auth: Auth,
-        on_event: Box<dyn Fn(LiveEvent)>,
-        on_sync: Box<dyn Fn()>,
-        status: WriteSignal<LiveStatus>,
+        listeners: RefCell<Vec<Rc<Listener>>>,
+        next_listener: Cell<u64>,
+        /// The state, for listeners that join later.
+        state: Cell<LiveStatus>,
         /// The user the stream runs for, `None` while stopped.
         user_id: RefCell<Option<String>>,
         /// Bumped whenever the stream stops or opens a new connection, so a
@@ -142,32 +171,48 @@ mod browser {
         retry: Cell<Option<TimeoutHandle>>,
     }
 
-    /// Starts and stops the stream with the session, and stops it for good
-    /// when the calling component is cleaned up.
+    /// Joins the tab's stream (opening it if nobody listened yet), follows
+    /// the session with it, and leaves when the calling component is
+    /// cleaned up.
     pub(super) fn run(
         on_event: Box<dyn Fn(LiveEvent)>,
         on_sync: Box<dyn Fn()>,
         status: WriteSignal<LiveStatus>,
     ) {
         let auth = use_auth();
-        let stream = Rc::new(Stream {
-            auth,
+        let stream = SHARED
+            .with(|shared| shared.borrow().upgrade())
+            .unwrap_or_else(|| {
+                let stream = Rc::new(Stream {
+                    auth,
+                    listeners: RefCell::new(Vec::new()),
+                    next_listener: Cell::new(0),
+                    state: Cell::new(LiveStatus::Connecting),
+                    user_id: RefCell::new(None),
+                    epoch: Cell::new(0),
+                    last_id: Cell::new(None),
+                    cursor_user: RefCell::new(None),
+                    failures: Cell::new(0),
+                    connection: RefCell::new(None),
+                    retry: Cell::new(None),
+                });
+                SHARED.with(|shared| *shared.borrow_mut() = Rc::downgrade(&stream));
+                stream
+            });
+        let id = stream.next_listener.get();
+        stream.next_listener.set(id + 1);
+        status.set(stream.state.get());
+        stream.listeners.borrow_mut().push(Rc::new(Listener {
+            id,
             on_event,
             on_sync,
             status,
-            user_id: RefCell::new(None),
-            epoch: Cell::new(0),
-            last_id: Cell::new(None),
-            cursor_user: RefCell::new(None),
-            failures: Cell::new(0),
-            connection: RefCell::new(None),
-            retry: Cell::new(None),
-        });
+        }));
         // Cleanups must be `Send`; the stream lives in this thread's arena
         // and the cleanup only reaches it through the handle.
         let held = StoredValue::new_local(Rc::clone(&stream));
         on_cleanup(move || {
-            held.try_with_value(|stream| stream.stop());
+            held.try_with_value(|stream| stream.leave(id));
         });
         // Effects run only in the browser, after hydration.
         Effect::new(move |_| {
@@ -181,6 +226,31 @@ mod browser {
     }
 
     impl Stream {
+        /// A listener leaves; the last one closes the connection.
+        fn leave(&self, id: u64) {
+            let empty = {
+                let mut listeners = self.listeners.borrow_mut();
+                listeners.retain(|l| l.id != id);
+                listeners.is_empty()
+            };
+            if empty {
+                self.stop();
+            }
+        }
+
+        /// The listeners now (a copy: a listener may join or leave while
+        /// it is being told something).
+        fn listeners(&self) -> Vec<Rc<Listener>> {
+            self.listeners.borrow().clone()
+        }
+
+        fn set_status(&self, status: LiveStatus) {
+            self.state.set(status);
+            for listener in self.listeners() {
+                listener.status.set(status);
+            }
+        }
+
         /// Opens the stream for `user_id`, unless it already runs for them.
         fn start(self: &Rc<Self>, user_id: String) {
             if self.user_id.borrow().as_deref() == Some(user_id.as_str()) {
@@ -193,7 +263,7 @@ mod browser {
                 *self.cursor_user.borrow_mut() = Some(user_id.clone());
             }
             *self.user_id.borrow_mut() = Some(user_id);
-            self.status.set(LiveStatus::Connecting);
+            self.set_status(LiveStatus::Connecting);
             self.open();
         }
 
@@ -285,7 +355,7 @@ mod browser {
 
         /// Tries again after the backoff, with a new ticket.
         fn retry_later(self: &Rc<Self>, epoch: u64) {
-            self.status.set(LiveStatus::Reconnecting);
+            self.set_status(LiveStatus::Reconnecting);
             let failures = self.failures.get();
             self.failures.set(failures + 1);
             let wait = BACKOFF_MS[failures.min(BACKOFF_MS.len() - 1)];
@@ -309,7 +379,7 @@ mod browser {
             let kind = event.type_();
             let data = event.data().as_string().unwrap_or_default();
             match kind.as_str() {
-                "order" | "menu_item" => {
+                "order" | "menu_item" | shared::security::NEW_SIGN_IN_EVENT => {
                     let id = event.last_event_id().parse::<i64>().ok();
                     if let (Some(id), Some(last)) = (id, self.last_id.get()) {
                         // Replays after a reconnect may overlap what was seen.
@@ -320,13 +390,17 @@ mod browser {
                     if id.is_some() {
                         self.last_id.set(id);
                     }
-                    let parsed = if kind == "order" {
-                        serde_json::from_str(&data).map(LiveEvent::Order)
-                    } else {
-                        serde_json::from_str(&data).map(LiveEvent::MenuItem)
+                    let parsed = match kind.as_str() {
+                        "order" => serde_json::from_str(&data).map(LiveEvent::Order),
+                        "menu_item" => serde_json::from_str(&data).map(LiveEvent::MenuItem),
+                        _ => serde_json::from_str(&data).map(LiveEvent::NewSignIn),
                     };
                     match parsed {
-                        Ok(event) => (self.on_event)(event),
+                        Ok(event) => {
+                            for listener in self.listeners() {
+                                (listener.on_event)(event.clone());
+                            }
+                        }
                         // Skipped rather than retried forever; the next sync
                         // brings the page's lists up to date anyway.
                         Err(e) => leptos::logging::warn!("unreadable {kind} event: {e}"),
@@ -340,13 +414,20 @@ mod browser {
                     }
                     if kind == "ready" {
                         self.failures.set(0);
-                        self.status.set(LiveStatus::Live);
+                        self.set_status(LiveStatus::Live);
                     }
-                    (self.on_sync)();
+                    for listener in self.listeners() {
+                        (listener.on_sync)();
+                    }
                 }
                 "session_ended" => {
                     self.stop();
                     let auth = self.auth;
+                    // Signed out here already (say, everywhere, from this
+                    // tab): nothing more to tell.
+                    if auth.user.with_untracked(Option::is_none) {
+                        return;
+                    }
                     let stream = Rc::downgrade(self);
                     spawn_local(async move {
                         // Asking the server lets the session manager see the

@@ -132,6 +132,7 @@ pub fn provide_auth(info: AppInfo) -> Auth {
         notice: RwSignal::new(None),
     };
     provide_context(auth);
+    crate::reauth::provide_prompt();
     // Effects run only in the browser, once hydration is done.
     Effect::new(move |_| start(auth));
     auth

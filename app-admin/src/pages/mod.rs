@@ -6,11 +6,13 @@
 )]
 
 pub(crate) mod dashboard;
+pub(crate) mod log;
 pub(crate) mod menu;
 pub(crate) mod sessions;
 pub(crate) mod users;
 
 pub(crate) use dashboard::DashboardPage;
+pub(crate) use log::LogPage;
 pub(crate) use menu::MenuEditorPage;
 pub(crate) use sessions::SessionsPage;
 pub(crate) use users::UsersPage;

@@ -30,6 +30,8 @@ pub(crate) fn QueuePage() -> impl IntoView {
         move |event| match event {
             LiveEvent::Order(order) => queue.arrived(order),
             LiveEvent::MenuItem(event) => queue.menu_item(event),
+            // The header shows account alerts.
+            LiveEvent::NewSignIn(_) => {}
         },
         // (Re)connected: whatever happened meanwhile is in a fresh load.
         move || {

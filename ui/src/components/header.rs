@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api;
+use crate::components::{ReauthDialog, SignInAlerts};
 use crate::session::use_auth;
 
 /// The app's name, its pages and, when signed in, the user and sign out.
@@ -45,6 +46,7 @@ pub fn Header(
                         .map(|(href, label)| view! { <A href=href exact=true>{label}</A> })
                         .collect_view()}
                     <A href=info.path("/devices")>"Devices"</A>
+                    <A href=info.path("/activity")>"Activity"</A>
                     <A href=info.path("/password")>"Password"</A>
                 </nav>
                 <div class="who">
@@ -61,6 +63,10 @@ pub fn Header(
             </Show>
         </header>
         <OfflineBanner />
+        <Show when=move || auth.ready.get() && auth.signed_in()>
+            <SignInAlerts />
+        </Show>
+        <ReauthDialog />
     }
 }
 

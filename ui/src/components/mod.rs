@@ -1,11 +1,15 @@
 //! Pieces every app's pages use.
 
+pub mod alerts;
 pub mod form;
 pub mod header;
 pub mod not_found;
+pub mod reauth_dialog;
 pub mod require_auth;
 
+pub use alerts::SignInAlerts;
 pub use form::{Field, FormError, Submit};
 pub use header::{Header, OfflineBanner};
 pub use not_found::NotFound;
+pub use reauth_dialog::ReauthDialog;
 pub use require_auth::RequireAuth;

@@ -1,0 +1,304 @@
+//! The security log at `/admin/log`: every user's activity, newest first,
+//! filtered by user, kind and date range, and exported as CSV.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::bar::AdminUser;
+use shared::security::AdminActivityEntry;
+use ui::load::{error_line, failed, loading, Stage};
+use ui::pages::activity::{kind_options, ActivityItem};
+use ui::{bar_api, use_auth};
+
+/// Entries shown, and the cursor of the next page.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Shown {
+    entries: Vec<AdminActivityEntry>,
+    next_before: Option<i64>,
+}
+
+/// Filters, the entries they find, "Show older", and the CSV export.
+#[component]
+pub(crate) fn LogPage() -> impl IntoView {
+    let auth = use_auth();
+    let user = RwSignal::new(None::<AdminUser>);
+    let kind = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let shown = RwSignal::new(Shown::default());
+    let stage = RwSignal::new(Stage::Loading);
+    let more = RwSignal::new(false);
+    let more_error = RwSignal::new(None::<String>);
+    let exporting = RwSignal::new(false);
+    let export_error = RwSignal::new(None::<String>);
+    // Numbers the loads, so a slow answer for old filters is dropped.
+    let generation = StoredValue::new(0u64);
+
+    let filters = move || {
+        vec![
+            (
+                "user_id",
+                user.with_untracked(|u| u.as_ref().map(|u| u.id.clone()).unwrap_or_default()),
+            ),
+            ("kind", kind.get_untracked()),
+            ("from", from.get_untracked()),
+            ("to", to.get_untracked()),
+        ]
+    };
+    let load = move |before: Option<i64>| {
+        let number = generation.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        let filter = filters();
+        spawn_local(async move {
+            let outcome = auth.watch(bar_api::admin_activity(&filter, before).await);
+            if generation.try_get_value() != number {
+                return;
+            }
+            more.set(false);
+            match outcome {
+                Ok(page) => {
+                    shown.update(|s| {
+                        if before.is_none() {
+                            s.entries.clear();
+                        }
+                        s.entries.extend(page.entries);
+                        s.next_before = page.next_before;
+                    });
+                    stage.set(Stage::Ready);
+                }
+                Err(e) if e.ends_session() => {}
+                Err(e) if before.is_some() => more_error.set(Some(e.to_string())),
+                Err(e) => stage.set(Stage::Failed(e.to_string())),
+            }
+        });
+    };
+    // Every change of a filter loads again, from the newest.
+    Effect::new(move |_| {
+        user.track();
+        kind.track();
+        from.track();
+        to.track();
+        more_error.set(None);
+        load(None);
+    });
+
+    let export = move |_| {
+        exporting.set(true);
+        export_error.set(None);
+        let filter = filters();
+        spawn_local(async move {
+            match auth.watch(bar_api::admin_activity_csv(&filter).await) {
+                Ok(csv) => {
+                    if let Err(e) = download("taproom-activity.csv", &csv) {
+                        export_error.set(Some(e));
+                    }
+                }
+                Err(e) if e.ends_session() => {}
+                Err(e) => export_error.set(Some(e.to_string())),
+            }
+            exporting.set(false);
+        });
+    };
+
+    let table = move || {
+        let Shown {
+            entries,
+            next_before,
+        } = shown.get();
+        let count = entries.len();
+        view! {
+            <p data-testid="log-count">
+                {match (count, next_before) {
+                    (0, _) => "No entries match.".to_owned(),
+                    (n, Some(_)) => format!("The newest {n} entries"),
+                    (1, None) => "1 entry".to_owned(),
+                    (n, None) => format!("{n} entries"),
+                }}
+            </p>
+            <ol class="activity-list admin-log">
+                {entries
+                    .into_iter()
+                    .map(|e| {
+                        let who = format!("{} <{}>", e.user_name, e.user_email);
+                        view! {
+                            <div class="log-row" data-testid="log-entry" data-user-id=e.user_id.clone()>
+                                <p class="log-user">{who}</p>
+                                <ActivityItem entry=e.entry />
+                            </div>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+            {next_before.map(|before| view! {
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=move || more.get()
+                    on:click=move |_| {
+                        more.set(true);
+                        more_error.set(None);
+                        load(Some(before));
+                    }
+                >
+                    {move || if more.get() { "Loading…" } else { "Show older" }}
+                </button>
+            })}
+            {move || error_line(more_error.get())}
+        }
+        .into_any()
+    };
+
+    view! {
+        <main class="page log-page">
+            <h1>"Security log"</h1>
+            <p class="lead">"Sign-ins, sign-outs, failures and changes on every account, newest first. Kept for 90 days."</p>
+            <form class="filters" on:submit=move |ev| ev.prevent_default()>
+                <UserSearch chosen=user />
+                <div class="field">
+                    <label for="log-kind">"What"</label>
+                    <select id="log-kind" data-testid="log-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <option value="">"Everything"</option>
+                        {kind_options()
+                            .into_iter()
+                            .map(|(value, label)| view! { <option value=value>{label}</option> })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="log-from">"From"</label>
+                    <input id="log-from" type="date" data-testid="log-from" on:change=move |ev| from.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="log-to">"To"</label>
+                    <input id="log-to" type="date" data-testid="log-to" on:change=move |ev| to.set(event_target_value(&ev)) />
+                </div>
+                <button type="button" class="button secondary" data-testid="export-csv" disabled=move || exporting.get() on:click=export>
+                    {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
+                </button>
+            </form>
+            {move || error_line(export_error.get())}
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading the log…"),
+                Stage::Failed(text) => failed(text, move || {
+                    stage.set(Stage::Loading);
+                    load(None);
+                }),
+                Stage::Ready => table(),
+            }}
+        </main>
+    }
+}
+
+/// Picks one user by searching names and e-mail addresses (the server
+/// searches; fine with thousands of customers).
+#[component]
+fn UserSearch(chosen: RwSignal<Option<AdminUser>>) -> impl IntoView {
+    let auth = use_auth();
+    let text = RwSignal::new(String::new());
+    let found = RwSignal::new(Vec::<AdminUser>::new());
+    let searching = RwSignal::new(false);
+    let latest = StoredValue::new(0u64);
+    let search = move |query: String| {
+        let number = latest.try_update_value(|n| {
+            *n += 1;
+            *n
+        });
+        if query.trim().len() < 2 {
+            found.set(Vec::new());
+            return;
+        }
+        searching.set(true);
+        spawn_local(async move {
+            let outcome = auth.watch(bar_api::users(&query).await);
+            if latest.try_get_value() != number {
+                return;
+            }
+            searching.set(false);
+            if let Ok(response) = outcome {
+                found.set(response.users.into_iter().take(8).collect());
+            }
+        });
+    };
+    view! {
+        <div class="field user-search">
+            <label for="log-user">"User"</label>
+            {move || match chosen.get() {
+                Some(person) => view! {
+                    <p class="chosen-user" data-testid="log-user-chosen">
+                        {format!("{} <{}>", person.name, person.email)}
+                        " "
+                        <button type="button" class="button secondary" aria-label="Any user" on:click=move |_| chosen.set(None)>"×"</button>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <input
+                        id="log-user"
+                        type="search"
+                        data-testid="log-user"
+                        placeholder="Name or e-mail"
+                        autocomplete="off"
+                        prop:value=move || text.get()
+                        on:input=move |ev| {
+                            let value = event_target_value(&ev);
+                            text.set(value.clone());
+                            search(value);
+                        }
+                    />
+                    {move || searching.get().then(|| view! { <span class="muted">" Searching…"</span> })}
+                    <ul class="search-results">
+                        {move || found
+                            .get()
+                            .into_iter()
+                            .map(|person| {
+                                let label = format!("{} <{}>", person.name, person.email);
+                                view! {
+                                    <li>
+                                        <button type="button" class="link-button" on:click=move |_| {
+                                            text.set(String::new());
+                                            found.set(Vec::new());
+                                            chosen.set(Some(person.clone()));
+                                        }>{label}</button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Hands `text` to the browser as a file download.
+fn download(name: &str, text: &str) -> Result<(), String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsCast;
+        let fail = |_| "The browser could not save the file.".to_owned();
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/csv");
+        let blob =
+            web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(fail)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(fail)?;
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or("no document")?;
+        let link: web_sys::HtmlAnchorElement = document
+            .create_element("a")
+            .map_err(fail)?
+            .dyn_into()
+            .map_err(|_| "no link".to_owned())?;
+        link.set_href(&url);
+        link.set_download(name);
+        link.click();
+        let _ = web_sys::Url::revoke_object_url(&url);
+        Ok(())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _unused = (name, text);
+        Err("Downloads happen in the browser.".to_owned())
+    }
+}
