@@ -6,6 +6,8 @@
 // (desktop).
 //   node screenshots.mjs          all of them
 //   node screenshots.mjs bar      only the main screens
+//   node screenshots.mjs security only the password dialog, Activity (phone),
+//                                 the admin's log and a new-device alert
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
@@ -26,6 +28,7 @@ const shots = [
   ...["desktop", "tablet", "phone"].map((size) => ["admin", size]),
 ];
 const onlyBar = process.argv.includes("bar");
+const onlySecurity = process.argv.includes("security");
 
 /** Login and Devices pages. */
 async function sessionScreens(server, browser) {
@@ -132,11 +135,62 @@ async function barScreens(server, browser) {
   for (const context of [customer, bar, admin]) await context.close();
 }
 
-const server = await startServer();
+/** Re-authentication, the Activity page, the admin's log, a new-device alert. */
+async function securityScreens(server, browser) {
+  const iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+  // A guest: a wrong password once, then signed in on a phone.
+  const email = await newCustomer(server);
+  await fetch(`${server.url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: "not the password" }),
+  });
+  const phone = await browser.newContext({ viewport: sizes.phone, isMobile: true, hasTouch: true, userAgent: iphone });
+  const guest = await phone.newPage();
+  await login(guest, server, "customer", email);
+  // The same guest on a laptop: the phone is told at once.
+  const laptop = await browser.newContext({ viewport: sizes.desktop });
+  await login(await laptop.newPage(), server, "customer", email);
+  await guest.getByTestId("sign-in-alert").waitFor();
+  await guest.screenshot({ path: join(out, "customer-new-sign-in-phone.png") });
+  console.log("customer: new-device alert at phone width");
+  await guest.getByRole("button", { name: "It was me" }).click();
+  await guest.getByRole("link", { name: "Activity" }).click();
+  await guest.getByTestId("activity").first().waitFor();
+  await guest.screenshot({ path: join(out, "customer-activity-phone.png"), fullPage: true });
+  console.log("customer: activity at phone width");
+  // The password dialog, after the window has passed.
+  await guest.getByRole("link", { name: "Devices" }).click();
+  await guest.getByTestId("device-count").waitFor();
+  await new Promise((r) => setTimeout(r, 3_500));
+  await guest.getByRole("button", { name: "Sign out everywhere…" }).click();
+  await guest.getByRole("button", { name: "Yes, sign out everywhere" }).click();
+  await guest.getByTestId("reauth-dialog").waitFor();
+  await guest.screenshot({ path: join(out, "customer-reauth-phone.png") });
+  console.log("customer: password dialog at phone width");
+  await phone.close();
+  await laptop.close();
+  // The admin's log over everyone.
+  const admin = await browser.newContext({ viewport: sizes.desktop });
+  const desk = await admin.newPage();
+  await login(desk, server, "admin", DEMO.admin);
+  await desk.getByRole("link", { name: "Log" }).click();
+  await desk.getByTestId("log-entry").first().waitFor();
+  await desk.screenshot({ path: join(out, "admin-log-desktop.png"), fullPage: true });
+  console.log("admin: security log at desktop width");
+  await admin.close();
+}
+
+const server = await startServer({ extraArgs: onlySecurity || !onlyBar ? ["--reauth-window", "3s"] : [] });
 const browser = await startBrowser();
 try {
-  if (!onlyBar) await sessionScreens(server, browser);
-  await barScreens(server, browser);
+  if (onlySecurity) {
+    await securityScreens(server, browser);
+  } else {
+    if (!onlyBar) await sessionScreens(server, browser);
+    await barScreens(server, browser);
+    if (!onlyBar) await securityScreens(server, browser);
+  }
 } finally {
   await browser.close();
   await server.stop();

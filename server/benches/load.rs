@@ -7,8 +7,12 @@
 //! ```text
 //! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5]
 //!     [--streams 200] [--sessions 10000] [--changes 20] [--backend sqlite] [--smoke]
-//!     [--only auth|bar] [--server path/to/taproom-server]
+//!     [--only auth|bar] [--server path/to/taproom-server] [--cookie]
 //! ```
+//!
+//! `--cookie` runs the server in cookie mode (`TAPROOM_REFRESH_COOKIE=on`)
+//! and the refresh chain as a browser app does there: the token in the
+//! app's cookie, an empty body, the `X-Taproom-App` header.
 //!
 //! `--server` (or `BENCH_SERVER`) runs another build of the server, e.g. the
 //! one before a change, so two builds are measured by the same harness.
@@ -39,6 +43,8 @@ struct Options {
     only: Option<String>,
     /// The server binary under test.
     server: String,
+    /// Cookie mode for the refresh chain.
+    cookie: bool,
 }
 
 #[derive(Clone)]
@@ -64,6 +70,7 @@ fn options() -> Options {
     let mut changes = 20;
     let mut only: Option<String> = None;
     let mut group: Option<String> = None;
+    let mut cookie = false;
     let mut server = std::env::var("BENCH_SERVER")
         .ok()
         .filter(|s| !s.is_empty())
@@ -87,6 +94,7 @@ fn options() -> Options {
             }
             "--backend" => only = args.next(),
             "--only" => group = args.next(),
+            "--cookie" => cookie = true,
             "--server" => server = args.next().unwrap_or(server),
             // `cargo bench` passes `--bench`; ignore what we do not know.
             _ => {}
@@ -112,6 +120,7 @@ fn options() -> Options {
         backends,
         only: group,
         server,
+        cookie,
     }
 }
 
@@ -143,7 +152,7 @@ impl Drop for Server {
 
 /// Starts a server on a fresh database; `demo` loads the demo menu and
 /// accounts (`serve --demo`), which the bar scenarios order from.
-async fn start(backend: &Backend, demo: bool, binary: &str) -> Server {
+async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Server {
     let dir = tempfile::tempdir().unwrap();
     let (url, cleanup) = match backend {
         Backend::Sqlite => (
@@ -188,6 +197,7 @@ async fn start(backend: &Backend, demo: bool, binary: &str) -> Server {
         // Limits the flags above do not reach (older builds ignore these).
         .env("TAPROOM_LOGIN_SLOWDOWN", "off")
         .env("TAPROOM_TICKET_RATE", "off")
+        .env("TAPROOM_REFRESH_COOKIE", if cookie { "on" } else { "off" })
         .stdout(Stdio::piped())
         .spawn()
         .expect("start taproom-server");
@@ -362,15 +372,20 @@ async fn bench_backend(backend: &Backend, opts: &Options) -> bool {
 }
 
 async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
-    let server = start(backend, false, &opts.server).await;
+    let server = start(backend, false, &opts.server, opts.cookie).await;
     let base = server.base.clone();
     let n = opts.clients;
     let s = opts.seconds;
     println!(
-        "\n{} — {} clients, {:.1} s per scenario",
+        "\n{} — {} clients, {:.1} s per scenario{}",
         backend.name(),
         n,
-        s
+        s,
+        if opts.cookie {
+            ", refresh tokens in cookies"
+        } else {
+            ""
+        }
     );
 
     let healthz = {
@@ -426,7 +441,9 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
     };
     line("GET /api/auth/me", &me);
 
-    let refresh = {
+    let refresh = if opts.cookie {
+        cookie_refresh_chain(&base, n, s).await
+    } else {
         let url = format!("{base}/api/auth/refresh");
         let b = base.clone();
         drive(
@@ -525,6 +542,69 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
         verdict(refresh.per_sec >= refresh_target)
     );
     healthz.errors + me.errors + refresh.errors + login.errors == 0
+}
+
+/// The refresh chain of a browser app in cookie mode: each client signs up
+/// as the customer app, then refreshes with an empty body, its cookie and
+/// the app header, keeping each new cookie.
+async fn cookie_refresh_chain(base: &str, n: usize, seconds: f64) -> Figures {
+    let url = format!("{base}/api/auth/refresh");
+    let origin = base.to_owned();
+    let b = base.to_owned();
+    drive(
+        n,
+        seconds,
+        |i| {
+            let b = b.clone();
+            async move {
+                let c = client();
+                let email = format!("cookie{i}-{}@taproom.test", uuid::Uuid::new_v4().simple());
+                let res = c
+                    .post(format!("{b}/api/auth/register"))
+                    .header("x-taproom-app", "customer")
+                    .json(&json!({"email": email, "password": "bench password", "name": "Bench"}))
+                    .send()
+                    .await
+                    .expect("register a bench user");
+                let cookie = refresh_cookie(res.headers()).expect("a refresh cookie");
+                (c, cookie)
+            }
+        },
+        move |(c, cookie): (reqwest::Client, String)| {
+            let url = url.clone();
+            let origin = origin.clone();
+            async move {
+                let res = c
+                    .post(&url)
+                    .header("x-taproom-app", "customer")
+                    .header("origin", origin)
+                    .header("cookie", &cookie)
+                    .send()
+                    .await;
+                match res {
+                    Ok(res) if res.status().is_success() => {
+                        let next = refresh_cookie(res.headers()).unwrap_or(cookie);
+                        // Read the body, as a browser does.
+                        let ok = res.bytes().await.is_ok();
+                        ((c, next), ok)
+                    }
+                    _ => ((c, cookie), false),
+                }
+            }
+        },
+    )
+    .await
+}
+
+/// `name=value` of the customer app's refresh cookie in a response.
+fn refresh_cookie(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("taproom_refresh_customer="))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
 }
 
 fn verdict(ok: bool) -> &'static str {

@@ -41,7 +41,7 @@ const EVENT_P99_TARGET_MS: f64 = 250.0;
 
 /// Runs the bar scenarios on one backend; false if anything failed.
 pub(super) async fn run(backend: &Backend, opts: &Options) -> bool {
-    let server = start(backend, true, &opts.server).await;
+    let server = start(backend, true, &opts.server, false).await;
     println!(
         "\n{} bar — {} customers ordering, {} streams, {} sessions",
         backend.name(),
