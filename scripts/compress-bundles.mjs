@@ -1,13 +1,14 @@
 // Writes .br and .gz beside every .js and .wasm of the built apps, so the
 // server can send them precompressed, and prints each bundle's sizes.
-//   node scripts/compress-bundles.mjs [site-root]
+//   node scripts/compress-bundles.mjs [site-root] [app …]   (default: all three)
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const site = process.argv[2] ?? "target/site";
+const apps = process.argv.length > 3 ? process.argv.slice(3) : ["customer", "bartender", "admin"];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-for (const app of ["customer", "bartender", "admin"]) {
+for (const app of apps) {
   const dir = join(site, app, "pkg");
   let raw = 0, gz = 0, br = 0;
   for (const file of readdirSync(dir).filter((f) => /\.(js|wasm)$/.test(f))) {

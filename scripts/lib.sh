@@ -95,11 +95,39 @@ ensure_leptos_tools() {
     fi
 }
 
-# Builds the three web apps (wasm, release) and the server binary with
-# cargo-leptos, then precompresses the bundles for the server to send.
+# A fingerprint of everything an app's bundle is built from: its sources
+# and those of the crates it uses, the manifests, the build settings and
+# the tools. Unchanged, the bundle is already what a build would make.
+app_inputs() {
+    local app="$1"
+    {
+        echo "tools: $CARGO_LEPTOS_VERSION $WASM_BINDGEN_VERSION $BINARYEN_VERSION $(rustc --version)"
+        find "app-$app" shared ui -type f \( -name '*.rs' -o -name 'Cargo.toml' \) -print0 |
+            sort -z | xargs -0 sha256sum
+        sha256sum Cargo.toml Cargo.lock .cargo/config.toml rust-toolchain.toml scripts/compress-bundles.mjs
+    } | sha256sum | cut -d' ' -f1
+}
+
+# Builds the server binary and, for each web app whose inputs changed since
+# its last build, its wasm bundle (release, with cargo-leptos) and the
+# precompressed copies the server sends. Nothing changed: seconds.
 build_apps() {
     ensure_leptos_tools
-    echo "==> Building the three web apps and the server (release; the first build takes a while)"
-    cargo leptos build --release
-    node scripts/compress-bundles.mjs target/site
+    echo "==> Building the server (release; the first build takes a while)"
+    # The same command cargo-leptos runs for the bin, so either reuses the other's work.
+    cargo build --package=taproom-server --bin=taproom-server --no-default-features --release
+    local app stamp inputs
+    for app in customer bartender admin; do
+        stamp="target/site/$app.inputs"
+        inputs=$(app_inputs "$app")
+        if [ -f "target/site/$app/pkg/app-$app.wasm.br" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$inputs" ]; then
+            echo "==> The $app app is unchanged since its last build"
+            continue
+        fi
+        echo "==> Building the $app app (wasm, release)"
+        rm -f "$stamp"
+        cargo leptos build --release --project "$app"
+        node scripts/compress-bundles.mjs target/site "$app"
+        echo "$inputs" > "$stamp"
+    done
 }
