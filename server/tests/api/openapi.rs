@@ -4,8 +4,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-#[tokio::test]
-async fn the_openapi_document_describes_every_endpoint() {
+/// The document, as a fresh server answers it.
+async fn openapi_document() -> serde_json::Value {
     let app = spawn_app().await;
     let res = app
         .client
@@ -15,6 +15,12 @@ async fn the_openapi_document_describes_every_endpoint() {
         .unwrap();
     let (status, doc) = status_json(res).await;
     assert_eq!(status, StatusCode::OK);
+    doc
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint() {
+    let doc = openapi_document().await;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in [
@@ -81,5 +87,54 @@ async fn the_openapi_document_describes_every_endpoint() {
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
+    );
+}
+
+/// Statuses an operation must list, from what it is: a bearer route can
+/// answer 401, an admin route 403, a JSON body 400/413/415/422, a
+/// rate-limited route 429. A generated client then handles them all.
+#[tokio::test]
+async fn every_operation_lists_the_errors_it_can_answer() {
+    let doc = openapi_document().await;
+    let rate_limited = [
+        ("/api/auth/login", "post"),
+        ("/api/auth/register", "post"),
+        ("/api/auth/refresh", "post"),
+        ("/api/auth/password", "post"),
+        ("/api/auth/reauth", "post"),
+        ("/api/events/ticket", "post"),
+        ("/api/events", "get"),
+    ];
+    let mut missing = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let listed: Vec<&str> = op["responses"]
+                .as_object()
+                .map(|r| r.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut want = Vec::new();
+            if op["security"].is_array() {
+                want.push("401");
+            }
+            if path.starts_with("/api/admin") {
+                want.push("403");
+            }
+            if op.get("requestBody").is_some() {
+                want.extend(["400", "413", "415", "422"]);
+            }
+            if rate_limited.contains(&(path.as_str(), method.as_str())) {
+                want.push("429");
+            }
+            for status in want {
+                if !listed.contains(&status) {
+                    missing.push(format!("{} {path}: {status}", method.to_uppercase()));
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "statuses not listed:\n{}",
+        missing.join("\n")
     );
 }

@@ -52,14 +52,6 @@ pub struct UsersQuery {
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin", security(("bearer" = [])),
     params(UsersQuery),
     responses(
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 200, description = "Users", body = AdminUsersResponse),
         (status = 403, description = "Not an admin", body = ErrorBody),
     ))]
@@ -101,6 +93,7 @@ pub async fn create_user(
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "Deactivated", body = AdminUserAction),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "Your own account", body = ErrorBody),
     ))]
@@ -118,6 +111,7 @@ pub async fn deactivate(
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "Reactivated", body = AdminUserAction),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
 pub async fn reactivate(
@@ -134,6 +128,7 @@ pub async fn reactivate(
     params(("id" = String, Path, description = "User id")), request_body = ResetPasswordRequest,
     responses(
         (status = 200, description = "Password reset", body = AdminUserAction),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 422, description = "Password too weak", body = ErrorBody),
     ))]
@@ -154,6 +149,7 @@ pub async fn reset_password(
     params(("id" = String, Path, description = "User id")),
     responses(
         (status = 200, description = "Signed out everywhere", body = AdminUserAction),
+        (status = 403, description = "Not an admin, or `reauth_required`: confirm the password (POST /api/auth/reauth) and repeat", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
     ))]
 pub async fn sign_out_everywhere(
@@ -185,6 +181,7 @@ pub struct SessionsQuery {
     params(SessionsQuery),
     responses(
         (status = 200, description = "Sessions", body = AdminSessionsResponse),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 400, description = "Unknown filter value", body = ErrorBody),
     ))]
 pub async fn sessions(

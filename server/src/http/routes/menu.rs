@@ -69,6 +69,7 @@ pub async fn create_category(
     params(("id" = String, Path, description = "Category id")), request_body = CategoryRequest,
     responses(
         (status = 200, description = "Renamed", body = MenuCategory),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),
     ))]
 pub async fn rename_category(
@@ -86,6 +87,7 @@ pub async fn rename_category(
     params(("id" = String, Path, description = "Category id")),
     responses(
         (status = 200, description = "Deleted or archived", body = DeleteResponse),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),
         (status = 409, description = "The category still has items", body = ErrorBody),
     ))]
@@ -103,6 +105,7 @@ pub async fn delete_category(
     request_body = ReorderRequest,
     responses(
         (status = 200, description = "The menu in its new order", body = MenuResponse),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "Not every category exactly once", body = ErrorBody),
     ))]
 pub async fn reorder_categories(
@@ -119,6 +122,7 @@ pub async fn reorder_categories(
     params(("id" = String, Path, description = "Category id")), request_body = ReorderRequest,
     responses(
         (status = 200, description = "The category in its new order", body = MenuCategory),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "Not every item exactly once", body = ErrorBody),
     ))]
 pub async fn reorder_items(
@@ -136,6 +140,7 @@ pub async fn reorder_items(
     request_body = NewItemRequest,
     responses(
         (status = 201, description = "Created", body = MenuItem),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
     ))]
@@ -156,6 +161,7 @@ pub async fn create_item(
     params(("id" = String, Path, description = "Item id")), request_body = UpdateItemRequest,
     responses(
         (status = 200, description = "Changed", body = MenuItem),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such item", body = ErrorBody),
         (status = 422, description = "Invalid field", body = ErrorBody),
     ))]
@@ -174,6 +180,7 @@ pub async fn update_item(
     params(("id" = String, Path, description = "Item id")),
     responses(
         (status = 200, description = "Deleted or archived", body = DeleteResponse),
+        (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such item", body = ErrorBody),
     ))]
 pub async fn delete_item(

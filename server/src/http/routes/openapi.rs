@@ -4,6 +4,7 @@
 use axum::routing::get;
 use axum::{Json, Router};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::http::AppState;
@@ -57,7 +58,7 @@ use crate::http::AppState;
         super::admin::activity,
         super::admin::activity_csv,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonErrors),
     tags(
         (name = "auth", description = "Sign in, tokens and passwords"),
         (name = "sessions", description = "The signed-in user's devices"),
@@ -85,6 +86,68 @@ impl Modify for BearerAuth {
             ),
         );
     }
+}
+
+/// The errors every operation of a kind can answer, added where the
+/// handler's own list does not already name them: the bearer extractor
+/// answers 401 on any secured route, and the JSON body extractor answers
+/// 400 (malformed), 413 (too large), 415 (not JSON) and 422 (wrong shape)
+/// on any route with a body. Route-specific statuses (403, 404, 409, 429)
+/// stay on the handlers, which alone know when they occur.
+struct CommonErrors;
+
+impl Modify for CommonErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        const BEARER: (&str, &str) = (
+            "401",
+            "Missing, invalid or expired access token, or the session has ended",
+        );
+        const BODY: [(&str, &str); 4] = [
+            ("400", "Malformed JSON"),
+            ("413", "Body too large"),
+            ("415", "Not JSON (Content-Type must be application/json)"),
+            ("422", "A field missing, of the wrong type or invalid"),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ];
+            for op in operations.into_iter().flatten() {
+                let mut wanted = Vec::new();
+                if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                    wanted.push(BEARER);
+                }
+                if op.request_body.is_some() {
+                    wanted.extend(BODY);
+                }
+                for (status, description) in wanted {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error_response(description));
+                }
+            }
+        }
+    }
+}
+
+/// A response carrying the API's error body.
+fn error_response(description: &str) -> RefOr<Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorBody")))
+                    .build(),
+            )
+            .build(),
+    )
 }
 
 /// The document route.
