@@ -1,6 +1,5 @@
 //! What the queue holds, without the page around it: the open orders and
-//! how an update (from the live stream, a tap, or a reload) changes them,
-//! and the menu as the availability panel shows it.
+//! how an update (from the live stream, a tap, or a reload) changes them.
 //!
 //! Updates can arrive out of order (a tap's answer after the live event it
 //! caused, a reload that started before an event), so every order carries
@@ -8,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use shared::bar::{MenuCategory, MenuItemEvent, Order, OrderStatus};
+use shared::bar::{Order, OrderStatus};
 
 /// The open orders, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,7 +47,7 @@ impl Board {
         }
         let held = self.orders.iter().position(|o| o.id == order.id);
         if let Some(index) = held {
-            if order.version <= self.orders[index].version {
+            if !order.replaces(&self.orders[index]) {
                 return Applied::Ignored;
             }
         }
@@ -85,45 +84,14 @@ impl Board {
     }
 
     fn sort(&mut self) {
-        // RFC 3339 times from one server sort as text; the number breaks ties.
-        self.orders.sort_by(|a, b| {
-            (a.created_at.as_str(), a.number).cmp(&(b.created_at.as_str(), b.number))
-        });
-    }
-}
-
-/// What a `menu_item` event changes in the menu. Answers `false` when the
-/// item's category is not known here, so the caller reloads the menu.
-pub(crate) fn apply_menu_event(menu: &mut [MenuCategory], event: MenuItemEvent) -> bool {
-    let item = event.item;
-    for category in menu.iter_mut() {
-        if let Some(index) = category.items.iter().position(|i| i.id == item.id) {
-            if event.removed || category.id != item.category_id {
-                category.items.remove(index);
-            } else {
-                category.items[index] = item;
-                category.items.sort_by_key(|i| i.position);
-                return true;
-            }
-        }
-    }
-    if event.removed {
-        return true;
-    }
-    match menu.iter_mut().find(|c| c.id == item.category_id) {
-        Some(category) => {
-            category.items.push(item);
-            category.items.sort_by_key(|i| i.position);
-            true
-        }
-        None => false,
+        self.orders
+            .sort_by(|a, b| a.placed_key().cmp(&b.placed_key()));
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::bar::MenuItem;
 
     fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
         Order {
@@ -210,65 +178,5 @@ mod tests {
         board.replace(vec![order("b", 2, OrderStatus::Preparing, 2)]);
         assert!(ids(&board, OrderStatus::Received).is_empty());
         assert_eq!(ids(&board, OrderStatus::Preparing), ["b"]);
-    }
-
-    fn item(id: &str, category: &str, position: i64, available: bool) -> MenuItem {
-        MenuItem {
-            id: id.to_owned(),
-            category_id: category.to_owned(),
-            name: id.to_uppercase(),
-            description: String::new(),
-            price_cents: 500,
-            available,
-            position,
-        }
-    }
-
-    fn menu() -> Vec<MenuCategory> {
-        vec![
-            MenuCategory {
-                id: "beer".to_owned(),
-                name: "Beer".to_owned(),
-                position: 0,
-                items: vec![item("ipa", "beer", 0, true), item("stout", "beer", 1, true)],
-            },
-            MenuCategory {
-                id: "wine".to_owned(),
-                name: "Wine".to_owned(),
-                position: 1,
-                items: Vec::new(),
-            },
-        ]
-    }
-
-    #[test]
-    fn menu_events_change_move_add_and_remove_items() {
-        let mut menu = menu();
-        let event = |item, removed| MenuItemEvent { item, removed };
-        assert!(apply_menu_event(
-            &mut menu,
-            event(item("ipa", "beer", 0, false), false)
-        ));
-        assert!(!menu[0].items[0].available);
-        assert!(apply_menu_event(
-            &mut menu,
-            event(item("stout", "wine", 0, true), false)
-        ));
-        assert_eq!(menu[0].items.len(), 1);
-        assert_eq!(menu[1].items[0].id, "stout");
-        assert!(apply_menu_event(
-            &mut menu,
-            event(item("lager", "beer", 2, true), false)
-        ));
-        assert_eq!(menu[0].items[1].id, "lager");
-        assert!(apply_menu_event(
-            &mut menu,
-            event(item("ipa", "beer", 0, true), true)
-        ));
-        assert_eq!(menu[0].items.len(), 1);
-        assert!(!apply_menu_event(
-            &mut menu,
-            event(item("gin", "spirits", 0, true), false)
-        ));
     }
 }

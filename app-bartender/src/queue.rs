@@ -13,8 +13,9 @@ use ui::bar_api;
 use ui::format::now_millis;
 use ui::Auth;
 
-use crate::board::{apply_menu_event, Applied, Board};
+use crate::board::{Applied, Board};
 use crate::sound::Sound;
+use ui::menu::apply_item_event;
 
 /// How long a new order stays highlighted.
 const NEW_FOR: Duration = Duration::from_secs(20);
@@ -225,7 +226,7 @@ impl Queue {
         let mut known = true;
         self.menu.update(|menu| {
             if let Some(menu) = menu {
-                known = apply_menu_event(menu, event);
+                known = apply_item_event(menu, &event);
             }
         });
         if !known {

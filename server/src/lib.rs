@@ -136,8 +136,8 @@ impl Application {
         ];
         if db.is_postgres() {
             // Hear other instances' revocations before serving anything.
-            let listener = services::session_cache::listen(&db, &cache).await?;
-            background.push(tokio::spawn(services::session_cache::follow_revocations(
+            let listener = services::revocation::listen(&db, &cache).await?;
+            background.push(tokio::spawn(services::revocation::follow_revocations(
                 listener,
                 db.clone(),
                 cache,

@@ -294,6 +294,87 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// Why a session ended, as the server records it (`revoked_reason`) and
+/// the admin console shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The person signed out on that device.
+    Logout,
+    /// The person signed out everywhere.
+    LogoutAll,
+    /// The person ended it from another device (Devices).
+    RevokedByUser,
+    /// An admin ended it, or signed the person out everywhere.
+    RevokedByAdmin,
+    /// A rotated-out refresh token came back: the session was taken over.
+    ReuseDetected,
+    /// The person changed their password (other devices).
+    PasswordChanged,
+    /// An admin reset the person's password.
+    PasswordReset,
+    /// An admin deactivated the account.
+    UserDeactivated,
+    /// The oldest of a user's sessions, over the cap.
+    SessionLimit,
+    /// It ran past its idle or absolute lifetime.
+    Expired,
+}
+
+impl EndReason {
+    /// Every reason.
+    pub const ALL: [EndReason; 10] = [
+        EndReason::Logout,
+        EndReason::LogoutAll,
+        EndReason::RevokedByUser,
+        EndReason::RevokedByAdmin,
+        EndReason::ReuseDetected,
+        EndReason::PasswordChanged,
+        EndReason::PasswordReset,
+        EndReason::UserDeactivated,
+        EndReason::SessionLimit,
+        EndReason::Expired,
+    ];
+
+    /// The wire and database name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Logout => "logout",
+            EndReason::LogoutAll => "logout_all",
+            EndReason::RevokedByUser => "revoked_by_user",
+            EndReason::RevokedByAdmin => "revoked_by_admin",
+            EndReason::ReuseDetected => "reuse_detected",
+            EndReason::PasswordChanged => "password_changed",
+            EndReason::PasswordReset => "password_reset",
+            EndReason::UserDeactivated => "user_deactivated",
+            EndReason::SessionLimit => "session_limit",
+            EndReason::Expired => "expired",
+        }
+    }
+
+    /// The reason of a wire or database name.
+    pub fn parse(name: &str) -> Option<EndReason> {
+        EndReason::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+
+    /// What a person reads.
+    pub const fn label(self) -> &'static str {
+        match self {
+            EndReason::Logout => "signed out",
+            EndReason::LogoutAll => "signed out everywhere",
+            EndReason::RevokedByUser => "ended from another device",
+            EndReason::RevokedByAdmin => "ended by an admin",
+            EndReason::ReuseDetected => "token reuse detected",
+            EndReason::PasswordChanged => "password changed",
+            EndReason::PasswordReset => "password reset by an admin",
+            EndReason::UserDeactivated => "account deactivated",
+            EndReason::SessionLimit => "too many sessions",
+            EndReason::Expired => "expired",
+        }
+    }
+}
+
 /// The codes of the 401 answers that refuse the access token itself (as
 /// opposed to, say, a wrong current password). Only after one of these may
 /// a client renew its token and send the request once more.
@@ -396,6 +477,16 @@ pub fn normalize_name(raw: &str) -> Result<String, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn end_reasons_round_trip_through_names_and_json() {
+        for reason in EndReason::ALL {
+            assert_eq!(EndReason::parse(reason.as_str()), Some(reason));
+            let json = serde_json::to_string(&reason).unwrap();
+            assert_eq!(json, format!("\"{}\"", reason.as_str()));
+        }
+        assert_eq!(EndReason::parse("gone"), None);
+    }
 
     #[test]
     fn storage_keys_match_the_design_table() {

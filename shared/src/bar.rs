@@ -254,6 +254,22 @@ pub struct Order {
     pub ready_at: Option<String>,
 }
 
+impl Order {
+    /// Whether this copy of an order takes the place of `held`, a copy of
+    /// the same order seen earlier. The one rule of every app: updates
+    /// (live events, answers to taps, reloads) can arrive out of order, so
+    /// only a newer version replaces; an equal one is the same state.
+    pub fn replaces(&self, held: &Order) -> bool {
+        self.version > held.version
+    }
+
+    /// Orders sort by when they were placed (RFC 3339 times from one server
+    /// sort as text), the number breaking ties within a second.
+    pub fn placed_key(&self) -> (&str, i64) {
+        (self.created_at.as_str(), self.number)
+    }
+}
+
 /// A list of orders.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -382,10 +398,14 @@ pub struct AdminSession {
     pub ip_address: Option<String>,
     pub client_app: Option<ClientApp>,
     pub is_active: bool,
-    pub revoked_reason: Option<String>,
+    pub revoked_reason: Option<crate::api::EndReason>,
     pub created_at: String,
     pub last_activity: String,
     pub expires_at: String,
+    /// True for the session the request was made with (the admin's own
+    /// device), so the console can mark it and ask before ending it.
+    #[serde(default)]
+    pub is_current: bool,
 }
 
 /// `GET /api/admin/sessions` answer.

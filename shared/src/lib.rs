@@ -1,4 +1,6 @@
 pub mod api;
 pub mod bar;
+pub mod events;
 pub mod security;
 pub mod session;
+pub mod validate;

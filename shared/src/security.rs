@@ -38,9 +38,6 @@ pub const REFRESH_COOKIE_PATH: &str = "/api/auth";
 /// repeat the action.
 pub const REAUTH_REQUIRED: &str = "reauth_required";
 
-/// The live-stream event of a sign-in from a new device.
-pub const NEW_SIGN_IN_EVENT: &str = "new_sign_in";
-
 /// `POST /api/auth/reauth` body: the password again.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

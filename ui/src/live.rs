@@ -108,17 +108,7 @@ mod browser {
     use super::{LiveEvent, LiveStatus};
     use crate::format::encode_component;
     use crate::session::{use_auth, Auth};
-
-    /// The named events the server sends; comments (keep-alives) reach no
-    /// listener.
-    const EVENT_KINDS: [&str; 6] = [
-        "order",
-        "menu_item",
-        shared::security::NEW_SIGN_IN_EVENT,
-        "ready",
-        "reset",
-        "session_ended",
-    ];
+    use shared::events::StreamEvent;
 
     thread_local! {
         /// The tab's connection, while anyone listens.
@@ -338,7 +328,8 @@ mod browser {
                     stream.retry_later(epoch);
                 }
             });
-            for kind in EVENT_KINDS {
+            // Every named event; comments (keep-alives) reach no listener.
+            for kind in StreamEvent::ALL.map(StreamEvent::as_str) {
                 if let Err(e) = source
                     .add_event_listener_with_callback(kind, on_message.as_ref().unchecked_ref())
                 {
@@ -376,10 +367,13 @@ mod browser {
         }
 
         fn receive(self: &Rc<Self>, event: &MessageEvent) {
-            let kind = event.type_();
+            let name = event.type_();
             let data = event.data().as_string().unwrap_or_default();
-            match kind.as_str() {
-                "order" | "menu_item" | shared::security::NEW_SIGN_IN_EVENT => {
+            let Some(kind) = StreamEvent::parse(&name) else {
+                return;
+            };
+            match kind {
+                StreamEvent::Order | StreamEvent::MenuItem | StreamEvent::NewSignIn => {
                     let id = event.last_event_id().parse::<i64>().ok();
                     if let (Some(id), Some(last)) = (id, self.last_id.get()) {
                         // Replays after a reconnect may overlap what was seen.
@@ -390,9 +384,11 @@ mod browser {
                     if id.is_some() {
                         self.last_id.set(id);
                     }
-                    let parsed = match kind.as_str() {
-                        "order" => serde_json::from_str(&data).map(LiveEvent::Order),
-                        "menu_item" => serde_json::from_str(&data).map(LiveEvent::MenuItem),
+                    let parsed = match kind {
+                        StreamEvent::Order => serde_json::from_str(&data).map(LiveEvent::Order),
+                        StreamEvent::MenuItem => {
+                            serde_json::from_str(&data).map(LiveEvent::MenuItem)
+                        }
                         _ => serde_json::from_str(&data).map(LiveEvent::NewSignIn),
                     };
                     match parsed {
@@ -403,16 +399,16 @@ mod browser {
                         }
                         // Skipped rather than retried forever; the next sync
                         // brings the page's lists up to date anyway.
-                        Err(e) => leptos::logging::warn!("unreadable {kind} event: {e}"),
+                        Err(e) => leptos::logging::warn!("unreadable {name} event: {e}"),
                     }
                 }
-                "ready" | "reset" => {
+                StreamEvent::Ready | StreamEvent::Reset => {
                     // The server's cursor: the stream resumes after it, even
                     // when it moved back (a reset after a database change).
                     if let Ok(Cursor { cursor }) = serde_json::from_str::<Cursor>(&data) {
                         self.last_id.set(Some(cursor));
                     }
-                    if kind == "ready" {
+                    if kind == StreamEvent::Ready {
                         self.failures.set(0);
                         self.set_status(LiveStatus::Live);
                     }
@@ -420,7 +416,7 @@ mod browser {
                         (listener.on_sync)();
                     }
                 }
-                "session_ended" => {
+                StreamEvent::SessionEnded => {
                     self.stop();
                     let auth = self.auth;
                     // Signed out here already (say, everywhere, from this
@@ -446,7 +442,6 @@ mod browser {
                         }
                     });
                 }
-                _ => {}
             }
         }
     }

@@ -3,32 +3,31 @@
 
 use std::collections::HashMap;
 
-use shared::bar::{MenuItem, MenuItemEvent, MenuResponse};
+use shared::bar::{MenuCategory, MenuItem, MenuItemEvent, MenuResponse};
 
-/// Applies one live change: the item is replaced where it was (or moved to
-/// its new category, in position order), added when new, or taken off the
-/// menu when `removed`. An item of a category this copy does not know yet
-/// waits for the next full reload.
-pub fn apply_item_event(menu: &mut MenuResponse, event: &MenuItemEvent) {
+/// Applies one live change, the one rule of every app: the item is
+/// replaced where it was (or moved to its new category), added when new,
+/// or taken off the menu when `removed`; items keep the server's order,
+/// by position and then id. Answers `false` when the item belongs to a
+/// category this copy does not know yet: the caller loads the menu again.
+pub fn apply_item_event(categories: &mut [MenuCategory], event: &MenuItemEvent) -> bool {
     let item = &event.item;
-    for category in &mut menu.categories {
+    for category in categories.iter_mut() {
         category.items.retain(|i| i.id != item.id);
     }
     if event.removed {
-        return;
+        return true;
     }
-    if let Some(category) = menu
-        .categories
-        .iter_mut()
-        .find(|c| c.id == item.category_id)
-    {
-        let at = category
-            .items
-            .iter()
-            .position(|i| (i.position, &i.id) > (item.position, &item.id))
-            .unwrap_or(category.items.len());
-        category.items.insert(at, item.clone());
-    }
+    let Some(category) = categories.iter_mut().find(|c| c.id == item.category_id) else {
+        return false;
+    };
+    let at = category
+        .items
+        .iter()
+        .position(|i| (i.position, &i.id) > (item.position, &item.id))
+        .unwrap_or(category.items.len());
+    category.items.insert(at, item.clone());
+    true
 }
 
 /// Every item by id.
@@ -42,8 +41,6 @@ pub fn items_by_id(menu: &MenuResponse) -> HashMap<String, MenuItem> {
 
 #[cfg(test)]
 mod tests {
-    use shared::bar::MenuCategory;
-
     use super::*;
 
     fn item(id: &str, category: &str, position: i64) -> MenuItem {
@@ -87,7 +84,7 @@ mod tests {
         let mut sold_out = item("a", "beer", 0);
         sold_out.available = false;
         apply_item_event(
-            &mut menu,
+            &mut menu.categories,
             &MenuItemEvent {
                 item: sold_out,
                 removed: false,
@@ -101,7 +98,7 @@ mod tests {
     fn removed_items_leave_and_moved_items_change_category() {
         let mut menu = menu();
         apply_item_event(
-            &mut menu,
+            &mut menu.categories,
             &MenuItemEvent {
                 item: item("b", "beer", 1),
                 removed: true,
@@ -109,7 +106,7 @@ mod tests {
         );
         assert_eq!(ids(&menu, 0), ["a"]);
         apply_item_event(
-            &mut menu,
+            &mut menu.categories,
             &MenuItemEvent {
                 item: item("a", "food", 5),
                 removed: false,
@@ -123,7 +120,7 @@ mod tests {
     fn new_items_take_their_position() {
         let mut menu = menu();
         apply_item_event(
-            &mut menu,
+            &mut menu.categories,
             &MenuItemEvent {
                 item: item("n", "beer", 1),
                 removed: false,
@@ -131,5 +128,32 @@ mod tests {
         );
         assert_eq!(ids(&menu, 0), ["a", "b", "n"]);
         assert_eq!(items_by_id(&menu).len(), 4);
+    }
+
+    #[test]
+    fn an_item_of_an_unknown_category_asks_for_a_reload() {
+        let mut menu = menu();
+        let event = MenuItemEvent {
+            item: item("gin", "spirits", 0),
+            removed: false,
+        };
+        assert!(!apply_item_event(&mut menu.categories, &event));
+        assert_eq!(items_by_id(&menu).len(), 3, "nothing added anywhere");
+        let gone = MenuItemEvent {
+            item: item("gin", "spirits", 0),
+            removed: true,
+        };
+        assert!(apply_item_event(&mut menu.categories, &gone));
+    }
+
+    #[test]
+    fn equal_positions_are_ordered_by_id() {
+        let mut menu = menu();
+        let event = MenuItemEvent {
+            item: item("aa", "beer", 0),
+            removed: false,
+        };
+        assert!(apply_item_event(&mut menu.categories, &event));
+        assert_eq!(ids(&menu, 0), ["a", "aa", "b"]);
     }
 }

@@ -13,9 +13,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse};
 use shared::session::SessionError;
+use shared::validate::{self, Named};
 use ui::{bar_api, Auth};
 
-use crate::components::item_form::{check_name, ItemForm};
+use crate::components::item_form::ItemForm;
 use ui::load::{error_line, notice, Loader};
 
 /// The menu being edited and the change in flight, shared by its parts.
@@ -142,15 +143,13 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
     let key = "add-category";
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let text = name.get_untracked().trim().to_owned();
-        if text.is_empty() {
-            error.set(Some("Give the category a name.".to_owned()));
-            return;
-        }
-        if let Err(message) = check_name(&text) {
-            error.set(Some(message));
-            return;
-        }
+        let text = match validate::menu_name(&name.get_untracked(), Named::Category) {
+            Ok(text) => text,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
         editor.run(
             key.to_owned(),
             error,
@@ -229,15 +228,13 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
     };
     let rename = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let text = new_name.get_untracked().trim().to_owned();
-        if text.is_empty() {
-            error.set(Some("Give the category a name.".to_owned()));
-            return;
-        }
-        if let Err(message) = check_name(&text) {
-            error.set(Some(message));
-            return;
-        }
+        let text = match validate::menu_name(&new_name.get_untracked(), Named::Category) {
+            Ok(text) => text,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
         let id = id.get_value();
         editor.run(
             key("rename"),

@@ -4,9 +4,10 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::bar::{
-    format_price, parse_price, MenuItem, NewItemRequest, UpdateItemRequest, DESCRIPTION_MAX_LEN,
-    MENU_NAME_MAX_LEN, PRICE_MAX_CENTS,
+    format_price, MenuItem, NewItemRequest, UpdateItemRequest, DESCRIPTION_MAX_LEN,
+    MENU_NAME_MAX_LEN,
 };
+use shared::validate::{self, Named};
 use ui::bar_api;
 
 use crate::components::editor::use_editor;
@@ -20,45 +21,14 @@ pub(crate) struct ItemFields {
     pub(crate) price_cents: i64,
 }
 
-/// Checks what was typed, with a sentence saying what to fix.
+/// Checks what was typed with the server's own rules, with a sentence
+/// saying what to fix.
 pub(crate) fn check_item(name: &str, description: &str, price: &str) -> Result<ItemFields, String> {
-    let name = name.trim();
-    let description = description.trim();
-    if name.is_empty() {
-        return Err("Give the item a name.".to_owned());
-    }
-    check_name(name)?;
-    if description.chars().count() > DESCRIPTION_MAX_LEN {
-        return Err(format!(
-            "The description can be at most {DESCRIPTION_MAX_LEN} characters."
-        ));
-    }
-    let price_cents = match parse_price(price) {
-        Some(cents) if cents <= PRICE_MAX_CENTS => cents,
-        Some(_) => {
-            return Err(format!(
-                "The price can be at most {}.",
-                format_price(PRICE_MAX_CENTS)
-            ))
-        }
-        None => return Err("Enter the price like 6.50.".to_owned()),
-    };
     Ok(ItemFields {
-        name: name.to_owned(),
-        description: description.to_owned(),
-        price_cents,
+        name: validate::menu_name(name, Named::Item)?,
+        description: validate::description(description)?,
+        price_cents: validate::typed_price(price)?,
     })
-}
-
-/// Checks a category or item name's length.
-pub(crate) fn check_name(name: &str) -> Result<(), String> {
-    if name.chars().count() > MENU_NAME_MAX_LEN {
-        Err(format!(
-            "The name can be at most {MENU_NAME_MAX_LEN} characters."
-        ))
-    } else {
-        Ok(())
-    }
 }
 
 /// Name, description, price (and, when editing, the category). `item` is

@@ -20,7 +20,13 @@ pub(crate) fn MenuEditorPage() -> impl IntoView {
     let live = use_live(
         move |event| {
             if let LiveEvent::MenuItem(change) = event {
-                editor.menu.patch(|menu| apply_item_event(menu, &change));
+                let mut known = true;
+                editor
+                    .menu
+                    .patch(|menu| known = apply_item_event(&mut menu.categories, &change));
+                if !known {
+                    load();
+                }
             }
         },
         load,

@@ -105,17 +105,13 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
         let id = id.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let text = reason.get_untracked().trim().to_owned();
-            if text.is_empty() {
-                reason_error.set(Some("Say why the order is cancelled.".to_owned()));
-                return;
-            }
-            if text.chars().count() > REASON_MAX_LEN {
-                reason_error.set(Some(format!(
-                    "Keep the reason to {REASON_MAX_LEN} characters."
-                )));
-                return;
-            }
+            let text = match shared::validate::cancel_reason(&reason.get_untracked()) {
+                Ok(text) => text,
+                Err(message) => {
+                    reason_error.set(Some(message));
+                    return;
+                }
+            };
             reason_error.set(None);
             busy.set(true);
             queue.clear_note(&id);

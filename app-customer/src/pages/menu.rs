@@ -27,11 +27,15 @@ pub(crate) fn MenuPage() -> impl IntoView {
     let live = use_live(
         move |event| {
             if let LiveEvent::MenuItem(change) = event {
+                let mut known = true;
                 menu.state.update(|state| {
                     if let Load::Ready(menu) = state {
-                        apply_item_event(menu, &change);
+                        known = apply_item_event(&mut menu.categories, &change);
                     }
                 });
+                if !known {
+                    load();
+                }
             }
         },
         load,

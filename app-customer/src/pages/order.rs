@@ -41,7 +41,7 @@ pub(crate) fn OrderPage() -> impl IntoView {
                     order.state.update(|state| match state {
                         // Events come in order, but a reload may have
                         // fetched a newer version meanwhile.
-                        Load::Ready(current) if current.version > changed.version => {}
+                        Load::Ready(current) if !changed.replaces(current) => {}
                         _ => *state = Load::Ready(changed),
                     });
                 }
@@ -200,17 +200,13 @@ fn CancelOrder(
         else {
             return;
         };
-        let text = reason.get_untracked().trim().to_owned();
-        if text.is_empty() {
-            error.set(Some("Tell the bar why, in a few words.".to_owned()));
-            return;
-        }
-        if text.chars().count() > REASON_MAX_LEN {
-            error.set(Some(format!(
-                "The reason can be at most {REASON_MAX_LEN} characters."
-            )));
-            return;
-        }
+        let text = match shared::validate::cancel_reason(&reason.get_untracked()) {
+            Ok(text) => text,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
         error.set(None);
         pending.set(true);
         spawn_local(async move {

@@ -110,15 +110,11 @@ fn order_row(order: Order) -> impl IntoView {
 /// ones, and the list stays newest first.
 fn upsert(list: &mut Vec<Order>, changed: Order) {
     match list.iter_mut().find(|o| o.id == changed.id) {
-        Some(known) if known.version > changed.version => {}
+        Some(known) if !changed.replaces(known) => {}
         Some(known) => *known = changed,
         None => {
             list.push(changed);
-            // RFC 3339 times from one server sort as text; the number
-            // breaks ties within a second.
-            list.sort_by(|a, b| {
-                (b.created_at.as_str(), b.number).cmp(&(a.created_at.as_str(), a.number))
-            });
+            list.sort_by(|a, b| b.placed_key().cmp(&a.placed_key()));
         }
     }
 }

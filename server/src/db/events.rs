@@ -32,7 +32,7 @@ pub struct EventRow {
 
 /// An event to write inside a store transaction.
 pub struct NewEvent<'a> {
-    pub kind: &'a str,
+    pub kind: shared::events::StreamEvent,
     pub customer_id: Option<&'a str>,
     pub payload: String,
 }
@@ -59,7 +59,7 @@ macro_rules! write_event {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO events (kind, customer_id, payload, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind(event.kind)
+        .bind(event.kind.as_str())
         .bind(event.customer_id)
         .bind(&event.payload)
         .bind($now)

@@ -291,7 +291,7 @@ pub async fn insert_item(
             .fetch_one(&mut *tx)
             .await?;
         let event = NewEvent {
-            kind: "menu_item",
+            kind: shared::events::StreamEvent::MenuItem,
             customer_id: None,
             payload: payload(&row),
         };
@@ -347,7 +347,7 @@ pub async fn update_item(
                     .fetch_one(&mut *tx)
                     .await?;
                 let event = NewEvent {
-                    kind: "menu_item",
+                    kind: shared::events::StreamEvent::MenuItem,
                     customer_id: None,
                     payload: payload(&row),
                 };
@@ -400,7 +400,7 @@ pub async fn remove_item(
                     Removal::Deleted
                 };
                 let event = NewEvent {
-                    kind: "menu_item",
+                    kind: shared::events::StreamEvent::MenuItem,
                     customer_id: None,
                     payload: payload(&row),
                 };

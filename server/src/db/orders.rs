@@ -154,7 +154,7 @@ pub async fn insert(
             .fetch_one(&mut *tx)
             .await?;
         let event = NewEvent {
-            kind: "order",
+            kind: shared::events::StreamEvent::Order,
             customer_id: Some(order.customer_id),
             payload: payload(&row, &lines),
         };
@@ -303,7 +303,7 @@ pub async fn change_status(
             .fetch_all(&mut *tx)
             .await?;
             let event = NewEvent {
-                kind: "order",
+                kind: shared::events::StreamEvent::Order,
                 customer_id: Some(&row.customer_id),
                 payload: payload(&row, &lines),
             };

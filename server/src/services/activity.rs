@@ -19,7 +19,6 @@ use std::sync::Arc;
 use shared::api::ClientApp;
 use shared::security::{
     ActivityEntry, ActivityKind, ActivityPage, AdminActivityEntry, AdminActivityPage, NewSignIn,
-    NEW_SIGN_IN_EVENT,
 };
 
 use crate::clock::{rfc3339, Clock};
@@ -177,7 +176,7 @@ impl ActivityLog {
             }
         };
         let event = NewEvent {
-            kind: NEW_SIGN_IN_EVENT,
+            kind: shared::events::StreamEvent::NewSignIn,
             customer_id: Some(user_id),
             payload,
         };

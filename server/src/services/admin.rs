@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use shared::api::{check_new_password, ClientApp, Role};
+use shared::api::{check_new_password, ClientApp, EndReason, Role};
 use shared::bar::{
     AdminSession, AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse,
     NewStaffRequest, SessionsPerApp, TodayStats,
@@ -114,7 +114,12 @@ impl AdminService {
         self.find(id).await?;
         let revoked = self
             .sessions
-            .change_credentials(id, CredentialChange::Deactivate, None, "user_deactivated")
+            .change_credentials(
+                id,
+                CredentialChange::Deactivate,
+                None,
+                EndReason::UserDeactivated,
+            )
             .await?
             .ok_or_else(no_user)?;
         self.log(id, ActivityKind::Deactivated, auth, revoked).await;
@@ -155,7 +160,7 @@ impl AdminService {
                 id,
                 CredentialChange::Password(&hash),
                 keep,
-                "password_reset",
+                EndReason::PasswordReset,
             )
             .await?
             .ok_or_else(no_user)?;
@@ -179,7 +184,7 @@ impl AdminService {
         self.find(id).await?;
         let revoked = self
             .sessions
-            .end_user_sessions(id, None, "revoked_by_admin")
+            .end_user_sessions(id, None, EndReason::RevokedByAdmin)
             .await?;
         self.log(id, ActivityKind::EndedByAdmin, auth, revoked)
             .await;
@@ -192,7 +197,11 @@ impl AdminService {
     }
 
     /// Sessions of every user, filtered.
-    pub async fn sessions(&self, q: &SessionQuery) -> AppResult<AdminSessionsResponse> {
+    pub async fn sessions(
+        &self,
+        q: &SessionQuery,
+        current_session: &str,
+    ) -> AppResult<AdminSessionsResponse> {
         let filter = SessionFilter {
             user_id: q.user_id.as_deref(),
             client_app: q.app.map(ClientApp::as_str),
@@ -204,7 +213,7 @@ impl AdminService {
         let now = self.clock.now_ms();
         let sessions = rows
             .into_iter()
-            .map(|r| admin_session(r, now))
+            .map(|r| admin_session(r, now, current_session))
             .collect::<AppResult<Vec<_>>>()?;
         Ok(AdminSessionsResponse {
             total: sessions.len() as u64,
@@ -223,7 +232,7 @@ impl AdminService {
         };
         let ended = self
             .sessions
-            .revoke_any(session_id, "revoked_by_admin")
+            .revoke_any(session_id, EndReason::RevokedByAdmin)
             .await?;
         if ended {
             let origin = Origin {
@@ -336,8 +345,9 @@ fn admin_user(u: UserRow, active_sessions: i64) -> AppResult<AdminUser> {
     })
 }
 
-fn admin_session(r: SessionWithUser, now: i64) -> AppResult<AdminSession> {
+fn admin_session(r: SessionWithUser, now: i64, current: &str) -> AppResult<AdminSession> {
     let s = r.session;
+    let is_current = s.id == current;
     let live = s.is_active && s.expires_at > now && s.absolute_expires_at > now;
     Ok(AdminSession {
         user_role: role(&r.user_role)?,
@@ -347,7 +357,9 @@ fn admin_session(r: SessionWithUser, now: i64) -> AppResult<AdminSession> {
         is_active: live,
         revoked_reason: s
             .revoked_reason
-            .or_else(|| (!live && s.is_active).then(|| "expired".to_owned())),
+            .as_deref()
+            .and_then(EndReason::parse)
+            .or_else(|| (!live && s.is_active).then_some(EndReason::Expired)),
         created_at: rfc3339(s.created_at),
         last_activity: rfc3339(s.last_activity),
         expires_at: rfc3339(s.expires_at.min(s.absolute_expires_at)),
@@ -355,5 +367,6 @@ fn admin_session(r: SessionWithUser, now: i64) -> AppResult<AdminSession> {
         ip_address: s.ip_address,
         user_id: s.user_id,
         id: s.id,
+        is_current,
     })
 }

@@ -22,7 +22,8 @@ use std::time::Duration;
 use futures::channel::mpsc;
 use futures::SinkExt;
 use shared::api::Role;
-use shared::security::{NewSignIn, NEW_SIGN_IN_EVENT};
+use shared::events::StreamEvent;
+use shared::security::NewSignIn;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch, Notify};
 
@@ -454,10 +455,12 @@ impl Stream {
 
 /// Whether a user may see an event.
 pub fn visible_to(event: &EventRow, user_id: &str, role: Role) -> bool {
-    match event.kind.as_str() {
-        "order" => role != Role::Customer || event.customer_id.as_deref() == Some(user_id),
+    match StreamEvent::parse(&event.kind) {
+        Some(StreamEvent::Order) => {
+            role != Role::Customer || event.customer_id.as_deref() == Some(user_id)
+        }
         // An alert about the user's own account, whatever their role.
-        NEW_SIGN_IN_EVENT => event.customer_id.as_deref() == Some(user_id),
+        Some(StreamEvent::NewSignIn) => event.customer_id.as_deref() == Some(user_id),
         _ => true,
     }
 }
@@ -465,7 +468,7 @@ pub fn visible_to(event: &EventRow, user_id: &str, role: Role) -> bool {
 /// Whether an event is about the stream's own session (a new-device alert
 /// goes to the user's other sessions, not to the new one).
 fn about_session(event: &EventRow, session_id: &str) -> bool {
-    event.kind == NEW_SIGN_IN_EVENT
+    event.kind == StreamEvent::NewSignIn.as_str()
         && serde_json::from_str::<NewSignIn>(&event.payload)
             .is_ok_and(|alert| alert.session_id == session_id)
 }

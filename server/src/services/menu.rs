@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use shared::bar::{
     CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuItemEvent, MenuResponse,
-    NewItemRequest, UpdateItemRequest, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, PRICE_MAX_CENTS,
+    NewItemRequest, UpdateItemRequest,
 };
+use shared::validate::{self, Named};
 
 use crate::clock::Clock;
 use crate::db::menu::{self as store, CategoryRow, ItemFields, ItemRow, Removal};
@@ -40,7 +41,7 @@ impl MenuService {
 
     /// Adds a category at the end.
     pub async fn create_category(&self, req: CategoryRequest) -> AppResult<MenuCategory> {
-        let name = check_name(&req.name, "category")?;
+        let name = check_name(&req.name, Named::Category)?;
         let id = uuid::Uuid::new_v4().to_string();
         store::insert_category(&self.db, &id, &name, self.clock.now_ms()).await?;
         self.category(&id).await
@@ -48,7 +49,7 @@ impl MenuService {
 
     /// Renames a category.
     pub async fn rename_category(&self, id: &str, req: CategoryRequest) -> AppResult<MenuCategory> {
-        let name = check_name(&req.name, "category")?;
+        let name = check_name(&req.name, Named::Category)?;
         if !store::rename_category(&self.db, id, &name, self.clock.now_ms()).await? {
             return Err(no_category());
         }
@@ -106,7 +107,7 @@ impl MenuService {
 
     /// Adds an item at the end of its category.
     pub async fn create_item(&self, req: NewItemRequest) -> AppResult<MenuItem> {
-        let name = check_name(&req.name, "item")?;
+        let name = check_name(&req.name, Named::Item)?;
         let description = check_description(&req.description)?;
         check_price(req.price_cents)?;
         store::category(&self.db, &req.category_id)
@@ -133,7 +134,7 @@ impl MenuService {
             .filter(|i| !i.archived)
             .ok_or_else(no_item)?;
         let name = match &req.name {
-            Some(n) => check_name(n, "item")?,
+            Some(n) => check_name(n, Named::Item)?,
             None => current.name.clone(),
         };
         let description = match &req.description {
@@ -209,39 +210,18 @@ fn no_item() -> AppError {
     AppError::NotFound("There is no such item on the menu.".to_owned())
 }
 
-fn check_name(raw: &str, what: &str) -> AppResult<String> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err(AppError::Validation(format!(
-            "Enter a name for the {what}."
-        )));
-    }
-    if name.chars().count() > MENU_NAME_MAX_LEN || name.chars().any(char::is_control) {
-        return Err(AppError::Validation(format!(
-            "The {what} name must be at most {MENU_NAME_MAX_LEN} characters, on one line."
-        )));
-    }
-    Ok(name.to_owned())
+fn check_name(raw: &str, what: Named) -> AppResult<String> {
+    validate::menu_name(raw, what).map_err(AppError::Validation)
 }
 
 fn check_description(raw: &str) -> AppResult<String> {
-    let d = raw.trim();
-    if d.chars().count() > DESCRIPTION_MAX_LEN {
-        return Err(AppError::Validation(format!(
-            "The description must be at most {DESCRIPTION_MAX_LEN} characters."
-        )));
-    }
-    Ok(d.to_owned())
+    validate::description(raw).map_err(AppError::Validation)
 }
 
 fn check_price(cents: i64) -> AppResult<()> {
-    if !(0..=PRICE_MAX_CENTS).contains(&cents) {
-        return Err(AppError::Validation(format!(
-            "The price must be between 0 and {} (in cents: 0 to {PRICE_MAX_CENTS}).",
-            shared::bar::format_price(PRICE_MAX_CENTS)
-        )));
-    }
-    Ok(())
+    validate::price_cents(cents)
+        .map(drop)
+        .map_err(AppError::Validation)
 }
 
 /// The API's item.

@@ -10,6 +10,7 @@ pub mod health;
 pub mod menu;
 pub mod orders;
 pub mod rate_limit;
+pub mod revocation;
 pub mod session_cache;
 pub mod sessions;
 pub mod users;

@@ -10,8 +10,9 @@ use shared::api::Role;
 use shared::bar::{
     NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, StatusChangeRequest,
     IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX,
-    REASON_MAX_LEN, TABLE_MAX_LEN,
+    TABLE_MAX_LEN,
 };
+use shared::validate;
 
 use crate::clock::{rfc3339, Clock};
 use crate::crypto::hex;
@@ -223,18 +224,8 @@ impl OrderService {
             return Err(AppError::Forbidden);
         }
         let reason = match (req.status, req.reason.as_deref().map(str::trim)) {
-            (OrderStatus::Cancelled, Some(r)) if !r.is_empty() => {
-                if r.chars().count() > REASON_MAX_LEN || r.chars().any(char::is_control) {
-                    return Err(AppError::Validation(format!(
-                        "The reason must be at most {REASON_MAX_LEN} characters, on one line."
-                    )));
-                }
-                Some(r.to_owned())
-            }
-            (OrderStatus::Cancelled, _) => {
-                return Err(AppError::Validation(
-                    "Say why the order is cancelled.".to_owned(),
-                ))
+            (OrderStatus::Cancelled, r) => {
+                Some(validate::cancel_reason(r.unwrap_or_default()).map_err(AppError::Validation)?)
             }
             (_, Some(r)) if !r.is_empty() => {
                 return Err(AppError::Validation(

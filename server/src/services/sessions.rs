@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use shared::api::{
     check_new_password, normalize_email, normalize_name, ChangePasswordRequest, ClientApp,
-    LoginRequest, RegisterRequest, Role, SessionInfo, TokenResponse, UserInfo, PASSWORD_MAX_LEN,
-    TOKEN_MAX_LEN,
+    EndReason, LoginRequest, RegisterRequest, Role, SessionInfo, TokenResponse, UserInfo,
+    PASSWORD_MAX_LEN, TOKEN_MAX_LEN,
 };
 use shared::bar::StreamTicket;
 use shared::security::ActivityKind;
@@ -34,7 +34,8 @@ use crate::error::{AppError, AppResult};
 use crate::services::activity::{ActivityLog, Origin};
 use crate::services::device;
 use crate::services::rate_limit::{FailureBackoff, RateLimiter, Slowdown};
-use crate::services::session_cache::{self, ActiveSession, Entry, ReadTicket, SessionCache};
+use crate::services::revocation;
+use crate::services::session_cache::{ActiveSession, Entry, ReadTicket, SessionCache};
 
 /// How long a stream ticket may wait to be used.
 pub const STREAM_TICKET_TTL_MS: i64 = 30_000;
@@ -410,7 +411,7 @@ impl SessionService {
             }
             // A token we signed for this session that is no longer current:
             // it was rotated away, so whoever holds it may have stolen it.
-            if store::revoke(&self.db, &s.id, "reuse_detected", now).await? {
+            if store::revoke(&self.db, &s.id, EndReason::ReuseDetected.as_str(), now).await? {
                 self.announce_ended(std::slice::from_ref(&s.id)).await;
                 self.reuse_detected(&row, client).await;
             }
@@ -467,13 +468,13 @@ impl SessionService {
         // The same rules as refresh: a token rotated away longer ago than
         // the grace window is a replay, and the audit trail says so.
         let reason = if is_current || (is_previous && self.in_grace(s, now)) {
-            "logout"
+            EndReason::Logout
         } else {
-            "reuse_detected"
+            EndReason::ReuseDetected
         };
-        if store::revoke(&self.db, &s.id, reason, now).await? {
+        if store::revoke(&self.db, &s.id, reason.as_str(), now).await? {
             self.announce_ended(std::slice::from_ref(&s.id)).await;
-            if reason == "reuse_detected" {
+            if reason == EndReason::ReuseDetected {
                 tracing::warn!(session_id = %s.id, user_id = %s.user_id, "rotated refresh token replayed at logout; session revoked");
                 self.reuse_detected(&row, client).await;
             } else {
@@ -496,7 +497,7 @@ impl SessionService {
     pub async fn logout_all(&self, auth: &AuthContext, client: &ClientInfo) -> AppResult<u64> {
         self.require_recent_proof(auth).await?;
         let ended = self
-            .end_user_sessions(&auth.user_id, None, "logout_all")
+            .end_user_sessions(&auth.user_id, None, EndReason::LogoutAll)
             .await?;
         let detail = format!("{ended} session(s) ended.");
         self.activity
@@ -612,9 +613,11 @@ impl SessionService {
         &self,
         user_id: &str,
         keep: Option<&str>,
-        reason: &str,
+        reason: EndReason,
     ) -> AppResult<u64> {
-        let ended = store::revoke_all_for_user(&self.db, user_id, keep, reason, self.now()).await?;
+        let ended =
+            store::revoke_all_for_user(&self.db, user_id, keep, reason.as_str(), self.now())
+                .await?;
         self.announce_ended(&ended).await;
         Ok(ended.len() as u64)
     }
@@ -642,7 +645,14 @@ impl SessionService {
         if row.session.user_id != auth.user_id {
             return Err(not_found());
         }
-        if store::revoke(&self.db, session_id, "revoked_by_user", self.now()).await? {
+        if store::revoke(
+            &self.db,
+            session_id,
+            EndReason::RevokedByUser.as_str(),
+            self.now(),
+        )
+        .await?
+        {
             self.announce_ended(&[session_id.to_owned()]).await;
             let detail = format!("Signed out {}.", row.session.device_info);
             self.activity
@@ -690,7 +700,7 @@ impl SessionService {
                 &auth.user_id,
                 CredentialChange::Password(&hash),
                 Some(&auth.session_id),
-                "password_changed",
+                EndReason::PasswordChanged,
             )
             .await?
             .ok_or(AppError::SessionEnded)?;
@@ -717,10 +727,12 @@ impl SessionService {
         user_id: &str,
         change: CredentialChange<'_>,
         keep: Option<&str>,
-        reason: &str,
+        reason: EndReason,
     ) -> AppResult<Option<u64>> {
+        let now = self.now();
         let Some(ended) =
-            users::change_credentials(&self.db, user_id, change, keep, reason, self.now()).await?
+            users::change_credentials(&self.db, user_id, change, keep, reason.as_str(), now)
+                .await?
         else {
             return Ok(None);
         };
@@ -863,8 +875,8 @@ impl SessionService {
     }
 
     /// Ends any user's session (the admin console); false if it was not active.
-    pub async fn revoke_any(&self, session_id: &str, reason: &str) -> AppResult<bool> {
-        let ended = store::revoke(&self.db, session_id, reason, self.now()).await?;
+    pub async fn revoke_any(&self, session_id: &str, reason: EndReason) -> AppResult<bool> {
+        let ended = store::revoke(&self.db, session_id, reason.as_str(), self.now()).await?;
         if ended {
             self.announce_ended(&[session_id.to_owned()]).await;
         }
@@ -949,7 +961,7 @@ impl SessionService {
     async fn announce_ended(&self, ids: &[String]) {
         self.cache
             .mark_ended(ids.iter().map(String::as_str), self.now());
-        session_cache::announce_ended(&self.db, &self.cache, ids).await;
+        revocation::announce_ended(&self.db, &self.cache, ids).await;
     }
 
     fn access_token(&self, user_id: &str, role: Role, sid: &str, now: i64) -> (String, String) {

@@ -227,6 +227,24 @@ async fn the_sessions_console_filters_and_revokes() {
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list["total"], 2);
     assert_eq!(list["sessions"][0]["user_email"], user.email.as_str());
+    assert!(
+        list["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["is_current"] == false),
+        "none of the user's sessions is the admin's own: {list}"
+    );
+    // The admin's own session, and only it, is marked as the one asking.
+    let (_, everyone) = app.get_auth("/api/admin/sessions", &admin.token).await;
+    let current: Vec<_> = everyone["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["is_current"] == true)
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(current, [sid_of(&admin.token)], "{everyone}");
     let (_, by_app) = app
         .get_auth(
             &format!("/api/admin/sessions?user_id={user_id}&app=customer"),

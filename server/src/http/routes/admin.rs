@@ -216,7 +216,7 @@ pub async fn sessions(
         app,
         active,
     };
-    Ok(Json(state.admin.sessions(&q).await?))
+    Ok(Json(state.admin.sessions(&q, &auth.0.session_id).await?))
 }
 
 /// Ends one session of any user (admin).

@@ -23,6 +23,7 @@ use futures::StreamExt;
 use serde::Deserialize;
 use shared::api::ErrorBody;
 use shared::bar::StreamTicket;
+use shared::events::StreamEvent;
 
 use crate::error::AppError;
 use crate::http::extract::{ApiQuery, AuthUser};
@@ -133,11 +134,13 @@ fn to_sse(item: &StreamItem) -> Event {
             .event(event.kind.as_str())
             .data(event.payload.as_str()),
         StreamItem::Ready { cursor } => Event::default()
-            .event("ready")
+            .event(StreamEvent::Ready.as_str())
             .data(format!("{{\"cursor\":{cursor}}}")),
         StreamItem::Reset { cursor } => Event::default()
-            .event("reset")
+            .event(StreamEvent::Reset.as_str())
             .data(format!("{{\"cursor\":{cursor}}}")),
-        StreamItem::SessionEnded => Event::default().event("session_ended").data("{}"),
+        StreamItem::SessionEnded => Event::default()
+            .event(StreamEvent::SessionEnded.as_str())
+            .data("{}"),
     }
 }
