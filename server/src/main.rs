@@ -16,7 +16,10 @@ use taproom_server::Application;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    if let Err(e) = init_tracing() {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -42,13 +45,29 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_tracing() {
+/// Logs on stderr, filtered by `RUST_LOG`, as text or (with
+/// `TAPROOM_LOG_FORMAT=json`) one JSON object per line, each line of a
+/// request carrying its span with the request id.
+fn init_tracing() -> Result<(), String> {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match std::env::var("TAPROOM_LOG_FORMAT").as_deref() {
+        Err(_) | Ok("" | "text") => logs.init(),
+        Ok("json") => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+        Ok(other) => {
+            return Err(format!(
+                "TAPROOM_LOG_FORMAT must be text or json, not {other:?}"
+            ))
+        }
+    }
+    Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -18,6 +18,7 @@ fn server() -> Command {
         "TAPROOM_JWT_SECRET",
         "TAPROOM_BIND",
         "RUST_LOG",
+        "TAPROOM_LOG_FORMAT",
     ] {
         cmd.env_remove(var);
     }
@@ -181,8 +182,18 @@ async fn https_is_served_with_a_certificate_and_key() {
 
 /// Starts the binary on a fresh SQLite file with logs at `level` on stderr.
 fn start_logged(level: &str, dir: &std::path::Path) -> (std::process::Child, String) {
+    start_logged_as(level, "text", dir)
+}
+
+/// The same, with logs in `format` (`TAPROOM_LOG_FORMAT`).
+fn start_logged_as(
+    level: &str,
+    format: &str,
+    dir: &std::path::Path,
+) -> (std::process::Child, String) {
     let mut child = server()
         .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("TAPROOM_LOG_FORMAT", format)
         .env(
             "DATABASE_URL",
             format!("sqlite://{}", dir.join("t.db").display()),
@@ -199,8 +210,62 @@ fn start_logged(level: &str, dir: &std::path::Path) -> (std::process::Child, Str
 
 #[tokio::test]
 async fn logs_carry_request_ids_but_never_tokens_or_passwords() {
+    logs_of_a_sign_in_and_refresh("text").await;
+}
+
+#[tokio::test]
+async fn json_logs_are_one_object_per_line_with_the_request_id_on_each_line_of_a_request() {
+    let logs = logs_of_a_sign_in_and_refresh("json").await;
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    assert!(lines.len() >= 4, "{logs}");
+    for line in &lines {
+        assert!(
+            line["timestamp"].is_string() && line["level"].is_string(),
+            "{line}"
+        );
+    }
+    // Every line logged inside the request that named its id carries it,
+    // and there is more than one such line (the request and its response).
+    let tagged: Vec<_> = lines
+        .iter()
+        .filter(|l| l["span"]["request_id"] == "req-visible-in-logs")
+        .collect();
+    assert!(tagged.len() >= 2, "{logs}");
+    // Every line of any request has an id.
+    for line in lines.iter().filter(|l| l["span"]["name"] == "request") {
+        assert!(
+            line["span"]["request_id"]
+                .as_str()
+                .is_some_and(|id| !id.is_empty()),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn an_unknown_log_format_stops_start_up() {
+    let out = server()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("TAPROOM_LOG_FORMAT", "xml")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: TAPROOM_LOG_FORMAT must be text or json"),
+        "{stderr}"
+    );
+}
+
+/// Registers, refreshes, reads `/me` with a request id and fails a login,
+/// with debug logs in `format`; checks no secret reached them and answers
+/// them.
+async fn logs_of_a_sign_in_and_refresh(format: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
-    let (mut child, base) = start_logged("debug", dir.path());
+    let (mut child, base) = start_logged_as("debug", format, dir.path());
     let client = reqwest::Client::new();
     let password = "the-password-we-look-for";
     let res = client
@@ -255,6 +320,7 @@ async fn logs_carry_request_ids_but_never_tokens_or_passwords() {
             assert!(!logs.contains(part), "part of a token reached the logs");
         }
     }
+    logs
 }
 
 #[test]
