@@ -164,6 +164,16 @@ export async function openLogin(page, server, app) {
   await page.locator("button[type=submit]:not([disabled])").waitFor();
 }
 
+/** Follows a link of the header: on a phone the pages are folded behind
+ *  the "Pages" button, which is opened first. */
+export async function goTo(page, name) {
+  const toggle = page.getByTestId("menu-toggle");
+  if (await toggle.isVisible().catch(() => false) && (await toggle.getAttribute("aria-expanded")) !== "true") {
+    await toggle.click();
+  }
+  await page.getByRole("link", { name, exact: true }).click();
+}
+
 /** Signs in through the app's login page and waits for the home page. */
 export async function login(page, server, app, email, password = PASSWORD) {
   await openLogin(page, server, app);

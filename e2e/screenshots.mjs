@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
-  DEMO, advanceOrder, apiLogin, login, newCustomer, openLogin, placeOrder, startBrowser, startServer, until,
+  DEMO, advanceOrder, apiLogin, goTo, login, newCustomer, openLogin, placeOrder, startBrowser, startServer, until,
 } from "./harness.mjs";
 
 const out = resolve(import.meta.dirname, "../docs/screenshots");
@@ -42,7 +42,7 @@ async function sessionScreens(server, browser) {
     const other = await browser.newContext({ userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1" });
     await login(await other.newPage(), server, app, email);
     await login(page, server, app, email);
-    await page.getByRole("link", { name: "Devices" }).click();
+    await goTo(page, "Devices");
     await page.getByTestId("device-count").waitFor();
     await page.screenshot({ path: join(out, `${app}-devices-${size}.png`), fullPage: true });
     await other.close();
@@ -153,14 +153,18 @@ async function securityScreens(server, browser) {
   await login(await laptop.newPage(), server, "customer", email);
   await guest.getByTestId("sign-in-alert").waitFor();
   await guest.screenshot({ path: join(out, "customer-new-sign-in-phone.png") });
+  // The header on a phone: one line, the pages unfolded by one button.
+  await guest.getByTestId("menu-toggle").click();
+  await guest.screenshot({ path: join(out, "customer-header-open-phone.png") });
+  await guest.getByTestId("menu-toggle").click();
   console.log("customer: new-device alert at phone width");
   await guest.getByRole("button", { name: "It was me" }).click();
-  await guest.getByRole("link", { name: "Activity" }).click();
+  await goTo(guest, "Activity");
   await guest.getByTestId("activity").first().waitFor();
   await guest.screenshot({ path: join(out, "customer-activity-phone.png"), fullPage: true });
   console.log("customer: activity at phone width");
   // The password dialog, after the window has passed.
-  await guest.getByRole("link", { name: "Devices" }).click();
+  await goTo(guest, "Devices");
   await guest.getByTestId("device-count").waitFor();
   await new Promise((r) => setTimeout(r, 3_500));
   await guest.getByRole("button", { name: "Sign out everywhere…" }).click();
@@ -178,6 +182,15 @@ async function securityScreens(server, browser) {
   await desk.getByTestId("log-entry").first().waitFor();
   await desk.screenshot({ path: join(out, "admin-log-desktop.png"), fullPage: true });
   console.log("admin: security log at desktop width");
+  // The sessions console: the admin's own session marked, and the question
+  // before ending it.
+  await desk.getByRole("link", { name: "Sessions" }).click();
+  const own = desk.locator("[data-testid=admin-session][data-current=true]");
+  await own.waitFor();
+  await own.getByTestId("revoke").click();
+  await own.getByTestId("confirm-own-session").waitFor();
+  await desk.screenshot({ path: join(out, "admin-sessions-desktop.png"), fullPage: true });
+  console.log("admin: sessions console at desktop width");
   await admin.close();
 }
 

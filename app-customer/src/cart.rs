@@ -238,6 +238,19 @@ impl CartStore {
                 }
             });
         });
+        // Signing out (by the person, or the session ending for any other
+        // reason) forgets the cart and the table: the next guest on a shared
+        // tablet starts afresh, and nobody sees another person's order. Only the change from signed in to signed out counts, not
+        // the moment before the stored session is read.
+        let auth = ui::use_auth();
+        Effect::new(move |was_signed_in: Option<bool>| {
+            let signed_in = auth.signed_in();
+            if was_signed_in == Some(true) && !signed_in {
+                store.cart.set(Cart::default());
+                store.table.set(String::new());
+            }
+            signed_in
+        });
         provide_context(store);
         store
     }

@@ -7,7 +7,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  APPS, DEMO, PASSWORD, api, apiLogin, login, markPage, menuIds, newCustomer, pathOf, placeOrder,
+  APPS, DEMO, PASSWORD, api, apiLogin, goTo, login, markPage, menuIds, newCustomer, pathOf, placeOrder,
   reloaded, startBrowser, startServer, storage, until,
 } from "../harness.mjs";
 
@@ -141,6 +141,33 @@ describe("ordering", () => {
     assert.deepEqual([...bar.errors, ...guest.errors], []);
     await guest.context.close();
     await bar.context.close();
+  });
+
+  it("signing out forgets the cart and the table, so the next guest on a shared tablet starts afresh", async () => {
+    const guest = await guestAtTable("12", await newCustomer(server), { viewport: TABLET });
+    const { page } = guest;
+    await add(page, "House Lager", 2);
+    const kept = await storage(page);
+    assert.equal(kept.customer_table, "12");
+    assert.ok(kept.customer_cart, "the cart is in storage before signing out");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await until(async () => pathOf(page) === "/login", "the login page");
+    assert.equal(new URL(page.url()).search, "", "a fresh sign-in page, not back to the last guest's table");
+    const left = await storage(page);
+    assert.equal(left.customer_cart, undefined, "no cart left in storage");
+    assert.equal(left.customer_table, undefined, "no table left in storage");
+
+    // The next guest signs in on the same tablet: an empty cart, no table.
+    await page.locator("button[type=submit]:not([disabled])").waitFor();
+    await page.fill("#email", await newCustomer(server));
+    await page.fill("#password", PASSWORD);
+    await page.click("button[type=submit]");
+    await until(async () => pathOf(page) === "/", "the menu after signing in");
+    await menuItem(page, "House Lager").waitFor();
+    assert.equal(await cartLine(page, "House Lager").count(), 0, "the previous guest's lines are gone");
+    assert.equal(await page.getByTestId("table").inputValue(), "", "the previous guest's table is gone");
+    assert.deepEqual(guest.errors, []);
+    await guest.context.close();
   });
 
   it("the bartender moves the order to ready in two taps and the guest's page shows it, without a reload", async () => {
@@ -367,7 +394,7 @@ describe("deactivation", () => {
     assert.equal((await api(server, "GET", "/api/auth/me", { token })).status, 401);
     assert.equal(pathOf(page), "/", "still on the menu before acting");
 
-    await page.getByRole("link", { name: "My orders", exact: true }).click();
+    await goTo(page, "My orders");
     await until(async () => pathOf(page) === "/login", "the login page");
     assert.deepEqual(await sessionKeysLeft(page, "customer"), [], "session keys left in storage");
     assert.match(await page.locator(".notice").innerText(), /session has ended/);

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import {
-  APPS, COOKIE_MODE, DEMO, PASSWORD, api, login, newCustomer, pathOf, startBrowser, startServer, storage, until,
+  APPS, COOKIE_MODE, DEMO, PASSWORD, api, goTo, login, newCustomer, pathOf, startBrowser, startServer, storage, until,
 } from "../harness.mjs";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
@@ -93,7 +93,7 @@ describe("confirming the password", () => {
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     await login(page, server, "customer", email);
-    await page.getByRole("link", { name: "Devices" }).click();
+    await goTo(page, "Devices");
     await page.getByTestId("device-count").waitFor();
     await wait(3_500);
     await page.getByRole("button", { name: "Sign out everywhere…" }).click();
@@ -160,7 +160,7 @@ describe("activity", () => {
     const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     await login(page, server, "customer", email);
-    await page.getByRole("link", { name: "Activity" }).click();
+    await goTo(page, "Activity");
     const signedIn = page.locator("[data-testid=activity][data-kind=signed_in]").first();
     await signedIn.waitFor();
     assert.match(await signedIn.innerText(), /Signed in[\s\S]*Chrome[\s\S]*customer/);

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  APPS, COOKIE_MODE, DEMO, PASSWORD, api, login, newCustomer, openLogin, pathOf, startBrowser, startServer, storage, until,
+  APPS, COOKIE_MODE, DEMO, PASSWORD, api, apiLogin, login, newCustomer, openLogin, pathOf, startBrowser, startServer, storage, until,
 } from "../harness.mjs";
 
 let server;
@@ -323,6 +323,53 @@ describe("network trouble", () => {
     await context.setOffline(false);
     await page.getByTestId("offline").waitFor({ state: "detached", timeout: 15_000 });
     assert.equal(pathOf(page), "/devices");
+    await context.close();
+  });
+});
+
+describe("the admin's sessions console", () => {
+  it("marks this device, asks before ending it, and finds a person by name or e-mail", async () => {
+    const email = await newCustomer(server);
+    await apiLogin(server, email, "customer");
+    const { context, page } = await profile();
+    await login(page, server, "admin", DEMO.admin);
+    const token = (await storage(page))[APPS.admin.keys[0]];
+    await page.getByRole("link", { name: "Sessions", exact: true }).click();
+
+    // Exactly one row is this device, and it says so.
+    const own = page.locator("[data-testid=admin-session][data-current=true]");
+    await own.waitFor();
+    assert.equal(await own.count(), 1);
+    assert.match(await own.innerText(), /This device/);
+    // Ending it asks first; "No" leaves everything as it was.
+    await own.getByTestId("revoke").click();
+    await own.getByTestId("confirm-own-session").waitFor();
+    assert.match(await own.innerText(), /your own session/);
+    await own.getByTestId("cancel-end-own").click();
+    await own.getByTestId("revoke").waitFor();
+    assert.equal((await api(server, "GET", "/api/auth/me", { token })).status, 200, "still signed in");
+
+    // The user filter searches: part of the e-mail offers the guest.
+    await page.fill("[data-testid=filter-user]", email.split("@")[0]);
+    await page.getByRole("button", { name: new RegExp(email.replace(/[.]/g, "\\.")) }).click();
+    await page.getByTestId("filter-user-chosen").waitFor();
+    const rows = page.locator("[data-testid=admin-session]");
+    await until(async () => {
+      const texts = await rows.evaluateAll((trs) => trs.map((tr) => tr.innerText));
+      return texts.length >= 1 && texts.every((t) => t.includes(email));
+    }, "only the guest's sessions");
+    // A name that matches nobody says so.
+    await page.getByRole("button", { name: "Any user" }).click();
+    await page.fill("[data-testid=filter-user]", "zz-nobody-by-this-name");
+    await page.getByText("Nobody matches.").waitFor();
+
+    // Confirmed, ending this device signs the admin out.
+    await page.fill("[data-testid=filter-user]", "");
+    await own.waitFor();
+    await own.getByTestId("revoke").click();
+    await own.getByTestId("confirm-end-own").click();
+    await until(async () => pathOf(page) === "/admin/login", "the admin's login page");
+    assert.equal((await api(server, "GET", "/api/auth/me", { token })).status, 401);
     await context.close();
   });
 });

@@ -89,6 +89,10 @@ pub struct Auth {
     pub offline: RwSignal<bool>,
     /// Why the user was sent to the sign-in page, when it was not their doing.
     pub notice: RwSignal<Option<String>>,
+    /// Set when the person signed out from this page: the sign-in page
+    /// then starts afresh instead of offering to return to where they were
+    /// (on a shared device, the next person is someone else).
+    pub signed_out_here: RwSignal<bool>,
 }
 
 impl Auth {
@@ -130,6 +134,7 @@ pub fn provide_auth(info: AppInfo) -> Auth {
         user: RwSignal::new(None),
         offline: RwSignal::new(false),
         notice: RwSignal::new(None),
+        signed_out_here: RwSignal::new(false),
     };
     provide_context(auth);
     crate::reauth::provide_prompt();

@@ -500,20 +500,28 @@ fn ItemRow(
                             <span class="item-description">{field(|i| i.description.clone())}</span>
                         </div>
                         <span class="item-price">{field(|i| format_price(i.price_cents))}</span>
+                        // The state as a label, the button as what it will do.
+                        <span class="availability-state" class:is-available=available data-testid="availability-state">
+                            {move || if available() { "Available" } else { "Sold out" }}
+                        </span>
                         <button
                             type="button"
-                            class="button availability"
-                            class:is-available=available
+                            class="button secondary availability"
                             data-testid="toggle-available"
-                            aria-pressed=move || available().to_string()
-                            title="Tap to switch"
+                            aria-label=move || {
+                                if available() {
+                                    format!("Mark {} sold out", name())
+                                } else {
+                                    format!("Put {} back on sale", name())
+                                }
+                            }
                             disabled=move || editor.locked()
                             on:click=toggle
                         >
                             {move || match (running("available")(), available()) {
                                 (true, _) => "Saving…",
-                                (false, true) => "Available",
-                                (false, false) => "Sold out",
+                                (false, true) => "Mark sold out",
+                                (false, false) => "Back on sale",
                             }}
                         </button>
                         <div class="row-actions">

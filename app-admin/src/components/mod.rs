@@ -7,3 +7,4 @@
 
 pub(crate) mod editor;
 pub(crate) mod item_form;
+pub(crate) mod user_search;

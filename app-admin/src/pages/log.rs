@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::AdminUser;
 use shared::security::AdminActivityEntry;
 use ui::load::{error_line, failed, loading, Stage};
 use ui::pages::activity::{kind_options, ActivityItem};
 use ui::{bar_api, use_auth};
+
+use crate::components::user_search::{ChosenUser, UserSearch};
 
 /// Entries shown, and the cursor of the next page.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -20,7 +21,7 @@ struct Shown {
 #[component]
 pub(crate) fn LogPage() -> impl IntoView {
     let auth = use_auth();
-    let user = RwSignal::new(None::<AdminUser>);
+    let user = RwSignal::new(None::<ChosenUser>);
     let kind = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
@@ -154,7 +155,7 @@ pub(crate) fn LogPage() -> impl IntoView {
             <h1>"Security log"</h1>
             <p class="lead">"Sign-ins, sign-outs, failures and changes on every account, newest first. Kept for 90 days."</p>
             <form class="filters" on:submit=move |ev| ev.prevent_default()>
-                <UserSearch chosen=user />
+                <UserSearch chosen=user field="log-user" />
                 <div class="field">
                     <label for="log-kind">"What"</label>
                     <select id="log-kind" data-testid="log-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
@@ -187,86 +188,6 @@ pub(crate) fn LogPage() -> impl IntoView {
                 Stage::Ready => table(),
             }}
         </main>
-    }
-}
-
-/// Picks one user by searching names and e-mail addresses (the server
-/// searches; fine with thousands of customers).
-#[component]
-fn UserSearch(chosen: RwSignal<Option<AdminUser>>) -> impl IntoView {
-    let auth = use_auth();
-    let text = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<AdminUser>::new());
-    let searching = RwSignal::new(false);
-    let latest = StoredValue::new(0u64);
-    let search = move |query: String| {
-        let number = latest.try_update_value(|n| {
-            *n += 1;
-            *n
-        });
-        if query.trim().len() < 2 {
-            found.set(Vec::new());
-            return;
-        }
-        searching.set(true);
-        spawn_local(async move {
-            let outcome = auth.watch(bar_api::users(&query).await);
-            if latest.try_get_value() != number {
-                return;
-            }
-            searching.set(false);
-            if let Ok(response) = outcome {
-                found.set(response.users.into_iter().take(8).collect());
-            }
-        });
-    };
-    view! {
-        <div class="field user-search">
-            <label for="log-user">"User"</label>
-            {move || match chosen.get() {
-                Some(person) => view! {
-                    <p class="chosen-user" data-testid="log-user-chosen">
-                        {format!("{} <{}>", person.name, person.email)}
-                        " "
-                        <button type="button" class="button secondary" aria-label="Any user" on:click=move |_| chosen.set(None)>"×"</button>
-                    </p>
-                }.into_any(),
-                None => view! {
-                    <input
-                        id="log-user"
-                        type="search"
-                        data-testid="log-user"
-                        placeholder="Name or e-mail"
-                        autocomplete="off"
-                        prop:value=move || text.get()
-                        on:input=move |ev| {
-                            let value = event_target_value(&ev);
-                            text.set(value.clone());
-                            search(value);
-                        }
-                    />
-                    {move || searching.get().then(|| view! { <span class="muted">" Searching…"</span> })}
-                    <ul class="search-results">
-                        {move || found
-                            .get()
-                            .into_iter()
-                            .map(|person| {
-                                let label = format!("{} <{}>", person.name, person.email);
-                                view! {
-                                    <li>
-                                        <button type="button" class="link-button" on:click=move |_| {
-                                            text.set(String::new());
-                                            found.set(Vec::new());
-                                            chosen.set(Some(person.clone()));
-                                        }>{label}</button>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }.into_any(),
-            }}
-        </div>
     }
 }
 

@@ -1,6 +1,8 @@
 //! The sessions console at `/admin/sessions`: every user's sessions,
-//! filtered by user, app and state; revoke one, or sign a user out
-//! everywhere. `?user_id=` (from the users page) preselects a user.
+//! filtered by user (searched by name or e-mail), app and state; revoke
+//! one, or sign a user out everywhere. The admin's own session is marked
+//! "This device", and ending it asks first. `?user_id=` (from the users
+//! page) preselects a user.
 
 use std::future::Future;
 
@@ -8,20 +10,30 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::api::ClientApp;
-use shared::bar::{AdminSession, AdminSessionsResponse, AdminUser};
+use shared::bar::{AdminSession, AdminSessionsResponse};
 use shared::session::SessionError;
 use ui::format::local_time;
 use ui::{bar_api, use_auth, Auth};
 
-use ui::load::{error_line, failed, loading, notice, Load, Loader, Stage};
+use ui::load::{error_line, failed, loading, notice, Loader, Stage};
+
+use crate::components::user_search::{ChosenUser, UserSearch};
 
 /// The filters and the sessions they find.
 #[component]
 pub(crate) fn SessionsPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
-    let preset = query.with_untracked(|q| q.get("user_id"));
-    let user = RwSignal::new(preset.unwrap_or_default());
+    // A user id from the link, shown as such until a row names the person.
+    let preset = query
+        .with_untracked(|q| q.get("user_id"))
+        .filter(|id| !id.is_empty());
+    let chosen = RwSignal::new(preset.map(|id| ChosenUser {
+        label: id.clone(),
+        id,
+    }));
+    let user =
+        Memo::new(move |_| chosen.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default()));
     let app = RwSignal::new(String::new());
     let active = RwSignal::new("true".to_owned());
     let sessions = Loader::<AdminSessionsResponse>::new();
@@ -41,6 +53,21 @@ pub(crate) fn SessionsPage() -> impl IntoView {
         load();
     });
     sessions.reload_when_online(auth, load);
+    Effect::new(move |_| {
+        let Some(found) = sessions.state.with(|s| s.ready().cloned()) else {
+            return;
+        };
+        let Some(picked) = chosen.get_untracked().filter(|c| c.label == c.id) else {
+            return;
+        };
+        if let Some(row) = found.sessions.iter().find(|r| r.user_id == picked.id) {
+            chosen.set(Some(ChosenUser::new(
+                picked.id,
+                &row.user_name,
+                &row.user_email,
+            )));
+        }
+    });
     let console = Console {
         auth,
         busy: RwSignal::new(None),
@@ -89,7 +116,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
             <h1>"Sessions"</h1>
             <p class="lead">"Where everyone is signed in, and where they were."</p>
             <form class="filters" on:submit=move |ev| ev.prevent_default()>
-                <UserFilter user />
+                <UserSearch chosen field="filter-user" />
                 <div class="field">
                     <label for="filter-app">"App"</label>
                     <select
@@ -153,62 +180,6 @@ pub(crate) fn SessionsPage() -> impl IntoView {
     }
 }
 
-/// Picks the user whose sessions to show: a list of users, or (while that
-/// list cannot be had) a typed user id.
-#[component]
-fn UserFilter(user: RwSignal<String>) -> impl IntoView {
-    let auth = use_auth();
-    let people = Loader::<Vec<AdminUser>>::new();
-    Effect::new(move |_| {
-        people.load(auth, || async { bar_api::users("").await.map(|r| r.users) });
-    });
-    let picker = move || match people.state.get() {
-        Load::Ready(list) => {
-            let chosen = user.get_untracked();
-            // A user id from the link that the list does not hold (yet).
-            let unlisted = (!chosen.is_empty() && !list.iter().any(|p| p.id == chosen)).then(
-                || view! { <option value=chosen.clone() selected=true>{chosen.clone()}</option> },
-            );
-            view! {
-                <select
-                    id="filter-user"
-                    data-testid="filter-user"
-                    on:change=move |ev| user.set(event_target_value(&ev))
-                >
-                    <option value="" selected=chosen.is_empty()>"All users"</option>
-                    {unlisted}
-                    {list
-                        .into_iter()
-                        .map(|person| {
-                            let selected = person.id == chosen;
-                            let label = format!("{} <{}>", person.name, person.email);
-                            view! { <option value=person.id selected=selected>{label}</option> }
-                        })
-                        .collect_view()}
-                </select>
-            }
-            .into_any()
-        }
-        _ => view! {
-            <input
-                id="filter-user"
-                data-testid="filter-user"
-                placeholder="User id (empty: all)"
-                autocomplete="off"
-                prop:value=move || user.get()
-                on:change=move |ev| user.set(event_target_value(&ev).trim().to_owned())
-            />
-        }
-        .into_any(),
-    };
-    view! {
-        <div class="field">
-            <label for="filter-user">"User"</label>
-            {picker}
-        </div>
-    }
-}
-
 /// The actions of the console, one at a time, and what the last one did.
 #[derive(Clone, Copy)]
 struct Console {
@@ -252,10 +223,20 @@ impl Console {
     }
 }
 
-/// One session with its actions.
+/// What a confirmation on the admin's own row is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    ThisSession,
+    Everywhere,
+}
+
+/// One session with its actions. On the admin's own session ("This
+/// device") both actions would sign the admin out, so each asks first.
 fn session_row(console: Console, session: AdminSession) -> impl IntoView {
     let revoke_key = format!("revoke:{}", session.id);
     let user_key = format!("user:{}", session.id);
+    let current = session.is_current;
+    let confirming = RwSignal::new(None::<Ending>);
     let app = session
         .client_app
         .map_or_else(|| "API".to_owned(), |a| a.as_str().to_owned());
@@ -265,35 +246,113 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
         .unwrap_or_else(|| "unknown".to_owned());
     let status = match (session.is_active, &session.revoked_reason) {
         (true, _) => "Active".to_owned(),
-        (false, Some(reason)) => format!("Ended: {}", reason.replace('_', " ")),
+        (false, Some(reason)) => format!("Ended: {}", reason.label()),
         (false, None) => "Ended".to_owned(),
     };
     let who = format!("{} · {}", session.user_email, session.user_role.as_str());
-    let revoke = session.is_active.then(|| {
+    let revoke = {
         let id = session.id.clone();
         let key = revoke_key.clone();
-        let running = move || console.running(&key);
-        view! {
-            <button
-                type="button"
-                class="button secondary danger-text"
-                data-testid="revoke"
-                disabled=move || console.locked()
-                on:click=move |_| {
-                    let id = id.clone();
-                    console.run(revoke_key.clone(), async move {
-                        bar_api::revoke_any_session(&id).await.map(|r| r.message)
-                    });
-                }
-            >
-                {move || if running() { "Revoking…" } else { "Revoke" }}
-            </button>
+        move || {
+            let id = id.clone();
+            console.run(key.clone(), async move {
+                bar_api::revoke_any_session(&id).await.map(|r| r.message)
+            });
         }
-    });
-    let user_id = session.user_id.clone();
-    let signing_out = {
+    };
+    let sign_out_user = {
+        let user_id = session.user_id.clone();
         let key = user_key.clone();
-        move || console.running(&key)
+        move || {
+            let user_id = user_id.clone();
+            console.run(key.clone(), async move {
+                bar_api::sign_out_user(&user_id).await.map(|r| r.message)
+            });
+        }
+    };
+    // Runs at once, or (on the admin's own session) asks first.
+    let ask_or = move |ending: Ending, act: &dyn Fn()| {
+        if current {
+            confirming.set(Some(ending));
+        } else {
+            act();
+        }
+    };
+    let active = session.is_active;
+    let buttons = {
+        let revoke = revoke.clone();
+        let sign_out_user = sign_out_user.clone();
+        move || {
+            let revoke = revoke.clone();
+            let sign_out_user = sign_out_user.clone();
+            let (revoke_key, user_key) = (revoke_key.clone(), user_key.clone());
+            view! {
+                {active.then(move || view! {
+                    <button
+                        type="button"
+                        class="button secondary danger-text"
+                        data-testid="revoke"
+                        disabled=move || console.locked()
+                        on:click=move |_| ask_or(Ending::ThisSession, &revoke)
+                    >
+                        {move || if console.running(&revoke_key) { "Revoking…" } else { "Revoke" }}
+                    </button>
+                })}
+                <button
+                    type="button"
+                    class="button secondary"
+                    data-testid="sign-out-user"
+                    disabled=move || console.locked()
+                    on:click=move |_| ask_or(Ending::Everywhere, &sign_out_user)
+                >
+                    {move || {
+                        if console.running(&user_key) {
+                            "Signing out…"
+                        } else {
+                            "Sign out this user everywhere"
+                        }
+                    }}
+                </button>
+            }
+        }
+    };
+    let confirm = move || {
+        let ending = confirming.get()?;
+        let question = match ending {
+            Ending::ThisSession => "This is your own session: you will be signed out here.",
+            Ending::Everywhere => "This is you: you will be signed out here and everywhere else.",
+        };
+        let revoke = revoke.clone();
+        let sign_out_user = sign_out_user.clone();
+        Some(view! {
+            <span class="confirm-inline" role="group" aria-label="Confirm signing yourself out" data-testid="confirm-own-session">
+                {question}
+                " "
+                <button
+                    type="button"
+                    class="button danger"
+                    data-testid="confirm-end-own"
+                    disabled=move || console.locked()
+                    on:click=move |_| {
+                        confirming.set(None);
+                        match ending {
+                            Ending::ThisSession => revoke(),
+                            Ending::Everywhere => sign_out_user(),
+                        }
+                    }
+                >
+                    "Yes, sign me out"
+                </button>
+                <button
+                    type="button"
+                    class="button secondary"
+                    data-testid="cancel-end-own"
+                    on:click=move |_| confirming.set(None)
+                >
+                    "No"
+                </button>
+            </span>
+        })
     };
     view! {
         <tr
@@ -301,10 +360,13 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
             data-session-id=session.id.clone()
             data-user-id=session.user_id.clone()
             data-active=session.is_active.to_string()
+            data-current=current.to_string()
             class:inactive=!session.is_active
+            class:current=current
         >
             <td>
                 <strong>{session.user_name.clone()}</strong>
+                {current.then(|| view! { " " <span class="badge" data-testid="this-device">"This device"</span> })}
                 <br />
                 <span class="muted">{who}</span>
             </td>
@@ -315,23 +377,10 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
             <td data-testid="session-status">{status}</td>
             <td class="actions-cell">
                 <div class="row-actions">
-                    {revoke}
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="sign-out-user"
-                        disabled=move || console.locked()
-                        on:click=move |_| {
-                            let user_id = user_id.clone();
-                            console.run(user_key.clone(), async move {
-                                bar_api::sign_out_user(&user_id).await.map(|r| r.message)
-                            });
-                        }
-                    >
-                        {move || {
-                            if signing_out() { "Signing out…" } else { "Sign out this user everywhere" }
-                        }}
-                    </button>
+                    {move || match confirming.with(Option::is_none) {
+                        true => buttons().into_any(),
+                        false => confirm().into_any(),
+                    }}
                 </div>
             </td>
         </tr>

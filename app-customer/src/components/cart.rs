@@ -77,7 +77,8 @@ pub(crate) fn CartPanel(
                     sending.set(false);
                     navigate(&format!("/orders/{}", order.id), Default::default());
                 }
-                // The page goes to sign-in; the cart stays for afterwards.
+                // The session ended: the page goes to sign-in, and the cart
+                // is forgotten with the session (see `CartStore::provide`).
                 Err(e) if e.ends_session() => sending.set(false),
                 Err(e) => {
                     // 422: an item is unknown or sold out; the menu shows which.
@@ -265,7 +266,7 @@ fn CartLineRow(item_id: String, menu: MenuIndex) -> impl IntoView {
             <div class="quantity" role="group" aria-label=move || format!("Quantity of {}", name())>
                 <button
                     type="button"
-                    class="button secondary quantity-button"
+                    class="button secondary quantity-button quantity-decrease"
                     data-testid="decrease"
                     aria-label=move || {
                         if quantity() <= 1 {

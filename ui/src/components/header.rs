@@ -18,6 +18,9 @@ pub fn Header(
     let auth = use_auth();
     let info = auth.info;
     let signing_out = RwSignal::new(false);
+    // On a phone the pages and the account fold behind one button, so the
+    // header is a single line; wider screens show them all (CSS).
+    let menu_open = RwSignal::new(false);
     let sign_out = move |_| {
         signing_out.set(true);
         spawn_local(async move {
@@ -25,6 +28,7 @@ pub fn Header(
             // page then sends us to the sign-in page.
             let _ = api::logout().await;
             auth.notice.set(None);
+            auth.signed_out_here.set(true);
             auth.user.set(None);
             signing_out.set(false);
         });
@@ -34,12 +38,28 @@ pub fn Header(
             .with(|u| u.as_ref().map(|u| u.name.clone()).unwrap_or_default())
     };
     view! {
-        <header class="app-header">
+        <header class="app-header" class:menu-open=move || menu_open.get()>
             <a class="brand" href=info.home()>
                 "Taproom" <span class="brand-app">{info.title}</span>
             </a>
             <Show when=move || auth.ready.get() && auth.signed_in()>
-                <nav class="app-nav" aria-label="Main">
+                <button
+                    type="button"
+                    class="button secondary menu-toggle"
+                    data-testid="menu-toggle"
+                    aria-controls="app-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    {move || if menu_open.get() { "Close" } else { "Pages" }}
+                </button>
+                // A chosen page folds the menu again.
+                <nav
+                    class="app-nav"
+                    id="app-nav"
+                    aria-label="Main"
+                    on:click=move |_| menu_open.set(false)
+                >
                     {links
                         .clone()
                         .into_iter()

@@ -20,6 +20,9 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
             return view! { <p class="loading" aria-busy="true">"Loading…"</p> }.into_any();
         }
         if !signed_in.get() {
+            if auth.signed_out_here.get_untracked() {
+                return view! { <Redirect path=auth.info.path("/login") /> }.into_any();
+            }
             // The router's `search` comes without its `?`.
             let search = location.search.get_untracked();
             let here = match search.trim_start_matches('?') {
@@ -32,6 +35,9 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
                 encode_component(&here)
             );
             return view! { <Redirect path=to /> }.into_any();
+        }
+        if auth.signed_out_here.get_untracked() {
+            auth.signed_out_here.set(false);
         }
         children().into_any()
     }

@@ -57,6 +57,7 @@ pub fn DevicesPage() -> impl IntoView {
             if session.is_current {
                 // This device: a plain sign-out; the page then moves to sign-in.
                 let _ = api::logout().await;
+                auth.signed_out_here.set(true);
                 auth.user.set(None);
                 return;
             }
@@ -78,6 +79,7 @@ pub fn DevicesPage() -> impl IntoView {
                 Ok(_) => {
                     auth.notice
                         .set(Some("You signed out on every device.".to_owned()));
+                    auth.signed_out_here.set(true);
                     auth.user.set(None);
                 }
                 Err(e) => feedback.set(Some(e.to_string())),
