@@ -35,6 +35,17 @@ pub enum Command {
     Cleanup(CleanupArgs),
     /// Create a user; the password is read from stdin (or a prompt on a terminal).
     CreateUser(CreateUserArgs),
+    /// Copy a SQLite database, consistently, while the server keeps running.
+    Backup(BackupArgs),
+}
+
+/// Flags of `backup`.
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Where to write the copy: a new file (an existing one is refused).
+    pub file: PathBuf,
 }
 
 /// Where the data lives.

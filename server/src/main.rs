@@ -7,7 +7,7 @@ use clap::Parser;
 use shared::api::Role;
 use taproom_server::clock::{millis, Clock, SystemClock};
 use taproom_server::config::{
-    CleanupArgs, Cli, Command, CreateUserArgs, DbArgs, ServeArgs, Settings,
+    BackupArgs, CleanupArgs, Cli, Command, CreateUserArgs, DbArgs, ServeArgs, Settings,
 };
 use taproom_server::crypto::password::PasswordHasher;
 use taproom_server::db::Db;
@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             Some(Command::Migrate(args)) => migrate(args).await,
             Some(Command::Cleanup(args)) => cleanup(args).await,
             Some(Command::CreateUser(args)) => create_user(args).await,
+            Some(Command::Backup(args)) => backup(args).await,
         }
     });
     match result {
@@ -129,6 +130,50 @@ async fn cleanup(args: CleanupArgs) -> anyhow::Result<()> {
     println!(
         "Marked {} expired session(s) inactive; deleted {} past retention.",
         report.expired, report.purged
+    );
+    Ok(())
+}
+
+/// `backup FILE`: a consistent copy of a running SQLite database, checked
+/// before it is reported done.
+async fn backup(args: BackupArgs) -> anyhow::Result<()> {
+    let kind = args.db.kind().map_err(anyhow::Error::msg)?;
+    if args.file.exists() {
+        anyhow::bail!(
+            "{} already exists; give the backup a new file name",
+            args.file.display()
+        );
+    }
+    if let Some(dir) = args.file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            anyhow::bail!("the folder {} does not exist", dir.display());
+        }
+    }
+    let db = Db::connect(&kind).await?;
+    let outcome = db.backup_sqlite(&args.file).await;
+    db.close().await;
+    match outcome {
+        None => anyhow::bail!("backup copies a SQLite database; back up PostgreSQL with pg_dump"),
+        Some(Err(e)) => {
+            let _ = std::fs::remove_file(&args.file);
+            anyhow::bail!("the backup failed: {e}");
+        }
+        Some(Ok(())) => {}
+    }
+    // Check the copy as a database of its own before calling it done.
+    let copy = Db::open_sqlite_copy(&args.file).await?;
+    let report = copy.backup_report().await;
+    copy.close().await;
+    let report = report.map_err(|e| anyhow::anyhow!("the backup is unreadable: {e}"))?;
+    let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Backed up to {} ({} KB): {} users, {} sessions, {} orders, {} events; integrity ok.",
+        args.file.display(),
+        size.div_ceil(1024),
+        report.users,
+        report.sessions,
+        report.orders,
+        report.events
     );
     Ok(())
 }

@@ -48,6 +48,15 @@ macro_rules! on_pool {
 }
 pub(crate) use on_pool;
 
+/// Row counts of a database, as `backup` reports them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackupReport {
+    pub users: i64,
+    pub sessions: i64,
+    pub orders: i64,
+    pub events: i64,
+}
+
 /// A store failure; unique violations are told apart by error kind.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -125,6 +134,72 @@ impl Db {
             sqlx::query("SELECT 1").execute(pool).await?;
         });
         Ok(())
+    }
+
+    /// Writes a consistent copy of a SQLite database to `target`, a new
+    /// file, while other connections (a running server) go on reading and
+    /// writing: `VACUUM INTO` copies one snapshot of the database, compacted.
+    /// `None` on PostgreSQL, whose tool for this is `pg_dump`.
+    pub async fn backup_sqlite(&self, target: &Path) -> Option<Result<(), DbError>> {
+        let Db::Sqlite { read, .. } = self else {
+            return None;
+        };
+        let target = target.to_string_lossy().into_owned();
+        Some(
+            sqlx::query("VACUUM INTO $1")
+                .bind(target)
+                .execute(read)
+                .await
+                .map(drop)
+                .map_err(DbError::from),
+        )
+    }
+
+    /// Opens a SQLite file that must already exist (a backup), without
+    /// migrating it.
+    pub async fn open_sqlite_copy(path: &Path) -> Result<Db, DbError> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(false)
+            .read_only(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(opts)
+            .await?;
+        Ok(Db::Sqlite {
+            read: pool.clone(),
+            write: pool,
+        })
+    }
+
+    /// What a (backed-up) database holds, after SQLite's integrity check
+    /// passed; an error if it did not.
+    pub async fn backup_report(&self) -> Result<BackupReport, DbError> {
+        on_pool!(self, read, |pool| {
+            if let Db::Sqlite { .. } = self {
+                let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+                    .fetch_one(pool)
+                    .await?;
+                if check != "ok" {
+                    return Err(DbError::Sqlx(sqlx::Error::Protocol(format!(
+                        "integrity check: {check}"
+                    ))));
+                }
+            }
+            let count = |table: &'static str| {
+                let sql = format!("SELECT COUNT(*) FROM {table}");
+                async move {
+                    let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(pool).await?;
+                    Ok::<i64, DbError>(n)
+                }
+            };
+            Ok(BackupReport {
+                users: count("users").await?,
+                sessions: count("user_sessions").await?,
+                orders: count("orders").await?,
+                events: count("events").await?,
+            })
+        })
     }
 
     /// Whether this is the PostgreSQL backend (several instances may share it).

@@ -7,6 +7,7 @@ mod helpers;
 mod admin;
 mod apps;
 mod auth;
+mod backup;
 mod cleanup;
 mod cli;
 mod concurrency;
