@@ -161,10 +161,9 @@ async fn backup(args: BackupArgs) -> anyhow::Result<()> {
         Some(Ok(())) => {}
     }
     // Check the copy as a database of its own before calling it done.
-    let copy = Db::open_sqlite_copy(&args.file).await?;
-    let report = copy.backup_report().await;
-    copy.close().await;
-    let report = report.map_err(|e| anyhow::anyhow!("the backup is unreadable: {e}"))?;
+    let report = Db::check_sqlite_backup(&args.file)
+        .await
+        .map_err(|e| anyhow::anyhow!("the backup is unreadable: {e}"))?;
     let size = std::fs::metadata(&args.file).map(|m| m.len()).unwrap_or(0);
     println!(
         "Backed up to {} ({} KB): {} users, {} sessions, {} orders, {} events; integrity ok.",

@@ -129,55 +129,46 @@ pub async fn search(db: &Db, f: &ActivityFilter<'_>) -> Result<Vec<ActivityWithU
     }))
 }
 
-/// Whether the user signed in since `since` from this device and network.
-pub async fn seen_device(
+/// What a user's sign-ins since some moment say about a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PriorSignIns {
+    /// The user signed in at all (other than in the session asking).
+    pub any: bool,
+    /// The user signed in from this device and network.
+    pub this_device: bool,
+}
+
+/// The user's sign-ins since `since`, other than in `except_session`: any
+/// at all, and any from `device` on `network`. One round trip on the
+/// login path.
+pub async fn prior_sign_ins(
     db: &Db,
     user_id: &str,
     device: &str,
     network: Option<&str>,
     since: i64,
     except_session: &str,
-) -> Result<bool, DbError> {
-    let found: Option<(i64,)> = on_pool!(db, read, |pool| {
+) -> Result<PriorSignIns, DbError> {
+    let (any, this_device): (bool, bool) = on_pool!(db, read, |pool| {
         sqlx::query_as(
-            "SELECT id FROM security_events
-             WHERE user_id = $1 AND kind = 'signed_in' AND created_at >= $4
-               AND device = $2 AND COALESCE(network, '') = COALESCE($3, '')
-               AND COALESCE(session_id, '') <> $5
-             LIMIT 1",
+            "SELECT
+               EXISTS (SELECT 1 FROM security_events
+                       WHERE user_id = $1 AND kind = 'signed_in' AND created_at >= $4
+                         AND COALESCE(session_id, '') <> $5),
+               EXISTS (SELECT 1 FROM security_events
+                       WHERE user_id = $1 AND kind = 'signed_in' AND created_at >= $4
+                         AND COALESCE(session_id, '') <> $5
+                         AND device = $2 AND COALESCE(network, '') = COALESCE($3, ''))",
         )
         .bind(user_id)
         .bind(device)
         .bind(network)
         .bind(since)
         .bind(except_session)
-        .fetch_optional(pool)
+        .fetch_one(pool)
         .await?
     });
-    Ok(found.is_some())
-}
-
-/// Whether the user signed in at all since `since`, other than in `except_session`.
-pub async fn signed_in_since(
-    db: &Db,
-    user_id: &str,
-    since: i64,
-    except_session: &str,
-) -> Result<bool, DbError> {
-    let found: Option<(i64,)> = on_pool!(db, read, |pool| {
-        sqlx::query_as(
-            "SELECT id FROM security_events
-             WHERE user_id = $1 AND kind = 'signed_in' AND created_at >= $2
-               AND COALESCE(session_id, '') <> $3
-             LIMIT 1",
-        )
-        .bind(user_id)
-        .bind(since)
-        .bind(except_session)
-        .fetch_optional(pool)
-        .await?
-    });
-    Ok(found.is_some())
+    Ok(PriorSignIns { any, this_device })
 }
 
 /// New-device entries of a user that nobody was told of at once and

@@ -155,9 +155,10 @@ impl Db {
         )
     }
 
-    /// Opens a SQLite file that must already exist (a backup), without
-    /// migrating it.
-    pub async fn open_sqlite_copy(path: &Path) -> Result<Db, DbError> {
+    /// Checks a SQLite backup at `path` as a database of its own, opened
+    /// read-only and not migrated: SQLite's integrity check must pass, and
+    /// the answer says what it holds.
+    pub async fn check_sqlite_backup(path: &Path) -> Result<BackupReport, DbError> {
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(false)
@@ -166,28 +167,18 @@ impl Db {
             .max_connections(1)
             .connect_with(opts)
             .await?;
-        Ok(Db::Sqlite {
-            read: pool.clone(),
-            write: pool,
-        })
-    }
-
-    /// What a (backed-up) database holds, after SQLite's integrity check
-    /// passed; an error if it did not.
-    pub async fn backup_report(&self) -> Result<BackupReport, DbError> {
-        on_pool!(self, read, |pool| {
-            if let Db::Sqlite { .. } = self {
-                let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
-                    .fetch_one(pool)
-                    .await?;
-                if check != "ok" {
-                    return Err(DbError::Sqlx(sqlx::Error::Protocol(format!(
-                        "integrity check: {check}"
-                    ))));
-                }
+        let report = async {
+            let (check,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+                .fetch_one(&pool)
+                .await?;
+            if check != "ok" {
+                return Err(DbError::Sqlx(sqlx::Error::Protocol(format!(
+                    "integrity check: {check}"
+                ))));
             }
             let count = |table: &'static str| {
                 let sql = format!("SELECT COUNT(*) FROM {table}");
+                let pool = &pool;
                 async move {
                     let (n,): (i64,) = sqlx::query_as(&sql).fetch_one(pool).await?;
                     Ok::<i64, DbError>(n)
@@ -199,7 +190,10 @@ impl Db {
                 orders: count("orders").await?,
                 events: count("events").await?,
             })
-        })
+        }
+        .await;
+        pool.close().await;
+        report
     }
 
     /// Whether this is the PostgreSQL backend (several instances may share it).

@@ -122,7 +122,7 @@ impl ActivityLog {
         let network = origin.ip_address.and_then(network_of);
         let since = self.clock.now_ms() - NEW_DEVICE_WINDOW_MS;
         // Looked up before this sign-in is written, so it does not count.
-        let seen = store::seen_device(
+        let prior = store::prior_sign_ins(
             &self.db,
             user_id,
             device,
@@ -131,19 +131,28 @@ impl ActivityLog {
             session_id,
         )
         .await;
-        let before = store::signed_in_since(&self.db, user_id, since, session_id).await;
         self.record(user_id, ActivityKind::SignedIn, origin, None)
             .await;
-        match (seen, before) {
-            (Ok(false), Ok(true)) => self.new_device(user_id, session_id, device, origin).await,
-            (Ok(_), Ok(_)) => {}
-            (Err(e), _) | (_, Err(e)) => {
+        match prior {
+            Ok(prior) if prior.any && !prior.this_device => {
+                self.new_device(user_id, session_id, device, network, origin)
+                    .await;
+            }
+            Ok(_) => {}
+            Err(e) => {
                 tracing::error!(error = %e, "could not check a sign-in against known devices");
             }
         }
     }
 
-    async fn new_device(&self, user_id: &str, session_id: &str, device: &str, origin: &Origin<'_>) {
+    async fn new_device(
+        &self,
+        user_id: &str,
+        session_id: &str,
+        device: &str,
+        network: Option<String>,
+        origin: &Origin<'_>,
+    ) {
         // With another session open the user hears of it at once; with
         // none, the next sign-in elsewhere shows it instead.
         let others =
@@ -165,7 +174,7 @@ impl ActivityLog {
             device: device.to_owned(),
             client_app: origin.client_app,
             at: rfc3339(self.clock.now_ms()),
-            network: origin.ip_address.and_then(network_of),
+            network,
             active: true,
         };
         let payload = match serde_json::to_string(&alert) {
