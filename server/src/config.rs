@@ -37,6 +37,11 @@ pub enum Command {
     CreateUser(CreateUserArgs),
     /// Copy a SQLite database, consistently, while the server keeps running.
     Backup(BackupArgs),
+    /// Copy every row of a SQLite database into an empty PostgreSQL database.
+    ///
+    /// Stop the server first (or move a copy made with `backup`): rows
+    /// written to SQLite after the copy began would stay behind.
+    MoveToPostgres(MoveArgs),
 }
 
 /// Flags of `backup`.
@@ -46,6 +51,49 @@ pub struct BackupArgs {
     pub db: DbArgs,
     /// Where to write the copy: a new file (an existing one is refused).
     pub file: PathBuf,
+}
+
+/// Flags of `move-to-postgres`.
+#[derive(Debug, Clone, Args)]
+pub struct MoveArgs {
+    /// The SQLite database to copy, `sqlite://path/to/taproom.db`; only read.
+    #[arg(long)]
+    pub from: String,
+    /// The PostgreSQL database to fill, `postgres://…`; migrated, and it must hold no rows.
+    #[arg(long)]
+    pub to: String,
+}
+
+impl MoveArgs {
+    /// The SQLite file `--from` names, or why it names none.
+    pub fn source(&self) -> Result<PathBuf, String> {
+        let url = self.from.trim();
+        let kind = DbArgs {
+            database_url: Some(url.to_owned()),
+        }
+        .kind();
+        match kind {
+            Ok(DatabaseKind::Sqlite { path }) if url.starts_with("sqlite:") => Ok(path),
+            _ => {
+                Err("--from must be a SQLite database URL: sqlite://path/to/taproom.db".to_owned())
+            }
+        }
+    }
+
+    /// The PostgreSQL URL of `--to`, or why it is none (the URL itself is
+    /// not repeated: it may hold a password).
+    pub fn target(&self) -> Result<String, String> {
+        let kind = DbArgs {
+            database_url: Some(self.to.clone()),
+        }
+        .kind();
+        match kind {
+            Ok(DatabaseKind::Postgres { url }) => Ok(url),
+            _ => Err(
+                "--to must be a PostgreSQL database URL: postgres://user@host/database".to_owned(),
+            ),
+        }
+    }
 }
 
 /// Where the data lives.

@@ -7,10 +7,10 @@ use clap::Parser;
 use shared::api::Role;
 use taproom_server::clock::{millis, Clock, SystemClock};
 use taproom_server::config::{
-    BackupArgs, CleanupArgs, Cli, Command, CreateUserArgs, DbArgs, ServeArgs, Settings,
+    BackupArgs, CleanupArgs, Cli, Command, CreateUserArgs, DbArgs, MoveArgs, ServeArgs, Settings,
 };
 use taproom_server::crypto::password::PasswordHasher;
-use taproom_server::db::Db;
+use taproom_server::db::{transfer, Db};
 use taproom_server::services::users::{self, Created, DEMO_ACCOUNTS, DEMO_PASSWORD};
 use taproom_server::Application;
 
@@ -35,6 +35,7 @@ fn main() -> ExitCode {
             Some(Command::Cleanup(args)) => cleanup(args).await,
             Some(Command::CreateUser(args)) => create_user(args).await,
             Some(Command::Backup(args)) => backup(args).await,
+            Some(Command::MoveToPostgres(args)) => move_to_postgres(args).await,
         }
     });
     match result {
@@ -174,6 +175,45 @@ async fn backup(args: BackupArgs) -> anyhow::Result<()> {
         report.orders,
         report.events
     );
+    Ok(())
+}
+
+/// `move-to-postgres --from sqlite://… --to postgres://…`: every row of a
+/// SQLite database copied into an empty PostgreSQL database, in one
+/// transaction, the row counts of both sides compared at the end.
+///
+/// Stop the server first, or move a copy made with `backup`: rows written
+/// to SQLite after the copy's snapshot are not moved.
+async fn move_to_postgres(args: MoveArgs) -> anyhow::Result<()> {
+    let source = args.source().map_err(anyhow::Error::msg)?;
+    let target = args.target().map_err(anyhow::Error::msg)?;
+    println!(
+        "Moving {} to PostgreSQL, in one transaction.",
+        source.display()
+    );
+    let report = transfer::move_to_postgres(&source, &target, |table, rows| {
+        println!("{table}: {rows} rows");
+    })
+    .await
+    .map_err(|e| anyhow::Error::new(e).context("nothing was moved"))?;
+    println!(
+        "Moved {} rows in {} tables; the row counts of both databases match.",
+        report.rows(),
+        report.tables.len()
+    );
+    for (table, column, next) in &report.sequences {
+        println!("  {table}.{column} continues at {next}");
+    }
+    // Tokens are signed with the secret: the same one keeps everyone signed in.
+    let generated = source.with_file_name("jwt-secret");
+    if generated.is_file() {
+        println!(
+            "Serve with TAPROOM_JWT_SECRET set to the contents of {} so signed-in users stay signed in.",
+            generated.display()
+        );
+    } else {
+        println!("Serve with the TAPROOM_JWT_SECRET the SQLite server used so signed-in users stay signed in.");
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ pub mod events;
 pub mod menu;
 pub mod orders;
 pub mod sessions;
+pub mod transfer;
 pub mod users;
 
 use std::path::Path;

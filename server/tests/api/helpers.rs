@@ -92,6 +92,24 @@ pub(crate) async fn spawn_app() -> TestApp {
 pub(crate) async fn spawn_app_with(tweak: impl FnOnce(&mut Settings)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let database_url = fresh_database(dir.path()).await;
+    spawn_app_on(dir, database_url, tweak).await
+}
+
+/// The server on a fresh SQLite file whatever `TEST_DATABASE_URL` says,
+/// for tests that move a SQLite database to PostgreSQL.
+pub(crate) async fn spawn_sqlite_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database_url = format!("sqlite://{}", dir.path().join("taproom.db").display());
+    spawn_app_on(dir, database_url, |_| {}).await
+}
+
+/// The server on `database_url` (a test database, dropped with the app),
+/// with `dir` as its scratch folder and settings adjusted by `tweak`.
+pub(crate) async fn spawn_app_on(
+    dir: tempfile::TempDir,
+    database_url: String,
+    tweak: impl FnOnce(&mut Settings),
+) -> TestApp {
     let mut settings = test_settings(&database_url);
     tweak(&mut settings);
     let secret = settings.jwt_secret.as_ref().unwrap().expose().to_owned();
@@ -305,33 +323,39 @@ impl TestApp {
 impl Drop for TestApp {
     /// Drops a test's PostgreSQL database so runs do not pile them up.
     fn drop(&mut self) {
-        let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
-            return;
-        };
-        let Some((_, name)) = self.database_url.rsplit_once('/') else {
-            return;
-        };
-        if admin_url.is_empty() || !name.starts_with("taproom_test_") {
-            return;
-        }
-        let name = name.to_owned();
-        // Drop runs inside the test's runtime; use a thread with its own.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .ok()?;
-            rt.block_on(async {
-                use sqlx::Connection;
-                let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
-                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .execute(&mut conn)
-                    .await
-                    .ok()
-            })
-        })
-        .join();
+        drop_test_database(&self.database_url);
     }
+}
+
+/// Drops a PostgreSQL database [`fresh_database`] created (anything else is
+/// left alone).
+pub(crate) fn drop_test_database(database_url: &str) {
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else {
+        return;
+    };
+    let Some((_, name)) = database_url.rsplit_once('/') else {
+        return;
+    };
+    if admin_url.is_empty() || !name.starts_with("taproom_test_") {
+        return;
+    }
+    let name = name.to_owned();
+    // Drop runs inside the test's runtime; use a thread with its own.
+    let _ = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .ok()?;
+        rt.block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .await
+                .ok()
+        })
+    })
+    .join();
 }
 
 fn rows_as_text<R: sqlx::Row>(rows: Vec<R>) -> Vec<Vec<Option<String>>>
