@@ -211,6 +211,14 @@ pub struct ServeArgs {
     /// Where cargo-leptos put the web apps (one folder per app inside).
     #[arg(long, env = "TAPROOM_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// On PostgreSQL, count rate limits in the database, for all instances
+    /// together (off: each instance counts its own, for a single instance).
+    #[arg(long, env = "TAPROOM_SHARED_LIMITS", default_value = "on")]
+    pub shared_limits: Switch,
+    /// Address for `GET /metrics` (Prometheus), apart from the public
+    /// listener; off when unset.
+    #[arg(long, env = "TAPROOM_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
     /// Create the demo accounts if absent and print them.
     #[arg(long)]
     pub demo: bool,
@@ -409,6 +417,10 @@ pub struct Settings {
     pub body_limit: usize,
     pub hash_concurrency: usize,
     pub site_root: PathBuf,
+    /// Rate limits counted in PostgreSQL for all instances.
+    pub shared_limits: bool,
+    /// Where `/metrics` is served; `None`: nowhere.
+    pub metrics_bind: Option<SocketAddr>,
     pub demo: bool,
 }
 
@@ -511,6 +523,8 @@ impl Settings {
             body_limit: args.body_limit,
             hash_concurrency,
             site_root: args.site_root,
+            metrics_bind: args.metrics_bind,
+            shared_limits: args.shared_limits == Switch::On,
             demo: args.demo,
         })
     }

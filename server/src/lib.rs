@@ -35,6 +35,8 @@ use crate::services::sessions::SessionService;
 pub struct Application {
     listener: tokio::net::TcpListener,
     addr: SocketAddr,
+    /// Where `/metrics` is served, if anywhere.
+    metrics_addr: Option<SocketAddr>,
     router: axum::Router,
     tls: Option<(std::path::PathBuf, std::path::PathBuf)>,
     db: Db,
@@ -123,7 +125,7 @@ impl Application {
                 "web app bundles not found: pages will not come alive; build them with `cargo leptos build --release` or ./scripts/run.sh"
             );
         }
-        let router = http::router(
+        let mut router = http::router(
             state,
             settings.body_limit,
             settings.tls.is_some(),
@@ -134,6 +136,34 @@ impl Application {
             spawn_cleanup(sessions.clone(), hub.clone(), settings.cleanup_interval),
             tokio::spawn(hub.clone().run()),
         ];
+        let mut metrics_addr = None;
+        if let Some(bind) = settings.metrics_bind {
+            let handle = http::metrics::install()
+                .context("metrics are asked for but their recorder could not be installed")?;
+            let (listener, addr) = http::metrics::bind(bind).await?;
+            metrics_addr = Some(addr);
+            router = router.layer(axum::middleware::from_fn(http::metrics::track));
+            let scrape = http::metrics::Scrape {
+                handle: handle.clone(),
+                db: db.clone(),
+                sessions: sessions.clone(),
+                hub: hub.clone(),
+                hasher: hasher.clone(),
+            };
+            background.push(tokio::spawn(http::metrics::serve(
+                listener,
+                Arc::new(scrape),
+            )));
+            // Histograms keep every sample until folded: fold them even
+            // when nobody scrapes.
+            background.push(tokio::spawn(async move {
+                let mut every = tokio::time::interval(http::metrics::UPKEEP_EVERY);
+                loop {
+                    every.tick().await;
+                    handle.run_upkeep();
+                }
+            }));
+        }
         if db.is_postgres() {
             // Hear other instances' revocations before serving anything.
             let listener = services::revocation::listen(&db, &cache).await?;
@@ -147,6 +177,7 @@ impl Application {
         Ok(Application {
             listener,
             addr,
+            metrics_addr,
             router,
             tls: settings.tls.clone(),
             db,
@@ -162,6 +193,11 @@ impl Application {
     /// The address the server listens on (its port is real even when 0 was asked for).
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The address of the metrics listener, if metrics are on.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
     }
 
     /// Whether the server speaks HTTPS.

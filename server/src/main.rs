@@ -93,6 +93,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("  Bartender: {scheme}://{addr}/bartender");
     println!("  Admin:     {scheme}://{addr}/admin");
     println!("  API:      {scheme}://{addr}/api  (OpenAPI: {scheme}://{addr}/api/openapi.json)");
+    if let Some(metrics) = app.metrics_addr() {
+        println!("  Metrics:  http://{metrics}/metrics  (Prometheus; not on the public address)");
+    }
     if demo {
         println!("  Demo accounts (password {DEMO_PASSWORD:?}):");
         for (email, _, role) in DEMO_ACCOUNTS {

@@ -107,6 +107,8 @@ thread_local! {
 pub struct PasswordHasher {
     jobs: mpsc::SyncSender<Job>,
     busy: Arc<AtomicUsize>,
+    /// Jobs queued and not yet taken by a thread.
+    waiting: Arc<AtomicUsize>,
     /// Passed by each job before it runs (see [`PasswordHasher::hold_next`]).
     checkpoint: Arc<Checkpoint>,
     /// Verified against when the e-mail is unknown, so that an unknown
@@ -162,6 +164,7 @@ impl PasswordHasher {
         Ok(PasswordHasher {
             jobs,
             busy,
+            waiting: Arc::new(AtomicUsize::new(0)),
             checkpoint,
             dummy_hash: dummy.into(),
         })
@@ -183,14 +186,24 @@ impl PasswordHasher {
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, HashError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
+        let queued = std::time::Instant::now();
+        let waiting = self.waiting.clone();
+        waiting.fetch_add(1, Ordering::AcqRel);
         let job: Job = Box::new(move || {
+            waiting.fetch_sub(1, Ordering::AcqRel);
+            metrics::histogram!("taproom_password_hash_wait_seconds")
+                .record(queued.elapsed().as_secs_f64());
             // The caller may have gone; the answer is then simply dropped.
             let _ = tx.send(work());
         });
-        self.jobs.try_send(job).map_err(|e| match e {
-            mpsc::TrySendError::Full(_) => HashError::Busy,
-            mpsc::TrySendError::Disconnected(_) => {
-                HashError::Failed("the hashing threads stopped".to_owned())
+        self.jobs.try_send(job).map_err(|e| {
+            // Refused, the job never runs to count itself out.
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            match e {
+                mpsc::TrySendError::Full(_) => HashError::Busy,
+                mpsc::TrySendError::Disconnected(_) => {
+                    HashError::Failed("the hashing threads stopped".to_owned())
+                }
             }
         })?;
         rx.await
@@ -221,6 +234,11 @@ impl PasswordHasher {
     /// Hashing threads at work right now.
     pub fn busy_threads(&self) -> usize {
         self.busy.load(Ordering::Acquire)
+    }
+
+    /// Jobs waiting for a hashing thread right now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::Acquire)
     }
 }
 

@@ -9,6 +9,7 @@ pub mod activity;
 pub mod events;
 pub mod menu;
 pub mod orders;
+pub mod rate_limits;
 pub mod sessions;
 pub mod transfer;
 pub mod users;
@@ -56,6 +57,16 @@ pub struct BackupReport {
     pub sessions: i64,
     pub orders: i64,
     pub events: i64,
+}
+
+/// One connection pool's use.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStats {
+    pub name: &'static str,
+    /// Connections open.
+    pub size: u32,
+    /// Of which waiting for work.
+    pub idle: usize,
 }
 
 /// A store failure; unique violations are told apart by error kind.
@@ -195,6 +206,18 @@ impl Db {
         .await;
         pool.close().await;
         report
+    }
+
+    /// Each pool's size and idle connections, for the metrics.
+    pub fn pool_stats(&self) -> Vec<PoolStats> {
+        let stats = |name, size, idle| PoolStats { name, size, idle };
+        match self {
+            Db::Sqlite { read, write } => vec![
+                stats("sqlite_read", read.size(), read.num_idle()),
+                stats("sqlite_write", write.size(), write.num_idle()),
+            ],
+            Db::Postgres(pool) => vec![stats("postgres", pool.size(), pool.num_idle())],
+        }
     }
 
     /// Whether this is the PostgreSQL backend (several instances may share it).

@@ -301,6 +301,20 @@ pub async fn list_active(db: &Db, user_id: &str, now: i64) -> Result<Vec<Session
     }))
 }
 
+/// How many sessions are active and unexpired, across all users.
+pub async fn count_active(db: &Db, now: i64) -> Result<i64, DbError> {
+    let (n,): (i64,) = on_pool!(db, read, |pool| {
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM user_sessions
+             WHERE is_active AND expires_at > $1 AND absolute_expires_at > $1",
+        )
+        .bind(now)
+        .fetch_one(pool)
+        .await?
+    });
+    Ok(n)
+}
+
 /// Marks sessions past their sliding or absolute expiry inactive; returns how many.
 pub async fn expire(db: &Db, now: i64) -> Result<u64, DbError> {
     Ok(on_pool!(db, write, |pool| {

@@ -6,6 +6,7 @@ pub mod apps;
 pub mod cookies;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod routes;
 
 use std::net::IpAddr;

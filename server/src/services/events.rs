@@ -27,6 +27,7 @@ use shared::security::NewSignIn;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::{broadcast, watch, Notify};
 
+use crate::clock::{Clock as _, SystemClock};
 use crate::db::events::{self as store, EventListener, EventRow};
 use crate::db::{Db, DbError};
 use crate::error::{AppError, AppResult};
@@ -197,7 +198,12 @@ impl EventHub {
                 }
             };
             let full = page.len() as i64 >= store::PAGE;
+            let now = SystemClock.now_ms();
             for event in page {
+                let delay_ms = (now - event.created_at).max(0);
+                #[allow(clippy::cast_precision_loss)] // ms far below 2^52
+                let delay = delay_ms as f64 / 1000.0;
+                metrics::histogram!("taproom_event_delivery_delay_seconds").record(delay);
                 self.delivered.store(event.id, Ordering::Release);
                 // No receiver is not an error: nobody is watching right now.
                 let _ = self.sender.send(Arc::new(event));

@@ -9,15 +9,21 @@
 //! count lowest and oldest) is forgotten, so the keys of an attacker who
 //! is being held back are the last to go.
 //!
-//! Limits are per server instance; with several instances behind a load
-//! balancer each enforces its own share.
+//! These maps count for one server instance. The limits the service uses
+//! ([`RequestLimit`], [`FailureLimit`], [`SlowdownLimit`]) keep them on
+//! SQLite, which serves one instance; on PostgreSQL they count the same
+//! way in the database every instance shares (`db::rate_limits`), so that
+//! N instances allow what one would, not N times as much.
 
 use std::hash::Hash;
 use std::time::Duration;
 
 use dashmap::DashMap;
+use sqlx::PgPool;
 
 use crate::config::Rate;
+use crate::db::{rate_limits as shared, Db};
+use crate::error::{AppError, AppResult};
 
 /// Most keys a map holds by default.
 pub const MAX_KEYS: usize = 100_000;
@@ -66,6 +72,23 @@ impl<K: Hash + Eq + Clone, V> Bounded<K, V> {
     }
 }
 
+fn period_ms(rate: Rate) -> i64 {
+    i64::try_from(rate.period.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// A bucket's emission interval and burst tolerance, in ms.
+fn gcra(rate: Rate) -> (i64, i64) {
+    let interval = (period_ms(rate) / i64::from(rate.count)).max(1);
+    // Exactly `count` at once; `period - interval` would let the rounding
+    // of `interval` slip in an extra one now and then.
+    (interval, interval * (i64::from(rate.count) - 1))
+}
+
+/// How long a refused bucket makes its key wait.
+fn bucket_wait(tat: i64, now: i64, tolerance: i64) -> Duration {
+    Duration::from_millis(u64::try_from(tat - now - tolerance).unwrap_or(0))
+}
+
 /// At most `count` events per `period` per key, with bursts up to `count`
 /// (generic cell rate algorithm: one timestamp per key).
 pub struct RateLimiter {
@@ -91,11 +114,7 @@ impl RateLimiter {
     /// Counts one event for `key`; `Err` holds how long to wait.
     pub fn check(&self, key: &str, now: i64) -> Result<(), Duration> {
         let Some(rate) = self.rate else { return Ok(()) };
-        let period = i64::try_from(rate.period.as_millis()).unwrap_or(i64::MAX);
-        let interval = (period / i64::from(rate.count)).max(1);
-        // Exactly `count` at once; `period - interval` would let the
-        // rounding of `interval` slip in an extra one now and then.
-        let tolerance = interval * (i64::from(rate.count) - 1);
+        let (interval, tolerance) = gcra(rate);
         if !self.tat.map.contains_key(key) {
             // A key whose bucket is full again restricts nothing; the one
             // furthest ahead restricts most.
@@ -104,8 +123,7 @@ impl RateLimiter {
         let mut entry = self.tat.map.entry(key.to_owned()).or_insert(now);
         let tat = (*entry).max(now);
         if tat - now > tolerance {
-            let wait = tat - now - tolerance;
-            return Err(Duration::from_millis(u64::try_from(wait).unwrap_or(0)));
+            return Err(bucket_wait(tat, now, tolerance));
         }
         *entry = tat + interval;
         Ok(())
@@ -150,6 +168,17 @@ pub struct FailureBackoff {
 /// First lock after the allowed failures.
 const BASE_LOCK_MS: i64 = 30_000;
 
+/// The lock `count` failures earn: none within the allowance, then 30 s,
+/// doubling with each further failure up to the period.
+fn lock_ms(count: u32, rate: Rate) -> Option<i64> {
+    let doublings = count.checked_sub(rate.count)?.min(20);
+    Some(
+        BASE_LOCK_MS
+            .saturating_mul(1 << doublings)
+            .min(period_ms(rate).max(BASE_LOCK_MS)),
+    )
+}
+
 impl FailureBackoff {
     /// A backoff; `None` never locks.
     pub fn new(rate: Option<Rate>) -> FailureBackoff {
@@ -162,10 +191,6 @@ impl FailureBackoff {
             rate,
             state: Bounded::new(cap),
         }
-    }
-
-    fn period_ms(rate: Rate) -> i64 {
-        i64::try_from(rate.period.as_millis()).unwrap_or(i64::MAX)
     }
 
     /// `Err` with the remaining wait while the key is locked.
@@ -182,7 +207,7 @@ impl FailureBackoff {
     /// returns how many failures the key has in its window now.
     pub fn failed(&self, key: &str, now: i64) -> u32 {
         let Some(rate) = self.rate else { return 0 };
-        let period = Self::period_ms(rate);
+        let period = period_ms(rate);
         if !self.state.map.contains_key(key) {
             // Locked keys and keys with many failures are kept longest.
             self.state.make_room(
@@ -200,11 +225,7 @@ impl FailureBackoff {
             f.window_start = now;
         }
         f.count += 1;
-        if f.count >= rate.count {
-            let doublings = (f.count - rate.count).min(20);
-            let lock = BASE_LOCK_MS
-                .saturating_mul(1 << doublings)
-                .min(period.max(BASE_LOCK_MS));
+        if let Some(lock) = lock_ms(f.count, rate) {
             f.locked_until = now + lock;
         }
         f.count
@@ -213,7 +234,7 @@ impl FailureBackoff {
     /// Failures recorded for `key` in its current window.
     pub fn failures(&self, key: &str, now: i64) -> u32 {
         let Some(rate) = self.rate else { return 0 };
-        let period = Self::period_ms(rate);
+        let period = period_ms(rate);
         self.state
             .map
             .get(key)
@@ -229,7 +250,7 @@ impl FailureBackoff {
     /// Forgets keys whose window and lock have passed.
     pub fn prune(&self, now: i64) {
         let Some(rate) = self.rate else { return };
-        let period = Self::period_ms(rate);
+        let period = period_ms(rate);
         self.state.map.retain(|_, f| !f.lapsed(now, period));
     }
 
@@ -259,6 +280,14 @@ pub struct Slowdown {
 /// The longest an attempt is held back.
 pub const MAX_SLOWDOWN: Duration = Duration::from_secs(8);
 
+/// The delay `failures` earn against a budget of `budget`.
+fn slowdown_for(failures: u32, budget: u32) -> Duration {
+    match failures.checked_sub(budget) {
+        None => Duration::ZERO,
+        Some(excess) => Duration::from_secs(1u64 << excess.min(8)).min(MAX_SLOWDOWN),
+    }
+}
+
 impl Slowdown {
     /// `count` failures per `period` pass without delay; `None` never slows.
     pub fn new(rate: Option<Rate>) -> Slowdown {
@@ -280,14 +309,7 @@ impl Slowdown {
 
     /// How long an attempt on `key` must wait now.
     pub fn delay(&self, key: &str, now: i64) -> Duration {
-        let failures = self.failures.failures(key, now);
-        match failures.checked_sub(self.budget) {
-            None => Duration::ZERO,
-            Some(excess) => {
-                let secs = 1u64 << excess.min(8);
-                Duration::from_secs(secs).min(MAX_SLOWDOWN)
-            }
-        }
+        slowdown_for(self.failures.failures(key, now), self.budget)
     }
 
     /// Records a failed attempt on `key`.
@@ -308,6 +330,234 @@ impl Slowdown {
     /// Whether no key is remembered.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Where the limits keep their counts.
+#[derive(Clone)]
+pub enum LimitStore {
+    /// In this process: SQLite (one instance), or PostgreSQL with shared
+    /// limits turned off (one instance).
+    Local,
+    /// In the PostgreSQL database every instance shares.
+    Shared(PgPool),
+}
+
+impl LimitStore {
+    /// The store for `db`: shared on PostgreSQL unless `shared` is false.
+    pub fn for_db(db: &Db, shared: bool) -> LimitStore {
+        match db {
+            Db::Postgres(pool) if shared => LimitStore::Shared(pool.clone()),
+            _ => LimitStore::Local,
+        }
+    }
+
+    /// Deletes the shared counts that restrict nothing any more (local
+    /// ones are pruned by each limit).
+    pub async fn prune(&self, now: i64) -> AppResult<u64> {
+        match self {
+            LimitStore::Shared(pool) => Ok(shared::prune(pool, now).await?),
+            LimitStore::Local => Ok(0),
+        }
+    }
+}
+
+/// A limit's counts.
+enum Counts<T> {
+    Local(T),
+    Shared(PgPool),
+}
+
+impl<T> Counts<T> {
+    fn new(store: &LimitStore, local: impl FnOnce() -> T) -> Counts<T> {
+        match store {
+            LimitStore::Shared(pool) => Counts::Shared(pool.clone()),
+            LimitStore::Local => Counts::Local(local()),
+        }
+    }
+}
+
+/// A refusal, counted for the metrics under the limit's name.
+fn refused(limit: &'static str, retry_after: Duration) -> AppError {
+    metrics::counter!("taproom_rate_limit_refusals_total", "limit" => limit).increment(1);
+    AppError::RateLimited { retry_after }
+}
+
+/// A request rate per key ([`RateLimiter`]'s rule), for the whole cluster.
+pub struct RequestLimit {
+    name: &'static str,
+    rate: Option<Rate>,
+    counts: Counts<RateLimiter>,
+}
+
+impl RequestLimit {
+    /// A limit named `name` (its key prefix in the shared table and its
+    /// label in the metrics); `None` lets everything through.
+    pub fn new(name: &'static str, rate: Option<Rate>, store: &LimitStore) -> RequestLimit {
+        RequestLimit {
+            name,
+            rate,
+            counts: Counts::new(store, || RateLimiter::new(rate)),
+        }
+    }
+
+    /// Counts one request for `key`, or refuses it with the wait.
+    pub async fn check(&self, key: &str, now: i64) -> AppResult<()> {
+        let Some(rate) = self.rate else { return Ok(()) };
+        let outcome = match &self.counts {
+            Counts::Local(limiter) => limiter.check(key, now),
+            Counts::Shared(pool) => {
+                let (interval, tolerance) = gcra(rate);
+                let key = format!("{}:{key}", self.name);
+                shared::take(pool, &key, now, interval, tolerance)
+                    .await?
+                    .map_err(|tat| bucket_wait(tat, now, tolerance))
+            }
+        };
+        outcome.map_err(|wait| refused(self.name, wait))
+    }
+
+    /// Forgets local keys that restrict nothing (shared ones go with
+    /// [`LimitStore::prune`]).
+    pub fn prune(&self, now: i64) {
+        if let Counts::Local(limiter) = &self.counts {
+            limiter.prune(now);
+        }
+    }
+}
+
+/// Failures per key and the lock they earn ([`FailureBackoff`]'s rule),
+/// for the whole cluster.
+pub struct FailureLimit {
+    name: &'static str,
+    rate: Option<Rate>,
+    counts: Counts<FailureBackoff>,
+}
+
+impl FailureLimit {
+    /// A limit named `name`; `None` never locks.
+    pub fn new(name: &'static str, rate: Option<Rate>, store: &LimitStore) -> FailureLimit {
+        FailureLimit {
+            name,
+            rate,
+            counts: Counts::new(store, || FailureBackoff::new(rate)),
+        }
+    }
+
+    fn key(&self, key: &str) -> String {
+        format!("{}:{key}", self.name)
+    }
+
+    /// The wait while `key` is locked.
+    async fn lock_left(&self, key: &str, now: i64) -> AppResult<Option<Duration>> {
+        if self.rate.is_none() {
+            return Ok(None);
+        }
+        Ok(match &self.counts {
+            Counts::Local(backoff) => backoff.check(key, now).err(),
+            Counts::Shared(pool) => shared::failures(pool, &self.key(key))
+                .await?
+                .filter(|f| f.locked_until > now)
+                .map(|f| Duration::from_millis(u64::try_from(f.locked_until - now).unwrap_or(0))),
+        })
+    }
+
+    /// An attempt on `key`: refused while `key` is locked, otherwise
+    /// counted as a failure until [`FailureLimit::succeeded`] clears it
+    /// (attempts racing each other must not all slip past the lock before
+    /// any is counted), locking `key` once the allowance is spent.
+    pub async fn attempt(&self, key: &str, now: i64) -> AppResult<()> {
+        let Some(rate) = self.rate else { return Ok(()) };
+        let outcome = match &self.counts {
+            Counts::Local(backoff) => backoff.check(key, now).map(|()| {
+                backoff.failed(key, now);
+            }),
+            Counts::Shared(pool) => {
+                let allowed = i32::try_from(rate.count).unwrap_or(i32::MAX);
+                shared::attempt(pool, &self.key(key), now, period_ms(rate), allowed)
+                    .await?
+                    .map_err(|until| Duration::from_millis(u64::try_from(until - now).unwrap_or(0)))
+            }
+        };
+        outcome.map_err(|wait| refused(self.name, wait))
+    }
+
+    /// Whether `key` is locked now.
+    pub async fn is_locked(&self, key: &str, now: i64) -> AppResult<bool> {
+        Ok(self.lock_left(key, now).await?.is_some())
+    }
+
+    /// Clears `key` after a success.
+    pub async fn succeeded(&self, key: &str) -> AppResult<()> {
+        match &self.counts {
+            Counts::Local(backoff) => backoff.succeeded(key),
+            Counts::Shared(pool) => shared::clear(pool, &self.key(key)).await?,
+        }
+        Ok(())
+    }
+
+    /// Forgets local keys whose window and lock have passed.
+    pub fn prune(&self, now: i64) {
+        if let Counts::Local(backoff) = &self.counts {
+            backoff.prune(now);
+        }
+    }
+}
+
+/// Failures per key beyond a budget slow attempts down ([`Slowdown`]'s
+/// rule), for the whole cluster.
+pub struct SlowdownLimit {
+    name: &'static str,
+    rate: Option<Rate>,
+    counts: Counts<Slowdown>,
+}
+
+impl SlowdownLimit {
+    /// A slowdown named `name`; `None` never slows.
+    pub fn new(name: &'static str, rate: Option<Rate>, store: &LimitStore) -> SlowdownLimit {
+        SlowdownLimit {
+            name,
+            rate,
+            counts: Counts::new(store, || Slowdown::new(rate)),
+        }
+    }
+
+    /// How long an attempt on `key` must wait now.
+    pub async fn delay(&self, key: &str, now: i64) -> AppResult<Duration> {
+        let Some(rate) = self.rate else {
+            return Ok(Duration::ZERO);
+        };
+        Ok(match &self.counts {
+            Counts::Local(slowdown) => slowdown.delay(key, now),
+            Counts::Shared(pool) => {
+                let period = period_ms(rate);
+                let failures = shared::failures(pool, &format!("{}:{key}", self.name))
+                    .await?
+                    .filter(|f| f.locked_until > now || now - f.window_start <= period)
+                    .map_or(0, |f| u32::try_from(f.failures).unwrap_or(0));
+                slowdown_for(failures, rate.count)
+            }
+        })
+    }
+
+    /// Records a failed attempt on `key`.
+    pub async fn failed(&self, key: &str, now: i64) -> AppResult<()> {
+        let Some(rate) = self.rate else { return Ok(()) };
+        match &self.counts {
+            Counts::Local(slowdown) => slowdown.failed(key, now),
+            Counts::Shared(pool) => {
+                let key = format!("{}:{key}", self.name);
+                shared::fail(pool, &key, now, period_ms(rate)).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets local keys whose window has passed.
+    pub fn prune(&self, now: i64) {
+        if let Counts::Local(slowdown) = &self.counts {
+            slowdown.prune(now);
+        }
     }
 }
 

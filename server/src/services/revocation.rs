@@ -132,6 +132,7 @@ impl<'a> Message<'a> {
 /// sessions ended, and waits (up to [`ACK_TIMEOUT`]) until each live one
 /// has applied it. A no-op on SQLite.
 pub async fn announce_ended(db: &Db, cache: &SessionCache, ids: &[String]) {
+    metrics::counter!("taproom_sessions_revoked_total").increment(ids.len() as u64);
     if !db.is_postgres() || ids.is_empty() {
         return;
     }

@@ -33,7 +33,7 @@ use crate::db::{events as stream_tickets, users, Db};
 use crate::error::{AppError, AppResult};
 use crate::services::activity::{ActivityLog, Origin};
 use crate::services::device;
-use crate::services::rate_limit::{FailureBackoff, RateLimiter, Slowdown};
+use crate::services::rate_limit::{FailureLimit, LimitStore, RequestLimit, SlowdownLimit};
 use crate::services::revocation;
 use crate::services::session_cache::{ActiveSession, Entry, ReadTicket, SessionCache};
 
@@ -122,17 +122,19 @@ pub struct SessionService {
     policy: SessionPolicy,
     cache: Arc<SessionCache>,
     hasher: PasswordHasher,
-    login_ip: RateLimiter,
+    login_ip: RequestLimit,
     /// Failed logins per (account, client network): that network is
     /// locked out of that account, nobody else is.
-    login_lock: FailureBackoff,
+    login_lock: FailureLimit,
     /// Failed logins per account from every network: beyond a budget,
     /// attempts are slowed down, never refused (see the README's policy).
-    login_slowdown: Slowdown,
+    login_slowdown: SlowdownLimit,
     /// Wrong current passwords per user (changing the password).
-    password_check: FailureBackoff,
-    refresh_limit: RateLimiter,
-    ticket_limit: RateLimiter,
+    password_check: FailureLimit,
+    refresh_limit: RequestLimit,
+    ticket_limit: RequestLimit,
+    /// Where the limits count (for pruning the shared ones).
+    limits: LimitStore,
     /// Between reading a session from the database and caching it.
     cache_fill: Checkpoint,
     activity: Arc<ActivityLog>,
@@ -149,6 +151,14 @@ impl SessionService {
         cache: Arc<SessionCache>,
         activity: Arc<ActivityLog>,
     ) -> SessionService {
+        let limits = LimitStore::for_db(&db, settings.shared_limits);
+        let login_ip = RequestLimit::new("login_ip", settings.login_rate_ip, &limits);
+        let login_lock = FailureLimit::new("login_account", settings.login_rate_account, &limits);
+        let login_slowdown = SlowdownLimit::new("login_slowdown", settings.login_slowdown, &limits);
+        let password_check =
+            FailureLimit::new("password_check", settings.login_rate_account, &limits);
+        let refresh_limit = RequestLimit::new("refresh", settings.refresh_rate, &limits);
+        let ticket_limit = RequestLimit::new("stream_ticket", settings.ticket_rate, &limits);
         SessionService {
             db,
             keys,
@@ -156,12 +166,13 @@ impl SessionService {
             policy: SessionPolicy::from_settings(settings),
             cache,
             hasher,
-            login_ip: RateLimiter::new(settings.login_rate_ip),
-            login_lock: FailureBackoff::new(settings.login_rate_account),
-            login_slowdown: Slowdown::new(settings.login_slowdown),
-            password_check: FailureBackoff::new(settings.login_rate_account),
-            refresh_limit: RateLimiter::new(settings.refresh_rate),
-            ticket_limit: RateLimiter::new(settings.ticket_rate),
+            login_ip,
+            login_lock,
+            login_slowdown,
+            password_check,
+            refresh_limit,
+            ticket_limit,
+            limits,
             cache_fill: Checkpoint::default(),
             activity,
         }
@@ -189,17 +200,16 @@ impl SessionService {
             ));
         }
         let now = self.now();
-        self.limit_ip(client, now)?;
+        self.limit_ip(client, now).await?;
         // Guessing is locked out per network, so that a stranger's guesses
         // never lock the owner out of their own account.
         let lock_key = format!("{email}|{}", client_network(client));
-        self.login_lock
-            .check(&lock_key, now)
-            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
-        // Counted as a failure until it succeeds: attempts racing each
-        // other must not all slip past the check before any is recorded.
-        self.login_lock.failed(&lock_key, now);
-        let delay = self.login_slowdown.delay(&email, now);
+        // Counted as a failure until it succeeds.
+        if let Err(e) = self.login_lock.attempt(&lock_key, now).await {
+            metrics::counter!("taproom_logins_total", "outcome" => "locked").increment(1);
+            return Err(e);
+        }
+        let delay = self.login_slowdown.delay(&email, now).await?;
         if !delay.is_zero() {
             tokio::time::sleep(delay).await;
         }
@@ -213,14 +223,15 @@ impl SessionService {
             Some(user) if ok && user.is_active => user,
             other => {
                 let now = self.now();
-                self.login_slowdown.failed(&email, now);
+                metrics::counter!("taproom_logins_total", "outcome" => "failed").increment(1);
+                self.login_slowdown.failed(&email, now).await?;
                 if let Some(user) = other {
                     // The owner may see what was tried against the account.
                     let origin = client_origin(client, None, req.client_app);
                     self.activity
                         .record(&user.id, ActivityKind::SignInFailed, &origin, None)
                         .await;
-                    if self.login_lock.check(&lock_key, now).is_err() {
+                    if self.login_lock.is_locked(&lock_key, now).await? {
                         self.activity
                             .record(&user.id, ActivityKind::LockedOut, &origin, None)
                             .await;
@@ -229,7 +240,8 @@ impl SessionService {
                 return Err(AppError::InvalidCredentials);
             }
         };
-        self.login_lock.succeeded(&lock_key);
+        self.login_lock.succeeded(&lock_key).await?;
+        metrics::counter!("taproom_logins_total", "outcome" => "ok").increment(1);
         let role = parse_role(&user.role)?;
         let version = user.credentials_version;
         let info = UserInfo {
@@ -254,7 +266,7 @@ impl SessionService {
         let email = normalize_email(&req.email).map_err(|m| AppError::Validation(m.to_owned()))?;
         let name = normalize_name(&req.name).map_err(|m| AppError::Validation(m.to_owned()))?;
         check_new_password(&req.password).map_err(|m| AppError::Validation(m.to_owned()))?;
-        self.limit_ip(client, self.now())?;
+        self.limit_ip(client, self.now()).await?;
         let hash = self.hasher.hash(req.password).await?;
         let id = uuid::Uuid::new_v4().to_string();
         let new = users::NewUser {
@@ -280,11 +292,8 @@ impl SessionService {
         self.open_session(info, 0, client, req.client_app).await
     }
 
-    fn limit_ip(&self, client: &ClientInfo, now: i64) -> AppResult<()> {
-        let key = client_network(client);
-        self.login_ip
-            .check(&key, now)
-            .map_err(|retry_after| AppError::RateLimited { retry_after })
+    async fn limit_ip(&self, client: &ClientInfo, now: i64) -> AppResult<()> {
+        self.login_ip.check(&client_network(client), now).await
     }
 
     /// Opens a session for `user`, provided their credentials are still at
@@ -355,9 +364,7 @@ impl SessionService {
     pub async fn refresh(&self, token: &str, client: &ClientInfo) -> AppResult<TokenResponse> {
         let now = self.now();
         let claims = self.verify(token, TokenType::Refresh, Some(now))?;
-        self.refresh_limit
-            .check(&claims.sid, now)
-            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        self.refresh_limit.check(&claims.sid, now).await?;
         let presented = TokenHash::of(token);
         // A lost compare-and-swap means another refresh just rotated; read
         // again and decide with the new state. Twice is plenty: the loser of
@@ -387,6 +394,8 @@ impl SessionService {
                     now,
                 };
                 if store::rotate(&self.db, &rotation).await? {
+                    metrics::counter!("taproom_refreshes_total", "outcome" => "rotated")
+                        .increment(1);
                     return Ok(self.token_response(access, refresh, user));
                 }
                 continue;
@@ -407,11 +416,13 @@ impl SessionService {
                     return Err(AppError::SessionEnded);
                 }
                 let (access, _) = self.access_token(&user.id, user.role, &s.id, now);
+                metrics::counter!("taproom_refreshes_total", "outcome" => "grace").increment(1);
                 return Ok(self.token_response(access, refresh, user));
             }
             // A token we signed for this session that is no longer current:
             // it was rotated away, so whoever holds it may have stolen it.
             if store::revoke(&self.db, &s.id, EndReason::ReuseDetected.as_str(), now).await? {
+                metrics::counter!("taproom_refresh_reuse_detected_total").increment(1);
                 self.announce_ended(std::slice::from_ref(&s.id)).await;
                 self.reuse_detected(&row, client).await;
             }
@@ -558,10 +569,7 @@ impl SessionService {
     /// wrong ones (shared by re-authentication and password changes).
     async fn check_password(&self, user_id: &str, password: String) -> AppResult<()> {
         let now = self.now();
-        self.password_check
-            .check(user_id, now)
-            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
-        self.password_check.failed(user_id, now);
+        self.password_check.attempt(user_id, now).await?;
         let user = users::find_by_id(&self.db, user_id)
             .await?
             .ok_or(AppError::SessionEnded)?;
@@ -572,7 +580,7 @@ impl SessionService {
         {
             return Err(AppError::InvalidCredentials);
         }
-        self.password_check.succeeded(user_id);
+        self.password_check.succeeded(user_id).await?;
         Ok(())
     }
 
@@ -831,9 +839,7 @@ impl SessionService {
     /// session within [`STREAM_TICKET_TTL_MS`]. Only its hash is stored.
     pub async fn issue_stream_ticket(&self, auth: &AuthContext) -> AppResult<StreamTicket> {
         let now = self.now();
-        self.ticket_limit
-            .check(&auth.session_id, now)
-            .map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        self.ticket_limit.check(&auth.session_id, now).await?;
         let ticket = random_hex(32);
         let expires_at = now + STREAM_TICKET_TTL_MS;
         stream_tickets::insert_ticket(
@@ -890,6 +896,11 @@ impl SessionService {
         UserInfo::clone(&auth.user)
     }
 
+    /// How many sessions are active and unexpired (for the metrics).
+    pub async fn count_active(&self) -> AppResult<i64> {
+        Ok(store::count_active(&self.db, self.now()).await?)
+    }
+
     /// Marks expired sessions inactive and deletes rows past retention.
     pub async fn cleanup(&self) -> AppResult<CleanupReport> {
         let now = self.now();
@@ -906,6 +917,7 @@ impl SessionService {
         self.password_check.prune(now);
         self.refresh_limit.prune(now);
         self.ticket_limit.prune(now);
+        self.limits.prune(now).await?;
         Ok(report)
     }
 

@@ -91,3 +91,39 @@ async fn the_cleanup_command_sweeps_the_database_once() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Rows in the shared rate-limit tables (PostgreSQL keeps its counts there;
+/// SQLite counts in memory and leaves them empty).
+async fn rate_limit_rows(app: &TestApp) -> i64 {
+    let sql = "SELECT (SELECT COUNT(*) FROM rate_limit_buckets) + (SELECT COUNT(*) FROM rate_limit_failures)";
+    match &app.db {
+        taproom_server::db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        taproom_server::db::Db::Sqlite { read, .. } => {
+            sqlx::query_scalar(sql).fetch_one(read).await
+        }
+    }
+    .unwrap()
+}
+
+#[tokio::test]
+async fn cleanup_forgets_rate_limit_counts_once_they_restrict_nothing() {
+    let app = spawn_app().await;
+    let user = app.create_user(shared::api::Role::Customer).await;
+    let (status, _) = app.post_login(&user.email, "a wrong guess").await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let tokens = app.login(&user).await;
+    app.refresh(&tokens.refresh_token).await;
+    let counted = rate_limit_rows(&app).await;
+    if on_postgres() {
+        // The address's sign-ins, the session's refresh, the account's failure.
+        assert_eq!(counted, 3);
+    } else {
+        assert_eq!(counted, 0, "SQLite counts in memory");
+    }
+    // Within their windows the counts stay.
+    app.sessions.cleanup().await.unwrap();
+    assert_eq!(rate_limit_rows(&app).await, counted);
+    app.clock.advance(Duration::from_secs(16 * 60));
+    app.sessions.cleanup().await.unwrap();
+    assert_eq!(rate_limit_rows(&app).await, 0);
+}

@@ -16,6 +16,7 @@ mod hostile;
 mod limits;
 mod logout;
 mod menu;
+mod metrics;
 mod move_to_postgres;
 mod multi_instance;
 mod openapi;
