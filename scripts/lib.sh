@@ -62,6 +62,61 @@ ensure_browser_tools() {
     fi
 }
 
+# Installs, once, the Debian packages whose command is missing (with
+# apt-get, as root or through sudo). Each argument is COMMAND:PACKAGE;
+# commands in /usr/sbin count even when PATH lacks it.
+ensure_debian_packages() {
+    local pair missing=()
+    for pair in "$@"; do
+        command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] ||
+            missing+=("${pair#*:}")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "==> Installing ${missing[*]} (Debian packages, once)"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# nginx, the proxy in front of several instances (deploy/nginx/,
+# scripts/cluster.sh). nginx-light has every module the template uses.
+ensure_nginx() {
+    ensure_debian_packages nginx:nginx-light
+}
+
+# What the tests need besides the databases: nginx for the cluster test
+# (server/tests/api/cluster.rs, which fails without it) and Prometheus'
+# promtool for the metrics test. The tests run their own nginx,
+# unprivileged, on a port they pick; the packages' services are not used.
+ensure_cluster_tools() {
+    ensure_debian_packages nginx:nginx-light prometheus:prometheus
+}
+
+# nginx's path: Debian puts it in /usr/sbin, which a user's PATH may lack.
+nginx_binary() {
+    command -v nginx 2>/dev/null || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; }
+}
+
+# Renders deploy/nginx/taproom.conf: render_nginx_conf PREFIX LISTEN INSTANCE...
+# prints the configuration for nginx writing under PREFIX, listening on
+# LISTEN, in front of each INSTANCE (host:port).
+render_nginx_conf() {
+    local prefix="$1" listen="$2"
+    shift 2
+    # Comments keep their placeholders; the Rust side (server/tests/support/nginx.rs) renders alike.
+    awk -v prefix="$prefix" -v listen="$listen" -v instances="$*" '
+        /^[[:space:]]*#/ { print; next }
+        { gsub(/@PREFIX@/, prefix); gsub(/@LISTEN@/, listen) }
+        /@INSTANCE@/ {
+            n = split(instances, each, " ")
+            for (i = 1; i <= n; i++) { line = $0; gsub(/@INSTANCE@/, each[i], line); print line }
+            next
+        }
+        { print }' deploy/nginx/taproom.conf
+}
+
 # cargo-leptos builds the three web apps. 0.3.10 is the newest that builds
 # on our toolchain (0.3.11's lock needs a newer rustc).
 CARGO_LEPTOS_VERSION=0.3.10

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Runs every test: the workspace on SQLite, then the same API tests on
-# PostgreSQL when a server is reachable (started if installed but stopped),
-# then the browser tests in headless Chromium: the session manager's
-# adapters, and the three apps against the real release server on SQLite
-# and PostgreSQL (tools installed once if missing).
+# PostgreSQL when a server is reachable (started if installed but stopped;
+# with nginx for the cluster test), then the browser tests in headless
+# Chromium: the session manager's adapters, and the three apps against the
+# real release server on SQLite and PostgreSQL (tools installed once if
+# missing).
+# Prometheus' promtool (the metrics test) and nginx are installed once if
+# missing.
 # Set TAPROOM_TEST_POSTGRES=require to fail instead of skipping PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_toolchain
+ensure_cluster_tools
 
 # Build first, then run under a time limit: a test that hangs fails the run
 # in minutes instead of holding it until an outer timeout.

@@ -7,8 +7,14 @@
 //! ```text
 //! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5]
 //!     [--streams 200] [--sessions 10000] [--changes 20] [--backend sqlite] [--smoke]
-//!     [--only auth|bar] [--server path/to/taproom-server] [--cookie]
+//!     [--only auth|bar|cluster] [--server path/to/taproom-server] [--cookie]
 //! ```
+//!
+//! `cluster` (PostgreSQL only) runs the authenticated GET and the refresh
+//! chain through nginx, configured by `deploy/nginx/taproom.conf`, in front
+//! of one, two and three instances sharing one database, after the same
+//! two scenarios on one instance without the proxy. Without nginx installed
+//! it is skipped with a note.
 //!
 //! `--cookie` runs the server in cookie mode (`TAPROOM_REFRESH_COOKIE=on`)
 //! and the refresh chain as a browser app does there: the token in the
@@ -28,6 +34,9 @@ use serde_json::{json, Value};
 // The crate root resolves `mod` beside itself; keep the module in `load/`.
 #[path = "load/bar.rs"]
 mod bar;
+// Shared with the cluster test: renders and runs deploy/nginx/taproom.conf.
+#[path = "../tests/support/nginx.rs"]
+mod nginx;
 
 struct Options {
     clients: usize,
@@ -39,7 +48,7 @@ struct Options {
     /// Status changes whose delivery is timed.
     changes: usize,
     backends: Vec<Backend>,
-    /// `auth`, `bar` or both (`None`).
+    /// `auth`, `bar`, `cluster` or all (`None`).
     only: Option<String>,
     /// The server binary under test.
     server: String,
@@ -124,20 +133,32 @@ fn options() -> Options {
     }
 }
 
-/// The server under test, stopped on drop.
+/// The server under test, stopped on drop (before its database goes).
 struct Server {
     child: Child,
     base: String,
     /// The process id, for its memory figures.
     pid: u32,
-    _dir: tempfile::TempDir,
-    cleanup: Option<(String, String)>,
+    _database: Database,
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// A database for one run: a temp SQLite file, or a new PostgreSQL
+/// database dropped with it.
+struct Database {
+    url: String,
+    _dir: tempfile::TempDir,
+    cleanup: Option<(String, String)>,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
         if let Some((admin, name)) = self.cleanup.take() {
             let _ = Command::new("psql")
                 .args([
@@ -150,9 +171,8 @@ impl Drop for Server {
     }
 }
 
-/// Starts a server on a fresh database; `demo` loads the demo menu and
-/// accounts (`serve --demo`), which the bar scenarios order from.
-async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Server {
+/// A new, empty database on `backend`.
+async fn fresh_database(backend: &Backend) -> Database {
     let dir = tempfile::tempdir().unwrap();
     let (url, cleanup) = match backend {
         Backend::Sqlite => (
@@ -173,6 +193,35 @@ async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Ser
             (format!("{base}/{name}"), Some((admin.clone(), name)))
         }
     };
+    Database {
+        url,
+        _dir: dir,
+        cleanup,
+    }
+}
+
+/// Starts a server on a fresh database; `demo` loads the demo menu and
+/// accounts (`serve --demo`), which the bar scenarios order from.
+async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Server {
+    let database = fresh_database(backend).await;
+    let (child, base) = spawn_server(binary, &database.url, demo, cookie, &[]);
+    Server {
+        pid: child.id(),
+        child,
+        base,
+        _database: database,
+    }
+}
+
+/// Starts `binary` on `database_url` with the limits a benchmark would
+/// trip over switched off; answers the child and its base URL.
+fn spawn_server(
+    binary: &str,
+    database_url: &str,
+    demo: bool,
+    cookie: bool,
+    env: &[(&str, &str)],
+) -> (Child, String) {
     let mut child = Command::new(binary)
         .args([
             "serve",
@@ -188,7 +237,7 @@ async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Ser
             "100000",
         ])
         .args(demo.then_some("--demo"))
-        .env("DATABASE_URL", &url)
+        .env("DATABASE_URL", database_url)
         .env(
             "TAPROOM_JWT_SECRET",
             "bench-secret-bench-secret-bench-secret-0123",
@@ -198,6 +247,7 @@ async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Ser
         .env("TAPROOM_LOGIN_SLOWDOWN", "off")
         .env("TAPROOM_TICKET_RATE", "off")
         .env("TAPROOM_REFRESH_COOKIE", if cookie { "on" } else { "off" })
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .spawn()
         .expect("start taproom-server");
@@ -209,13 +259,7 @@ async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Ser
         }
     };
     std::thread::spawn(move || for _ in lines {});
-    Server {
-        pid: child.id(),
-        child,
-        base,
-        _dir: dir,
-        cleanup,
-    }
+    (child, base)
 }
 
 /// Throughput and latency of one scenario.
@@ -368,6 +412,11 @@ async fn bench_backend(backend: &Backend, opts: &Options) -> bool {
     if wants("bar") {
         clean &= bar::run(backend, opts).await;
     }
+    if let Backend::Postgres(admin_url) = backend {
+        if wants("cluster") {
+            clean &= bench_cluster(admin_url, opts).await;
+        }
+    }
     clean
 }
 
@@ -410,70 +459,13 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
     };
     line("GET /healthz (baseline)", &healthz);
 
-    let me = {
-        let url = format!("{base}/api/auth/me");
-        let b = base.clone();
-        drive(
-            n,
-            s,
-            |i| {
-                let b = b.clone();
-                async move {
-                    let c = client();
-                    let (_, tokens) = register(&c, &b, i).await;
-                    (c, tokens["access_token"].as_str().unwrap().to_owned())
-                }
-            },
-            move |(c, token): (reqwest::Client, String)| {
-                let url = url.clone();
-                async move {
-                    let ok = c
-                        .get(&url)
-                        .bearer_auth(&token)
-                        .send()
-                        .await
-                        .is_ok_and(|r| r.status().is_success());
-                    ((c, token), ok)
-                }
-            },
-        )
-        .await
-    };
+    let me = me_scenario(&base, n, s).await;
     line("GET /api/auth/me", &me);
 
     let refresh = if opts.cookie {
         cookie_refresh_chain(&base, n, s).await
     } else {
-        let url = format!("{base}/api/auth/refresh");
-        let b = base.clone();
-        drive(
-            n,
-            s,
-            |i| {
-                let b = b.clone();
-                async move {
-                    let c = client();
-                    let (_, tokens) = register(&c, &b, i).await;
-                    (c, tokens["refresh_token"].as_str().unwrap().to_owned())
-                }
-            },
-            move |(c, token): (reqwest::Client, String)| {
-                let url = url.clone();
-                async move {
-                    match post(&c, &url, &json!({"refresh_token": token})).await {
-                        Some(t) => (
-                            (
-                                c,
-                                t["refresh_token"].as_str().unwrap_or_default().to_owned(),
-                            ),
-                            true,
-                        ),
-                        None => ((c, token), false),
-                    }
-                }
-            },
-        )
-        .await
+        refresh_chain(&base, n, s).await
     };
     line("POST /api/auth/refresh chain", &refresh);
 
@@ -542,6 +534,146 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
         verdict(refresh.per_sec >= refresh_target)
     );
     healthz.errors + me.errors + refresh.errors + login.errors == 0
+}
+
+/// `GET /api/auth/me` with a valid token, by `n` clients each signed up first.
+async fn me_scenario(base: &str, n: usize, seconds: f64) -> Figures {
+    let url = format!("{base}/api/auth/me");
+    let b = base.to_owned();
+    drive(
+        n,
+        seconds,
+        |i| {
+            let b = b.clone();
+            async move {
+                let c = client();
+                let (_, tokens) = register(&c, &b, i).await;
+                (c, tokens["access_token"].as_str().unwrap().to_owned())
+            }
+        },
+        move |(c, token): (reqwest::Client, String)| {
+            let url = url.clone();
+            async move {
+                let ok = c
+                    .get(&url)
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .is_ok_and(|r| r.status().is_success());
+                ((c, token), ok)
+            }
+        },
+    )
+    .await
+}
+
+/// The refresh chain of a native client: each refresh with the token the
+/// last one answered.
+async fn refresh_chain(base: &str, n: usize, seconds: f64) -> Figures {
+    let url = format!("{base}/api/auth/refresh");
+    let b = base.to_owned();
+    drive(
+        n,
+        seconds,
+        |i| {
+            let b = b.clone();
+            async move {
+                let c = client();
+                let (_, tokens) = register(&c, &b, i).await;
+                (c, tokens["refresh_token"].as_str().unwrap().to_owned())
+            }
+        },
+        move |(c, token): (reqwest::Client, String)| {
+            let url = url.clone();
+            async move {
+                match post(&c, &url, &json!({"refresh_token": token})).await {
+                    Some(t) => (
+                        (
+                            c,
+                            t["refresh_token"].as_str().unwrap_or_default().to_owned(),
+                        ),
+                        true,
+                    ),
+                    None => ((c, token), false),
+                }
+            }
+        },
+    )
+    .await
+}
+
+/// The authenticated GET and the refresh chain through nginx in front of
+/// one, two and three instances on one PostgreSQL database, after both on
+/// one instance asked directly. False if any request failed.
+async fn bench_cluster(admin_url: &str, opts: &Options) -> bool {
+    let (n, s) = (opts.clients, opts.seconds);
+    let Some(nginx_binary) = nginx::binary() else {
+        println!(
+            "\nPostgreSQL cluster — skipped: nginx is not installed (apt-get install nginx-light)"
+        );
+        return true;
+    };
+    println!(
+        "\nPostgreSQL cluster behind nginx (deploy/nginx/taproom.conf) — {n} clients, {s:.1} s per scenario"
+    );
+    let database = fresh_database(&Backend::Postgres(admin_url.to_owned())).await;
+    let mut clean = true;
+    let mut instances: Vec<(Child, String)> = Vec::new();
+    let trust = [("TAPROOM_TRUSTED_PROXY", "127.0.0.1")];
+    for count in 0..=3 {
+        // 0: one instance without the proxy, the baseline.
+        let (label, base, proxy) = if count == 0 {
+            let instance = spawn_server(&opts.server, &database.url, false, false, &[]);
+            let base = instance.1.clone();
+            instances.push(instance);
+            ("1 instance, direct".to_owned(), base, None)
+        } else {
+            // The baseline instance trusted no proxy: replace it.
+            if count == 1 {
+                stop_all(&mut instances);
+            }
+            instances.push(spawn_server(
+                &opts.server,
+                &database.url,
+                false,
+                false,
+                &trust,
+            ));
+            let addrs: Vec<String> = instances
+                .iter()
+                .map(|(_, base)| base.trim_start_matches("http://").to_owned())
+                .collect();
+            let proxy = nginx::Nginx::start(&nginx_binary, &addrs);
+            let label = format!(
+                "{count} instance{} via nginx",
+                if count == 1 { "" } else { "s" }
+            );
+            (label, proxy.base.clone(), Some(proxy))
+        };
+        println!("  {label}");
+        let me = me_scenario(&base, n, s).await;
+        line("  GET /api/auth/me", &me);
+        let refresh = refresh_chain(&base, n, s).await;
+        line("  POST /api/auth/refresh chain", &refresh);
+        if me.errors + refresh.errors > 0 {
+            clean = false;
+            if let Some(proxy) = &proxy {
+                let log = proxy.error_log();
+                let tail: Vec<&str> = log.lines().rev().take(5).collect();
+                println!("    nginx's last errors: {tail:?}");
+            }
+        }
+    }
+    stop_all(&mut instances);
+    drop(database);
+    clean
+}
+
+fn stop_all(instances: &mut Vec<(Child, String)>) {
+    for (mut child, _) in instances.drain(..) {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }
 
 /// The refresh chain of a browser app in cookie mode: each client signs up

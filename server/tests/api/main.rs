@@ -3,6 +3,9 @@
 
 mod bar_helpers;
 mod helpers;
+#[path = "../support/nginx.rs"]
+mod nginx;
+mod processes;
 
 mod admin;
 mod apps;
@@ -10,6 +13,7 @@ mod auth;
 mod backup;
 mod cleanup;
 mod cli;
+mod cluster;
 mod concurrency;
 mod events;
 mod hostile;

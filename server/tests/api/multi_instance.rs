@@ -2,45 +2,12 @@
 //! through one reaches the others before their next request. Runs when
 //! `TEST_DATABASE_URL` is set (SQLite is a single-instance store).
 
-use std::process::{Child, Command, Stdio};
-
 use reqwest::StatusCode;
 use serde_json::json;
 use shared::api::Role;
 
 use crate::helpers::*;
-
-/// A `taproom-server` child process.
-struct Process {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_process(database_url: &str, secret: &str) -> Process {
-    start_process_with(database_url, secret, &[])
-}
-
-fn start_process_with(database_url: &str, secret: &str, env: &[(&str, &str)]) -> Process {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_taproom-server"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", database_url)
-        .env("TAPROOM_JWT_SECRET", secret)
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start taproom-server");
-    let base = wait_for_banner(&mut child);
-    Process { child, base }
-}
+use crate::processes::{start_process, start_process_with};
 
 #[tokio::test]
 async fn logout_through_one_process_is_refused_by_another_at_once() {
@@ -410,4 +377,109 @@ async fn a_new_device_alert_reaches_the_users_streams_on_another_process() {
         sid_of(phone["access_token"].as_str().unwrap())
     );
     assert_eq!(alert.data["device"], "Safari 17 on iPhone");
+}
+
+/// Status of a sign-in attempt through `base`.
+async fn login_status(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> StatusCode {
+    client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn failed_guesses_split_across_two_processes_lock_the_account_as_on_one() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Customer).await;
+    let limits = [("TAPROOM_LOGIN_RATE_ACCOUNT", "4/15m")];
+    let a = start_process_with(&app.database_url, &app.secret, &limits);
+    let b = start_process_with(&app.database_url, &app.secret, &limits);
+    let client = reqwest::Client::new();
+
+    // Four wrong guesses, two through each instance: the allowance of one.
+    for base in [&a.base, &b.base, &a.base, &b.base] {
+        assert_eq!(
+            login_status(&client, base, &user.email, "wrong password").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The network is now locked out of the account on both instances,
+    // even with the right password.
+    for base in [&a.base, &b.base] {
+        let res = client
+            .post(format!("{base}/api/auth/login"))
+            .json(&json!({"email": user.email, "password": user.password}))
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().contains_key("retry-after"));
+        let (status, body) = status_json(res).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+        assert_eq!(body["error"], "rate_limited", "{body}");
+    }
+}
+
+#[tokio::test]
+async fn request_rates_are_counted_once_for_all_processes() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let user = app.create_user(Role::Customer).await;
+    let limits = [
+        ("TAPROOM_REFRESH_RATE", "3/1m"),
+        ("TAPROOM_LOGIN_RATE_IP", "4/1m"),
+    ];
+    let a = start_process_with(&app.database_url, &app.secret, &limits);
+    let b = start_process_with(&app.database_url, &app.secret, &limits);
+    let client = reqwest::Client::new();
+
+    // One sign-in through A leaves three of the address's four.
+    let (_, mut refresh) = login_via(&client, &a.base, &user.email, &user.password).await;
+    // A session may refresh three times a minute, wherever it asks.
+    for base in [&b.base, &a.base, &b.base] {
+        let res = client
+            .post(format!("{base}/api/auth/refresh"))
+            .json(&json!({ "refresh_token": refresh }))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = status_json(res).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        refresh = body["refresh_token"].as_str().unwrap().to_owned();
+    }
+    let res = client
+        .post(format!("{}/api/auth/refresh", a.base))
+        .json(&json!({ "refresh_token": refresh }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    // Sign-ins per address: three more, split, then refused on both.
+    for base in [&b.base, &a.base, &b.base] {
+        assert_eq!(
+            login_status(&client, base, &user.email, &user.password).await,
+            StatusCode::OK
+        );
+    }
+    for base in [&a.base, &b.base] {
+        assert_eq!(
+            login_status(&client, base, &user.email, &user.password).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
 }
