@@ -8,7 +8,13 @@
 //! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5]
 //!     [--streams 200] [--sessions 10000] [--changes 20] [--backend sqlite] [--smoke]
 //!     [--only auth|bar|cluster] [--server path/to/taproom-server] [--cookie]
+//!     [--limits]
 //! ```
+//!
+//! The rate limits are off unless `--limits` is given; with it every limit
+//! counts, with allowances too high to refuse anything: what a production
+//! server pays for counting (on PostgreSQL, in the shared tables unless
+//! `TAPROOM_SHARED_LIMITS=off` is in the environment).
 //!
 //! `cluster` (PostgreSQL only) runs the authenticated GET and the refresh
 //! chain through nginx, configured by `deploy/nginx/taproom.conf`, in front
@@ -37,6 +43,9 @@ mod bar;
 // Shared with the cluster test: renders and runs deploy/nginx/taproom.conf.
 #[path = "../tests/support/nginx.rs"]
 mod nginx;
+
+/// Whether servers count their rate limits (`--limits`).
+static COUNT_LIMITS: AtomicBool = AtomicBool::new(false);
 
 struct Options {
     clients: usize,
@@ -104,6 +113,7 @@ fn options() -> Options {
             "--backend" => only = args.next(),
             "--only" => group = args.next(),
             "--cookie" => cookie = true,
+            "--limits" => COUNT_LIMITS.store(true, Ordering::Relaxed),
             "--server" => server = args.next().unwrap_or(server),
             // `cargo bench` passes `--bench`; ignore what we do not know.
             _ => {}
@@ -222,17 +232,23 @@ fn spawn_server(
     cookie: bool,
     env: &[(&str, &str)],
 ) -> (Child, String) {
+    // Counted but never refusing (`--limits`), or off.
+    let (per_minute, per_window) = if COUNT_LIMITS.load(Ordering::Relaxed) {
+        ("1000000/1m", "1000000/15m")
+    } else {
+        ("off", "off")
+    };
     let mut child = Command::new(binary)
         .args([
             "serve",
             "--bind",
             "127.0.0.1:0",
             "--login-rate-ip",
-            "off",
+            per_minute,
             "--login-rate-account",
-            "off",
+            per_window,
             "--refresh-rate",
-            "off",
+            per_minute,
             "--max-sessions",
             "100000",
         ])
@@ -244,8 +260,8 @@ fn spawn_server(
         )
         .env("RUST_LOG", "warn")
         // Limits the flags above do not reach (older builds ignore these).
-        .env("TAPROOM_LOGIN_SLOWDOWN", "off")
-        .env("TAPROOM_TICKET_RATE", "off")
+        .env("TAPROOM_LOGIN_SLOWDOWN", per_window)
+        .env("TAPROOM_TICKET_RATE", per_minute)
         .env("TAPROOM_REFRESH_COOKIE", if cookie { "on" } else { "off" })
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
