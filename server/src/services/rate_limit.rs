@@ -84,9 +84,19 @@ fn gcra(rate: Rate) -> (i64, i64) {
     (interval, interval * (i64::from(rate.count) - 1))
 }
 
+/// The time from `now` to `until` (zero if passed).
+fn wait_until(until: i64, now: i64) -> Duration {
+    Duration::from_millis(u64::try_from(until - now).unwrap_or(0))
+}
+
 /// How long a refused bucket makes its key wait.
 fn bucket_wait(tat: i64, now: i64, tolerance: i64) -> Duration {
-    Duration::from_millis(u64::try_from(tat - now - tolerance).unwrap_or(0))
+    wait_until(tat - tolerance, now)
+}
+
+/// A limit's key in the shared tables: its name, then the key.
+fn shared_key(limit: &str, key: &str) -> String {
+    format!("{limit}:{key}")
 }
 
 /// At most `count` events per `period` per key, with bursts up to `count`
@@ -196,9 +206,7 @@ impl FailureBackoff {
     /// `Err` with the remaining wait while the key is locked.
     pub fn check(&self, key: &str, now: i64) -> Result<(), Duration> {
         match self.state.map.get(key) {
-            Some(f) if f.locked_until > now => Err(Duration::from_millis(
-                u64::try_from(f.locked_until - now).unwrap_or(0),
-            )),
+            Some(f) if f.locked_until > now => Err(wait_until(f.locked_until, now)),
             _ => Ok(()),
         }
     }
@@ -408,7 +416,7 @@ impl RequestLimit {
             Counts::Local(limiter) => limiter.check(key, now),
             Counts::Shared(pool) => {
                 let (interval, tolerance) = gcra(rate);
-                let key = format!("{}:{key}", self.name);
+                let key = shared_key(self.name, key);
                 shared::take(pool, &key, now, interval, tolerance)
                     .await?
                     .map_err(|tat| bucket_wait(tat, now, tolerance))
@@ -444,10 +452,6 @@ impl FailureLimit {
         }
     }
 
-    fn key(&self, key: &str) -> String {
-        format!("{}:{key}", self.name)
-    }
-
     /// The wait while `key` is locked.
     async fn lock_left(&self, key: &str, now: i64) -> AppResult<Option<Duration>> {
         if self.rate.is_none() {
@@ -455,10 +459,10 @@ impl FailureLimit {
         }
         Ok(match &self.counts {
             Counts::Local(backoff) => backoff.check(key, now).err(),
-            Counts::Shared(pool) => shared::failures(pool, &self.key(key))
+            Counts::Shared(pool) => shared::failures(pool, &shared_key(self.name, key))
                 .await?
                 .filter(|f| f.locked_until > now)
-                .map(|f| Duration::from_millis(u64::try_from(f.locked_until - now).unwrap_or(0))),
+                .map(|f| wait_until(f.locked_until, now)),
         })
     }
 
@@ -474,9 +478,15 @@ impl FailureLimit {
             }),
             Counts::Shared(pool) => {
                 let allowed = i32::try_from(rate.count).unwrap_or(i32::MAX);
-                shared::attempt(pool, &self.key(key), now, period_ms(rate), allowed)
-                    .await?
-                    .map_err(|until| Duration::from_millis(u64::try_from(until - now).unwrap_or(0)))
+                shared::attempt(
+                    pool,
+                    &shared_key(self.name, key),
+                    now,
+                    period_ms(rate),
+                    allowed,
+                )
+                .await?
+                .map_err(|until| wait_until(until, now))
             }
         };
         outcome.map_err(|wait| refused(self.name, wait))
@@ -491,7 +501,7 @@ impl FailureLimit {
     pub async fn succeeded(&self, key: &str) -> AppResult<()> {
         match &self.counts {
             Counts::Local(backoff) => backoff.succeeded(key),
-            Counts::Shared(pool) => shared::clear(pool, &self.key(key)).await?,
+            Counts::Shared(pool) => shared::clear(pool, &shared_key(self.name, key)).await?,
         }
         Ok(())
     }
@@ -531,7 +541,7 @@ impl SlowdownLimit {
             Counts::Local(slowdown) => slowdown.delay(key, now),
             Counts::Shared(pool) => {
                 let period = period_ms(rate);
-                let failures = shared::failures(pool, &format!("{}:{key}", self.name))
+                let failures = shared::failures(pool, &shared_key(self.name, key))
                     .await?
                     .filter(|f| f.locked_until > now || now - f.window_start <= period)
                     .map_or(0, |f| u32::try_from(f.failures).unwrap_or(0));
@@ -546,7 +556,7 @@ impl SlowdownLimit {
         match &self.counts {
             Counts::Local(slowdown) => slowdown.failed(key, now),
             Counts::Shared(pool) => {
-                let key = format!("{}:{key}", self.name);
+                let key = shared_key(self.name, key);
                 shared::fail(pool, &key, now, period_ms(rate)).await?;
             }
         }

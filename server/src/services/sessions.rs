@@ -206,7 +206,9 @@ impl SessionService {
         let lock_key = format!("{email}|{}", client_network(client));
         // Counted as a failure until it succeeds.
         if let Err(e) = self.login_lock.attempt(&lock_key, now).await {
-            metrics::counter!("taproom_logins_total", "outcome" => "locked").increment(1);
+            if matches!(e, AppError::RateLimited { .. }) {
+                metrics::counter!("taproom_logins_total", "outcome" => "locked").increment(1);
+            }
             return Err(e);
         }
         let delay = self.login_slowdown.delay(&email, now).await?;

@@ -58,6 +58,35 @@ async fn logout_through_one_process_is_refused_by_another_at_once() {
     );
 }
 
+/// A sign-in attempt through `base`, answered as it came.
+async fn login_response(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(format!("{base}/api/auth/login"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A refresh through `base`, answered as it came.
+async fn refresh_response(
+    client: &reqwest::Client,
+    base: &str,
+    refresh: &str,
+) -> reqwest::Response {
+    client
+        .post(format!("{base}/api/auth/refresh"))
+        .json(&json!({ "refresh_token": refresh }))
+        .send()
+        .await
+        .unwrap()
+}
+
 /// Signs in through `base`; returns (access, refresh).
 async fn login_via(
     client: &reqwest::Client,
@@ -65,12 +94,7 @@ async fn login_via(
     email: &str,
     password: &str,
 ) -> (String, String) {
-    let res = client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap();
+    let res = login_response(client, base, email, password).await;
     let (status, body) = status_json(res).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     (
@@ -105,22 +129,12 @@ async fn every_kind_of_revocation_through_one_process_reaches_another() {
     // Reuse detection on A.
     let (access, refresh) = login_via(&client, &a.base, &user.email, &user.password).await;
     assert_eq!(me_via(&client, &b.base, &access).await, StatusCode::OK);
-    let rotate = |token: String| {
-        let client = client.clone();
-        let url = format!("{}/api/auth/refresh", a.base);
-        async move {
-            client
-                .post(url)
-                .json(&json!({"refresh_token": token}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
-    assert_eq!(rotate(refresh.clone()).await, StatusCode::OK);
     assert_eq!(
-        rotate(refresh).await,
+        refresh_response(&client, &a.base, &refresh).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        refresh_response(&client, &a.base, &refresh).await.status(),
         StatusCode::UNAUTHORIZED,
         "the replay is theft"
     );
@@ -379,22 +393,6 @@ async fn a_new_device_alert_reaches_the_users_streams_on_another_process() {
     assert_eq!(alert.data["device"], "Safari 17 on iPhone");
 }
 
-/// Status of a sign-in attempt through `base`.
-async fn login_status(
-    client: &reqwest::Client,
-    base: &str,
-    email: &str,
-    password: &str,
-) -> StatusCode {
-    client
-        .post(format!("{base}/api/auth/login"))
-        .json(&json!({"email": email, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
-
 #[tokio::test]
 async fn failed_guesses_split_across_two_processes_lock_the_account_as_on_one() {
     if !on_postgres() {
@@ -411,19 +409,16 @@ async fn failed_guesses_split_across_two_processes_lock_the_account_as_on_one() 
     // Four wrong guesses, two through each instance: the allowance of one.
     for base in [&a.base, &b.base, &a.base, &b.base] {
         assert_eq!(
-            login_status(&client, base, &user.email, "wrong password").await,
+            login_response(&client, base, &user.email, "wrong password")
+                .await
+                .status(),
             StatusCode::UNAUTHORIZED
         );
     }
     // The network is now locked out of the account on both instances,
     // even with the right password.
     for base in [&a.base, &b.base] {
-        let res = client
-            .post(format!("{base}/api/auth/login"))
-            .json(&json!({"email": user.email, "password": user.password}))
-            .send()
-            .await
-            .unwrap();
+        let res = login_response(&client, base, &user.email, &user.password).await;
         assert!(res.headers().contains_key("retry-after"));
         let (status, body) = status_json(res).await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
@@ -451,34 +446,29 @@ async fn request_rates_are_counted_once_for_all_processes() {
     let (_, mut refresh) = login_via(&client, &a.base, &user.email, &user.password).await;
     // A session may refresh three times a minute, wherever it asks.
     for base in [&b.base, &a.base, &b.base] {
-        let res = client
-            .post(format!("{base}/api/auth/refresh"))
-            .json(&json!({ "refresh_token": refresh }))
-            .send()
-            .await
-            .unwrap();
-        let (status, body) = status_json(res).await;
+        let (status, body) = status_json(refresh_response(&client, base, &refresh).await).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         refresh = body["refresh_token"].as_str().unwrap().to_owned();
     }
-    let res = client
-        .post(format!("{}/api/auth/refresh", a.base))
-        .json(&json!({ "refresh_token": refresh }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        refresh_response(&client, &a.base, &refresh).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 
     // Sign-ins per address: three more, split, then refused on both.
     for base in [&b.base, &a.base, &b.base] {
         assert_eq!(
-            login_status(&client, base, &user.email, &user.password).await,
+            login_response(&client, base, &user.email, &user.password)
+                .await
+                .status(),
             StatusCode::OK
         );
     }
     for base in [&a.base, &b.base] {
         assert_eq!(
-            login_status(&client, base, &user.email, &user.password).await,
+            login_response(&client, base, &user.email, &user.password)
+                .await
+                .status(),
             StatusCode::TOO_MANY_REQUESTS
         );
     }
