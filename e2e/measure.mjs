@@ -1,27 +1,84 @@
-// Time from navigation to an interactive login form (the submit button is
-// enabled only once the app has hydrated), per app, in headless Chromium
-// against the release server on localhost. Prints the median of several
-// loads with a fresh profile each (nothing cached).
-//   node measure.mjs [runs]
-import { APPS, startBrowser, startServer } from "./harness.mjs";
+// Time from navigation to a usable page, in headless Chromium against the
+// release server on localhost, for each app's sign-in page (its button is
+// enabled only once the app has hydrated) and for the customer's menu from
+// a table link, signed in (items listed and the live stream connected).
+//   cold: a fresh profile, nothing cached (a first visit);
+//   warm: a second visit in the same profile (a returning visitor).
+// With --throttle, as a phone on bar Wi-Fi: DevTools' "Fast 3G" network
+// (562.5 ms latency, 180 KB/s down, 84 KB/s up) and 4x CPU slowdown.
+// Prints the median, minimum and maximum of several loads of each.
+//   node measure.mjs [--runs N] [--throttle]
+import { APPS, PASSWORD, apiLogin, newCustomer, startBrowser, startServer } from "./harness.mjs";
 
-const runs = Number(process.argv[2] ?? 7);
+const args = process.argv.slice(2);
+const runs = Number(args[args.indexOf("--runs") + 1] || 7);
+const throttle = args.includes("--throttle");
+const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: 180_000, uploadThroughput: 84_375 };
+
 const server = await startServer();
 const browser = await startBrowser();
+
+/** Milliseconds from navigation until `ready(page)` resolves, in a new page of `context`. */
+async function load(context, path, ready) {
+  const page = await context.newPage();
+  if (throttle) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", FAST_3G);
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  }
+  await page.goto(`${server.url}${path}`);
+  await ready(page);
+  const ms = await page.evaluate(() => performance.now());
+  await page.close();
+  return ms;
+}
+
+const loginReady = (page) => page.locator("button[type=submit]:not([disabled])").waitFor({ timeout: 120_000 });
+const menuReady = async (page) => {
+  await page.locator('[data-testid=menu-item][data-item-name="House Lager"]').waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid=live-status][data-state=live]').waitFor({ timeout: 120_000 });
+};
+
+/** A guest's signed-in storage for the customer app, to start each menu load from. */
+async function signedInGuest() {
+  const email = await newCustomer(server);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${server.url}/login`);
+  await loginReady(page);
+  await page.fill("#email", email);
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.getByTestId("welcome").waitFor();
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
+const pages = Object.entries(APPS).map(([app, { base }]) => ({ name: `app-${app} sign-in`, path: `${base}/login`, ready: loginReady }));
+pages.push({ name: "customer menu (table link, signed in)", path: "/?table=7", ready: menuReady, signedIn: true });
+
+const stat = (times) => {
+  times.sort((a, b) => a - b);
+  const f = (ms) => `${ms.toFixed(0)} ms`;
+  return `median ${f(times[Math.floor(times.length / 2)])} (min ${f(times[0])}, max ${f(times.at(-1))})`;
+};
+
 try {
-  for (const app of Object.keys(APPS)) {
-    const times = [];
+  await apiLogin(server, "customer@taproom.test", "customer"); // the server is warm before the first load
+  const guest = await signedInGuest();
+  console.log(`${runs} loads each${throttle ? ', throttled: "Fast 3G" and 4x CPU slowdown' : ", unthrottled"}`);
+  for (const { name, path, ready, signedIn } of pages) {
+    const cold = [];
+    const warm = [];
     for (let i = 0; i < runs; i++) {
-      const context = await browser.newContext();
-      const page = await context.newPage();
-      await page.goto(`${server.url}${APPS[app].base}/login`);
-      await page.locator("button[type=submit]:not([disabled])").waitFor();
-      times.push(await page.evaluate(() => performance.now()));
+      const context = await browser.newContext(signedIn ? { storageState: guest } : {});
+      cold.push(await load(context, path, ready));
+      warm.push(await load(context, path, ready));
       await context.close();
     }
-    times.sort((a, b) => a - b);
-    const median = times[Math.floor(times.length / 2)];
-    console.log(`app-${app}: interactive login form after ${median.toFixed(0)} ms (median of ${runs}; min ${times[0].toFixed(0)}, max ${times.at(-1).toFixed(0)})`);
+    console.log(`${name}: cold ${stat(cold)}; warm ${stat(warm)}`);
   }
 } finally {
   await browser.close();

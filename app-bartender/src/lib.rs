@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
 
 /// The whole HTML document, as the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    ui::document(options, "Taproom Bar", "/style/app-bartender.css", App)
+    ui::document(options, "Taproom Bar", App)
 }
 
 /// Entry point of the wasm bundle: takes over the server-rendered page.

@@ -56,7 +56,7 @@ pub fn App() -> impl IntoView {
 
 /// The whole HTML document, as the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    ui::document(options, "Taproom Customer", "/style/app-customer.css", App)
+    ui::document(options, "Taproom Customer", App)
 }
 
 /// Entry point of the wasm bundle: takes over the server-rendered page.

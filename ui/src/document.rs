@@ -7,14 +7,18 @@ use leptos::prelude::*;
 
 /// `<html>` with the app's title, its stylesheet, the scripts that load and
 /// hydrate its wasm bundle, and the app itself in `<body>`.
+///
+/// The stylesheet sits beside the bundle, `<site_pkg_dir>/<output_name>.css`:
+/// the server names that folder after the contents of the app's files, so
+/// browsers may keep all three for good.
 pub fn document<V: IntoView + 'static>(
     options: LeptosOptions,
     title: &'static str,
-    stylesheet: &'static str,
     app: impl FnOnce() -> V,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
     allow_only_our_scripts();
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -1,7 +1,12 @@
 //! The three web apps: each app's pages, rendered by leptos_axum as the
-//! shell its wasm bundle hydrates; the bundles themselves (`/pkg/app-*.js`,
+//! shell its wasm bundle hydrates; the bundles themselves (`app-*.js`,
 //! `.wasm`), built by cargo-leptos into one site root per app; and the
 //! stylesheets, compiled into the binary.
+//!
+//! An app's bundle and stylesheet are served under `/pkg/<version>/`, where
+//! the version is a hash of their contents taken at start-up. A new build
+//! gets a new path, so browsers may keep these files for good: a returning
+//! guest downloads nothing but the page.
 
 use std::path::Path;
 
@@ -12,6 +17,7 @@ use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::IntoView;
 use leptos_axum::{generate_route_list, LeptosRoutes};
+use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -36,42 +42,130 @@ const ADMIN_CSS: &str = concat!(
 /// (`site-root` of each `[[workspace.metadata.leptos]]` project).
 pub const APP_DIRS: [&str; 3] = ["customer", "bartender", "admin"];
 
+/// Files whose path names their contents: a year, and never revalidated.
+const FOREVER: &str = "public, max-age=31536000, immutable";
+
 /// The pages, bundles and stylesheets of all three apps.
 pub fn router(site_root: &Path) -> Router {
-    let pkg = |app: &str| {
-        ServeDir::new(site_root.join(app).join("pkg"))
-            .precompressed_br()
-            .precompressed_gzip()
+    // Under `cargo leptos watch` a bundle is rebuilt while the server keeps
+    // running (and keeps the version it computed), so nothing is kept.
+    let cache = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        HeaderValue::from_static("no-cache")
+    } else {
+        HeaderValue::from_static(FOREVER)
     };
-    // Bundle names differ per app, so one `/pkg` looks in each folder in
-    // turn (a `fallback` replaces an earlier one, hence the nesting).
-    let bundles = pkg("customer").fallback(pkg("bartender").fallback(pkg("admin")));
-    let assets = Router::new()
-        .nest_service("/pkg", bundles)
-        .route("/style/app-customer.css", get(|| css(CUSTOMER_CSS)))
-        .route("/style/app-bartender.css", get(|| css(BARTENDER_CSS)))
-        .route("/style/app-admin.css", get(|| css(ADMIN_CSS)))
-        // Revalidated on every load: file names carry no version.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ));
-    assets
+    let customer = Assets::new(
+        site_root,
+        "customer",
+        app_customer::OUTPUT_NAME,
+        CUSTOMER_CSS,
+    );
+    let bartender = Assets::new(
+        site_root,
+        "bartender",
+        app_bartender::OUTPUT_NAME,
+        BARTENDER_CSS,
+    );
+    let admin = Assets::new(site_root, "admin", app_admin::OUTPUT_NAME, ADMIN_CSS);
+    Router::new()
+        .merge(customer.files(cache.clone()))
+        .merge(bartender.files(cache.clone()))
+        .merge(admin.files(cache))
         .merge(app_pages(
-            options(site_root, "customer", app_customer::OUTPUT_NAME),
+            customer.options,
             app_customer::App,
             app_customer::shell,
         ))
         .merge(app_pages(
-            options(site_root, "bartender", app_bartender::OUTPUT_NAME),
+            bartender.options,
             app_bartender::App,
             app_bartender::shell,
         ))
-        .merge(app_pages(
-            options(site_root, "admin", app_admin::OUTPUT_NAME),
-            app_admin::App,
-            app_admin::shell,
-        ))
+        .merge(app_pages(admin.options, app_admin::App, app_admin::shell))
+}
+
+/// One app's static files and the options its pages are rendered with.
+struct Assets {
+    pkg: std::path::PathBuf,
+    css: &'static str,
+    options: LeptosOptions,
+}
+
+impl Assets {
+    fn new(site_root: &Path, dir: &str, output_name: &str, css: &'static str) -> Self {
+        let pkg = site_root.join(dir).join("pkg");
+        let pkg_dir = format!("pkg/{}", version(&pkg, output_name, css));
+        let options = LeptosOptions::builder()
+            .output_name(output_name)
+            .site_root(site_root.join(dir).to_string_lossy().into_owned())
+            .site_pkg_dir(pkg_dir)
+            .build();
+        Self { pkg, css, options }
+    }
+
+    /// `/<site_pkg_dir>/…`: the bundle (precompressed when the build left
+    /// `.br`/`.gz` copies) and `<output_name>.css`.
+    fn files(&self, cache: HeaderValue) -> Router {
+        let base = format!("/{}", self.options.site_pkg_dir);
+        let css = self.css;
+        Router::new()
+            .route(
+                &format!("{base}/{}.css", self.options.output_name),
+                get(move || stylesheet(css)),
+            )
+            .nest_service(
+                &base,
+                ServeDir::new(&self.pkg)
+                    .precompressed_br()
+                    .precompressed_gzip(),
+            )
+            .layer(SetResponseHeaderLayer::overriding(
+                header::CACHE_CONTROL,
+                cache,
+            ))
+    }
+}
+
+/// A short hash of everything under an app's path: the name and contents of
+/// each file in its bundle folder (the `.br`/`.gz` copies follow from the
+/// others), and its stylesheet. Without a bundle it still differs per app.
+fn version(pkg: &Path, output_name: &str, css: &str) -> String {
+    let mut hash = Sha256::new();
+    hash.update(output_name.as_bytes());
+    hash.update(css.len().to_le_bytes());
+    hash.update(css.as_bytes());
+    let mut files: Vec<_> = std::fs::read_dir(pkg)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| {
+                    path.is_file()
+                        && !matches!(
+                            path.extension().and_then(|ext| ext.to_str()),
+                            Some("br" | "gz")
+                        )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    for path in files {
+        let name = path
+            .file_name()
+            .map(|name| name.as_encoded_bytes().to_vec());
+        let Ok(contents) = std::fs::read(&path) else {
+            continue;
+        };
+        let name = name.unwrap_or_default();
+        hash.update(name.len().to_le_bytes());
+        hash.update(&name);
+        hash.update(contents.len().to_le_bytes());
+        hash.update(&contents);
+    }
+    hash.finalize()[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Whether every app's bundle is where the pages will ask for it.
@@ -89,16 +183,8 @@ pub fn missing_bundles(site_root: &Path) -> Vec<String> {
         .collect()
 }
 
-async fn css(body: &'static str) -> impl IntoResponse {
+async fn stylesheet(body: &'static str) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], body)
-}
-
-fn options(site_root: &Path, dir: &str, output_name: &str) -> LeptosOptions {
-    LeptosOptions::builder()
-        .output_name(output_name)
-        .site_root(site_root.join(dir).to_string_lossy().into_owned())
-        .site_pkg_dir("pkg")
-        .build()
 }
 
 /// One app's pages: every route of its router, rendered in its shell.

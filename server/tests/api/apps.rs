@@ -1,10 +1,33 @@
 //! The server serves the three web apps: each app's pages as a hydratable
-//! shell with a per-response script nonce, the stylesheets, and still JSON
+//! shell with a per-response script nonce; the bundles and stylesheets under
+//! a path named by their contents, cacheable for good; and still JSON
 //! errors for everything else.
+
+use std::path::Path;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{spawn_app, status_json};
+use crate::helpers::{spawn_app, spawn_app_with, status_json, TestApp};
+
+/// Where a page asks for `file` (`app-customer.js`, …): `/pkg/<version>/file`.
+fn asset_path(html: &str, file: &str) -> Option<String> {
+    html.match_indices(&format!("/{file}\""))
+        .find_map(|(end, _)| {
+            let start = html[..end].rfind("\"/pkg/")? + 1;
+            let path = &html[start..end + file.len() + 1];
+            let version = path
+                .strip_prefix("/pkg/")?
+                .strip_suffix(&format!("/{file}"))?;
+            (version.len() == 16 && version.chars().all(|c| c.is_ascii_hexdigit()))
+                .then(|| path.to_owned())
+        })
+}
+
+async fn page(app: &TestApp, path: &str) -> String {
+    let res = app.client.get(app.url(path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
 
 #[tokio::test]
 async fn every_app_page_is_rendered_with_its_own_bundle_and_a_fresh_script_nonce() {
@@ -33,10 +56,13 @@ async fn every_app_page_is_rendered_with_its_own_bundle_and_a_fresh_script_nonce
         let html = res.text().await.unwrap();
         assert!(html.starts_with("<!DOCTYPE html>"), "{path}: {html}");
         assert!(
-            html.contains(&format!("/pkg/{bundle}.js")),
+            asset_path(&html, &format!("{bundle}.js")).is_some(),
             "{path}: {html}"
         );
-        assert!(html.contains(&format!("/style/{bundle}.css")), "{path}");
+        assert!(
+            asset_path(&html, &format!("{bundle}.css")).is_some(),
+            "{path}: {html}"
+        );
         let nonce = csp
             .split("'nonce-")
             .nth(1)
@@ -58,13 +84,14 @@ async fn every_app_page_is_rendered_with_its_own_bundle_and_a_fresh_script_nonce
 #[tokio::test]
 async fn stylesheets_are_served_and_unknown_paths_still_get_json_errors() {
     let app = spawn_app().await;
-    for sheet in ["app-customer", "app-bartender", "app-admin"] {
-        let res = app
-            .client
-            .get(app.url(&format!("/style/{sheet}.css")))
-            .send()
-            .await
-            .unwrap();
+    for (home, sheet) in [
+        ("/", "app-customer"),
+        ("/bartender", "app-bartender"),
+        ("/admin", "app-admin"),
+    ] {
+        let html = page(&app, home).await;
+        let path = asset_path(&html, &format!("{sheet}.css")).expect("the stylesheet's path");
+        let res = app.client.get(app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         assert!(res.headers()["content-type"]
             .to_str()
@@ -75,7 +102,7 @@ async fn stylesheets_are_served_and_unknown_paths_still_get_json_errors() {
     }
     let res = app
         .client
-        .get(app.url("/pkg/no-such-bundle.js"))
+        .get(app.url("/style/app-customer.css"))
         .send()
         .await
         .unwrap();
@@ -91,4 +118,100 @@ async fn stylesheets_are_served_and_unknown_paths_still_get_json_errors() {
         (status, body["error"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
+}
+
+/// A site root with a customer bundle of the given contents (and a brotli
+/// copy of its wasm, as the build leaves one).
+fn write_bundle(site: &Path, js: &str, wasm: &[u8]) {
+    let pkg = site.join("customer").join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("app-customer.js"), js).unwrap();
+    std::fs::write(pkg.join("app-customer.wasm"), wasm).unwrap();
+    std::fs::write(pkg.join("app-customer.wasm.br"), b"brotli of the wasm").unwrap();
+}
+
+#[tokio::test]
+async fn bundles_are_kept_for_good_under_a_path_that_changes_with_their_contents() {
+    let site = tempfile::tempdir().unwrap();
+    write_bundle(
+        site.path(),
+        "export default function init() {}",
+        b"\0asm first",
+    );
+    let first = spawn_app_with(|s| s.site_root = site.path().to_owned()).await;
+    let html = page(&first, "/login").await;
+    let js = asset_path(&html, "app-customer.js").expect("the bundle's path");
+    let wasm = asset_path(&html, "app-customer.wasm").expect("the wasm's path");
+    let css = asset_path(&html, "app-customer.css").expect("the stylesheet's path");
+    let folder = |path: &str| path.rsplit_once('/').unwrap().0.to_owned();
+    assert_eq!(folder(&js), folder(&wasm));
+    assert_eq!(folder(&js), folder(&css));
+
+    for (path, content_type) in [
+        (&js, "text/javascript"),
+        (&wasm, "application/wasm"),
+        (&css, "text/css; charset=utf-8"),
+    ] {
+        let res = first.client.get(first.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(res.headers()["content-type"], content_type, "{path}");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "public, max-age=31536000, immutable",
+            "{path}"
+        );
+    }
+    let res = first.client.get(first.url(&js)).send().await.unwrap();
+    assert_eq!(
+        res.text().await.unwrap(),
+        "export default function init() {}"
+    );
+    // The build's brotli copy goes to a browser that takes brotli.
+    let res = first
+        .client
+        .get(first.url(&wasm))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"brotli of the wasm");
+
+    // Another app's folder does not hold this bundle.
+    let bar = page(&first, "/bartender/login").await;
+    let bar_js = asset_path(&bar, "app-bartender.js").expect("the bartender bundle's path");
+    assert_ne!(folder(&bar_js), folder(&js));
+    let res = first
+        .client
+        .get(first.url(&format!("{}/app-customer.js", folder(&bar_js))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    // A new build is a new path, and the old one is gone: a browser that
+    // kept the old files never mixes them with the new page.
+    write_bundle(
+        site.path(),
+        "export default function init() {}",
+        b"\0asm second",
+    );
+    let second = spawn_app_with(|s| s.site_root = site.path().to_owned()).await;
+    let html = page(&second, "/login").await;
+    let new_wasm = asset_path(&html, "app-customer.wasm").expect("the wasm's path");
+    assert_ne!(new_wasm, wasm, "the version follows the contents");
+    let res = second.client.get(second.url(&wasm)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = second
+        .client
+        .get(second.url(&new_wasm))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"\0asm second");
+    // Same contents, same path: restarting or adding an instance keeps caches.
+    let third = spawn_app_with(|s| s.site_root = site.path().to_owned()).await;
+    let html = page(&third, "/login").await;
+    assert_eq!(asset_path(&html, "app-customer.wasm"), Some(new_wasm));
 }
