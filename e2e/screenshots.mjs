@@ -94,6 +94,16 @@ async function barScreens(server, browser) {
   await phone.evaluate(() => document.querySelector("[data-testid=cart]").scrollIntoView({ block: "start" }));
   await phone.screenshot({ path: join(out, "customer-cart-phone.png") });
   console.log("customer: menu and cart at phone width");
+  // The allergen filter open, hiding everything with gluten.
+  await phone.getByTestId("allergen-filter").locator("summary").click();
+  await phone.locator("[data-testid=hide-allergen][data-allergen=gluten]").check();
+  await item("House Lager").waitFor({ state: "detached" });
+  await phone.evaluate(() => window.scrollTo(0, 0));
+  await phone.screenshot({ path: join(out, "customer-allergen-filter-phone.png") });
+  await phone.getByTestId("show-all").click();
+  await phone.getByTestId("allergen-filter").locator("summary").click();
+  await item("House Lager").waitFor();
+  console.log("customer: allergen filter at phone width");
 
   await phone.getByTestId("place-order").click();
   await until(async () => /^\/orders\//.test(new URL(phone.url()).pathname), "the order page");
@@ -132,6 +142,13 @@ async function barScreens(server, browser) {
   await live(desk);
   await desk.screenshot({ path: join(out, "admin-menu-desktop.png"), fullPage: true });
   console.log("admin: menu editor at desktop width");
+  const fries = desk.locator('[data-testid=editor-item][data-item-name="Loaded Fries"]');
+  await fries.getByTestId("edit-item").click();
+  const form = desk.getByTestId("edit-item-form").getByTestId("item-allergens");
+  await form.waitFor();
+  await form.scrollIntoViewIfNeeded();
+  await desk.screenshot({ path: join(out, "admin-item-allergens-desktop.png") });
+  console.log("admin: an item's allergens at desktop width");
   for (const context of [customer, bar, admin]) await context.close();
 }
 

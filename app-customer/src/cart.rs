@@ -308,6 +308,7 @@ mod tests {
             name: format!("Item {id}"),
             description: String::new(),
             price_cents,
+            allergens: Vec::new(),
             available: true,
             position: 0,
         }

@@ -1,5 +1,7 @@
 //! The customer app at `/`: what a guest uses on their phone at the bar —
-//! the menu and the cart, their orders as the bar works on them.
+//! the menu (with each item's allergens, and a filter that hides items
+//! with the ones they avoid) and the cart, their orders as the bar works on
+//! them.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the
@@ -13,6 +15,7 @@ use ui::components::{Header, NotFound, RequireAuth};
 use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage, SignupPage};
 use ui::{provide_auth, AppInfo};
 
+mod allergens;
 mod browser;
 mod cart;
 mod components;
@@ -36,6 +39,7 @@ pub const OUTPUT_NAME: &str = "app-customer";
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
     cart::CartStore::provide();
+    allergens::AllergenFilter::provide();
     let links = vec![(INFO.home(), "Menu"), (INFO.path("/orders"), "My orders")];
     view! {
         <Router>

@@ -1,8 +1,9 @@
 // The bar in headless Chromium against the real release server: a guest
 // orders from a table link, the bartender's queue shows it live and moves it
 // to ready, the guest's page follows; a double tap makes one order; items
-// sold out reach open menus and carts; a deactivated guest is signed out; the
-// bartender's queue survives a server restart and catches up.
+// sold out reach open menus and carts; the guest hides items by allergen and
+// the bartender's card names each line's; a deactivated guest is signed out;
+// the bartender's queue survives a server restart and catches up.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -357,6 +358,84 @@ describe("availability", () => {
     assert.equal(await reloaded(bar.page), false);
     assert.deepEqual([...guest.errors, ...stale.errors, ...admin.errors, ...bar.errors], []);
     for (const p of [guest, stale, admin, bar]) await p.context.close();
+  });
+});
+
+describe("allergens", () => {
+  const filterBox = (page, allergen) =>
+    page.getByTestId("allergen-filter").locator(`[data-testid=hide-allergen][data-allergen=${allergen}]`);
+  const hiddenNote = (page) => page.getByTestId("hidden-count").innerText();
+
+  it("a guest reads what each item contains, hides every item with gluten (the beers go, a note counts them), and the choice survives a reload", async () => {
+    // What the menu says contains gluten: the note must count exactly those.
+    const menu = await api(server, "GET", "/api/menu");
+    const items = menu.json.categories.flatMap((c) => c.items);
+    const withGluten = items.filter((i) => i.allergens.includes("gluten")).map((i) => i.name);
+    const beers = menu.json.categories.find((c) => c.name === "Draught beer").items.map((i) => i.name);
+    assert.ok(beers.length > 0 && beers.every((b) => withGluten.includes(b)), "every beer contains gluten");
+    const kept = items.find((i) => !i.allergens.includes("gluten") && i.allergens.length > 0).name;
+    const note = `${withGluten.length} items hidden`;
+
+    const guest = await guestAtTable("7", await newCustomer(server), { viewport: TABLET });
+    const { page } = guest;
+    const lagerAllergens = menuItem(page, "House Lager").getByTestId("item-allergens");
+    assert.equal(await lagerAllergens.innerText(), "Contains: gluten");
+    assert.equal(await lagerAllergens.getAttribute("data-allergens"), "gluten");
+    assert.equal(await menuItem(page, "Cola").getByTestId("item-allergens").count(), 0, "nothing to declare, nothing shown");
+    assert.equal(await hiddenNote(page), "");
+
+    await page.getByTestId("allergen-filter").locator("summary").click();
+    await filterBox(page, "gluten").check();
+    await until(async () => (await menuItem(page, "House Lager").count()) === 0, "the lager to leave the menu");
+    for (const beer of beers) assert.equal(await menuItem(page, beer).count(), 0, `${beer} is hidden`);
+    assert.equal(await menuItem(page, kept).count(), 1, `${kept} (no gluten) stays`);
+    await until(async () => (await hiddenNote(page)) === note, `the note "${note}"`);
+    assert.equal(await page.locator(".category-tabs a", { hasText: "Draught beer" }).count(), 0,
+      "the emptied category's tab goes too");
+    await until(async () => (await storage(page)).customer_hidden_allergens === '["gluten"]', "the choice to be stored");
+
+    await markPage(page);
+    await page.reload();
+    assert.equal(await reloaded(page), true);
+    await menuItem(page, kept).waitFor();
+    assert.equal(await menuItem(page, "House Lager").count(), 0, "still hidden after the reload");
+    assert.equal(await hiddenNote(page), note);
+    assert.equal(await filterBox(page, "gluten").isChecked(), true, "the box is still ticked");
+
+    await page.getByTestId("show-all").click();
+    await menuItem(page, "House Lager").waitFor();
+    assert.equal(await hiddenNote(page), "");
+    await until(async () => (await storage(page)).customer_hidden_allergens === undefined, "nothing hidden, nothing stored");
+
+    // Signing out forgets the choice, as it forgets the cart: the next
+    // guest on a shared tablet neither inherits nor reads it.
+    await page.getByTestId("allergen-filter").locator("summary").click();
+    await filterBox(page, "peanuts").check();
+    await until(async () => (await storage(page)).customer_hidden_allergens !== undefined, "the choice to be stored");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await until(async () => pathOf(page) === "/login", "the login page");
+    assert.equal((await storage(page)).customer_hidden_allergens, undefined);
+    assert.deepEqual(guest.errors, []);
+    await guest.context.close();
+  });
+
+  it("the bartender's card shows each line's allergens beside it, in words", async () => {
+    const bar = await openQueue();
+    const { access_token: token } = await apiLogin(server, await newCustomer(server), "customer");
+    const placed = await placeOrder(server, token, {
+      table: "4", lines: [["House Lager", 1], ["Loaded Fries", 1], ["Cola", 1]],
+    });
+    assert.equal(placed.status, 201, JSON.stringify(placed.json));
+    const shown = card(bar.page, placed.json.id);
+    await shown.waitFor({ timeout: 10_000 });
+    const allergensOf = (name) =>
+      shown.locator(`[data-testid=order-line][data-item-name="${name}"]`).getByTestId("line-allergens");
+    assert.match(await allergensOf("House Lager").innerText(), /⚠\s*gluten/);
+    assert.equal(await allergensOf("House Lager").getAttribute("aria-label"), "Allergens: gluten");
+    assert.equal(await allergensOf("Loaded Fries").getAttribute("aria-label"), "Allergens: gluten, milk, mustard");
+    assert.equal(await allergensOf("Cola").count(), 0);
+    assert.deepEqual(bar.errors, []);
+    await bar.context.close();
   });
 });
 

@@ -29,6 +29,132 @@ pub const REASON_MAX_LEN: usize = 200;
 /// Longest `Idempotency-Key` header value.
 pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 100;
 
+/// One of the 14 allergens that EU and UK food law (Regulation (EU)
+/// 1169/2011, Annex II, kept in UK law) requires a bar to declare. Declared
+/// in the Annex's order, which is how lists of them sort ([`Ord`]).
+///
+/// On the wire and in the database each is its snake_case name
+/// ([`Allergen::as_str`]). Reading an unknown name fails with a sentence
+/// that names it, so a client learns which entry was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Allergen {
+    Gluten,
+    Crustaceans,
+    Eggs,
+    Fish,
+    Peanuts,
+    Soy,
+    Milk,
+    TreeNuts,
+    Celery,
+    Mustard,
+    Sesame,
+    Sulphites,
+    Lupin,
+    Molluscs,
+}
+
+impl Allergen {
+    /// Every allergen, in the law's order.
+    pub const ALL: [Allergen; 14] = [
+        Allergen::Gluten,
+        Allergen::Crustaceans,
+        Allergen::Eggs,
+        Allergen::Fish,
+        Allergen::Peanuts,
+        Allergen::Soy,
+        Allergen::Milk,
+        Allergen::TreeNuts,
+        Allergen::Celery,
+        Allergen::Mustard,
+        Allergen::Sesame,
+        Allergen::Sulphites,
+        Allergen::Lupin,
+        Allergen::Molluscs,
+    ];
+
+    /// The wire and stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Allergen::Gluten => "gluten",
+            Allergen::Crustaceans => "crustaceans",
+            Allergen::Eggs => "eggs",
+            Allergen::Fish => "fish",
+            Allergen::Peanuts => "peanuts",
+            Allergen::Soy => "soy",
+            Allergen::Milk => "milk",
+            Allergen::TreeNuts => "tree_nuts",
+            Allergen::Celery => "celery",
+            Allergen::Mustard => "mustard",
+            Allergen::Sesame => "sesame",
+            Allergen::Sulphites => "sulphites",
+            Allergen::Lupin => "lupin",
+            Allergen::Molluscs => "molluscs",
+        }
+    }
+
+    /// The allergen of a wire name.
+    pub fn parse(name: &str) -> Option<Allergen> {
+        Allergen::ALL.into_iter().find(|a| a.as_str() == name)
+    }
+
+    /// The law's name, for a checkbox or a heading.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Allergen::Gluten => "Cereals containing gluten",
+            Allergen::Crustaceans => "Crustaceans",
+            Allergen::Eggs => "Eggs",
+            Allergen::Fish => "Fish",
+            Allergen::Peanuts => "Peanuts",
+            Allergen::Soy => "Soybeans",
+            Allergen::Milk => "Milk",
+            Allergen::TreeNuts => "Tree nuts",
+            Allergen::Celery => "Celery",
+            Allergen::Mustard => "Mustard",
+            Allergen::Sesame => "Sesame",
+            Allergen::Sulphites => "Sulphur dioxide and sulphites",
+            Allergen::Lupin => "Lupin",
+            Allergen::Molluscs => "Molluscs",
+        }
+    }
+
+    /// A short word for a line of text ("Contains: gluten, milk").
+    pub const fn short(self) -> &'static str {
+        match self {
+            Allergen::TreeNuts => "tree nuts",
+            other => other.as_str(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Allergen {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Allergen, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Allergen::parse(&name).ok_or_else(|| {
+            // Serde's own "unknown variant" sentence lists every name with
+            // backticks and runs past what an error message shows; this
+            // one quotes (and cuts) what was sent, then the names to use.
+            let sent: String = name.chars().take(30).collect();
+            let names: Vec<&str> = Allergen::ALL.iter().map(|a| a.as_str()).collect();
+            serde::de::Error::custom(format!(
+                "unknown allergen {sent:?}; use one of {}",
+                names.join(", ")
+            ))
+        })
+    }
+}
+
+/// Allergens as a line of text: `"gluten, milk"`.
+pub fn allergen_names(allergens: &[Allergen]) -> String {
+    allergens
+        .iter()
+        .map(|a| a.short())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// An item on the menu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -38,6 +164,10 @@ pub struct MenuItem {
     pub name: String,
     pub description: String,
     pub price_cents: i64,
+    /// What it contains of the 14 allergens, each once, in the law's order.
+    // Events stored before items had allergens lack the field: none.
+    #[serde(default)]
+    pub allergens: Vec<Allergen>,
     pub available: bool,
     pub position: i64,
 }
@@ -77,6 +207,9 @@ pub struct NewItemRequest {
     #[serde(default)]
     pub description: String,
     pub price_cents: i64,
+    /// In any order; one named twice counts once. None if left out.
+    #[serde(default)]
+    pub allergens: Vec<Allergen>,
     #[serde(default = "yes")]
     pub available: bool,
 }
@@ -98,6 +231,9 @@ pub struct UpdateItemRequest {
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_cents: Option<i64>,
+    /// The whole new list, replacing the old one (`[]` clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allergens: Option<Vec<Allergen>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
 }
@@ -230,6 +366,11 @@ pub struct OrderLine {
     pub quantity: u32,
     pub note: Option<String>,
     pub line_total_cents: i64,
+    /// The item's allergens when it was ordered, copied like its name and
+    /// price.
+    // Events stored before lines had allergens lack the field: none.
+    #[serde(default)]
+    pub allergens: Vec<Allergen>,
 }
 
 /// An order.
@@ -496,6 +637,77 @@ mod tests {
         for cents in [0, 1, 99, 100, 123_456] {
             assert_eq!(parse_price(&format_price(cents)), Some(cents));
         }
+    }
+
+    #[test]
+    fn allergens_keep_their_wire_names_and_the_laws_order() {
+        let names: Vec<&str> = Allergen::ALL.iter().map(|a| a.as_str()).collect();
+        // Stored in databases and sent to clients: never rename one.
+        assert_eq!(
+            names,
+            [
+                "gluten",
+                "crustaceans",
+                "eggs",
+                "fish",
+                "peanuts",
+                "soy",
+                "milk",
+                "tree_nuts",
+                "celery",
+                "mustard",
+                "sesame",
+                "sulphites",
+                "lupin",
+                "molluscs"
+            ]
+        );
+        for allergen in Allergen::ALL {
+            assert_eq!(Allergen::parse(allergen.as_str()), Some(allergen));
+            let json = serde_json::to_string(&allergen).unwrap();
+            assert_eq!(json, format!("\"{}\"", allergen.as_str()));
+            assert_eq!(serde_json::from_str::<Allergen>(&json).unwrap(), allergen);
+        }
+        assert!(Allergen::ALL.windows(2).all(|w| w[0] < w[1]), "sorted");
+        assert_eq!(Allergen::Gluten.label(), "Cereals containing gluten");
+        assert_eq!(Allergen::Sulphites.label(), "Sulphur dioxide and sulphites");
+        assert_eq!(Allergen::parse("Gluten"), None);
+        assert_eq!(
+            allergen_names(&[Allergen::Gluten, Allergen::TreeNuts]),
+            "gluten, tree nuts"
+        );
+        assert_eq!(allergen_names(&[]), "");
+    }
+
+    #[test]
+    fn an_unknown_allergen_is_refused_by_name_in_a_short_sentence() {
+        let err = serde_json::from_str::<Vec<Allergen>>(r#"["milk", "nuts"]"#).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("unknown allergen \"nuts\""), "{text}");
+        assert!(text.contains("tree_nuts"), "{text}");
+        assert!(serde_json::from_str::<Allergen>("7").is_err());
+        assert!(serde_json::from_str::<Allergen>("null").is_err());
+        let long = format!("\"{}\"", "x".repeat(10_000));
+        let text = serde_json::from_str::<Allergen>(&long)
+            .unwrap_err()
+            .to_string();
+        assert!(text.len() < 300, "{text}");
+    }
+
+    #[test]
+    fn items_and_lines_from_before_allergens_read_as_having_none() {
+        let item: MenuItem = serde_json::from_str(
+            r#"{"id":"i","category_id":"c","name":"Cola","description":"",
+                "price_cents":300,"available":true,"position":1}"#,
+        )
+        .unwrap();
+        assert!(item.allergens.is_empty());
+        let line: OrderLine = serde_json::from_str(
+            r#"{"item_id":"i","name":"Cola","unit_price_cents":300,"quantity":1,
+                "note":null,"line_total_cents":300}"#,
+        )
+        .unwrap();
+        assert!(line.allergens.is_empty());
     }
 
     #[test]

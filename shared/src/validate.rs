@@ -3,7 +3,7 @@
 //! sending). Each answers the cleaned value or a sentence saying what to fix.
 
 use crate::bar::{
-    format_price, parse_price, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, PRICE_MAX_CENTS,
+    format_price, parse_price, Allergen, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, PRICE_MAX_CENTS,
     REASON_MAX_LEN,
 };
 
@@ -68,6 +68,18 @@ pub fn typed_price(text: &str) -> Result<i64, String> {
     price_cents(cents)
 }
 
+/// An item's allergens as a set: each once, in the law's order
+/// ([`Allergen::ALL`]). Never refuses: an allergen named twice says nothing
+/// different from naming it once, so repeats are dropped rather than
+/// answered with an error. Unknown names never get this far (reading the
+/// request refuses them).
+pub fn allergens(list: &[Allergen]) -> Vec<Allergen> {
+    let mut set = list.to_vec();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
 /// Why an order is cancelled: trimmed, not empty, at most
 /// [`REASON_MAX_LEN`] characters, on one line.
 pub fn cancel_reason(raw: &str) -> Result<String, String> {
@@ -111,6 +123,20 @@ mod tests {
         assert!(price_cents(PRICE_MAX_CENTS + 1).is_err());
         assert_eq!(typed_price("6.50"), Ok(650));
         assert!(typed_price("six").is_err());
+    }
+
+    #[test]
+    fn allergens_are_a_set_in_the_laws_order() {
+        use crate::bar::Allergen::*;
+        assert_eq!(
+            allergens(&[Milk, Gluten, Milk, Sulphites, Gluten]),
+            [Gluten, Milk, Sulphites]
+        );
+        assert!(allergens(&[]).is_empty());
+        assert_eq!(allergens(&Allergen::ALL), Allergen::ALL);
+        let mut reversed = Allergen::ALL;
+        reversed.reverse();
+        assert_eq!(allergens(&reversed), Allergen::ALL);
     }
 
     #[test]

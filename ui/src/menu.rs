@@ -50,6 +50,7 @@ mod tests {
             name: id.to_uppercase(),
             description: String::new(),
             price_cents: 500,
+            allergens: Vec::new(),
             available: true,
             position,
         }

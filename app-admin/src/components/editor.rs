@@ -11,7 +11,9 @@ use std::future::Future;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse};
+use shared::bar::{
+    allergen_names, format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse,
+};
 use shared::session::SessionError;
 use shared::validate::{self, Named};
 use ui::{bar_api, Auth};
@@ -498,6 +500,15 @@ fn ItemRow(
                         <div class="item-text">
                             <strong class="item-name">{name}</strong>
                             <span class="item-description">{field(|i| i.description.clone())}</span>
+                            <span class="item-allergens" data-testid="editor-item-allergens">
+                                {field(|i| {
+                                    if i.allergens.is_empty() {
+                                        String::new()
+                                    } else {
+                                        format!("Contains: {}", allergen_names(&i.allergens))
+                                    }
+                                })}
+                            </span>
                         </div>
                         <span class="item-price">{field(|i| format_price(i.price_cents))}</span>
                         // The state as a label, the button as what it will do.

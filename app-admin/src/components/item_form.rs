@@ -1,5 +1,5 @@
 //! The form for a menu item: adding one to a category, or editing one in
-//! place. Checked here first, then by the server.
+//! place, with its allergens. Checked here first, then by the server.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -9,6 +9,7 @@ use shared::bar::{
 };
 use shared::validate::{self, Named};
 use ui::bar_api;
+use ui::components::AllergenCheckboxes;
 
 use crate::components::editor::use_editor;
 use ui::load::error_line;
@@ -31,8 +32,9 @@ pub(crate) fn check_item(name: &str, description: &str, price: &str) -> Result<I
     })
 }
 
-/// Name, description, price (and, when editing, the category). `item` is
-/// the item being edited; without it the form adds to `category_id`.
+/// Name, description, price, allergens (and, when editing, the category).
+/// `item` is the item being edited; without it the form adds to
+/// `category_id`.
 #[component]
 pub(crate) fn ItemForm(
     category_id: String,
@@ -62,6 +64,11 @@ pub(crate) fn ItemForm(
             .map(|i| format_price(i.price_cents))
             .unwrap_or_default(),
     );
+    let allergens = RwSignal::new(
+        item.as_ref()
+            .map(|i| i.allergens.clone())
+            .unwrap_or_default(),
+    );
     let category = RwSignal::new(category_id.clone());
     let error = RwSignal::new(None::<String>);
 
@@ -86,6 +93,7 @@ pub(crate) fn ItemForm(
                     name: Some(fields.name),
                     description: Some(fields.description),
                     price_cents: Some(fields.price_cents),
+                    allergens: Some(validate::allergens(&allergens.get_untracked())),
                     available: None,
                 };
                 editor.run(
@@ -105,6 +113,7 @@ pub(crate) fn ItemForm(
                     name: fields.name,
                     description: fields.description,
                     price_cents: fields.price_cents,
+                    allergens: validate::allergens(&allergens.get_untracked()),
                     available: true,
                 };
                 editor.run(
@@ -115,6 +124,7 @@ pub(crate) fn ItemForm(
                         for field in [name, description, price] {
                             field.set(String::new());
                         }
+                        allergens.set(Vec::new());
                     },
                 );
             }
@@ -181,6 +191,14 @@ pub(crate) fn ItemForm(
                     on:input=move |ev| price.set(event_target_value(&ev))
                 />
             </div>
+            <fieldset class="field-allergens" data-testid="item-allergens">
+                <legend>"Allergens"</legend>
+                <AllergenCheckboxes
+                    chosen=allergens
+                    id_prefix=id("item-allergen")
+                    testid="item-allergen"
+                />
+            </fieldset>
             {(!adding)
                 .then(|| {
                     view! {

@@ -1,9 +1,10 @@
-//! One order on the board: what to make and for whom, how long it has
-//! waited, one big button to move it on, and cancelling with a reason.
+//! One order on the board: what to make and for whom (each line with its
+//! allergens), how long it has waited, one big button to move it on, and
+//! cancelling with a reason.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{Order, OrderStatus, REASON_MAX_LEN};
+use shared::bar::{allergen_names, Order, OrderStatus, REASON_MAX_LEN};
 use shared::session::SessionError;
 use ui::bar_api;
 use ui::format::{age, timestamp_millis};
@@ -135,10 +136,28 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
     let lines = lines
         .into_iter()
         .map(|line| {
+            // The allergens the item had when it was ordered, in words (the
+            // sign alone would say nothing); a named note, so a screen
+            // reader says "Allergens: gluten" rather than "warning sign".
+            let allergens = (!line.allergens.is_empty()).then(|| {
+                let names = allergen_names(&line.allergens);
+                view! {
+                    <span
+                        class="line-allergens"
+                        role="note"
+                        data-testid="line-allergens"
+                        aria-label=format!("Allergens: {names}")
+                    >
+                        <span aria-hidden="true">"⚠ " {names.clone()}</span>
+                    </span>
+                }
+            });
+            let name_attr = line.name.clone();
             view! {
-                <li class="order-line">
+                <li class="order-line" data-testid="order-line" data-item-name=name_attr>
                     <span class="line-qty">{line.quantity} "×"</span>
                     <span class="line-name">{line.name}</span>
+                    {allergens}
                     {line.note.map(|note| view! { <span class="line-note">{note}</span> })}
                 </li>
             }

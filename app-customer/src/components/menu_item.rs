@@ -1,11 +1,13 @@
-//! One item on the menu with its "Add" button.
+//! One item on the menu with its allergens and its "Add" button.
 
 use leptos::prelude::*;
-use shared::bar::{format_price, MenuItem};
+use shared::bar::{allergen_names, format_price, MenuItem};
 
 use crate::cart::use_cart;
 
-/// Name, description, price and availability; "Add" puts one in the cart.
+/// Name, description, allergens, price and availability; "Add" puts one
+/// in the cart. Allergens are words ("Contains: gluten, milk"), never a
+/// colour or an icon alone.
 #[component]
 pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
     let store = use_cart();
@@ -30,6 +32,20 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                 <h3 class="menu-item-name">{item.name.clone()}</h3>
                 {(!item.description.is_empty())
                     .then(|| view! { <p class="menu-item-description">{item.description.clone()}</p> })}
+                {(!item.allergens.is_empty())
+                    .then(|| {
+                        let names: Vec<&str> = item.allergens.iter().map(|a| a.as_str()).collect();
+                        view! {
+                            <p
+                                class="menu-item-allergens"
+                                data-testid="item-allergens"
+                                data-allergens=names.join(" ")
+                            >
+                                "Contains: "
+                                {allergen_names(&item.allergens)}
+                            </p>
+                        }
+                    })}
             </div>
             <div class="menu-item-side">
                 <span class="price">{format_price(item.price_cents)}</span>

@@ -5,6 +5,7 @@
     reason = "#[component] gives the props builder of a pub(crate) component pub methods"
 )]
 
+pub(crate) mod allergen_filter;
 pub(crate) mod cart;
 pub(crate) mod menu_item;
 pub(crate) mod status;

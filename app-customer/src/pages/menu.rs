@@ -1,5 +1,6 @@
-//! The menu at `/`: categories with their items, and the cart. A QR code on
-//! the table links to `/?table=7`, which fills in the table.
+//! The menu at `/`: categories with their items, the allergen filter, and
+//! the cart. A QR code on the table links to `/?table=7`, which fills in
+//! the table.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -9,7 +10,9 @@ use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::pages::Welcome;
 use ui::use_auth;
 
+use crate::allergens::{use_allergen_filter, visible};
 use crate::cart::{clean_table, use_cart};
+use crate::components::allergen_filter::AllergenFilterPanel;
 use crate::components::cart::{CartBar, CartPanel};
 use crate::components::menu_item::MenuItemCard;
 use ui::load::{failed, loading, Load, Loader, Stage};
@@ -20,6 +23,7 @@ use ui::menu::{apply_item_event, items_by_id};
 pub(crate) fn MenuPage() -> impl IntoView {
     let auth = use_auth();
     let store = use_cart();
+    let filter = use_allergen_filter();
     let menu = Loader::<MenuResponse>::new();
     let load = move || menu.load(auth, bar_api::menu);
     Effect::new(move |_| load());
@@ -63,19 +67,16 @@ pub(crate) fn MenuPage() -> impl IntoView {
     });
 
     let stage = menu.stage();
-    let categories = move || {
+    // What the allergen filter leaves of the menu (categories with items
+    // only), and how many items it left out.
+    let shown = Memo::new(move |_| {
         menu.state.with(|s| {
             s.ready()
-                .map(|m| {
-                    m.categories
-                        .iter()
-                        .filter(|c| !c.items.is_empty())
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
+                .map(|m| filter.hidden.with(|hidden| visible(&m.categories, hidden)))
                 .unwrap_or_default()
         })
-    };
+    });
+    let hidden_count = Signal::derive(move || shown.with(|(_, count)| *count));
 
     view! {
         <main class="page menu-page">
@@ -100,7 +101,16 @@ pub(crate) fn MenuPage() -> impl IntoView {
                     {move || match stage.get() {
                         Stage::Loading => loading("Loading the menu…"),
                         Stage::Failed(message) => failed(message, load),
-                        Stage::Ready => (move || categories_view(categories())).into_any(),
+                        Stage::Ready => {
+                            view! {
+                                <AllergenFilterPanel hidden_count />
+                                {move || {
+                                    let (categories, hidden) = shown.get();
+                                    categories_view(categories, hidden)
+                                }}
+                            }
+                                .into_any()
+                        }
                     }}
                     <CartBar />
                 </div>
@@ -113,8 +123,18 @@ pub(crate) fn MenuPage() -> impl IntoView {
     }
 }
 
-/// The category tabs and every category, or a word when there is nothing.
-fn categories_view(shown: Vec<MenuCategory>) -> AnyView {
+/// The category tabs and every category, or a word when there is
+/// nothing: none on the menu, or none the allergen filter (which hid
+/// `hidden` items) leaves.
+fn categories_view(shown: Vec<MenuCategory>, hidden: usize) -> AnyView {
+    if shown.is_empty() && hidden > 0 {
+        return view! {
+            <p class="empty" data-testid="menu-all-hidden">
+                "Every item on the menu contains an allergen you chose to hide."
+            </p>
+        }
+        .into_any();
+    }
     if shown.is_empty() {
         return view! {
             <p class="empty" data-testid="menu-empty">

@@ -1,6 +1,7 @@
 //! The `menu_categories` and `menu_items` tables. Changes that customers
 //! and staff see live write their event in the same transaction.
 
+use shared::bar::Allergen;
 use sqlx::FromRow;
 
 use super::events::{lock_events, write_event, NewEvent};
@@ -23,13 +24,47 @@ pub struct ItemRow {
     pub name: String,
     pub description: String,
     pub price_cents: i64,
+    /// As [`encode_allergens`] wrote it; read with [`decode_allergens`].
+    pub allergens: String,
     pub available: bool,
     pub position: i64,
     pub archived: bool,
 }
 
 const ITEM_COLUMNS: &str =
-    "id, category_id, name, description, price_cents, available, position, archived";
+    "id, category_id, name, description, price_cents, allergens, available, position, archived";
+
+/// Allergens as stored (in `menu_items` and `order_lines`): their wire
+/// names joined by commas, `''` for none.
+pub fn encode_allergens(allergens: &[Allergen]) -> String {
+    allergens
+        .iter()
+        .map(|a| a.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The allergens of a stored list, each once, in the law's order. Only
+/// [`encode_allergens`] writes the columns; a name it cannot have written
+/// (an edit by hand) is logged and skipped rather than failing every read
+/// of the menu.
+pub fn decode_allergens(stored: &str) -> Vec<Allergen> {
+    let mut list: Vec<Allergen> = stored
+        .split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .filter_map(|name| {
+            let found = Allergen::parse(name);
+            if found.is_none() {
+                tracing::warn!(name, "unknown allergen in the database; skipped");
+            }
+            found
+        })
+        .collect();
+    list.sort_unstable();
+    list.dedup();
+    list
+}
 
 /// Categories and items not archived, in menu order.
 pub async fn list(db: &Db) -> Result<(Vec<CategoryRow>, Vec<ItemRow>), DbError> {
@@ -255,6 +290,8 @@ pub struct ItemFields<'a> {
     pub name: &'a str,
     pub description: &'a str,
     pub price_cents: i64,
+    /// Each once, in the law's order (`validate::allergens`).
+    pub allergens: &'a [Allergen],
     pub available: bool,
 }
 
@@ -267,15 +304,16 @@ pub async fn insert_item(
     payload: &(dyn Fn(&ItemRow) -> String + Sync),
 ) -> Result<ItemRow, DbError> {
     let select = format!("SELECT {ITEM_COLUMNS} FROM menu_items WHERE id = $1");
+    let allergens = encode_allergens(item.allergens);
     Ok(on_pool!(db, write, |pool| {
         let mut tx = pool.begin().await?;
         lock_events!(db, tx);
         sqlx::query(
             "INSERT INTO menu_items (id, category_id, name, description, price_cents, available,
-                 position, archived, created_at, updated_at)
+                 position, archived, created_at, updated_at, allergens)
              VALUES ($1, $2, $3, $4, $5, $6,
                  (SELECT COALESCE(MAX(position), 0) + 1 FROM menu_items WHERE category_id = $2),
-                 FALSE, $7, $7)",
+                 FALSE, $7, $7, $8)",
         )
         .bind(item.id)
         .bind(item.category_id)
@@ -284,6 +322,7 @@ pub async fn insert_item(
         .bind(item.price_cents)
         .bind(item.available)
         .bind(now)
+        .bind(&allergens)
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query_as::<_, ItemRow>(&select)
@@ -310,6 +349,7 @@ pub async fn update_item(
     payload: &(dyn Fn(&ItemRow) -> String + Sync),
 ) -> Result<Option<ItemRow>, DbError> {
     let select = format!("SELECT {ITEM_COLUMNS} FROM menu_items WHERE id = $1");
+    let allergens = encode_allergens(item.allergens);
     Ok(on_pool!(db, write, |pool| {
         let mut tx = pool.begin().await?;
         lock_events!(db, tx);
@@ -329,7 +369,8 @@ pub async fn update_item(
                 };
                 let sql = format!(
                     "UPDATE menu_items SET category_id = $2, name = $3, description = $4,
-                         price_cents = $5, available = $6, position = {position_sql}, updated_at = $7
+                         price_cents = $5, available = $6, position = {position_sql}, updated_at = $7,
+                         allergens = $8
                      WHERE id = $1"
                 );
                 sqlx::query(&sql)
@@ -340,6 +381,7 @@ pub async fn update_item(
                     .bind(item.price_cents)
                     .bind(item.available)
                     .bind(now)
+                    .bind(&allergens)
                     .execute(&mut *tx)
                     .await?;
                 let row = sqlx::query_as::<_, ItemRow>(&select)
@@ -420,4 +462,24 @@ pub async fn is_empty(db: &Db) -> Result<bool, DbError> {
             .await?
     });
     Ok(n == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allergens_are_stored_as_their_names_and_read_back() {
+        let list = [Allergen::Gluten, Allergen::TreeNuts, Allergen::Sulphites];
+        let stored = encode_allergens(&list);
+        assert_eq!(stored, "gluten,tree_nuts,sulphites");
+        assert_eq!(decode_allergens(&stored), list);
+        assert_eq!(encode_allergens(&[]), "");
+        assert!(decode_allergens("").is_empty());
+        // Whatever a hand edit left: each known one once, in order.
+        assert_eq!(
+            decode_allergens("milk, gluten,,milk,Peanuts"),
+            [Allergen::Gluten, Allergen::Milk]
+        );
+    }
 }

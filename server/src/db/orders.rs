@@ -37,6 +37,8 @@ pub struct LineRow {
     pub unit_price_cents: i64,
     pub quantity: i64,
     pub note: Option<String>,
+    /// As `menu::encode_allergens` wrote it, copied from the item.
+    pub allergens: String,
 }
 
 /// An order with its lines.
@@ -49,6 +51,9 @@ const COLUMNS: &str =
     "o.id, o.number, o.customer_id, u.name AS customer_name, o.table_label, o.note, \
      o.status, o.version, o.total_cents, o.cancel_reason, o.request_hash, o.created_at, \
      o.updated_at, o.ready_at";
+
+const LINE_COLUMNS: &str =
+    "order_id, position, item_id, name, unit_price_cents, quantity, note, allergens";
 
 /// A new order.
 pub struct NewOrder<'a> {
@@ -70,6 +75,8 @@ pub struct NewLine {
     pub unit_price_cents: i64,
     pub quantity: i64,
     pub note: Option<String>,
+    /// The item's allergens as stored in `menu_items`.
+    pub allergens: String,
 }
 
 /// The order placed by a customer under an idempotency key, if any.
@@ -127,8 +134,9 @@ pub async fn insert(
         let mut lines = Vec::with_capacity(order.lines.len());
         for (position, line) in order.lines.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO order_lines (order_id, position, item_id, name, unit_price_cents, quantity, note)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO order_lines (order_id, position, item_id, name, unit_price_cents, quantity, note,
+                     allergens)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             )
             .bind(order.id)
             .bind(position as i64)
@@ -137,6 +145,7 @@ pub async fn insert(
             .bind(line.unit_price_cents)
             .bind(line.quantity)
             .bind(line.note.as_deref())
+            .bind(&line.allergens)
             .execute(&mut *tx)
             .await?;
             lines.push(LineRow {
@@ -147,6 +156,7 @@ pub async fn insert(
                 unit_price_cents: line.unit_price_cents,
                 quantity: line.quantity,
                 note: line.note.clone(),
+                allergens: line.allergens.clone(),
             });
         }
         let row = sqlx::query_as::<_, OrderRow>(&select)
@@ -225,7 +235,7 @@ async fn with_lines(db: &Db, rows: Vec<OrderRow>) -> Result<Vec<FullOrder>, DbEr
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "SELECT order_id, position, item_id, name, unit_price_cents, quantity, note
+        "SELECT {LINE_COLUMNS}
          FROM order_lines WHERE order_id IN ({placeholders}) ORDER BY order_id, position"
     );
     let lines = on_pool!(db, read, |pool| {
@@ -270,6 +280,8 @@ pub async fn change_status(
     let select = format!(
         "SELECT {COLUMNS} FROM orders o JOIN users u ON u.id = o.customer_id WHERE o.id = $1"
     );
+    let select_lines =
+        format!("SELECT {LINE_COLUMNS} FROM order_lines WHERE order_id = $1 ORDER BY position");
     let changed = on_pool!(db, write, |pool| {
         let mut tx = pool.begin().await?;
         lock_events!(db, tx);
@@ -295,13 +307,10 @@ pub async fn change_status(
                 .bind(change.id)
                 .fetch_one(&mut *tx)
                 .await?;
-            let lines = sqlx::query_as::<_, LineRow>(
-                "SELECT order_id, position, item_id, name, unit_price_cents, quantity, note
-                 FROM order_lines WHERE order_id = $1 ORDER BY position",
-            )
-            .bind(change.id)
-            .fetch_all(&mut *tx)
-            .await?;
+            let lines = sqlx::query_as::<_, LineRow>(&select_lines)
+                .bind(change.id)
+                .fetch_all(&mut *tx)
+                .await?;
             let event = NewEvent {
                 kind: shared::events::StreamEvent::Order,
                 customer_id: Some(&row.customer_id),

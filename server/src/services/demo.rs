@@ -1,8 +1,10 @@
 //! The demo menu `serve --demo` loads into an empty menu: a believable
 //! bar with draught beer, cocktails, wine, soft drinks and snacks, one item
-//! sold out, and the table labels printed as order links.
+//! sold out, each item's allergens, and the table labels printed as order
+//! links.
 
-use shared::bar::{CategoryRequest, NewItemRequest};
+use shared::bar::Allergen::{Eggs, Gluten, Milk, Mustard, Peanuts, Sulphites};
+use shared::bar::{Allergen, CategoryRequest, NewItemRequest};
 
 use crate::error::AppResult;
 use crate::services::menu::MenuService;
@@ -10,24 +12,46 @@ use crate::services::menu::MenuService;
 /// Tables whose order links the banner prints (as on their QR codes).
 pub const DEMO_TABLES: [&str; 4] = ["1", "4", "7", "12"];
 
-/// (category, [(name, description, price in cents, available)]).
-type DemoCategory = (
-    &'static str,
-    &'static [(&'static str, &'static str, i64, bool)],
-);
+/// One demo item: name, description, price in cents, available, allergens.
+type DemoItem = (&'static str, &'static str, i64, bool, &'static [Allergen]);
 
+/// (category, items).
+type DemoCategory = (&'static str, &'static [DemoItem]);
+
+// Allergens as a bar would declare them: beer is brewed from barley
+// (gluten), wine and vermouth keep sulphites, a sour is shaken with egg
+// white; spirits distilled from grain are exempt by law.
 const DEMO_MENU: [DemoCategory; 5] = [
     (
         "Draught beer",
         &[
-            ("House Lager", "Crisp and cold, 4.6%. Pint.", 550, true),
-            ("Hazy IPA", "Citra and Mosaic hops, 6.2%. Pint.", 680, true),
-            ("Irish Stout", "Roasty, creamy, 4.2%. Pint.", 620, true),
+            (
+                "House Lager",
+                "Crisp and cold, 4.6%. Pint.",
+                550,
+                true,
+                &[Gluten],
+            ),
+            (
+                "Hazy IPA",
+                "Citra and Mosaic hops, 6.2%. Pint.",
+                680,
+                true,
+                &[Gluten],
+            ),
+            (
+                "Irish Stout",
+                "Roasty, creamy, 4.2%. Pint.",
+                620,
+                true,
+                &[Gluten],
+            ),
             (
                 "Seasonal Sour",
                 "Raspberry and lime, 4.8%. Half pint.",
                 450,
                 false,
+                &[Gluten],
             ),
         ],
     ),
@@ -39,24 +63,35 @@ const DEMO_MENU: [DemoCategory; 5] = [
                 "Gin, Campari, sweet vermouth, orange peel.",
                 1100,
                 true,
+                &[Sulphites],
             ),
             (
                 "Espresso Martini",
                 "Vodka, coffee liqueur, fresh espresso.",
                 1200,
                 true,
+                &[],
             ),
             (
                 "Margarita",
                 "Tequila, lime, orange liqueur, salt rim.",
                 1050,
                 true,
+                &[],
+            ),
+            (
+                "Whisky Sour",
+                "Bourbon, lemon, sugar, egg white.",
+                1050,
+                true,
+                &[Eggs],
             ),
             (
                 "Gin & Tonic",
                 "London dry gin, Indian tonic, cucumber.",
                 900,
                 true,
+                &[],
             ),
         ],
     ),
@@ -68,34 +103,49 @@ const DEMO_MENU: [DemoCategory; 5] = [
                 "Dry Italian white. 175 ml glass.",
                 750,
                 true,
+                &[Sulphites],
             ),
             (
                 "Rioja Crianza",
                 "Spanish red, oak and cherry. 175 ml glass.",
                 800,
                 true,
+                &[Sulphites],
             ),
-            ("Prosecco", "Glass of Italian sparkling.", 850, true),
+            (
+                "Prosecco",
+                "Glass of Italian sparkling.",
+                850,
+                true,
+                &[Sulphites],
+            ),
         ],
     ),
     (
         "Soft drinks",
         &[
-            ("Cola", "330 ml bottle.", 300, true),
-            ("Sparkling Water", "500 ml bottle.", 250, true),
-            ("Ginger Beer", "Fiery, 275 ml.", 350, true),
+            ("Cola", "330 ml bottle.", 300, true, &[]),
+            ("Sparkling Water", "500 ml bottle.", 250, true, &[]),
+            ("Ginger Beer", "Fiery, 275 ml.", 350, true, &[]),
         ],
     ),
     (
         "Snacks",
         &[
-            ("Salted Peanuts", "A bowl to share.", 350, true),
-            ("Nachos", "Cheese, jalapeños, salsa, sour cream.", 850, true),
+            ("Salted Peanuts", "A bowl to share.", 350, true, &[Peanuts]),
+            (
+                "Nachos",
+                "Cheese, jalapeños, salsa, sour cream.",
+                850,
+                true,
+                &[Milk],
+            ),
             (
                 "Loaded Fries",
                 "Cheese sauce, spring onion, bacon bits.",
                 750,
                 true,
+                &[Gluten, Milk, Mustard],
             ),
         ],
     ),
@@ -112,12 +162,13 @@ pub async fn ensure_demo_menu(menu: &MenuService) -> AppResult<bool> {
                 name: category.to_owned(),
             })
             .await?;
-        for (name, description, price_cents, available) in items {
+        for (name, description, price_cents, available, allergens) in items {
             menu.create_item(NewItemRequest {
                 category_id: created.id.clone(),
                 name: (*name).to_owned(),
                 description: (*description).to_owned(),
                 price_cents: *price_cents,
+                allergens: allergens.to_vec(),
                 available: *available,
             })
             .await?;

@@ -110,6 +110,7 @@ impl MenuService {
         let name = check_name(&req.name, Named::Item)?;
         let description = check_description(&req.description)?;
         check_price(req.price_cents)?;
+        let allergens = validate::allergens(&req.allergens);
         store::category(&self.db, &req.category_id)
             .await?
             .ok_or_else(no_category)?;
@@ -120,6 +121,7 @@ impl MenuService {
             name: &name,
             description: &description,
             price_cents: req.price_cents,
+            allergens: &allergens,
             available: req.available,
         };
         let row = store::insert_item(&self.db, &fields, self.clock.now_ms(), &changed).await?;
@@ -143,6 +145,10 @@ impl MenuService {
         };
         let price_cents = req.price_cents.unwrap_or(current.price_cents);
         check_price(price_cents)?;
+        let allergens = match &req.allergens {
+            Some(list) => validate::allergens(list),
+            None => store::decode_allergens(&current.allergens),
+        };
         let category_id = req.category_id.unwrap_or(current.category_id);
         store::category(&self.db, &category_id)
             .await?
@@ -153,6 +159,7 @@ impl MenuService {
             name: &name,
             description: &description,
             price_cents,
+            allergens: &allergens,
             available: req.available.unwrap_or(current.available),
         };
         let row = store::update_item(&self.db, &fields, self.clock.now_ms(), &changed)
@@ -232,6 +239,7 @@ pub fn item(row: ItemRow) -> MenuItem {
         name: row.name,
         description: row.description,
         price_cents: row.price_cents,
+        allergens: store::decode_allergens(&row.allergens),
         available: row.available && !row.archived,
         position: row.position,
     }

@@ -158,6 +158,9 @@ impl OrderService {
                     unit_price_cents: item.price_cents,
                     quantity: i64::from(l.quantity),
                     note: l.note.clone(),
+                    // Copied as stored, like the name and the price: the
+                    // ticket shows what the item held when it was ordered.
+                    allergens: item.allergens.clone(),
                 })
             })
             .collect())
@@ -429,6 +432,7 @@ fn line(row: LineRow) -> OrderLine {
     let quantity = u32::try_from(row.quantity).unwrap_or(0);
     OrderLine {
         line_total_cents: row.unit_price_cents * row.quantity,
+        allergens: menu::decode_allergens(&row.allergens),
         item_id: row.item_id,
         name: row.name,
         unit_price_cents: row.unit_price_cents,

@@ -53,7 +53,7 @@ impl TestApp {
         body["id"].as_str().unwrap().to_owned()
     }
 
-    /// Creates an item (as `admin`) and returns its id.
+    /// Creates an item without allergens (as `admin`) and returns its id.
     pub(crate) async fn item(
         &self,
         admin: &Actor,
@@ -61,23 +61,44 @@ impl TestApp {
         name: &str,
         cents: i64,
     ) -> String {
+        self.item_containing(admin, category, name, cents, &[])
+            .await
+    }
+
+    /// Creates an item with allergens (wire names) and returns its id.
+    pub(crate) async fn item_containing(
+        &self,
+        admin: &Actor,
+        category: &str,
+        name: &str,
+        cents: i64,
+        allergens: &[&str],
+    ) -> String {
         let (status, body) = self
             .post_auth(
                 "/api/menu/items",
                 &admin.token,
-                &json!({"category_id": category, "name": name, "price_cents": cents}),
+                &json!({
+                    "category_id": category,
+                    "name": name,
+                    "price_cents": cents,
+                    "allergens": allergens
+                }),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["id"].as_str().unwrap().to_owned()
     }
 
-    /// A small menu: (admin, [lager id (550), negroni id (1100)]).
+    /// A small menu: (admin, [lager id (550, gluten), negroni id (1100,
+    /// no allergens)]).
     pub(crate) async fn small_menu(&self) -> (Actor, Vec<String>) {
         let admin = self.actor(Role::Admin).await;
         let beer = self.category(&admin, "Draught beer").await;
         let cocktails = self.category(&admin, "Cocktails").await;
-        let lager = self.item(&admin, &beer, "House Lager", 550).await;
+        let lager = self
+            .item_containing(&admin, &beer, "House Lager", 550, &["gluten"])
+            .await;
         let negroni = self.item(&admin, &cocktails, "Negroni", 1100).await;
         (admin, vec![lager, negroni])
     }

@@ -8,6 +8,7 @@ mod nginx;
 mod processes;
 
 mod admin;
+mod allergens;
 mod apps;
 mod auth;
 mod backup;

@@ -186,6 +186,16 @@ async fn bad_menu_input_is_refused_with_a_clear_error() {
             "validation_failed",
         ),
         (
+            json!({"category_id": category, "name": "Rosé", "price_cents": 750, "allergens": ["nuts"]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
+            json!({"category_id": category, "name": "Rosé", "price_cents": 750, "allergens": [12]}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        ),
+        (
             json!({"category_id": "no-such-category", "name": "Rosé", "price_cents": 750}),
             StatusCode::NOT_FOUND,
             "not_found",

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 
 /// The document, as a fresh server answers it.
-async fn openapi_document() -> serde_json::Value {
+pub(crate) async fn openapi_document() -> serde_json::Value {
     let app = spawn_app().await;
     let res = app
         .client
@@ -75,6 +75,7 @@ async fn the_openapi_document_describes_every_endpoint() {
         "ErrorBody",
         "UserInfo",
         "MenuResponse",
+        "Allergen",
         "NewOrderRequest",
         "Order",
         "StatusChangeRequest",

@@ -23,16 +23,17 @@ async fn an_order_is_priced_and_snapshotted_on_the_server() {
     assert_eq!(order["total_cents"], 2 * 550 + 1100);
     assert_eq!(order["lines"][0]["name"], "House Lager");
     assert_eq!(order["lines"][0]["line_total_cents"], 1100);
+    assert_eq!(order["lines"][0]["allergens"], json!(["gluten"]));
     assert_eq!(order["lines"][0]["note"], "one without foam");
     assert_eq!(order["note"], "we are by the window");
     assert_eq!(order["customer_id"], customer.id.as_str());
-    // A later price change leaves the order as it was.
+    // A later change of price or allergens leaves the order as it was.
     let (status, _) = app
         .send_auth(
             Method::PATCH,
             &format!("/api/menu/items/{}", items[0]),
             &admin.token,
-            Some(&json!({"price_cents": 990})),
+            Some(&json!({"price_cents": 990, "allergens": ["gluten", "milk"]})),
         )
         .await;
     assert_eq!(status, StatusCode::OK);
@@ -44,6 +45,7 @@ async fn an_order_is_priced_and_snapshotted_on_the_server() {
         .await;
     assert_eq!(again["total_cents"], 2200);
     assert_eq!(again["lines"][0]["unit_price_cents"], 550);
+    assert_eq!(again["lines"][0]["allergens"], json!(["gluten"]));
     // Prices sent by the client are not even accepted.
     let mut forged = two_pints_and_a_negroni(&items);
     forged["lines"][0]["unit_price_cents"] = json!(1);

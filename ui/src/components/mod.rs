@@ -1,6 +1,7 @@
 //! Pieces every app's pages use.
 
 pub mod alerts;
+pub mod allergens;
 pub mod form;
 pub mod header;
 pub mod not_found;
@@ -8,6 +9,7 @@ pub mod reauth_dialog;
 pub mod require_auth;
 
 pub use alerts::SignInAlerts;
+pub use allergens::{toggle_allergen, AllergenCheckboxes};
 pub use form::{Field, FormError, Submit};
 pub use header::{Header, OfflineBanner};
 pub use not_found::NotFound;

@@ -142,7 +142,7 @@ pub async fn reorder_items(
         (status = 201, description = "Created", body = MenuItem),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),
-        (status = 422, description = "Invalid field", body = ErrorBody),
+        (status = 422, description = "Invalid field (an unknown allergen, too)", body = ErrorBody),
     ))]
 pub async fn create_item(
     State(state): State<AppState>,
@@ -163,7 +163,7 @@ pub async fn create_item(
         (status = 200, description = "Changed", body = MenuItem),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such item", body = ErrorBody),
-        (status = 422, description = "Invalid field", body = ErrorBody),
+        (status = 422, description = "Invalid field (an unknown allergen, too)", body = ErrorBody),
     ))]
 pub async fn update_item(
     State(state): State<AppState>,

@@ -1,0 +1,201 @@
+//! The guest's allergen filter: the allergens whose items the menu leaves
+//! out. Kept in `localStorage`, so a reload or a locked phone keeps it, and
+//! forgotten at sign-out with the cart and the table, so the next guest on
+//! a shared tablet neither inherits it nor learns what the last one avoids.
+
+use leptos::prelude::*;
+use shared::bar::{Allergen, MenuCategory, MenuItem};
+
+use crate::browser;
+
+/// `localStorage` key of the allergens to hide (a JSON list of names).
+pub(crate) const HIDDEN_KEY: &str = "customer_hidden_allergens";
+
+/// The allergens saved under [`HIDDEN_KEY`]. A name this app does not know
+/// (a hand edit, an older build) is skipped; unreadable text hides nothing.
+pub(crate) fn parse_saved(json: &str) -> Vec<Allergen> {
+    let names: Vec<String> = serde_json::from_str(json).unwrap_or_default();
+    let known: Vec<Allergen> = names.iter().filter_map(|n| Allergen::parse(n)).collect();
+    shared::validate::allergens(&known)
+}
+
+/// Whether `item` contains any of `hidden`.
+pub(crate) fn contains_any(item: &MenuItem, hidden: &[Allergen]) -> bool {
+    item.allergens.iter().any(|a| hidden.contains(a))
+}
+
+/// The menu as shown: items containing a hidden allergen left out, and
+/// categories left empty by that too; with the number of items left out.
+pub(crate) fn visible(
+    categories: &[MenuCategory],
+    hidden: &[Allergen],
+) -> (Vec<MenuCategory>, usize) {
+    let mut shown = Vec::with_capacity(categories.len());
+    let mut left_out = 0;
+    for category in categories {
+        let items: Vec<MenuItem> = category
+            .items
+            .iter()
+            .filter(|item| !contains_any(item, hidden))
+            .cloned()
+            .collect();
+        left_out += category.items.len() - items.len();
+        if !items.is_empty() {
+            shown.push(MenuCategory {
+                id: category.id.clone(),
+                name: category.name.clone(),
+                position: category.position,
+                items,
+            });
+        }
+    }
+    (shown, left_out)
+}
+
+/// "1 item hidden", "3 items hidden"; nothing for none.
+pub(crate) fn hidden_note(count: usize) -> String {
+    match count {
+        0 => String::new(),
+        1 => "1 item hidden".to_owned(),
+        n => format!("{n} items hidden"),
+    }
+}
+
+/// The allergens to hide, shared by every page of the app.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AllergenFilter {
+    pub(crate) hidden: RwSignal<Vec<Allergen>>,
+}
+
+impl AllergenFilter {
+    /// Creates the filter from what this browser saved and keeps saving it.
+    /// Reading storage while hydrating is safe for the same reason as the
+    /// cart's: the menu shows only once the session is known.
+    pub(crate) fn provide() -> AllergenFilter {
+        let hidden = browser::load(HIDDEN_KEY)
+            .map(|json| parse_saved(&json))
+            .unwrap_or_default();
+        let filter = AllergenFilter {
+            hidden: RwSignal::new(hidden),
+        };
+        Effect::new(move |_| {
+            filter.hidden.with(|hidden| {
+                if hidden.is_empty() {
+                    browser::forget(HIDDEN_KEY);
+                } else {
+                    match serde_json::to_string(hidden) {
+                        Ok(json) => browser::save(HIDDEN_KEY, &json),
+                        Err(e) => leptos::logging::warn!("could not save the allergen filter: {e}"),
+                    }
+                }
+            });
+        });
+        // As with the cart: only the change from signed in to signed out
+        // counts, not the moment before the stored session is read.
+        let auth = ui::use_auth();
+        Effect::new(move |was_signed_in: Option<bool>| {
+            let signed_in = auth.signed_in();
+            if was_signed_in == Some(true) && !signed_in {
+                filter.hidden.set(Vec::new());
+            }
+            signed_in
+        });
+        provide_context(filter);
+        filter
+    }
+
+    /// Shows every item again.
+    pub(crate) fn clear(&self) {
+        self.hidden.set(Vec::new());
+    }
+}
+
+/// The app's [`AllergenFilter`].
+pub(crate) fn use_allergen_filter() -> AllergenFilter {
+    expect_context::<AllergenFilter>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::bar::Allergen::{Eggs, Gluten, Milk, Peanuts, Sulphites};
+
+    fn item(id: &str, allergens: &[Allergen]) -> MenuItem {
+        MenuItem {
+            id: id.to_owned(),
+            category_id: "c".to_owned(),
+            name: id.to_owned(),
+            description: String::new(),
+            price_cents: 100,
+            allergens: allergens.to_vec(),
+            available: true,
+            position: 0,
+        }
+    }
+
+    fn category(id: &str, items: Vec<MenuItem>) -> MenuCategory {
+        MenuCategory {
+            id: id.to_owned(),
+            name: id.to_owned(),
+            position: 0,
+            items,
+        }
+    }
+
+    fn names(categories: &[MenuCategory]) -> Vec<Vec<&str>> {
+        categories
+            .iter()
+            .map(|c| c.items.iter().map(|i| i.id.as_str()).collect())
+            .collect()
+    }
+
+    fn bar() -> Vec<MenuCategory> {
+        vec![
+            category(
+                "beer",
+                vec![item("lager", &[Gluten]), item("stout", &[Gluten])],
+            ),
+            category(
+                "snacks",
+                vec![
+                    item("nachos", &[Milk]),
+                    item("fries", &[Gluten, Milk]),
+                    item("crisps", &[]),
+                ],
+            ),
+        ]
+    }
+
+    #[test]
+    fn items_with_any_hidden_allergen_leave_and_empty_categories_go() {
+        let (shown, left_out) = visible(&bar(), &[Gluten]);
+        assert_eq!(names(&shown), [vec!["nachos", "crisps"]]);
+        assert_eq!(left_out, 3);
+        let (shown, left_out) = visible(&bar(), &[Milk, Sulphites]);
+        assert_eq!(names(&shown), [vec!["lager", "stout"], vec!["crisps"]]);
+        assert_eq!(left_out, 2);
+    }
+
+    #[test]
+    fn nothing_hidden_shows_the_whole_menu() {
+        let (shown, left_out) = visible(&bar(), &[]);
+        assert_eq!(shown, bar());
+        assert_eq!(left_out, 0);
+        assert_eq!(hidden_note(0), "");
+        assert_eq!(hidden_note(1), "1 item hidden");
+        assert_eq!(hidden_note(3), "3 items hidden");
+    }
+
+    #[test]
+    fn the_saved_choice_reads_back_and_unknown_names_are_skipped() {
+        let json = serde_json::to_string(&[Gluten, Peanuts]).unwrap();
+        assert_eq!(json, r#"["gluten","peanuts"]"#);
+        assert_eq!(parse_saved(&json), [Gluten, Peanuts]);
+        assert_eq!(
+            parse_saved(r#"["eggs","nuts","gluten","eggs"]"#),
+            [Gluten, Eggs]
+        );
+        assert!(parse_saved("not json").is_empty());
+        assert!(parse_saved("{}").is_empty());
+    }
+}
