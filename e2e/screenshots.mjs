@@ -65,11 +65,14 @@ async function barScreens(server, browser) {
     { table: "3", lines: [["Prosecco", 2]], note: "It's her birthday!", to: [] },
     { table: "9", lines: [["Cola", 1], ["Salted Peanuts", 1]], to: [] },
   ];
-  for (const { to, ...order } of orders) {
+  for (const [i, { to, ...order }] of orders.entries()) {
     const { access_token: token } = await apiLogin(server, await newCustomer(server), "customer");
     const placed = await placeOrder(server, token, order);
     if (placed.status !== 201) throw new Error(`order failed: ${JSON.stringify(placed.json)}`);
     for (const status of to) await advanceOrder(server, staff, placed.json.id, status);
+    // A minute between the first tickets and the rest, so that on the
+    // bartender's clock (moved on below) one is late and others wait.
+    if (i === 1) await new Promise((r) => setTimeout(r, 61_000));
   }
 
   // The customer: menu and cart at table 7, then the order once ready.
@@ -118,6 +121,9 @@ async function barScreens(server, browser) {
   // The bartender: the queue on a landscape tablet.
   const bar = await browser.newContext({ viewport: sizes.tablet, hasTouch: true });
   const tablet = await bar.newPage();
+  // Nine and a half minutes on: with the default timers (waiting after 5,
+  // late after 10) the two earliest open tickets are late, the rest waiting.
+  await tablet.clock.install({ time: Date.now() + 570_000 });
   await login(tablet, server, "bartender", DEMO.bartender);
   await tablet.getByTestId("board").waitFor();
   await live(tablet);

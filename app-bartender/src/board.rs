@@ -9,6 +9,8 @@ use std::collections::HashSet;
 
 use shared::bar::{Order, OrderStatus};
 
+use crate::all_day::{all_day, AllDay};
+
 /// The open orders, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Board {
@@ -38,6 +40,11 @@ impl Board {
             .filter(|o| o.status == status)
             .cloned()
             .collect()
+    }
+
+    /// How many of each item the orders still to be made want, most first.
+    pub(crate) fn all_day(&self) -> Vec<AllDay> {
+        all_day(&self.orders)
     }
 
     /// Takes in one order as the server now has it.

@@ -1,5 +1,7 @@
 //! The bartender app at `/bartender`: the tablet behind the bar, showing
-//! the live queue of open orders and the menu's availability.
+//! the live queue of open orders (each ticket timed against the admin's
+//! thresholds, with an "all day" count of what is waiting) and the menu's
+//! availability.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the
@@ -13,6 +15,7 @@ use ui::components::{Header, NotFound, RequireAuth};
 use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage};
 use ui::{provide_auth, AppInfo};
 
+mod all_day;
 mod board;
 // `#[component]` gives each component's props builder `pub` methods, which
 // this lint flags for components that are (rightly) only `pub(crate)`.
@@ -22,6 +25,7 @@ mod components;
 mod pages;
 mod queue;
 mod sound;
+mod timers;
 
 use pages::QueuePage;
 

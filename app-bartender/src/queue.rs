@@ -1,14 +1,14 @@
 //! The queue's state and what changes it, shared by the board page and
 //! its cards: loading the open orders, taking in updates from the live
-//! stream and from taps, notes on cards, the menu for the availability
-//! panel.
+//! stream and from taps, notes on cards, the ticket timers, the menu for
+//! the availability panel.
 
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{MenuCategory, MenuItem, MenuItemEvent, Order};
+use shared::bar::{BarSettings, MenuCategory, MenuItem, MenuItemEvent, Order, TicketTimers};
 use ui::bar_api;
 use ui::format::now_millis;
 use ui::Auth;
@@ -21,8 +21,10 @@ use ui::menu::apply_item_event;
 const NEW_FOR: Duration = Duration::from_secs(20);
 /// How long a note stays on a card.
 const NOTE_FOR: Duration = Duration::from_secs(8);
-/// How often ages on the cards move on.
-pub(crate) const TICK: Duration = Duration::from_secs(15);
+/// How often ages on the cards move on: often enough that a ticket turns
+/// amber or red within seconds of its threshold (the ages themselves read
+/// in whole minutes).
+pub(crate) const TICK: Duration = Duration::from_secs(5);
 
 /// Where loading a list stands: under way, done, or failed.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +57,12 @@ pub(crate) struct Queue {
     pub(crate) notes: RwSignal<HashMap<String, String>>,
     /// The time the cards' ages are counted to, moved on every [`TICK`].
     pub(crate) now: RwSignal<f64>,
+    /// When tickets turn amber and red: the defaults until the bar's
+    /// settings load, then the admin's, live.
+    pub(crate) timers: RwSignal<TicketTimers>,
+    /// Counts settings taken in from the live stream, so a load that raced
+    /// one of them is not trusted.
+    settings_changes: StoredValue<u64>,
     pub(crate) sound: Sound,
     pub(crate) menu: RwSignal<Option<Vec<MenuCategory>>>,
     pub(crate) menu_loading: RwSignal<Load>,
@@ -73,6 +81,8 @@ impl Queue {
             fresh: RwSignal::new(HashSet::new()),
             notes: RwSignal::new(HashMap::new()),
             now: RwSignal::new(now_millis()),
+            timers: RwSignal::new(TicketTimers::default()),
+            settings_changes: StoredValue::new(0),
             sound: Sound::new(),
             menu: RwSignal::new(None),
             menu_loading: RwSignal::new(Load::Pending),
@@ -190,6 +200,31 @@ impl Queue {
                 notes.remove(order_id);
             });
         }
+    }
+
+    /// Loads the bar's settings (the ticket timers).
+    pub(crate) fn reload_settings(self) {
+        let Some(changes) = self.settings_changes.try_get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            match self.auth.watch(bar_api::bar_settings().await) {
+                // A change arrived live while this was on its way, and the
+                // answer may predate it: the live one stands.
+                Ok(_) if self.settings_changes.try_get_value() != Some(changes) => {}
+                Ok(settings) => self.timers.set(settings.ticket_timers),
+                Err(e) if e.ends_session() => {}
+                // The board works on with the timers it has (the defaults
+                // at worst); the offline banner or live badge says why.
+                Err(e) => leptos::logging::warn!("could not load the ticket timers: {e}"),
+            }
+        });
+    }
+
+    /// Takes in the bar's settings from the live stream.
+    pub(crate) fn settings_changed(self, settings: BarSettings) {
+        self.settings_changes.update_value(|n| *n += 1);
+        self.timers.set(settings.ticket_timers);
     }
 
     /// Loads the menu for the availability panel.

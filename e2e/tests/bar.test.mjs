@@ -2,14 +2,17 @@
 // orders from a table link, the bartender's queue shows it live and moves it
 // to ready, the guest's page follows; a double tap makes one order; items
 // sold out reach open menus and carts; the guest hides items by allergen and
-// the bartender's card names each line's; a deactivated guest is signed out;
-// the bartender's queue survives a server restart and catches up.
+// the bartender's card names each line's; the admin sets the ticket timers
+// and an open board's tickets turn waiting, then late (on a mocked browser
+// clock), while the "all day" strip counts what is waiting; a deactivated
+// guest is signed out; the bartender's queue survives a server restart and
+// catches up.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  APPS, DEMO, PASSWORD, api, apiLogin, goTo, login, markPage, menuIds, newCustomer, pathOf, placeOrder,
-  reloaded, startBrowser, startServer, storage, until,
+  APPS, DEMO, PASSWORD, advanceOrder, api, apiLogin, goTo, login, markPage, menuIds, newCustomer, pathOf,
+  placeOrder, reloaded, startBrowser, startServer, storage, until,
 } from "../harness.mjs";
 
 let server;
@@ -434,6 +437,176 @@ describe("allergens", () => {
     assert.equal(await allergensOf("House Lager").getAttribute("aria-label"), "Allergens: gluten");
     assert.equal(await allergensOf("Loaded Fries").getAttribute("aria-label"), "Allergens: gluten, milk, mustard");
     assert.equal(await allergensOf("Cola").count(), 0);
+    assert.deepEqual(bar.errors, []);
+    await bar.context.close();
+  });
+});
+
+describe("ticket timers and all day", () => {
+  const TIMERS = "/api/admin/settings/timers";
+  const stageOf = (page, id) => card(page, id).getAttribute("data-stage");
+  const ageOf = (page, id) => card(page, id).getByTestId("order-age").innerText();
+  const borderOf = (page, id) => card(page, id).evaluate((el) => {
+    const style = getComputedStyle(el);
+    return { style: style.borderTopStyle, width: style.borderTopWidth };
+  });
+  /** The strip's items in their order on screen: [[name, count], …]. */
+  const allDay = (page) => page.getByTestId("all-day").getByTestId("all-day-item")
+    .evaluateAll((items) => items.map((i) => [i.dataset.itemName, Number(i.dataset.count)]));
+  /** What the strip should say for `orders`: item → quantity over those still to be made. */
+  const waiting = (orders) => {
+    const counts = {};
+    for (const order of orders.filter((o) => o.status === "received" || o.status === "preparing")) {
+      for (const line of order.lines) counts[line.name] = (counts[line.name] ?? 0) + line.quantity;
+    }
+    return counts;
+  };
+  const byName = (pairs) => Object.fromEntries(pairs);
+
+  it("the admin sets the timers to 1 and 2 minutes; an open board takes them at once, and a fresh ticket turns waiting, then late, in words, an icon and its border", async () => {
+    const admin = await apiLogin(server, DEMO.admin, "admin");
+    try {
+      // The board's page runs on a clock the test moves: Playwright's fake
+      // clock replaces Date and the timers, and the board reads its time
+      // from Date.now() (ui::format::now_millis) on a setInterval tick.
+      const bar = await profile(TABLET);
+      await bar.page.clock.install();
+      await login(bar.page, server, "bartender", DEMO.bartender);
+      await bar.page.getByTestId("board").waitFor();
+      await untilLive(bar.page, "the bartender's queue");
+      await markPage(bar.page);
+      const legend = bar.page.getByTestId("timer-legend");
+      assert.equal(await legend.getAttribute("data-amber-secs"), "300", "the defaults");
+      assert.equal(await legend.getAttribute("data-red-secs"), "600");
+      assert.match(await legend.innerText(), /Waiting after 5 min[\s\S]*Late after 10 min/);
+
+      // The admin's form, on the dashboard.
+      const desk = await profile({ width: 1366, height: 850 });
+      const puts = [];
+      desk.page.on("request", (r) => {
+        if (r.method() === "PUT" && new URL(r.url()).pathname === TIMERS) puts.push(r);
+      });
+      await login(desk.page, server, "admin", DEMO.admin);
+      const form = desk.page.getByTestId("ticket-timers");
+      const amber = form.getByTestId("amber-after");
+      const red = form.getByTestId("red-after");
+      await amber.waitFor();
+      await until(async () => (await amber.inputValue()) === "5" && (await red.inputValue()) === "10",
+        "the form to show the stored timers");
+      // Red before amber: the shared rule says so before anything is sent.
+      await amber.fill("3");
+      await red.fill("2");
+      await form.getByTestId("save-timers").click();
+      await form.getByTestId("form-error").waitFor();
+      assert.match(await form.getByTestId("form-error").innerText(), /later than the amber/);
+      assert.equal(puts.length, 0, "nothing was sent");
+      await amber.fill("1");
+      await red.fill("2");
+      await form.getByTestId("save-timers").click();
+      await form.getByTestId("notice").waitFor();
+      assert.match(await form.getByTestId("notice").innerText(), /amber after 1 min and red after 2 min/);
+      assert.equal(await form.getByTestId("form-error").count(), 0, "the old error is gone");
+      assert.equal(puts.length, 1);
+      const stored = await api(server, "GET", "/api/bar/settings", { token: admin.access_token });
+      assert.deepEqual(stored.json, { ticket_timers: { amber_after_secs: 60, red_after_secs: 120 } });
+
+      // The open board follows the live event, without a reload.
+      await until(async () => (await legend.getAttribute("data-amber-secs")) === "60"
+        && (await legend.getAttribute("data-red-secs")) === "120", "the board to take the new timers");
+      assert.match(await legend.innerText(), /Waiting after 1 min[\s\S]*Late after 2 min/);
+
+      // A ticket placed now is fresh: its age alone, no word, no icon.
+      const { access_token: token } = await apiLogin(server, await newCustomer(server), "customer");
+      const placed = await placeOrder(server, token, { table: "4", lines: [["Negroni", 1]] });
+      assert.equal(placed.status, 201, JSON.stringify(placed.json));
+      const id = placed.json.id;
+      await card(bar.page, id).waitFor({ timeout: 10_000 });
+      assert.equal(await stageOf(bar.page, id), "fresh");
+      assert.equal(await ageOf(bar.page, id), "just now");
+      assert.equal(await card(bar.page, id).locator(".stage-icon").count(), 0);
+      const fresh = await borderOf(bar.page, id);
+
+      // A minute later (on the page's clock): waiting.
+      await bar.page.clock.fastForward(61_000);
+      await until(async () => (await stageOf(bar.page, id)) === "waiting", "the ticket to turn waiting");
+      assert.match(await ageOf(bar.page, id), /Waiting · 1 min$/);
+      assert.equal(await card(bar.page, id).locator(".stage-icon").innerText(), "◑");
+      const amberBorder = await borderOf(bar.page, id);
+      assert.equal(amberBorder.style, "solid");
+      assert.notEqual(amberBorder.width, fresh.width, "a heavier border than a fresh ticket's");
+
+      // Two minutes: late, and drawn unlike a waiting ticket.
+      await bar.page.clock.fastForward(60_000);
+      await until(async () => (await stageOf(bar.page, id)) === "late", "the ticket to turn late");
+      assert.match(await ageOf(bar.page, id), /Late · 2 min$/);
+      assert.equal(await card(bar.page, id).locator(".stage-icon").innerText(), "‼");
+      assert.equal((await borderOf(bar.page, id)).style, "double");
+
+      // Once ready, the wait the timers measure is over: no stage.
+      for (const status of ["preparing", "ready"]) {
+        const moved = await advanceOrder(server, admin.access_token, id, status);
+        assert.equal(moved.status, 200, JSON.stringify(moved.json));
+      }
+      const ready = bar.page.getByTestId("column-ready").locator(`[data-order-id="${id}"]`);
+      await ready.waitFor();
+      assert.equal(await ready.getAttribute("data-stage"), null);
+      assert.doesNotMatch(await ready.getByTestId("order-age").innerText(), /Waiting|Late/);
+      assert.equal(await reloaded(bar.page), false, "the board was not reloaded");
+      assert.deepEqual([...bar.errors, ...desk.errors], []);
+      await desk.context.close();
+      await bar.context.close();
+    } finally {
+      // The tests that follow expect the defaults.
+      const reset = await api(server, "PUT", TIMERS, {
+        token: admin.access_token, body: { amber_after_secs: 300, red_after_secs: 600 },
+      });
+      assert.equal(reset.status, 200, JSON.stringify(reset.json));
+    }
+  });
+
+  it("the all-day strip counts each item of the received and preparing tickets, most first, live", async () => {
+    const bar = await openQueue();
+    await markPage(bar.page);
+    const staff = (await storage(bar.page))[APPS.bartender.keys[0]];
+    const open = async () => (await api(server, "GET", "/api/orders?scope=open", { token: staff })).json.orders;
+    const strip = async () => byName(await allDay(bar.page));
+    const add = (counts, lines) => {
+      const out = { ...counts };
+      for (const [name, n] of lines) out[name] = (out[name] ?? 0) + n;
+      return Object.fromEntries(Object.entries(out).filter(([, n]) => n > 0));
+    };
+    const showing = (want, what) => until(async () => {
+      const shown = await strip();
+      return Object.keys(shown).length === Object.keys(want).length
+        && Object.entries(want).every(([name, n]) => shown[name] === n);
+    }, what);
+
+    // Orders earlier tests left open count too: the strip agrees with the API.
+    const before = waiting(await open());
+    await showing(before, "the strip to match the open orders");
+
+    const { access_token: token } = await apiLogin(server, await newCustomer(server), "customer");
+    const first = await placeOrder(server, token, { table: "7", lines: [["House Lager", 2], ["Negroni", 1]] });
+    const second = await placeOrder(server, token, { table: "1", lines: [["House Lager", 3], ["Cola", 2]] });
+    assert.equal(first.status, 201, JSON.stringify(first.json));
+    assert.equal(second.status, 201, JSON.stringify(second.json));
+    const both = add(before, [["House Lager", 5], ["Negroni", 1], ["Cola", 2]]);
+    await showing(both, "the strip to add both orders");
+    assert.deepEqual(await strip(), waiting(await open()), "as the API counts");
+    // Most first, then by name.
+    const shown = await allDay(bar.page);
+    const sorted = [...shown].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    assert.deepEqual(shown, sorted);
+    const lager = bar.page.getByTestId("all-day").locator('[data-testid=all-day-item][data-item-name="House Lager"]');
+    assert.match(await lager.innerText(), new RegExp(`^House Lager\\s+${both["House Lager"]}$`));
+
+    // A ready ticket is made already: the first order leaves the count.
+    for (const status of ["preparing", "ready"]) {
+      const moved = await advanceOrder(server, staff, first.json.id, status);
+      assert.equal(moved.status, 200, JSON.stringify(moved.json));
+    }
+    await showing(add(both, [["House Lager", -2], ["Negroni", -1]]), "the strip to drop the ready order's lines");
+    assert.equal(await reloaded(bar.page), false, "the board was not reloaded");
     assert.deepEqual(bar.errors, []);
     await bar.context.close();
   });

@@ -107,11 +107,17 @@ impl Application {
             hasher.clone(),
             sessions.clone(),
         ));
+        let bar_settings = Arc::new(services::settings::BarSettingsService::new(
+            db.clone(),
+            clock.clone(),
+            hub.clone(),
+        ));
         let state = AppState::new(http::Services {
             sessions: sessions.clone(),
             menu: menu.clone(),
             orders,
             admin,
+            bar_settings,
             hub: hub.clone(),
             health: services::health::Health::new(db.clone()),
             trusted_proxies: settings.trusted_proxies.clone(),

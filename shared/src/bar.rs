@@ -582,6 +582,47 @@ pub struct TodayStats {
     pub active_sessions: SessionsPerApp,
 }
 
+/// Shortest ticket timer, in seconds: a minute. Anything shorter would turn
+/// every ticket amber while it is still being read.
+pub const TIMER_MIN_SECS: u32 = 60;
+/// Longest ticket timer, in seconds: a day.
+pub const TIMER_MAX_SECS: u32 = 24 * 60 * 60;
+
+/// When a ticket on the bartender's board turns amber ("waiting") and then
+/// red ("late"), in seconds since the order was received. The body of
+/// `PUT /api/admin/settings/timers`, checked by
+/// [`crate::validate::ticket_timers`]: both from [`TIMER_MIN_SECS`] to
+/// [`TIMER_MAX_SECS`], amber before red.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TicketTimers {
+    /// A ticket that has waited this long turns amber (default 300: five minutes).
+    pub amber_after_secs: u32,
+    /// A ticket that has waited this long turns red (default 600: ten minutes).
+    pub red_after_secs: u32,
+}
+
+impl Default for TicketTimers {
+    /// Five minutes to amber, ten to red: what a bar has until an admin
+    /// says otherwise.
+    fn default() -> Self {
+        TicketTimers {
+            amber_after_secs: 300,
+            red_after_secs: 600,
+        }
+    }
+}
+
+/// `GET /api/bar/settings`: the bar's settings, as staff screens need them.
+/// Also the data of a `bar_settings` live event, sent to staff whenever an
+/// admin changes them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BarSettings {
+    pub ticket_timers: TicketTimers,
+}
+
 /// Formats cents as a price, e.g. `650` → `"6.50"`.
 pub fn format_price(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
@@ -721,5 +762,34 @@ mod tests {
         assert!(!Served.can_become(Cancelled));
         assert!(!Cancelled.can_become(Received));
         assert!(!Preparing.can_become(Received));
+    }
+
+    #[test]
+    fn ticket_timers_default_to_five_and_ten_minutes_and_take_only_whole_seconds() {
+        let settings = BarSettings::default();
+        assert_eq!(
+            serde_json::to_value(settings).unwrap(),
+            serde_json::json!({"ticket_timers": {"amber_after_secs": 300, "red_after_secs": 600}})
+        );
+        let read: TicketTimers =
+            serde_json::from_str(r#"{"amber_after_secs":60,"red_after_secs":120}"#).unwrap();
+        assert_eq!(
+            read,
+            TicketTimers {
+                amber_after_secs: 60,
+                red_after_secs: 120
+            }
+        );
+        // What reading the body refuses (a 422 before any rule is asked).
+        for bad in [
+            r#"{"amber_after_secs":-60,"red_after_secs":120}"#,
+            r#"{"amber_after_secs":"60","red_after_secs":120}"#,
+            r#"{"amber_after_secs":60.5,"red_after_secs":120}"#,
+            r#"{"amber_after_secs":60}"#,
+            r#"{"amber_after_secs":60,"red_after_secs":120,"green_after_secs":1}"#,
+            r#"{"amber_after_secs":60,"red_after_secs":99999999999}"#,
+        ] {
+            assert!(serde_json::from_str::<TicketTimers>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -8,6 +8,9 @@ pub enum StreamEvent {
     Order,
     /// A menu item was added, changed or removed (data: the change).
     MenuItem,
+    /// An admin changed the bar's settings, such as the ticket timers
+    /// (data: the settings as they are now; staff only).
+    BarSettings,
     /// The user signed in on a device new to them (data: the alert).
     NewSignIn,
     /// Caught up after a replay; live from here (data: the cursor).
@@ -20,9 +23,10 @@ pub enum StreamEvent {
 
 impl StreamEvent {
     /// Every event, for a client that listens to them all.
-    pub const ALL: [StreamEvent; 6] = [
+    pub const ALL: [StreamEvent; 7] = [
         StreamEvent::Order,
         StreamEvent::MenuItem,
+        StreamEvent::BarSettings,
         StreamEvent::NewSignIn,
         StreamEvent::Ready,
         StreamEvent::Reset,
@@ -34,6 +38,7 @@ impl StreamEvent {
         match self {
             StreamEvent::Order => "order",
             StreamEvent::MenuItem => "menu_item",
+            StreamEvent::BarSettings => "bar_settings",
             StreamEvent::NewSignIn => "new_sign_in",
             StreamEvent::Ready => "ready",
             StreamEvent::Reset => "reset",

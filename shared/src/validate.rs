@@ -3,8 +3,8 @@
 //! sending). Each answers the cleaned value or a sentence saying what to fix.
 
 use crate::bar::{
-    format_price, parse_price, Allergen, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, PRICE_MAX_CENTS,
-    REASON_MAX_LEN,
+    format_price, parse_price, Allergen, TicketTimers, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN,
+    PRICE_MAX_CENTS, REASON_MAX_LEN, TIMER_MAX_SECS, TIMER_MIN_SECS,
 };
 
 /// What a name belongs to, for the messages.
@@ -80,6 +80,46 @@ pub fn allergens(list: &[Allergen]) -> Vec<Allergen> {
     set
 }
 
+/// The ticket timers: each from [`TIMER_MIN_SECS`] (a minute) to
+/// [`TIMER_MAX_SECS`] (a day), and amber strictly before red, or a ticket
+/// would skip its amber stage. The sentences speak of minutes and hours,
+/// which read right both under the admin's form (in minutes) and in an
+/// answer of the API (in seconds).
+pub fn ticket_timers(timers: TicketTimers) -> Result<TicketTimers, String> {
+    let in_range = |secs: u32| (TIMER_MIN_SECS..=TIMER_MAX_SECS).contains(&secs);
+    if !in_range(timers.amber_after_secs) {
+        return Err("The amber timer must be between 1 minute and 24 hours.".to_owned());
+    }
+    if !in_range(timers.red_after_secs) {
+        return Err("The red timer must be between 1 minute and 24 hours.".to_owned());
+    }
+    if timers.amber_after_secs >= timers.red_after_secs {
+        return Err(
+            "A ticket turns amber before it turns red: set the red timer later than the amber one."
+                .to_owned(),
+        );
+    }
+    Ok(timers)
+}
+
+/// Minutes as typed in a form ("5", "2.5", "2,5"): whole seconds. Only the
+/// reading is checked here; the range is [`ticket_timers`]'s.
+pub fn typed_minutes(text: &str) -> Result<u32, String> {
+    let unreadable = || "Enter each timer in minutes, like 5.".to_owned();
+    let text = text.trim().replace(',', ".");
+    // `parse` alone would take "inf", "NaN" and "1e3".
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(unreadable());
+    }
+    let minutes: f64 = text.parse().map_err(|_| unreadable())?;
+    let secs = (minutes * 60.0).round();
+    if secs > f64::from(u32::MAX) {
+        return Err("Each timer must be between 1 minute and 24 hours.".to_owned());
+    }
+    // In range and whole, so the cast loses nothing.
+    Ok(secs as u32)
+}
+
 /// Why an order is cancelled: trimmed, not empty, at most
 /// [`REASON_MAX_LEN`] characters, on one line.
 pub fn cancel_reason(raw: &str) -> Result<String, String> {
@@ -137,6 +177,49 @@ mod tests {
         let mut reversed = Allergen::ALL;
         reversed.reverse();
         assert_eq!(allergens(&reversed), Allergen::ALL);
+    }
+
+    #[test]
+    fn ticket_timers_are_a_minute_to_a_day_amber_first() {
+        let timers = |amber, red| TicketTimers {
+            amber_after_secs: amber,
+            red_after_secs: red,
+        };
+        assert_eq!(ticket_timers(timers(300, 600)), Ok(timers(300, 600)));
+        assert_eq!(ticket_timers(timers(60, 61)), Ok(timers(60, 61)));
+        assert_eq!(
+            ticket_timers(timers(86_399, 86_400)),
+            Ok(timers(86_399, 86_400))
+        );
+        assert!(ticket_timers(TicketTimers::default()).is_ok());
+        let amber = ticket_timers(timers(59, 600)).unwrap_err();
+        assert!(amber.contains("amber timer"), "{amber}");
+        assert!(ticket_timers(timers(0, 600)).is_err());
+        let red = ticket_timers(timers(300, 86_401)).unwrap_err();
+        assert!(red.contains("red timer"), "{red}");
+        let order = ticket_timers(timers(600, 600)).unwrap_err();
+        assert!(order.contains("later than the amber"), "{order}");
+        assert!(ticket_timers(timers(600, 300)).is_err());
+    }
+
+    #[test]
+    fn minutes_are_read_as_whole_seconds() {
+        assert_eq!(typed_minutes("5"), Ok(300));
+        assert_eq!(typed_minutes(" 2.5 "), Ok(150));
+        assert_eq!(typed_minutes("2,5"), Ok(150));
+        assert_eq!(typed_minutes("1440"), Ok(86_400));
+        assert_eq!(typed_minutes("0.01"), Ok(1));
+        for bad in ["", "five", "-5", "1e3", "inf", "NaN", "1.2.3", "."] {
+            assert!(typed_minutes(bad).is_err(), "{bad:?}");
+        }
+        assert!(typed_minutes("99999999999").is_err());
+        // The range is the timers' rule, not the reading's.
+        assert_eq!(typed_minutes("0"), Ok(0));
+        assert!(ticket_timers(TicketTimers {
+            amber_after_secs: typed_minutes("0").unwrap(),
+            red_after_secs: 600
+        })
+        .is_err());
     }
 
     #[test]

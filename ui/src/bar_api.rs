@@ -1,13 +1,14 @@
-//! Calls to the bar's API (menu, orders, live-stream tickets, admin), all
-//! through this app's session manager like [`crate::api`].
+//! Calls to the bar's API (menu, orders, live-stream tickets, settings,
+//! admin), all through this app's session manager like [`crate::api`].
 
 use serde::de::DeserializeOwned;
 use shared::api::MessageResponse;
 use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
-    CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuResponse, NewItemRequest,
-    NewOrderRequest, NewStaffRequest, Order, OrderStatus, OrdersResponse, ReorderRequest,
-    ResetPasswordRequest, StatusChangeRequest, StreamTicket, TodayStats, UpdateItemRequest,
+    BarSettings, CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuResponse,
+    NewItemRequest, NewOrderRequest, NewStaffRequest, Order, OrderStatus, OrdersResponse,
+    ReorderRequest, ResetPasswordRequest, StatusChangeRequest, StreamTicket, TicketTimers,
+    TodayStats, UpdateItemRequest,
 };
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
@@ -233,6 +234,17 @@ pub async fn all_sessions(
 pub async fn revoke_any_session(id: &str) -> Result<MessageResponse, SessionError> {
     let path = format!("/api/admin/sessions/{}", encode_component(id));
     send_empty(Method::Delete, &path).await
+}
+
+/// The bar's settings, such as when tickets turn amber and red (staff).
+pub async fn bar_settings() -> Result<BarSettings, SessionError> {
+    manager()?.get_json("/api/bar/settings").await
+}
+
+/// Sets when tickets turn amber and red; answers the settings as they are
+/// now (admin).
+pub async fn set_ticket_timers(timers: &TicketTimers) -> Result<BarSettings, SessionError> {
+    send(Method::Put, "/api/admin/settings/timers", timers).await
 }
 
 /// Today's figures (admin).

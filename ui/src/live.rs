@@ -13,7 +13,7 @@
 //! first listener and closes with the last.
 
 use leptos::prelude::*;
-use shared::bar::{MenuItemEvent, Order};
+use shared::bar::{BarSettings, MenuItemEvent, Order};
 use shared::security::NewSignIn;
 
 /// One event from the server's live stream.
@@ -21,6 +21,8 @@ use shared::security::NewSignIn;
 pub enum LiveEvent {
     Order(Order),
     MenuItem(MenuItemEvent),
+    /// An admin changed the bar's settings (staff streams only).
+    BarSettings(BarSettings),
     /// Someone signed in to this account from a new device.
     NewSignIn(NewSignIn),
 }
@@ -373,7 +375,10 @@ mod browser {
                 return;
             };
             match kind {
-                StreamEvent::Order | StreamEvent::MenuItem | StreamEvent::NewSignIn => {
+                StreamEvent::Order
+                | StreamEvent::MenuItem
+                | StreamEvent::BarSettings
+                | StreamEvent::NewSignIn => {
                     let id = event.last_event_id().parse::<i64>().ok();
                     if let (Some(id), Some(last)) = (id, self.last_id.get()) {
                         // Replays after a reconnect may overlap what was seen.
@@ -388,6 +393,9 @@ mod browser {
                         StreamEvent::Order => serde_json::from_str(&data).map(LiveEvent::Order),
                         StreamEvent::MenuItem => {
                             serde_json::from_str(&data).map(LiveEvent::MenuItem)
+                        }
+                        StreamEvent::BarSettings => {
+                            serde_json::from_str(&data).map(LiveEvent::BarSettings)
                         }
                         _ => serde_json::from_str(&data).map(LiveEvent::NewSignIn),
                     };

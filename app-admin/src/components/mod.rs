@@ -7,4 +7,5 @@
 
 pub(crate) mod editor;
 pub(crate) mod item_form;
+pub(crate) mod timers_form;
 pub(crate) mod user_search;

@@ -1,5 +1,6 @@
 //! The dashboard at `/admin`: today's figures, refreshed every 30 seconds
-//! and whenever an order changes.
+//! and whenever an order changes, and the ticket timers of the
+//! bartender's board.
 
 use std::time::Duration;
 
@@ -12,7 +13,10 @@ use ui::use_auth;
 
 use ui::load::{failed, loading, Loader, Stage};
 
-/// Orders, revenue, time to ready, open orders and who is signed in.
+use crate::components::timers_form::TicketTimersForm;
+
+/// Orders, revenue, time to ready, open orders and who is signed in; the
+/// ticket timers below them.
 #[component]
 pub(crate) fn DashboardPage() -> impl IntoView {
     let auth = use_auth();
@@ -127,6 +131,7 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                         .into_any()
                 }
             }}
+            <TicketTimersForm />
             <footer class="page-foot">
                 <Welcome />
             </footer>

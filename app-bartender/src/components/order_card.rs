@@ -1,15 +1,17 @@
 //! One order on the board: what to make and for whom (each line with its
-//! allergens), how long it has waited, one big button to move it on, and
-//! cancelling with a reason.
+//! allergens), how long it has waited (and, until it is ready, whether that
+//! is long: its stage against the ticket timers), one big button to move it
+//! on, and cancelling with a reason.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{allergen_names, Order, OrderStatus, REASON_MAX_LEN};
 use shared::session::SessionError;
 use ui::bar_api;
-use ui::format::{age, timestamp_millis};
+use ui::format::timestamp_millis;
 
 use crate::queue::Queue;
+use crate::timers::{age_text, ticket_stage, TicketStage};
 
 /// What the big button says for an order in `status`.
 fn advance_label(status: OrderStatus) -> &'static str {
@@ -67,11 +69,21 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let reason_error = RwSignal::new(None::<String>);
 
+    // Counted from when the order was received (placed), in the browser's
+    // clock, which the board moves on every few seconds.
     let created = timestamp_millis(&created_at);
+    let waited_secs = move || created.map(|created| ((queue.now.get() - created) / 1000.0) as i64);
+    let stage =
+        move || waited_secs().and_then(|secs| ticket_stage(status, secs, queue.timers.get()));
     let waited = move || {
-        created
-            .map(|created| age(((queue.now.get() - created) / 1000.0) as i64))
+        waited_secs()
+            .map(|secs| age_text(stage(), secs))
             .unwrap_or_default()
+    };
+    let stage_icon = move || {
+        stage().and_then(TicketStage::icon).map(|icon| {
+            view! { <span class="stage-icon" aria-hidden="true">{icon}</span> }
+        })
     };
     let is_new = {
         let id = id.clone();
@@ -171,6 +183,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
             data-testid="order-card"
             data-order-id=id_attr
             data-status=status.as_str()
+            data-stage=move || stage().map(TicketStage::as_str)
             data-table=table_attr
         >
             <div class="order-head">
@@ -182,7 +195,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
                     <span class="order-number">"#" {number}</span>
                     <span class="order-customer">{customer_name}</span>
                 </span>
-                <span class="order-age" data-testid="order-age">{waited}</span>
+                <span class="order-age" data-testid="order-age">{stage_icon} {waited}</span>
             </div>
             <ul class="order-lines">{lines}</ul>
             {note.map(|note| view! { <p class="order-note">{note}</p> })}

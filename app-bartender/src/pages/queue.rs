@@ -1,5 +1,7 @@
 //! The live queue at `/bartender`: open orders in three columns (received,
-//! preparing, ready), oldest first, kept current by the live stream.
+//! preparing, ready), oldest first, kept current by the live stream; above
+//! them the "all day" counts of what is waiting and when tickets turn amber
+//! and red.
 
 use leptos::prelude::*;
 use shared::bar::OrderStatus;
@@ -8,9 +10,11 @@ use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
 use ui::pages::Welcome;
 use ui::use_auth;
 
+use crate::all_day::AllDay;
 use crate::components::availability::PANEL_ID;
 use crate::components::{AvailabilityPanel, OrderCard};
 use crate::queue::{Load, Queue, TICK};
+use crate::timers::{threshold_text, TicketStage};
 
 /// The board's columns: the status, its test id and its heading.
 const COLUMNS: [(OrderStatus, &str, &str); 3] = [
@@ -30,12 +34,14 @@ pub(crate) fn QueuePage() -> impl IntoView {
         move |event| match event {
             LiveEvent::Order(order) => queue.arrived(order),
             LiveEvent::MenuItem(event) => queue.menu_item(event),
+            LiveEvent::BarSettings(settings) => queue.settings_changed(settings),
             // The header shows account alerts.
             LiveEvent::NewSignIn(_) => {}
         },
         // (Re)connected: whatever happened meanwhile is in a fresh load.
         move || {
             queue.reload();
+            queue.reload_settings();
             queue.reload_menu();
         },
     );
@@ -43,6 +49,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
     // Effects run only in the browser, once hydration is done.
     Effect::new(move |_| {
         queue.reload();
+        queue.reload_settings();
         queue.reload_menu();
     });
     // Back online after a failed first load: load again without being asked.
@@ -69,6 +76,8 @@ pub(crate) fn QueuePage() -> impl IntoView {
     // Only a change of state redraws the board, not every reload.
     let state = Memo::new(move |_| queue.loading.get());
     let sound_on = queue.sound.on;
+    let all_day = Memo::new(move |_| queue.board.with(|board| board.all_day()));
+    let timers = queue.timers;
 
     let column = move |(status, testid, title): (OrderStatus, &'static str, &'static str)| {
         let orders = Memo::new(move |_| queue.board.with(|board| board.column(status)));
@@ -105,6 +114,22 @@ pub(crate) fn QueuePage() -> impl IntoView {
             <div class="board-bar">
                 <h1>"Orders"</h1>
                 <LiveIndicator status=live />
+                // The thresholds, in words: what the cards' stages mean.
+                <p
+                    class="timer-legend"
+                    data-testid="timer-legend"
+                    data-amber-secs=move || timers.get().amber_after_secs.to_string()
+                    data-red-secs=move || timers.get().red_after_secs.to_string()
+                >
+                    <span class="legend-stage legend-waiting">
+                        <span aria-hidden="true">{TicketStage::Waiting.icon()} " "</span>
+                        {move || format!("Waiting after {}", threshold_text(timers.get().amber_after_secs))}
+                    </span>
+                    <span class="legend-stage legend-late">
+                        <span aria-hidden="true">{TicketStage::Late.icon()} " "</span>
+                        {move || format!("Late after {}", threshold_text(timers.get().red_after_secs))}
+                    </span>
+                </p>
                 <div class="board-tools">
                     <button
                         type="button"
@@ -152,6 +177,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
                 }
                 Load::Done => {
                     view! {
+                        <AllDayStrip all_day />
                         <div
                             class="board"
                             class:stale=move || live.get() == LiveStatus::Reconnecting
@@ -169,5 +195,40 @@ pub(crate) fn QueuePage() -> impl IntoView {
                 <Welcome />
             </footer>
         </main>
+    }
+}
+
+/// "All day": each item the received and preparing orders want, with how
+/// many, most first ("House Lager 5 · Negroni 2").
+#[component]
+fn AllDayStrip(all_day: Memo<Vec<AllDay>>) -> impl IntoView {
+    view! {
+        <section class="all-day" data-testid="all-day" aria-labelledby="all-day-title">
+            <h2 class="all-day-title" id="all-day-title">"All day"</h2>
+            <Show when=move || all_day.with(Vec::is_empty)>
+                <p class="all-day-empty">"Nothing waiting."</p>
+            </Show>
+            <ul class="all-day-items">
+                <For
+                    each=move || all_day.get()
+                    key=|item| item.clone()
+                    children=|AllDay { name, count }| {
+                        let name_attr = name.clone();
+                        view! {
+                            <li
+                                class="all-day-item"
+                                data-testid="all-day-item"
+                                data-item-name=name_attr
+                                data-count=count.to_string()
+                            >
+                                <span class="all-day-name">{name}</span>
+                                " "
+                                <span class="all-day-count">{count}</span>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
     }
 }

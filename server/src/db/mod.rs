@@ -11,6 +11,7 @@ pub mod menu;
 pub mod orders;
 pub mod rate_limits;
 pub mod sessions;
+pub mod settings;
 pub mod transfer;
 pub mod users;
 

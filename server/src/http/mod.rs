@@ -34,6 +34,7 @@ use crate::services::health::Health;
 use crate::services::menu::MenuService;
 use crate::services::orders::OrderService;
 use crate::services::sessions::SessionService;
+use crate::services::settings::BarSettingsService;
 
 /// What every handler can reach: the services behind one `Arc`, so that
 /// the several clones a request makes of its state (the router, each
@@ -49,6 +50,7 @@ pub struct Services {
     pub menu: Arc<MenuService>,
     pub orders: Arc<OrderService>,
     pub admin: Arc<AdminService>,
+    pub bar_settings: Arc<BarSettingsService>,
     pub hub: Arc<EventHub>,
     pub health: Health,
     pub trusted_proxies: Vec<IpAddr>,

@@ -465,6 +465,8 @@ pub fn visible_to(event: &EventRow, user_id: &str, role: Role) -> bool {
         Some(StreamEvent::Order) => {
             role != Role::Customer || event.customer_id.as_deref() == Some(user_id)
         }
+        // The bar's settings are for the staff's screens (the ticket timers).
+        Some(StreamEvent::BarSettings) => role != Role::Customer,
         // An alert about the user's own account, whatever their role.
         Some(StreamEvent::NewSignIn) => event.customer_id.as_deref() == Some(user_id),
         _ => true,

@@ -1,5 +1,5 @@
 //! Domain services: the rules of sessions, users, the menu, orders, live
-//! events and the admin console. No HTTP types, no SQL.
+//! events, the bar's settings and the admin console. No HTTP types, no SQL.
 
 pub mod activity;
 pub mod admin;
@@ -13,4 +13,5 @@ pub mod rate_limit;
 pub mod revocation;
 pub mod session_cache;
 pub mod sessions;
+pub mod settings;
 pub mod users;

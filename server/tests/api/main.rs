@@ -29,4 +29,5 @@ mod orders;
 mod refresh;
 mod security;
 mod session_manager;
+mod timers;
 mod trust;

@@ -59,6 +59,8 @@ async fn the_openapi_document_describes_every_endpoint() {
         ("/api/admin/sessions", "get"),
         ("/api/admin/sessions/{id}", "delete"),
         ("/api/admin/stats", "get"),
+        ("/api/bar/settings", "get"),
+        ("/api/admin/settings/timers", "put"),
         ("/healthz", "get"),
         ("/readyz", "get"),
     ] {
@@ -82,6 +84,8 @@ async fn the_openapi_document_describes_every_endpoint() {
         "StreamTicket",
         "TodayStats",
         "AdminSessionsResponse",
+        "TicketTimers",
+        "BarSettings",
     ] {
         assert!(schemas.contains_key(schema), "{schema} missing");
     }

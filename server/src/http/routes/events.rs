@@ -66,6 +66,7 @@ pub struct StreamQuery {
 
 /// The live stream (`text/event-stream`). Events: `order` (an `Order`;
 /// customers get their own, staff all), `menu_item` (a `MenuItemEvent`),
+/// `bar_settings` (the `BarSettings` after an admin's change; staff only),
 /// `ready` (`{"cursor": n}`, once the replay is done), `reset` (the cursor
 /// is older than the kept events: reload lists), `session_ended` (the
 /// session was revoked; the stream closes).

@@ -8,6 +8,7 @@ pub mod menu;
 pub mod openapi;
 pub mod orders;
 pub mod sessions;
+pub mod settings;
 
 use axum::Router;
 
@@ -23,5 +24,6 @@ pub fn router() -> Router<AppState> {
         .merge(orders::router())
         .merge(events::router())
         .merge(admin::router())
+        .merge(settings::router())
         .merge(openapi::router())
 }

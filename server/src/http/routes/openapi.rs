@@ -57,6 +57,8 @@ use crate::http::AppState;
         super::admin::stats,
         super::admin::activity,
         super::admin::activity_csv,
+        super::settings::bar_settings,
+        super::settings::set_timers,
     ),
     modifiers(&BearerAuth, &CommonErrors),
     tags(
@@ -66,6 +68,7 @@ use crate::http::AppState;
         (name = "orders", description = "Placing orders and moving them through their statuses"),
         (name = "events", description = "The live stream of order and menu changes"),
         (name = "admin", description = "Users, every session, today's figures"),
+        (name = "settings", description = "The bar's settings: when tickets on the bartender's board turn amber and red"),
         (name = "health", description = "Probes"),
     )
 )]
