@@ -11,7 +11,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import {
-  DEMO, advanceOrder, apiLogin, goTo, login, newCustomer, openLogin, placeOrder, startBrowser, startServer, until,
+  DEMO, advanceOrder, api, apiLogin, goTo, login, newCustomer, openLogin, placeOrder, startBrowser, startServer, until,
 } from "./harness.mjs";
 
 const out = resolve(import.meta.dirname, "../docs/screenshots");
@@ -118,6 +118,11 @@ async function barScreens(server, browser) {
   await phone.screenshot({ path: join(out, "customer-order-ready-phone.png"), fullPage: true });
   console.log("customer: order ready at phone width");
 
+  // A guest at table 9 asks for the bill: the strip above the board.
+  const { access_token: caller } = await apiLogin(server, await newCustomer(server), "customer");
+  const call = await api(server, "POST", "/api/calls", { token: caller, body: { table: "9", kind: "bill" } });
+  if (call.status !== 201) throw new Error(`call failed: ${JSON.stringify(call.json)}`);
+
   // The bartender: the queue on a landscape tablet.
   const bar = await browser.newContext({ viewport: sizes.tablet, hasTouch: true });
   const tablet = await bar.newPage();
@@ -127,6 +132,7 @@ async function barScreens(server, browser) {
   await login(tablet, server, "bartender", DEMO.bartender);
   await tablet.getByTestId("board").waitFor();
   await live(tablet);
+  await tablet.locator('[data-testid=table-call][data-table="9"]').waitFor();
   for (const column of ["received", "preparing", "ready"]) {
     await tablet.getByTestId(`column-${column}`).getByTestId("order-card").first().waitFor();
   }

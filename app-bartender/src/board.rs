@@ -1,13 +1,15 @@
-//! What the queue holds, without the page around it: the open orders and
-//! how an update (from the live stream, a tap, or a reload) changes them.
+//! What the queue holds, without the page around it: the open orders, the
+//! tables calling, and how an update (from the live stream, a tap, or a
+//! reload) changes them.
 //!
 //! Updates can arrive out of order (a tap's answer after the live event it
 //! caused, a reload that started before an event), so every order carries
-//! its version and an older one never replaces a newer one.
+//! its version and an older one never replaces a newer one; a call only
+//! goes from open to acknowledged, and an acknowledged one never comes back.
 
 use std::collections::HashSet;
 
-use shared::bar::{Order, OrderStatus};
+use shared::bar::{Order, OrderStatus, TableCall};
 
 use crate::all_day::{all_day, AllDay};
 
@@ -96,9 +98,67 @@ impl Board {
     }
 }
 
+/// The open calls for staff and for the bill, oldest first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct CallStrip {
+    calls: Vec<TableCall>,
+    /// Calls seen acknowledged: a reload answered from before must not
+    /// bring them back.
+    answered: HashSet<String>,
+}
+
+impl CallStrip {
+    /// The open calls, oldest first.
+    pub(crate) fn calls(&self) -> Vec<TableCall> {
+        self.calls.clone()
+    }
+
+    /// Takes in one call as the server now has it.
+    pub(crate) fn apply(&mut self, call: TableCall) -> Applied {
+        if self.answered.contains(&call.id) {
+            return Applied::Ignored;
+        }
+        let held = self.calls.iter().position(|c| c.id == call.id);
+        if !call.is_open() {
+            self.answered.insert(call.id.clone());
+            return match held {
+                Some(index) => {
+                    self.calls.remove(index);
+                    Applied::Removed
+                }
+                None => Applied::Ignored,
+            };
+        }
+        if held.is_some() {
+            // An open call never changes while open.
+            return Applied::Ignored;
+        }
+        self.calls.push(call);
+        self.sort();
+        Applied::Added
+    }
+
+    /// Replaces the calls with a fresh list of the open ones.
+    pub(crate) fn replace(&mut self, open: Vec<TableCall>) {
+        self.calls = open
+            .into_iter()
+            .filter(|c| c.is_open() && !self.answered.contains(&c.id))
+            .collect();
+        self.sort();
+    }
+
+    /// Oldest first (RFC 3339 times from one server sort as text).
+    fn sort(&mut self) {
+        self.calls.sort_by(|a, b| {
+            (a.created_at.as_str(), a.id.as_str()).cmp(&(b.created_at.as_str(), b.id.as_str()))
+        });
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::bar::CallKind;
 
     fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
         Order {
@@ -185,5 +245,45 @@ mod tests {
         board.replace(vec![order("b", 2, OrderStatus::Preparing, 2)]);
         assert!(ids(&board, OrderStatus::Received).is_empty());
         assert_eq!(ids(&board, OrderStatus::Preparing), ["b"]);
+    }
+
+    fn call(id: &str, minute: u32, answered: bool) -> TableCall {
+        TableCall {
+            id: id.to_owned(),
+            table: "7".to_owned(),
+            kind: CallKind::Bill,
+            customer_name: "Ada".to_owned(),
+            created_at: format!("2026-12-06T21:{minute:02}:00.000Z"),
+            acknowledged_at: answered.then(|| "2026-12-06T22:00:00.000Z".to_owned()),
+            acknowledged_by: answered.then(|| "Sam".to_owned()),
+        }
+    }
+
+    fn call_ids(strip: &CallStrip) -> Vec<String> {
+        strip.calls().into_iter().map(|c| c.id).collect()
+    }
+
+    #[test]
+    fn calls_join_the_strip_oldest_first_once_each() {
+        let mut strip = CallStrip::default();
+        assert_eq!(strip.apply(call("b", 2, false)), Applied::Added);
+        assert_eq!(strip.apply(call("a", 1, false)), Applied::Added);
+        assert_eq!(strip.apply(call("a", 1, false)), Applied::Ignored);
+        assert_eq!(call_ids(&strip), ["a", "b"]);
+    }
+
+    #[test]
+    fn an_acknowledged_call_leaves_and_a_stale_reload_does_not_bring_it_back() {
+        let mut strip = CallStrip::default();
+        strip.apply(call("a", 1, false));
+        strip.apply(call("b", 2, false));
+        assert_eq!(strip.apply(call("a", 1, true)), Applied::Removed);
+        assert_eq!(strip.apply(call("a", 1, false)), Applied::Ignored);
+        strip.replace(vec![call("a", 1, false), call("b", 2, false)]);
+        assert_eq!(call_ids(&strip), ["b"]);
+        // Acknowledged elsewhere before this board saw it: nothing to show.
+        assert_eq!(strip.apply(call("c", 3, true)), Applied::Ignored);
+        strip.replace(vec![call("c", 3, false)]);
+        assert!(call_ids(&strip).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! The bartender app at `/bartender`: the tablet behind the bar, showing
-//! the live queue of open orders (each ticket timed against the admin's
-//! thresholds, with an "all day" count of what is waiting) and the menu's
-//! availability.
+//! the tables calling for staff or the bill, the live queue of open orders
+//! (each ticket timed against the admin's thresholds, with an "all day"
+//! count of what is waiting) and the menu's availability.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the

@@ -1,23 +1,28 @@
 //! The queue's state and what changes it, shared by the board page and
-//! its cards: loading the open orders, taking in updates from the live
-//! stream and from taps, notes on cards, the ticket timers, the menu for
-//! the availability panel.
+//! its cards: loading the open orders and the tables calling, taking in
+//! updates from the live stream and from taps, notes on cards, the ticket
+//! timers, the menu for the availability panel.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{BarSettings, MenuCategory, MenuItem, MenuItemEvent, Order, TicketTimers};
+use shared::bar::{
+    BarSettings, MenuCategory, MenuItem, MenuItemEvent, Order, OrdersResponse, TableCall,
+    TableCallsResponse, TicketTimers,
+};
+use shared::session::SessionError;
 use ui::bar_api;
 use ui::format::now_millis;
 use ui::Auth;
 
-use crate::board::{Applied, Board};
+use crate::board::{Applied, Board, CallStrip};
 use crate::sound::Sound;
 use ui::menu::apply_item_event;
 
-/// How long a new order stays highlighted.
+/// How long a new order or call stays highlighted.
 const NEW_FOR: Duration = Duration::from_secs(20);
 /// How long a note stays on a card.
 const NOTE_FOR: Duration = Duration::from_secs(8);
@@ -34,14 +39,97 @@ pub(crate) enum Load {
     Failed(String),
 }
 
-/// Reloads of the open orders in flight, and the updates that arrived
-/// meanwhile: the reload's answer may predate them, so they are applied
-/// again on top of it.
-#[derive(Debug, Default)]
-struct Reloads {
+/// Reloads of a list (the open orders, the open calls) in flight, and the
+/// updates that arrived meanwhile: the reload's answer may predate them, so
+/// they are applied again on top of it.
+#[derive(Debug)]
+struct Reloads<T> {
     latest: u64,
     in_flight: u32,
-    arrived: Vec<Order>,
+    arrived: Vec<T>,
+}
+
+impl<T> Default for Reloads<T> {
+    fn default() -> Self {
+        Reloads {
+            latest: 0,
+            in_flight: 0,
+            arrived: Vec::new(),
+        }
+    }
+}
+
+impl<T: Clone> Reloads<T> {
+    /// A reload starts; answers its number.
+    fn start(&mut self) -> u64 {
+        self.latest += 1;
+        self.in_flight += 1;
+        self.latest
+    }
+
+    /// Reload `number` has its answer: whether it is the latest one, and
+    /// the updates to apply again on top of it.
+    fn finish(&mut self, number: u64) -> (bool, Vec<T>) {
+        self.in_flight -= 1;
+        let arrived = if self.in_flight == 0 {
+            std::mem::take(&mut self.arrived)
+        } else {
+            self.arrived.clone()
+        };
+        (self.latest == number, arrived)
+    }
+
+    /// An update arrived; kept while a reload may predate it.
+    fn arrived(&mut self, update: &T) {
+        if self.in_flight > 0 {
+            self.arrived.push(update.clone());
+        }
+    }
+}
+
+/// Loads again a list the live stream also keeps current (the open orders,
+/// the open calls), keeping what is shown meanwhile: only the latest of
+/// overlapping reloads is applied, and `fill` applies the updates that
+/// arrived while it was on its way again on top of its answer.
+fn reload_list<T, S, R>(
+    auth: Auth,
+    reloads: StoredValue<Reloads<T>>,
+    shown: RwSignal<S>,
+    loading: RwSignal<Load>,
+    fetch: impl Future<Output = Result<R, SessionError>> + 'static,
+    fill: impl Fn(&mut S, R, Vec<T>) + 'static,
+) where
+    T: Clone + Send + Sync + 'static,
+    S: Send + Sync + 'static,
+    R: 'static,
+{
+    let Some(generation) = reloads.try_update_value(|r| r.start()) else {
+        return;
+    };
+    spawn_local(async move {
+        let answer = auth.watch(fetch.await);
+        let Some((latest, arrived)) = reloads.try_update_value(|r| r.finish(generation)) else {
+            return; // the page is gone
+        };
+        if !latest {
+            // A newer reload is on its way and will be applied instead.
+            return;
+        }
+        match answer {
+            Ok(list) => {
+                shown.update(|shown| fill(shown, list, arrived));
+                loading.set(Load::Done);
+            }
+            Err(e) if e.ends_session() => {}
+            Err(e) => {
+                // Once loaded, a failed reload keeps the list (stale but
+                // usable); the offline banner or live badge says why.
+                if loading.get_untracked() != Load::Done {
+                    loading.set(Load::Failed(e.to_string()));
+                }
+            }
+        }
+    });
 }
 
 /// Everything the board page and its cards share (all handles, so `Copy`).
@@ -50,10 +138,14 @@ pub(crate) struct Queue {
     pub(crate) auth: Auth,
     pub(crate) board: RwSignal<Board>,
     pub(crate) loading: RwSignal<Load>,
-    reloads: StoredValue<Reloads>,
-    /// Orders that arrived live in the last [`NEW_FOR`].
+    reloads: StoredValue<Reloads<Order>>,
+    /// The tables calling for staff or the bill.
+    pub(crate) calls: RwSignal<CallStrip>,
+    pub(crate) calls_loading: RwSignal<Load>,
+    call_reloads: StoredValue<Reloads<TableCall>>,
+    /// Orders and calls (by id) that arrived live in the last [`NEW_FOR`].
     pub(crate) fresh: RwSignal<HashSet<String>>,
-    /// A short message per order, e.g. why a tap did not work.
+    /// A short message per order or call, e.g. why a tap did not work.
     pub(crate) notes: RwSignal<HashMap<String, String>>,
     /// The time the cards' ages are counted to, moved on every [`TICK`].
     pub(crate) now: RwSignal<f64>,
@@ -78,6 +170,9 @@ impl Queue {
             board: RwSignal::new(Board::default()),
             loading: RwSignal::new(Load::Pending),
             reloads: StoredValue::new(Reloads::default()),
+            calls: RwSignal::new(CallStrip::default()),
+            calls_loading: RwSignal::new(Load::Pending),
+            call_reloads: StoredValue::new(Reloads::default()),
             fresh: RwSignal::new(HashSet::new()),
             notes: RwSignal::new(HashMap::new()),
             now: RwSignal::new(now_millis()),
@@ -92,60 +187,25 @@ impl Queue {
 
     /// Loads the open orders again; the board stays as it is meanwhile.
     pub(crate) fn reload(self) {
-        let Some(generation) = self.reloads.try_update_value(|r| {
-            r.latest += 1;
-            r.in_flight += 1;
-            r.latest
-        }) else {
-            return;
-        };
-        spawn_local(async move {
-            let answer = self.auth.watch(bar_api::open_orders().await);
-            let Some((latest, arrived)) = self.reloads.try_update_value(|r| {
-                r.in_flight -= 1;
-                let arrived = if r.in_flight == 0 {
-                    std::mem::take(&mut r.arrived)
-                } else {
-                    r.arrived.clone()
-                };
-                (r.latest == generation, arrived)
-            }) else {
-                return; // the page is gone
-            };
-            if !latest {
-                // A newer reload is on its way and will be applied instead.
-                return;
-            }
-            match answer {
-                Ok(open) => {
-                    self.board.update(|board| {
-                        board.replace(open.orders);
-                        for order in arrived {
-                            board.apply(order);
-                        }
-                    });
-                    self.loading.set(Load::Done);
+        reload_list(
+            self.auth,
+            self.reloads,
+            self.board,
+            self.loading,
+            bar_api::open_orders(),
+            |board: &mut Board, open: OrdersResponse, arrived| {
+                board.replace(open.orders);
+                for order in arrived {
+                    board.apply(order);
                 }
-                Err(e) if e.ends_session() => {}
-                Err(e) => {
-                    // Once loaded, a failed reload keeps the board (stale but
-                    // usable); the offline banner or live badge says why.
-                    if self.loading.get_untracked() != Load::Done {
-                        self.loading.set(Load::Failed(e.to_string()));
-                    }
-                }
-            }
-        });
+            },
+        );
     }
 
     /// Takes in an order as the server has it now (from the live stream or
     /// the answer to a tap). Answers what changed.
     pub(crate) fn apply(self, order: Order) -> Applied {
-        self.reloads.update_value(|r| {
-            if r.in_flight > 0 {
-                r.arrived.push(order.clone());
-            }
-        });
+        self.reloads.update_value(|r| r.arrived(&order));
         self.board
             .try_update(|board| board.apply(order))
             .unwrap_or(Applied::Ignored)
@@ -156,20 +216,62 @@ impl Queue {
         let id = order.id.clone();
         let loaded = self.loading.get_untracked() == Load::Done;
         if self.apply(order) == Applied::Added && loaded {
-            self.fresh.update(|fresh| {
-                fresh.insert(id.clone());
-            });
-            self.sound.beep();
-            let fresh = self.fresh;
-            set_timeout(
-                move || {
-                    // A no-op once the page is gone.
-                    fresh.update(|fresh| {
-                        fresh.remove(&id);
-                    });
-                },
-                NEW_FOR,
-            );
+            self.announce(id);
+        }
+    }
+
+    /// Something new for the bar (an order, a table calling): highlighted
+    /// for [`NEW_FOR`], and the chime if it is on.
+    fn announce(self, id: String) {
+        self.fresh.update(|fresh| {
+            fresh.insert(id.clone());
+        });
+        self.sound.beep();
+        let fresh = self.fresh;
+        set_timeout(
+            move || {
+                // A no-op once the page is gone.
+                fresh.update(|fresh| {
+                    fresh.remove(&id);
+                });
+            },
+            NEW_FOR,
+        );
+    }
+
+    /// Loads the open calls again; the strip stays as it is meanwhile.
+    pub(crate) fn reload_calls(self) {
+        reload_list(
+            self.auth,
+            self.call_reloads,
+            self.calls,
+            self.calls_loading,
+            bar_api::open_calls(),
+            |strip: &mut CallStrip, open: TableCallsResponse, arrived| {
+                strip.replace(open.calls);
+                for call in arrived {
+                    strip.apply(call);
+                }
+            },
+        );
+    }
+
+    /// Takes in a call as the server has it now (from the live stream or
+    /// the answer to "On my way"). Answers what changed.
+    pub(crate) fn apply_call(self, call: TableCall) -> Applied {
+        self.call_reloads.update_value(|r| r.arrived(&call));
+        self.calls
+            .try_update(|strip| strip.apply(call))
+            .unwrap_or(Applied::Ignored)
+    }
+
+    /// A call from the live stream: a table that starts calling is
+    /// announced like a new order.
+    pub(crate) fn call_arrived(self, call: TableCall) {
+        let id = call.id.clone();
+        let loaded = self.calls_loading.get_untracked() == Load::Done;
+        if self.apply_call(call) == Applied::Added && loaded {
+            self.announce(id);
         }
     }
 

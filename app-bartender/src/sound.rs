@@ -1,5 +1,6 @@
-//! The optional beep for a new order: off unless the bartender switches it
-//! on, and remembered on this tablet (`localStorage`, `bartender_sound`).
+//! The optional beep for a new order or a table calling: off unless the
+//! bartender switches it on, and remembered on this tablet
+//! (`localStorage`, `bartender_sound`).
 
 use leptos::prelude::*;
 
@@ -9,7 +10,7 @@ const STORAGE_KEY: &str = "bartender_sound";
 /// The sound switch and the audio context that plays the beep.
 #[derive(Clone, Copy)]
 pub(crate) struct Sound {
-    /// Whether new orders beep.
+    /// Whether new orders and calls beep.
     pub(crate) on: RwSignal<bool>,
     /// Made on first use: browsers only let a page start audio once the
     /// user has interacted with it. (The server never plays anything.)

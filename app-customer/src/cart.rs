@@ -140,18 +140,10 @@ impl Cart {
 
     /// The order to send for `table`, or why it cannot be sent yet.
     pub(crate) fn to_request(&self, table: &str) -> Result<NewOrderRequest, String> {
-        let table = table.trim();
         if self.lines.is_empty() {
             return Err("Your cart is empty.".to_owned());
         }
-        if table.is_empty() {
-            return Err("Enter your table number, so the bar knows where you are.".to_owned());
-        }
-        if table.chars().count() > TABLE_MAX_LEN {
-            return Err(format!(
-                "The table can be at most {TABLE_MAX_LEN} characters."
-            ));
-        }
+        let table = shared::validate::table(table)?;
         if self.lines.len() > ORDER_MAX_LINES {
             return Err(format!(
                 "An order can have at most {ORDER_MAX_LINES} different items."
@@ -174,7 +166,7 @@ impl Cart {
         }
         let note = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
         Ok(NewOrderRequest {
-            table: table.to_owned(),
+            table,
             lines: self
                 .lines
                 .iter()

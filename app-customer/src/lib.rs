@@ -1,7 +1,7 @@
 //! The customer app at `/`: what a guest uses on their phone at the bar —
 //! the menu (with each item's allergens, and a filter that hides items
 //! with the ones they avoid) and the cart, their orders as the bar works on
-//! them.
+//! them, and two buttons to call staff or ask for the bill at their table.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the
@@ -17,6 +17,7 @@ use ui::{provide_auth, AppInfo};
 
 mod allergens;
 mod browser;
+mod calls;
 mod cart;
 mod components;
 mod pages;

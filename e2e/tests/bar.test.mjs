@@ -4,9 +4,10 @@
 // sold out reach open menus and carts; the guest hides items by allergen and
 // the bartender's card names each line's; the admin sets the ticket timers
 // and an open board's tickets turn waiting, then late (on a mocked browser
-// clock), while the "all day" strip counts what is waiting; a deactivated
-// guest is signed out; the bartender's queue survives a server restart and
-// catches up.
+// clock), while the "all day" strip counts what is waiting; a guest asks for
+// the bill and the bartender's "On my way" reaches their phone; a
+// deactivated guest is signed out; the bartender's queue survives a server
+// restart and catches up.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -608,6 +609,60 @@ describe("ticket timers and all day", () => {
     await showing(add(both, [["House Lager", -2], ["Negroni", -1]]), "the strip to drop the ready order's lines");
     assert.equal(await reloaded(bar.page), false, "the board was not reloaded");
     assert.deepEqual(bar.errors, []);
+    await bar.context.close();
+  });
+});
+
+describe("calls for staff", () => {
+  const tableCall = (page, table, kind) =>
+    page.locator(`[data-testid=table-call][data-table="${table}"][data-kind=${kind}]`);
+  const callStatus = (page, kind) => page.locator(`[data-testid=call-status][data-kind=${kind}]`);
+
+  it("a guest at table 7 asks for the bill, the bartender's board shows it at once, and 'On my way' reaches the guest's phone", async () => {
+    const bar = await openQueue();
+    await markPage(bar.page);
+    assert.equal(await bar.page.getByTestId("table-call").count(), 0, "nobody is calling yet");
+
+    const guest = await guestAtTable("7", await newCustomer(server));
+    const { page } = guest;
+    await markPage(page);
+    const askBill = page.getByTestId("ask-bill");
+    assert.equal(await askBill.isDisabled(), false, "a table is set, so the guest can ask");
+    assert.equal(await page.getByTestId("call-staff").isDisabled(), false);
+    await askBill.click();
+    const status = callStatus(page, "bill");
+    await status.waitFor();
+    assert.equal(await status.getAttribute("data-state"), "open");
+    assert.match(await status.innerText(), /The bill is on its way — asked just now/);
+    await until(async () => askBill.isDisabled(), "the button to wait while the call is open");
+    assert.equal(await page.getByTestId("call-staff").isDisabled(), false, "the other kind is separate");
+
+    // The board shows it at once, without a reload.
+    const shown = tableCall(bar.page, "7", "bill");
+    await shown.waitFor({ timeout: 10_000 });
+    assert.match(await shown.innerText(), /Asks for the bill/);
+    assert.equal(await bar.page.getByTestId("table-call").count(), 1);
+
+    // A second tap from the API answers the same call: still one on the board.
+    const token = await customerToken(page);
+    const again = await api(server, "POST", "/api/calls", { token, body: { table: "7", kind: "bill" } });
+    assert.equal(again.status, 200, JSON.stringify(again.json));
+    assert.equal(again.json.id, await shown.getAttribute("data-call-id"));
+
+    await shown.getByTestId("acknowledge-call").click();
+    await until(async () => (await bar.page.getByTestId("table-call").count()) === 0, "the strip to empty");
+    await until(async () => (await status.getAttribute("data-state")) === "acknowledged",
+      "the guest's page to say the call was answered", 10_000);
+    assert.match(await status.innerText(), /A bartender is coming/);
+    await until(async () => !(await askBill.isDisabled()), "the button to be usable again");
+    const barToken = (await storage(bar.page))[APPS.bartender.keys[0]];
+    const open = await api(server, "GET", "/api/calls", { token: barToken });
+    assert.deepEqual(open.json.calls, [], "no call left open");
+
+    assert.equal(await reloaded(page), false, "the guest's page was not reloaded");
+    assert.equal(await reloaded(bar.page), false, "the queue was not reloaded");
+    assert.deepEqual([...bar.errors, ...guest.errors], []);
+    await guest.context.close();
     await bar.context.close();
   });
 });

@@ -101,6 +101,11 @@ impl Application {
             clock.clone(),
             hub.clone(),
         ));
+        let calls = Arc::new(services::calls::CallService::new(
+            db.clone(),
+            clock.clone(),
+            hub.clone(),
+        ));
         let admin = Arc::new(services::admin::AdminService::new(
             db.clone(),
             clock.clone(),
@@ -116,6 +121,7 @@ impl Application {
             sessions: sessions.clone(),
             menu: menu.clone(),
             orders,
+            calls,
             admin,
             bar_settings,
             hub: hub.clone(),

@@ -434,6 +434,115 @@ pub struct StatusChangeRequest {
     pub reason: Option<String>,
 }
 
+/// What a guest calls the bar's staff for.
+///
+/// On the wire and in the database each is its snake_case name
+/// ([`CallKind::as_str`]).
+///
+/// Read through a string, so that a kind of the wrong type (a list, a
+/// number) is a 422 naming it like an unknown one, not a "not valid JSON".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case", try_from = "String")]
+pub enum CallKind {
+    /// Someone to come to the table.
+    Staff,
+    /// The bill.
+    Bill,
+}
+
+impl TryFrom<String> for CallKind {
+    type Error = String;
+
+    fn try_from(name: String) -> Result<CallKind, String> {
+        CallKind::parse(&name).ok_or_else(|| {
+            let sent: String = name.chars().take(30).collect();
+            format!("unknown kind {sent:?}; use staff or bill")
+        })
+    }
+}
+
+impl CallKind {
+    /// Every kind, in the order the apps show them.
+    pub const ALL: [CallKind; 2] = [CallKind::Staff, CallKind::Bill];
+
+    /// The wire and stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            CallKind::Staff => "staff",
+            CallKind::Bill => "bill",
+        }
+    }
+
+    /// The kind of a wire name.
+    pub fn parse(name: &str) -> Option<CallKind> {
+        CallKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// What the guest's button says.
+    pub const fn label(self) -> &'static str {
+        match self {
+            CallKind::Staff => "Call staff",
+            CallKind::Bill => "Ask for the bill",
+        }
+    }
+}
+
+/// `POST /api/calls` body: a guest calls staff, or asks for the bill, at
+/// their table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewCallRequest {
+    /// The same label an order names (`validate::table`).
+    pub table: String,
+    pub kind: CallKind,
+}
+
+/// A call for staff or for the bill at a table: open until someone on the
+/// staff acknowledges it. At most one call of a kind is open at a table;
+/// every guest who asks while it is open joins it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TableCall {
+    pub id: String,
+    pub table: String,
+    pub kind: CallKind,
+    /// Who asked. Staff see the guest who asked first; a guest sees their
+    /// own name (never another guest's, whoever opened the call).
+    pub customer_name: String,
+    pub created_at: String,
+    /// When staff acknowledged it; `None` while open.
+    pub acknowledged_at: Option<String>,
+    /// The name of who acknowledged it.
+    pub acknowledged_by: Option<String>,
+}
+
+impl TableCall {
+    /// Whether nobody has acknowledged the call yet.
+    pub fn is_open(&self) -> bool {
+        self.acknowledged_at.is_none()
+    }
+
+    /// Whether this copy of a call takes the place of `held`, a copy of the
+    /// same call seen earlier. A call only ever goes from open to
+    /// acknowledged, so copies arriving out of order (a live event, the
+    /// answer to a tap, a reload) settle on the acknowledged one.
+    pub fn replaces(&self, held: &TableCall) -> bool {
+        held.is_open() && !self.is_open()
+    }
+}
+
+/// A list of calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TableCallsResponse {
+    pub calls: Vec<TableCall>,
+    /// The newest event id when the list was read: a stream opened with it
+    /// as its cursor misses nothing.
+    pub cursor: i64,
+}
+
 /// `POST /api/events/ticket` answer: a single-use ticket for `GET /api/events`.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -450,6 +559,10 @@ impl std::fmt::Debug for StreamTicket {
 
 /// Data of an `order` event.
 pub type OrderEvent = Order;
+
+/// Data of a `table_call` event: a call as its audience may see it (see
+/// [`TableCall::customer_name`]).
+pub type TableCallEvent = TableCall;
 
 /// Data of a `menu_item` event: an item changed (availability, price, …)
 /// or left the menu (`removed`).
@@ -749,6 +862,49 @@ mod tests {
         )
         .unwrap();
         assert!(line.allergens.is_empty());
+    }
+
+    #[test]
+    fn call_kinds_keep_their_wire_names() {
+        // Stored in databases and sent to clients: never rename one.
+        let names: Vec<&str> = CallKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["staff", "bill"]);
+        for kind in CallKind::ALL {
+            assert_eq!(CallKind::parse(kind.as_str()), Some(kind));
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<CallKind>(&json).unwrap(), kind);
+        }
+        assert_eq!(CallKind::parse("Staff"), None);
+        assert!(serde_json::from_str::<CallKind>("\"waiter\"").is_err());
+        assert!(
+            serde_json::from_str::<NewCallRequest>(r#"{"table":"7","kind":"bill","extra":1}"#)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn an_acknowledged_call_is_never_undone_by_an_older_copy() {
+        let open = TableCall {
+            id: "c".to_owned(),
+            table: "7".to_owned(),
+            kind: CallKind::Bill,
+            customer_name: "Ada".to_owned(),
+            created_at: "2026-12-06T21:00:00.000Z".to_owned(),
+            acknowledged_at: None,
+            acknowledged_by: None,
+        };
+        let answered = TableCall {
+            acknowledged_at: Some("2026-12-06T21:01:00.000Z".to_owned()),
+            acknowledged_by: Some("Sam".to_owned()),
+            ..open.clone()
+        };
+        assert!(open.is_open());
+        assert!(!answered.is_open());
+        assert!(answered.replaces(&open));
+        assert!(!open.replaces(&answered));
+        assert!(!open.replaces(&open));
+        assert!(!answered.replaces(&answered));
     }
 
     #[test]

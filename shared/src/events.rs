@@ -11,6 +11,9 @@ pub enum StreamEvent {
     /// An admin changed the bar's settings, such as the ticket timers
     /// (data: the settings as they are now; staff only).
     BarSettings,
+    /// A guest called staff or asked for the bill, or staff acknowledged
+    /// it (data: the call, as its audience may see it).
+    TableCall,
     /// The user signed in on a device new to them (data: the alert).
     NewSignIn,
     /// Caught up after a replay; live from here (data: the cursor).
@@ -23,10 +26,11 @@ pub enum StreamEvent {
 
 impl StreamEvent {
     /// Every event, for a client that listens to them all.
-    pub const ALL: [StreamEvent; 7] = [
+    pub const ALL: [StreamEvent; 8] = [
         StreamEvent::Order,
         StreamEvent::MenuItem,
         StreamEvent::BarSettings,
+        StreamEvent::TableCall,
         StreamEvent::NewSignIn,
         StreamEvent::Ready,
         StreamEvent::Reset,
@@ -39,6 +43,7 @@ impl StreamEvent {
             StreamEvent::Order => "order",
             StreamEvent::MenuItem => "menu_item",
             StreamEvent::BarSettings => "bar_settings",
+            StreamEvent::TableCall => "table_call",
             StreamEvent::NewSignIn => "new_sign_in",
             StreamEvent::Ready => "ready",
             StreamEvent::Reset => "reset",

@@ -4,7 +4,7 @@
 
 use crate::bar::{
     format_price, parse_price, Allergen, TicketTimers, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN,
-    PRICE_MAX_CENTS, REASON_MAX_LEN, TIMER_MAX_SECS, TIMER_MIN_SECS,
+    PRICE_MAX_CENTS, REASON_MAX_LEN, TABLE_MAX_LEN, TIMER_MAX_SECS, TIMER_MIN_SECS,
 };
 
 /// What a name belongs to, for the messages.
@@ -120,6 +120,21 @@ pub fn typed_minutes(text: &str) -> Result<u32, String> {
     Ok(secs as u32)
 }
 
+/// A table label, for an order or a call for staff: trimmed, not empty, at
+/// most [`TABLE_MAX_LEN`] characters, on one line.
+pub fn table(raw: &str) -> Result<String, String> {
+    let table = raw.trim();
+    if table.is_empty() {
+        return Err("Enter your table number, so the bar knows where you are.".to_owned());
+    }
+    if table.chars().count() > TABLE_MAX_LEN || table.chars().any(char::is_control) {
+        return Err(format!(
+            "The table can be at most {TABLE_MAX_LEN} characters, on one line."
+        ));
+    }
+    Ok(table.to_owned())
+}
+
 /// Why an order is cancelled: trimmed, not empty, at most
 /// [`REASON_MAX_LEN`] characters, on one line.
 pub fn cancel_reason(raw: &str) -> Result<String, String> {
@@ -220,6 +235,20 @@ mod tests {
             red_after_secs: 600
         })
         .is_err());
+    }
+
+    #[test]
+    fn a_table_is_required_short_and_on_one_line() {
+        assert_eq!(table(" 7 ").unwrap(), "7");
+        assert_eq!(table("Terrace 2").unwrap(), "Terrace 2");
+        assert!(table("").is_err());
+        assert!(table("   ").is_err());
+        assert!(table(&"t".repeat(TABLE_MAX_LEN)).is_ok());
+        assert!(table(&"t".repeat(TABLE_MAX_LEN + 1)).is_err());
+        // Characters, not bytes.
+        assert!(table(&"é".repeat(TABLE_MAX_LEN)).is_ok());
+        assert!(table("7\n8").is_err());
+        assert!(table("7\u{0}").is_err());
     }
 
     #[test]

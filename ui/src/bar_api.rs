@@ -1,14 +1,15 @@
-//! Calls to the bar's API (menu, orders, live-stream tickets, settings,
-//! admin), all through this app's session manager like [`crate::api`].
+//! Calls to the bar's API (menu, orders, calls for staff, live-stream
+//! tickets, settings, admin), all through this app's session manager like
+//! [`crate::api`].
 
 use serde::de::DeserializeOwned;
 use shared::api::MessageResponse;
 use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
-    BarSettings, CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuResponse,
-    NewItemRequest, NewOrderRequest, NewStaffRequest, Order, OrderStatus, OrdersResponse,
-    ReorderRequest, ResetPasswordRequest, StatusChangeRequest, StreamTicket, TicketTimers,
-    TodayStats, UpdateItemRequest,
+    BarSettings, CallKind, CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuResponse,
+    NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order, OrderStatus,
+    OrdersResponse, ReorderRequest, ResetPasswordRequest, StatusChangeRequest, StreamTicket,
+    TableCall, TableCallsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
@@ -94,6 +95,32 @@ pub async fn change_status(
     };
     let path = format!("/api/orders/{}/status", encode_component(id));
     send(Method::Post, &path, &body).await
+}
+
+/// Calls staff, or asks for the bill, at `table` (customers). A call of
+/// that kind already open there answers instead: taps never pile up.
+pub async fn call_staff(table: &str, kind: CallKind) -> Result<TableCall, SessionError> {
+    let body = NewCallRequest {
+        table: table.to_owned(),
+        kind,
+    };
+    send(Method::Post, "/api/calls", &body).await
+}
+
+/// The signed-in guest's calls: open ones and those answered lately.
+pub async fn my_calls() -> Result<TableCallsResponse, SessionError> {
+    manager()?.get_json("/api/calls/mine").await
+}
+
+/// Open calls, oldest first (staff).
+pub async fn open_calls() -> Result<TableCallsResponse, SessionError> {
+    manager()?.get_json("/api/calls").await
+}
+
+/// "On my way": acknowledges a call (staff).
+pub async fn acknowledge_call(id: &str) -> Result<TableCall, SessionError> {
+    let path = format!("/api/calls/{}/acknowledge", encode_component(id));
+    send_empty(Method::Post, &path).await
 }
 
 /// A single-use ticket to open the live event stream with.

@@ -13,7 +13,7 @@
 //! first listener and closes with the last.
 
 use leptos::prelude::*;
-use shared::bar::{BarSettings, MenuItemEvent, Order};
+use shared::bar::{BarSettings, MenuItemEvent, Order, TableCall};
 use shared::security::NewSignIn;
 
 /// One event from the server's live stream.
@@ -23,6 +23,9 @@ pub enum LiveEvent {
     MenuItem(MenuItemEvent),
     /// An admin changed the bar's settings (staff streams only).
     BarSettings(BarSettings),
+    /// A call for staff or the bill, opened or acknowledged (staff hear of
+    /// every call, a guest of the calls they asked for).
+    TableCall(TableCall),
     /// Someone signed in to this account from a new device.
     NewSignIn(NewSignIn),
 }
@@ -378,6 +381,7 @@ mod browser {
                 StreamEvent::Order
                 | StreamEvent::MenuItem
                 | StreamEvent::BarSettings
+                | StreamEvent::TableCall
                 | StreamEvent::NewSignIn => {
                     let id = event.last_event_id().parse::<i64>().ok();
                     if let (Some(id), Some(last)) = (id, self.last_id.get()) {
@@ -396,6 +400,9 @@ mod browser {
                         }
                         StreamEvent::BarSettings => {
                             serde_json::from_str(&data).map(LiveEvent::BarSettings)
+                        }
+                        StreamEvent::TableCall => {
+                            serde_json::from_str(&data).map(LiveEvent::TableCall)
                         }
                         _ => serde_json::from_str(&data).map(LiveEvent::NewSignIn),
                     };

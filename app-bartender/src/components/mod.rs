@@ -2,6 +2,8 @@
 
 pub(crate) mod availability;
 pub(crate) mod order_card;
+pub(crate) mod table_calls;
 
 pub(crate) use availability::AvailabilityPanel;
 pub(crate) use order_card::OrderCard;
+pub(crate) use table_calls::TableCalls;

@@ -1,7 +1,7 @@
-//! The live queue at `/bartender`: open orders in three columns (received,
-//! preparing, ready), oldest first, kept current by the live stream; above
-//! them the "all day" counts of what is waiting and when tickets turn amber
-//! and red.
+//! The live queue at `/bartender`: the tables calling for staff or the bill
+//! in a strip at the top, the "all day" counts of what is waiting and when
+//! tickets turn amber and red, then open orders in three columns (received,
+//! preparing, ready), oldest first, all kept current by the live stream.
 
 use leptos::prelude::*;
 use shared::bar::OrderStatus;
@@ -12,7 +12,7 @@ use ui::use_auth;
 
 use crate::all_day::AllDay;
 use crate::components::availability::PANEL_ID;
-use crate::components::{AvailabilityPanel, OrderCard};
+use crate::components::{AvailabilityPanel, OrderCard, TableCalls};
 use crate::queue::{Load, Queue, TICK};
 use crate::timers::{threshold_text, TicketStage};
 
@@ -35,6 +35,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
             LiveEvent::Order(order) => queue.arrived(order),
             LiveEvent::MenuItem(event) => queue.menu_item(event),
             LiveEvent::BarSettings(settings) => queue.settings_changed(settings),
+            LiveEvent::TableCall(call) => queue.call_arrived(call),
             // The header shows account alerts.
             LiveEvent::NewSignIn(_) => {}
         },
@@ -42,6 +43,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
         move || {
             queue.reload();
             queue.reload_settings();
+            queue.reload_calls();
             queue.reload_menu();
         },
     );
@@ -50,6 +52,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
     Effect::new(move |_| {
         queue.reload();
         queue.reload_settings();
+        queue.reload_calls();
         queue.reload_menu();
     });
     // Back online after a failed first load: load again without being asked.
@@ -59,13 +62,16 @@ pub(crate) fn QueuePage() -> impl IntoView {
             if matches!(queue.loading.get_untracked(), Load::Failed(_)) {
                 queue.reload();
             }
+            if matches!(queue.calls_loading.get_untracked(), Load::Failed(_)) {
+                queue.reload_calls();
+            }
             if matches!(queue.menu_loading.get_untracked(), Load::Failed(_)) {
                 queue.reload_menu();
             }
         }
         offline
     });
-    // Ages on the cards move on while the page is open.
+    // Ages on the cards and calls move on while the page is open.
     Effect::new(move |_| {
         match set_interval_with_handle(move || queue.now.set(now_millis()), TICK) {
             Ok(timer) => on_cleanup(move || timer.clear()),
@@ -152,6 +158,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
                     </button>
                 </div>
             </div>
+            <TableCalls queue />
             {move || match state.get() {
                 Load::Pending => {
                     view! { <p class="loading" aria-busy="true">"Loading the orders…"</p> }

@@ -6,6 +6,7 @@
 )]
 
 pub(crate) mod allergen_filter;
+pub(crate) mod calls;
 pub(crate) mod cart;
 pub(crate) mod menu_item;
 pub(crate) mod status;

@@ -1,6 +1,6 @@
-//! The menu at `/`: categories with their items, the allergen filter, and
-//! the cart. A QR code on the table links to `/?table=7`, which fills in
-//! the table.
+//! The menu at `/`: categories with their items, the allergen filter, the
+//! cart, and the buttons that call staff or ask for the bill. A QR code on
+//! the table links to `/?table=7`, which fills in the table.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -13,6 +13,7 @@ use ui::use_auth;
 use crate::allergens::{use_allergen_filter, visible};
 use crate::cart::{clean_table, use_cart};
 use crate::components::allergen_filter::AllergenFilterPanel;
+use crate::components::calls::CallButtons;
 use crate::components::cart::{CartBar, CartPanel};
 use crate::components::menu_item::MenuItemCard;
 use ui::load::{failed, loading, Load, Loader, Stage};
@@ -96,6 +97,7 @@ pub(crate) fn MenuPage() -> impl IntoView {
                         }
                     })
             }}
+            <CallButtons table=store.table />
             <div class="menu-layout">
                 <div class="menu-main">
                     {move || match stage.get() {

@@ -1,5 +1,6 @@
-//! One order at `/orders/:id`, live: where it has got, what is in it, and
-//! cancelling it while the bar has not started on it.
+//! One order at `/orders/:id`, live: where it has got, what is in it,
+//! cancelling it while the bar has not started on it, and calling staff or
+//! asking for the bill at its table.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -13,6 +14,7 @@ use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
 use ui::use_auth;
 
 use crate::browser;
+use crate::components::calls::CallButtons;
 use crate::components::status::{status_sentence, StatusSteps};
 use ui::load::{failed, loading, Load, Loader, Stage};
 
@@ -101,6 +103,7 @@ fn OrderView(
     let status = Signal::derive(move || {
         order.with(|o| o.as_ref().map_or(OrderStatus::Received, |o| o.status))
     });
+    let table = Signal::derive(field(|o| o.table.clone()));
     view! {
         <div class="page-title">
             <h1>{field(|o| format!("Order {}", o.number))}</h1>
@@ -138,6 +141,7 @@ fn OrderView(
                 <dd>{field(|o| local_time(&o.created_at))}</dd>
             </div>
         </dl>
+        <CallButtons table />
         <ul class="order-lines">
             {move || {
                 order

@@ -6,6 +6,7 @@
 //! either pool; [`on_pool!`] expands a body for each backend.
 
 pub mod activity;
+pub mod calls;
 pub mod events;
 pub mod menu;
 pub mod orders;

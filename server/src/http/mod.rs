@@ -29,6 +29,7 @@ use tracing::Span;
 
 use self::error::error_response;
 use crate::services::admin::AdminService;
+use crate::services::calls::CallService;
 use crate::services::events::EventHub;
 use crate::services::health::Health;
 use crate::services::menu::MenuService;
@@ -49,6 +50,7 @@ pub struct Services {
     pub sessions: Arc<SessionService>,
     pub menu: Arc<MenuService>,
     pub orders: Arc<OrderService>,
+    pub calls: Arc<CallService>,
     pub admin: Arc<AdminService>,
     pub bar_settings: Arc<BarSettingsService>,
     pub hub: Arc<EventHub>,

@@ -1,8 +1,10 @@
-//! Domain services: the rules of sessions, users, the menu, orders, live
-//! events, the bar's settings and the admin console. No HTTP types, no SQL.
+//! Domain services: the rules of sessions, users, the menu, orders, calls
+//! for staff, live events, the bar's settings and the admin console. No
+//! HTTP types, no SQL.
 
 pub mod activity;
 pub mod admin;
+pub mod calls;
 pub mod demo;
 pub mod device;
 pub mod events;

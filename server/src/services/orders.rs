@@ -10,7 +10,6 @@ use shared::api::Role;
 use shared::bar::{
     NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, StatusChangeRequest,
     IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX,
-    TABLE_MAX_LEN,
 };
 use shared::validate;
 
@@ -293,7 +292,8 @@ fn stale(now: OrderStatus) -> AppError {
     }
 }
 
-fn require_staff(auth: &AuthContext) -> AppResult<()> {
+/// Refuses anyone but bartenders and admins.
+pub(crate) fn require_staff(auth: &AuthContext) -> AppResult<()> {
     if matches!(auth.role, Role::Bartender | Role::Admin) {
         Ok(())
     } else {
@@ -322,18 +322,7 @@ fn check_key(key: Option<&str>) -> AppResult<&str> {
 
 /// Checks every field and trims notes; empty notes become none.
 fn normalize(mut req: NewOrderRequest) -> AppResult<NewOrderRequest> {
-    let table = req.table.trim();
-    if table.is_empty() {
-        return Err(AppError::Validation(
-            "Say which table the order is for.".to_owned(),
-        ));
-    }
-    if table.chars().count() > TABLE_MAX_LEN || table.chars().any(char::is_control) {
-        return Err(AppError::Validation(format!(
-            "The table must be at most {TABLE_MAX_LEN} characters."
-        )));
-    }
-    req.table = table.to_owned();
+    req.table = validate::table(&req.table).map_err(AppError::Validation)?;
     if req.lines.is_empty() {
         return Err(AppError::Validation(
             "The order is empty: add at least one item.".to_owned(),

@@ -12,6 +12,7 @@ mod allergens;
 mod apps;
 mod auth;
 mod backup;
+mod calls;
 mod cleanup;
 mod cli;
 mod cluster;

@@ -67,9 +67,11 @@ pub struct StreamQuery {
 /// The live stream (`text/event-stream`). Events: `order` (an `Order`;
 /// customers get their own, staff all), `menu_item` (a `MenuItemEvent`),
 /// `bar_settings` (the `BarSettings` after an admin's change; staff only),
-/// `ready` (`{"cursor": n}`, once the replay is done), `reset` (the cursor
-/// is older than the kept events: reload lists), `session_ended` (the
-/// session was revoked; the stream closes).
+/// `table_call` (a `TableCall` opened or acknowledged; customers get the
+/// calls they asked for, staff all), `new_sign_in` (an alert about the
+/// user's own account), `ready` (`{"cursor": n}`, once the replay is done),
+/// `reset` (the cursor is older than the kept events: reload lists),
+/// `session_ended` (the session was revoked; the stream closes).
 #[utoipa::path(get, path = "/api/events", tag = "events", security(("bearer" = [])),
     params(StreamQuery, ("Last-Event-ID" = Option<i64>, Header, description = "Replay events after this id")),
     responses(

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod calls;
 pub mod events;
 pub mod health;
 pub mod menu;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(sessions::router())
         .merge(menu::router())
         .merge(orders::router())
+        .merge(calls::router())
         .merge(events::router())
         .merge(admin::router())
         .merge(settings::router())

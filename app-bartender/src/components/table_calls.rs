@@ -1,0 +1,147 @@
+//! The strip of tables calling, at the top of the board: which table, what
+//! for, how long ago, and "On my way", which acknowledges the call: it
+//! leaves every board and the guest's phone says a bartender is coming.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::bar::{CallKind, TableCall};
+use ui::bar_api;
+use ui::format::{age, timestamp_millis};
+
+use crate::queue::{Load, Queue};
+
+/// What the strip says a table wants.
+fn wants(kind: CallKind) -> &'static str {
+    match kind {
+        CallKind::Staff => "Calls staff",
+        CallKind::Bill => "Asks for the bill",
+    }
+}
+
+/// The open calls, oldest first; nothing at all while no table calls.
+#[component]
+pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
+    let calls = Memo::new(move |_| queue.calls.with(|strip| strip.calls()));
+    let failed = move || match queue.calls_loading.get() {
+        Load::Failed(message) => Some(view! {
+            <div class="form-error" role="alert" data-testid="calls-error">
+                <p>{message}</p>
+                <button type="button" class="button secondary" on:click=move |_| queue.reload_calls()>
+                    "Try again"
+                </button>
+            </div>
+        }),
+        _ => None,
+    };
+    view! {
+        <section
+            class="call-strip"
+            class:empty=move || calls.with(Vec::is_empty)
+            data-testid="call-strip"
+            aria-label="Tables calling"
+        >
+            {failed}
+            // A live region that is always there, so a new call is read out.
+            <ol class="table-calls" aria-live="polite">
+                <For
+                    each=move || calls.get()
+                    key=|call| call.id.clone()
+                    children=move |call| view! { <TableCallCard call queue /> }
+                />
+            </ol>
+        </section>
+    }
+}
+
+/// One table calling, with the button that answers it.
+#[component]
+fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
+    let TableCall {
+        id,
+        table,
+        kind,
+        customer_name,
+        created_at,
+        ..
+    } = call;
+    let busy = RwSignal::new(false);
+    let created = timestamp_millis(&created_at);
+    let waited = move || {
+        created
+            .map(|created| age(((queue.now.get() - created) / 1000.0) as i64))
+            .unwrap_or_default()
+    };
+    let is_new = {
+        let id = id.clone();
+        move || queue.fresh.with(|fresh| fresh.contains(&id))
+    };
+    let card_note = {
+        let id = id.clone();
+        move || queue.notes.with(|notes| notes.get(&id).cloned())
+    };
+    let acknowledge = {
+        let id = id.clone();
+        move |_| {
+            busy.set(true);
+            queue.clear_note(&id);
+            let id = id.clone();
+            spawn_local(async move {
+                let outcome = queue.auth.watch(bar_api::acknowledge_call(&id).await);
+                // On success the call leaves the strip, and this card with it.
+                busy.set(false);
+                match outcome {
+                    Ok(call) => {
+                        queue.apply_call(call);
+                    }
+                    // The session manager sends the user to sign in.
+                    Err(e) if e.ends_session() => {}
+                    // Someone else answered it first (or it is gone): the
+                    // strip is behind, and the reload takes the call off.
+                    Err(e) if matches!(e.status(), Some(404 | 409)) => queue.reload_calls(),
+                    Err(e) => queue.note(&id, e.to_string()),
+                }
+            });
+        }
+    };
+    let id_attr = id.clone();
+    let table_attr = table.clone();
+    view! {
+        <li
+            class="table-call"
+            class:is-new=is_new
+            data-testid="table-call"
+            data-call-id=id_attr
+            data-table=table_attr
+            data-kind=kind.as_str()
+        >
+            <span class="call-table" title="Table">
+                <span class="call-table-label">"Table"</span>
+                {table}
+            </span>
+            <span class="call-what">
+                <span class="call-kind">{wants(kind)}</span>
+                <span class="call-who">{customer_name}</span>
+            </span>
+            <span class="call-age" data-testid="call-age">{waited}</span>
+            <button
+                type="button"
+                class="button call-ack"
+                data-testid="acknowledge-call"
+                disabled=move || busy.get()
+                on:click=acknowledge
+            >
+                {move || if busy.get() { "Saving…" } else { "On my way" }}
+            </button>
+            {move || {
+                card_note()
+                    .map(|text| {
+                        view! {
+                            <p class="card-note" role="alert" data-testid="card-note">
+                                {text}
+                            </p>
+                        }
+                    })
+            }}
+        </li>
+    }
+}
