@@ -103,8 +103,11 @@ async function barScreens(server, browser) {
   await item("House Lager").waitFor({ state: "detached" });
   await phone.evaluate(() => window.scrollTo(0, 0));
   await phone.screenshot({ path: join(out, "customer-allergen-filter-phone.png") });
-  await phone.getByTestId("show-all").click();
+  // Folded again: the choice, the count of hidden items, the menu without them.
   await phone.getByTestId("allergen-filter").locator("summary").click();
+  await phone.evaluate(() => window.scrollTo(0, 0));
+  await phone.screenshot({ path: join(out, "customer-allergen-hidden-phone.png") });
+  await phone.getByTestId("show-all").click();
   await item("House Lager").waitFor();
   console.log("customer: allergen filter at phone width");
 
