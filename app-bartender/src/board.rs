@@ -4,10 +4,11 @@
 //!
 //! Updates can arrive out of order (a tap's answer after the live event it
 //! caused, a reload that started before an event), so every order carries
-//! its version and an older one never replaces a newer one; a call only
-//! goes from open to acknowledged, and an acknowledged one never comes back.
+//! its version and an older one never replaces a newer one (a served order
+//! comes back only as a newer version: a recall); a call only goes from
+//! open to acknowledged, and an acknowledged one never comes back.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use shared::bar::{Order, OrderStatus, TableCall};
 
@@ -17,9 +18,10 @@ use crate::all_day::{all_day, AllDay};
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Board {
     orders: Vec<Order>,
-    /// Orders seen served or cancelled: they never come back, so a reload
-    /// answered from before they finished must not bring them back either.
-    finished: HashSet<String>,
+    /// Orders seen served or cancelled, with the version that finished
+    /// them: a reload answered from before they finished must not bring
+    /// them back. Only a newer version does (a served order recalled).
+    finished: HashMap<String, i64>,
 }
 
 /// What [`Board::apply`] did.
@@ -30,6 +32,8 @@ pub(crate) enum Applied {
     Updated,
     /// Served or cancelled: off the board.
     Removed,
+    /// A served order recalled to ready: back on the board, not new.
+    Restored,
     /// Older than, or the same as, what the board holds; or already finished.
     Ignored,
 }
@@ -49,9 +53,24 @@ impl Board {
         all_day(&self.orders)
     }
 
+    /// The newest version of an order the board has seen, open or
+    /// finished.
+    pub(crate) fn version_of(&self, id: &str) -> Option<i64> {
+        let finished = self.finished.get(id).copied();
+        let open = self.orders.iter().find(|o| o.id == id);
+        open.map(|o| o.version).max(finished)
+    }
+
+    /// Whether `order` is a copy from before the board saw it finish.
+    fn finished_since(&self, order: &Order) -> bool {
+        self.finished
+            .get(&order.id)
+            .is_some_and(|&version| order.version <= version)
+    }
+
     /// Takes in one order as the server now has it.
     pub(crate) fn apply(&mut self, order: Order) -> Applied {
-        if self.finished.contains(&order.id) {
+        if self.finished_since(&order) {
             return Applied::Ignored;
         }
         let held = self.orders.iter().position(|o| o.id == order.id);
@@ -61,7 +80,7 @@ impl Board {
             }
         }
         if order.status.is_final() {
-            self.finished.insert(order.id.clone());
+            self.finished.insert(order.id.clone(), order.version);
             return match held {
                 Some(index) => {
                     self.orders.remove(index);
@@ -70,6 +89,7 @@ impl Board {
                 None => Applied::Ignored,
             };
         }
+        let restored = self.finished.remove(&order.id).is_some();
         match held {
             Some(index) => {
                 self.orders[index] = order;
@@ -78,17 +98,22 @@ impl Board {
             None => {
                 self.orders.push(order);
                 self.sort();
-                Applied::Added
+                if restored {
+                    Applied::Restored
+                } else {
+                    Applied::Added
+                }
             }
         }
     }
 
     /// Replaces the orders with a fresh list of the open ones.
     pub(crate) fn replace(&mut self, open: Vec<Order>) {
-        self.orders = open
+        let open: Vec<Order> = open
             .into_iter()
-            .filter(|o| !o.status.is_final() && !self.finished.contains(&o.id))
+            .filter(|o| !o.status.is_final() && !self.finished_since(o))
             .collect();
+        self.orders = open;
         self.sort();
     }
 
@@ -236,6 +261,40 @@ mod tests {
             board.apply(order("c", 3, OrderStatus::Cancelled, 2)),
             Applied::Ignored
         );
+    }
+
+    #[test]
+    fn a_recalled_served_order_comes_back_but_a_stale_copy_does_not() {
+        let mut board = Board::default();
+        board.apply(order("a", 1, OrderStatus::Ready, 3));
+        assert_eq!(
+            board.apply(order("a", 1, OrderStatus::Served, 4)),
+            Applied::Removed
+        );
+        assert_eq!(board.version_of("a"), Some(4));
+        // The ready copy from before it was served stays away.
+        assert_eq!(
+            board.apply(order("a", 1, OrderStatus::Ready, 3)),
+            Applied::Ignored
+        );
+        board.replace(vec![order("a", 1, OrderStatus::Ready, 3)]);
+        assert!(ids(&board, OrderStatus::Ready).is_empty());
+        // Recalled: ready again, a newer version.
+        assert_eq!(
+            board.apply(order("a", 1, OrderStatus::Ready, 5)),
+            Applied::Restored
+        );
+        assert_eq!(ids(&board, OrderStatus::Ready), ["a"]);
+        assert_eq!(board.version_of("a"), Some(5));
+        assert_eq!(board.version_of("b"), None);
+        // A reload that lists it keeps it; served again, it leaves again.
+        board.replace(vec![order("a", 1, OrderStatus::Ready, 5)]);
+        assert_eq!(ids(&board, OrderStatus::Ready), ["a"]);
+        assert_eq!(
+            board.apply(order("a", 1, OrderStatus::Served, 6)),
+            Applied::Removed
+        );
+        assert!(ids(&board, OrderStatus::Ready).is_empty());
     }
 
     #[test]

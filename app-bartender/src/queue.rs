@@ -1,7 +1,8 @@
 //! The queue's state and what changes it, shared by the board page and
 //! its cards: loading the open orders and the tables calling, taking in
-//! updates from the live stream and from taps, notes on cards, the ticket
-//! timers, the menu for the availability panel.
+//! updates from the live stream and from taps, the bumps this screen can
+//! recall, notes on cards, the ticket timers, the menu for the
+//! availability panel.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -10,8 +11,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{
-    BarSettings, MenuCategory, MenuItem, MenuItemEvent, Order, OrdersResponse, TableCall,
-    TableCallsResponse, TicketTimers,
+    BarSettings, MenuCategory, MenuItem, MenuItemEvent, Order, OrderStatus, OrdersResponse,
+    TableCall, TableCallsResponse, TicketTimers, RECALL_WINDOW_SECS,
 };
 use shared::session::SessionError;
 use ui::bar_api;
@@ -19,6 +20,7 @@ use ui::format::now_millis;
 use ui::Auth;
 
 use crate::board::{Applied, Board, CallStrip};
+use crate::recall::{Bump, Recalls};
 use crate::sound::Sound;
 use ui::menu::apply_item_event;
 
@@ -139,6 +141,8 @@ pub(crate) struct Queue {
     pub(crate) board: RwSignal<Board>,
     pub(crate) loading: RwSignal<Load>,
     reloads: StoredValue<Reloads<Order>>,
+    /// The last bumps made from this screen, which it can still recall.
+    pub(crate) recalls: RwSignal<Recalls>,
     /// The tables calling for staff or the bill.
     pub(crate) calls: RwSignal<CallStrip>,
     pub(crate) calls_loading: RwSignal<Load>,
@@ -170,6 +174,7 @@ impl Queue {
             board: RwSignal::new(Board::default()),
             loading: RwSignal::new(Load::Pending),
             reloads: StoredValue::new(Reloads::default()),
+            recalls: RwSignal::new(Recalls::default()),
             calls: RwSignal::new(CallStrip::default()),
             calls_loading: RwSignal::new(Load::Pending),
             call_reloads: StoredValue::new(Reloads::default()),
@@ -187,12 +192,28 @@ impl Queue {
 
     /// Loads the open orders again; the board stays as it is meanwhile.
     pub(crate) fn reload(self) {
+        let recalls = self.recalls;
+        let fetch = async move {
+            let answer = bar_api::open_orders().await;
+            if let Ok(open) = &answer {
+                // Whether or not this answer is applied, an order listed at
+                // a newer version has moved on from this screen's bump.
+                recalls.maybe_update(|recalls| {
+                    let mut changed = false;
+                    for order in &open.orders {
+                        changed |= recalls.seen(&order.id, order.version);
+                    }
+                    changed
+                });
+            }
+            answer
+        };
         reload_list(
             self.auth,
             self.reloads,
             self.board,
             self.loading,
-            bar_api::open_orders(),
+            fetch,
             |board: &mut Board, open: OrdersResponse, arrived| {
                 board.replace(open.orders);
                 for order in arrived {
@@ -206,9 +227,42 @@ impl Queue {
     /// the answer to a tap). Answers what changed.
     pub(crate) fn apply(self, order: Order) -> Applied {
         self.reloads.update_value(|r| r.arrived(&order));
+        self.recalls
+            .maybe_update(|recalls| recalls.seen(&order.id, order.version));
         self.board
             .try_update(|board| board.apply(order))
             .unwrap_or(Applied::Ignored)
+    }
+
+    /// Remembers a bump made from this screen (`order` is the answer to
+    /// moving it on from `from`), so it can be recalled for a while;
+    /// unless the board has already seen the order move on from it.
+    pub(crate) fn bumped(self, from: OrderStatus, order: &Order) {
+        let moved_on = self
+            .board
+            .try_with_untracked(|board| board.version_of(&order.id))
+            .flatten()
+            .is_some_and(|seen| seen > order.version);
+        if moved_on {
+            return;
+        }
+        self.recalls
+            .update(|recalls| recalls.push(Bump::new(from, order, now_millis())));
+        // Off the panel when its window closes, not at the next tick.
+        let recalls = self.recalls;
+        set_timeout(
+            move || {
+                // A no-op once the page is gone.
+                recalls.maybe_update(|recalls| recalls.prune(now_millis()));
+            },
+            Duration::from_secs(RECALL_WINDOW_SECS.unsigned_abs()),
+        );
+    }
+
+    /// Forgets a bump: recalled, or refused by the server.
+    pub(crate) fn forget_bump(self, bump: &Bump) {
+        self.recalls
+            .maybe_update(|recalls| recalls.remove(&bump.order_id, bump.version));
     }
 
     /// An order from the live stream: new ones stand out for a while.

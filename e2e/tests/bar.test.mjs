@@ -5,9 +5,11 @@
 // the bartender's card names each line's; the admin sets the ticket timers
 // and an open board's tickets turn waiting, then late (on a mocked browser
 // clock), while the "all day" strip counts what is waiting; a guest asks for
-// the bill and the bartender's "On my way" reaches their phone; a
-// deactivated guest is signed out; the bartender's queue survives a server
-// restart and catches up.
+// the bill and the bartender's "On my way" reaches their phone; the
+// bartender recalls a mistaken bump from the Recall panel and the guest's
+// page follows, and a recall someone else overtook says so; a deactivated
+// guest is signed out; the bartender's queue survives a server restart and
+// catches up.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -658,6 +660,96 @@ describe("calls for staff", () => {
     const barToken = (await storage(bar.page))[APPS.bartender.keys[0]];
     const open = await api(server, "GET", "/api/calls", { token: barToken });
     assert.deepEqual(open.json.calls, [], "no call left open");
+
+    assert.equal(await reloaded(page), false, "the guest's page was not reloaded");
+    assert.equal(await reloaded(bar.page), false, "the queue was not reloaded");
+    assert.deepEqual([...bar.errors, ...guest.errors], []);
+    await guest.context.close();
+    await bar.context.close();
+  });
+});
+
+describe("recall", () => {
+  const recallRow = (page, id) => page.locator(`[data-testid=recall-row][data-order-id="${id}"]`);
+
+  it("the bartender takes back a mistaken Mark ready from the Recall panel: the order is back in Preparing and the guest's page follows, live", async () => {
+    const guest = await guestAtTable("9", await newCustomer(server));
+    const { page } = guest;
+    const placed = await placeOrder(server, await customerToken(page), { table: "9", lines: [["House Lager", 1]] });
+    assert.equal(placed.status, 201, JSON.stringify(placed.json));
+    const { id, number } = placed.json;
+    await page.goto(`${server.url}/orders/${id}`);
+    await page.getByTestId("order-status").waitFor();
+    await untilLive(page, "the guest's order page");
+    await markPage(page);
+    const status = () => page.getByTestId("order-status").getAttribute("data-status");
+
+    const bar = await openQueue();
+    await markPage(bar.page);
+    // A named region with a heading; empty until this screen bumps something.
+    const panel = bar.page.getByRole("region", { name: "Recall", exact: true });
+    await panel.waitFor();
+    assert.equal(await panel.getByRole("heading", { name: "Recall" }).count(), 1);
+    assert.equal(await panel.getByTestId("recall-empty").innerText(), "Bumps you make here can be undone for 5 minutes.");
+    assert.equal(await panel.getByTestId("recall-row").count(), 0);
+
+    // Two taps: preparing, then ready by mistake.
+    await card(bar.page, id).getByTestId("advance").click();
+    const preparing = bar.page.getByTestId("column-preparing").locator(`[data-order-id="${id}"]`);
+    await preparing.waitFor();
+    await preparing.getByTestId("advance").click();
+    await bar.page.getByTestId("column-ready").locator(`[data-order-id="${id}"]`).waitFor();
+    await page.getByTestId("ready-banner").waitFor({ timeout: 10_000 });
+
+    // The panel offers the last bump of the order, in words.
+    const row = recallRow(bar.page, id);
+    await until(async () => (await row.count()) === 1 && (await row.getAttribute("data-to")) === "ready",
+      "the recall row of Mark ready");
+    assert.equal(await row.getAttribute("data-from"), "preparing");
+    assert.equal(await panel.getByTestId("recall-empty").count(), 0, "no empty-state line");
+    assert.match(await row.innerText(), new RegExp(`Order ${number} · table 9 · Ready → Preparing`));
+    const button = bar.page.getByRole("button", { name: `Recall order ${number}: back to preparing`, exact: true });
+    const box = await button.boundingBox();
+    assert.ok(box.height >= 44, `the Recall button is ${box.height} px tall`);
+
+    await button.click();
+    const back = bar.page.getByTestId("column-preparing").locator(`[data-order-id="${id}"]`);
+    await back.waitFor();
+    assert.equal(await back.getAttribute("data-status"), "preparing");
+    await until(async () => (await bar.page.getByTestId("column-ready").locator(`[data-order-id="${id}"]`).count()) === 0,
+      "the order to leave the Ready column");
+    await until(async () => (await row.count()) === 0, "the recalled row to leave the panel");
+    await panel.getByTestId("recall-empty").waitFor();
+
+    // The guest's page follows, without a reload.
+    await until(async () => (await status()) === "preparing", "the guest's page to say preparing again", 10_000);
+    await page.getByTestId("ready-banner").waitFor({ state: "detached" });
+    const stored = await api(server, "GET", `/api/orders/${id}`, { token: await customerToken(page) });
+    assert.equal(stored.json.status, "preparing");
+    assert.equal(stored.json.version, 4);
+    assert.equal(stored.json.ready_at, null);
+
+    // Bumped on again; someone else serves it just as the recall is tapped:
+    // the panel says why it could not be recalled, and the row goes.
+    await back.getByTestId("advance").click();
+    await until(async () => (await row.count()) === 1 && (await row.getAttribute("data-version")) === "5",
+      "the recall row of the new bump");
+    const staff = (await storage(bar.page))[APPS.bartender.keys[0]];
+    await bar.page.route(/\/api\/orders\/[^/]+\/recall$/, async (route) => {
+      const served = await advanceOrder(server, staff, id, "served");
+      assert.equal(served.status, 200, JSON.stringify(served.json));
+      await route.continue();
+    });
+    await bar.page.getByRole("button", { name: `Recall order ${number}: back to preparing`, exact: true }).click();
+    const notice = bar.page.getByTestId("recall-notice");
+    await notice.waitFor({ timeout: 10_000 });
+    assert.match(await notice.innerText(), new RegExp(`^Order ${number}: Someone changed this order meanwhile \\(it is now served\\)`));
+    await until(async () => (await row.count()) === 0, "the refused row to leave the panel");
+    await until(async () => (await bar.page.locator(`[data-testid=order-card][data-order-id="${id}"]`).count()) === 0,
+      "the served order to leave the board");
+    const after = await api(server, "GET", `/api/orders/${id}`, { token: await customerToken(page) });
+    assert.equal(after.json.status, "served", "the recall changed nothing");
+    await until(async () => (await status()) === "served", "the guest's page to say served");
 
     assert.equal(await reloaded(page), false, "the guest's page was not reloaded");
     assert.equal(await reloaded(bar.page), false, "the queue was not reloaded");

@@ -28,6 +28,12 @@ pub const TABLE_MAX_LEN: usize = 20;
 pub const REASON_MAX_LEN: usize = 200;
 /// Longest `Idempotency-Key` header value.
 pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 100;
+/// How long a bump can be recalled, in seconds: five minutes after an
+/// order's last change, staff can take that step back
+/// (`POST /api/orders/{id}/recall`). Long enough to notice a mistaken tap
+/// on a busy board; short enough that a guest's "ready" does not go back
+/// long after they collected it.
+pub const RECALL_WINDOW_SECS: i64 = 300;
 
 /// One of the 14 allergens that EU and UK food law (Regulation (EU)
 /// 1169/2011, Annex II, kept in UK law) requires a bar to declare. Declared
@@ -314,6 +320,18 @@ impl OrderStatus {
         }
     }
 
+    /// The status a recall takes an order back to, if any: the step before
+    /// this one. A received order has none, and a cancelled one is never
+    /// taken back (it may have been cancelled from any open status).
+    pub fn previous(self) -> Option<OrderStatus> {
+        match self {
+            OrderStatus::Preparing => Some(OrderStatus::Received),
+            OrderStatus::Ready => Some(OrderStatus::Preparing),
+            OrderStatus::Served => Some(OrderStatus::Ready),
+            OrderStatus::Received | OrderStatus::Cancelled => None,
+        }
+    }
+
     /// Whether `self → to` is allowed.
     pub fn can_become(self, to: OrderStatus) -> bool {
         if to == OrderStatus::Cancelled {
@@ -432,6 +450,16 @@ pub struct StatusChangeRequest {
     /// Required when cancelling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+}
+
+/// `POST /api/orders/{id}/recall` body: takes back the order's last step.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RecallRequest {
+    /// The version the caller saw: the one its bump answered with. A
+    /// recall never takes back a change made after it.
+    pub version: i64,
 }
 
 /// What a guest calls the bar's staff for.
@@ -918,6 +946,33 @@ mod tests {
         assert!(!Served.can_become(Cancelled));
         assert!(!Cancelled.can_become(Received));
         assert!(!Preparing.can_become(Received));
+    }
+
+    #[test]
+    fn a_recall_undoes_exactly_one_forward_step() {
+        use OrderStatus::*;
+        assert_eq!(Preparing.previous(), Some(Received));
+        assert_eq!(Ready.previous(), Some(Preparing));
+        assert_eq!(Served.previous(), Some(Ready));
+        assert_eq!(Received.previous(), None);
+        assert_eq!(Cancelled.previous(), None);
+        for status in [Received, Preparing, Ready] {
+            let next = status.next().unwrap();
+            assert_eq!(next.previous(), Some(status), "{status:?}");
+        }
+    }
+
+    #[test]
+    fn a_recall_names_only_the_version() {
+        let read: RecallRequest = serde_json::from_str(r#"{"version":3}"#).unwrap();
+        assert_eq!(read.version, 3);
+        for bad in [
+            r#"{}"#,
+            r#"{"version":"3"}"#,
+            r#"{"version":3,"status":"ready"}"#,
+        ] {
+            assert!(serde_json::from_str::<RecallRequest>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

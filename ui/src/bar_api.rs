@@ -8,8 +8,8 @@ use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
     BarSettings, CallKind, CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuResponse,
     NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order, OrderStatus,
-    OrdersResponse, ReorderRequest, ResetPasswordRequest, StatusChangeRequest, StreamTicket,
-    TableCall, TableCallsResponse, TicketTimers, TodayStats, UpdateItemRequest,
+    OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest, StatusChangeRequest,
+    StreamTicket, TableCall, TableCallsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
@@ -95,6 +95,13 @@ pub async fn change_status(
     };
     let path = format!("/api/orders/{}/status", encode_component(id));
     send(Method::Post, &path, &body).await
+}
+
+/// Takes an order back one step (a mistaken bump), naming the version the
+/// bump answered with (staff).
+pub async fn recall_order(id: &str, version: i64) -> Result<Order, SessionError> {
+    let path = format!("/api/orders/{}/recall", encode_component(id));
+    send(Method::Post, &path, &RecallRequest { version }).await
 }
 
 /// Calls staff, or asks for the bill, at `table` (customers). A call of

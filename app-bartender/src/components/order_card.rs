@@ -1,7 +1,8 @@
 //! One order on the board: what to make and for whom (each line with its
 //! allergens), how long it has waited (and, until it is ready, whether that
 //! is long: its stage against the ticket timers), one big button to move it
-//! on, and cancelling with a reason.
+//! on (a bump the recall panel can take back), and cancelling with a
+//! reason.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -107,6 +108,10 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
                 let outcome = auth.watch(bar_api::change_status(&id, next, version, None).await);
                 // On success this card is replaced by the order's next one.
                 busy.set(false);
+                if let Ok(order) = &outcome {
+                    // A bump this screen can take back for a while.
+                    queue.bumped(status, order);
+                }
                 if let Some(message) = settle(queue, &id, outcome) {
                     queue.note(&id, message);
                 }

@@ -1,7 +1,8 @@
 //! The live queue at `/bartender`: the tables calling for staff or the bill
 //! in a strip at the top, the "all day" counts of what is waiting and when
-//! tickets turn amber and red, then open orders in three columns (received,
-//! preparing, ready), oldest first, all kept current by the live stream.
+//! tickets turn amber and red, the bumps of this screen that can still be
+//! recalled, then open orders in three columns (received, preparing,
+//! ready), oldest first, all kept current by the live stream.
 
 use leptos::prelude::*;
 use shared::bar::OrderStatus;
@@ -12,7 +13,7 @@ use ui::use_auth;
 
 use crate::all_day::AllDay;
 use crate::components::availability::PANEL_ID;
-use crate::components::{AvailabilityPanel, OrderCard, TableCalls};
+use crate::components::{AvailabilityPanel, OrderCard, RecallPanel, TableCalls};
 use crate::queue::{Load, Queue, TICK};
 use crate::timers::{threshold_text, TicketStage};
 
@@ -185,6 +186,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
                 Load::Done => {
                     view! {
                         <AllDayStrip all_day />
+                        <RecallPanel queue />
                         <div
                             class="board"
                             class:stale=move || live.get() == LiveStatus::Reconnecting

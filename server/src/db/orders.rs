@@ -272,6 +272,12 @@ pub struct StatusChange<'a> {
 
 /// Applies a status change when the stored version still matches (a
 /// compare-and-swap) and writes its event; `None` when it did not match.
+///
+/// The same statement takes a step forward and, for a recall, a step back,
+/// so the times follow the status it lands on: `ready_at` is set on
+/// reaching ready, kept through served, and cleared on going back before
+/// ready; `finished_at` is set by served or cancelled and cleared otherwise
+/// (only a recall from served leaves a finished status).
 pub async fn change_status(
     db: &Db,
     change: &StatusChange<'_>,
@@ -288,8 +294,10 @@ pub async fn change_status(
         let rows = sqlx::query(
             "UPDATE orders SET status = $3, version = version + 1, updated_at = $4,
                  cancel_reason = COALESCE($5, cancel_reason),
-                 ready_at = CASE WHEN $3 = 'ready' THEN $4 ELSE ready_at END,
-                 finished_at = CASE WHEN $3 IN ('served', 'cancelled') THEN $4 ELSE finished_at END
+                 ready_at = CASE WHEN $3 = 'ready' THEN COALESCE(ready_at, $4)
+                                 WHEN $3 IN ('received', 'preparing') THEN NULL
+                                 ELSE ready_at END,
+                 finished_at = CASE WHEN $3 IN ('served', 'cancelled') THEN $4 ELSE NULL END
              WHERE id = $1 AND version = $2",
         )
         .bind(change.id)

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use shared::api::Role;
 use shared::bar::{
-    NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, StatusChangeRequest,
-    IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX,
+    NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, RecallRequest,
+    StatusChangeRequest, IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, ORDER_MAX_LINES,
+    ORDER_NOTE_MAX_LEN, QUANTITY_MAX, RECALL_WINDOW_SECS,
 };
 use shared::validate;
 
@@ -265,13 +266,75 @@ impl OrderService {
             reason: reason.as_deref(),
             now: self.clock.now_ms(),
         };
-        match store::change_status(&self.db, &change, &payload).await? {
+        self.commit(&change, from).await
+    }
+
+    /// Takes back an order's last step (a mistaken bump on the board) for
+    /// staff, if the caller saw its current version and that step was made
+    /// within [`RECALL_WINDOW_SECS`]. It is a status change like any other
+    /// (a new version, an event), only one step backwards.
+    pub async fn recall(
+        &self,
+        auth: &AuthContext,
+        id: &str,
+        req: RecallRequest,
+    ) -> AppResult<Order> {
+        require_staff(auth)?;
+        let (current, _) = self.visible(auth, id).await?;
+        let from = parse_status(&current.status)?;
+        // The version first: a recall aimed at a change someone has since
+        // built on must never undo theirs.
+        if req.version != current.version {
+            return Err(stale(from));
+        }
+        let Some(to) = from.previous() else {
+            return Err(AppError::Conflict {
+                code: "nothing_to_recall",
+                message: if from == OrderStatus::Cancelled {
+                    "This order was cancelled; a cancellation cannot be recalled.".to_owned()
+                } else {
+                    format!(
+                        "This order is {}: there is no earlier step to go back to.",
+                        from.label().to_lowercase()
+                    )
+                },
+            });
+        };
+        let now = self.clock.now_ms();
+        if now.saturating_sub(current.updated_at) > RECALL_WINDOW_SECS * 1000 {
+            let minutes = RECALL_WINDOW_SECS / 60;
+            return Err(AppError::Conflict {
+                code: "recall_expired",
+                message: format!(
+                    "It was moved on more than {minutes} minutes ago; a bump can be recalled only within {minutes} minutes."
+                ),
+            });
+        }
+        let change = store::StatusChange {
+            id,
+            version: req.version,
+            status: to.as_str(),
+            reason: None,
+            now,
+        };
+        self.commit(&change, from).await
+    }
+
+    /// Applies a checked change if the order is still at the version the
+    /// checks read, and tells the live streams; a change that lost the race
+    /// is a stale version, naming the status the order has now.
+    async fn commit(
+        &self,
+        change: &store::StatusChange<'_>,
+        from: OrderStatus,
+    ) -> AppResult<Order> {
+        match store::change_status(&self.db, change, &payload).await? {
             Some(full) => {
                 self.hub.poke();
                 Ok(order(full))
             }
             None => {
-                let now = store::get(&self.db, id).await?;
+                let now = store::get(&self.db, change.id).await?;
                 let status = now
                     .as_ref()
                     .and_then(|(o, _)| OrderStatus::parse(&o.status))

@@ -27,6 +27,7 @@ mod move_to_postgres;
 mod multi_instance;
 mod openapi;
 mod orders;
+mod recall;
 mod refresh;
 mod security;
 mod session_manager;

@@ -1,5 +1,5 @@
-//! `/api/orders`: placing orders (idempotent), reading them, and moving
-//! them through their statuses.
+//! `/api/orders`: placing orders (idempotent), reading them, moving them
+//! through their statuses, and recalling a mistaken step.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shared::api::ErrorBody;
-use shared::bar::{NewOrderRequest, Order, OrdersResponse, StatusChangeRequest};
+use shared::bar::{NewOrderRequest, Order, OrdersResponse, RecallRequest, StatusChangeRequest};
 
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/orders/mine", get(mine))
         .route("/api/orders/{id}", get(one))
         .route("/api/orders/{id}/status", post(change_status))
+        .route("/api/orders/{id}/recall", post(recall))
 }
 
 /// Places an order (customers). Send an `Idempotency-Key` header: the same
@@ -142,4 +143,24 @@ pub async fn change_status(
     ApiJson(req): ApiJson<StatusChangeRequest>,
 ) -> Result<Json<Order>, AppError> {
     Ok(Json(state.orders.change_status(&auth, &id, req).await?))
+}
+
+/// Takes an order back one step (a mistaken bump) within five minutes of
+/// its last change, naming the version the caller saw (bartenders and admins).
+#[utoipa::path(post, path = "/api/orders/{id}/recall", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Order id")), request_body = RecallRequest,
+    responses(
+        (status = 200, description = "Back one step: preparing → received, ready → preparing, served → ready", body = Order),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "Stale version (`stale_version`), a received or cancelled order (`nothing_to_recall`), or last changed more than 5 minutes ago (`recall_expired`)", body = ErrorBody),
+        (status = 422, description = "Missing or mistyped version, or an unknown field", body = ErrorBody),
+    ))]
+pub async fn recall(
+    State(state): State<AppState>,
+    AuthUser(auth): AuthUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(req): ApiJson<RecallRequest>,
+) -> Result<Json<Order>, AppError> {
+    Ok(Json(state.orders.recall(&auth, &id, req).await?))
 }

@@ -1,0 +1,157 @@
+//! The recall panel on the board: the last bumps made from this screen,
+//! newest first, each saying what taking it back does ("Order 42 · table
+//! 7 · Ready → Preparing") beside a button that does it, for as long as
+//! the server allows ([`RECALL_WINDOW_SECS`]).
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::bar::RECALL_WINDOW_SECS;
+use ui::bar_api;
+
+use crate::queue::Queue;
+use crate::recall::Bump;
+
+/// How long the reason a recall was refused stays in the panel.
+const NOTICE_FOR: Duration = Duration::from_secs(15);
+
+/// Shows `text` in the panel's notice for [`NOTICE_FOR`].
+fn show_notice(notice: RwSignal<Option<String>>, text: String) {
+    notice.set(Some(text.clone()));
+    set_timeout(
+        move || {
+            // Only this notice: a newer one stays its full time.
+            notice.maybe_update(|shown| {
+                let same = shown.as_deref() == Some(text.as_str());
+                if same {
+                    *shown = None;
+                }
+                same
+            });
+        },
+        NOTICE_FOR,
+    );
+}
+
+/// The panel: the bumps this screen can still take back, or a line saying
+/// what it is for while there are none.
+#[component]
+pub(crate) fn RecallPanel(queue: Queue) -> impl IntoView {
+    // Moved on with the board's clock, so a bump leaves once its window
+    // has passed even if the timer set for it did not run.
+    let bumps = Memo::new(move |_| {
+        let now = queue.now.get();
+        queue.recalls.with(|recalls| recalls.current(now))
+    });
+    let notice = RwSignal::new(None::<String>);
+    let minutes = RECALL_WINDOW_SECS / 60;
+    view! {
+        <section
+            class="recall-panel"
+            class:empty=move || bumps.with(Vec::is_empty)
+            data-testid="recall-panel"
+            aria-label="Recall"
+        >
+            <h2 class="recall-title">"Recall"</h2>
+            <Show when=move || bumps.with(Vec::is_empty)>
+                <p class="recall-empty" data-testid="recall-empty">
+                    {format!("Bumps you make here can be undone for {minutes} minutes.")}
+                </p>
+            </Show>
+            <ul class="recall-rows">
+                <For
+                    each=move || bumps.get()
+                    key=|bump| (bump.order_id.clone(), bump.version)
+                    children=move |bump| view! { <RecallRow bump queue notice /> }
+                />
+            </ul>
+            // Always there, so a refusal is read out when it appears.
+            <div class="recall-notice-area" aria-live="polite">
+                {move || {
+                    notice
+                        .get()
+                        .map(|text| {
+                            view! {
+                                <p class="card-note recall-notice" data-testid="recall-notice">
+                                    {text}
+                                </p>
+                            }
+                        })
+                }}
+            </div>
+        </section>
+    }
+}
+
+/// One bump, with the button that takes it back.
+#[component]
+fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let line = bump.line();
+    // The order's number in the name, so "Recall" buttons can be told apart.
+    let label = format!(
+        "Recall order {}: back to {}",
+        bump.number,
+        bump.from.label().to_lowercase()
+    );
+    let id_attr = bump.order_id.clone();
+    let version_attr = bump.version.to_string();
+    let from_attr = bump.from.as_str();
+    let to_attr = bump.to.as_str();
+    let recall = move |_| {
+        busy.set(true);
+        notice.set(None);
+        let bump = bump.clone();
+        spawn_local(async move {
+            let outcome = queue
+                .auth
+                .watch(bar_api::recall_order(&bump.order_id, bump.version).await);
+            // On success the row leaves the panel, and this button with it.
+            busy.set(false);
+            match outcome {
+                Ok(order) => {
+                    queue.forget_bump(&bump);
+                    // The same path as the answer to a bump.
+                    queue.apply(order);
+                }
+                // The session manager sends the user to sign in.
+                Err(e) if e.ends_session() => {}
+                // Moved on since, too late, or nothing to take back: the
+                // bump can no longer be recalled, and the panel says why.
+                Err(e) if matches!(e.status(), Some(404 | 409)) => {
+                    queue.forget_bump(&bump);
+                    show_notice(notice, format!("Order {}: {e}", bump.number));
+                    if e.code() == Some("stale_version") {
+                        // The board is behind too.
+                        queue.reload();
+                    }
+                }
+                // Not reached (offline, a server error): try again.
+                Err(e) => show_notice(notice, format!("Order {}: {e}", bump.number)),
+            }
+        });
+    };
+    view! {
+        <li
+            class="recall-row"
+            data-testid="recall-row"
+            data-order-id=id_attr
+            data-version=version_attr
+            data-from=from_attr
+            data-to=to_attr
+        >
+            <span class="recall-line">{line}</span>
+            <button
+                type="button"
+                class="button recall-button"
+                data-testid="recall"
+                aria-label=label
+                disabled=move || busy.get()
+                on:click=recall
+            >
+                {move || if busy.get() { "Recalling…" } else { "Recall" }}
+            </button>
+        </li>
+    }
+}

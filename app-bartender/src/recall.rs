@@ -1,0 +1,265 @@
+//! The bumps this screen made lately, which a tap can take back: the last
+//! few, newest first, each for as long as the server allows a recall
+//! ([`RECALL_WINDOW_SECS`]). Kept in the page's memory only: a bump made on
+//! another tablet is that tablet's to recall, and a reload starts afresh.
+//!
+//! A bump can be recalled only while the order is still as the bump left
+//! it, so an entry goes as soon as a newer version of its order arrives,
+//! from anywhere (another tablet, the guest cancelling, a recall).
+
+use shared::bar::{Order, OrderStatus, RECALL_WINDOW_SECS};
+
+/// Most bumps offered for recall at once.
+pub(crate) const RECALL_MAX: usize = 5;
+
+/// How long a bump can be recalled, in milliseconds of the browser's clock
+/// (counted from when its answer arrived, a moment after the server's
+/// change: the server has the last word at the very edge).
+pub(crate) const RECALL_WINDOW_MS: f64 = RECALL_WINDOW_SECS as f64 * 1000.0;
+
+/// One bump made from this screen.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Bump {
+    pub(crate) order_id: String,
+    /// The order's number, for people ("Order 42").
+    pub(crate) number: i64,
+    pub(crate) table: String,
+    /// The status before the bump: where a recall takes the order back to.
+    pub(crate) from: OrderStatus,
+    /// The status the bump moved it to.
+    pub(crate) to: OrderStatus,
+    /// The version the bump answered with: the one a recall names.
+    pub(crate) version: i64,
+    /// When the answer arrived, in the browser's milliseconds since 1970.
+    pub(crate) at_ms: f64,
+}
+
+impl Bump {
+    /// The bump that moved an order from `from` to `order`, the server's
+    /// answer, which arrived at `at_ms`.
+    pub(crate) fn new(from: OrderStatus, order: &Order, at_ms: f64) -> Bump {
+        Bump {
+            order_id: order.id.clone(),
+            number: order.number,
+            table: order.table.clone(),
+            from,
+            to: order.status,
+            version: order.version,
+            at_ms,
+        }
+    }
+
+    /// What a recall does, in words: `"Ready → Preparing"`.
+    pub(crate) fn undo_text(&self) -> String {
+        format!("{} → {}", self.to.label(), self.from.label())
+    }
+
+    /// The row's line: `"Order 42 · table 7 · Ready → Preparing"`.
+    pub(crate) fn line(&self) -> String {
+        format!(
+            "Order {} · table {} · {}",
+            self.number,
+            self.table,
+            self.undo_text()
+        )
+    }
+
+    /// Whether the window to recall it has passed at `now_ms`.
+    pub(crate) fn expired(&self, now_ms: f64) -> bool {
+        now_ms - self.at_ms >= RECALL_WINDOW_MS
+    }
+}
+
+/// The bumps that can still be recalled, newest first, at most
+/// [`RECALL_MAX`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Recalls {
+    bumps: Vec<Bump>,
+}
+
+impl Recalls {
+    /// Takes in a bump just made. It goes first; the order's earlier bump
+    /// goes (its version is past), and so do expired bumps and the oldest
+    /// beyond [`RECALL_MAX`]. A bump older than one held for its order
+    /// (answers can arrive out of order) is not taken.
+    pub(crate) fn push(&mut self, bump: Bump) {
+        if self
+            .bumps
+            .iter()
+            .any(|b| b.order_id == bump.order_id && b.version >= bump.version)
+        {
+            return;
+        }
+        self.bumps
+            .retain(|b| b.order_id != bump.order_id && !b.expired(bump.at_ms));
+        self.bumps.insert(0, bump);
+        self.bumps.truncate(RECALL_MAX);
+    }
+
+    /// An order as the server now has it (a live event, an answer, a
+    /// reload): its bumps of an older version can no longer be recalled.
+    /// Answers whether any went.
+    pub(crate) fn seen(&mut self, order_id: &str, version: i64) -> bool {
+        let before = self.bumps.len();
+        self.bumps
+            .retain(|b| b.order_id != order_id || b.version >= version);
+        self.bumps.len() != before
+    }
+
+    /// Forgets one bump (recalled, or refused by the server). Answers
+    /// whether it was there.
+    pub(crate) fn remove(&mut self, order_id: &str, version: i64) -> bool {
+        let before = self.bumps.len();
+        self.bumps
+            .retain(|b| b.order_id != order_id || b.version != version);
+        self.bumps.len() != before
+    }
+
+    /// Forgets the bumps whose window has passed at `now_ms`. Answers
+    /// whether any went.
+    pub(crate) fn prune(&mut self, now_ms: f64) -> bool {
+        let before = self.bumps.len();
+        self.bumps.retain(|b| !b.expired(now_ms));
+        self.bumps.len() != before
+    }
+
+    /// The bumps that can still be recalled at `now_ms`, newest first.
+    pub(crate) fn current(&self, now_ms: f64) -> Vec<Bump> {
+        self.bumps
+            .iter()
+            .filter(|b| !b.expired(now_ms))
+            .cloned()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::bar::OrderStatus::*;
+
+    const MINUTE: f64 = 60_000.0;
+
+    fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
+        Order {
+            id: id.to_owned(),
+            number,
+            customer_id: "c".to_owned(),
+            customer_name: "Ada".to_owned(),
+            table: "7".to_owned(),
+            status,
+            version,
+            lines: Vec::new(),
+            note: None,
+            total_cents: 0,
+            cancel_reason: None,
+            created_at: "2026-12-07T21:00:00.000Z".to_owned(),
+            updated_at: "2026-12-07T21:00:00.000Z".to_owned(),
+            ready_at: None,
+        }
+    }
+
+    /// The bump of order `id` from `from` to its next status, answered
+    /// with `version` at `at_ms`.
+    fn bump(id: &str, from: OrderStatus, version: i64, at_ms: f64) -> Bump {
+        let number: i64 = id.bytes().map(i64::from).sum();
+        Bump::new(
+            from,
+            &order(id, number, from.next().unwrap(), version),
+            at_ms,
+        )
+    }
+
+    fn shown(recalls: &Recalls, now_ms: f64) -> Vec<(String, i64)> {
+        recalls
+            .current(now_ms)
+            .into_iter()
+            .map(|b| (b.order_id, b.version))
+            .collect()
+    }
+
+    #[test]
+    fn a_bump_reads_as_what_its_recall_does() {
+        let ready = Bump::new(Preparing, &order("a", 42, Ready, 3), 0.0);
+        assert_eq!(ready.undo_text(), "Ready → Preparing");
+        assert_eq!(ready.line(), "Order 42 · table 7 · Ready → Preparing");
+        assert_eq!(ready.from.next(), Some(ready.to));
+        assert_eq!(ready.to.previous(), Some(ready.from));
+        let served = Bump::new(Ready, &order("a", 42, Served, 4), 0.0);
+        assert_eq!(served.undo_text(), "Served → Ready");
+    }
+
+    #[test]
+    fn bumps_come_newest_first_and_only_the_last_five_are_kept() {
+        let mut recalls = Recalls::default();
+        for (i, id) in ["a", "b", "c", "d", "e", "f"].into_iter().enumerate() {
+            recalls.push(bump(id, Received, 2, i as f64 * 1000.0));
+        }
+        let ids: Vec<String> = shown(&recalls, 6000.0)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ids, ["f", "e", "d", "c", "b"]);
+    }
+
+    #[test]
+    fn a_new_bump_of_an_order_replaces_its_earlier_one() {
+        let mut recalls = Recalls::default();
+        recalls.push(bump("a", Received, 2, 0.0));
+        recalls.push(bump("b", Received, 2, 1000.0));
+        recalls.push(bump("a", Preparing, 3, 2000.0));
+        assert_eq!(
+            shown(&recalls, 3000.0),
+            [("a".to_owned(), 3), ("b".to_owned(), 2)]
+        );
+        // An answer that arrives after a newer one is not taken.
+        recalls.push(bump("a", Received, 2, 4000.0));
+        assert_eq!(
+            shown(&recalls, 5000.0),
+            [("a".to_owned(), 3), ("b".to_owned(), 2)]
+        );
+    }
+
+    #[test]
+    fn bumps_expire_after_the_window() {
+        let mut recalls = Recalls::default();
+        recalls.push(bump("a", Received, 2, 0.0));
+        recalls.push(bump("b", Preparing, 3, 2.0 * MINUTE));
+        assert_eq!(shown(&recalls, 4.0 * MINUTE).len(), 2);
+        assert_eq!(
+            shown(&recalls, 5.0 * MINUTE),
+            [("b".to_owned(), 3)],
+            "five minutes on, the first is gone"
+        );
+        assert!(shown(&recalls, 7.0 * MINUTE).is_empty());
+        assert!(recalls.prune(5.5 * MINUTE));
+        assert!(!recalls.prune(5.5 * MINUTE), "nothing more to drop");
+        assert_eq!(shown(&recalls, 5.5 * MINUTE), [("b".to_owned(), 3)]);
+        // A new bump drops the expired ones too.
+        recalls.push(bump("c", Received, 2, 8.0 * MINUTE));
+        assert_eq!(shown(&recalls, 0.0), [("c".to_owned(), 2)]);
+    }
+
+    #[test]
+    fn a_newer_version_of_the_order_from_anywhere_drops_its_bump() {
+        let mut recalls = Recalls::default();
+        recalls.push(bump("a", Preparing, 3, 0.0));
+        recalls.push(bump("b", Received, 2, 0.0));
+        // The bump's own answer or its live event: the same version.
+        assert!(!recalls.seen("a", 3));
+        assert!(!recalls.seen("a", 2), "an older copy changes nothing");
+        assert_eq!(shown(&recalls, 0.0).len(), 2);
+        // Someone moved it on, cancelled it, or recalled it.
+        assert!(recalls.seen("a", 4));
+        assert_eq!(shown(&recalls, 0.0), [("b".to_owned(), 2)]);
+    }
+
+    #[test]
+    fn a_recalled_or_refused_bump_is_forgotten() {
+        let mut recalls = Recalls::default();
+        recalls.push(bump("a", Ready, 4, 0.0));
+        assert!(!recalls.remove("a", 3), "another version");
+        assert!(recalls.remove("a", 4));
+        assert!(shown(&recalls, 0.0).is_empty());
+    }
+}
