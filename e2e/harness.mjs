@@ -247,3 +247,25 @@ export async function markPage(page) {
 export async function reloaded(page) {
   return !(await page.evaluate(() => window.__e2eMark === true));
 }
+
+/** A new browser profile with one page; `errors` collects uncaught errors and panics. */
+export async function profile(browser, viewport) {
+  const context = await browser.newContext(viewport ? { viewport } : {});
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => { if (/panicked/.test(m.text())) errors.push(m.text()); });
+  return { context, page, errors };
+}
+
+export const menuItem = (page, name) => page.locator(`[data-testid=menu-item][data-item-name="${name}"]`);
+export const card = (page, id) => page.locator(`[data-testid=order-card][data-order-id="${id}"]`);
+export const liveState = (page) => page.getByTestId("live-status").getAttribute("data-state");
+export const untilLive = (page, what = "the live stream") =>
+  until(async () => (await liveState(page)) === "live", `${what} to be live`, 20_000);
+/** Keeps the page's live stream from connecting without touching the server:
+ *  every ticket request gets a 503, so the app keeps retrying quietly. */
+export const cutLiveStream = (context) => context.route(/\/api\/events\/ticket$/, (route) => route.fulfill({
+  status: 503, contentType: "application/json",
+  body: JSON.stringify({ error: "unavailable", message: "Cut by the test." }),
+}));

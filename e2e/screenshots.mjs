@@ -1,7 +1,7 @@
 // Screenshots into docs/screenshots/: each app's login and Devices pages at
 // the widths it is made for (phone, tablet, desktop), and each app's main
-// screen with demo orders — the customer's menu, cart and an order that is
-// ready (phone), the bartender's queue with orders in all three
+// screen with demo orders — the customer's menu, cart, an item's options
+// and an order that is ready (phone), the bartender's queue with orders in all three
 // columns (tablet, landscape), the admin's dashboard and menu editor
 // (desktop).
 //   node screenshots.mjs          all of them
@@ -110,6 +110,41 @@ async function barScreens(server, browser) {
   await phone.getByTestId("show-all").click();
   await item("House Lager").waitFor();
   console.log("customer: allergen filter at phone width");
+
+  // An item's options, open in its card under its allergens: a size and
+  // an extra chosen, the price of one following. The admin gives the stout
+  // its options through the API; the phone's menu takes them live. (No
+  // order above names the stout, so none of them needs a size.)
+  const { access_token: adminToken } = await apiLogin(server, DEMO.admin, "admin");
+  const menu = await api(server, "GET", "/api/menu");
+  const stout = menu.json.categories.flatMap((c) => c.items).find((i) => i.name === "Irish Stout");
+  const options = await api(server, "PATCH", `/api/menu/items/${stout.id}`, {
+    token: adminToken,
+    body: {
+      option_groups: [
+        { name: "Size", min_choices: 1, max_choices: 1, options: [
+          { name: "Pint", price_delta_cents: 0 }, { name: "Half pint", price_delta_cents: -250 }] },
+        { name: "Extras", min_choices: 0, max_choices: 2, options: [
+          { name: "Blackcurrant dash", price_delta_cents: 30 }, { name: "Extra cold", price_delta_cents: 0 },
+          { name: "Whiskey chaser", price_delta_cents: 350 }] },
+      ],
+    },
+  });
+  if (options.status !== 200) throw new Error(`options failed: ${JSON.stringify(options.json)}`);
+  const stoutAdd = item("Irish Stout").getByTestId("add");
+  await until(async () => (await stoutAdd.getAttribute("aria-expanded")) === "false", "the stout's options on the phone");
+  await stoutAdd.click();
+  const panel = item("Irish Stout").getByTestId("options-panel");
+  await panel.waitFor();
+  await panel.locator('[data-testid=option][data-option-name="Half pint"]').check();
+  await panel.locator('[data-testid=option][data-option-name="Blackcurrant dash"]').check();
+  await until(async () => (await panel.getByTestId("options-price").innerText()) === "4.00", "the price of the choice");
+  // The card's top just under the category tabs, which stay at the top.
+  await item("Irish Stout").evaluate((card) => window.scrollBy(0, card.getBoundingClientRect().top - 72));
+  await phone.screenshot({ path: join(out, "customer-options-phone.png") });
+  await panel.getByTestId("cancel-options").click();
+  await panel.waitFor({ state: "detached" });
+  console.log("customer: an item's options at phone width");
 
   await phone.getByTestId("place-order").click();
   await until(async () => /^\/orders\//.test(new URL(phone.url()).pathname), "the order page");

@@ -4,37 +4,47 @@
 
 use std::collections::HashMap;
 
-use shared::bar::{Order, OrderStatus};
+use shared::bar::{option_names, Order, OrderLine, OrderStatus};
 
-/// One item of the strip: its name and how many are waiting.
+/// One item of the strip: its name (with its options) and how many are
+/// waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct AllDay {
     pub(crate) name: String,
     pub(crate) count: u32,
 }
 
-/// The total quantity of each item over the orders that are received or
-/// preparing (ready ones are made already), most first, then by name.
-/// Items are told apart by the name on the ticket, which is what the
-/// bartender reads.
+/// What the strip counts a line as: the name on the ticket, with the
+/// options in brackets, "House Lager (Half pint)". A half pint and a pint
+/// are different pours, so they are counted apart; the same options
+/// always read the same, as lines keep them in the menu's order.
+fn counted_as(line: &OrderLine) -> String {
+    if line.options.is_empty() {
+        line.name.clone()
+    } else {
+        format!("{} ({})", line.name, option_names(&line.options))
+    }
+}
+
+/// The total quantity of each item and choice of options over the orders
+/// that are received or preparing (ready ones are made already), most
+/// first, then by name. Items are told apart by the name on the ticket,
+/// which is what the bartender reads.
 pub(crate) fn all_day<'a>(orders: impl IntoIterator<Item = &'a Order>) -> Vec<AllDay> {
-    let mut counts: HashMap<&str, u32> = HashMap::new();
+    let mut counts: HashMap<String, u32> = HashMap::new();
     for order in orders {
         if !matches!(order.status, OrderStatus::Received | OrderStatus::Preparing) {
             continue;
         }
         for line in &order.lines {
-            let count = counts.entry(line.name.as_str()).or_insert(0);
+            let count = counts.entry(counted_as(line)).or_insert(0);
             *count = count.saturating_add(line.quantity);
         }
     }
     let mut list: Vec<AllDay> = counts
         .into_iter()
         .filter(|(_, count)| *count > 0)
-        .map(|(name, count)| AllDay {
-            name: name.to_owned(),
-            count,
-        })
+        .map(|(name, count)| AllDay { name, count })
         .collect();
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     list
@@ -43,7 +53,7 @@ pub(crate) fn all_day<'a>(orders: impl IntoIterator<Item = &'a Order>) -> Vec<Al
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::bar::OrderLine;
+    use shared::bar::ChosenOption;
 
     fn order(status: OrderStatus, lines: &[(&str, u32)]) -> Order {
         Order {
@@ -64,6 +74,7 @@ mod tests {
                     note: None,
                     line_total_cents: 500 * i64::from(*quantity),
                     allergens: Vec::new(),
+                    options: Vec::new(),
                 })
                 .collect(),
             note: None,
@@ -120,5 +131,53 @@ mod tests {
             &[("Negroni", 1), ("Negroni", 2)],
         )];
         assert_eq!(shown(&all_day(&orders)), [("Negroni", 3)]);
+    }
+
+    /// Gives line `at` of `order` the options `names`.
+    fn with_options(mut order: Order, at: usize, names: &[&str]) -> Order {
+        order.lines[at].options = names
+            .iter()
+            .map(|name| ChosenOption {
+                id: name.to_lowercase(),
+                group: "G".to_owned(),
+                name: (*name).to_owned(),
+                price_delta_cents: 0,
+            })
+            .collect();
+        order
+    }
+
+    #[test]
+    fn each_choice_of_options_is_counted_apart_and_named_with_them() {
+        let orders = [
+            with_options(
+                order(OrderStatus::Received, &[("Lager", 2), ("Lager", 1)]),
+                0,
+                &["Half pint"],
+            ),
+            with_options(
+                with_options(
+                    order(OrderStatus::Preparing, &[("Lager", 3), ("Lager", 1)]),
+                    0,
+                    &["Pint"],
+                ),
+                1,
+                &["Half pint"],
+            ),
+            with_options(
+                order(OrderStatus::Received, &[("Lager", 1)]),
+                0,
+                &["Half pint", "Lime"],
+            ),
+        ];
+        assert_eq!(
+            shown(&all_day(&orders)),
+            [
+                ("Lager (Half pint)", 3),
+                ("Lager (Pint)", 3),
+                ("Lager", 1),
+                ("Lager (Half pint, Lime)", 1),
+            ]
+        );
     }
 }

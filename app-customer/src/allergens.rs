@@ -128,6 +128,7 @@ mod tests {
             description: String::new(),
             price_cents: 100,
             allergens: allergens.to_vec(),
+            option_groups: Vec::new(),
             available: true,
             position: 0,
         }

@@ -2,15 +2,21 @@
 //! idempotency key of the submission in progress. Kept in `localStorage`
 //! so a reload or a locked phone loses nothing, and shared through context
 //! so it survives moving between pages.
+//!
+//! A line is an item with the options chosen for it: the same item with
+//! other options is another line, the same choice again adds to its
+//! quantity. Each line's price of one follows the menu through
+//! `shared::validate::choose`, the rule the server prices the order by.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::bar::{
-    MenuItem, NewOrderLine, NewOrderRequest, LINE_NOTE_MAX_LEN, ORDER_MAX_LINES,
-    ORDER_NOTE_MAX_LEN, QUANTITY_MAX, TABLE_MAX_LEN,
+    option_names, ChosenOption, MenuItem, NewOrderLine, NewOrderRequest, LINE_NOTE_MAX_LEN,
+    ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, TABLE_MAX_LEN,
 };
+use shared::validate::choose;
 
 use crate::browser;
 
@@ -19,22 +25,84 @@ pub(crate) const CART_KEY: &str = "customer_cart";
 /// `localStorage` key of the table.
 pub(crate) const TABLE_KEY: &str = "customer_table";
 
-/// One line of the cart. Name and price are shown from the menu and kept in
-/// step with it; the server prices the order itself.
+/// One line of the cart. Name, options and price are shown from the menu
+/// and kept in step with it; the order names the price of one it showed,
+/// and the server refuses it if the menu has changed that since.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct CartLine {
     pub(crate) item_id: String,
     pub(crate) name: String,
+    /// The price of one, options included.
     pub(crate) unit_price_cents: i64,
     pub(crate) quantity: u32,
     #[serde(default)]
     pub(crate) note: String,
+    /// The ids of the options chosen, sorted: with the item, what tells
+    /// the line from the others. Carts saved before options have none.
+    #[serde(default)]
+    pub(crate) options: Vec<String>,
+    /// The options as the menu names and prices them, in its order.
+    #[serde(default)]
+    pub(crate) chosen: Vec<ChosenOption>,
 }
 
 impl CartLine {
     pub(crate) fn total_cents(&self) -> i64 {
         self.unit_price_cents * i64::from(self.quantity)
     }
+
+    /// What tells this line from the others (see [`line_key`]).
+    pub(crate) fn key(&self) -> String {
+        line_key(&self.item_id, &self.options)
+    }
+
+    /// The options' names, `"Half pint, Oat"`; empty without options.
+    pub(crate) fn option_text(&self) -> String {
+        option_names(&self.chosen)
+    }
+
+    /// The name with the options, for labels: `"House Lager (Half pint)"`.
+    pub(crate) fn label(&self) -> String {
+        if self.chosen.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, self.option_text())
+        }
+    }
+
+    /// Why the line cannot be ordered from the menu `items` as it is now,
+    /// if it cannot.
+    pub(crate) fn problem(&self, items: &HashMap<String, MenuItem>) -> Option<LineProblem> {
+        match items.get(&self.item_id) {
+            Some(item) if item.available => choose(item, &self.options)
+                .err()
+                .map(|e| LineProblem::Options(e.message(&item.name))),
+            _ => Some(LineProblem::SoldOut),
+        }
+    }
+}
+
+/// The key of the line of `item_id` with the options `sorted` (ids, in
+/// order): the item's id, then `+` and each option's id. Without options
+/// it is the item's id alone, as before items had options. Also part of
+/// element ids on the page, so it holds no spaces (ids never do).
+pub(crate) fn line_key(item_id: &str, sorted: &[String]) -> String {
+    let mut key = item_id.to_owned();
+    for id in sorted {
+        key.push('+');
+        key.push_str(id);
+    }
+    key
+}
+
+/// Why a line of the cart cannot be ordered as the menu stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum LineProblem {
+    /// Its item is sold out, or gone from the menu.
+    SoldOut,
+    /// Its options no longer fit the item (one sold out or removed, a rule
+    /// changed): the sentence says which.
+    Options(String),
 }
 
 /// The cart as saved.
@@ -63,79 +131,157 @@ impl Cart {
         self.lines.iter().map(|l| l.quantity).sum()
     }
 
+    /// How many of the item `item_id` the cart holds, whatever its options.
     pub(crate) fn quantity_of(&self, item_id: &str) -> u32 {
-        self.line(item_id).map_or(0, |l| l.quantity)
+        self.lines
+            .iter()
+            .filter(|l| l.item_id == item_id)
+            .map(|l| l.quantity)
+            .sum()
     }
 
-    pub(crate) fn line(&self, item_id: &str) -> Option<&CartLine> {
-        self.lines.iter().find(|l| l.item_id == item_id)
+    /// The line with the key `key` (see [`line_key`]).
+    pub(crate) fn line(&self, key: &str) -> Option<&CartLine> {
+        self.lines.iter().find(|l| l.key() == key)
     }
 
-    /// Whether `item` can go in: below its quantity limit, and a new line
-    /// only while the order has room for one.
-    pub(crate) fn can_add(&self, item_id: &str) -> bool {
-        match self.line(item_id) {
+    fn line_mut(&mut self, key: &str) -> Option<&mut CartLine> {
+        self.lines.iter_mut().find(|l| l.key() == key)
+    }
+
+    /// Whether one more of the line `key` can go in: below its quantity
+    /// limit, and a new line only while the order has room for one.
+    pub(crate) fn can_add(&self, key: &str) -> bool {
+        match self.line(key) {
             Some(line) => line.quantity < QUANTITY_MAX,
             None => self.lines.len() < ORDER_MAX_LINES,
         }
     }
 
-    /// One more of `item`; a new line if it is not in the cart yet.
-    pub(crate) fn add(&mut self, item: &MenuItem) {
-        if !self.can_add(&item.id) {
-            return;
+    /// One more of `item` with the options `chosen` (ids, in any order): to
+    /// the line with the same choice, or a new line, priced as the menu
+    /// prices the choice. Answers why not, in a sentence, when the choice
+    /// does not fit the item or the cart has no room; the cart is then
+    /// unchanged.
+    pub(crate) fn add(&mut self, item: &MenuItem, chosen: &[String]) -> Result<(), String> {
+        let choice = choose(item, chosen).map_err(|e| e.message(&item.name))?;
+        let mut options = chosen.to_vec();
+        options.sort_unstable();
+        let key = line_key(&item.id, &options);
+        match self.lines.iter().position(|l| l.key() == key) {
+            Some(at) => {
+                let line = &mut self.lines[at];
+                if line.quantity >= QUANTITY_MAX {
+                    return Err(format!(
+                        "You can order at most {QUANTITY_MAX} of {} at once.",
+                        line.label()
+                    ));
+                }
+                line.quantity += 1;
+                line.name = item.name.clone();
+                line.unit_price_cents = choice.unit_price_cents;
+                line.chosen = choice.options;
+            }
+            None => {
+                if self.lines.len() >= ORDER_MAX_LINES {
+                    return Err(format!(
+                        "An order can have at most {ORDER_MAX_LINES} different items."
+                    ));
+                }
+                self.lines.push(CartLine {
+                    item_id: item.id.clone(),
+                    name: item.name.clone(),
+                    unit_price_cents: choice.unit_price_cents,
+                    quantity: 1,
+                    note: String::new(),
+                    options,
+                    chosen: choice.options,
+                });
+            }
         }
-        match self.lines.iter_mut().find(|l| l.item_id == item.id) {
-            Some(line) => line.quantity += 1,
-            None => self.lines.push(CartLine {
-                item_id: item.id.clone(),
-                name: item.name.clone(),
-                unit_price_cents: item.price_cents,
-                quantity: 1,
-                note: String::new(),
-            }),
-        }
+        Ok(())
     }
 
     /// One more of a line already in the cart.
-    pub(crate) fn increase(&mut self, item_id: &str) {
-        if let Some(line) = self.lines.iter_mut().find(|l| l.item_id == item_id) {
+    pub(crate) fn increase(&mut self, key: &str) {
+        if let Some(line) = self.line_mut(key) {
             line.quantity = (line.quantity + 1).min(QUANTITY_MAX);
         }
     }
 
     /// One less; the line goes at zero.
-    pub(crate) fn decrease(&mut self, item_id: &str) {
-        if let Some(line) = self.lines.iter_mut().find(|l| l.item_id == item_id) {
+    pub(crate) fn decrease(&mut self, key: &str) {
+        if let Some(line) = self.line_mut(key) {
             line.quantity = line.quantity.saturating_sub(1);
         }
         self.lines.retain(|l| l.quantity > 0);
     }
 
-    pub(crate) fn remove(&mut self, item_id: &str) {
-        self.lines.retain(|l| l.item_id != item_id);
+    pub(crate) fn remove(&mut self, key: &str) {
+        self.lines.retain(|l| l.key() != key);
     }
 
-    pub(crate) fn set_line_note(&mut self, item_id: &str, note: String) {
-        if let Some(line) = self.lines.iter_mut().find(|l| l.item_id == item_id) {
+    pub(crate) fn set_line_note(&mut self, key: &str, note: String) {
+        if let Some(line) = self.line_mut(key) {
             line.note = note;
         }
     }
 
-    /// Takes names and prices from the menu. Returns whether anything
-    /// changed, so an unchanged menu notifies nobody.
+    /// Takes names, options and prices from the menu. A line whose choice
+    /// no longer fits its item keeps what it showed: [`Cart::blocked`]
+    /// says why it cannot be sent. Returns whether anything changed, so an
+    /// unchanged menu notifies nobody.
     pub(crate) fn follow_menu(&mut self, items: &HashMap<String, MenuItem>) -> bool {
         let mut changed = false;
         for line in &mut self.lines {
-            if let Some(item) = items.get(&line.item_id) {
-                if line.name != item.name || line.unit_price_cents != item.price_cents {
-                    line.name = item.name.clone();
-                    line.unit_price_cents = item.price_cents;
+            let Some(item) = items.get(&line.item_id) else {
+                continue;
+            };
+            if line.name != item.name {
+                line.name = item.name.clone();
+                changed = true;
+            }
+            if let Ok(choice) = choose(item, &line.options) {
+                if line.unit_price_cents != choice.unit_price_cents || line.chosen != choice.options
+                {
+                    line.unit_price_cents = choice.unit_price_cents;
+                    line.chosen = choice.options;
                     changed = true;
                 }
             }
         }
         changed
+    }
+
+    /// What stops the cart from being sent as the menu `items` stands, in
+    /// sentences: items sold out or gone (together, by name), and each line
+    /// whose options no longer fit. None when it can be sent.
+    pub(crate) fn blocked(&self, items: &HashMap<String, MenuItem>) -> Vec<String> {
+        let mut sold_out: Vec<&str> = Vec::new();
+        let mut sentences = Vec::new();
+        for line in &self.lines {
+            match line.problem(items) {
+                // The same item with two choices is named once.
+                Some(LineProblem::SoldOut) if !sold_out.contains(&line.name.as_str()) => {
+                    sold_out.push(&line.name);
+                }
+                Some(LineProblem::Options(message)) => {
+                    sentences.push(format!("{message} Remove that line to place the order."));
+                }
+                Some(LineProblem::SoldOut) | None => {}
+            }
+        }
+        if !sold_out.is_empty() {
+            sentences.insert(
+                0,
+                format!(
+                    "Sold out now: {}. Remove {} from your cart to place the order.",
+                    sold_out.join(", "),
+                    if sold_out.len() == 1 { "it" } else { "them" },
+                ),
+            );
+        }
+        sentences
     }
 
     /// The order to send for `table`, or why it cannot be sent yet.
@@ -156,7 +302,7 @@ impl Cart {
         {
             return Err(format!(
                 "The note for {} can be at most {LINE_NOTE_MAX_LEN} characters.",
-                line.name
+                line.label()
             ));
         }
         if self.note.trim().chars().count() > ORDER_NOTE_MAX_LEN {
@@ -174,6 +320,10 @@ impl Cart {
                     item_id: l.item_id.clone(),
                     quantity: l.quantity.clamp(1, QUANTITY_MAX),
                     note: note(&l.note),
+                    options: l.options.clone(),
+                    // The price the guest was shown: if the menu now says
+                    // otherwise, the server refuses rather than charge it.
+                    unit_price_cents: Some(l.unit_price_cents),
                 })
                 .collect(),
             note: note(&self.note),
@@ -256,6 +406,18 @@ impl CartStore {
         });
     }
 
+    /// One more of `item` with the options `chosen`, or why not (see
+    /// [`Cart::add`]); when not, the cart, and the key of an earlier
+    /// submission, stay as they were.
+    pub(crate) fn add(&self, item: &MenuItem, chosen: &[String]) -> Result<(), String> {
+        let mut trial = self.cart.with_untracked(Cart::clone);
+        trial.add(item, chosen)?;
+        self.edit(|cart| {
+            cart.lines = trial.lines;
+        });
+        Ok(())
+    }
+
     /// Changes the table, which also makes a new order.
     pub(crate) fn set_table(&self, table: String) {
         if self.table.with_untracked(|t| *t == table) {
@@ -292,6 +454,7 @@ pub(crate) fn use_cart() -> CartStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shared::bar::{ItemOption, OptionGroup};
 
     fn item(id: &str, price_cents: i64) -> MenuItem {
         MenuItem {
@@ -301,17 +464,59 @@ mod tests {
             description: String::new(),
             price_cents,
             allergens: Vec::new(),
+            option_groups: Vec::new(),
             available: true,
             position: 0,
         }
     }
 
+    fn option(id: &str, name: &str, price_delta_cents: i64) -> ItemOption {
+        ItemOption {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            price_delta_cents,
+            available: true,
+        }
+    }
+
+    /// A lager at 5.50: a size to choose (a half pint 2.50 less), and up
+    /// to two extras.
+    fn lager() -> MenuItem {
+        let mut lager = item("lager", 550);
+        lager.name = "Lager".to_owned();
+        lager.option_groups = vec![
+            OptionGroup {
+                id: "size".to_owned(),
+                name: "Size".to_owned(),
+                min_choices: 1,
+                max_choices: 1,
+                options: vec![option("pint", "Pint", 0), option("half", "Half pint", -250)],
+            },
+            OptionGroup {
+                id: "extras".to_owned(),
+                name: "Extras".to_owned(),
+                min_choices: 0,
+                max_choices: 2,
+                options: vec![option("lime", "Lime", 20), option("shot", "Shot", 300)],
+            },
+        ];
+        lager
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    fn menu(items: &[MenuItem]) -> HashMap<String, MenuItem> {
+        items.iter().map(|i| (i.id.clone(), i.clone())).collect()
+    }
+
     #[test]
     fn adding_twice_makes_one_line_of_two() {
         let mut cart = Cart::default();
-        cart.add(&item("a", 650));
-        cart.add(&item("a", 650));
-        cart.add(&item("b", 300));
+        cart.add(&item("a", 650), &[]).unwrap();
+        cart.add(&item("a", 650), &[]).unwrap();
+        cart.add(&item("b", 300), &[]).unwrap();
         assert_eq!(cart.lines.len(), 2);
         assert_eq!(cart.quantity_of("a"), 2);
         assert_eq!(cart.item_count(), 3);
@@ -321,8 +526,8 @@ mod tests {
     #[test]
     fn quantities_stay_between_one_and_twenty_and_minus_at_one_removes() {
         let mut cart = Cart::default();
-        for _ in 0..25 {
-            cart.add(&item("a", 100));
+        for n in 0..25 {
+            assert_eq!(cart.add(&item("a", 100), &[]).is_ok(), n < QUANTITY_MAX);
         }
         assert_eq!(cart.quantity_of("a"), QUANTITY_MAX);
         cart.increase("a");
@@ -339,7 +544,8 @@ mod tests {
     fn no_more_lines_than_an_order_takes() {
         let mut cart = Cart::default();
         for n in 0..ORDER_MAX_LINES + 3 {
-            cart.add(&item(&n.to_string(), 100));
+            let added = cart.add(&item(&n.to_string(), 100), &[]);
+            assert_eq!(added.is_ok(), n < ORDER_MAX_LINES);
         }
         assert_eq!(cart.lines.len(), ORDER_MAX_LINES);
         assert!(!cart.can_add("new"));
@@ -350,7 +556,7 @@ mod tests {
     fn an_order_needs_a_table_and_trims_notes() {
         let mut cart = Cart::default();
         assert!(cart.to_request("7").is_err());
-        cart.add(&item("a", 100));
+        cart.add(&item("a", 100), &[]).unwrap();
         cart.set_line_note("a", "  no ice ".to_owned());
         cart.note = "   ".to_owned();
         assert!(cart.to_request("  ").is_err());
@@ -364,7 +570,7 @@ mod tests {
     #[test]
     fn long_notes_are_refused_before_sending() {
         let mut cart = Cart::default();
-        cart.add(&item("a", 100));
+        cart.add(&item("a", 100), &[]).unwrap();
         cart.set_line_note("a", "x".repeat(LINE_NOTE_MAX_LEN + 1));
         assert!(cart.to_request("7").is_err());
         cart.set_line_note("a", "é".repeat(LINE_NOTE_MAX_LEN));
@@ -376,7 +582,7 @@ mod tests {
     #[test]
     fn the_cart_follows_menu_prices_and_names() {
         let mut cart = Cart::default();
-        cart.add(&item("a", 100));
+        cart.add(&item("a", 100), &[]).unwrap();
         let mut menu = HashMap::new();
         menu.insert("a".to_owned(), item("a", 100));
         assert!(!cart.follow_menu(&menu));
@@ -388,13 +594,167 @@ mod tests {
     #[test]
     fn a_saved_cart_reads_back() {
         let mut cart = Cart::default();
-        cart.add(&item("a", 100));
+        cart.add(&item("a", 100), &[]).unwrap();
+        cart.add(&lager(), &ids(&["lime", "half"])).unwrap();
         cart.idempotency_key = Some("k".to_owned());
         let json = serde_json::to_string(&cart).unwrap();
         assert_eq!(serde_json::from_str::<Cart>(&json).unwrap(), cart);
         // An older or hand-edited entry without the optional fields still loads.
         let old = r#"{"lines":[{"item_id":"a","name":"A","unit_price_cents":1,"quantity":2}]}"#;
         assert_eq!(serde_json::from_str::<Cart>(old).unwrap().item_count(), 2);
+    }
+
+    #[test]
+    fn a_cart_saved_before_options_loads_with_plain_lines_keyed_by_item() {
+        let old = r#"{"lines":[{"item_id":"a","name":"Item a","unit_price_cents":100,"quantity":2,"note":"no ice"}],"note":"","idempotency_key":null}"#;
+        let mut cart = serde_json::from_str::<Cart>(old).unwrap();
+        let line = cart.line("a").unwrap();
+        assert!(line.options.is_empty() && line.chosen.is_empty());
+        assert_eq!(line.label(), "Item a");
+        // Adding the same plain item again joins the old line.
+        cart.add(&item("a", 100), &[]).unwrap();
+        assert_eq!(cart.lines.len(), 1);
+        assert_eq!(cart.quantity_of("a"), 3);
+        let request = cart.to_request("7").unwrap();
+        assert!(request.lines[0].options.is_empty());
+        assert_eq!(request.lines[0].unit_price_cents, Some(100));
+    }
+
+    #[test]
+    fn lines_are_keyed_by_item_and_sorted_options() {
+        assert_eq!(line_key("a", &[]), "a");
+        assert_eq!(
+            line_key("lager", &ids(&["half", "lime"])),
+            "lager+half+lime"
+        );
+        let mut cart = Cart::default();
+        cart.add(&lager(), &ids(&["lime", "half"])).unwrap();
+        assert_eq!(cart.lines[0].key(), "lager+half+lime");
+        assert_eq!(cart.lines[0].options, ["half", "lime"]);
+        assert!(cart.line("lager+half+lime").is_some());
+        assert!(cart.line("lager").is_none());
+    }
+
+    #[test]
+    fn the_same_choice_adds_up_and_another_choice_makes_another_line() {
+        let mut cart = Cart::default();
+        let lager = lager();
+        cart.add(&lager, &ids(&["half"])).unwrap();
+        cart.add(&lager, &ids(&["pint"])).unwrap();
+        cart.add(&lager, &ids(&["half"])).unwrap();
+        // In another order, the same choice.
+        cart.add(&lager, &ids(&["lime", "half"])).unwrap();
+        cart.add(&lager, &ids(&["half", "lime"])).unwrap();
+        let shown: Vec<(String, u32)> =
+            cart.lines.iter().map(|l| (l.label(), l.quantity)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("Lager (Half pint)".to_owned(), 2),
+                ("Lager (Pint)".to_owned(), 1),
+                ("Lager (Half pint, Lime)".to_owned(), 2),
+            ]
+        );
+        assert_eq!(cart.quantity_of("lager"), 5);
+        cart.increase("lager+pint");
+        cart.decrease("lager+half");
+        cart.set_line_note("lager+half+lime", "in a jug".to_owned());
+        assert_eq!(cart.line("lager+pint").unwrap().quantity, 2);
+        assert_eq!(cart.line("lager+half").unwrap().quantity, 1);
+        assert_eq!(cart.line("lager+half+lime").unwrap().note, "in a jug");
+        cart.remove("lager+half");
+        assert_eq!(cart.lines.len(), 2);
+    }
+
+    #[test]
+    fn options_price_the_line_and_go_in_the_order() {
+        let mut cart = Cart::default();
+        let lager = lager();
+        cart.add(&lager, &ids(&["half"])).unwrap();
+        cart.add(&lager, &ids(&["half"])).unwrap();
+        cart.add(&lager, &ids(&["shot", "pint"])).unwrap();
+        assert_eq!(cart.lines[0].unit_price_cents, 300);
+        assert_eq!(cart.lines[1].unit_price_cents, 850);
+        assert_eq!(cart.total_cents(), 2 * 300 + 850);
+        assert_eq!(cart.lines[1].option_text(), "Pint, Shot");
+        let request = cart.to_request("7").unwrap();
+        assert_eq!(request.lines[0].options, ["half"]);
+        assert_eq!(request.lines[0].unit_price_cents, Some(300));
+        assert_eq!(request.lines[1].options, ["pint", "shot"]);
+        assert_eq!(request.lines[1].unit_price_cents, Some(850));
+    }
+
+    #[test]
+    fn a_choice_that_does_not_fit_is_refused_with_the_rules_sentence() {
+        let mut cart = Cart::default();
+        let mut lager = lager();
+        assert_eq!(
+            cart.add(&lager, &[]),
+            Err("Lager: Size, choose 1.".to_owned())
+        );
+        assert!(cart.add(&lager, &ids(&["pint", "half"])).is_err());
+        lager.option_groups[0].options[1].available = false;
+        assert!(cart.add(&lager, &ids(&["half"])).is_err());
+        assert!(cart.is_empty());
+    }
+
+    #[test]
+    fn a_menu_change_reprices_lines_and_blocks_choices_that_no_longer_fit() {
+        let mut cart = Cart::default();
+        let mut lager = lager();
+        cart.add(&lager, &ids(&["half"])).unwrap();
+        cart.add(&lager, &ids(&["pint"])).unwrap();
+        assert!(cart.blocked(&menu(&[lager.clone()])).is_empty());
+
+        // Dearer, and the half pint renamed: the lines follow.
+        lager.price_cents = 600;
+        lager.option_groups[0].options[1].name = "Half".to_owned();
+        assert!(cart.follow_menu(&menu(&[lager.clone()])));
+        assert_eq!(cart.lines[0].unit_price_cents, 350);
+        assert_eq!(cart.lines[0].option_text(), "Half");
+        assert_eq!(cart.lines[1].unit_price_cents, 600);
+
+        // The half pint sold out: its line keeps its price and says why.
+        lager.option_groups[0].options[1].available = false;
+        lager.price_cents = 700;
+        let now = menu(&[lager.clone()]);
+        cart.follow_menu(&now);
+        assert_eq!(cart.lines[0].unit_price_cents, 350);
+        assert_eq!(
+            cart.lines[0].problem(&now),
+            Some(LineProblem::Options(
+                "Lager: “Half” is sold out right now; choose another.".to_owned()
+            ))
+        );
+        assert_eq!(cart.lines[1].problem(&now), None);
+        assert_eq!(
+            cart.blocked(&now),
+            ["Lager: “Half” is sold out right now; choose another. Remove that line to place the order."]
+        );
+
+        // Removed from the item altogether: blocked too, until the line goes.
+        lager.option_groups[0].options.remove(1);
+        let now = menu(&[lager.clone()]);
+        assert_eq!(cart.blocked(&now).len(), 1);
+        cart.remove("lager+half");
+        assert!(cart.blocked(&now).is_empty());
+    }
+
+    #[test]
+    fn sold_out_items_are_named_once_whatever_their_options() {
+        let mut cart = Cart::default();
+        let mut lager = lager();
+        cart.add(&lager, &ids(&["half"])).unwrap();
+        cart.add(&lager, &ids(&["pint"])).unwrap();
+        cart.add(&item("b", 100), &[]).unwrap();
+        lager.available = false;
+        // "b" is off the menu altogether.
+        let now = menu(&[lager]);
+        assert_eq!(cart.lines[0].problem(&now), Some(LineProblem::SoldOut));
+        assert_eq!(
+            cart.blocked(&now),
+            ["Sold out now: Lager, Item b. Remove them from your cart to place the order."]
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The customer app at `/`: what a guest uses on their phone at the bar —
-//! the menu (with each item's allergens, and a filter that hides items
-//! with the ones they avoid) and the cart, their orders as the bar works on
-//! them, and two buttons to call staff or ask for the bill at their table.
+//! the menu (with each item's allergens and options, and a filter that
+//! hides items with the allergens they avoid) and the cart, their orders
+//! as the bar works on them, and two buttons to call staff or ask for the
+//! bill at their table.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the
@@ -20,6 +21,7 @@ mod browser;
 mod calls;
 mod cart;
 mod components;
+mod options;
 mod pages;
 
 use pages::{MenuPage, OrderPage, OrdersPage};

@@ -16,6 +16,7 @@ import assert from "node:assert/strict";
 import {
   APPS, DEMO, PASSWORD, advanceOrder, api, apiLogin, goTo, login, markPage, menuIds, newCustomer, pathOf,
   placeOrder, reloaded, startBrowser, startServer, storage, until,
+  profile, menuItem, card, liveState, untilLive, cutLiveStream,
 } from "../harness.mjs";
 
 let server;
@@ -32,28 +33,7 @@ after(async () => {
 const TABLET = { width: 1024, height: 768 };
 const PHONE = { width: 390, height: 844 };
 
-/** A new browser profile with one page; `errors` collects uncaught errors and panics. */
-async function profile(viewport) {
-  const context = await browser.newContext(viewport ? { viewport } : {});
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => { if (/panicked/.test(m.text())) errors.push(m.text()); });
-  return { context, page, errors };
-}
-
-const menuItem = (page, name) => page.locator(`[data-testid=menu-item][data-item-name="${name}"]`);
 const cartLine = (page, name) => page.locator(`[data-testid=cart-line][data-item-name="${name}"]`);
-const card = (page, id) => page.locator(`[data-testid=order-card][data-order-id="${id}"]`);
-const liveState = (page) => page.getByTestId("live-status").getAttribute("data-state");
-const untilLive = (page, what = "the live stream") =>
-  until(async () => (await liveState(page)) === "live", `${what} to be live`, 20_000);
-/** Keeps the page's live stream from connecting without touching the server:
- *  every ticket request gets a 503, so the app keeps retrying quietly. */
-const cutLiveStream = (context) => context.route(/\/api\/events\/ticket$/, (route) => route.fulfill({
-  status: 503, contentType: "application/json",
-  body: JSON.stringify({ error: "unavailable", message: "Cut by the test." }),
-}));
 const sessionKeysLeft = async (page, app) => {
   const stored = await storage(page);
   return APPS[app].keys.filter((k) => k in stored);
@@ -62,7 +42,7 @@ const sessionKeysLeft = async (page, app) => {
 /** A guest opening a table's link (as on its QR code) signed out: the login
  *  page, then back to the menu for that table, live. */
 async function guestAtTable(table, email, { viewport = PHONE } = {}) {
-  const guest = await profile(viewport);
+  const guest = await profile(browser, viewport);
   const { page } = guest;
   await page.goto(`${server.url}/?table=${table}`);
   await until(async () => pathOf(page) === "/login", "the login page");
@@ -78,7 +58,7 @@ async function guestAtTable(table, email, { viewport = PHONE } = {}) {
 
 /** The bartender's queue on a tablet, loaded and live. */
 async function openQueue() {
-  const bar = await profile(TABLET);
+  const bar = await profile(browser, TABLET);
   await login(bar.page, server, "bartender", DEMO.bartender);
   await bar.page.getByTestId("board").waitFor();
   await untilLive(bar.page, "the bartender's queue");
@@ -292,7 +272,7 @@ describe("availability", () => {
 
     // A second guest whose live stream cannot get through: their menu stays as loaded.
     const staleEmail = await newCustomer(server);
-    const stale = await profile(PHONE);
+    const stale = await profile(browser, PHONE);
     await cutLiveStream(stale.context);
     await stale.page.goto(`${server.url}/?table=12`);
     await until(async () => pathOf(stale.page) === "/login", "the login page");
@@ -305,7 +285,7 @@ describe("availability", () => {
     assert.notEqual(await liveState(stale.page), "live");
 
     // The admin marks it sold out in the menu editor.
-    const admin = await profile({ width: 1366, height: 850 });
+    const admin = await profile(browser, { width: 1366, height: 850 });
     await login(admin.page, server, "admin", DEMO.admin);
     await admin.page.getByRole("link", { name: "Menu", exact: true }).click();
     const row = admin.page.locator(`[data-testid=editor-item][data-item-name="${ITEM}"]`);
@@ -472,7 +452,7 @@ describe("ticket timers and all day", () => {
       // The board's page runs on a clock the test moves: Playwright's fake
       // clock replaces Date and the timers, and the board reads its time
       // from Date.now() (ui::format::now_millis) on a setInterval tick.
-      const bar = await profile(TABLET);
+      const bar = await profile(browser, TABLET);
       await bar.page.clock.install();
       await login(bar.page, server, "bartender", DEMO.bartender);
       await bar.page.getByTestId("board").waitFor();
@@ -484,7 +464,7 @@ describe("ticket timers and all day", () => {
       assert.match(await legend.innerText(), /Waiting after 5 min[\s\S]*Late after 10 min/);
 
       // The admin's form, on the dashboard.
-      const desk = await profile({ width: 1366, height: 850 });
+      const desk = await profile(browser, { width: 1366, height: 850 });
       const puts = [];
       desk.page.on("request", (r) => {
         if (r.method() === "PUT" && new URL(r.url()).pathname === TIMERS) puts.push(r);
@@ -762,7 +742,7 @@ describe("recall", () => {
 describe("deactivation", () => {
   /** Deactivates `email` on the admin's users page. */
   async function deactivate(email) {
-    const admin = await profile({ width: 1366, height: 850 });
+    const admin = await profile(browser, { width: 1366, height: 850 });
     await login(admin.page, server, "admin", DEMO.admin);
     await admin.page.getByRole("link", { name: "Users", exact: true }).click();
     await admin.page.getByTestId("user-search").fill(email);
@@ -780,7 +760,7 @@ describe("deactivation", () => {
 
   it("a deactivated guest lands on the login page at their next action, keys cleared", async () => {
     const email = await newCustomer(server);
-    const guest = await profile(PHONE);
+    const guest = await profile(browser, PHONE);
     const { page } = guest;
     // No live stream, so only the next action can tell.
     await cutLiveStream(guest.context);

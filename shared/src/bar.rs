@@ -34,6 +34,10 @@ pub const IDEMPOTENCY_KEY_MAX_LEN: usize = 100;
 /// on a busy board; short enough that a guest's "ready" does not go back
 /// long after they collected it.
 pub const RECALL_WINDOW_SECS: i64 = 300;
+/// Most option groups on one item.
+pub const OPTION_GROUPS_MAX: usize = 8;
+/// Most options in one group.
+pub const OPTIONS_PER_GROUP_MAX: usize = 12;
 
 /// One of the 14 allergens that EU and UK food law (Regulation (EU)
 /// 1169/2011, Annex II, kept in UK law) requires a bar to declare. Declared
@@ -161,6 +165,127 @@ pub fn allergen_names(allergens: &[Allergen]) -> String {
         .join(", ")
 }
 
+/// One choice within an option group: "Oat" at +0.40.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ItemOption {
+    pub id: String,
+    pub name: String,
+    /// Added to the item's price when chosen; negative for less (a half
+    /// pint costs less than a pint).
+    pub price_delta_cents: i64,
+    /// False while this option alone is sold out.
+    pub available: bool,
+}
+
+/// A group of options of an item: "Size" (choose one), "Extras" (up to
+/// two). How many a guest picks is bounded by `min_choices` and
+/// `max_choices`: a group with a minimum of 0 is optional, 1 or more is
+/// required; a maximum of 1 is a single choice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OptionGroup {
+    pub id: String,
+    pub name: String,
+    pub min_choices: u32,
+    pub max_choices: u32,
+    /// In menu order.
+    pub options: Vec<ItemOption>,
+}
+
+impl OptionGroup {
+    /// Whether a guest must choose something here.
+    pub fn is_required(&self) -> bool {
+        self.min_choices > 0
+    }
+
+    /// Whether one choice replaces the other (radio buttons, not checkboxes).
+    pub fn is_single(&self) -> bool {
+        self.max_choices == 1
+    }
+
+    /// What a guest is asked: "choose 1", "choose up to 2", "choose 1 to 3".
+    pub fn rule(&self) -> String {
+        match (self.min_choices, self.max_choices) {
+            (min, max) if min == max => format!("choose {max}"),
+            (0, max) => format!("choose up to {max}"),
+            (min, max) => format!("choose {min} to {max}"),
+        }
+    }
+}
+
+/// An option group as an admin sends it: the whole list of an item's groups
+/// replaces the old one. A group or option that keeps its `id` (one the
+/// item has now) stays the same choice for carts already holding it; one
+/// without an id is new.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OptionGroupInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub min_choices: u32,
+    pub max_choices: u32,
+    pub options: Vec<ItemOptionInput>,
+}
+
+/// One option as an admin sends it (see [`OptionGroupInput`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ItemOptionInput {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    #[serde(default)]
+    pub price_delta_cents: i64,
+    #[serde(default = "yes")]
+    pub available: bool,
+}
+
+impl From<&OptionGroup> for OptionGroupInput {
+    fn from(group: &OptionGroup) -> OptionGroupInput {
+        OptionGroupInput {
+            id: Some(group.id.clone()),
+            name: group.name.clone(),
+            min_choices: group.min_choices,
+            max_choices: group.max_choices,
+            options: group
+                .options
+                .iter()
+                .map(|o| ItemOptionInput {
+                    id: Some(o.id.clone()),
+                    name: o.name.clone(),
+                    price_delta_cents: o.price_delta_cents,
+                    available: o.available,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An option as an order line keeps it: copied with its group's name and
+/// its price when ordered, like the item's name and price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ChosenOption {
+    pub id: String,
+    pub group: String,
+    pub name: String,
+    pub price_delta_cents: i64,
+}
+
+/// Chosen options as a line of text: `"Half pint, Oat"`.
+pub fn option_names(options: &[ChosenOption]) -> String {
+    options
+        .iter()
+        .map(|o| o.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// An item on the menu.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -169,11 +294,16 @@ pub struct MenuItem {
     pub category_id: String,
     pub name: String,
     pub description: String,
+    /// The price with no options chosen.
     pub price_cents: i64,
     /// What it contains of the 14 allergens, each once, in the law's order.
     // Events stored before items had allergens lack the field: none.
     #[serde(default)]
     pub allergens: Vec<Allergen>,
+    /// Its option groups, in menu order; none for a plain item.
+    // Events stored before items had options lack the field: none.
+    #[serde(default)]
+    pub option_groups: Vec<OptionGroup>,
     pub available: bool,
     pub position: i64,
 }
@@ -216,6 +346,9 @@ pub struct NewItemRequest {
     /// In any order; one named twice counts once. None if left out.
     #[serde(default)]
     pub allergens: Vec<Allergen>,
+    /// None if left out.
+    #[serde(default)]
+    pub option_groups: Vec<OptionGroupInput>,
     #[serde(default = "yes")]
     pub available: bool,
 }
@@ -240,6 +373,10 @@ pub struct UpdateItemRequest {
     /// The whole new list, replacing the old one (`[]` clears it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allergens: Option<Vec<Allergen>>,
+    /// The whole new list of option groups, replacing the old one (`[]`
+    /// clears it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option_groups: Option<Vec<OptionGroupInput>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub available: Option<bool>,
 }
@@ -361,6 +498,14 @@ pub struct NewOrderLine {
     pub quantity: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The ids of the chosen options, from the item's groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// The price of one, options included, that the guest was shown. When
+    /// given and the menu now says otherwise, the order is refused
+    /// (`409 price_changed`) rather than charged at a price nobody saw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_price_cents: Option<i64>,
 }
 
 /// `POST /api/orders` body (with an `Idempotency-Key` header).
@@ -389,6 +534,11 @@ pub struct OrderLine {
     // Events stored before lines had allergens lack the field: none.
     #[serde(default)]
     pub allergens: Vec<Allergen>,
+    /// The options chosen, in the menu's order, copied with their names
+    /// and prices; `unit_price_cents` includes them.
+    // Events stored before lines had options lack the field: none.
+    #[serde(default)]
+    pub options: Vec<ChosenOption>,
 }
 
 /// An order.

@@ -2,8 +2,11 @@
 //! server (which enforces them) and the apps (which say what to fix before
 //! sending). Each answers the cleaned value or a sentence saying what to fix.
 
+use std::collections::HashSet;
+
 use crate::bar::{
-    format_price, parse_price, Allergen, TicketTimers, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN,
+    format_price, parse_price, Allergen, ChosenOption, MenuItem, OptionGroupInput, TicketTimers,
+    DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX,
     PRICE_MAX_CENTS, REASON_MAX_LEN, TABLE_MAX_LEN, TIMER_MAX_SECS, TIMER_MIN_SECS,
 };
 
@@ -150,6 +153,238 @@ pub fn cancel_reason(raw: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// A name inside an item's options: trimmed, not empty, at most
+/// [`MENU_NAME_MAX_LEN`] characters, on one line; `what` says whose name it
+/// is in the sentences ("option group 2", "an option of “Size”").
+fn option_name(raw: &str, what: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err(format!("Give {what} a name."));
+    }
+    if name.chars().count() > MENU_NAME_MAX_LEN || name.chars().any(char::is_control) {
+        return Err(format!(
+            "The name of {what} can be at most {MENU_NAME_MAX_LEN} characters, on one line."
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// An item's option groups as an admin sends them: names trimmed, on one
+/// line and distinct (groups within the item, options within their group);
+/// at most [`OPTION_GROUPS_MAX`] groups of 1 to [`OPTIONS_PER_GROUP_MAX`]
+/// options; each group allows 1 to as many choices as it has options, its
+/// minimum no more than its maximum; each price difference within
+/// [`PRICE_MAX_CENTS`] either way. `known` holds the ids of the item's
+/// groups and options now: a kept id must be one of them and appear once,
+/// so ids stay unique within the item.
+pub fn option_groups(
+    groups: &[OptionGroupInput],
+    known: &[&str],
+) -> Result<Vec<OptionGroupInput>, String> {
+    if groups.len() > OPTION_GROUPS_MAX {
+        return Err(format!(
+            "An item can have at most {OPTION_GROUPS_MAX} option groups."
+        ));
+    }
+    let mut ids: HashSet<&str> = HashSet::new();
+    let mut keep_id = |id: &Option<String>| -> Result<Option<String>, String> {
+        let Some(id) = id.as_deref() else {
+            return Ok(None);
+        };
+        let id = known.iter().copied().find(|k| *k == id).ok_or_else(|| {
+            "An option or group id must be one this item has now; leave the id out for a new one."
+                .to_owned()
+        })?;
+        if !ids.insert(id) {
+            return Err("An option or group id appears twice.".to_owned());
+        }
+        Ok(Some(id.to_owned()))
+    };
+    let mut group_names: HashSet<String> = HashSet::new();
+    let mut cleaned = Vec::with_capacity(groups.len());
+    for (i, group) in groups.iter().enumerate() {
+        let name = option_name(&group.name, &format!("option group {}", i + 1))?;
+        if !group_names.insert(name.to_lowercase()) {
+            return Err(format!(
+                "Two option groups are called “{name}”: give each its own name."
+            ));
+        }
+        let count = group.options.len();
+        if count == 0 {
+            return Err(format!("“{name}” needs at least one option."));
+        }
+        if count > OPTIONS_PER_GROUP_MAX {
+            return Err(format!(
+                "“{name}” can have at most {OPTIONS_PER_GROUP_MAX} options."
+            ));
+        }
+        if group.max_choices == 0 || group.max_choices as usize > count {
+            return Err(format!(
+                "In “{name}”, the most a guest can choose must be between 1 and {count} (the number of options)."
+            ));
+        }
+        if group.min_choices > group.max_choices {
+            return Err(format!(
+                "In “{name}”, the fewest choices cannot be more than the most."
+            ));
+        }
+        let mut option_names: HashSet<String> = HashSet::new();
+        let mut options = Vec::with_capacity(count);
+        for option in &group.options {
+            let option_name = option_name(&option.name, &format!("each option of “{name}”"))?;
+            if !option_names.insert(option_name.to_lowercase()) {
+                return Err(format!(
+                    "“{name}” has two options called “{option_name}”: give each its own name."
+                ));
+            }
+            if option.price_delta_cents.abs() > PRICE_MAX_CENTS {
+                return Err(format!(
+                    "The price difference of “{option_name}” must be between -{max} and +{max}.",
+                    max = format_price(PRICE_MAX_CENTS)
+                ));
+            }
+            options.push(crate::bar::ItemOptionInput {
+                id: keep_id(&option.id)?,
+                name: option_name,
+                price_delta_cents: option.price_delta_cents,
+                available: option.available,
+            });
+        }
+        cleaned.push(OptionGroupInput {
+            id: keep_id(&group.id)?,
+            name,
+            min_choices: group.min_choices,
+            max_choices: group.max_choices,
+            options,
+        });
+    }
+    Ok(cleaned)
+}
+
+/// The lowest price an item can reach with its options: its price plus,
+/// in each group, the largest discounts a guest may pick. It must not fall
+/// below zero, or some choice would be free or pay the guest.
+pub fn option_prices(price_cents: i64, groups: &[OptionGroupInput]) -> Result<(), String> {
+    let lowest: i64 = groups
+        .iter()
+        .map(|g| {
+            let mut discounts: Vec<i64> = g
+                .options
+                .iter()
+                .map(|o| o.price_delta_cents)
+                .filter(|d| *d < 0)
+                .collect();
+            discounts.sort_unstable();
+            discounts.iter().take(g.max_choices as usize).sum::<i64>()
+        })
+        .sum();
+    if price_cents + lowest < 0 {
+        return Err(format!(
+            "With these options the price could fall to {}: make the discounts smaller than the item's price.",
+            format_price(price_cents + lowest)
+        ));
+    }
+    Ok(())
+}
+
+/// What a guest chose for one line, checked against the item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    /// In the menu's order, whatever order they were sent in.
+    pub options: Vec<ChosenOption>,
+    /// The item's price with the options' differences.
+    pub unit_price_cents: i64,
+}
+
+/// Why a choice of options does not fit an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceError {
+    /// An id that is none of the item's options (cut to 40 characters).
+    Unknown(String),
+    /// An option, by name, chosen twice.
+    Repeated(String),
+    /// A group, by name, with fewer choices than it needs, and its rule.
+    TooFew { group: String, rule: String },
+    /// A group, by name, with more choices than it allows, and its rule.
+    TooMany { group: String, rule: String },
+    /// An option, by name, that is sold out right now.
+    SoldOut(String),
+}
+
+impl ChoiceError {
+    /// A sentence for people about the item called `item`.
+    pub fn message(&self, item: &str) -> String {
+        match self {
+            ChoiceError::Unknown(id) => {
+                format!("\"{id}\" is not an option of {item}. Reload the menu and choose again.")
+            }
+            ChoiceError::Repeated(name) => format!("{item}: “{name}” is chosen twice."),
+            ChoiceError::TooFew { group, rule } | ChoiceError::TooMany { group, rule } => {
+                format!("{item}: {group}, {rule}.")
+            }
+            ChoiceError::SoldOut(name) => {
+                format!("{item}: “{name}” is sold out right now; choose another.")
+            }
+        }
+    }
+}
+
+/// Checks the options `chosen` (ids) for one line of `item`: each one of
+/// its options, once, available, and each group's count within its rule;
+/// answers the options as the line keeps them and the price of one.
+pub fn choose(item: &MenuItem, chosen: &[String]) -> Result<Choice, ChoiceError> {
+    for id in chosen {
+        if !item
+            .option_groups
+            .iter()
+            .any(|g| g.options.iter().any(|o| &o.id == id))
+        {
+            return Err(ChoiceError::Unknown(id.chars().take(40).collect()));
+        }
+    }
+    let mut options = Vec::new();
+    let mut unit_price_cents = item.price_cents;
+    for group in &item.option_groups {
+        let mut count = 0;
+        for option in &group.options {
+            match chosen.iter().filter(|id| **id == option.id).count() {
+                0 => continue,
+                1 => {}
+                _ => return Err(ChoiceError::Repeated(option.name.clone())),
+            }
+            if !option.available {
+                return Err(ChoiceError::SoldOut(option.name.clone()));
+            }
+            count += 1;
+            unit_price_cents += option.price_delta_cents;
+            options.push(ChosenOption {
+                id: option.id.clone(),
+                group: group.name.clone(),
+                name: option.name.clone(),
+                price_delta_cents: option.price_delta_cents,
+            });
+        }
+        if count < group.min_choices {
+            return Err(ChoiceError::TooFew {
+                group: group.name.clone(),
+                rule: group.rule(),
+            });
+        }
+        if count > group.max_choices {
+            return Err(ChoiceError::TooMany {
+                group: group.name.clone(),
+                rule: group.rule(),
+            });
+        }
+    }
+    Ok(Choice {
+        options,
+        // Saved items cannot go below zero (`option_prices`); the floor
+        // keeps an item saved before a rule change from paying the guest.
+        unit_price_cents: unit_price_cents.max(0),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,5 +492,152 @@ mod tests {
         assert!(cancel_reason("  ").is_err());
         assert!(cancel_reason(&"r".repeat(REASON_MAX_LEN + 1)).is_err());
         assert!(cancel_reason("a\u{7}b").is_err());
+    }
+
+    fn input(name: &str, min: u32, max: u32, options: &[(&str, i64)]) -> OptionGroupInput {
+        OptionGroupInput {
+            id: None,
+            name: name.to_owned(),
+            min_choices: min,
+            max_choices: max,
+            options: options
+                .iter()
+                .map(|(n, d)| crate::bar::ItemOptionInput {
+                    id: None,
+                    name: (*n).to_owned(),
+                    price_delta_cents: *d,
+                    available: true,
+                })
+                .collect(),
+        }
+    }
+
+    fn pint() -> MenuItem {
+        use crate::bar::{ItemOption, OptionGroup};
+        let option = |id: &str, name: &str, d: i64| ItemOption {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            price_delta_cents: d,
+            available: true,
+        };
+        MenuItem {
+            id: "lager".to_owned(),
+            category_id: "c".to_owned(),
+            name: "Lager".to_owned(),
+            description: String::new(),
+            price_cents: 550,
+            allergens: vec![],
+            option_groups: vec![
+                OptionGroup {
+                    id: "size".to_owned(),
+                    name: "Size".to_owned(),
+                    min_choices: 1,
+                    max_choices: 1,
+                    options: vec![option("pint", "Pint", 0), option("half", "Half pint", -250)],
+                },
+                OptionGroup {
+                    id: "extras".to_owned(),
+                    name: "Extras".to_owned(),
+                    min_choices: 0,
+                    max_choices: 2,
+                    options: vec![
+                        option("lime", "Lime", 20),
+                        option("shot", "Shot", 300),
+                        option("ice", "Ice", 0),
+                    ],
+                },
+            ],
+            available: true,
+            position: 1,
+        }
+    }
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_choice_prices_the_line_and_keeps_the_menus_order() {
+        let choice = choose(&pint(), &ids(&["shot", "half", "lime"])).unwrap();
+        assert_eq!(choice.unit_price_cents, 550 - 250 + 20 + 300);
+        let names: Vec<&str> = choice.options.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["Half pint", "Lime", "Shot"]);
+        assert_eq!(choice.options[0].group, "Size");
+        assert_eq!(
+            choose(&pint(), &ids(&["pint"])).unwrap().unit_price_cents,
+            550
+        );
+    }
+
+    #[test]
+    fn a_choice_must_fit_every_group_and_use_only_available_options_of_the_item() {
+        let item = pint();
+        assert!(
+            matches!(choose(&item, &[]), Err(ChoiceError::TooFew { group, .. }) if group == "Size")
+        );
+        assert!(matches!(
+            choose(&item, &ids(&["pint", "half"])),
+            Err(ChoiceError::TooMany { .. })
+        ));
+        assert!(matches!(
+            choose(&item, &ids(&["pint", "lime", "shot", "ice"])),
+            Err(ChoiceError::TooMany { group, .. }) if group == "Extras"
+        ));
+        assert_eq!(
+            choose(&item, &ids(&["pint", "oat"])),
+            Err(ChoiceError::Unknown("oat".to_owned()))
+        );
+        assert_eq!(
+            choose(&item, &ids(&["pint", "lime", "lime"])),
+            Err(ChoiceError::Repeated("Lime".to_owned()))
+        );
+        let mut sold_out = pint();
+        sold_out.option_groups[1].options[1].available = false;
+        assert_eq!(
+            choose(&sold_out, &ids(&["pint", "shot"])),
+            Err(ChoiceError::SoldOut("Shot".to_owned()))
+        );
+        assert!(choose(&sold_out, &ids(&["pint", "lime"])).is_ok());
+        let message = choose(&item, &[]).unwrap_err().message("Lager");
+        assert_eq!(message, "Lager: Size, choose 1.");
+    }
+
+    #[test]
+    fn option_groups_are_named_bounded_and_keep_only_known_ids() {
+        let size = input(" Size ", 1, 1, &[(" Pint ", 0), ("Half pint", -250)]);
+        let cleaned = option_groups(std::slice::from_ref(&size), &[]).unwrap();
+        assert_eq!(cleaned[0].name, "Size");
+        assert_eq!(cleaned[0].options[0].name, "Pint");
+        assert!(option_groups(&[input("", 0, 1, &[("a", 0)])], &[]).is_err());
+        assert!(option_groups(&[input("Size", 0, 1, &[])], &[]).is_err());
+        assert!(option_groups(&[input("Size", 0, 0, &[("a", 0)])], &[]).is_err());
+        assert!(option_groups(&[input("Size", 0, 2, &[("a", 0)])], &[]).is_err());
+        assert!(option_groups(&[input("Size", 2, 1, &[("a", 0), ("b", 0)])], &[]).is_err());
+        assert!(option_groups(&[input("Size", 0, 1, &[("a", 0), ("A ", 0)])], &[]).is_err());
+        assert!(option_groups(&[size.clone(), input("size", 0, 1, &[("a", 0)])], &[]).is_err());
+        assert!(option_groups(&[input("S", 0, 1, &[("a", PRICE_MAX_CENTS + 1)])], &[]).is_err());
+        let many = vec![input("G", 0, 1, &[("a", 0)]); OPTION_GROUPS_MAX + 1];
+        assert!(option_groups(&many, &[]).is_err());
+
+        let mut kept = size.clone();
+        kept.id = Some("g1".to_owned());
+        kept.options[0].id = Some("o1".to_owned());
+        assert!(option_groups(std::slice::from_ref(&kept), &[]).is_err());
+        let cleaned = option_groups(std::slice::from_ref(&kept), &["g1", "o1"]).unwrap();
+        assert_eq!(cleaned[0].id.as_deref(), Some("g1"));
+        assert_eq!(cleaned[0].options[1].id, None);
+        kept.options[1].id = Some("o1".to_owned());
+        assert!(option_groups(&[kept], &["g1", "o1"]).is_err());
+    }
+
+    #[test]
+    fn options_cannot_take_an_item_below_zero() {
+        let groups = [
+            input("Size", 1, 1, &[("Pint", 0), ("Half", -300)]),
+            input("Deals", 0, 2, &[("a", -100), ("b", -100), ("c", -200)]),
+        ];
+        assert!(option_prices(600, &groups).is_ok());
+        assert!(option_prices(599, &groups).is_err());
+        assert!(option_prices(0, &[]).is_ok());
     }
 }

@@ -141,6 +141,21 @@ pub async fn set_availability(item_id: &str, available: bool) -> Result<MenuItem
     send(Method::Put, &path, &AvailabilityRequest { available }).await
 }
 
+/// Marks one option of an item available or not, "no oat milk left"
+/// (staff); answers the item with all its options.
+pub async fn set_option_availability(
+    item_id: &str,
+    option_id: &str,
+    available: bool,
+) -> Result<MenuItem, SessionError> {
+    let path = format!(
+        "/api/menu/items/{}/options/{}/availability",
+        encode_component(item_id),
+        encode_component(option_id)
+    );
+    send(Method::Put, &path, &AvailabilityRequest { available }).await
+}
+
 /// Adds a category (admin).
 pub async fn create_category(name: &str) -> Result<MenuCategory, SessionError> {
     let body = CategoryRequest {

@@ -1,4 +1,5 @@
-//! Small text helpers for pages: dates for people, URL components.
+//! Small text helpers for pages: dates for people, URL components, price
+//! differences.
 
 /// `2026-11-28T10:15:00Z` as the browser's local date and time; on the
 /// server (which never shows session data) the text is returned unchanged.
@@ -110,9 +111,30 @@ pub fn age(seconds: i64) -> String {
     }
 }
 
+/// An option's price difference as a guest reads it beside the option:
+/// `"+0.40"`, `"−2.50"` (a true minus sign, not a hyphen), and nothing for
+/// none, so a free choice carries no number.
+pub fn price_delta(cents: i64) -> String {
+    match cents {
+        0 => String::new(),
+        c if c > 0 => format!("+{}", shared::bar::format_price(c)),
+        c => format!(
+            "\u{2212}{}",
+            shared::bar::format_price(c).trim_start_matches('-')
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn price_differences_carry_their_sign_and_none_says_nothing() {
+        assert_eq!(price_delta(40), "+0.40");
+        assert_eq!(price_delta(-250), "\u{2212}2.50");
+        assert_eq!(price_delta(0), "");
+    }
 
     #[test]
     fn query_values_are_encoded_but_paths_stay_readable() {

@@ -51,6 +51,7 @@ mod tests {
             description: String::new(),
             price_cents: 500,
             allergens: Vec::new(),
+            option_groups: Vec::new(),
             available: true,
             position,
         }

@@ -19,6 +19,7 @@ use shared::validate::{self, Named};
 use ui::{bar_api, Auth};
 
 use crate::components::item_form::ItemForm;
+use crate::components::options_editor;
 use ui::load::{error_line, notice, Loader};
 
 /// The menu being edited and the change in flight, shared by its parts.
@@ -508,6 +509,9 @@ fn ItemRow(
                                         format!("Contains: {}", allergen_names(&i.allergens))
                                     }
                                 })}
+                            </span>
+                            <span class="item-options" data-testid="editor-item-options">
+                                {field(|i| options_editor::summary(&i.option_groups))}
                             </span>
                         </div>
                         <span class="item-price">{field(|i| format_price(i.price_cents))}</span>

@@ -1,5 +1,6 @@
 //! The form for a menu item: adding one to a category, or editing one in
-//! place, with its allergens. Checked here first, then by the server.
+//! place, with its allergens and options. Checked here first, then by the
+//! server.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use ui::bar_api;
 use ui::components::AllergenCheckboxes;
 
 use crate::components::editor::use_editor;
+use crate::components::options_editor::{checked_options, OptionDrafts, OptionsEditor};
 use ui::load::error_line;
 
 /// What the form checked: name, description and price in cents.
@@ -32,8 +34,8 @@ pub(crate) fn check_item(name: &str, description: &str, price: &str) -> Result<I
     })
 }
 
-/// Name, description, price, allergens (and, when editing, the category).
-/// `item` is the item being edited; without it the form adds to
+/// Name, description, price, allergens, options (and, when editing, the
+/// category). `item` is the item being edited; without it the form adds to
 /// `category_id`.
 #[component]
 pub(crate) fn ItemForm(
@@ -69,6 +71,11 @@ pub(crate) fn ItemForm(
             .map(|i| i.allergens.clone())
             .unwrap_or_default(),
     );
+    let options = RwSignal::new(OptionDrafts::from_groups(
+        item.as_ref()
+            .map(|i| i.option_groups.as_slice())
+            .unwrap_or_default(),
+    ));
     let category = RwSignal::new(category_id.clone());
     let error = RwSignal::new(None::<String>);
 
@@ -85,6 +92,33 @@ pub(crate) fn ItemForm(
                 return;
             }
         };
+        // The item being edited as the menu has it now: the ids its groups
+        // and options may keep, and their availability, which the bar may
+        // have changed since the form opened.
+        let current = editing.as_ref().map(|item| {
+            editor
+                .menu
+                .state
+                .with_untracked(|s| {
+                    s.ready().and_then(|m| {
+                        m.categories
+                            .iter()
+                            .flat_map(|c| c.items.iter())
+                            .find(|i| i.id == item.id)
+                            .cloned()
+                    })
+                })
+                .unwrap_or_else(|| item.clone())
+        });
+        let option_groups = match options
+            .with_untracked(|drafts| checked_options(drafts, fields.price_cents, current.as_ref()))
+        {
+            Ok(groups) => groups,
+            Err(message) => {
+                error.set(Some(message));
+                return;
+            }
+        };
         match editing.clone() {
             Some(item) => {
                 let moved_to = category.get_untracked();
@@ -94,6 +128,7 @@ pub(crate) fn ItemForm(
                     description: Some(fields.description),
                     price_cents: Some(fields.price_cents),
                     allergens: Some(validate::allergens(&allergens.get_untracked())),
+                    option_groups: Some(option_groups),
                     available: None,
                 };
                 editor.run(
@@ -114,6 +149,7 @@ pub(crate) fn ItemForm(
                     description: fields.description,
                     price_cents: fields.price_cents,
                     allergens: validate::allergens(&allergens.get_untracked()),
+                    option_groups,
                     available: true,
                 };
                 editor.run(
@@ -125,6 +161,7 @@ pub(crate) fn ItemForm(
                             field.set(String::new());
                         }
                         allergens.set(Vec::new());
+                        options.set(OptionDrafts::default());
                     },
                 );
             }
@@ -199,6 +236,7 @@ pub(crate) fn ItemForm(
                     testid="item-allergen"
                 />
             </fieldset>
+            <OptionsEditor drafts=options id_prefix=id("item-options") />
             {(!adding)
                 .then(|| {
                     view! {

@@ -7,5 +7,6 @@
 
 pub(crate) mod editor;
 pub(crate) mod item_form;
+pub(crate) mod options_editor;
 pub(crate) mod timers_form;
 pub(crate) mod user_search;

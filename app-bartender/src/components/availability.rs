@@ -1,12 +1,13 @@
 //! The availability drawer: every menu item by category, each with one
-//! button to mark it sold out or back on. Kept current by the live stream,
-//! so two tablets behind the bar agree.
+//! button to mark it sold out or back on, and under it each of its options
+//! ("no oat milk left") with its own. Kept current by the live stream, so
+//! two tablets behind the bar agree.
 
 use std::collections::HashSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{MenuCategory, MenuItem};
+use shared::bar::{ItemOption, MenuCategory, MenuItem};
 use ui::bar_api;
 
 use crate::queue::{Load, Queue};
@@ -22,10 +23,26 @@ fn find_item(menu: &Option<Vec<MenuCategory>>, id: &str) -> Option<MenuItem> {
         .cloned()
 }
 
+/// The option `id` of `item`, with its group's name.
+fn find_option(item: &MenuItem, id: &str) -> Option<(String, ItemOption)> {
+    item.option_groups.iter().find_map(|g| {
+        g.options
+            .iter()
+            .find(|o| o.id == id)
+            .map(|o| (g.name.clone(), o.clone()))
+    })
+}
+
+/// What marks the toggle of an option as on its way: its item's id and
+/// its own, apart from the items' ids.
+fn option_busy_key(item_id: &str, option_id: &str) -> String {
+    format!("{item_id}/{option_id}")
+}
+
 /// The drawer, shown while `open`.
 #[component]
 pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl IntoView {
-    // Items whose toggle is on its way, so only their button waits.
+    // Items and options whose toggle is on its way, so only their button waits.
     let toggling = RwSignal::new(HashSet::<String>::new());
     let error = RwSignal::new(None::<String>);
     // Only a change of state redraws the list (and moves focus), not every reload.
@@ -51,10 +68,92 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
         });
     };
 
+    let toggle_option = move |item: MenuItem, option: ItemOption| {
+        let busy_key = option_busy_key(&item.id, &option.id);
+        toggling.update(|t| {
+            t.insert(busy_key.clone());
+        });
+        error.set(None);
+        spawn_local(async move {
+            let outcome = queue.auth.watch(
+                bar_api::set_option_availability(&item.id, &option.id, !option.available).await,
+            );
+            toggling.update(|t| {
+                t.remove(&busy_key);
+            });
+            match outcome {
+                Ok(changed) => queue.item_changed(changed),
+                Err(e) if e.ends_session() => {}
+                Err(e) => error.set(Some(format!("{} ({}): {e}", item.name, option.name))),
+            }
+        });
+    };
+
+    // One option under its item: its name, its state, and the button that
+    // says what it will do ("Mark Oat sold out", "Oat is back").
+    let option_row = move |item: Memo<Option<MenuItem>>, item_id: String, option_id: String| {
+        let busy_key = option_busy_key(&item_id, &option_id);
+        let option =
+            Memo::new(move |_| item.with(|i| i.as_ref().and_then(|i| find_option(i, &option_id))));
+        let available = move || option.with(|o| o.as_ref().is_some_and(|(_, o)| o.available));
+        let name =
+            move || option.with(|o| o.as_ref().map(|(_, o)| o.name.clone()).unwrap_or_default());
+        let group = move || option.with(|o| o.as_ref().map(|(g, _)| g.clone()).unwrap_or_default());
+        let busy = Memo::new(move |_| toggling.with(|t| t.contains(&busy_key)));
+        view! {
+            <li
+                class="availability-option"
+                class:sold-out=move || !available()
+                data-testid="availability-option"
+                data-option-name=name
+                data-available=move || available().to_string()
+            >
+                <span class="option-name">
+                    <span class="option-group">{group}</span>
+                    " "
+                    {name}
+                </span>
+                <span class="item-state">
+                    {move || if available() { "Available" } else { "Sold out" }}
+                </span>
+                <button
+                    type="button"
+                    class="button"
+                    class:secondary=available
+                    class:primary=move || !available()
+                    data-testid="toggle-option"
+                    disabled=busy
+                    on:click=move |_| {
+                        if let (Some(current), Some((_, chosen))) =
+                            (item.get_untracked(), option.get_untracked())
+                        {
+                            toggle_option(current, chosen);
+                        }
+                    }
+                >
+                    {move || match (busy.get(), available()) {
+                        (true, _) => "Saving…".to_owned(),
+                        (false, true) => format!("Mark {} sold out", name()),
+                        (false, false) => format!("{} is back", name()),
+                    }}
+                </button>
+            </li>
+        }
+    };
+
     let row = move |id: String| {
         let item = {
             let id = id.clone();
             Memo::new(move |_| queue.menu.with(|menu| find_item(menu, &id)))
+        };
+        let item_id = StoredValue::new(id.clone());
+        let option_ids = move || {
+            item.with(|i| {
+                i.iter()
+                    .flat_map(|i| i.option_groups.iter())
+                    .flat_map(|g| g.options.iter().map(|o| o.id.clone()))
+                    .collect::<Vec<_>>()
+            })
         };
         let available = move || item.with(|i| i.as_ref().is_some_and(|i| i.available));
         let name = move || item.with(|i| i.as_ref().map(|i| i.name.clone()).unwrap_or_default());
@@ -90,6 +189,16 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                         (false, false) => "Back on",
                     }}
                 </button>
+                // Empty (and hidden) for an item without options.
+                <ul class="availability-options">
+                    <For
+                        each=option_ids
+                        key=String::clone
+                        children=move |option_id| {
+                            option_row(item, item_id.get_value(), option_id)
+                        }
+                    />
+                </ul>
             </li>
         }
     };

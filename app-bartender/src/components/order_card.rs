@@ -1,5 +1,5 @@
 //! One order on the board: what to make and for whom (each line with its
-//! allergens), how long it has waited (and, until it is ready, whether that
+//! options and allergens), how long it has waited (and, until it is ready, whether that
 //! is long: its stage against the ticket timers), one big button to move it
 //! on (a bump the recall panel can take back), and cancelling with a
 //! reason.
@@ -169,12 +169,33 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
                     </span>
                 }
             });
+            // The options chosen, on their own line under the item, as the
+            // bartender pours them: "Half pint · Oat".
+            let options_text = line
+                .options
+                .iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>()
+                .join(" · ");
+            let options = (!options_text.is_empty()).then(|| {
+                view! {
+                    <span class="line-options" data-testid="line-options">
+                        {options_text.clone()}
+                    </span>
+                }
+            });
             let name_attr = line.name.clone();
             view! {
-                <li class="order-line" data-testid="order-line" data-item-name=name_attr>
+                <li
+                    class="order-line"
+                    data-testid="order-line"
+                    data-item-name=name_attr
+                    data-options=options_text
+                >
                     <span class="line-qty">{line.quantity} "×"</span>
                     <span class="line-name">{line.name}</span>
                     {allergens}
+                    {options}
                     {line.note.map(|note| view! { <span class="line-note">{note}</span> })}
                 </li>
             }

@@ -208,7 +208,8 @@ pub(crate) fn QueuePage() -> impl IntoView {
 }
 
 /// "All day": each item the received and preparing orders want, with how
-/// many, most first ("House Lager 5 · Negroni 2").
+/// many, most first ("House Lager 5 · Negroni 2"); an item with options
+/// once per choice ("House Lager (Half pint) 2").
 #[component]
 fn AllDayStrip(all_day: Memo<Vec<AllDay>>) -> impl IntoView {
     view! {

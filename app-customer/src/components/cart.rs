@@ -1,6 +1,6 @@
 //! The cart under the menu (beside it on wide screens): lines with their
-//! quantities and notes, the table, the order note, the total and "Place
-//! order". A bar pinned to the bottom of a phone's screen leads to it.
+//! options, quantities and notes, the table, the order note, the total and
+//! "Place order". A bar pinned to the bottom of a phone's screen leads to it.
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use shared::bar::{
 };
 use ui::use_auth;
 
-use crate::cart::use_cart;
+use crate::cart::{use_cart, CartLine, LineProblem};
 
 /// The menu's items by id, once loaded: `None` while the menu is not known,
 /// when the server decides alone what is available.
@@ -33,19 +33,14 @@ pub(crate) fn CartPanel(
     let sending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
-    // Lines that can no longer be ordered, by name.
+    // What stops the cart from being ordered as the menu stands, in
+    // sentences: items sold out, options that no longer fit.
     let blocked = Memo::new(move |_| {
         menu.with(|menu| {
             let Some(menu) = menu else {
                 return Vec::new();
             };
-            store.cart.with(|cart| {
-                cart.lines
-                    .iter()
-                    .filter(|l| !menu.get(&l.item_id).is_some_and(|i| i.available))
-                    .map(|l| l.name.clone())
-                    .collect::<Vec<_>>()
-            })
+            store.cart.with(|cart| cart.blocked(menu))
         })
     });
     let empty = Memo::new(move |_| store.cart.with(|c| c.is_empty()));
@@ -81,8 +76,11 @@ pub(crate) fn CartPanel(
                 // is forgotten with the session (see `CartStore::provide`).
                 Err(e) if e.ends_session() => sending.set(false),
                 Err(e) => {
-                    // 422: an item is unknown or sold out; the menu shows which.
-                    if e.status() == Some(422) {
+                    // 422: an item or option is unknown or sold out; 409
+                    // (`price_changed`): a price moved since the menu was
+                    // read. Either way the menu, read again, shows what; the
+                    // cart stays for the guest to look over and send again.
+                    if matches!(e.status(), Some(409 | 422)) {
                         reload_menu.try_run(());
                     }
                     // Cannot happen while every change of the cart drops the
@@ -97,13 +95,10 @@ pub(crate) fn CartPanel(
         });
     };
 
-    let line_ids = move || {
-        store.cart.with(|c| {
-            c.lines
-                .iter()
-                .map(|l| l.item_id.clone())
-                .collect::<Vec<_>>()
-        })
+    let line_keys = move || {
+        store
+            .cart
+            .with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
     };
 
     view! {
@@ -114,9 +109,9 @@ pub(crate) fn CartPanel(
             </Show>
             <ul class="cart-lines">
                 <For
-                    each=line_ids
-                    key=|id| id.clone()
-                    children=move |id| view! { <CartLineRow item_id=id menu /> }
+                    each=line_keys
+                    key=|line_key| line_key.clone()
+                    children=move |line_key| view! { <CartLineRow line_key menu /> }
                 />
             </ul>
             <div class="cart-fields">
@@ -156,16 +151,12 @@ pub(crate) fn CartPanel(
                 </strong>
             </p>
             {move || {
-                let names = blocked.get();
-                (!names.is_empty())
+                let sentences = blocked.get();
+                (!sentences.is_empty())
                     .then(|| {
                         view! {
                             <p class="form-error" role="alert" data-testid="cart-blocked">
-                                {format!(
-                                    "Sold out now: {}. Remove {} from your cart to place the order.",
-                                    names.join(", "),
-                                    if names.len() == 1 { "it" } else { "them" },
-                                )}
+                                {sentences.join(" ")}
                             </p>
                         }
                     })
@@ -219,30 +210,38 @@ pub(crate) fn CartBar() -> impl IntoView {
     }
 }
 
-/// One line: name, price, quantity buttons and the note. Keyed by item, so
-/// typing a note does not rebuild (and unfocus) the input.
+/// One line: name, options, price, quantity buttons and the note. Keyed by
+/// item and options, so typing a note does not rebuild (and unfocus) the
+/// input.
 #[component]
-fn CartLineRow(item_id: String, menu: MenuIndex) -> impl IntoView {
+fn CartLineRow(line_key: String, menu: MenuIndex) -> impl IntoView {
     let store = use_cart();
-    let id = StoredValue::new(item_id);
-    let line = Memo::new(move |_| id.with_value(|id| store.cart.with(|c| c.line(id).cloned())));
-    let unavailable = Memo::new(move |_| {
+    let key = StoredValue::new(line_key);
+    let line = Memo::new(move |_| key.with_value(|key| store.cart.with(|c| c.line(key).cloned())));
+    // Why the line cannot be ordered as the menu stands; nothing while the
+    // menu is not known (the server decides alone then).
+    let problem = Memo::new(move |_| {
         menu.with(|menu| {
-            menu.as_ref()
-                .is_some_and(|menu| id.with_value(|id| !menu.get(id).is_some_and(|i| i.available)))
+            let menu = menu.as_ref()?;
+            line.with(|l| l.as_ref().and_then(|l| l.problem(menu)))
         })
     });
     let name = move || line.with(|l| l.as_ref().map(|l| l.name.clone()).unwrap_or_default());
+    // "House Lager (Half pint)": what the buttons' labels name.
+    let label = move || line.with(|l| l.as_ref().map(CartLine::label).unwrap_or_default());
+    let option_text =
+        move || line.with(|l| l.as_ref().map(CartLine::option_text).unwrap_or_default());
     let quantity = move || line.with(|l| l.as_ref().map_or(0, |l| l.quantity));
     let at_most = move || quantity() >= QUANTITY_MAX;
-    let note_id = id.with_value(|id| format!("note-{id}"));
+    let note_id = key.with_value(|key| format!("note-{key}"));
 
     view! {
         <li
             class="cart-line"
-            class:unavailable=move || unavailable.get()
+            class:unavailable=move || problem.with(Option::is_some)
             data-testid="cart-line"
             data-item-name=name
+            data-options=option_text
         >
             <div class="cart-line-head">
                 <span class="cart-line-name">{name}</span>
@@ -250,32 +249,39 @@ fn CartLineRow(item_id: String, menu: MenuIndex) -> impl IntoView {
                     {move || line.with(|l| l.as_ref().map(|l| format_price(l.total_cents())))}
                 </span>
             </div>
-            <Show when=move || unavailable.get()>
-                <p class="cart-line-warning">
-                    "Sold out. "
+            <Show when=move || !option_text().is_empty()>
+                <span class="cart-line-options" data-testid="line-options">{option_text}</span>
+            </Show>
+            <Show when=move || problem.with(Option::is_some)>
+                <p class="cart-line-warning" data-testid="line-problem">
+                    {move || match problem.get() {
+                        Some(LineProblem::Options(message)) => format!("{message} "),
+                        _ => "Sold out. ".to_owned(),
+                    }}
                     <button
                         type="button"
                         class="link-button"
                         data-testid="remove-line"
-                        on:click=move |_| store.edit(|c| c.remove(&id.get_value()))
+                        aria-label=move || format!("Remove {}", label())
+                        on:click=move |_| store.edit(|c| c.remove(&key.get_value()))
                     >
                         "Remove"
                     </button>
                 </p>
             </Show>
-            <div class="quantity" role="group" aria-label=move || format!("Quantity of {}", name())>
+            <div class="quantity" role="group" aria-label=move || format!("Quantity of {}", label())>
                 <button
                     type="button"
                     class="button secondary quantity-button quantity-decrease"
                     data-testid="decrease"
                     aria-label=move || {
                         if quantity() <= 1 {
-                            format!("Remove {}", name())
+                            format!("Remove {}", label())
                         } else {
-                            format!("One less {}", name())
+                            format!("One less {}", label())
                         }
                     }
-                    on:click=move |_| store.edit(|c| c.decrease(&id.get_value()))
+                    on:click=move |_| store.edit(|c| c.decrease(&key.get_value()))
                 >
                     {move || if quantity() <= 1 { "Remove" } else { "−" }}
                 </button>
@@ -286,9 +292,9 @@ fn CartLineRow(item_id: String, menu: MenuIndex) -> impl IntoView {
                     type="button"
                     class="button secondary quantity-button"
                     data-testid="increase"
-                    aria-label=move || format!("One more {}", name())
+                    aria-label=move || format!("One more {}", label())
                     disabled=at_most
-                    on:click=move |_| store.edit(|c| c.increase(&id.get_value()))
+                    on:click=move |_| store.edit(|c| c.increase(&key.get_value()))
                 >
                     "+"
                 </button>
@@ -306,7 +312,7 @@ fn CartLineRow(item_id: String, menu: MenuIndex) -> impl IntoView {
                 prop:value=move || line.with(|l| l.as_ref().map(|l| l.note.clone()).unwrap_or_default())
                 on:input=move |ev| {
                     let note = event_target_value(&ev);
-                    store.edit(|c| c.set_line_note(&id.get_value(), note));
+                    store.edit(|c| c.set_line_note(&key.get_value(), note));
                 }
             />
         </li>

@@ -1,29 +1,59 @@
-//! One item on the menu with its allergens and its "Add" button.
+//! One item on the menu with its allergens and its "Add" button, and for an
+//! item with options, the panel where the guest chooses them.
 
 use leptos::prelude::*;
 use shared::bar::{allergen_names, format_price, MenuItem};
 
 use crate::cart::use_cart;
+use crate::components::item_options::{panel_id, use_options, OptionsPanel};
 
 /// Name, description, allergens, price and availability; "Add" puts one
-/// in the cart. Allergens are words ("Contains: gluten, milk"), never a
-/// colour or an icon alone.
+/// in the cart, or for an item with options opens their panel in the card.
+/// Allergens are words ("Contains: gluten, milk"), never a colour or an
+/// icon alone.
 #[component]
 pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
     let store = use_cart();
+    let options = use_options();
     let available = item.available;
+    let has_options = !item.option_groups.is_empty();
     let id = StoredValue::new(item.id.clone());
     let in_cart = Memo::new(move |_| id.with_value(|id| store.cart.with(|c| c.quantity_of(id))));
+    // A plain item's line is keyed by the item alone; with options, the
+    // panel says when the cart has no room for the choice.
     let room = Memo::new(move |_| id.with_value(|id| store.cart.with(|c| c.can_add(id))));
-    let label = format!("Add {} to your order", item.name);
+    let open = Memo::new(move |_| id.with_value(|id| options.is_open(id)));
+    let error = RwSignal::new(None::<String>);
+    let label = if has_options {
+        format!("Add {}: choose options", item.name)
+    } else {
+        format!("Add {} to your order", item.name)
+    };
     let add = {
         let item = item.clone();
-        move |_| store.edit(|c| c.add(&item))
+        move |_| {
+            if has_options {
+                options.open(&item);
+                return;
+            }
+            match store.add(&item, &[]) {
+                Ok(()) => error.set(None),
+                Err(message) => error.set(Some(message)),
+            }
+        }
+    };
+    let panel = {
+        let item = item.clone();
+        move || {
+            (has_options && available && open.get())
+                .then(|| view! { <OptionsPanel item=item.clone() /> })
+        }
     };
     view! {
         <li
             class="menu-item"
             class:sold-out=!available
+            class:choosing=move || open.get()
             data-testid="menu-item"
             data-item-name=item.name.clone()
             data-available=available.to_string()
@@ -46,6 +76,11 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                             </p>
                         }
                     })}
+                {move || {
+                    error
+                        .get()
+                        .map(|message| view! { <p class="form-error" role="alert">{message}</p> })
+                }}
             </div>
             <div class="menu-item-side">
                 <span class="price">{format_price(item.price_cents)}</span>
@@ -58,12 +93,15 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                     class="button primary add"
                     data-testid="add"
                     aria-label=available.then_some(label)
-                    disabled=move || !available || !room.get()
+                    aria-expanded=move || has_options.then(|| open.get().to_string())
+                    aria-controls=has_options.then(|| panel_id(&item.id))
+                    disabled=move || !available || (!has_options && !room.get())
                     on:click=add
                 >
                     {if available { "Add" } else { "Sold out" }}
                 </button>
             </div>
+            {panel}
         </li>
     }
 }

@@ -15,6 +15,7 @@ use crate::cart::{clean_table, use_cart};
 use crate::components::allergen_filter::AllergenFilterPanel;
 use crate::components::calls::CallButtons;
 use crate::components::cart::{CartBar, CartPanel};
+use crate::components::item_options::OptionsState;
 use crate::components::menu_item::MenuItemCard;
 use ui::load::{failed, loading, Load, Loader, Stage};
 use ui::menu::{apply_item_event, items_by_id};
@@ -25,6 +26,7 @@ pub(crate) fn MenuPage() -> impl IntoView {
     let auth = use_auth();
     let store = use_cart();
     let filter = use_allergen_filter();
+    OptionsState::provide();
     let menu = Loader::<MenuResponse>::new();
     let load = move || menu.load(auth, bar_api::menu);
     Effect::new(move |_| load());
@@ -58,7 +60,7 @@ pub(crate) fn MenuPage() -> impl IntoView {
     });
 
     let index = Memo::new(move |_| menu.state.with(|s| s.ready().map(items_by_id)));
-    // Names and prices in the cart follow the menu.
+    // Names, options and prices in the cart follow the menu.
     Effect::new(move |_| {
         index.with(|items| {
             if let Some(items) = items {

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use shared::bar::{format_price, Order, OrderStatus, REASON_MAX_LEN};
+use shared::bar::{format_price, option_names, Order, OrderStatus, REASON_MAX_LEN};
 use ui::bar_api;
 use ui::format::local_time;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
@@ -148,12 +148,22 @@ fn OrderView(
                     .with(|o| o.as_ref().map(|o| o.lines.clone()).unwrap_or_default())
                     .into_iter()
                     .map(|line| {
+                        // The options as chosen, under the name.
+                        let options = (!line.options.is_empty())
+                            .then(|| {
+                                view! {
+                                    <span class="order-line-options" data-testid="line-options">
+                                        {option_names(&line.options)}
+                                    </span>
+                                }
+                            });
                         view! {
-                            <li class="order-line">
+                            <li class="order-line" data-testid="order-line" data-item-name=line.name.clone()>
                                 <span class="order-line-name">
                                     {format!("{} × {}", line.quantity, line.name)}
                                 </span>
                                 <span class="order-line-total">{format_price(line.line_total_cents)}</span>
+                                {options}
                                 {line.note.map(|note| view! { <span class="order-line-note">{note}</span> })}
                             </li>
                         }

@@ -1,5 +1,8 @@
-//! The `menu_categories` and `menu_items` tables. Changes that customers
-//! and staff see live write their event in the same transaction.
+//! The `menu_categories` and `menu_items` tables, and the items' options
+//! (`menu_option_groups`, `menu_options`). Changes that customers and
+//! staff see live write their event in the same transaction.
+
+use std::collections::HashMap;
 
 use shared::bar::Allergen;
 use sqlx::FromRow;
@@ -29,6 +32,34 @@ pub struct ItemRow {
     pub available: bool,
     pub position: i64,
     pub archived: bool,
+    /// Its option groups in menu order, read with the item by a query of
+    /// their own (`read_groups!`).
+    #[sqlx(skip)]
+    pub option_groups: Vec<GroupRow>,
+}
+
+/// An option group as stored, with its options; also what an admin's new
+/// list is written as (ids already chosen).
+#[derive(Clone, Debug, FromRow)]
+pub struct GroupRow {
+    pub id: String,
+    pub item_id: String,
+    pub name: String,
+    pub min_choices: i64,
+    pub max_choices: i64,
+    /// In menu order.
+    #[sqlx(skip)]
+    pub options: Vec<OptionRow>,
+}
+
+/// An option as stored.
+#[derive(Clone, Debug, FromRow)]
+pub struct OptionRow {
+    pub id: String,
+    pub group_id: String,
+    pub name: String,
+    pub price_delta_cents: i64,
+    pub available: bool,
 }
 
 const ITEM_COLUMNS: &str =
@@ -66,6 +97,134 @@ pub fn decode_allergens(stored: &str) -> Vec<Allergen> {
     list
 }
 
+/// The two statements that read option groups and their options, in menu
+/// order, for the items `filter` selects: an SQL condition on the groups
+/// (`g`) and their items (`i`).
+fn group_queries(filter: &str) -> (String, String) {
+    (
+        format!(
+            "SELECT g.id, g.item_id, g.name, g.min_choices, g.max_choices
+             FROM menu_option_groups g JOIN menu_items i ON i.id = g.item_id
+             WHERE {filter} ORDER BY g.item_id, g.position, g.id"
+        ),
+        format!(
+            "SELECT o.id, o.group_id, o.name, o.price_delta_cents, o.available
+             FROM menu_options o
+             JOIN menu_option_groups g ON g.id = o.group_id
+             JOIN menu_items i ON i.id = g.item_id
+             WHERE {filter} ORDER BY o.group_id, o.position, o.id"
+        ),
+    )
+}
+
+/// Reads the option groups of the items a filter selects (see
+/// [`group_queries`]; `$binds`, a `&[&str]`, are bound as `$1`, `$2`, …)
+/// on `$conn`, a pool or `&mut *tx`: two queries however many items, the
+/// options attached in memory. Evaluates to the groups by item id.
+macro_rules! read_groups {
+    ($conn:expr, $filter:expr, $binds:expr) => {{
+        let (groups_sql, options_sql) = group_queries($filter);
+        // Owned, so that a list written in place (`&[id]`) need not outlive
+        // the statement that names it.
+        let binds: Vec<&str> = $binds.to_vec();
+        let mut groups = sqlx::query_as::<_, GroupRow>(&groups_sql);
+        for id in &binds {
+            groups = groups.bind(*id);
+        }
+        let groups = groups.fetch_all($conn).await?;
+        let mut options = sqlx::query_as::<_, OptionRow>(&options_sql);
+        for id in &binds {
+            options = options.bind(*id);
+        }
+        let options = options.fetch_all($conn).await?;
+        attach_options(groups, options)
+    }};
+}
+
+/// Puts each option into its group, keeping the order both were read in,
+/// and answers the groups by item id.
+fn attach_options(
+    groups: Vec<GroupRow>,
+    options: Vec<OptionRow>,
+) -> HashMap<String, Vec<GroupRow>> {
+    let mut by_group: HashMap<String, Vec<OptionRow>> = HashMap::new();
+    for option in options {
+        by_group
+            .entry(option.group_id.clone())
+            .or_default()
+            .push(option);
+    }
+    let mut by_item: HashMap<String, Vec<GroupRow>> = HashMap::new();
+    for mut group in groups {
+        group.options = by_group.remove(&group.id).unwrap_or_default();
+        by_item
+            .entry(group.item_id.clone())
+            .or_default()
+            .push(group);
+    }
+    by_item
+}
+
+/// Gives each item its groups from `read_groups!`'s answer.
+fn with_groups(
+    mut items: Vec<ItemRow>,
+    mut groups: HashMap<String, Vec<GroupRow>>,
+) -> Vec<ItemRow> {
+    for item in &mut items {
+        item.option_groups = groups.remove(&item.id).unwrap_or_default();
+    }
+    items
+}
+
+/// Replaces an item's option groups with `groups` inside the transaction
+/// `$tx`: the old ones go (options first, so nothing relies on the cascade)
+/// and the new list is written in its order, with the ids it carries.
+macro_rules! replace_groups {
+    ($tx:expr, $item_id:expr, $groups:expr) => {{
+        let item_id: &str = $item_id;
+        let groups: &[GroupRow] = $groups;
+        sqlx::query(
+            "DELETE FROM menu_options WHERE group_id IN
+                 (SELECT id FROM menu_option_groups WHERE item_id = $1)",
+        )
+        .bind(item_id)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("DELETE FROM menu_option_groups WHERE item_id = $1")
+            .bind(item_id)
+            .execute(&mut *$tx)
+            .await?;
+        for (position, group) in groups.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO menu_option_groups (id, item_id, position, name, min_choices, max_choices)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&group.id)
+            .bind(item_id)
+            .bind(position as i64 + 1)
+            .bind(&group.name)
+            .bind(group.min_choices)
+            .bind(group.max_choices)
+            .execute(&mut *$tx)
+            .await?;
+            for (position, option) in group.options.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO menu_options (id, group_id, position, name, price_delta_cents, available)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(&option.id)
+                .bind(&group.id)
+                .bind(position as i64 + 1)
+                .bind(&option.name)
+                .bind(option.price_delta_cents)
+                .bind(option.available)
+                .execute(&mut *$tx)
+                .await?;
+            }
+        }
+    }};
+}
+
 /// Categories and items not archived, in menu order.
 pub async fn list(db: &Db) -> Result<(Vec<CategoryRow>, Vec<ItemRow>), DbError> {
     let items_sql = format!(
@@ -81,7 +240,8 @@ pub async fn list(db: &Db) -> Result<(Vec<CategoryRow>, Vec<ItemRow>), DbError> 
         let items = sqlx::query_as::<_, ItemRow>(&items_sql)
             .fetch_all(pool)
             .await?;
-        (categories, items)
+        let groups = read_groups!(pool, "NOT i.archived", &[]);
+        (categories, with_groups(items, groups))
     }))
 }
 
@@ -95,23 +255,34 @@ pub async fn items_by_ids(db: &Db, ids: &[&str]) -> Result<Vec<ItemRow>, DbError
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!("SELECT {ITEM_COLUMNS} FROM menu_items WHERE id IN ({placeholders})");
+    let groups_filter = format!("g.item_id IN ({placeholders})");
     Ok(on_pool!(db, read, |pool| {
         let mut query = sqlx::query_as::<_, ItemRow>(&sql);
         for id in ids {
             query = query.bind(*id);
         }
-        query.fetch_all(pool).await?
+        let items = query.fetch_all(pool).await?;
+        let groups = read_groups!(pool, &groups_filter, ids);
+        with_groups(items, groups)
     }))
 }
 
-/// One item, archived or not.
+/// One item with its option groups, archived or not.
 pub async fn item(db: &Db, id: &str) -> Result<Option<ItemRow>, DbError> {
     let sql = format!("SELECT {ITEM_COLUMNS} FROM menu_items WHERE id = $1");
     Ok(on_pool!(db, read, |pool| {
-        sqlx::query_as::<_, ItemRow>(&sql)
+        let row = sqlx::query_as::<_, ItemRow>(&sql)
             .bind(id)
             .fetch_optional(pool)
-            .await?
+            .await?;
+        match row {
+            None => None,
+            Some(mut row) => {
+                let mut groups = read_groups!(pool, "g.item_id = $1", &[id]);
+                row.option_groups = groups.remove(id).unwrap_or_default();
+                Some(row)
+            }
+        }
     }))
 }
 
@@ -292,6 +463,9 @@ pub struct ItemFields<'a> {
     pub price_cents: i64,
     /// Each once, in the law's order (`validate::allergens`).
     pub allergens: &'a [Allergen],
+    /// The whole new list of option groups, ids chosen; `None` keeps the
+    /// item's groups as they are (an insert then has none).
+    pub option_groups: Option<&'a [GroupRow]>,
     pub available: bool,
 }
 
@@ -325,10 +499,15 @@ pub async fn insert_item(
         .bind(&allergens)
         .execute(&mut *tx)
         .await?;
-        let row = sqlx::query_as::<_, ItemRow>(&select)
+        if let Some(groups) = item.option_groups {
+            replace_groups!(tx, item.id, groups);
+        }
+        let mut row = sqlx::query_as::<_, ItemRow>(&select)
             .bind(item.id)
             .fetch_one(&mut *tx)
             .await?;
+        let mut groups = read_groups!(&mut *tx, "g.item_id = $1", &[item.id]);
+        row.option_groups = groups.remove(item.id).unwrap_or_default();
         let event = NewEvent {
             kind: shared::events::StreamEvent::MenuItem,
             customer_id: None,
@@ -384,10 +563,15 @@ pub async fn update_item(
                     .bind(&allergens)
                     .execute(&mut *tx)
                     .await?;
-                let row = sqlx::query_as::<_, ItemRow>(&select)
+                if let Some(groups) = item.option_groups {
+                    replace_groups!(tx, item.id, groups);
+                }
+                let mut row = sqlx::query_as::<_, ItemRow>(&select)
                     .bind(item.id)
                     .fetch_one(&mut *tx)
                     .await?;
+                let mut groups = read_groups!(&mut *tx, "g.item_id = $1", &[item.id]);
+                row.option_groups = groups.remove(item.id).unwrap_or_default();
                 let event = NewEvent {
                     kind: shared::events::StreamEvent::MenuItem,
                     customer_id: None,
@@ -419,7 +603,11 @@ pub async fn remove_item(
             .await?;
         match row {
             None => Removal::NotFound,
-            Some(row) => {
+            Some(mut row) => {
+                // The event shows the item as it was, options included,
+                // before a delete takes them with it.
+                let mut groups = read_groups!(&mut *tx, "g.item_id = $1", &[id]);
+                row.option_groups = groups.remove(id).unwrap_or_default();
                 let (used,): (i64,) =
                     sqlx::query_as("SELECT COUNT(*) FROM order_lines WHERE item_id = $1")
                         .bind(id)
@@ -435,6 +623,7 @@ pub async fn remove_item(
                     .await?;
                     Removal::Archived
                 } else {
+                    replace_groups!(tx, id, &[]);
                     sqlx::query("DELETE FROM menu_items WHERE id = $1")
                         .bind(id)
                         .execute(&mut *tx)
@@ -450,6 +639,61 @@ pub async fn remove_item(
                 tx.commit().await?;
                 outcome
             }
+        }
+    }))
+}
+
+/// Marks one option of an item on the menu available or sold out and
+/// writes the item's event. `None` when the item is not on the menu or
+/// the option is not one of its own.
+pub async fn set_option_availability(
+    db: &Db,
+    item_id: &str,
+    option_id: &str,
+    available: bool,
+    now: i64,
+    payload: &(dyn Fn(&ItemRow) -> String + Sync),
+) -> Result<Option<ItemRow>, DbError> {
+    let select = format!("SELECT {ITEM_COLUMNS} FROM menu_items WHERE id = $1");
+    Ok(on_pool!(db, write, |pool| {
+        let mut tx = pool.begin().await?;
+        lock_events!(db, tx);
+        // The option must belong to one of this item's groups: an id from
+        // another item is not found, rather than changing that item.
+        let changed = sqlx::query(
+            "UPDATE menu_options SET available = $3
+             WHERE id = $2 AND group_id IN (
+                 SELECT g.id FROM menu_option_groups g JOIN menu_items i ON i.id = g.item_id
+                 WHERE g.item_id = $1 AND NOT i.archived)",
+        )
+        .bind(item_id)
+        .bind(option_id)
+        .bind(available)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            None
+        } else {
+            sqlx::query("UPDATE menu_items SET updated_at = $2 WHERE id = $1")
+                .bind(item_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            let mut row = sqlx::query_as::<_, ItemRow>(&select)
+                .bind(item_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            let mut groups = read_groups!(&mut *tx, "g.item_id = $1", &[item_id]);
+            row.option_groups = groups.remove(item_id).unwrap_or_default();
+            let event = NewEvent {
+                kind: shared::events::StreamEvent::MenuItem,
+                customer_id: None,
+                payload: payload(&row),
+            };
+            write_event!(db, tx, &event, now);
+            tx.commit().await?;
+            Some(row)
         }
     }))
 }

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use shared::bar::ChosenOption;
 use sqlx::FromRow;
 
 use super::events::{lock_events, write_event, NewEvent};
@@ -39,6 +40,8 @@ pub struct LineRow {
     pub note: Option<String>,
     /// As `menu::encode_allergens` wrote it, copied from the item.
     pub allergens: String,
+    /// As [`encode_options`] wrote it: the options chosen, copied.
+    pub options: String,
 }
 
 /// An order with its lines.
@@ -53,7 +56,24 @@ const COLUMNS: &str =
      o.updated_at, o.ready_at";
 
 const LINE_COLUMNS: &str =
-    "order_id, position, item_id, name, unit_price_cents, quantity, note, allergens";
+    "order_id, position, item_id, name, unit_price_cents, quantity, note, allergens, options";
+
+/// Chosen options as stored in `order_lines.options`: their JSON, `[]` for
+/// none.
+pub fn encode_options(options: &[ChosenOption]) -> String {
+    serde_json::to_string(options).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The options of a stored line. Only [`encode_options`] writes the
+/// column; text it cannot have written (an edit by hand) is logged and
+/// read as none, as unknown allergens are skipped, rather than failing
+/// every read of the orders that hold it.
+pub fn decode_options(stored: &str) -> Vec<ChosenOption> {
+    serde_json::from_str(stored).unwrap_or_else(|err| {
+        tracing::warn!(error = %err, "unreadable order line options in the database; read as none");
+        Vec::new()
+    })
+}
 
 /// A new order.
 pub struct NewOrder<'a> {
@@ -77,6 +97,8 @@ pub struct NewLine {
     pub note: Option<String>,
     /// The item's allergens as stored in `menu_items`.
     pub allergens: String,
+    /// The options chosen, as [`encode_options`] writes them.
+    pub options: String,
 }
 
 /// The order placed by a customer under an idempotency key, if any.
@@ -135,8 +157,8 @@ pub async fn insert(
         for (position, line) in order.lines.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO order_lines (order_id, position, item_id, name, unit_price_cents, quantity, note,
-                     allergens)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                     allergens, options)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(order.id)
             .bind(position as i64)
@@ -146,6 +168,7 @@ pub async fn insert(
             .bind(line.quantity)
             .bind(line.note.as_deref())
             .bind(&line.allergens)
+            .bind(&line.options)
             .execute(&mut *tx)
             .await?;
             lines.push(LineRow {
@@ -157,6 +180,7 @@ pub async fn insert(
                 quantity: line.quantity,
                 note: line.note.clone(),
                 allergens: line.allergens.clone(),
+                options: line.options.clone(),
             });
         }
         let row = sqlx::query_as::<_, OrderRow>(&select)

@@ -1,10 +1,10 @@
 //! The demo menu `serve --demo` loads into an empty menu: a believable
 //! bar with draught beer, cocktails, wine, soft drinks and snacks, one item
-//! sold out, each item's allergens, and the table labels printed as order
-//! links.
+//! sold out, each item's allergens, options on a few items, and the table
+//! labels printed as order links.
 
 use shared::bar::Allergen::{Eggs, Gluten, Milk, Mustard, Peanuts, Sulphites};
-use shared::bar::{Allergen, CategoryRequest, NewItemRequest};
+use shared::bar::{Allergen, CategoryRequest, ItemOptionInput, NewItemRequest, OptionGroupInput};
 
 use crate::error::AppResult;
 use crate::services::menu::MenuService;
@@ -17,6 +17,44 @@ type DemoItem = (&'static str, &'static str, i64, bool, &'static [Allergen]);
 
 /// (category, items).
 type DemoCategory = (&'static str, &'static [DemoItem]);
+
+/// One demo option group: name, fewest and most choices, and its options
+/// (name, price difference in cents).
+type DemoGroup = (&'static str, u32, u32, &'static [(&'static str, i64)]);
+
+/// A wine's glass: the price on the menu is the 175 ml one.
+const GLASS: DemoGroup = (
+    "Glass",
+    1,
+    1,
+    &[("125 ml", -150), ("175 ml", 0), ("250 ml", 250)],
+);
+
+// Options only where a guest would be asked, and only on items that the
+// browser tests and the load benchmark order without options (House Lager,
+// Negroni, Espresso Martini, …) left alone: a required group there would
+// refuse their orders.
+/// (item, its option groups in menu order).
+const DEMO_OPTIONS: [(&str, &[DemoGroup]); 4] = [
+    (
+        "Margarita",
+        &[
+            ("Style", 1, 1, &[("On the rocks", 0), ("Frozen", 100)]),
+            ("Rim", 1, 1, &[("Salt", 0), ("No salt", 0)]),
+        ],
+    ),
+    ("Pinot Grigio", &[GLASS]),
+    ("Rioja Crianza", &[GLASS]),
+    (
+        "Nachos",
+        &[(
+            "Extras",
+            0,
+            2,
+            &[("Guacamole", 150), ("Extra cheese", 100), ("Jalapeños", 50)],
+        )],
+    ),
+];
 
 // Allergens as a bar would declare them: beer is brewed from barley
 // (gluten), wine and vermouth keep sulphites, a sour is shaken with egg
@@ -100,14 +138,14 @@ const DEMO_MENU: [DemoCategory; 5] = [
         &[
             (
                 "Pinot Grigio",
-                "Dry Italian white. 175 ml glass.",
+                "Dry Italian white.",
                 750,
                 true,
                 &[Sulphites],
             ),
             (
                 "Rioja Crianza",
-                "Spanish red, oak and cherry. 175 ml glass.",
+                "Spanish red, oak and cherry.",
                 800,
                 true,
                 &[Sulphites],
@@ -169,10 +207,38 @@ pub async fn ensure_demo_menu(menu: &MenuService) -> AppResult<bool> {
                 description: (*description).to_owned(),
                 price_cents: *price_cents,
                 allergens: allergens.to_vec(),
+                option_groups: demo_options(name),
                 available: *available,
             })
             .await?;
         }
     }
     Ok(true)
+}
+
+/// The option groups of a demo item, as an admin would send them.
+fn demo_options(item: &str) -> Vec<OptionGroupInput> {
+    let groups = DEMO_OPTIONS
+        .iter()
+        .find(|(name, _)| *name == item)
+        .map(|(_, groups)| *groups)
+        .unwrap_or_default();
+    groups
+        .iter()
+        .map(|(name, min, max, options)| OptionGroupInput {
+            id: None,
+            name: (*name).to_owned(),
+            min_choices: *min,
+            max_choices: *max,
+            options: options
+                .iter()
+                .map(|(name, delta)| ItemOptionInput {
+                    id: None,
+                    name: (*name).to_owned(),
+                    price_delta_cents: *delta,
+                    available: true,
+                })
+                .collect(),
+        })
+        .collect()
 }

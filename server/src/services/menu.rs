@@ -1,16 +1,19 @@
-//! The menu: categories and items, read by anyone, changed by admins;
-//! staff switch availability. Every item change reaches live streams.
+//! The menu: categories and items with their options, read by anyone,
+//! changed by admins; staff switch availability, of an item or of one of
+//! its options. Every item change reaches live streams.
 
 use std::sync::Arc;
 
 use shared::bar::{
-    CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuItemEvent, MenuResponse,
-    NewItemRequest, UpdateItemRequest,
+    CategoryRequest, DeleteResponse, ItemOption, MenuCategory, MenuItem, MenuItemEvent,
+    MenuResponse, NewItemRequest, OptionGroup, OptionGroupInput, UpdateItemRequest,
 };
 use shared::validate::{self, Named};
 
 use crate::clock::Clock;
-use crate::db::menu::{self as store, CategoryRow, ItemFields, ItemRow, Removal};
+use crate::db::menu::{
+    self as store, CategoryRow, GroupRow, ItemFields, ItemRow, OptionRow, Removal,
+};
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::services::events::EventHub;
@@ -111,10 +114,14 @@ impl MenuService {
         let description = check_description(&req.description)?;
         check_price(req.price_cents)?;
         let allergens = validate::allergens(&req.allergens);
+        // A new item has no ids to keep yet.
+        let groups = check_groups(&req.option_groups, &[])?;
+        check_option_prices(req.price_cents, &groups)?;
         store::category(&self.db, &req.category_id)
             .await?
             .ok_or_else(no_category)?;
         let id = uuid::Uuid::new_v4().to_string();
+        let groups = group_rows(&id, groups);
         let fields = ItemFields {
             id: &id,
             category_id: &req.category_id,
@@ -122,6 +129,7 @@ impl MenuService {
             description: &description,
             price_cents: req.price_cents,
             allergens: &allergens,
+            option_groups: Some(groups.as_slice()),
             available: req.available,
         };
         let row = store::insert_item(&self.db, &fields, self.clock.now_ms(), &changed).await?;
@@ -149,6 +157,23 @@ impl MenuService {
             Some(list) => validate::allergens(list),
             None => store::decode_allergens(&current.allergens),
         };
+        // A new list may keep the ids the item has now; the price is checked
+        // against the groups it will have, so a lower price alone cannot
+        // let the options it keeps take it below zero.
+        let new_groups = match &req.option_groups {
+            Some(list) => Some(check_groups(list, &known_ids(&current))?),
+            None => None,
+        };
+        let priced_groups: Vec<OptionGroupInput> = match &new_groups {
+            Some(list) => list.clone(),
+            None => current
+                .option_groups
+                .iter()
+                .map(|g| OptionGroupInput::from(&group(g.clone())))
+                .collect(),
+        };
+        check_option_prices(price_cents, &priced_groups)?;
+        let new_groups = new_groups.map(|list| group_rows(id, list));
         let category_id = req.category_id.unwrap_or(current.category_id);
         store::category(&self.db, &category_id)
             .await?
@@ -160,6 +185,7 @@ impl MenuService {
             description: &description,
             price_cents,
             allergens: &allergens,
+            option_groups: new_groups.as_deref(),
             available: req.available.unwrap_or(current.available),
         };
         let row = store::update_item(&self.db, &fields, self.clock.now_ms(), &changed)
@@ -179,6 +205,28 @@ impl MenuService {
             },
         )
         .await
+    }
+
+    /// Marks one option of an item available or sold out (staff); the item
+    /// and its other options stay as they are.
+    pub async fn set_option_availability(
+        &self,
+        item_id: &str,
+        option_id: &str,
+        available: bool,
+    ) -> AppResult<MenuItem> {
+        let row = store::set_option_availability(
+            &self.db,
+            item_id,
+            option_id,
+            available,
+            self.clock.now_ms(),
+            &changed,
+        )
+        .await?
+        .ok_or_else(no_option)?;
+        self.hub.poke();
+        Ok(item(row))
     }
 
     /// Deletes an item, or archives it when past orders name it.
@@ -217,6 +265,10 @@ fn no_item() -> AppError {
     AppError::NotFound("There is no such item on the menu.".to_owned())
 }
 
+fn no_option() -> AppError {
+    AppError::NotFound("This item on the menu has no such option.".to_owned())
+}
+
 fn check_name(raw: &str, what: Named) -> AppResult<String> {
     validate::menu_name(raw, what).map_err(AppError::Validation)
 }
@@ -231,6 +283,57 @@ fn check_price(cents: i64) -> AppResult<()> {
         .map_err(AppError::Validation)
 }
 
+fn check_groups(
+    groups: &[OptionGroupInput],
+    known_ids: &[&str],
+) -> AppResult<Vec<OptionGroupInput>> {
+    validate::option_groups(groups, known_ids).map_err(AppError::Validation)
+}
+
+fn check_option_prices(price_cents: i64, groups: &[OptionGroupInput]) -> AppResult<()> {
+    validate::option_prices(price_cents, groups).map_err(AppError::Validation)
+}
+
+/// The ids of an item's groups and options now: those a new list may keep.
+fn known_ids(row: &ItemRow) -> Vec<&str> {
+    row.option_groups
+        .iter()
+        .flat_map(|g| std::iter::once(g.id.as_str()).chain(g.options.iter().map(|o| o.id.as_str())))
+        .collect()
+}
+
+/// A checked list of groups as the store writes it: a kept id stays (a
+/// cart holding that option still names it), a new group or option gets a
+/// fresh one.
+fn group_rows(item_id: &str, groups: Vec<OptionGroupInput>) -> Vec<GroupRow> {
+    let new_id = || uuid::Uuid::new_v4().to_string();
+    groups
+        .into_iter()
+        .map(|g| {
+            let group_id = g.id.unwrap_or_else(new_id);
+            let options = g
+                .options
+                .into_iter()
+                .map(|o| OptionRow {
+                    id: o.id.unwrap_or_else(new_id),
+                    group_id: group_id.clone(),
+                    name: o.name,
+                    price_delta_cents: o.price_delta_cents,
+                    available: o.available,
+                })
+                .collect();
+            GroupRow {
+                id: group_id,
+                item_id: item_id.to_owned(),
+                name: g.name,
+                min_choices: i64::from(g.min_choices),
+                max_choices: i64::from(g.max_choices),
+                options,
+            }
+        })
+        .collect()
+}
+
 /// The API's item.
 pub fn item(row: ItemRow) -> MenuItem {
     MenuItem {
@@ -240,8 +343,31 @@ pub fn item(row: ItemRow) -> MenuItem {
         description: row.description,
         price_cents: row.price_cents,
         allergens: store::decode_allergens(&row.allergens),
+        option_groups: row.option_groups.into_iter().map(group).collect(),
         available: row.available && !row.archived,
         position: row.position,
+    }
+}
+
+/// The API's option group. The table's checks keep the counts within
+/// `u32`; a count out of range anyway reads as 0, which refuses every
+/// choice of the group rather than allowing any.
+fn group(row: GroupRow) -> OptionGroup {
+    OptionGroup {
+        id: row.id,
+        name: row.name,
+        min_choices: u32::try_from(row.min_choices).unwrap_or(0),
+        max_choices: u32::try_from(row.max_choices).unwrap_or(0),
+        options: row
+            .options
+            .into_iter()
+            .map(|o| ItemOption {
+                id: o.id,
+                name: o.name,
+                price_delta_cents: o.price_delta_cents,
+                available: o.available,
+            })
+            .collect(),
     }
 }
 

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 use shared::api::Role;
 use shared::bar::{
-    NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, RecallRequest,
-    StatusChangeRequest, IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, ORDER_MAX_LINES,
-    ORDER_NOTE_MAX_LEN, QUANTITY_MAX, RECALL_WINDOW_SECS,
+    format_price, NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, RecallRequest,
+    StatusChangeRequest, IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, OPTIONS_PER_GROUP_MAX,
+    OPTION_GROUPS_MAX, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, RECALL_WINDOW_SECS,
 };
-use shared::validate;
+use shared::validate::{self, ChoiceError};
 
 use crate::clock::{rfc3339, Clock};
 use crate::crypto::hex;
@@ -24,6 +24,12 @@ use crate::services::sessions::AuthContext;
 
 /// Most orders one list returns.
 const LIST_LIMIT: i64 = 200;
+
+/// Most option ids one line may name: every option of the largest item.
+const LINE_OPTIONS_MAX: usize = OPTION_GROUPS_MAX * OPTIONS_PER_GROUP_MAX;
+
+/// Longest option id a line may name (ids are UUIDs).
+const OPTION_ID_MAX_LEN: usize = 64;
 
 /// Whether an order was just placed or an earlier answer is replayed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +107,9 @@ impl OrderService {
         }
     }
 
-    /// Prices the lines from the menu; refuses unknown and unavailable items by name.
+    /// Prices the lines from the menu, options included; refuses unknown and
+    /// unavailable items by name, options that do not fit their item, and a
+    /// price the guest was shown that the menu no longer says.
     async fn price(&self, req: &NewOrderRequest) -> AppResult<Vec<NewLine>> {
         let mut ids: Vec<&str> = req.lines.iter().map(|l| l.item_id.as_str()).collect();
         ids.sort_unstable();
@@ -147,23 +155,52 @@ impl OrderService {
                 ),
             });
         }
-        Ok(req
-            .lines
-            .iter()
-            .filter_map(|l| {
-                let item = items.get(&l.item_id)?;
-                Some(NewLine {
-                    item_id: item.id.clone(),
-                    name: item.name.clone(),
-                    unit_price_cents: item.price_cents,
-                    quantity: i64::from(l.quantity),
-                    note: l.note.clone(),
-                    // Copied as stored, like the name and the price: the
-                    // ticket shows what the item held when it was ordered.
-                    allergens: item.allergens.clone(),
-                })
-            })
-            .collect())
+        let mut lines = Vec::with_capacity(req.lines.len());
+        for (i, l) in req.lines.iter().enumerate() {
+            // Every id was found above.
+            let Some(row) = items.get(&l.item_id) else {
+                continue;
+            };
+            let item = crate::services::menu::item(row.clone());
+            let choice = validate::choose(&item, &l.options).map_err(|err| {
+                let message = format!("Line {}: {}", i + 1, err.message(&item.name));
+                let code = match err {
+                    ChoiceError::SoldOut(_) => "options_unavailable",
+                    _ => "invalid_options",
+                };
+                AppError::Unprocessable { code, message }
+            })?;
+            // Charging a price the guest never saw would be worse than
+            // asking them to look again.
+            if let Some(shown) = l
+                .unit_price_cents
+                .filter(|shown| *shown != choice.unit_price_cents)
+            {
+                return Err(AppError::Conflict {
+                    code: "price_changed",
+                    message: format!(
+                        "The price of {} changed from {} to {} since you opened the menu. Check your order and send it again.",
+                        item.name,
+                        format_price(shown),
+                        format_price(choice.unit_price_cents)
+                    ),
+                });
+            }
+            lines.push(NewLine {
+                item_id: row.id.clone(),
+                name: row.name.clone(),
+                unit_price_cents: choice.unit_price_cents,
+                quantity: i64::from(l.quantity),
+                note: l.note.clone(),
+                // Copied as stored, like the name and the price: the
+                // ticket shows what the item held when it was ordered.
+                allergens: row.allergens.clone(),
+                // Copied with their group's name and their price, so the
+                // line reads the same after the menu changes.
+                options: store::encode_options(&choice.options),
+            });
+        }
+        Ok(lines)
     }
 
     /// The caller's own orders, newest first.
@@ -415,6 +452,30 @@ fn normalize(mut req: NewOrderRequest) -> AppResult<NewOrderRequest> {
             LINE_NOTE_MAX_LEN,
             &format!("Line {}: the note", i + 1),
         )?;
+        // Whether they fit the item is checked with the menu at hand
+        // (`validate::choose`); this only bounds what is read.
+        if line.options.len() > LINE_OPTIONS_MAX {
+            return Err(AppError::Validation(format!(
+                "Line {}: at most {LINE_OPTIONS_MAX} options can be chosen.",
+                i + 1
+            )));
+        }
+        if line
+            .options
+            .iter()
+            .any(|id| id.is_empty() || id.chars().count() > OPTION_ID_MAX_LEN)
+        {
+            return Err(AppError::Validation(format!(
+                "Line {}: an option id is missing or too long.",
+                i + 1
+            )));
+        }
+        if line.unit_price_cents.is_some_and(|p| p < 0) {
+            return Err(AppError::Validation(format!(
+                "Line {}: the price shown cannot be negative.",
+                i + 1
+            )));
+        }
     }
     req.note = note(req.note.take(), ORDER_NOTE_MAX_LEN, "The order note")?;
     Ok(req)
@@ -485,6 +546,7 @@ fn line(row: LineRow) -> OrderLine {
     OrderLine {
         line_total_cents: row.unit_price_cents * row.quantity,
         allergens: menu::decode_allergens(&row.allergens),
+        options: store::decode_options(&row.options),
         item_id: row.item_id,
         name: row.name,
         unit_price_cents: row.unit_price_cents,

@@ -103,6 +103,21 @@ impl TestApp {
         (admin, vec![lager, negroni])
     }
 
+    /// Replaces an item's option groups (as `admin`) with `groups`, as the
+    /// admin sends them, and returns the item.
+    pub(crate) async fn set_options(&self, admin: &Actor, item: &str, groups: &Value) -> Value {
+        let (status, body) = self
+            .send_auth(
+                reqwest::Method::PATCH,
+                &format!("/api/menu/items/{item}"),
+                &admin.token,
+                Some(&json!({ "option_groups": groups })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
     /// POSTs an order with an idempotency key (none if `key` is empty).
     pub(crate) async fn place(&self, token: &str, key: &str, body: &Value) -> (StatusCode, Value) {
         let mut req = self
@@ -152,6 +167,20 @@ pub(crate) fn two_pints_and_a_negroni(items: &[String]) -> Value {
         ],
         "note": "we are by the window"
     })
+}
+
+/// The id of the option called `name` in any group of `item` (as the API
+/// answers it).
+pub(crate) fn option_id(item: &Value, name: &str) -> String {
+    item["option_groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|g| g["options"].as_array().into_iter().flatten())
+        .find(|o| o["name"] == name)
+        .and_then(|o| o["id"].as_str())
+        .unwrap_or_else(|| panic!("no option {name} in {item}"))
+        .to_owned()
 }
 
 /// One server-sent event.

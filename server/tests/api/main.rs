@@ -26,6 +26,7 @@ mod metrics;
 mod move_to_postgres;
 mod multi_instance;
 mod openapi;
+mod options;
 mod orders;
 mod recall;
 mod refresh;

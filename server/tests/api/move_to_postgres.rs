@@ -83,11 +83,17 @@ impl Drop for Target {
     }
 }
 
-/// One guest's round: `round % 3 + 1` pints, and a Negroni every other round.
-fn a_round(items: &[String], round: usize) -> Value {
+/// One guest's round: `round % 3 + 1` pints, and a Negroni with its
+/// `garnish` (an option id) every other round.
+fn a_round(items: &[String], garnish: &str, round: usize) -> Value {
     let mut lines = vec![json!({"item_id": items[0], "quantity": round % 3 + 1})];
     if round.is_multiple_of(2) {
-        lines.push(json!({"item_id": items[1], "quantity": 1, "note": "no ice"}));
+        lines.push(json!({
+            "item_id": items[1],
+            "quantity": 1,
+            "note": "no ice",
+            "options": [garnish]
+        }));
     }
     json!({"table": format!("{}", round + 1), "lines": lines})
 }
@@ -100,7 +106,25 @@ async fn an_evening_moved_to_postgres_carries_on_with_the_same_sessions_orders_a
     }
     // The evening, on SQLite.
     let mut bar = spawn_sqlite_app().await;
-    let (_admin, items) = bar.small_menu().await;
+    let (admin, items) = bar.small_menu().await;
+    // The Negroni has an optional garnish: its options move too, and the
+    // lines keep the one chosen (later rounds order it plain).
+    let negroni = bar
+        .set_options(
+            &admin,
+            &items[1],
+            &json!([{
+                "name": "Garnish",
+                "min_choices": 0,
+                "max_choices": 1,
+                "options": [
+                    {"name": "Orange peel"},
+                    {"name": "Lemon twist", "price_delta_cents": 20}
+                ]
+            }]),
+        )
+        .await;
+    let garnish = option_id(&negroni, "Lemon twist");
     let mut guests: Vec<(TestUser, TokenResponse)> = Vec::new();
     for _ in 0..4 {
         guests.push(bar.customer().await);
@@ -116,7 +140,7 @@ async fn an_evening_moved_to_postgres_carries_on_with_the_same_sessions_orders_a
     for round in 0..ROUNDS {
         for (_, tokens) in &guests {
             let order = bar
-                .order(&tokens.access_token, &a_round(&items, round))
+                .order(&tokens.access_token, &a_round(&items, &garnish, round))
                 .await;
             orders.push(order);
         }
@@ -183,10 +207,20 @@ async fn an_evening_moved_to_postgres_carries_on_with_the_same_sessions_orders_a
     assert_eq!(shown[5]["cancel_reason"], "keg ran dry");
     assert_eq!(shown[7]["status"], "served");
     let mut counts = BTreeMap::new();
-    for table in ["users", "user_sessions", "orders", "order_lines", "events"] {
+    for table in [
+        "users",
+        "user_sessions",
+        "orders",
+        "order_lines",
+        "events",
+        "menu_option_groups",
+        "menu_options",
+    ] {
         counts.insert(table, bar.count(table).await);
     }
     assert_eq!(counts["orders"], (4 * ROUNDS) as i64);
+    assert_eq!(counts["menu_options"], 2);
+    assert_eq!(shown[0]["lines"][1]["options"][0]["name"], "Lemon twist");
     bar.stop().await;
 
     // Closing time: the move.

@@ -46,16 +46,13 @@ async fn an_order_is_priced_and_snapshotted_on_the_server() {
     assert_eq!(again["total_cents"], 2200);
     assert_eq!(again["lines"][0]["unit_price_cents"], 550);
     assert_eq!(again["lines"][0]["allergens"], json!(["gluten"]));
-    // Prices sent by the client are not even accepted.
+    // A price sent by the client is only compared, never charged: one the
+    // menu does not say is refused, and nothing is written.
     let mut forged = two_pints_and_a_negroni(&items);
     forged["lines"][0]["unit_price_cents"] = json!(1);
     let (status, body) = app.place(&customer.token, "forged", &forged).await;
-    assert_error(
-        status,
-        &body,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-    );
+    assert_error(status, &body, StatusCode::CONFLICT, "price_changed");
+    assert_eq!(app.count("orders").await, 1);
     let second = app
         .order(&customer.token, &two_pints_and_a_negroni(&items))
         .await;

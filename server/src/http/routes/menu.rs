@@ -1,5 +1,5 @@
 //! `/api/menu`: the menu. Anyone reads it; admins change it; staff switch
-//! availability.
+//! availability, of an item or of one of its options.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
             patch(update_item).delete(delete_item),
         )
         .route("/api/menu/items/{id}/availability", put(set_availability))
+        .route(
+            "/api/menu/items/{id}/options/{option_id}/availability",
+            put(set_option_availability),
+        )
 }
 
 /// The whole menu: categories in order, each with its items.
@@ -142,7 +146,7 @@ pub async fn reorder_items(
         (status = 201, description = "Created", body = MenuItem),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such category", body = ErrorBody),
-        (status = 422, description = "Invalid field (an unknown allergen, too)", body = ErrorBody),
+        (status = 422, description = "Invalid field (an unknown allergen or option groups that break a rule, too)", body = ErrorBody),
     ))]
 pub async fn create_item(
     State(state): State<AppState>,
@@ -163,7 +167,7 @@ pub async fn create_item(
         (status = 200, description = "Changed", body = MenuItem),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 404, description = "No such item", body = ErrorBody),
-        (status = 422, description = "Invalid field (an unknown allergen, too)", body = ErrorBody),
+        (status = 422, description = "Invalid field (an unknown allergen or option groups that break a rule, too)", body = ErrorBody),
     ))]
 pub async fn update_item(
     State(state): State<AppState>,
@@ -208,4 +212,32 @@ pub async fn set_availability(
 ) -> Result<Json<MenuItem>, AppError> {
     auth.require(STAFF)?;
     Ok(Json(state.menu.set_availability(&id, req.available).await?))
+}
+
+/// Marks one option of an item available or sold out (bartenders and admins).
+#[utoipa::path(put, path = "/api/menu/items/{id}/options/{option_id}/availability", tag = "menu",
+    security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Item id"),
+        ("option_id" = String, Path, description = "Option id, one of the item's")
+    ),
+    request_body = AvailabilityRequest,
+    responses(
+        (status = 200, description = "Changed; the item with all its options", body = MenuItem),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such item, or no such option of it", body = ErrorBody),
+    ))]
+pub async fn set_option_availability(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiPath((id, option_id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<AvailabilityRequest>,
+) -> Result<Json<MenuItem>, AppError> {
+    auth.require(STAFF)?;
+    Ok(Json(
+        state
+            .menu
+            .set_option_availability(&id, &option_id, req.available)
+            .await?,
+    ))
 }

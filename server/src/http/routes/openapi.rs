@@ -39,6 +39,7 @@ use crate::http::AppState;
         super::menu::update_item,
         super::menu::delete_item,
         super::menu::set_availability,
+        super::menu::set_option_availability,
         super::orders::place,
         super::orders::list,
         super::orders::mine,
@@ -69,7 +70,7 @@ use crate::http::AppState;
     tags(
         (name = "auth", description = "Sign in, tokens and passwords"),
         (name = "sessions", description = "The signed-in user's devices"),
-        (name = "menu", description = "The menu: public read, admin edits, staff availability"),
+        (name = "menu", description = "The menu: public read, admin edits, staff availability of items and options"),
         (name = "orders", description = "Placing orders, moving them through their statuses, and recalling a mistaken step"),
         (name = "calls", description = "Guests calling staff or asking for the bill; staff acknowledging"),
         (name = "events", description = "The live stream of order, menu and call changes"),

@@ -38,7 +38,8 @@ pub fn router() -> Router<AppState> {
         (status = 201, description = "Placed (or replayed)", body = Order),
         (status = 400, description = "Missing or invalid Idempotency-Key", body = ErrorBody),
         (status = 403, description = "Only customers order", body = ErrorBody),
-        (status = 422, description = "Invalid order, unknown or sold-out items, or a key reused with another body", body = ErrorBody),
+        (status = 409, description = "A line's `unit_price_cents` is not the menu's price now (`price_changed`)", body = ErrorBody),
+        (status = 422, description = "Invalid order, unknown or sold-out items, options that do not fit their item (`invalid_options`) or sold out (`options_unavailable`), or a key reused with another body", body = ErrorBody),
     ))]
 pub async fn place(
     State(state): State<AppState>,
