@@ -178,6 +178,17 @@ async function barScreens(server, browser) {
   await tablet.screenshot({ path: join(out, "bartender-queue-tablet.png"), fullPage: true });
   console.log("bartender: queue at tablet width");
 
+  // Two bumps later: the Recall panel offers to take each back.
+  for (const column of ["received", "preparing"]) {
+    await tablet.getByTestId(`column-${column}`).getByTestId("order-card").first().getByTestId("advance").click();
+    await until(async () => (await tablet.getByTestId("recall-row").count()) === (column === "received" ? 1 : 2),
+      `the recall row of the ${column} bump`);
+  }
+  await tablet.mouse.move(0, 0);
+  await tablet.getByTestId("recall-panel").scrollIntoViewIfNeeded();
+  await tablet.screenshot({ path: join(out, "bartender-recall-tablet.png") });
+  console.log("bartender: the Recall panel at tablet width");
+
   // The admin: today's figures and the menu editor.
   const admin = await browser.newContext({ viewport: sizes.desktop });
   const desk = await admin.newPage();
