@@ -473,3 +473,131 @@ async fn request_rates_are_counted_once_for_all_processes() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_call_and_a_recall_through_one_process_reach_streams_on_another() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let (_admin, items) = app.small_menu().await;
+    let customer = app.create_user(Role::Customer).await;
+    let bartender = app.create_user(Role::Bartender).await;
+    let a = start_process(&app.database_url, &app.secret);
+    let b = start_process(&app.database_url, &app.secret);
+    let client = reqwest::Client::new();
+    let (guest, _) = login_via(&client, &a.base, &customer.email, &customer.password).await;
+    let (staff, _) = login_via(&client, &b.base, &bartender.email, &bartender.password).await;
+    let mut staff_on_b = crate::bar_helpers::Stream::open(
+        &client,
+        &format!("{}/api/events", b.base),
+        &[("authorization", format!("Bearer {staff}"))],
+    )
+    .await;
+    let mut guest_on_a = crate::bar_helpers::Stream::open(
+        &client,
+        &format!("{}/api/events", a.base),
+        &[("authorization", format!("Bearer {guest}"))],
+    )
+    .await;
+    staff_on_b.until("ready").await;
+    guest_on_a.until("ready").await;
+
+    // The guest asks for the bill on A; the bartender's board on B shows it,
+    // answers it there, and the guest's page on A hears the answer.
+    let res = client
+        .post(format!("{}/api/calls", a.base))
+        .bearer_auth(&guest)
+        .json(&json!({"table": "4", "kind": "bill"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, call) = status_json(res).await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let seen = staff_on_b.until("table_call").await;
+    assert_eq!(
+        seen.data["id"], call["id"],
+        "B's stream got the call made on A"
+    );
+    let res = client
+        .post(format!(
+            "{}/api/calls/{}/acknowledge",
+            b.base,
+            call["id"].as_str().unwrap()
+        ))
+        .bearer_auth(&staff)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // The guest's own call may come first as it was made; then its answer.
+    let answered = loop {
+        let event = guest_on_a.until("table_call").await;
+        assert_eq!(event.data["id"], call["id"]);
+        if event.data["acknowledged_at"].is_string() {
+            break event;
+        }
+    };
+    assert_eq!(answered.data["acknowledged_by"], "Test User");
+
+    // An order placed on A, bumped on B, recalled through A: both streams
+    // see it go back, in version order.
+    let res = client
+        .post(format!("{}/api/orders", a.base))
+        .bearer_auth(&guest)
+        .header("Idempotency-Key", "recall-across")
+        .json(&crate::bar_helpers::two_pints_and_a_negroni(&items))
+        .send()
+        .await
+        .unwrap();
+    let (status, order) = status_json(res).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    let id = order["id"].as_str().unwrap();
+    let res = client
+        .post(format!("{}/api/orders/{id}/status", b.base))
+        .bearer_auth(&staff)
+        .json(&json!({"status": "preparing", "version": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = client
+        .post(format!("{}/api/orders/{id}/recall", a.base))
+        .bearer_auth(&staff)
+        .json(&json!({"version": 2}))
+        .send()
+        .await
+        .unwrap();
+    let (status, recalled) = status_json(res).await;
+    assert_eq!(status, StatusCode::OK, "{recalled}");
+    assert_eq!(recalled["status"], "received");
+    assert_eq!(recalled["version"], 3);
+    for (who, stream) in [
+        ("staff on B", &mut staff_on_b),
+        ("guest on A", &mut guest_on_a),
+    ] {
+        let versions: Vec<(i64, String)> = [
+            stream.until("order").await,
+            stream.until("order").await,
+            stream.until("order").await,
+        ]
+        .iter()
+        .map(|e| {
+            (
+                e.data["version"].as_i64().unwrap_or_default(),
+                e.data["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+        assert_eq!(
+            versions,
+            [
+                (1, "received".to_owned()),
+                (2, "preparing".to_owned()),
+                (3, "received".to_owned())
+            ],
+            "{who}"
+        );
+    }
+}
