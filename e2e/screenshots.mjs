@@ -196,8 +196,14 @@ async function barScreens(server, browser) {
   await desk.getByTestId("stat-orders").waitFor();
   await until(async () => (await desk.getByTestId("stat-orders").innerText()) === String(orders.length + 1), "the figures");
   await live(desk);
+  await desk.getByTestId("hour-orders-chart").waitFor();
   await desk.screenshot({ path: join(out, "admin-dashboard-desktop.png"), fullPage: true });
   console.log("admin: dashboard at desktop width");
+  // The day's charts, below the figures.
+  await desk.getByTestId("figures").evaluate((section) => section.scrollIntoView({ block: "start" }));
+  await desk.mouse.move(0, 0);
+  await desk.screenshot({ path: join(out, "admin-charts-desktop.png") });
+  console.log("admin: the day's charts at desktop width");
   await desk.getByRole("link", { name: "Menu", exact: true }).click();
   await desk.locator('[data-testid=editor-item][data-item-name="Seasonal Sour"]').waitFor();
   await live(desk);

@@ -873,6 +873,69 @@ pub struct TodayStats {
     pub active_sessions: SessionsPerApp,
 }
 
+/// How many days back `GET /api/admin/figures` goes.
+pub const FIGURES_DAYS_BACK: i64 = 400;
+
+/// Upper bounds, in minutes, of the closed buckets of [`ReadyTimes`]; a last
+/// open-ended bucket holds the rest.
+pub const READY_BUCKET_MINUTES: [u32; 5] = [2, 5, 10, 15, 20];
+
+/// `GET /api/admin/figures?day=YYYY-MM-DD`: one local day's figures for
+/// the dashboard's charts. Cancelled orders count for nothing in any of
+/// them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DayFigures {
+    /// The local day, `YYYY-MM-DD`.
+    pub day: String,
+    /// All 24 local hours, from 0, zero-filled.
+    pub hours: Vec<HourFigures>,
+    pub to_ready: ReadyTimes,
+    /// At most five, by quantity then name.
+    pub best_sellers: Vec<BestSeller>,
+}
+
+/// Orders placed in one local hour of a day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct HourFigures {
+    /// 0 to 23.
+    pub hour: u32,
+    pub orders: i64,
+    pub revenue_cents: i64,
+}
+
+/// Time from received to ready, over the day's orders that got there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReadyTimes {
+    pub count: i64,
+    /// Nearest-rank median; `None` without orders.
+    pub p50_seconds: Option<i64>,
+    /// Nearest-rank 90th percentile; `None` without orders.
+    pub p90_seconds: Option<i64>,
+    /// One per [`READY_BUCKET_MINUTES`], then the open-ended rest.
+    pub buckets: Vec<ReadyBucket>,
+}
+
+/// Orders ready within a number of minutes (and after the bucket before).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReadyBucket {
+    /// `None`: the last bucket, longer than every bound.
+    pub up_to_minutes: Option<u32>,
+    pub orders: i64,
+}
+
+/// An item as sold over a day, by the name on the order lines.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct BestSeller {
+    pub name: String,
+    pub quantity: i64,
+    pub revenue_cents: i64,
+}
+
 /// Shortest ticket timer, in seconds: a minute. Anything shorter would turn
 /// every ticket amber while it is still being read.
 pub const TIMER_MIN_SECS: u32 = 60;

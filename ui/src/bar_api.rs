@@ -6,10 +6,11 @@ use serde::de::DeserializeOwned;
 use shared::api::MessageResponse;
 use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
-    BarSettings, CallKind, CategoryRequest, DeleteResponse, MenuCategory, MenuItem, MenuResponse,
-    NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order, OrderStatus,
-    OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest, StatusChangeRequest,
-    StreamTicket, TableCall, TableCallsResponse, TicketTimers, TodayStats, UpdateItemRequest,
+    BarSettings, CallKind, CategoryRequest, DayFigures, DeleteResponse, MenuCategory, MenuItem,
+    MenuResponse, NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order,
+    OrderStatus, OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest,
+    StatusChangeRequest, StreamTicket, TableCall, TableCallsResponse, TicketTimers, TodayStats,
+    UpdateItemRequest,
 };
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
@@ -299,6 +300,13 @@ pub async fn set_ticket_timers(timers: &TicketTimers) -> Result<BarSettings, Ses
 /// Today's figures (admin).
 pub async fn today_stats() -> Result<TodayStats, SessionError> {
     manager()?.get_json("/api/admin/stats").await
+}
+
+/// One local day's figures by hour, time to ready and best sellers; `day`
+/// as `YYYY-MM-DD` (admin).
+pub async fn day_figures(day: &str) -> Result<DayFigures, SessionError> {
+    let path = format!("/api/admin/figures?day={}", encode_component(day));
+    manager()?.get_json(&path).await
 }
 
 /// The admin's activity log: filters in the query string (`user_id`,

@@ -99,6 +99,42 @@ pub fn now_millis() -> f64 {
     }
 }
 
+/// A day counted from today, `YYYY-MM-DD`: the browser's local date there,
+/// the UTC date elsewhere. `days_from_today` may be negative.
+pub fn local_day(days_from_today: i32) -> String {
+    let millis = now_millis() + f64::from(days_from_today) * 86_400_000.0;
+    #[cfg(target_arch = "wasm32")]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
+        format!(
+            "{:04}-{:02}-{:02}",
+            date.get_full_year(),
+            date.get_month() + 1,
+            date.get_date()
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        civil_date((millis / 86_400_000.0).floor() as i64)
+    }
+}
+
+/// Days since 1970-01-01 as a `YYYY-MM-DD` date (proleptic Gregorian;
+/// Howard Hinnant's `civil_from_days`).
+#[cfg(not(target_arch = "wasm32"))]
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// How long something has waited, in whole minutes for people at a glance:
 /// `"just now"`, `"3 min"`, `"1 h 05 min"`. Negative ages (a clock a little
 /// behind the server's) read as just now.
@@ -142,6 +178,14 @@ mod tests {
             encode_component("/bartender/devices?x=1&y=ä"),
             "/bartender/devices%3Fx%3D1%26y%3D%C3%A4"
         );
+    }
+
+    #[test]
+    fn days_since_1970_read_as_calendar_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(-1), "1969-12-31");
+        assert_eq!(civil_date(19_782), "2024-02-29");
+        assert_eq!(civil_date(20_795), "2026-12-08");
     }
 
     #[test]

@@ -5,6 +5,7 @@
     reason = "#[component] gives the props builder of a pub(crate) component pub methods"
 )]
 
+pub(crate) mod charts;
 pub(crate) mod editor;
 pub(crate) mod item_form;
 pub(crate) mod options_editor;

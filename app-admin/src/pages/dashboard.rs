@@ -1,18 +1,20 @@
 //! The dashboard at `/admin`: today's figures, refreshed every 30 seconds
-//! and whenever an order changes, and the ticket timers of the
-//! bartender's board.
+//! and whenever an order changes; a picked day's figures by hour as charts;
+//! and the ticket timers of the bartender's board.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::bar::{format_price, TodayStats};
+use shared::bar::{format_price, DayFigures, TodayStats, FIGURES_DAYS_BACK};
 use ui::bar_api;
+use ui::format::local_day;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::pages::Welcome;
 use ui::use_auth;
 
-use ui::load::{failed, loading, Loader, Stage};
+use ui::load::{failed, loading, Load, Loader, Stage};
 
+use crate::components::charts::DayCharts;
 use crate::components::timers_form::TicketTimersForm;
 
 /// Orders, revenue, time to ready, open orders and who is signed in; the
@@ -131,11 +133,78 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                         .into_any()
                 }
             }}
+            <FiguresByHour />
             <TicketTimersForm />
             <footer class="page-foot">
                 <Welcome />
             </footer>
         </main>
+    }
+}
+
+/// "Figures by hour": a day picked from the last [`FIGURES_DAYS_BACK`]
+/// (today at first) and its charts.
+#[component]
+fn FiguresByHour() -> impl IntoView {
+    let auth = use_auth();
+    let today = local_day(0);
+    let oldest = local_day(-(FIGURES_DAYS_BACK as i32));
+    let day = RwSignal::new(today.clone());
+    let figures = Loader::<DayFigures>::new();
+    let load = move || {
+        let picked = day.get_untracked();
+        figures.load(
+            auth,
+            move || async move { bar_api::day_figures(&picked).await },
+        );
+    };
+    // Another day shows "Loading", not the last day's charts under its date.
+    Effect::new(move |_| {
+        day.track();
+        figures.state.set(Load::Loading);
+        load();
+    });
+    figures.reload_when_online(auth, load);
+    let stage = figures.stage();
+
+    view! {
+        <section class="figures" aria-labelledby="figures-title" data-testid="figures">
+            <div class="figures-head">
+                <h2 id="figures-title">"Figures by hour"</h2>
+                <label for="figures-day">"Day"</label>
+                <input
+                    id="figures-day"
+                    type="date"
+                    data-testid="figures-day"
+                    max=today
+                    min=oldest
+                    prop:value=move || day.get()
+                    on:change=move |ev| {
+                        let picked = event_target_value(&ev);
+                        if !picked.is_empty() {
+                            day.set(picked);
+                        }
+                    }
+                />
+            </div>
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading the day's figures…"),
+                Stage::Failed(message) => failed(message, load),
+                Stage::Ready => {
+                    view! {
+                        <div class="figures-body">
+                            {move || {
+                                figures
+                                    .state
+                                    .with(|s| s.ready().cloned())
+                                    .map(|figures| view! { <DayCharts figures=figures /> })
+                            }}
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
     }
 }
 

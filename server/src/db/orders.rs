@@ -386,3 +386,146 @@ pub async fn figures(db: &Db, since: i64) -> Result<(Figures, i64), DbError> {
         (figures, open)
     }))
 }
+
+/// One hour's orders and revenue; `hour` counts hours from the window's
+/// start.
+#[derive(Debug, Clone, Copy, FromRow)]
+pub struct HourRow {
+    pub hour: i64,
+    pub orders: i64,
+    pub revenue_cents: i64,
+}
+
+/// One item's sales by the name on its lines.
+#[derive(Debug, Clone, FromRow)]
+pub struct SellerRow {
+    pub name: String,
+    pub quantity: i64,
+    pub revenue_cents: i64,
+}
+
+/// A day's figures as the store aggregates them, cancelled orders left out.
+#[derive(Debug, Clone)]
+pub struct DayRows {
+    /// Only hours with orders, in no particular order.
+    pub hours: Vec<HourRow>,
+    /// Orders ready within 2, 5, 10, 15 and 20 minutes (each after the
+    /// bound before), then the rest: as `READY_BUCKETS_SQL` numbers them.
+    pub ready_buckets: [i64; 6],
+    pub p50_ms: Option<i64>,
+    pub p90_ms: Option<i64>,
+    /// Top five by quantity, then name.
+    pub best_sellers: Vec<SellerRow>,
+}
+
+/// The bucket of an order's time to ready, 0 to 5: within 2, 5, 10, 15
+/// and 20 minutes (`shared::bar::READY_BUCKET_MINUTES`), then longer.
+const READY_BUCKETS_SQL: &str = "CASE WHEN ready_at - created_at <= 120000 THEN 0
+                 WHEN ready_at - created_at <= 300000 THEN 1
+                 WHEN ready_at - created_at <= 600000 THEN 2
+                 WHEN ready_at - created_at <= 900000 THEN 3
+                 WHEN ready_at - created_at <= 1200000 THEN 4
+                 ELSE 5 END";
+
+/// The offset of the nearest-rank `percent` percentile among `count`
+/// sorted values (`count` > 0): ceil(p × count) − 1, which for whole
+/// percents is floor((percent × count − 1) / 100).
+fn rank_offset(count: i64, percent: i64) -> i64 {
+    ((count * percent - 1) / 100).max(0)
+}
+
+/// Aggregates orders placed in `[since, until)`: per hour from `since`,
+/// time to ready (buckets and nearest-rank p50/p90) and the best sellers.
+/// Every figure is an aggregate in SQL; no order is loaded.
+pub async fn day_figures(db: &Db, since: i64, until: i64) -> Result<DayRows, DbError> {
+    let buckets_sql = format!(
+        "SELECT CAST({READY_BUCKETS_SQL} AS BIGINT) AS bucket, COUNT(*) AS orders
+         FROM orders
+         WHERE created_at >= $1 AND created_at < $2 AND status <> 'cancelled'
+               AND ready_at IS NOT NULL
+         GROUP BY 1"
+    );
+    Ok(on_pool!(db, read, |pool| {
+        let hours = sqlx::query_as::<_, HourRow>(
+            "SELECT CAST((created_at - $1) / 3600000 AS BIGINT) AS hour,
+                    COUNT(*) AS orders,
+                    CAST(COALESCE(SUM(total_cents), 0) AS BIGINT) AS revenue_cents
+             FROM orders
+             WHERE created_at >= $1 AND created_at < $2 AND status <> 'cancelled'
+             GROUP BY 1",
+        )
+        .bind(since)
+        .bind(until)
+        .fetch_all(pool)
+        .await?;
+        let counted: Vec<(i64, i64)> = sqlx::query_as(&buckets_sql)
+            .bind(since)
+            .bind(until)
+            .fetch_all(pool)
+            .await?;
+        let mut ready_buckets = [0_i64; 6];
+        for (bucket, orders) in counted {
+            let slot = usize::try_from(bucket).unwrap_or(5).min(5);
+            ready_buckets[slot] += orders;
+        }
+        let count: i64 = ready_buckets.iter().sum();
+        // Nearest rank, the same on both backends: PostgreSQL's
+        // `percentile_cont` has no SQLite counterpart.
+        let mut percentiles = [None, None];
+        if count > 0 {
+            for (slot, percent) in percentiles.iter_mut().zip([50, 90]) {
+                let found: Option<(i64,)> = sqlx::query_as(
+                    "SELECT ready_at - created_at AS d
+                     FROM orders
+                     WHERE created_at >= $1 AND created_at < $2 AND status <> 'cancelled'
+                           AND ready_at IS NOT NULL
+                     ORDER BY d LIMIT 1 OFFSET $3",
+                )
+                .bind(since)
+                .bind(until)
+                .bind(rank_offset(count, percent))
+                .fetch_optional(pool)
+                .await?;
+                *slot = found.map(|(d,)| d);
+            }
+        }
+        let best_sellers = sqlx::query_as::<_, SellerRow>(
+            "SELECT l.name AS name,
+                    CAST(SUM(l.quantity) AS BIGINT) AS quantity,
+                    CAST(SUM(l.quantity * l.unit_price_cents) AS BIGINT) AS revenue_cents
+             FROM order_lines l JOIN orders o ON o.id = l.order_id
+             WHERE o.created_at >= $1 AND o.created_at < $2 AND o.status <> 'cancelled'
+             GROUP BY l.name
+             ORDER BY 2 DESC, 1
+             LIMIT 5",
+        )
+        .bind(since)
+        .bind(until)
+        .fetch_all(pool)
+        .await?;
+        let [p50_ms, p90_ms] = percentiles;
+        DayRows {
+            hours,
+            ready_buckets,
+            p50_ms,
+            p90_ms,
+            best_sellers,
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rank_offset;
+
+    #[test]
+    fn nearest_rank_offsets_round_up() {
+        assert_eq!(rank_offset(1, 50), 0);
+        assert_eq!(rank_offset(1, 90), 0);
+        assert_eq!(rank_offset(3, 50), 1);
+        assert_eq!(rank_offset(3, 90), 2);
+        assert_eq!(rank_offset(10, 50), 4);
+        assert_eq!(rank_offset(10, 90), 8);
+        assert_eq!(rank_offset(11, 90), 9);
+    }
+}

@@ -1,5 +1,6 @@
 //! The admin console: users (create staff, deactivate, reactivate, reset
-//! password), every session of every user, and today's figures.
+//! password), every session of every user, today's figures and a past
+//! or present day's figures by hour for the dashboard's charts.
 //!
 //! Deactivating a user and resetting a password end the user's sessions
 //! through the sessions service, which also tells the other instances, so
@@ -15,7 +16,8 @@ use std::sync::Arc;
 use shared::api::{check_new_password, ClientApp, EndReason, Role};
 use shared::bar::{
     AdminSession, AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse,
-    NewStaffRequest, SessionsPerApp, TodayStats,
+    BestSeller, DayFigures, HourFigures, NewStaffRequest, ReadyBucket, ReadyTimes, SessionsPerApp,
+    TodayStats, FIGURES_DAYS_BACK, READY_BUCKET_MINUTES,
 };
 use shared::security::ActivityKind;
 
@@ -26,7 +28,7 @@ use crate::db::users::{self, CredentialChange, UserRow};
 use crate::db::{orders, Db};
 use crate::error::{AppError, AppResult};
 use crate::services::activity::Origin;
-use crate::services::orders::local_midnight;
+use crate::services::orders::{local_date, local_day_start, local_midnight};
 use crate::services::sessions::{AuthContext, SessionService};
 use crate::services::users::{create_user, Created};
 
@@ -292,6 +294,63 @@ impl AdminService {
         })
     }
 
+    /// One local day's figures by hour, time to ready and best sellers:
+    /// today when `day` is `None`, else a `YYYY-MM-DD` from the last
+    /// [`FIGURES_DAYS_BACK`] days.
+    pub async fn day_figures(&self, day: Option<&str>) -> AppResult<DayFigures> {
+        let today = local_date(self.clock.now_ms());
+        let day = match day.filter(|d| !d.is_empty()) {
+            None => today,
+            Some(text) => parse_day(text, today)?,
+        };
+        let since = local_day_start(day);
+        let until = day.succ_opt().map_or(since + 86_400_000, local_day_start);
+        let rows = orders::day_figures(&self.db, since, until).await?;
+        let mut hours: Vec<HourFigures> = (0..24)
+            .map(|hour| HourFigures {
+                hour,
+                orders: 0,
+                revenue_cents: 0,
+            })
+            .collect();
+        for row in rows.hours {
+            // Hours are counted from the day's start, so the extra hour of
+            // a 25-hour day (clocks going back) joins the last one.
+            let slot = usize::try_from(row.hour).unwrap_or(0).min(23);
+            hours[slot].orders += row.orders;
+            hours[slot].revenue_cents += row.revenue_cents;
+        }
+        let buckets = READY_BUCKET_MINUTES
+            .into_iter()
+            .map(Some)
+            .chain([None])
+            .zip(rows.ready_buckets)
+            .map(|(up_to_minutes, orders)| ReadyBucket {
+                up_to_minutes,
+                orders,
+            })
+            .collect();
+        Ok(DayFigures {
+            day: day.format("%Y-%m-%d").to_string(),
+            hours,
+            to_ready: ReadyTimes {
+                count: rows.ready_buckets.iter().sum(),
+                p50_seconds: rows.p50_ms.map(seconds),
+                p90_seconds: rows.p90_ms.map(seconds),
+                buckets,
+            },
+            best_sellers: rows
+                .best_sellers
+                .into_iter()
+                .map(|s| BestSeller {
+                    name: s.name,
+                    quantity: s.quantity,
+                    revenue_cents: s.revenue_cents,
+                })
+                .collect(),
+        })
+    }
+
     async fn find(&self, id: &str) -> AppResult<UserRow> {
         if id.len() > 64 {
             return Err(no_user());
@@ -369,4 +428,28 @@ fn admin_session(r: SessionWithUser, now: i64, current: &str) -> AppResult<Admin
         id: s.id,
         is_current,
     })
+}
+
+/// A `YYYY-MM-DD` day from today back [`FIGURES_DAYS_BACK`] days.
+fn parse_day(text: &str, today: chrono::NaiveDate) -> AppResult<chrono::NaiveDate> {
+    let day = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|_| text.len() == 10)
+        .ok_or_else(|| AppError::Validation("Give the day as YYYY-MM-DD.".to_owned()))?;
+    if day > today {
+        return Err(AppError::Validation(
+            "That day has not come yet; pick today or an earlier day.".to_owned(),
+        ));
+    }
+    if (today - day).num_days() > FIGURES_DAYS_BACK {
+        return Err(AppError::Validation(format!(
+            "Figures go back {FIGURES_DAYS_BACK} days; pick a later day."
+        )));
+    }
+    Ok(day)
+}
+
+/// Milliseconds to whole seconds, rounded.
+fn seconds(ms: i64) -> i64 {
+    (ms + 500).div_euclid(1000)
 }

@@ -572,3 +572,30 @@ pub fn local_midnight(now_ms: i64) -> i64 {
             m.timestamp_millis()
         })
 }
+
+/// The local day (the server's time zone) that `now_ms` falls on.
+pub fn local_date(now_ms: i64) -> chrono::NaiveDate {
+    use chrono::{Local, TimeZone};
+    match Local.timestamp_millis_opt(now_ms).single() {
+        Some(now) => now.date_naive(),
+        None => chrono::DateTime::from_timestamp_millis(now_ms)
+            .unwrap_or_default()
+            .date_naive(),
+    }
+}
+
+/// The first instant of a local day, in Unix milliseconds: its midnight,
+/// or where a clock change skips midnight, the first whole hour that
+/// exists (as [`local_midnight`] would answer on that day).
+pub fn local_day_start(day: chrono::NaiveDate) -> i64 {
+    use chrono::{Local, NaiveTime, TimeZone};
+    (0..3)
+        .find_map(|hour| {
+            let time = NaiveTime::from_hms_opt(hour, 0, 0)?;
+            Local.from_local_datetime(&day.and_time(time)).earliest()
+        })
+        .map_or_else(
+            || day.and_time(NaiveTime::MIN).and_utc().timestamp_millis(),
+            |start| start.timestamp_millis(),
+        )
+}

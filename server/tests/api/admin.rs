@@ -21,6 +21,7 @@ async fn only_admins_reach_the_console() {
             (Method::POST, "/api/admin/users".to_owned()),
             (Method::GET, "/api/admin/sessions".to_owned()),
             (Method::GET, "/api/admin/stats".to_owned()),
+            (Method::GET, "/api/admin/figures".to_owned()),
             (
                 Method::POST,
                 format!("/api/admin/users/{}/deactivate", target.id),

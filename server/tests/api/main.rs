@@ -18,6 +18,7 @@ mod cli;
 mod cluster;
 mod concurrency;
 mod events;
+mod figures;
 mod hostile;
 mod limits;
 mod logout;

@@ -1,4 +1,5 @@
-//! `/api/admin/*`: the admin console — users, every session, today's figures.
+//! `/api/admin/*`: the admin console — users, every session, today's
+//! figures and a day's figures by hour.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -8,8 +9,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use shared::api::{ClientApp, ErrorBody, MessageResponse, Role};
 use shared::bar::{
-    AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, NewStaffRequest,
-    ResetPasswordRequest, TodayStats,
+    AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, DayFigures,
+    NewStaffRequest, ResetPasswordRequest, TodayStats,
 };
 
 use crate::error::AppError;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/admin/sessions", get(sessions))
         .route("/api/admin/sessions/{id}", delete(revoke_session))
         .route("/api/admin/stats", get(stats))
+        .route("/api/admin/figures", get(figures))
         .route("/api/admin/activity", get(activity))
         .route("/api/admin/activity.csv", get(activity_csv))
 }
@@ -256,6 +258,33 @@ pub async fn stats(
 ) -> Result<Json<TodayStats>, AppError> {
     auth.require(ADMIN)?;
     Ok(Json(state.admin.today().await?))
+}
+
+/// Query of a day's figures.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FiguresQuery {
+    /// The local day, `YYYY-MM-DD`, from today back 400 days; today if absent.
+    #[serde(default)]
+    pub day: Option<String>,
+}
+
+/// One day's figures by hour, time to ready and best sellers (admin).
+#[utoipa::path(get, path = "/api/admin/figures", tag = "admin", security(("bearer" = [])),
+    params(FiguresQuery),
+    responses(
+        (status = 200, description = "The day's figures", body = DayFigures),
+        (status = 400, description = "An unreadable query string", body = ErrorBody),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 422, description = "A malformed day, a future one or one too long ago", body = ErrorBody),
+    ))]
+pub async fn figures(
+    State(state): State<AppState>,
+    auth: AuthUser,
+    ApiQuery(query): ApiQuery<FiguresQuery>,
+) -> Result<Json<DayFigures>, AppError> {
+    auth.require(ADMIN)?;
+    Ok(Json(state.admin.day_figures(query.day.as_deref()).await?))
 }
 
 fn require_admin(auth: &crate::services::sessions::AuthContext) -> Result<(), AppError> {

@@ -61,6 +61,7 @@ use crate::http::AppState;
         super::admin::sessions,
         super::admin::revoke_session,
         super::admin::stats,
+        super::admin::figures,
         super::admin::activity,
         super::admin::activity_csv,
         super::settings::bar_settings,
@@ -74,7 +75,7 @@ use crate::http::AppState;
         (name = "orders", description = "Placing orders, moving them through their statuses, and recalling a mistaken step"),
         (name = "calls", description = "Guests calling staff or asking for the bill; staff acknowledging"),
         (name = "events", description = "The live stream of order, menu and call changes"),
-        (name = "admin", description = "Users, every session, today's figures"),
+        (name = "admin", description = "Users, every session, today's figures and a day's figures by hour"),
         (name = "settings", description = "The bar's settings: when tickets on the bartender's board turn amber and red"),
         (name = "health", description = "Probes"),
     )

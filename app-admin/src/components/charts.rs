@@ -1,0 +1,541 @@
+//! The dashboard's charts of one day, drawn as inline SVG: orders and
+//! revenue per hour, time to ready, best sellers. Every chart is an image
+//! with a summary for screen readers (`role="img"`, `aria-label`) and is
+//! followed by a visually hidden table of the same numbers. Scaling and
+//! wording are pure functions, tested below; the views only lay them out.
+
+use leptos::prelude::*;
+use shared::bar::{format_price, BestSeller, DayFigures, HourFigures, ReadyBucket, ReadyTimes};
+
+/// Width of one hour's slot in the hour charts, in SVG units.
+const HOUR_SLOT: f64 = 20.0;
+/// Height of the tallest bar of a vertical chart.
+const PLOT_HEIGHT: f64 = 140.0;
+/// Where vertical bars stand.
+const BASELINE: f64 = 145.0;
+/// Height of a vertical chart: bars, then a row of labels.
+const CHART_HEIGHT: f64 = 170.0;
+/// Width of one bucket's slot in the time-to-ready chart.
+const BUCKET_SLOT: f64 = 60.0;
+/// Best sellers: the names' column, the longest bar, a row's height.
+const NAME_WIDTH: f64 = 170.0;
+const SELLER_BAR_MAX: f64 = 240.0;
+const SELLER_ROW: f64 = 28.0;
+
+/// Bar lengths for `values`, scaled so the largest is `max_px`; all zero
+/// when no value is above zero (negative values draw as zero).
+pub(crate) fn bar_heights(values: &[i64], max_px: f64) -> Vec<f64> {
+    let max = values.iter().copied().max().unwrap_or(0);
+    if max <= 0 {
+        return vec![0.0; values.len()];
+    }
+    values
+        .iter()
+        .map(|&v| v.max(0) as f64 / max as f64 * max_px)
+        .collect()
+}
+
+/// An hour of the day as a clock reads it: `9` → `"09:00"`.
+pub(crate) fn hour_label(hour: u32) -> String {
+    format!("{hour:02}:00")
+}
+
+/// The hour from its start to its end: `"14:00–15:00"`, `"23:00–24:00"`.
+pub(crate) fn hour_span(hour: u32) -> String {
+    format!("{}–{}", hour_label(hour), hour_label(hour + 1))
+}
+
+/// `"1 order"`, `"12 orders"`.
+pub(crate) fn orders_text(n: i64) -> String {
+    if n == 1 {
+        "1 order".to_owned()
+    } else {
+        format!("{n} orders")
+    }
+}
+
+/// A bar's tooltip in the hour charts: `"14:00–15:00: 12 orders, 84.50"`.
+pub(crate) fn hour_title(hour: &HourFigures) -> String {
+    format!(
+        "{}: {}, {}",
+        hour_span(hour.hour),
+        orders_text(hour.orders),
+        format_price(hour.revenue_cents)
+    )
+}
+
+/// A time to ready as people say it: under a minute in seconds, else in
+/// whole minutes rounded up (a "within" bound must not be undersold).
+pub(crate) fn within_text(seconds: i64) -> String {
+    if seconds < 60 {
+        format!("{} s", seconds.max(0))
+    } else {
+        format!("{} min", (seconds + 59) / 60)
+    }
+}
+
+/// The sentence beside the time-to-ready chart.
+pub(crate) fn ready_summary(ready: &ReadyTimes) -> String {
+    match (ready.p50_seconds, ready.p90_seconds) {
+        (Some(p50), Some(p90)) => format!(
+            "Half were ready within {}; 9 in 10 within {}.",
+            within_text(p50),
+            within_text(p90)
+        ),
+        _ => "No order was ready on this day.".to_owned(),
+    }
+}
+
+/// A bucket's label: `"≤ 5 min"`, and for the last, open-ended one,
+/// `"> 20 min"` (the bound of the bucket before it).
+pub(crate) fn bucket_label(buckets: &[ReadyBucket], index: usize) -> String {
+    match buckets.get(index).and_then(|b| b.up_to_minutes) {
+        Some(m) => format!("≤ {m} min"),
+        None => {
+            let last = index
+                .checked_sub(1)
+                .and_then(|i| buckets.get(i))
+                .and_then(|b| b.up_to_minutes)
+                .unwrap_or(0);
+            format!("> {last} min")
+        }
+    }
+}
+
+/// The busiest hour, the first of equals; `None` on a day without orders.
+fn busiest(hours: &[HourFigures], value: fn(&HourFigures) -> i64) -> Option<&HourFigures> {
+    hours
+        .iter()
+        .filter(|h| value(h) > 0)
+        .fold(None, |best: Option<&HourFigures>, h| match best {
+            Some(b) if value(b) >= value(h) => Some(b),
+            _ => Some(h),
+        })
+}
+
+/// The screen reader's summary of the orders chart.
+pub(crate) fn orders_summary(day: &str, hours: &[HourFigures]) -> String {
+    let total: i64 = hours.iter().map(|h| h.orders).sum();
+    match busiest(hours, |h| h.orders) {
+        Some(h) => format!(
+            "Orders per hour on {day}: {} in all, most from {} ({}).",
+            total,
+            hour_span(h.hour),
+            h.orders
+        ),
+        None => format!("Orders per hour on {day}: none."),
+    }
+}
+
+/// The screen reader's summary of the revenue chart.
+pub(crate) fn revenue_summary(day: &str, hours: &[HourFigures]) -> String {
+    let total: i64 = hours.iter().map(|h| h.revenue_cents).sum();
+    match busiest(hours, |h| h.revenue_cents) {
+        Some(h) => format!(
+            "Revenue per hour on {day}: {} in all, most from {} ({}).",
+            format_price(total),
+            hour_span(h.hour),
+            format_price(h.revenue_cents)
+        ),
+        None => format!("Revenue per hour on {day}: none."),
+    }
+}
+
+/// One decimal is plenty for SVG coordinates.
+fn px(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// One day's charts, or a line saying the day had no orders.
+#[component]
+pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
+    if figures.hours.iter().all(|h| h.orders == 0) {
+        return view! {
+            <p class="empty" data-testid="figures-empty">"No orders on this day."</p>
+        }
+        .into_any();
+    }
+    let DayFigures {
+        day,
+        hours,
+        to_ready,
+        best_sellers,
+    } = figures;
+    view! {
+        <div class="charts">
+            <section class="chart card" data-testid="chart-orders">
+                <h3>"Orders per hour"</h3>
+                <HourChart day=day.clone() hours=hours.clone() revenue=false />
+            </section>
+            <section class="chart card" data-testid="chart-revenue">
+                <h3>"Revenue per hour"</h3>
+                <HourChart day=day hours=hours revenue=true />
+            </section>
+            <section class="chart card" data-testid="chart-ready">
+                <h3>"Time to ready"</h3>
+                <ReadyChart ready=to_ready />
+            </section>
+            <section class="chart card" data-testid="chart-sellers">
+                <h3>"Best sellers"</h3>
+                <BestSellersChart sellers=best_sellers />
+            </section>
+        </div>
+    }
+    .into_any()
+}
+
+/// Orders (or revenue) per hour: 24 bars, the hours labelled every three.
+#[component]
+fn HourChart(day: String, hours: Vec<HourFigures>, revenue: bool) -> impl IntoView {
+    let values: Vec<i64> = hours
+        .iter()
+        .map(|h| if revenue { h.revenue_cents } else { h.orders })
+        .collect();
+    let heights = bar_heights(&values, PLOT_HEIGHT);
+    // (summary, bar class, chart id, table id, caption, column)
+    let (label, class, chart_id, table_id, caption, column) = if revenue {
+        (
+            revenue_summary(&day, &hours),
+            "chart-bar revenue",
+            "hour-revenue-chart",
+            "hour-revenue-table",
+            "Revenue per hour",
+            "Revenue",
+        )
+    } else {
+        (
+            orders_summary(&day, &hours),
+            "chart-bar",
+            "hour-orders-chart",
+            "hour-orders-table",
+            "Orders per hour",
+            "Orders",
+        )
+    };
+    let width = HOUR_SLOT * hours.len() as f64;
+    let view_box = format!("0 0 {} {}", px(width), px(CHART_HEIGHT));
+    let bars = hours
+        .iter()
+        .zip(heights)
+        .enumerate()
+        .map(|(i, (hour, height))| {
+            let x = i as f64 * HOUR_SLOT;
+            let title = hour_title(hour);
+            let tick = hour.hour.is_multiple_of(3).then(|| {
+                view! {
+                    <text x=px(x + HOUR_SLOT / 2.0) y=px(CHART_HEIGHT - 8.0) text-anchor="middle">
+                        {hour_label(hour.hour)}
+                    </text>
+                }
+            });
+            view! {
+                <rect
+                    class=class
+                    data-hour=hour.hour.to_string()
+                    x=px(x + 3.0)
+                    y=px(BASELINE - height)
+                    width=px(HOUR_SLOT - 6.0)
+                    height=px(height)
+                >
+                    <title>{title}</title>
+                </rect>
+                {tick}
+            }
+        })
+        .collect_view();
+    let rows = hours
+        .iter()
+        .map(|h| {
+            let value = if revenue {
+                format_price(h.revenue_cents)
+            } else {
+                h.orders.to_string()
+            };
+            view! {
+                <tr data-hour=h.hour.to_string()>
+                    <th scope="row">{hour_span(h.hour)}</th>
+                    <td>{value}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            class="chart-svg"
+            role="img"
+            aria-label=label
+            viewBox=view_box
+            data-testid=chart_id
+        >
+            <line class="chart-baseline" x1="0" x2=px(width) y1=px(BASELINE) y2=px(BASELINE) />
+            {bars}
+        </svg>
+        <table class="visually-hidden" data-testid=table_id>
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Hour"</th>
+                    <th scope="col">{column}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// Orders per time-to-ready bucket, with the median and 90th percentile
+/// in words beside them.
+#[component]
+fn ReadyChart(ready: ReadyTimes) -> impl IntoView {
+    let values: Vec<i64> = ready.buckets.iter().map(|b| b.orders).collect();
+    let heights = bar_heights(&values, PLOT_HEIGHT);
+    let summary = ready_summary(&ready);
+    let width = BUCKET_SLOT * ready.buckets.len() as f64;
+    let view_box = format!("0 0 {} {}", px(width), px(CHART_HEIGHT));
+    let label = format!(
+        "Time from received to ready: {} of the day's orders got there. {summary}",
+        ready.count
+    );
+    let bars = heights
+        .into_iter()
+        .enumerate()
+        .map(|(i, height)| {
+            let x = i as f64 * BUCKET_SLOT;
+            let name = bucket_label(&ready.buckets, i);
+            let title = format!("{name}: {}", orders_text(values[i]));
+            view! {
+                <rect
+                    class="chart-bar ready"
+                    x=px(x + 10.0)
+                    y=px(BASELINE - height)
+                    width=px(BUCKET_SLOT - 20.0)
+                    height=px(height)
+                >
+                    <title>{title}</title>
+                </rect>
+                <text x=px(x + BUCKET_SLOT / 2.0) y=px(CHART_HEIGHT - 8.0) text-anchor="middle">
+                    {name}
+                </text>
+            }
+        })
+        .collect_view();
+    let rows = ready
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            view! {
+                <tr>
+                    <th scope="row">{bucket_label(&ready.buckets, i)}</th>
+                    <td>{b.orders.to_string()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="chart-with-note">
+            <svg
+                class="chart-svg chart-narrow"
+                role="img"
+                aria-label=label
+                viewBox=view_box
+                data-testid="ready-chart"
+            >
+                <line class="chart-baseline" x1="0" x2=px(width) y1=px(BASELINE) y2=px(BASELINE) />
+                {bars}
+            </svg>
+            <p class="chart-note" data-testid="ready-summary">{summary}</p>
+        </div>
+        <table class="visually-hidden" data-testid="ready-table">
+            <caption>"Orders by time from received to ready"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Ready"</th>
+                    <th scope="col">"Orders"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+/// The day's best sellers as horizontal bars, named, with their quantity.
+#[component]
+fn BestSellersChart(sellers: Vec<BestSeller>) -> impl IntoView {
+    if sellers.is_empty() {
+        return view! { <p class="empty">"Nothing sold on this day."</p> }.into_any();
+    }
+    let values: Vec<i64> = sellers.iter().map(|s| s.quantity).collect();
+    let lengths = bar_heights(&values, SELLER_BAR_MAX);
+    let height = SELLER_ROW * sellers.len() as f64;
+    let width = NAME_WIDTH + SELLER_BAR_MAX + 50.0;
+    let view_box = format!("0 0 {} {}", px(width), px(height));
+    let label = format!(
+        "Best sellers by quantity: {}.",
+        sellers
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.quantity))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let bars = sellers
+        .iter()
+        .zip(lengths)
+        .enumerate()
+        .map(|(i, (seller, length))| {
+            let y = i as f64 * SELLER_ROW;
+            let title = format!(
+                "{}: {} sold, {}",
+                seller.name,
+                seller.quantity,
+                format_price(seller.revenue_cents)
+            );
+            view! {
+                <text class="chart-name" x=px(NAME_WIDTH - 8.0) y=px(y + 18.0) text-anchor="end">
+                    {seller.name.clone()}
+                </text>
+                <rect
+                    class="chart-bar seller"
+                    x=px(NAME_WIDTH)
+                    y=px(y + 5.0)
+                    width=px(length)
+                    height=px(SELLER_ROW - 10.0)
+                >
+                    <title>{title}</title>
+                </rect>
+                <text x=px(NAME_WIDTH + length + 6.0) y=px(y + 18.0)>
+                    {seller.quantity.to_string()}
+                </text>
+            }
+        })
+        .collect_view();
+    let rows = sellers
+        .iter()
+        .map(|s| {
+            view! {
+                <tr>
+                    <th scope="row">{s.name.clone()}</th>
+                    <td>{s.quantity.to_string()}</td>
+                    <td>{format_price(s.revenue_cents)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg
+            class="chart-svg"
+            role="img"
+            aria-label=label
+            viewBox=view_box
+            data-testid="sellers-chart"
+        >
+            {bars}
+        </svg>
+        <table class="visually-hidden" data-testid="sellers-table">
+            <caption>"Best sellers"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Item"</th>
+                    <th scope="col">"Quantity"</th>
+                    <th scope="col">"Revenue"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hour(hour: u32, orders: i64, revenue_cents: i64) -> HourFigures {
+        HourFigures {
+            hour,
+            orders,
+            revenue_cents,
+        }
+    }
+
+    #[test]
+    fn bars_scale_to_the_largest_value() {
+        assert_eq!(bar_heights(&[0, 5, 10], 100.0), vec![0.0, 50.0, 100.0]);
+        assert_eq!(bar_heights(&[3, -1], 30.0), vec![30.0, 0.0]);
+        assert_eq!(bar_heights(&[0, 0], 100.0), vec![0.0, 0.0]);
+        assert!(bar_heights(&[], 100.0).is_empty());
+    }
+
+    #[test]
+    fn hours_read_as_a_clock_does() {
+        assert_eq!(hour_label(0), "00:00");
+        assert_eq!(hour_label(9), "09:00");
+        assert_eq!(hour_span(23), "23:00–24:00");
+        assert_eq!(
+            hour_title(&hour(14, 12, 8450)),
+            "14:00–15:00: 12 orders, 84.50"
+        );
+        assert_eq!(hour_title(&hour(7, 1, 550)), "07:00–08:00: 1 order, 5.50");
+    }
+
+    #[test]
+    fn ready_times_are_said_as_upper_bounds() {
+        assert_eq!(within_text(45), "45 s");
+        assert_eq!(within_text(240), "4 min");
+        assert_eq!(within_text(601), "11 min");
+        let ready = ReadyTimes {
+            count: 3,
+            p50_seconds: Some(240),
+            p90_seconds: Some(650),
+            buckets: Vec::new(),
+        };
+        assert_eq!(
+            ready_summary(&ready),
+            "Half were ready within 4 min; 9 in 10 within 11 min."
+        );
+        let none = ReadyTimes {
+            count: 0,
+            p50_seconds: None,
+            p90_seconds: None,
+            buckets: Vec::new(),
+        };
+        assert_eq!(ready_summary(&none), "No order was ready on this day.");
+    }
+
+    #[test]
+    fn the_open_bucket_is_named_after_the_last_bound() {
+        let buckets = vec![
+            ReadyBucket {
+                up_to_minutes: Some(2),
+                orders: 1,
+            },
+            ReadyBucket {
+                up_to_minutes: Some(20),
+                orders: 0,
+            },
+            ReadyBucket {
+                up_to_minutes: None,
+                orders: 2,
+            },
+        ];
+        assert_eq!(bucket_label(&buckets, 0), "≤ 2 min");
+        assert_eq!(bucket_label(&buckets, 2), "> 20 min");
+    }
+
+    #[test]
+    fn summaries_name_the_total_and_the_busiest_hour() {
+        let hours = vec![hour(10, 2, 3300), hour(11, 2, 1650), hour(13, 1, 550)];
+        assert_eq!(
+            orders_summary("2026-12-08", &hours),
+            "Orders per hour on 2026-12-08: 5 in all, most from 10:00–11:00 (2)."
+        );
+        assert_eq!(
+            revenue_summary("2026-12-08", &hours),
+            "Revenue per hour on 2026-12-08: 55.00 in all, most from 10:00–11:00 (33.00)."
+        );
+        assert_eq!(
+            orders_summary("2026-12-07", &[hour(0, 0, 0)]),
+            "Orders per hour on 2026-12-07: none."
+        );
+    }
+}
