@@ -56,6 +56,8 @@ struct Options {
     sessions: usize,
     /// Status changes whose delivery is timed.
     changes: usize,
+    /// Orders in the day the dashboard's figures are timed over.
+    day_orders: usize,
     backends: Vec<Backend>,
     /// `auth`, `bar`, `cluster` or all (`None`).
     only: Option<String>,
@@ -86,6 +88,7 @@ fn options() -> Options {
     let mut streams = 200;
     let mut sessions = 10_000;
     let mut changes = 20;
+    let mut day_orders = 20_000;
     let mut only: Option<String> = None;
     let mut group: Option<String> = None;
     let mut cookie = false;
@@ -103,12 +106,19 @@ fn options() -> Options {
                 sessions = args.next().and_then(|v| v.parse().ok()).unwrap_or(sessions);
             }
             "--changes" => changes = args.next().and_then(|v| v.parse().ok()).unwrap_or(changes),
+            "--day-orders" => {
+                day_orders = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(day_orders);
+            }
             "--smoke" => {
                 clients = 4;
                 seconds = 0.5;
                 streams = 10;
                 sessions = 100;
                 changes = 4;
+                day_orders = 200;
             }
             "--backend" => only = args.next(),
             "--only" => group = args.next(),
@@ -136,6 +146,7 @@ fn options() -> Options {
         streams: streams.max(1),
         sessions,
         changes: changes.max(1),
+        day_orders: day_orders.max(1),
         backends,
         only: group,
         server,
@@ -262,6 +273,8 @@ fn spawn_server(
         // Limits the flags above do not reach (older builds ignore these).
         .env("TAPROOM_LOGIN_SLOWDOWN", per_window)
         .env("TAPROOM_TICKET_RATE", per_minute)
+        // The memory scenario opens 200 streams as one bartender.
+        .env("TAPROOM_STREAMS_PER_USER", "100000")
         .env("TAPROOM_REFRESH_COOKIE", if cookie { "on" } else { "off" })
         .envs(env.iter().copied())
         .stdout(Stdio::piped())
@@ -427,6 +440,9 @@ async fn bench_backend(backend: &Backend, opts: &Options) -> bool {
     // A server of its own, so that its memory figures start from nothing.
     if wants("bar") {
         clean &= bar::run(backend, opts).await;
+    }
+    if wants("dashboard") {
+        clean &= bar::dashboard(backend, opts).await;
     }
     if let Backend::Postgres(admin_url) = backend {
         if wants("cluster") {

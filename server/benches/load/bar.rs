@@ -25,6 +25,7 @@ use super::{
 /// The demo accounts' password (`serve --demo`).
 const DEMO_PASSWORD: &str = "taproom-demo";
 const BARTENDER: &str = "bartender@taproom.test";
+const ADMIN: &str = "admin@taproom.test";
 
 /// Logins in flight at once: enough to keep the hashing threads busy.
 const LOGIN_CONCURRENCY: usize = 16;
@@ -57,10 +58,18 @@ pub(super) async fn run(backend: &Backend, opts: &Options) -> bool {
         }
     };
     let delivery = time_delivery(&server.base, &memory.staff_token, streams, opts.changes).await;
-    let (orders, order_errors) = place_orders(&server.base, opts).await;
+    let menu = menu(&client(), &server.base).await;
+    let plain = plain_items(&menu);
+    let (orders, order_errors) = place_orders(&server.base, opts, order_body(&plain)).await;
+    let (with_options, option_errors) =
+        place_orders(&server.base, opts, options_body(&menu, &plain)).await;
 
     line("POST /api/orders", &orders);
     for (what, n) in &order_errors {
+        println!("      {n} × {what}");
+    }
+    line("POST /api/orders +options", &with_options);
+    for (what, n) in &option_errors {
         println!("      {n} × {what}");
     }
     delivery.print(opts.streams);
@@ -78,7 +87,143 @@ pub(super) async fn run(backend: &Backend, opts: &Options) -> bool {
         delivery.missed,
         verdict(delivery.missed == 0)
     );
-    orders.errors == 0 && delivery.clean() && memory.clean()
+    orders.errors == 0 && with_options.errors == 0 && delivery.clean() && memory.clean()
+}
+
+/// The dashboard's answer at most this long (p50), with a busy day behind it.
+const DASHBOARD_TARGET_MS: f64 = 100.0;
+/// Dashboard loads timed, one after another.
+const DASHBOARD_LOADS: usize = 50;
+
+/// The admin dashboard's figures (`GET /api/admin/figures`, today) over a
+/// day of `opts.day_orders` orders placed through the API by `opts.clients`
+/// customers, half with a line with options, one in ten taken to ready by
+/// the bartender; then timed over [`DASHBOARD_LOADS`] loads one after
+/// another, as admins open it, and checked against the orders placed.
+pub(super) async fn dashboard(backend: &Backend, opts: &Options) -> bool {
+    let server = start(backend, true, &opts.server, false).await;
+    let n = opts.day_orders;
+    println!(
+        "\n{} dashboard — {n} orders today, one in ten taken to ready",
+        backend.name()
+    );
+    let c = client();
+    let base = server.base.clone();
+    let menu = menu(&c, &base).await;
+    let plain = plain_items(&menu);
+    let bodies = Arc::new([order_body(&plain), options_body(&menu, &plain)]);
+    let login = |email: &'static str| {
+        let (c, url) = (c.clone(), format!("{base}/api/auth/login"));
+        async move {
+            let body = json!({"email": email, "password": DEMO_PASSWORD});
+            access_token(post(&c, &url, &body).await).expect("a demo account signs in")
+        }
+    };
+    let staff = Arc::new(login(BARTENDER).await);
+    let admin = login(ADMIN).await;
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let failed: usize = futures::stream::iter(0..opts.clients)
+        .map(|i| {
+            let (base, bodies, staff, next) =
+                (base.clone(), bodies.clone(), staff.clone(), next.clone());
+            async move {
+                let c = client();
+                let (_, tokens) = register(&c, &base, i).await;
+                let Some(token) = access_token(Some(tokens)) else {
+                    return 1;
+                };
+                let mut failed = 0;
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if k >= n {
+                        return failed;
+                    }
+                    let res = c
+                        .post(format!("{base}/api/orders"))
+                        .bearer_auth(&token)
+                        .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                        .json(&bodies[k % 2])
+                        .send()
+                        .await;
+                    let order = match res {
+                        Ok(r) if r.status() == StatusCode::CREATED => r.json::<Order>().await.ok(),
+                        _ => None,
+                    };
+                    let Some(mut order) = order else {
+                        failed += 1;
+                        continue;
+                    };
+                    if k % 10 != 0 {
+                        continue;
+                    }
+                    for status in ["preparing", "ready"] {
+                        let res = c
+                            .post(format!("{base}/api/orders/{}/status", order.id))
+                            .bearer_auth(&*staff)
+                            .json(&json!({"status": status, "version": order.version}))
+                            .send()
+                            .await;
+                        match res {
+                            Ok(r) if r.status().is_success() => match r.json::<Order>().await {
+                                Ok(o) => order = o,
+                                Err(_) => failed += 1,
+                            },
+                            _ => failed += 1,
+                        }
+                    }
+                }
+            }
+        })
+        .buffer_unordered(opts.clients)
+        .collect::<Vec<usize>>()
+        .await
+        .into_iter()
+        .sum();
+    println!(
+        "  the day: {n} orders placed in {:.1} s ({failed} failed)",
+        started.elapsed().as_secs_f64()
+    );
+
+    let url = format!("{base}/api/admin/figures");
+    let mut took: Vec<u32> = Vec::with_capacity(DASHBOARD_LOADS);
+    let mut wrong = 0;
+    for _ in 0..DASHBOARD_LOADS {
+        let sent = Instant::now();
+        let res = c.get(&url).bearer_auth(&admin).send().await;
+        let figures = match res {
+            Ok(r) if r.status() == StatusCode::OK => r.json::<shared::bar::DayFigures>().await.ok(),
+            _ => None,
+        };
+        took.push(sent.elapsed().as_micros() as u32);
+        // Every order placed is today's (a run across midnight would split
+        // them), and one in ten reached ready.
+        let placed = (n - failed.min(n)) as i64;
+        match figures {
+            Some(f)
+                if f.hours.iter().map(|h| h.orders).sum::<i64>() == placed
+                    && f.to_ready.count > 0 => {}
+            _ => wrong += 1,
+        }
+    }
+    took.sort_unstable();
+    let (p50, p99) = (percentile(&took, 0.5), percentile(&took, 0.99));
+    println!(
+        "  GET /api/admin/figures       {DASHBOARD_LOADS} loads   p50 {p50:>7.2} ms   p99 {p99:>7.2} ms{}",
+        if wrong > 0 {
+            format!("   ({wrong} wrong or failed)")
+        } else {
+            String::new()
+        }
+    );
+    println!("  targets:");
+    let ratio = p50 / DASHBOARD_TARGET_MS;
+    println!(
+        "    dashboard p50 / {DASHBOARD_TARGET_MS:.0} ms          {:>6.1}%   (target <= 100%)  {}",
+        ratio * 100.0,
+        verdict(ratio <= 1.0 && wrong == 0)
+    );
+    failed == 0 && wrong == 0
 }
 
 /// The server's resident memory (KiB) along the way, and what it cost to
@@ -463,7 +608,7 @@ async fn time_delivery(
     let c = client();
     let (_, tokens) = register(&c, base, usize::MAX).await;
     let customer = tokens["access_token"].as_str().unwrap().to_owned();
-    let items = available_items(&c, base).await;
+    let items = plain_items(&menu(&c, base).await);
     let mut latencies: Vec<u32> = Vec::with_capacity(changes * n);
     let mut answers: Vec<u32> = Vec::with_capacity(changes);
     let mut out = Delivery {
@@ -594,25 +739,28 @@ fn percentile(sorted: &[u32], p: f64) -> f64 {
     f64::from(sorted[i]) / 1000.0
 }
 
-/// Two available items of the menu, to order from.
-async fn available_items(c: &reqwest::Client, base: &str) -> [String; 2] {
-    let menu: MenuResponse = c
-        .get(format!("{base}/api/menu"))
+/// The menu as a guest's phone reads it.
+async fn menu(c: &reqwest::Client, base: &str) -> MenuResponse {
+    c.get(format!("{base}/api/menu"))
         .send()
         .await
         .expect("GET /api/menu")
         .json()
         .await
-        .expect("the menu");
+        .expect("the menu")
+}
+
+/// Two available items of the menu without options, to order from.
+fn plain_items(menu: &MenuResponse) -> [String; 2] {
     let mut ids = menu
         .categories
-        .into_iter()
-        .flat_map(|c| c.items)
-        .filter(|i| i.available)
-        .map(|i| i.id);
+        .iter()
+        .flat_map(|c| &c.items)
+        .filter(|i| i.available && i.option_groups.is_empty())
+        .map(|i| i.id.clone());
     match (ids.next(), ids.next()) {
         (Some(a), Some(b)) => [a, b],
-        _ => panic!("the demo menu has fewer than two available items"),
+        _ => panic!("the demo menu has fewer than two available items without options"),
     }
 }
 
@@ -621,6 +769,41 @@ fn order_body([a, b]: &[String; 2]) -> Value {
         {"item_id": a, "quantity": 2},
         {"item_id": b, "quantity": 1},
     ]})
+}
+
+/// The same order with a third line: the first available item with
+/// options, with a choice in every group (its minimum, at least one), and
+/// the price of one a guest's cart would send with it, so the server does
+/// the whole check: the choice against the menu and the price shown.
+fn options_body(menu: &MenuResponse, plain: &[String; 2]) -> Value {
+    let item = menu
+        .categories
+        .iter()
+        .flat_map(|c| &c.items)
+        .find(|i| i.available && !i.option_groups.is_empty())
+        .expect("the demo menu has an item with options");
+    let chosen: Vec<String> = item
+        .option_groups
+        .iter()
+        .flat_map(|g| {
+            g.options
+                .iter()
+                .filter(|o| o.available)
+                .take(g.min_choices.max(1) as usize)
+                .map(|o| o.id.clone())
+        })
+        .collect();
+    let choice = shared::validate::choose(item, &chosen).expect("a choice that fits");
+    let mut body = order_body(plain);
+    if let Some(lines) = body["lines"].as_array_mut() {
+        lines.push(json!({
+            "item_id": item.id,
+            "quantity": 1,
+            "options": chosen,
+            "unit_price_cents": choice.unit_price_cents,
+        }));
+    }
+    body
 }
 
 /// `409 stale_version`, or the status alone when the body is not ours.
@@ -637,10 +820,12 @@ async fn describe(r: reqwest::Response) -> String {
 
 /// Customers placing orders as fast as they are answered, each with a new
 /// `Idempotency-Key`. Only `201 Created` counts; the rest are tallied.
-async fn place_orders(base: &str, opts: &Options) -> (Figures, BTreeMap<String, usize>) {
-    let c = client();
-    let items = available_items(&c, base).await;
-    let body = Arc::new(order_body(&items));
+async fn place_orders(
+    base: &str,
+    opts: &Options,
+    body: Value,
+) -> (Figures, BTreeMap<String, usize>) {
+    let body = Arc::new(body);
     let errors: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let url = format!("{base}/api/orders");
     let b = base.to_owned();
