@@ -68,7 +68,8 @@ pub(crate) fn hour_title(hour: &HourFigures) -> String {
 /// whole minutes rounded up (a "within" bound must not be undersold).
 pub(crate) fn within_text(seconds: i64) -> String {
     if seconds < 60 {
-        format!("{} s", seconds.max(0))
+        // Under a second still reads as "within 1 s", not "within 0 s".
+        format!("{} s", seconds.max(1))
     } else {
         format!("{} min", (seconds + 59) / 60)
     }
@@ -481,6 +482,7 @@ mod tests {
     #[test]
     fn ready_times_are_said_as_upper_bounds() {
         assert_eq!(within_text(45), "45 s");
+        assert_eq!(within_text(0), "1 s");
         assert_eq!(within_text(240), "4 min");
         assert_eq!(within_text(601), "11 min");
         let ready = ReadyTimes {
