@@ -1,8 +1,9 @@
-// The dashboard's "Figures by hour" in headless Chromium against the real
-// release server: two orders placed through the API (one taken to ready)
-// show as bars of the hour they were placed in, with the same numbers in
-// the hidden tables screen readers read, and the item among the best
-// sellers; picking yesterday, a day without orders, says so.
+// The dashboard's "Figures" in headless Chromium against the real release
+// server: two orders placed through the API (one taken to ready) show as
+// bars of the hour they were placed in, with the same numbers in the
+// hidden tables screen readers read, and the item among the best sellers;
+// picking yesterday, a day without orders, says so; the week to today
+// shows both on today's bar of seven.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -98,6 +99,25 @@ describe("figures by hour", () => {
     // And back to today.
     await picker.fill(dayOf(new Date()));
     await until(async () => (await page.getByTestId("hour-orders-chart").count()) === 1, "today's charts again");
+
+    // The week to today: a bar per day, today's holding both orders.
+    await page.getByTestId("figures-span-week").check();
+    const week = page.getByTestId("day-orders-chart");
+    await week.waitFor();
+    assert.equal(await week.locator("rect").count(), 7, "a bar per day");
+    assert.match(await week.getAttribute("aria-label"), /2 in all/);
+    const days = await page.getByTestId("day-orders-table").locator("tbody tr").all();
+    assert.equal(days.length, 7);
+    assert.equal(await days[6].getAttribute("data-day"), dayOf(new Date()), "today comes last");
+    assert.equal((await days[6].locator("td").textContent()).trim(), "2");
+    for (const row of days.slice(0, 6)) {
+      assert.equal((await row.locator("td").textContent()).trim(), "0");
+    }
+    assert.equal(await page.getByTestId("day-revenue-chart").locator("rect").count(), 7);
+    // A week ending yesterday holds nothing.
+    await picker.fill(dayOf(yesterday));
+    await page.getByTestId("figures-empty").waitFor();
+    assert.equal(await page.getByTestId("figures-empty").innerText(), "No orders in this week.");
 
     assert.deepEqual(desk.errors, []);
     await desk.context.close();

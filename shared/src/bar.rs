@@ -880,19 +880,69 @@ pub const FIGURES_DAYS_BACK: i64 = 400;
 /// open-ended bucket holds the rest.
 pub const READY_BUCKET_MINUTES: [u32; 5] = [2, 5, 10, 15, 20];
 
-/// `GET /api/admin/figures?day=YYYY-MM-DD`: one local day's figures for
-/// the dashboard's charts. Cancelled orders count for nothing in any of
-/// them.
+/// How many days the dashboard's figures cover.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FiguresSpan {
+    /// One local day.
+    #[default]
+    Day,
+    /// Seven local days, ending with the day picked.
+    Week,
+}
+
+impl FiguresSpan {
+    /// How many local days it covers.
+    pub const fn days(self) -> u32 {
+        match self {
+            FiguresSpan::Day => 1,
+            FiguresSpan::Week => 7,
+        }
+    }
+
+    /// The wire name, as the query string takes it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            FiguresSpan::Day => "day",
+            FiguresSpan::Week => "week",
+        }
+    }
+}
+
+/// `GET /api/admin/figures?day=YYYY-MM-DD&span=day|week`: a local day's
+/// (or the week to that day's) figures for the dashboard's charts.
+/// Cancelled orders count for nothing in any of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct DayFigures {
-    /// The local day, `YYYY-MM-DD`.
+    /// The last local day covered, `YYYY-MM-DD`.
     pub day: String,
-    /// All 24 local hours, from 0, zero-filled.
+    #[serde(default)]
+    pub span: FiguresSpan,
+    /// The first local day covered: `day` itself for a day, six days
+    /// before it for a week.
+    #[serde(default)]
+    pub from: String,
+    /// Each local day covered, oldest first, zero-filled.
+    #[serde(default)]
+    pub days: Vec<DayTotals>,
+    /// All 24 local hours of the day, from 0, zero-filled; over a week,
+    /// each hour of the day summed over its seven days.
     pub hours: Vec<HourFigures>,
     pub to_ready: ReadyTimes,
     /// At most five, by quantity then name.
     pub best_sellers: Vec<BestSeller>,
+}
+
+/// Orders placed on one local day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DayTotals {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub orders: i64,
+    pub revenue_cents: i64,
 }
 
 /// Orders placed in one local hour of a day.

@@ -153,6 +153,27 @@ pub fn cancel_reason(raw: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// The ids of an item's option groups and of its options, as they are
+/// now: those a new list of its groups may keep, each in its own kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KnownIds<'a> {
+    pub groups: Vec<&'a str>,
+    pub options: Vec<&'a str>,
+}
+
+impl<'a> KnownIds<'a> {
+    /// The ids of `groups` and their options.
+    pub fn of(groups: &'a [crate::bar::OptionGroup]) -> KnownIds<'a> {
+        KnownIds {
+            groups: groups.iter().map(|g| g.id.as_str()).collect(),
+            options: groups
+                .iter()
+                .flat_map(|g| g.options.iter().map(|o| o.id.as_str()))
+                .collect(),
+        }
+    }
+}
+
 /// A name inside an item's options: trimmed, not empty, at most
 /// [`MENU_NAME_MAX_LEN`] characters, on one line; `what` says whose name it
 /// is in the sentences ("option group 2", "an option of “Size”").
@@ -175,27 +196,28 @@ fn option_name(raw: &str, what: &str) -> Result<String, String> {
 /// options; each group allows 1 to as many choices as it has options, its
 /// minimum no more than its maximum; each price difference within
 /// [`PRICE_MAX_CENTS`] either way. `known` holds the ids of the item's
-/// groups and options now: a kept id must be one of them and appear once,
-/// so ids stay unique within the item.
+/// groups and options now: a kept group id must be one of its groups', a
+/// kept option id one of its options', each appearing once, so ids stay
+/// unique within the item.
 pub fn option_groups(
     groups: &[OptionGroupInput],
-    known: &[&str],
+    known: &KnownIds<'_>,
 ) -> Result<Vec<OptionGroupInput>, String> {
     if groups.len() > OPTION_GROUPS_MAX {
         return Err(format!(
             "An item can have at most {OPTION_GROUPS_MAX} option groups."
         ));
     }
-    let mut ids: HashSet<&str> = HashSet::new();
-    let mut keep_id = |id: &Option<String>| -> Result<Option<String>, String> {
+    let mut ids: HashSet<String> = HashSet::new();
+    let mut keep_id = |id: &Option<String>, pool: &[&str]| -> Result<Option<String>, String> {
         let Some(id) = id.as_deref() else {
             return Ok(None);
         };
-        let id = known.iter().copied().find(|k| *k == id).ok_or_else(|| {
+        let id = pool.iter().copied().find(|k| *k == id).ok_or_else(|| {
             "An option or group id must be one this item has now; leave the id out for a new one."
                 .to_owned()
         })?;
-        if !ids.insert(id) {
+        if !ids.insert(id.to_owned()) {
             return Err("An option or group id appears twice.".to_owned());
         }
         Ok(Some(id.to_owned()))
@@ -244,14 +266,14 @@ pub fn option_groups(
                 ));
             }
             options.push(crate::bar::ItemOptionInput {
-                id: keep_id(&option.id)?,
+                id: keep_id(&option.id, &known.options)?,
                 name: option_name,
                 price_delta_cents: option.price_delta_cents,
                 available: option.available,
             });
         }
         cleaned.push(OptionGroupInput {
-            id: keep_id(&group.id)?,
+            id: keep_id(&group.id, &known.groups)?,
             name,
             min_choices: group.min_choices,
             max_choices: group.max_choices,
@@ -605,29 +627,43 @@ mod tests {
     #[test]
     fn option_groups_are_named_bounded_and_keep_only_known_ids() {
         let size = input(" Size ", 1, 1, &[(" Pint ", 0), ("Half pint", -250)]);
-        let cleaned = option_groups(std::slice::from_ref(&size), &[]).unwrap();
+        let none = KnownIds::default();
+        let cleaned = option_groups(std::slice::from_ref(&size), &none).unwrap();
         assert_eq!(cleaned[0].name, "Size");
         assert_eq!(cleaned[0].options[0].name, "Pint");
-        assert!(option_groups(&[input("", 0, 1, &[("a", 0)])], &[]).is_err());
-        assert!(option_groups(&[input("Size", 0, 1, &[])], &[]).is_err());
-        assert!(option_groups(&[input("Size", 0, 0, &[("a", 0)])], &[]).is_err());
-        assert!(option_groups(&[input("Size", 0, 2, &[("a", 0)])], &[]).is_err());
-        assert!(option_groups(&[input("Size", 2, 1, &[("a", 0), ("b", 0)])], &[]).is_err());
-        assert!(option_groups(&[input("Size", 0, 1, &[("a", 0), ("A ", 0)])], &[]).is_err());
-        assert!(option_groups(&[size.clone(), input("size", 0, 1, &[("a", 0)])], &[]).is_err());
-        assert!(option_groups(&[input("S", 0, 1, &[("a", PRICE_MAX_CENTS + 1)])], &[]).is_err());
+        assert!(option_groups(&[input("", 0, 1, &[("a", 0)])], &none).is_err());
+        assert!(option_groups(&[input("Size", 0, 1, &[])], &none).is_err());
+        assert!(option_groups(&[input("Size", 0, 0, &[("a", 0)])], &none).is_err());
+        assert!(option_groups(&[input("Size", 0, 2, &[("a", 0)])], &none).is_err());
+        assert!(option_groups(&[input("Size", 2, 1, &[("a", 0), ("b", 0)])], &none).is_err());
+        assert!(option_groups(&[input("Size", 0, 1, &[("a", 0), ("A ", 0)])], &none).is_err());
+        assert!(option_groups(&[size.clone(), input("size", 0, 1, &[("a", 0)])], &none).is_err());
+        assert!(option_groups(&[input("S", 0, 1, &[("a", PRICE_MAX_CENTS + 1)])], &none).is_err());
         let many = vec![input("G", 0, 1, &[("a", 0)]); OPTION_GROUPS_MAX + 1];
-        assert!(option_groups(&many, &[]).is_err());
+        assert!(option_groups(&many, &none).is_err());
 
         let mut kept = size.clone();
         kept.id = Some("g1".to_owned());
         kept.options[0].id = Some("o1".to_owned());
-        assert!(option_groups(std::slice::from_ref(&kept), &[]).is_err());
-        let cleaned = option_groups(std::slice::from_ref(&kept), &["g1", "o1"]).unwrap();
+        assert!(option_groups(std::slice::from_ref(&kept), &none).is_err());
+        let known = KnownIds {
+            groups: vec!["g1"],
+            options: vec!["o1", "o2"],
+        };
+        let cleaned = option_groups(std::slice::from_ref(&kept), &known).unwrap();
         assert_eq!(cleaned[0].id.as_deref(), Some("g1"));
         assert_eq!(cleaned[0].options[1].id, None);
-        kept.options[1].id = Some("o1".to_owned());
-        assert!(option_groups(&[kept], &["g1", "o1"]).is_err());
+        let mut twice = kept.clone();
+        twice.options[1].id = Some("o1".to_owned());
+        assert!(option_groups(&[twice], &known).is_err());
+        // An id keeps its kind: a group's id is no option's, nor the other
+        // way round.
+        let mut group_as_option = kept.clone();
+        group_as_option.options[1].id = Some("g1".to_owned());
+        assert!(option_groups(&[group_as_option], &known).is_err());
+        let mut option_as_group = kept;
+        option_as_group.id = Some("o2".to_owned());
+        assert!(option_groups(&[option_as_group], &known).is_err());
     }
 
     #[test]

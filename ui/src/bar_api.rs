@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use shared::api::MessageResponse;
 use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
-    BarSettings, CallKind, CategoryRequest, DayFigures, DeleteResponse, MenuCategory, MenuItem,
+    BarSettings, CallKind, CategoryRequest, DayFigures, DeleteResponse, FiguresSpan, MenuCategory, MenuItem,
     MenuResponse, NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order,
     OrderStatus, OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest,
     StatusChangeRequest, StreamTicket, TableCall, TableCallsResponse, TicketTimers, TodayStats,
@@ -302,10 +302,14 @@ pub async fn today_stats() -> Result<TodayStats, SessionError> {
     manager()?.get_json("/api/admin/stats").await
 }
 
-/// One local day's figures by hour, time to ready and best sellers; `day`
-/// as `YYYY-MM-DD` (admin).
-pub async fn day_figures(day: &str) -> Result<DayFigures, SessionError> {
-    let path = format!("/api/admin/figures?day={}", encode_component(day));
+/// One local day's figures by hour, time to ready and best sellers, or
+/// the week's ending with it; `day` as `YYYY-MM-DD` (admin).
+pub async fn day_figures(day: &str, span: FiguresSpan) -> Result<DayFigures, SessionError> {
+    let path = format!(
+        "/api/admin/figures?day={}&span={}",
+        encode_component(day),
+        span.as_str()
+    );
     manager()?.get_json(&path).await
 }
 

@@ -1,11 +1,15 @@
-//! The dashboard's charts of one day, drawn as inline SVG: orders and
-//! revenue per hour, time to ready, best sellers. Every chart is an image
+//! The dashboard's charts of one day or one week, drawn as inline SVG:
+//! orders and revenue per hour (per day over a week), time to ready, best
+//! sellers. Every chart is an image
 //! with a summary for screen readers (`role="img"`, `aria-label`) and is
 //! followed by a visually hidden table of the same numbers. Scaling and
 //! wording are pure functions, tested below; the views only lay them out.
 
 use leptos::prelude::*;
-use shared::bar::{format_price, BestSeller, DayFigures, HourFigures, ReadyBucket, ReadyTimes};
+use shared::bar::{
+    format_price, BestSeller, DayFigures, DayTotals, FiguresSpan, HourFigures, ReadyBucket,
+    ReadyTimes,
+};
 
 /// Width of one hour's slot in the hour charts, in SVG units.
 const HOUR_SLOT: f64 = 20.0;
@@ -15,6 +19,8 @@ const PLOT_HEIGHT: f64 = 140.0;
 const BASELINE: f64 = 145.0;
 /// Height of a vertical chart: bars, then a row of labels.
 const CHART_HEIGHT: f64 = 170.0;
+/// Width of one day's slot in the week charts.
+const DAY_SLOT: f64 = 60.0;
 /// Width of one bucket's slot in the time-to-ready chart.
 const BUCKET_SLOT: f64 = 60.0;
 /// Best sellers: the names' column, the longest bar, a row's height.
@@ -103,6 +109,63 @@ pub(crate) fn bucket_label(buckets: &[ReadyBucket], index: usize) -> String {
     }
 }
 
+/// A `YYYY-MM-DD` day as the week charts label it: `"Mon 30"`; the text
+/// itself if it is not such a day.
+pub(crate) fn day_label(day: &str) -> String {
+    const NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    let parts: Vec<i64> = day.split('-').filter_map(|p| p.parse().ok()).collect();
+    let [year, month, date] = parts[..] else {
+        return day.to_owned();
+    };
+    if !(1..=12).contains(&month) {
+        return day.to_owned();
+    }
+    // Sakamoto's method: the day of the week of a Gregorian date.
+    const OFFSETS: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let y = if month < 3 { year - 1 } else { year };
+    let weekday = (y + y / 4 - y / 100 + y / 400 + OFFSETS[(month - 1) as usize] + date) % 7;
+    format!("{} {date}", NAMES[weekday.rem_euclid(7) as usize])
+}
+
+/// A bar's tooltip in the week charts: `"Mon 30: 12 orders, 84.50"`.
+pub(crate) fn day_title(day: &DayTotals) -> String {
+    format!(
+        "{}: {}, {}",
+        day_label(&day.day),
+        orders_text(day.orders),
+        format_price(day.revenue_cents)
+    )
+}
+
+/// The screen reader's summary of a week chart: the total and the
+/// busiest day, the first of equals.
+pub(crate) fn week_summary(days: &[DayTotals], revenue: bool) -> String {
+    let value = |d: &DayTotals| if revenue { d.revenue_cents } else { d.orders };
+    let say = |v: i64| if revenue { format_price(v) } else { v.to_string() };
+    let what = if revenue { "Revenue" } else { "Orders" };
+    let (first, last) = match (days.first(), days.last()) {
+        (Some(f), Some(l)) => (f.day.as_str(), l.day.as_str()),
+        _ => return format!("{what} per day: none."),
+    };
+    let total: i64 = days.iter().map(value).sum();
+    let best = days
+        .iter()
+        .filter(|d| value(d) > 0)
+        .fold(None, |best: Option<&DayTotals>, d| match best {
+            Some(b) if value(b) >= value(d) => Some(b),
+            _ => Some(d),
+        });
+    match best {
+        Some(d) => format!(
+            "{what} per day from {first} to {last}: {} in all, most on {} ({}).",
+            say(total),
+            day_label(&d.day),
+            say(value(d))
+        ),
+        None => format!("{what} per day from {first} to {last}: none."),
+    }
+}
+
 /// The busiest hour, the first of equals; `None` on a day without orders.
 fn busiest(hours: &[HourFigures], value: fn(&HourFigures) -> i64) -> Option<&HourFigures> {
     hours
@@ -147,29 +210,55 @@ fn px(value: f64) -> String {
     format!("{value:.1}")
 }
 
-/// One day's charts, or a line saying the day had no orders.
+/// One day's (or week's) charts, or a line saying it had no orders.
 #[component]
 pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
+    let week = figures.span == FiguresSpan::Week;
     if figures.hours.iter().all(|h| h.orders == 0) {
-        return view! {
-            <p class="empty" data-testid="figures-empty">"No orders on this day."</p>
-        }
-        .into_any();
+        let text = if week {
+            "No orders in this week."
+        } else {
+            "No orders on this day."
+        };
+        return view! { <p class="empty" data-testid="figures-empty">{text}</p> }.into_any();
     }
     let DayFigures {
         day,
+        from,
+        days,
         hours,
         to_ready,
         best_sellers,
+        ..
     } = figures;
+    // What the hour charts' summaries say they cover.
+    let day = if week { format!("{from} to {day}") } else { day };
+    let per_day = week.then(|| {
+        view! {
+            <section class="chart card" data-testid="chart-day-orders">
+                <h3>"Orders per day"</h3>
+                <WeekChart days=days.clone() revenue=false />
+            </section>
+            <section class="chart card" data-testid="chart-day-revenue">
+                <h3>"Revenue per day"</h3>
+                <WeekChart days=days revenue=true />
+            </section>
+        }
+    });
+    let (orders_title, revenue_title) = if week {
+        ("Orders by hour of day, over the week", "Revenue by hour of day, over the week")
+    } else {
+        ("Orders per hour", "Revenue per hour")
+    };
     view! {
         <div class="charts">
+            {per_day}
             <section class="chart card" data-testid="chart-orders">
-                <h3>"Orders per hour"</h3>
+                <h3>{orders_title}</h3>
                 <HourChart day=day.clone() hours=hours.clone() revenue=false />
             </section>
             <section class="chart card" data-testid="chart-revenue">
-                <h3>"Revenue per hour"</h3>
+                <h3>{revenue_title}</h3>
                 <HourChart day=day hours=hours revenue=true />
             </section>
             <section class="chart card" data-testid="chart-ready">
@@ -183,6 +272,91 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Orders (or revenue) per day of a week: seven bars, each labelled.
+#[component]
+fn WeekChart(days: Vec<DayTotals>, revenue: bool) -> impl IntoView {
+    let values: Vec<i64> = days
+        .iter()
+        .map(|d| if revenue { d.revenue_cents } else { d.orders })
+        .collect();
+    let heights = bar_heights(&values, PLOT_HEIGHT);
+    let label = week_summary(&days, revenue);
+    let (class, chart_id, table_id, caption, column) = if revenue {
+        (
+            "chart-bar revenue",
+            "day-revenue-chart",
+            "day-revenue-table",
+            "Revenue per day",
+            "Revenue",
+        )
+    } else {
+        (
+            "chart-bar",
+            "day-orders-chart",
+            "day-orders-table",
+            "Orders per day",
+            "Orders",
+        )
+    };
+    let width = DAY_SLOT * days.len() as f64;
+    let view_box = format!("0 0 {} {}", px(width), px(CHART_HEIGHT));
+    let bars = days
+        .iter()
+        .zip(heights)
+        .enumerate()
+        .map(|(i, (day, height))| {
+            let x = i as f64 * DAY_SLOT;
+            view! {
+                <rect
+                    class=class
+                    data-day=day.day.clone()
+                    x=px(x + 10.0)
+                    y=px(BASELINE - height)
+                    width=px(DAY_SLOT - 20.0)
+                    height=px(height)
+                >
+                    <title>{day_title(day)}</title>
+                </rect>
+                <text x=px(x + DAY_SLOT / 2.0) y=px(CHART_HEIGHT - 8.0) text-anchor="middle">
+                    {day_label(&day.day)}
+                </text>
+            }
+        })
+        .collect_view();
+    let rows = days
+        .iter()
+        .map(|d| {
+            let value = if revenue {
+                format_price(d.revenue_cents)
+            } else {
+                d.orders.to_string()
+            };
+            view! {
+                <tr data-day=d.day.clone()>
+                    <th scope="row">{day_label(&d.day)}</th>
+                    <td>{value}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="chart-svg" role="img" aria-label=label viewBox=view_box data-testid=chart_id>
+            <line class="chart-baseline" x1="0" x2=px(width) y1=px(BASELINE) y2=px(BASELINE) />
+            {bars}
+        </svg>
+        <table class="visually-hidden" data-testid=table_id>
+            <caption>{caption}</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Day"</th>
+                    <th scope="col">{column}</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
 }
 
 /// Orders (or revenue) per hour: 24 bars, the hours labelled every three.
@@ -522,6 +696,46 @@ mod tests {
         ];
         assert_eq!(bucket_label(&buckets, 0), "≤ 2 min");
         assert_eq!(bucket_label(&buckets, 2), "> 20 min");
+    }
+
+    #[test]
+    fn days_are_labelled_with_their_weekday() {
+        assert_eq!(day_label("2026-11-30"), "Mon 30");
+        assert_eq!(day_label("2026-12-06"), "Sun 6");
+        assert_eq!(day_label("2024-02-29"), "Thu 29");
+        assert_eq!(day_label("2027-01-01"), "Fri 1");
+        assert_eq!(day_label("not a day"), "not a day");
+        assert_eq!(day_label("2026-13-01"), "2026-13-01");
+    }
+
+    #[test]
+    fn week_summaries_name_the_total_and_the_busiest_day() {
+        let day = |day: &str, orders, revenue_cents| DayTotals {
+            day: day.to_owned(),
+            orders,
+            revenue_cents,
+        };
+        let days = vec![
+            day("2026-11-30", 3, 1650),
+            day("2026-12-01", 0, 0),
+            day("2026-12-02", 5, 1100),
+        ];
+        assert_eq!(
+            week_summary(&days, false),
+            "Orders per day from 2026-11-30 to 2026-12-02: 8 in all, most on Wed 2 (5)."
+        );
+        assert_eq!(
+            week_summary(&days, true),
+            "Revenue per day from 2026-11-30 to 2026-12-02: 27.50 in all, most on Mon 30 (16.50)."
+        );
+        assert_eq!(
+            week_summary(&days[1..2], false),
+            "Orders per day from 2026-12-01 to 2026-12-01: none."
+        );
+        assert_eq!(
+            day_title(&days[0]),
+            "Mon 30: 3 orders, 16.50"
+        );
     }
 
     #[test]

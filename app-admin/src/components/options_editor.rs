@@ -256,17 +256,6 @@ pub(crate) fn typed_price_delta(text: &str) -> Result<i64, String> {
     Ok(sign * cents)
 }
 
-/// The ids of `item`'s groups and options: those a saved list may keep.
-fn known_ids(item: &MenuItem) -> Vec<&str> {
-    item.option_groups
-        .iter()
-        .flat_map(|g| {
-            let options = g.options.iter().map(|o| o.id.as_str());
-            std::iter::once(g.id.as_str()).chain(options)
-        })
-        .collect()
-}
-
 /// Options the item keeps take their availability from `item` as it is
 /// now: the bar may have marked one sold out since the form opened, and
 /// saving a new name or price must not put it back on sale.
@@ -295,7 +284,9 @@ pub(crate) fn checked_options(
     price_cents: i64,
     item: Option<&MenuItem>,
 ) -> Result<Vec<OptionGroupInput>, String> {
-    let known = item.map(known_ids).unwrap_or_default();
+    let known = item
+        .map(|item| validate::KnownIds::of(&item.option_groups))
+        .unwrap_or_default();
     let mut groups = validate::option_groups(&drafts.to_inputs()?, &known)?;
     validate::option_prices(price_cents, &groups)?;
     if let Some(item) = item {

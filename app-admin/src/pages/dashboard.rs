@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
-use shared::bar::{format_price, DayFigures, TodayStats, FIGURES_DAYS_BACK};
+use shared::bar::{format_price, DayFigures, FiguresSpan, TodayStats, FIGURES_DAYS_BACK};
 use ui::bar_api;
 use ui::format::local_day;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
@@ -142,25 +142,28 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// "Figures by hour": a day picked from the last [`FIGURES_DAYS_BACK`]
-/// (today at first) and its charts.
+/// "Figures": a day picked from the last [`FIGURES_DAYS_BACK`] (today at
+/// first), alone or with the six days before it, and its charts.
 #[component]
 fn FiguresByHour() -> impl IntoView {
     let auth = use_auth();
     let today = local_day(0);
     let oldest = local_day(-(FIGURES_DAYS_BACK as i32));
     let day = RwSignal::new(today.clone());
+    let span = RwSignal::new(FiguresSpan::Day);
     let figures = Loader::<DayFigures>::new();
     let load = move || {
         let picked = day.get_untracked();
+        let span = span.get_untracked();
         figures.load(
             auth,
-            move || async move { bar_api::day_figures(&picked).await },
+            move || async move { bar_api::day_figures(&picked, span).await },
         );
     };
     // Another day shows "Loading", not the last day's charts under its date.
     Effect::new(move |_| {
         day.track();
+        span.track();
         figures.state.set(Load::Loading);
         load();
     });
@@ -170,8 +173,30 @@ fn FiguresByHour() -> impl IntoView {
     view! {
         <section class="figures" aria-labelledby="figures-title" data-testid="figures">
             <div class="figures-head">
-                <h2 id="figures-title">"Figures by hour"</h2>
-                <label for="figures-day">"Day"</label>
+                <h2 id="figures-title">"Figures"</h2>
+                <div class="segmented" role="radiogroup" aria-label="Figures of">
+                    {[(FiguresSpan::Day, "Day"), (FiguresSpan::Week, "Week to day")]
+                        .into_iter()
+                        .map(|(choice, text)| {
+                            view! {
+                                <label class="segment" class:selected=move || span.get() == choice>
+                                    <input
+                                        type="radio"
+                                        name="figures-span"
+                                        data-testid=format!("figures-span-{}", choice.as_str())
+                                        prop:checked=move || span.get() == choice
+                                        on:change=move |_| span.set(choice)
+                                    />
+                                    {text}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+                <label for="figures-day">{move || match span.get() {
+                    FiguresSpan::Day => "Day",
+                    FiguresSpan::Week => "Last day",
+                }}</label>
                 <input
                     id="figures-day"
                     type="date"
@@ -188,7 +213,7 @@ fn FiguresByHour() -> impl IntoView {
                 />
             </div>
             {move || match stage.get() {
-                Stage::Loading => loading("Loading the day's figures…"),
+                Stage::Loading => loading("Loading the figures…"),
                 Stage::Failed(message) => failed(message, load),
                 Stage::Ready => {
                     view! {

@@ -111,7 +111,7 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                 <span class="option-name">
                     <span class="option-group">{group}</span>
                     " "
-                    {name}
+                    <span class="option-label">{name}</span>
                 </span>
                 <span class="item-state">
                     {move || if available() { "Available" } else { "Sold out" }}

@@ -13,10 +13,12 @@
 
 use std::sync::Arc;
 
+use chrono::Days;
+
 use shared::api::{check_new_password, ClientApp, EndReason, Role};
 use shared::bar::{
     AdminSession, AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse,
-    BestSeller, DayFigures, HourFigures, NewStaffRequest, ReadyBucket, ReadyTimes, SessionsPerApp,
+    BestSeller, DayFigures, DayTotals, FiguresSpan, HourFigures, NewStaffRequest, ReadyBucket, ReadyTimes, SessionsPerApp,
     TodayStats, FIGURES_DAYS_BACK, READY_BUCKET_MINUTES,
 };
 use shared::security::ActivityKind;
@@ -294,16 +296,20 @@ impl AdminService {
         })
     }
 
-    /// One local day's figures by hour, time to ready and best sellers:
-    /// today when `day` is `None`, else a `YYYY-MM-DD` from the last
-    /// [`FIGURES_DAYS_BACK`] days.
-    pub async fn day_figures(&self, day: Option<&str>) -> AppResult<DayFigures> {
+    /// One local day's figures by hour, time to ready and best sellers, or
+    /// those of the week ending with that day: today when `day` is
+    /// `None`, else a `YYYY-MM-DD` from the last [`FIGURES_DAYS_BACK`]
+    /// days.
+    pub async fn day_figures(&self, day: Option<&str>, span: FiguresSpan) -> AppResult<DayFigures> {
         let today = local_date(self.clock.now_ms());
         let day = match day.filter(|d| !d.is_empty()) {
             None => today,
             Some(text) => parse_day(text, today)?,
         };
-        let since = local_day_start(day);
+        let from = day
+            .checked_sub_days(Days::new(u64::from(span.days() - 1)))
+            .unwrap_or(day);
+        let since = local_day_start(from);
         let until = day.succ_opt().map_or(since + 86_400_000, local_day_start);
         let rows = orders::day_figures(&self.db, since, until).await?;
         let mut hours: Vec<HourFigures> = (0..24)
@@ -313,12 +319,29 @@ impl AdminService {
                 revenue_cents: 0,
             })
             .collect();
+        let mut days: Vec<DayTotals> = from
+            .iter_days()
+            .take_while(|d| *d <= day)
+            .map(|d| DayTotals {
+                day: d.format("%Y-%m-%d").to_string(),
+                orders: 0,
+                revenue_cents: 0,
+            })
+            .collect();
         for row in rows.hours {
-            // Hours are counted from the day's start, so the extra hour of
-            // a 25-hour day (clocks going back) joins the last one.
-            let slot = usize::try_from(row.hour).unwrap_or(0).min(23);
-            hours[slot].orders += row.orders;
-            hours[slot].revenue_cents += row.revenue_cents;
+            let (day_slot, hour_slot) = match span {
+                // Hours are counted from the day's start, so the extra hour
+                // of a 25-hour day (clocks going back) joins the last one.
+                FiguresSpan::Day => (0, usize::try_from(row.hour).unwrap_or(0).min(23)),
+                FiguresSpan::Week => local_slot(from, since + row.hour * 3_600_000),
+            };
+            let day_slot = day_slot.min(days.len().saturating_sub(1));
+            hours[hour_slot].orders += row.orders;
+            hours[hour_slot].revenue_cents += row.revenue_cents;
+            if let Some(totals) = days.get_mut(day_slot) {
+                totals.orders += row.orders;
+                totals.revenue_cents += row.revenue_cents;
+            }
         }
         let buckets = READY_BUCKET_MINUTES
             .into_iter()
@@ -332,6 +355,9 @@ impl AdminService {
             .collect();
         Ok(DayFigures {
             day: day.format("%Y-%m-%d").to_string(),
+            span,
+            from: from.format("%Y-%m-%d").to_string(),
+            days,
             hours,
             to_ready: ReadyTimes {
                 count: rows.ready_buckets.iter().sum(),
@@ -447,6 +473,20 @@ fn parse_day(text: &str, today: chrono::NaiveDate) -> AppResult<chrono::NaiveDat
         )));
     }
     Ok(day)
+}
+
+/// Which day (counted from `from`) and local hour of the day an instant
+/// falls in.
+fn local_slot(from: chrono::NaiveDate, ms: i64) -> (usize, usize) {
+    use chrono::{Local, TimeZone, Timelike};
+    let Some(local) = Local.timestamp_millis_opt(ms).earliest() else {
+        return (0, 0);
+    };
+    let day = (local.date_naive() - from).num_days();
+    (
+        usize::try_from(day).unwrap_or(0),
+        usize::try_from(local.hour()).unwrap_or(0).min(23),
+    )
 }
 
 /// Milliseconds to whole seconds, rounded.

@@ -285,7 +285,7 @@ fn check_price(cents: i64) -> AppResult<()> {
 
 fn check_groups(
     groups: &[OptionGroupInput],
-    known_ids: &[&str],
+    known_ids: &validate::KnownIds<'_>,
 ) -> AppResult<Vec<OptionGroupInput>> {
     validate::option_groups(groups, known_ids).map_err(AppError::Validation)
 }
@@ -295,11 +295,15 @@ fn check_option_prices(price_cents: i64, groups: &[OptionGroupInput]) -> AppResu
 }
 
 /// The ids of an item's groups and options now: those a new list may keep.
-fn known_ids(row: &ItemRow) -> Vec<&str> {
-    row.option_groups
-        .iter()
-        .flat_map(|g| std::iter::once(g.id.as_str()).chain(g.options.iter().map(|o| o.id.as_str())))
-        .collect()
+fn known_ids(row: &ItemRow) -> validate::KnownIds<'_> {
+    validate::KnownIds {
+        groups: row.option_groups.iter().map(|g| g.id.as_str()).collect(),
+        options: row
+            .option_groups
+            .iter()
+            .flat_map(|g| g.options.iter().map(|o| o.id.as_str()))
+            .collect(),
+    }
 }
 
 /// A checked list of groups as the store writes it: a kept id stays (a

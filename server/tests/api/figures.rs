@@ -235,3 +235,90 @@ async fn a_malformed_future_or_too_old_day_is_refused() {
         "400 days back is still answered: {body}"
     );
 }
+
+#[tokio::test]
+async fn a_weeks_figures_sum_each_day_and_each_hour_of_its_seven_days() {
+    let app = spawn_long_day_app().await;
+    let first = start_tomorrow_at_ten(&app);
+    let (_, items) = app.small_menu().await;
+    let (lager, negroni) = (&items[0], &items[1]);
+    let customer = app.actor(Role::Customer).await;
+    // Day one, 10:00: a Negroni (1,100).
+    app.order(&customer.token, &lines(&[(negroni, 1)])).await;
+    // Two days later, 10:20 and 21:00: 2 lagers (1,100), then a Negroni.
+    let third = first.checked_add_days(Days::new(2)).unwrap();
+    let start = local_day_start(third);
+    set_time(&app, start, 10, 20);
+    let customer = app.actor(Role::Customer).await;
+    let admin = app.actor(Role::Admin).await;
+    app.order(&customer.token, &lines(&[(lager, 2)])).await;
+    set_time(&app, start, 21, 0);
+    app.order(&customer.token, &lines(&[(negroni, 1)])).await;
+
+    let day = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    let path = format!("/api/admin/figures?day={}&span=week", day(third));
+    let (status, week) = app.get_auth(&path, &admin.token).await;
+    assert_eq!(status, StatusCode::OK, "{week}");
+    assert_eq!(week["span"], "week");
+    assert_eq!(week["day"], day(third));
+    let from = third.checked_sub_days(Days::new(6)).unwrap();
+    assert_eq!(week["from"], day(from));
+    let days = week["days"].as_array().unwrap();
+    assert_eq!(days.len(), 7);
+    for (i, totals) in days.iter().enumerate() {
+        let date = from.checked_add_days(Days::new(i as u64)).unwrap();
+        assert_eq!(totals["day"], day(date));
+        let (orders, revenue) = match date {
+            d if d == first => (1, 1100),
+            d if d == third => (2, 1100 + 1100),
+            _ => (0, 0),
+        };
+        assert_eq!(totals["orders"], orders, "{totals}");
+        assert_eq!(totals["revenue_cents"], revenue, "{totals}");
+    }
+    let hours = week["hours"].as_array().unwrap();
+    assert_eq!(hours.len(), 24);
+    assert_eq!(hours[10]["orders"], 2, "10:00 of both days: {}", hours[10]);
+    assert_eq!(hours[10]["revenue_cents"], 2200);
+    assert_eq!(hours[21]["orders"], 1);
+    let counted: i64 = hours.iter().map(|h| h["orders"].as_i64().unwrap()).sum();
+    assert_eq!(counted, 3);
+    assert_eq!(
+        week["best_sellers"],
+        json!([
+            {"name": "House Lager", "quantity": 2, "revenue_cents": 1100},
+            {"name": "Negroni", "quantity": 2, "revenue_cents": 2200},
+        ])
+    );
+
+    // The day alone holds only its own orders, as a one-day span.
+    let path = format!("/api/admin/figures?day={}", day(third));
+    let (status, one) = app.get_auth(&path, &admin.token).await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!(one["span"], "day");
+    assert_eq!(one["from"], day(third));
+    assert_eq!(
+        one["days"],
+        json!([{"day": day(third), "orders": 2, "revenue_cents": 2200}])
+    );
+
+    // A week ending the day before misses the third day.
+    let second = first.checked_add_days(Days::new(1)).unwrap();
+    let path = format!("/api/admin/figures?day={}&span=week", day(second));
+    let (status, earlier) = app.get_auth(&path, &admin.token).await;
+    assert_eq!(status, StatusCode::OK, "{earlier}");
+    let total: i64 = earlier["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["orders"].as_i64().unwrap())
+        .sum();
+    assert_eq!(total, 1);
+
+    for bad in ["month", "7", ""] {
+        let path = format!("/api/admin/figures?day={}&span={bad}", day(third));
+        let (status, body) = app.get_auth(&path, &admin.token).await;
+        assert!(status.is_client_error(), "span={bad}: {status} {body}");
+        assert!(body["error"].is_string(), "span={bad}: {body}");
+    }
+}

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use shared::api::{ClientApp, ErrorBody, MessageResponse, Role};
 use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, DayFigures,
-    NewStaffRequest, ResetPasswordRequest, TodayStats,
+    FiguresSpan, NewStaffRequest, ResetPasswordRequest, TodayStats,
 };
 
 use crate::error::AppError;
@@ -267,13 +267,17 @@ pub struct FiguresQuery {
     /// The local day, `YYYY-MM-DD`, from today back 400 days; today if absent.
     #[serde(default)]
     pub day: Option<String>,
+    /// `day` (the default) or `week`: the seven days ending with `day`.
+    #[serde(default)]
+    pub span: FiguresSpan,
 }
 
-/// One day's figures by hour, time to ready and best sellers (admin).
+/// One day's (or one week's) figures by hour and day, time to ready and
+/// best sellers (admin).
 #[utoipa::path(get, path = "/api/admin/figures", tag = "admin", security(("bearer" = [])),
     params(FiguresQuery),
     responses(
-        (status = 200, description = "The day's figures", body = DayFigures),
+        (status = 200, description = "The day's or the week's figures", body = DayFigures),
         (status = 400, description = "An unreadable query string", body = ErrorBody),
         (status = 403, description = "Not an admin", body = ErrorBody),
         (status = 422, description = "A malformed day, a future one or one too long ago", body = ErrorBody),
@@ -284,7 +288,10 @@ pub async fn figures(
     ApiQuery(query): ApiQuery<FiguresQuery>,
 ) -> Result<Json<DayFigures>, AppError> {
     auth.require(ADMIN)?;
-    Ok(Json(state.admin.day_figures(query.day.as_deref()).await?))
+    Ok(Json(state
+            .admin
+            .day_figures(query.day.as_deref(), query.span)
+            .await?))
 }
 
 fn require_admin(auth: &crate::services::sessions::AuthContext) -> Result<(), AppError> {
