@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 
 use shared::bar::{Order, OrderStatus, TableCall};
 
-use crate::all_day::{all_day, AllDay};
+use crate::all_day::{all_day, all_day_at, AllDay};
+use crate::stations::{shows_at, StationView};
 
 /// The open orders, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,9 +49,29 @@ impl Board {
             .collect()
     }
 
+    /// The orders in `status` that a screen showing `view` lists, oldest
+    /// first: a station's screen only those with its lines still to make.
+    pub(crate) fn column_for(&self, status: OrderStatus, view: &StationView) -> Vec<Order> {
+        match view.station_id() {
+            None => self.column(status),
+            Some(station) => self
+                .orders
+                .iter()
+                .filter(|o| o.status == status && shows_at(o, station))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// How many of each item the orders still to be made want, most first.
     pub(crate) fn all_day(&self) -> Vec<AllDay> {
         all_day(&self.orders)
+    }
+
+    /// [`Board::all_day`] for a screen showing `view`: a station counts
+    /// only its own lines.
+    pub(crate) fn all_day_for(&self, view: &StationView) -> Vec<AllDay> {
+        all_day_at(&self.orders, view.station_id())
     }
 
     /// The newest version of an order the board has seen, open or
