@@ -44,9 +44,14 @@ impl StationView {
     /// This view if its station is one of `stations`, else "All" (a
     /// station deleted since, or a choice from another bar).
     pub(crate) fn known(self, stations: &[Station]) -> StationView {
-        match &self {
-            StationView::Station(id) if !stations.iter().any(|s| &s.id == id) => StationView::All,
-            _ => self,
+        let gone = matches!(
+            &self,
+            StationView::Station(id) if !stations.iter().any(|s| &s.id == id)
+        );
+        if gone {
+            StationView::All
+        } else {
+            self
         }
     }
 

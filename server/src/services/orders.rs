@@ -9,8 +9,9 @@ use sha2::{Digest, Sha256};
 use shared::api::Role;
 use shared::bar::{
     format_price, NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, RecallRequest,
-    StationReadyRequest, StatusChangeRequest, IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, OPTIONS_PER_GROUP_MAX,
-    OPTION_GROUPS_MAX, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, RECALL_WINDOW_SECS,
+    StationReadyRequest, StatusChangeRequest, IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN,
+    OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX,
+    RECALL_WINDOW_SECS,
 };
 use shared::validate::{self, ChoiceError};
 
@@ -342,9 +343,7 @@ impl OrderService {
             return Err(stale(from));
         }
         if let Some(station_id) = req.station_id.as_deref() {
-            return self
-                .recall_station(&current, &lines, station_id, from)
-                .await;
+            return self.recall_station(&current, &lines, station_id, from).await;
         }
         let Some(to) = from.previous() else {
             return Err(AppError::Conflict {
@@ -400,8 +399,11 @@ impl OrderService {
         if from.is_final() {
             return Err(closed(from));
         }
-        let at_station = || lines.iter().filter(|l| l.station_id == station_id);
-        if at_station().all(|l| l.ready_at.is_some()) {
+        if lines
+            .iter()
+            .filter(|l| l.station_id == station_id)
+            .all(|l| l.ready_at.is_some())
+        {
             return Err(AppError::Conflict {
                 code: "already_ready",
                 message: "This station has already marked its part of the order ready.".to_owned(),
