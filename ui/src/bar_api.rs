@@ -121,7 +121,11 @@ pub async fn recall_station(
 
 /// Marks a station's lines of an order ready, naming the version the
 /// caller saw (staff).
-pub async fn station_ready(id: &str, station_id: &str, version: i64) -> Result<Order, SessionError> {
+pub async fn station_ready(
+    id: &str,
+    station_id: &str,
+    version: i64,
+) -> Result<Order, SessionError> {
     let path = format!(
         "/api/orders/{}/stations/{}/ready",
         encode_component(id),
