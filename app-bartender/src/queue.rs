@@ -207,7 +207,10 @@ impl Queue {
                 Ok(list) => {
                     let view = stored_view().known(&list.stations);
                     self.stations.set(list.stations);
-                    self.view.set(view);
+                    // The board redraws its cards on a change of view only.
+                    if self.view.get_untracked() != view {
+                        self.view.set(view);
+                    }
                 }
                 Err(e) if e.ends_session() => {}
                 // The screen works on as "All"; the offline banner or live
@@ -220,7 +223,9 @@ impl Queue {
     /// Shows `view` on this screen from now on, and remembers it here.
     pub(crate) fn choose_view(self, view: StationView) {
         store_view(&view);
-        self.view.set(view);
+        if self.view.get_untracked() != view {
+            self.view.set(view);
+        }
     }
 
     /// Loads the open orders again; the board stays as it is meanwhile.
