@@ -31,12 +31,25 @@ fn counted_as(line: &OrderLine) -> String {
 /// first, then by name. Items are told apart by the name on the ticket,
 /// which is what the bartender reads.
 pub(crate) fn all_day<'a>(orders: impl IntoIterator<Item = &'a Order>) -> Vec<AllDay> {
+    all_day_at(orders, None)
+}
+
+/// [`all_day`] for one station's screen: only the lines it prepares
+/// count. Lines their station has marked ready are made already, so they
+/// never count.
+pub(crate) fn all_day_at<'a>(
+    orders: impl IntoIterator<Item = &'a Order>,
+    station_id: Option<&str>,
+) -> Vec<AllDay> {
     let mut counts: HashMap<String, u32> = HashMap::new();
     for order in orders {
         if !matches!(order.status, OrderStatus::Received | OrderStatus::Preparing) {
             continue;
         }
         for line in &order.lines {
+            if line.ready || station_id.is_some_and(|s| s != line.station_id) {
+                continue;
+            }
             let count = counts.entry(counted_as(line)).or_insert(0);
             *count = count.saturating_add(line.quantity);
         }
@@ -75,6 +88,9 @@ mod tests {
                     line_total_cents: 500 * i64::from(*quantity),
                     allergens: Vec::new(),
                     options: Vec::new(),
+                    station_id: String::new(),
+                    station_name: String::new(),
+                    ready: false,
                 })
                 .collect(),
             note: None,

@@ -12,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 
 use shared::bar::{Order, OrderStatus, TableCall};
 
-use crate::all_day::{all_day, AllDay};
+use crate::all_day::{all_day, all_day_at, AllDay};
+use crate::stations::{shows_at, StationView};
 
 /// The open orders, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -48,9 +49,29 @@ impl Board {
             .collect()
     }
 
+    /// The orders in `status` that a screen showing `view` lists, oldest
+    /// first: a station's screen only those with its lines still to make.
+    pub(crate) fn column_for(&self, status: OrderStatus, view: &StationView) -> Vec<Order> {
+        match view.station_id() {
+            None => self.column(status),
+            Some(station) => self
+                .orders
+                .iter()
+                .filter(|o| o.status == status && shows_at(o, station))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// How many of each item the orders still to be made want, most first.
     pub(crate) fn all_day(&self) -> Vec<AllDay> {
         all_day(&self.orders)
+    }
+
+    /// [`Board::all_day`] for a screen showing `view`: a station counts
+    /// only its own lines.
+    pub(crate) fn all_day_for(&self, view: &StationView) -> Vec<AllDay> {
+        all_day_at(&self.orders, view.station_id())
     }
 
     /// The newest version of an order the board has seen, open or
@@ -344,5 +365,52 @@ mod tests {
         assert_eq!(strip.apply(call("c", 3, true)), Applied::Ignored);
         strip.replace(vec![call("c", 3, false)]);
         assert!(call_ids(&strip).is_empty());
+    }
+
+    /// An order with one line at each (station id, ready) given.
+    fn order_at(id: &str, number: i64, status: OrderStatus, lines: &[(&str, bool)]) -> Order {
+        let mut order = order(id, number, status, 1);
+        order.lines = lines
+            .iter()
+            .map(|(station, ready)| shared::bar::OrderLine {
+                item_id: format!("item-{station}"),
+                name: format!("From the {station}"),
+                unit_price_cents: 500,
+                quantity: 1,
+                note: None,
+                line_total_cents: 500,
+                allergens: Vec::new(),
+                options: Vec::new(),
+                station_id: (*station).to_owned(),
+                station_name: (*station).to_owned(),
+                ready: *ready,
+            })
+            .collect();
+        order
+    }
+
+    #[test]
+    fn a_stations_screen_lists_only_orders_with_its_lines_still_to_make() {
+        let mut board = Board::default();
+        board.apply(order_at("a", 1, OrderStatus::Preparing, &[("bar", true), ("kitchen", false)]));
+        board.apply(order_at("b", 2, OrderStatus::Received, &[("bar", false)]));
+        board.apply(order_at("c", 3, OrderStatus::Received, &[("kitchen", false)]));
+        let ids_at = |status, view: &StationView| -> Vec<String> {
+            board
+                .column_for(status, view)
+                .into_iter()
+                .map(|o| o.id)
+                .collect()
+        };
+        let bar = StationView::Station("bar".to_owned());
+        let kitchen = StationView::Station("kitchen".to_owned());
+        assert_eq!(ids_at(OrderStatus::Received, &bar), ["b"]);
+        assert!(ids_at(OrderStatus::Preparing, &bar).is_empty(), "its lines are ready");
+        assert_eq!(ids_at(OrderStatus::Received, &kitchen), ["c"]);
+        assert_eq!(ids_at(OrderStatus::Preparing, &kitchen), ["a"]);
+        assert_eq!(ids_at(OrderStatus::Received, &StationView::All), ["b", "c"]);
+        assert_eq!(ids_at(OrderStatus::Preparing, &StationView::Expo), ["a"]);
+        let counted: Vec<String> = board.all_day_for(&bar).into_iter().map(|a| a.name).collect();
+        assert_eq!(counted, ["From the bar"], "a ready line is made already");
     }
 }

@@ -27,6 +27,7 @@ mod pages;
 mod queue;
 mod recall;
 mod sound;
+mod stations;
 mod timers;
 
 use pages::QueuePage;

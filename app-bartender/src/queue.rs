@@ -2,7 +2,7 @@
 //! its cards: loading the open orders and the tables calling, taking in
 //! updates from the live stream and from taps, the bumps this screen can
 //! recall, notes on cards, the ticket timers, the menu for the
-//! availability panel.
+//! availability panel, the stations and which of them this screen shows.
 
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{
     BarSettings, MenuCategory, MenuItem, MenuItemEvent, Order, OrderStatus, OrdersResponse,
-    TableCall, TableCallsResponse, TicketTimers, RECALL_WINDOW_SECS,
+    Station, TableCall, TableCallsResponse, TicketTimers, RECALL_WINDOW_SECS,
 };
 use shared::session::SessionError;
 use ui::bar_api;
@@ -22,6 +22,7 @@ use ui::Auth;
 use crate::board::{Applied, Board, CallStrip};
 use crate::recall::{Bump, Recalls};
 use crate::sound::Sound;
+use crate::stations::{store_view, stored_view, StationView};
 use ui::menu::apply_item_event;
 
 /// How long a new order or call stays highlighted.
@@ -165,6 +166,10 @@ pub(crate) struct Queue {
     /// Counts item changes taken in, so a menu load that raced one of
     /// them is not trusted.
     menu_changes: StoredValue<u64>,
+    /// The bar's stations, in order (empty until loaded).
+    pub(crate) stations: RwSignal<Vec<Station>>,
+    /// What this screen shows: all orders, one station, or expo.
+    pub(crate) view: RwSignal<StationView>,
 }
 
 impl Queue {
@@ -187,6 +192,39 @@ impl Queue {
             menu: RwSignal::new(None),
             menu_loading: RwSignal::new(Load::Pending),
             menu_changes: StoredValue::new(0),
+            stations: RwSignal::new(Vec::new()),
+            // "All" until the stations load and the stored choice is read
+            // (so the server's page and the first browser frame agree).
+            view: RwSignal::new(StationView::All),
+        }
+    }
+
+    /// Loads the stations, then shows the view chosen on this tablet if its
+    /// station still exists ("All" otherwise).
+    pub(crate) fn reload_stations(self) {
+        spawn_local(async move {
+            match self.auth.watch(bar_api::stations().await) {
+                Ok(list) => {
+                    let view = stored_view().known(&list.stations);
+                    self.stations.set(list.stations);
+                    // The board redraws its cards on a change of view only.
+                    if self.view.get_untracked() != view {
+                        self.view.set(view);
+                    }
+                }
+                Err(e) if e.ends_session() => {}
+                // The screen works on as "All"; the offline banner or live
+                // badge says why.
+                Err(e) => leptos::logging::warn!("could not load the stations: {e}"),
+            }
+        });
+    }
+
+    /// Shows `view` on this screen from now on, and remembers it here.
+    pub(crate) fn choose_view(self, view: StationView) {
+        store_view(&view);
+        if self.view.get_untracked() != view {
+            self.view.set(view);
         }
     }
 
@@ -238,6 +276,23 @@ impl Queue {
     /// moving it on from `from`), so it can be recalled for a while;
     /// unless the board has already seen the order move on from it.
     pub(crate) fn bumped(self, from: OrderStatus, order: &Order) {
+        self.keep_bump(order, Bump::new(from, order, now_millis()));
+    }
+
+    /// Remembers a station's bump made from this screen (`order` is the
+    /// answer to marking its lines ready), like [`Queue::bumped`].
+    pub(crate) fn bumped_at_station(
+        self,
+        from: OrderStatus,
+        order: &Order,
+        station_id: &str,
+        station_name: &str,
+    ) {
+        let bump = Bump::at_station(from, order, station_id, station_name, now_millis());
+        self.keep_bump(order, bump);
+    }
+
+    fn keep_bump(self, order: &Order, bump: Bump) {
         let moved_on = self
             .board
             .try_with_untracked(|board| board.version_of(&order.id))
@@ -246,8 +301,7 @@ impl Queue {
         if moved_on {
             return;
         }
-        self.recalls
-            .update(|recalls| recalls.push(Bump::new(from, order, now_millis())));
+        self.recalls.update(|recalls| recalls.push(bump));
         // Off the panel when its window closes, not at the next tick.
         let recalls = self.recalls;
         set_timeout(

@@ -32,6 +32,9 @@ pub(crate) struct Bump {
     pub(crate) version: i64,
     /// When the answer arrived, in the browser's milliseconds since 1970.
     pub(crate) at_ms: f64,
+    /// For a station's bump (its lines marked ready), the station's id and
+    /// name: a recall takes back only that station's mark.
+    pub(crate) station: Option<(String, String)>,
 }
 
 impl Bump {
@@ -46,12 +49,37 @@ impl Bump {
             to: order.status,
             version: order.version,
             at_ms,
+            station: None,
         }
     }
 
-    /// What a recall does, in words: `"Ready → Preparing"`.
+    /// The bump of a station marking its lines of `order` (the server's
+    /// answer, which arrived at `at_ms`) ready.
+    pub(crate) fn at_station(
+        from: OrderStatus,
+        order: &Order,
+        station_id: &str,
+        station_name: &str,
+        at_ms: f64,
+    ) -> Bump {
+        Bump {
+            station: Some((station_id.to_owned(), station_name.to_owned())),
+            ..Bump::new(from, order, at_ms)
+        }
+    }
+
+    /// The station a recall names, for a station's bump.
+    pub(crate) fn station_id(&self) -> Option<&str> {
+        self.station.as_ref().map(|(id, _)| id.as_str())
+    }
+
+    /// What a recall does, in words: `"Ready → Preparing"`, or for a
+    /// station's bump `"Kitchen: ready → not ready"`.
     pub(crate) fn undo_text(&self) -> String {
-        format!("{} → {}", self.to.label(), self.from.label())
+        match &self.station {
+            Some((_, name)) => format!("{name}: ready → not ready"),
+            None => format!("{} → {}", self.to.label(), self.from.label()),
+        }
     }
 
     /// The row's line: `"Order 42 · table 7 · Ready → Preparing"`.
@@ -261,5 +289,15 @@ mod tests {
         assert!(!recalls.remove("a", 3), "another version");
         assert!(recalls.remove("a", 4));
         assert!(shown(&recalls, 0.0).is_empty());
+    }
+
+    #[test]
+    fn a_stations_bump_says_it_takes_back_only_that_stations_mark() {
+        let order = order("a", 42, Preparing, 2);
+        let bump = Bump::at_station(Received, &order, "k", "Kitchen", 0.0);
+        assert_eq!(bump.station_id(), Some("k"));
+        assert_eq!(bump.undo_text(), "Kitchen: ready → not ready");
+        assert_eq!(bump.line(), "Order 42 · table 7 · Kitchen: ready → not ready");
+        assert_eq!(Bump::new(Received, &order, 0.0).station_id(), None);
     }
 }

@@ -45,6 +45,7 @@ pub(crate) fn visible(
                 id: category.id.clone(),
                 name: category.name.clone(),
                 position: category.position,
+                station_id: category.station_id.clone(),
                 items,
             });
         }
@@ -139,6 +140,7 @@ mod tests {
             id: id.to_owned(),
             name: id.to_owned(),
             position: 0,
+            station_id: String::new(),
             items,
         }
     }

@@ -38,6 +38,10 @@ pub const RECALL_WINDOW_SECS: i64 = 300;
 pub const OPTION_GROUPS_MAX: usize = 8;
 /// Most options in one group.
 pub const OPTIONS_PER_GROUP_MAX: usize = 12;
+/// Longest station name.
+pub const STATION_NAME_MAX_LEN: usize = 40;
+/// Most stations a bar has.
+pub const STATIONS_MAX: usize = 12;
 
 /// One of the 14 allergens that EU and UK food law (Regulation (EU)
 /// 1169/2011, Annex II, kept in UK law) requires a bar to declare. Declared
@@ -315,6 +319,10 @@ pub struct MenuCategory {
     pub id: String,
     pub name: String,
     pub position: i64,
+    /// The station that prepares this category's items.
+    // Events and answers from before stations lack the field: none.
+    #[serde(default)]
+    pub station_id: String,
     pub items: Vec<MenuItem>,
 }
 
@@ -331,6 +339,46 @@ pub struct MenuResponse {
 #[serde(deny_unknown_fields)]
 pub struct CategoryRequest {
     pub name: String,
+    /// The station that prepares its items. Creating: none means the first
+    /// station. Renaming: none keeps the one it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station_id: Option<String>,
+}
+
+/// A place where orders are prepared (the bar, the kitchen). Each category
+/// belongs to one; each line of an order is prepared at its category's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Station {
+    pub id: String,
+    pub name: String,
+    /// Stations are listed by position, lowest first.
+    pub position: i64,
+}
+
+/// `GET /api/stations`: every station, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct StationsResponse {
+    pub stations: Vec<Station>,
+}
+
+/// `POST /api/admin/stations` and `PATCH /api/admin/stations/{id}` body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StationRequest {
+    pub name: String,
+}
+
+/// `POST /api/orders/{id}/stations/{station_id}/ready` body: one station
+/// marks its lines of the order ready.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StationReadyRequest {
+    /// The version the caller saw.
+    pub version: i64,
 }
 
 /// `POST /api/menu/items` body.
@@ -539,6 +587,16 @@ pub struct OrderLine {
     // Events stored before lines had options lack the field: none.
     #[serde(default)]
     pub options: Vec<ChosenOption>,
+    /// The station that prepares it, id and name as they were when
+    /// ordered.
+    // Events stored before stations lack these: no station, not ready.
+    #[serde(default)]
+    pub station_id: String,
+    #[serde(default)]
+    pub station_name: String,
+    /// Whether its station has marked it ready.
+    #[serde(default)]
+    pub ready: bool,
 }
 
 /// An order.
@@ -577,6 +635,42 @@ impl Order {
     pub fn placed_key(&self) -> (&str, i64) {
         (self.created_at.as_str(), self.number)
     }
+
+    /// The stations this order has lines at, each once as (id, name), in
+    /// the order its lines first name them.
+    pub fn stations(&self) -> Vec<(&str, &str)> {
+        let mut found: Vec<(&str, &str)> = Vec::new();
+        for line in &self.lines {
+            if !found.iter().any(|(id, _)| *id == line.station_id) {
+                found.push((line.station_id.as_str(), line.station_name.as_str()));
+            }
+        }
+        found
+    }
+
+    /// The lines prepared at a station, in order.
+    pub fn lines_at<'a>(&'a self, station_id: &'a str) -> impl Iterator<Item = &'a OrderLine> {
+        self.lines.iter().filter(move |l| l.station_id == station_id)
+    }
+
+    /// Whether the order has lines at a station.
+    pub fn has_station(&self, station_id: &str) -> bool {
+        self.lines_at(station_id).next().is_some()
+    }
+
+    /// Whether a station has lines here and has marked them all ready.
+    pub fn station_ready(&self, station_id: &str) -> bool {
+        self.has_station(station_id) && self.lines_at(station_id).all(|l| l.ready)
+    }
+
+    /// The stations still preparing lines of this order, as (id, name), in
+    /// the order of [`Order::stations`]. Empty once every line is ready.
+    pub fn stations_waiting(&self) -> Vec<(&str, &str)> {
+        self.stations()
+            .into_iter()
+            .filter(|(id, _)| !self.station_ready(id))
+            .collect()
+    }
 }
 
 /// A list of orders.
@@ -610,6 +704,10 @@ pub struct RecallRequest {
     /// The version the caller saw: the one its bump answered with. A
     /// recall never takes back a change made after it.
     pub version: i64,
+    /// Takes back only this station's mark of its lines as ready, rather
+    /// than the whole order's last step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station_id: Option<String>,
 }
 
 /// What a guest calls the bar's staff for.
@@ -1265,5 +1363,84 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<TicketTimers>(bad).is_err(), "{bad}");
         }
+    }
+
+    fn line_at(name: &str, station: (&str, &str), ready: bool) -> OrderLine {
+        OrderLine {
+            item_id: format!("item-{name}"),
+            name: name.to_owned(),
+            unit_price_cents: 500,
+            quantity: 1,
+            note: None,
+            line_total_cents: 500,
+            allergens: Vec::new(),
+            options: Vec::new(),
+            station_id: station.0.to_owned(),
+            station_name: station.1.to_owned(),
+            ready,
+        }
+    }
+
+    fn order_of(lines: Vec<OrderLine>) -> Order {
+        Order {
+            id: "o1".to_owned(),
+            number: 1,
+            customer_id: "c1".to_owned(),
+            customer_name: "Ann".to_owned(),
+            table: "4".to_owned(),
+            status: OrderStatus::Preparing,
+            version: 2,
+            lines,
+            note: None,
+            total_cents: 0,
+            cancel_reason: None,
+            created_at: "2026-12-08T18:00:00Z".to_owned(),
+            updated_at: "2026-12-08T18:00:00Z".to_owned(),
+            ready_at: None,
+        }
+    }
+
+    #[test]
+    fn an_order_names_its_stations_once_in_the_order_its_lines_do() {
+        const BAR: (&str, &str) = ("s-bar", "Bar");
+        const KITCHEN: (&str, &str) = ("s-kitchen", "Kitchen");
+        let order = order_of(vec![
+            line_at("Chips", KITCHEN, false),
+            line_at("Stout", BAR, true),
+            line_at("Burger", KITCHEN, true),
+            line_at("Lager", BAR, true),
+        ]);
+        assert_eq!(order.stations(), vec![KITCHEN, BAR]);
+        let at_kitchen: Vec<&str> = order.lines_at("s-kitchen").map(|l| l.name.as_str()).collect();
+        assert_eq!(at_kitchen, vec!["Chips", "Burger"]);
+        assert!(order.station_ready("s-bar"));
+        assert!(!order.station_ready("s-kitchen"));
+        // A station without lines here is not "ready": it has nothing to do.
+        assert!(!order.station_ready("s-terrace"));
+        assert!(!order.has_station("s-terrace"));
+        assert_eq!(order.stations_waiting(), vec![KITCHEN]);
+
+        let done = order_of(vec![line_at("Stout", BAR, true), line_at("Chips", KITCHEN, true)]);
+        assert!(done.stations_waiting().is_empty());
+    }
+
+    #[test]
+    fn lines_and_requests_from_before_stations_still_read() {
+        let line: OrderLine = serde_json::from_str(
+            r#"{"item_id":"i","name":"Stout","unit_price_cents":500,"quantity":1,"note":null,"line_total_cents":500}"#,
+        )
+        .unwrap();
+        assert_eq!(line.station_id, "");
+        assert!(!line.ready);
+        let recall: RecallRequest = serde_json::from_str(r#"{"version":3}"#).unwrap();
+        assert_eq!(recall.station_id, None);
+        assert_eq!(
+            serde_json::to_value(&recall).unwrap(),
+            serde_json::json!({"version": 3})
+        );
+        let category: CategoryRequest = serde_json::from_str(r#"{"name":"Food"}"#).unwrap();
+        assert_eq!(category.station_id, None);
+        assert!(serde_json::from_str::<StationRequest>(r#"{"name":"Bar","x":1}"#).is_err());
+        assert!(serde_json::from_str::<StationReadyRequest>(r#"{"version":"2"}"#).is_err());
     }
 }

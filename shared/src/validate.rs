@@ -7,7 +7,8 @@ use std::collections::HashSet;
 use crate::bar::{
     format_price, parse_price, Allergen, ChosenOption, MenuItem, OptionGroupInput, TicketTimers,
     DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX,
-    PRICE_MAX_CENTS, REASON_MAX_LEN, TABLE_MAX_LEN, TIMER_MAX_SECS, TIMER_MIN_SECS,
+    PRICE_MAX_CENTS, REASON_MAX_LEN, STATION_NAME_MAX_LEN, TABLE_MAX_LEN, TIMER_MAX_SECS,
+    TIMER_MIN_SECS,
 };
 
 /// What a name belongs to, for the messages.
@@ -37,6 +38,21 @@ pub fn menu_name(raw: &str, what: Named) -> Result<String, String> {
         return Err(format!(
             "The {} name can be at most {MENU_NAME_MAX_LEN} characters, on one line.",
             what.noun()
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// A station's name: trimmed, not empty, at most [`STATION_NAME_MAX_LEN`]
+/// characters, on one line.
+pub fn station_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Give the station a name.".to_owned());
+    }
+    if name.chars().count() > STATION_NAME_MAX_LEN || name.chars().any(char::is_control) {
+        return Err(format!(
+            "The station name can be at most {STATION_NAME_MAX_LEN} characters, on one line."
         ));
     }
     Ok(name.to_owned())
@@ -410,6 +426,15 @@ pub fn choose(item: &MenuItem, chosen: &[String]) -> Result<Choice, ChoiceError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn station_names_are_trimmed_required_short_and_on_one_line() {
+        assert_eq!(station_name("  Kitchen ").unwrap(), "Kitchen");
+        assert_eq!(station_name(" \t ").unwrap_err(), "Give the station a name.");
+        assert!(station_name(&"é".repeat(STATION_NAME_MAX_LEN)).is_ok());
+        assert!(station_name(&"a".repeat(STATION_NAME_MAX_LEN + 1)).is_err());
+        assert!(station_name("Bar\nTwo").is_err());
+    }
 
     #[test]
     fn names_are_trimmed_required_short_and_on_one_line() {

@@ -8,9 +8,9 @@ use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
     BarSettings, CallKind, CategoryRequest, DayFigures, DeleteResponse, FiguresSpan, MenuCategory, MenuItem,
     MenuResponse, NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order,
-    OrderStatus, OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest,
-    StatusChangeRequest, StreamTicket, TableCall, TableCallsResponse, TicketTimers, TodayStats,
-    UpdateItemRequest,
+    OrderStatus, OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest, Station,
+    StationReadyRequest, StationRequest, StationsResponse, StatusChangeRequest, StreamTicket,
+    TableCall, TableCallsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
@@ -101,8 +101,65 @@ pub async fn change_status(
 /// Takes an order back one step (a mistaken bump), naming the version the
 /// bump answered with (staff).
 pub async fn recall_order(id: &str, version: i64) -> Result<Order, SessionError> {
+    recall_station(id, version, None).await
+}
+
+/// Takes back a bump: the order's last step, or with `station_id` only that
+/// station's mark of its lines as ready (staff).
+pub async fn recall_station(
+    id: &str,
+    version: i64,
+    station_id: Option<&str>,
+) -> Result<Order, SessionError> {
     let path = format!("/api/orders/{}/recall", encode_component(id));
-    send(Method::Post, &path, &RecallRequest { version }).await
+    let body = RecallRequest {
+        version,
+        station_id: station_id.map(str::to_owned),
+    };
+    send(Method::Post, &path, &body).await
+}
+
+/// Marks a station's lines of an order ready, naming the version the
+/// caller saw (staff).
+pub async fn station_ready(
+    id: &str,
+    station_id: &str,
+    version: i64,
+) -> Result<Order, SessionError> {
+    let path = format!(
+        "/api/orders/{}/stations/{}/ready",
+        encode_component(id),
+        encode_component(station_id)
+    );
+    send(Method::Post, &path, &StationReadyRequest { version }).await
+}
+
+/// Every station, in order.
+pub async fn stations() -> Result<StationsResponse, SessionError> {
+    manager()?.get_json("/api/stations").await
+}
+
+/// Adds a station (admin).
+pub async fn create_station(name: &str) -> Result<Station, SessionError> {
+    let body = StationRequest {
+        name: name.to_owned(),
+    };
+    send(Method::Post, "/api/admin/stations", &body).await
+}
+
+/// Renames a station (admin).
+pub async fn rename_station(id: &str, name: &str) -> Result<Station, SessionError> {
+    let body = StationRequest {
+        name: name.to_owned(),
+    };
+    let path = format!("/api/admin/stations/{}", encode_component(id));
+    send(Method::Patch, &path, &body).await
+}
+
+/// Deletes a station (admin).
+pub async fn delete_station(id: &str) -> Result<DeleteResponse, SessionError> {
+    let path = format!("/api/admin/stations/{}", encode_component(id));
+    send_empty(Method::Delete, &path).await
 }
 
 /// Calls staff, or asks for the bill, at `table` (customers). A call of
@@ -157,18 +214,28 @@ pub async fn set_option_availability(
     send(Method::Put, &path, &AvailabilityRequest { available }).await
 }
 
-/// Adds a category (admin).
-pub async fn create_category(name: &str) -> Result<MenuCategory, SessionError> {
+/// Adds a category (admin), prepared at `station_id` (none: the first
+/// station).
+pub async fn create_category(
+    name: &str,
+    station_id: Option<&str>,
+) -> Result<MenuCategory, SessionError> {
     let body = CategoryRequest {
         name: name.to_owned(),
+        station_id: station_id.map(str::to_owned),
     };
     send(Method::Post, "/api/menu/categories", &body).await
 }
 
-/// Renames a category (admin).
-pub async fn rename_category(id: &str, name: &str) -> Result<MenuCategory, SessionError> {
+/// Renames a category (admin), and moves it to `station_id` if given.
+pub async fn rename_category(
+    id: &str,
+    name: &str,
+    station_id: Option<&str>,
+) -> Result<MenuCategory, SessionError> {
     let body = CategoryRequest {
         name: name.to_owned(),
+        station_id: station_id.map(str::to_owned),
     };
     let path = format!("/api/menu/categories/{}", encode_component(id));
     send(Method::Patch, &path, &body).await

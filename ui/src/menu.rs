@@ -62,6 +62,7 @@ mod tests {
             id: id.to_owned(),
             name: id.to_owned(),
             position: 0,
+            station_id: String::new(),
             items,
         };
         MenuResponse {

@@ -1,6 +1,6 @@
 //! The menu editor's parts: the shared [`Editor`] state, a category card
-//! (rename, move, delete, its items, a form to add one) and an item row
-//! (availability, move, edit, delete).
+//! (rename, its station, move, delete, its items, a form to add one) and an
+//! item row (availability, move, edit, delete).
 //!
 //! One change runs at a time: moves send the whole order of a list, so the
 //! next move must start from the answer of the last one. After every change
@@ -12,7 +12,8 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{
-    allergen_names, format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse,
+    allergen_names, format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse, Station,
+    StationsResponse,
 };
 use shared::session::SessionError;
 use shared::validate::{self, Named};
@@ -27,6 +28,8 @@ use ui::load::{error_line, notice, Loader};
 pub(crate) struct Editor {
     auth: Auth,
     pub(crate) menu: Loader<MenuResponse>,
+    /// The stations categories are prepared at.
+    pub(crate) stations: Loader<StationsResponse>,
     /// Names the change in flight, so its own button can say "Saving…"
     /// while every other one waits.
     busy: RwSignal<Option<String>>,
@@ -40,6 +43,7 @@ impl Editor {
         let editor = Editor {
             auth,
             menu: Loader::new(),
+            stations: Loader::new(),
             busy: RwSignal::new(None),
             notice: RwSignal::new(None),
         };
@@ -47,9 +51,22 @@ impl Editor {
         editor
     }
 
-    /// Reads the menu again.
+    /// Reads the menu again, and the stations.
     pub(crate) fn reload(&self) {
         self.menu.load(self.auth, bar_api::menu);
+        self.reload_stations();
+    }
+
+    /// Reads the stations again.
+    pub(crate) fn reload_stations(&self) {
+        self.stations.load(self.auth, bar_api::stations);
+    }
+
+    /// The stations as loaded, in order (tracked); none until loaded.
+    pub(crate) fn station_list(&self) -> Vec<Station> {
+        self.stations
+            .state
+            .with(|s| s.ready().map(|r| r.stations.clone()).unwrap_or_default())
     }
 
     /// Whether a change is in flight (tracked).
@@ -142,6 +159,8 @@ fn moved(mut ids: Vec<String>, at: usize, up: bool) -> Option<Vec<String>> {
 pub(crate) fn AddCategoryForm() -> impl IntoView {
     let editor = use_editor();
     let name = RwSignal::new(String::new());
+    // Empty: the first station (the server's choice).
+    let station = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let key = "add-category";
     let submit = move |ev: SubmitEvent| {
@@ -153,10 +172,11 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
                 return;
             }
         };
+        let station_id = Some(station.get_untracked()).filter(|s| !s.is_empty());
         editor.run(
             key.to_owned(),
             error,
-            move || async move { bar_api::create_category(&text).await },
+            move || async move { bar_api::create_category(&text, station_id.as_deref()).await },
             move |_| name.set(String::new()),
         );
     };
@@ -173,6 +193,24 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
                     prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))
                 />
+                <label class="visually-hidden" for="new-category-station">
+                    "Prepared at"
+                </label>
+                <select
+                    id="new-category-station"
+                    data-testid="new-category-station"
+                    prop:value=move || station.get()
+                    on:change=move |ev| station.set(event_target_value(&ev))
+                >
+                    <option value="">"First station"</option>
+                    {move || {
+                        editor
+                            .station_list()
+                            .into_iter()
+                            .map(|s| view! { <option value=s.id>{s.name}</option> })
+                            .collect_view()
+                    }}
+                </select>
                 <button
                     type="submit"
                     class="button primary"
@@ -200,6 +238,13 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
         (at, ids.len())
     });
     let name = move || category.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
+    let station_id = move || {
+        category.with(|c| {
+            c.as_ref()
+                .map(|c| c.station_id.clone())
+                .unwrap_or_default()
+        })
+    };
     let error = RwSignal::new(None::<String>);
     let item_notice = RwSignal::new(None::<String>);
     let renaming = RwSignal::new(false);
@@ -242,8 +287,22 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
         editor.run(
             key("rename"),
             error,
-            move || async move { bar_api::rename_category(&id, &text).await },
+            move || async move { bar_api::rename_category(&id, &text, None).await },
             move |_| renaming.set(false),
+        );
+    };
+    // Moving the category to another station keeps its name.
+    let set_station = move |station: String| {
+        if station.is_empty() || station == station_id() {
+            return;
+        }
+        let id = id.get_value();
+        let current = name();
+        editor.run(
+            key("station"),
+            error,
+            move || async move { bar_api::rename_category(&id, &current, Some(&station)).await },
+            |_| {},
         );
     };
     let delete = move |_| {
@@ -389,6 +448,33 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                     </Show>
                 </div>
             </header>
+            <div class="category-station">
+                <label for=key("station-select")>"Prepared at"</label>
+                <select
+                    id=key("station-select")
+                    data-testid="category-station"
+                    disabled=move || editor.locked()
+                    prop:value=station_id
+                    on:change=move |ev| set_station(event_target_value(&ev))
+                >
+                    {move || {
+                        let chosen = station_id();
+                        editor
+                            .station_list()
+                            .into_iter()
+                            .map(|s| {
+                                let selected = s.id == chosen;
+                                view! {
+                                    <option value=s.id selected=selected>
+                                        {s.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                {move || running("station")().then(|| view! { <span class="saving">"Saving…"</span> })}
+            </div>
             {move || error_line(error.get())}
             {move || notice(item_notice.get())}
             <ul class="item-list">

@@ -1,11 +1,13 @@
-//! The menu editor at `/admin/menu`: categories and their items, edited in
-//! place. Availability changes made at the bar arrive live.
+//! The menu editor at `/admin/menu`: the stations, categories (each
+//! prepared at a station) and their items, edited in place. Availability
+//! changes made at the bar arrive live.
 
 use leptos::prelude::*;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::use_auth;
 
 use crate::components::editor::{AddCategoryForm, CategoryCard, Editor};
+use crate::components::stations_editor::StationsSection;
 use ui::load::{failed, loading, notice, Stage};
 use ui::menu::apply_item_event;
 
@@ -48,6 +50,7 @@ pub(crate) fn MenuEditorPage() -> impl IntoView {
                 Stage::Failed(message) => failed(message, load),
                 Stage::Ready => {
                     view! {
+                        <StationsSection />
                         <AddCategoryForm />
                         <Show when=move || editor.category_ids().is_empty()>
                             <p class="empty">"No categories yet: add the first one above."</p>

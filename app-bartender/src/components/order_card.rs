@@ -3,6 +3,11 @@
 //! is long: its stage against the ticket timers), one big button to move it
 //! on (a bump the recall panel can take back), and cancelling with a
 //! reason.
+//!
+//! On a station's screen the card holds only that station's lines and its
+//! button marks them ready; on "All" each line names its station and says
+//! when it is ready; on "Expo" the card shows which stations are done and
+//! which it still waits on.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,6 +17,7 @@ use ui::bar_api;
 use ui::format::timestamp_millis;
 
 use crate::queue::Queue;
+use crate::stations::{chip_text, others_waiting, StationView};
 use crate::timers::{age_text, ticket_stage, TicketStage};
 
 /// What the big button says for an order in `status`.
@@ -51,8 +57,32 @@ fn settle(queue: Queue, order_id: &str, outcome: Result<Order, SessionError>) ->
 /// The card of one open order. The board keys cards by id and version, so
 /// a card shows one version of its order and is replaced when it changes.
 #[component]
-pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
+pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl IntoView {
     let auth = queue.auth;
+    let expo = screen == StationView::Expo;
+    // On a station's screen: that station (id, name as on the order).
+    let station: Option<(String, String)> = screen.station_id().map(|id| {
+        let name = order
+            .lines_at(id)
+            .next()
+            .map(|l| l.station_name.clone())
+            .unwrap_or_default();
+        (id.to_owned(), name)
+    });
+    let waiting_hint = screen
+        .station_id()
+        .and_then(|id| others_waiting(&order, id));
+    let chips: Vec<(String, bool)> = if expo {
+        order
+            .stations()
+            .into_iter()
+            .map(|(id, name)| (name.to_owned(), order.station_ready(id)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Expo serves ready orders; making them is the stations' part.
+    let show_advance = !expo || order.status == OrderStatus::Ready;
     let Order {
         id,
         number,
@@ -95,9 +125,33 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
         move || queue.notes.with(|notes| notes.get(&id).cloned())
     };
 
+    let primary_label = if station.is_some() {
+        "Ready"
+    } else {
+        advance_label(status)
+    };
     let advance = {
         let id = id.clone();
+        let station = station.clone();
         move |_| {
+            if let Some((station_id, station_name)) = station.clone() {
+                busy.set(true);
+                queue.clear_note(&id);
+                let id = id.clone();
+                spawn_local(async move {
+                    let outcome =
+                        auth.watch(bar_api::station_ready(&id, &station_id, version).await);
+                    // On success this card leaves the station's screen.
+                    busy.set(false);
+                    if let Ok(order) = &outcome {
+                        queue.bumped_at_station(status, order, &station_id, &station_name);
+                    }
+                    if let Some(message) = settle(queue, &id, outcome) {
+                        queue.note(&id, message);
+                    }
+                });
+                return;
+            }
             let Some(next) = status.next() else {
                 return;
             };
@@ -150,8 +204,14 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
     let id_attr = id.clone();
     let reason_id = format!("cancel-reason-{id}");
     let reason_label = reason_id.clone();
+    let on_station = station.is_some();
     let lines = lines
         .into_iter()
+        .filter(|line| {
+            station
+                .as_ref()
+                .is_none_or(|(station_id, _)| line.station_id == *station_id)
+        })
         .map(|line| {
             // The allergens the item had when it was ordered, in words (the
             // sign alone would say nothing); a named note, so a screen
@@ -184,6 +244,23 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
                     </span>
                 }
             });
+            // Off a station's screen, where each line is made and whether
+            // it is done, in words.
+            let station_label = (!on_station && !line.station_name.is_empty()).then(|| {
+                view! {
+                    <span class="line-station" data-testid="line-station">
+                        {line.station_name.clone()}
+                    </span>
+                }
+            });
+            let ready_mark = (!on_station && line.ready).then(|| {
+                view! {
+                    <span class="line-ready" data-testid="line-ready">
+                        <span aria-hidden="true">"✓ "</span>
+                        "ready"
+                    </span>
+                }
+            });
             let name_attr = line.name.clone();
             view! {
                 <li
@@ -191,9 +268,13 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
                     data-testid="order-line"
                     data-item-name=name_attr
                     data-options=options_text
+                    data-station-id=line.station_id.clone()
+                    data-ready=line.ready.to_string()
                 >
                     <span class="line-qty">{line.quantity} "×"</span>
                     <span class="line-name">{line.name}</span>
+                    {station_label}
+                    {ready_mark}
                     {allergens}
                     {options}
                     {line.note.map(|note| view! { <span class="line-note">{note}</span> })}
@@ -211,6 +292,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
             data-status=status.as_str()
             data-stage=move || stage().map(TicketStage::as_str)
             data-table=table_attr
+            data-screen=screen.key()
         >
             <div class="order-head">
                 <span class="order-table" title="Table">
@@ -224,6 +306,37 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
                 <span class="order-age" data-testid="order-age">{stage_icon} {waited}</span>
             </div>
             <ul class="order-lines">{lines}</ul>
+            {waiting_hint
+                .map(|text| {
+                    view! {
+                        <p class="station-hint" data-testid="station-hint">
+                            <span aria-hidden="true">"… "</span>
+                            {text}
+                        </p>
+                    }
+                })}
+            {(!chips.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="station-chips" data-testid="station-chips" aria-label="Stations">
+                            {chips
+                                .into_iter()
+                                .map(|(name, ready)| {
+                                    view! {
+                                        <li
+                                            class="station-chip"
+                                            class:is-ready=ready
+                                            data-testid="station-chip"
+                                            data-ready=ready.to_string()
+                                        >
+                                            {chip_text(&name, ready)}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
             {note.map(|note| view! { <p class="order-note">{note}</p> })}
             {move || {
                 card_note()
@@ -241,15 +354,20 @@ pub(crate) fn OrderCard(order: Order, queue: Queue) -> impl IntoView {
                     let advance = advance.clone();
                     view! {
                         <div class="order-actions">
-                            <button
-                                type="button"
-                                class="button advance"
-                                data-testid="advance"
-                                disabled=move || busy.get()
-                                on:click=advance
-                            >
-                                {move || if busy.get() { "Saving…" } else { advance_label(status) }}
-                            </button>
+                            {show_advance
+                                .then(move || {
+                                    view! {
+                                        <button
+                                            type="button"
+                                            class="button advance"
+                                            data-testid="advance"
+                                            disabled=move || busy.get()
+                                            on:click=advance
+                                        >
+                                            {move || if busy.get() { "Saving…" } else { primary_label }}
+                                        </button>
+                                    }
+                                })}
                             <button
                                 type="button"
                                 class="button secondary"

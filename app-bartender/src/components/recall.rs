@@ -90,11 +90,15 @@ fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl
     let busy = RwSignal::new(false);
     let line = bump.line();
     // The order's number in the name, so "Recall" buttons can be told apart.
-    let label = format!(
-        "Recall order {}: back to {}",
-        bump.number,
-        bump.from.label().to_lowercase()
-    );
+    let label = match &bump.station {
+        Some((_, name)) => format!("Recall order {}: {name} not ready", bump.number),
+        None => format!(
+            "Recall order {}: back to {}",
+            bump.number,
+            bump.from.label().to_lowercase()
+        ),
+    };
+    let station_attr = bump.station_id().map(str::to_owned);
     let id_attr = bump.order_id.clone();
     let version_attr = bump.version.to_string();
     let from_attr = bump.from.as_str();
@@ -106,7 +110,9 @@ fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl
         spawn_local(async move {
             let outcome = queue
                 .auth
-                .watch(bar_api::recall_order(&bump.order_id, bump.version).await);
+                .watch(
+                    bar_api::recall_station(&bump.order_id, bump.version, bump.station_id()).await,
+                );
             // On success the row leaves the panel, and this button with it.
             busy.set(false);
             match outcome {
@@ -140,6 +146,7 @@ fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl
             data-version=version_attr
             data-from=from_attr
             data-to=to_attr
+            data-station-id=station_attr
         >
             <span class="recall-line">{line}</span>
             <button

@@ -2,7 +2,10 @@
 //! in a strip at the top, the "all day" counts of what is waiting and when
 //! tickets turn amber and red, the bumps of this screen that can still be
 //! recalled, then open orders in three columns (received, preparing,
-//! ready), oldest first, all kept current by the live stream.
+//! ready), oldest first, all kept current by the live stream. A picker at
+//! the top chooses what this screen shows: every order, one station's
+//! lines still to make, or "Expo" (whole orders and the stations each
+//! waits on).
 
 use leptos::prelude::*;
 use shared::bar::OrderStatus;
@@ -15,6 +18,7 @@ use crate::all_day::AllDay;
 use crate::components::availability::PANEL_ID;
 use crate::components::{AvailabilityPanel, OrderCard, RecallPanel, TableCalls};
 use crate::queue::{Load, Queue, TICK};
+use crate::stations::StationView;
 use crate::timers::{threshold_text, TicketStage};
 
 /// The board's columns: the status, its test id and its heading.
@@ -46,6 +50,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
             queue.reload_settings();
             queue.reload_calls();
             queue.reload_menu();
+            queue.reload_stations();
         },
     );
 
@@ -55,6 +60,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
         queue.reload_settings();
         queue.reload_calls();
         queue.reload_menu();
+        queue.reload_stations();
     });
     // Back online after a failed first load: load again without being asked.
     Effect::new(move |was_offline: Option<bool>| {
@@ -83,11 +89,23 @@ pub(crate) fn QueuePage() -> impl IntoView {
     // Only a change of state redraws the board, not every reload.
     let state = Memo::new(move |_| queue.loading.get());
     let sound_on = queue.sound.on;
-    let all_day = Memo::new(move |_| queue.board.with(|board| board.all_day()));
+    let all_day = Memo::new(move |_| {
+        let screen = queue.view.get();
+        queue.board.with(|board| {
+            if screen.station_id().is_some() {
+                board.all_day_for(&screen)
+            } else {
+                board.all_day()
+            }
+        })
+    });
     let timers = queue.timers;
 
     let column = move |(status, testid, title): (OrderStatus, &'static str, &'static str)| {
-        let orders = Memo::new(move |_| queue.board.with(|board| board.column(status)));
+        let orders = Memo::new(move |_| {
+            let screen = queue.view.get();
+            queue.board.with(|board| board.column_for(status, &screen))
+        });
         let heading = format!("heading-{testid}");
         let labelled_by = heading.clone();
         view! {
@@ -106,7 +124,10 @@ pub(crate) fn QueuePage() -> impl IntoView {
                     <For
                         each=move || orders.get()
                         key=|order| (order.id.clone(), order.version)
-                        children=move |order| view! { <OrderCard order queue /> }
+                        children=move |order| {
+                            let screen = queue.view.get_untracked();
+                            view! { <OrderCard order queue screen /> }
+                        }
                     />
                 </ol>
                 <Show when=move || orders.with(Vec::is_empty)>
@@ -159,6 +180,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
                     </button>
                 </div>
             </div>
+            <StationPicker queue />
             <TableCalls queue />
             {move || match state.get() {
                 Load::Pending => {
@@ -192,7 +214,18 @@ pub(crate) fn QueuePage() -> impl IntoView {
                             class:stale=move || live.get() == LiveStatus::Reconnecting
                             data-testid="board"
                         >
-                            {COLUMNS.into_iter().map(column).collect_view()}
+                            // A station's tickets leave its screen once
+                            // its lines are ready: no ready column there.
+                            {move || {
+                                let at_station = queue.view.with(|v| v.station_id().is_some());
+                                COLUMNS
+                                    .into_iter()
+                                    .filter(|(status, _, _)| {
+                                        !(at_station && *status == OrderStatus::Ready)
+                                    })
+                                    .map(column)
+                                    .collect_view()
+                            }}
                         </div>
                     }
                         .into_any()
@@ -204,6 +237,57 @@ pub(crate) fn QueuePage() -> impl IntoView {
                 <Welcome />
             </footer>
         </main>
+    }
+}
+
+/// What this screen shows: "All", each station, "Expo". The choice is
+/// remembered on this tablet.
+#[component]
+fn StationPicker(queue: Queue) -> impl IntoView {
+    let choice = move |label: String, target: StationView| {
+        let key = target.key();
+        let chosen = {
+            let target = target.clone();
+            move || queue.view.with(|shown| *shown == target)
+        };
+        let pressed = chosen.clone();
+        view! {
+            <button
+                type="button"
+                class="button secondary station-choice"
+                class:is-chosen=chosen
+                data-testid="station-choice"
+                data-view=key
+                aria-pressed=move || pressed().to_string()
+                on:click=move |_| queue.choose_view(target.clone())
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <nav
+            class="station-picker"
+            data-testid="station-picker"
+            aria-label="What this screen shows"
+        >
+            {move || {
+                let mut options = vec![("All".to_owned(), StationView::All)];
+                options
+                    .extend(
+                        queue
+                            .stations
+                            .get()
+                            .into_iter()
+                            .map(|s| (s.name, StationView::Station(s.id))),
+                    );
+                options.push(("Expo".to_owned(), StationView::Expo));
+                options
+                    .into_iter()
+                    .map(|(label, target)| choice(label, target))
+                    .collect_view()
+            }}
+        </nav>
     }
 }
 

@@ -170,6 +170,9 @@ mod tests {
             line_total_cents: 600,
             allergens: Vec::new(),
             options: Vec::new(),
+            station_id: String::new(),
+            station_name: String::new(),
+            ready: false,
         };
         assert_eq!(line_summary(&line), "2 × House Lager");
         line.options.push(ChosenOption {

@@ -17,6 +17,8 @@ pub struct CategoryRow {
     pub name: String,
     pub position: i64,
     pub archived: bool,
+    /// The station that prepares its items.
+    pub station_id: String,
 }
 
 /// An item as stored.
@@ -232,7 +234,8 @@ pub async fn list(db: &Db) -> Result<(Vec<CategoryRow>, Vec<ItemRow>), DbError> 
     );
     Ok(on_pool!(db, read, |pool| {
         let categories = sqlx::query_as::<_, CategoryRow>(
-            "SELECT id, name, position, archived FROM menu_categories
+            "SELECT id, name, position, archived, COALESCE(station_id, '') AS station_id
+             FROM menu_categories
              WHERE NOT archived ORDER BY position, name, id",
         )
         .fetch_all(pool)
@@ -290,7 +293,8 @@ pub async fn item(db: &Db, id: &str) -> Result<Option<ItemRow>, DbError> {
 pub async fn category(db: &Db, id: &str) -> Result<Option<CategoryRow>, DbError> {
     Ok(on_pool!(db, read, |pool| {
         sqlx::query_as::<_, CategoryRow>(
-            "SELECT id, name, position, archived FROM menu_categories WHERE id = $1 AND NOT archived",
+            "SELECT id, name, position, archived, COALESCE(station_id, '') AS station_id
+             FROM menu_categories WHERE id = $1 AND NOT archived",
         )
         .bind(id)
         .fetch_optional(pool)
@@ -298,31 +302,48 @@ pub async fn category(db: &Db, id: &str) -> Result<Option<CategoryRow>, DbError>
     }))
 }
 
-/// Adds a category at the end.
-pub async fn insert_category(db: &Db, id: &str, name: &str, now: i64) -> Result<(), DbError> {
+/// Adds a category at the end, prepared at a station.
+pub async fn insert_category(
+    db: &Db,
+    id: &str,
+    name: &str,
+    station_id: &str,
+    now: i64,
+) -> Result<(), DbError> {
     on_pool!(db, write, |pool| {
         sqlx::query(
-            "INSERT INTO menu_categories (id, name, position, archived, created_at, updated_at)
-             VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM menu_categories), FALSE, $3, $3)",
+            "INSERT INTO menu_categories (id, name, position, archived, created_at, updated_at, station_id)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM menu_categories), FALSE, $3, $3, $4)",
         )
         .bind(id)
         .bind(name)
         .bind(now)
+        .bind(station_id)
         .execute(pool)
         .await?;
     });
     Ok(())
 }
 
-/// Renames a category; false if there is none.
-pub async fn rename_category(db: &Db, id: &str, name: &str, now: i64) -> Result<bool, DbError> {
+/// Renames a category, and moves it to another station if one is given;
+/// false if there is none.
+pub async fn rename_category(
+    db: &Db,
+    id: &str,
+    name: &str,
+    station_id: Option<&str>,
+    now: i64,
+) -> Result<bool, DbError> {
     let rows = on_pool!(db, write, |pool| {
         sqlx::query(
-            "UPDATE menu_categories SET name = $2, updated_at = $3 WHERE id = $1 AND NOT archived",
+            "UPDATE menu_categories SET name = $2, updated_at = $3,
+                 station_id = COALESCE($4, station_id)
+             WHERE id = $1 AND NOT archived",
         )
         .bind(id)
         .bind(name)
         .bind(now)
+        .bind(station_id)
         .execute(pool)
         .await?
         .rows_affected()

@@ -42,6 +42,11 @@ pub struct LineRow {
     pub allergens: String,
     /// As [`encode_options`] wrote it: the options chosen, copied.
     pub options: String,
+    /// The station that prepares it, copied when ordered; `''` for none.
+    pub station_id: String,
+    pub station_name: String,
+    /// When its station marked it ready.
+    pub ready_at: Option<i64>,
 }
 
 /// An order with its lines.
@@ -56,7 +61,8 @@ const COLUMNS: &str =
      o.updated_at, o.ready_at";
 
 const LINE_COLUMNS: &str =
-    "order_id, position, item_id, name, unit_price_cents, quantity, note, allergens, options";
+    "order_id, position, item_id, name, unit_price_cents, quantity, note, allergens, options, \
+     COALESCE(station_id, '') AS station_id, station_name, ready_at";
 
 /// Chosen options as stored in `order_lines.options`: their JSON, `[]` for
 /// none.
@@ -99,6 +105,9 @@ pub struct NewLine {
     pub allergens: String,
     /// The options chosen, as [`encode_options`] writes them.
     pub options: String,
+    /// The station of the item's category, id and name.
+    pub station_id: String,
+    pub station_name: String,
 }
 
 /// The order placed by a customer under an idempotency key, if any.
@@ -157,8 +166,8 @@ pub async fn insert(
         for (position, line) in order.lines.iter().enumerate() {
             sqlx::query(
                 "INSERT INTO order_lines (order_id, position, item_id, name, unit_price_cents, quantity, note,
-                     allergens, options)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                     allergens, options, station_id, station_name)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(order.id)
             .bind(position as i64)
@@ -169,6 +178,8 @@ pub async fn insert(
             .bind(line.note.as_deref())
             .bind(&line.allergens)
             .bind(&line.options)
+            .bind(&line.station_id)
+            .bind(&line.station_name)
             .execute(&mut *tx)
             .await?;
             lines.push(LineRow {
@@ -181,6 +192,9 @@ pub async fn insert(
                 note: line.note.clone(),
                 allergens: line.allergens.clone(),
                 options: line.options.clone(),
+                station_id: line.station_id.clone(),
+                station_name: line.station_name.clone(),
+                ready_at: None,
             });
         }
         let row = sqlx::query_as::<_, OrderRow>(&select)
@@ -307,6 +321,48 @@ pub async fn change_status(
     change: &StatusChange<'_>,
     payload: Payload<'_>,
 ) -> Result<Option<FullOrder>, DbError> {
+    change_lines(db, change, None, payload).await
+}
+
+/// One station's lines of an order, marked ready or taken back.
+pub struct StationLines<'a> {
+    pub station_id: &'a str,
+    /// True marks them ready (at the change's time), false takes that back.
+    pub ready: bool,
+}
+
+/// [`change_status`], and the lines follow in the same transaction: with
+/// `station`, that station's lines are marked ready or not; without, the
+/// whole order's status decides (reaching ready marks every line not yet
+/// ready; going back before ready takes every line back).
+pub async fn change_lines(
+    db: &Db,
+    change: &StatusChange<'_>,
+    station: Option<&StationLines<'_>>,
+    payload: Payload<'_>,
+) -> Result<Option<FullOrder>, DbError> {
+    // The statement that moves the lines: $1 the order, $2 the new
+    // `ready_at`, $3 the station.
+    let lines_change: Option<(&str, Option<i64>, &str)> = match station {
+        Some(s) => Some((
+            "UPDATE order_lines SET ready_at = $2 WHERE order_id = $1 AND station_id = $3",
+            s.ready.then_some(change.now),
+            s.station_id,
+        )),
+        None if change.status == "ready" => Some((
+            "UPDATE order_lines SET ready_at = $2
+             WHERE order_id = $1 AND ready_at IS NULL AND $3 = ''",
+            Some(change.now),
+            "",
+        )),
+        None if matches!(change.status, "received" | "preparing") => Some((
+            "UPDATE order_lines SET ready_at = $2 WHERE order_id = $1 AND $3 = ''",
+            None,
+            "",
+        )),
+        // Served and cancelled leave the lines as they are.
+        None => None,
+    };
     let select = format!(
         "SELECT {COLUMNS} FROM orders o JOIN users u ON u.id = o.customer_id WHERE o.id = $1"
     );
@@ -335,6 +391,14 @@ pub async fn change_status(
         if rows == 0 {
             None
         } else {
+            if let Some((sql, ready_at, station_id)) = lines_change {
+                sqlx::query(sql)
+                    .bind(change.id)
+                    .bind(ready_at)
+                    .bind(station_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let row = sqlx::query_as::<_, OrderRow>(&select)
                 .bind(change.id)
                 .fetch_one(&mut *tx)

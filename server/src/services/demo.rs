@@ -1,10 +1,13 @@
 //! The demo menu `serve --demo` loads into an empty menu: a believable
 //! bar with draught beer, cocktails, wine, soft drinks and snacks, one item
-//! sold out, each item's allergens, options on a few items, and the table
-//! labels printed as order links.
+//! sold out, each item's allergens, options on a few items, two stations
+//! (drinks at the bar, snacks in the kitchen), and the table labels printed
+//! as order links.
 
 use shared::bar::Allergen::{Eggs, Gluten, Milk, Mustard, Peanuts, Sulphites};
-use shared::bar::{Allergen, CategoryRequest, ItemOptionInput, NewItemRequest, OptionGroupInput};
+use shared::bar::{
+    Allergen, CategoryRequest, ItemOptionInput, NewItemRequest, OptionGroupInput, StationRequest,
+};
 
 use crate::error::AppResult;
 use crate::services::menu::MenuService;
@@ -189,15 +192,31 @@ const DEMO_MENU: [DemoCategory; 5] = [
     ),
 ];
 
+/// The demo's stations: drinks are poured at the first, the categories
+/// named with the second are prepared there.
+const DEMO_STATIONS: [&str; 2] = ["Bar", "Kitchen"];
+
+/// The demo categories prepared in the kitchen; the rest at the bar.
+const KITCHEN_CATEGORIES: [&str; 1] = ["Snacks"];
+
 /// Loads the demo menu unless the menu already has categories.
 pub async fn ensure_demo_menu(menu: &MenuService) -> AppResult<bool> {
     if !menu.is_empty().await? {
         return Ok(false);
     }
+    let [bar, kitchen] = DEMO_STATIONS;
+    let bar = demo_station(menu, bar).await?;
+    let kitchen = demo_station(menu, kitchen).await?;
     for (category, items) in DEMO_MENU {
+        let station_id = if KITCHEN_CATEGORIES.contains(&category) {
+            kitchen.clone()
+        } else {
+            bar.clone()
+        };
         let created = menu
             .create_category(CategoryRequest {
                 name: category.to_owned(),
+                station_id: Some(station_id),
             })
             .await?;
         for (name, description, price_cents, available, allergens) in items {
@@ -214,6 +233,25 @@ pub async fn ensure_demo_menu(menu: &MenuService) -> AppResult<bool> {
         }
     }
     Ok(true)
+}
+
+/// The id of the station with this name, added if the bar has none.
+async fn demo_station(menu: &MenuService, name: &str) -> AppResult<String> {
+    let found = menu
+        .stations()
+        .await?
+        .stations
+        .into_iter()
+        .find(|s| s.name.eq_ignore_ascii_case(name));
+    match found {
+        Some(station) => Ok(station.id),
+        None => Ok(menu
+            .create_station(StationRequest {
+                name: name.to_owned(),
+            })
+            .await?
+            .id),
+    }
 }
 
 /// The option groups of a demo item, as an admin would send them.

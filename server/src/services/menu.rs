@@ -18,6 +18,8 @@ use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::services::events::EventHub;
 
+mod stations;
+
 /// The menu service.
 pub struct MenuService {
     db: Db,
@@ -45,15 +47,31 @@ impl MenuService {
     /// Adds a category at the end.
     pub async fn create_category(&self, req: CategoryRequest) -> AppResult<MenuCategory> {
         let name = check_name(&req.name, Named::Category)?;
+        let station_id = match req.station_id.as_deref() {
+            Some(station_id) => self.known_station(station_id).await?,
+            None => self.first_station().await?,
+        };
         let id = uuid::Uuid::new_v4().to_string();
-        store::insert_category(&self.db, &id, &name, self.clock.now_ms()).await?;
+        store::insert_category(&self.db, &id, &name, &station_id, self.clock.now_ms()).await?;
         self.category(&id).await
     }
 
-    /// Renames a category.
+    /// Renames a category, and moves it to another station if one is named.
     pub async fn rename_category(&self, id: &str, req: CategoryRequest) -> AppResult<MenuCategory> {
         let name = check_name(&req.name, Named::Category)?;
-        if !store::rename_category(&self.db, id, &name, self.clock.now_ms()).await? {
+        let station_id = match req.station_id.as_deref() {
+            Some(station_id) => Some(self.known_station(station_id).await?),
+            None => None,
+        };
+        if !store::rename_category(
+            &self.db,
+            id,
+            &name,
+            station_id.as_deref(),
+            self.clock.now_ms(),
+        )
+        .await?
+        {
             return Err(no_category());
         }
         self.category(id).await
@@ -398,6 +416,7 @@ fn assemble(categories: Vec<CategoryRow>, items: Vec<ItemRow>) -> MenuResponse {
             id: c.id,
             name: c.name,
             position: c.position,
+            station_id: c.station_id,
             items: Vec::new(),
         })
         .collect();

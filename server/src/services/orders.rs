@@ -9,15 +9,16 @@ use sha2::{Digest, Sha256};
 use shared::api::Role;
 use shared::bar::{
     format_price, NewOrderRequest, Order, OrderLine, OrderStatus, OrdersResponse, RecallRequest,
-    StatusChangeRequest, IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN, OPTIONS_PER_GROUP_MAX,
-    OPTION_GROUPS_MAX, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, RECALL_WINDOW_SECS,
+    StationReadyRequest, StatusChangeRequest, IDEMPOTENCY_KEY_MAX_LEN, LINE_NOTE_MAX_LEN,
+    OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX, ORDER_MAX_LINES, ORDER_NOTE_MAX_LEN, QUANTITY_MAX,
+    RECALL_WINDOW_SECS,
 };
 use shared::validate::{self, ChoiceError};
 
 use crate::clock::{rfc3339, Clock};
 use crate::crypto::hex;
 use crate::db::orders::{self as store, Filter, FullOrder, LineRow, NewLine, NewOrder, OrderRow};
-use crate::db::{events, menu, Db, DbError};
+use crate::db::{events, menu, stations, Db, DbError};
 use crate::error::{AppError, AppResult};
 use crate::services::events::EventHub;
 use crate::services::sessions::AuthContext;
@@ -155,6 +156,10 @@ impl OrderService {
                 ),
             });
         }
+        let mut categories: Vec<&str> = items.values().map(|i| i.category_id.as_str()).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        let stations = stations::of_categories(&self.db, &categories).await?;
         let mut lines = Vec::with_capacity(req.lines.len());
         for (i, l) in req.lines.iter().enumerate() {
             // Every id was found above.
@@ -198,6 +203,16 @@ impl OrderService {
                 // Copied with their group's name and their price, so the
                 // line reads the same after the menu changes.
                 options: store::encode_options(&choice.options),
+                // The station's name too: renaming it later changes no
+                // ticket already made.
+                station_id: stations
+                    .get(&row.category_id)
+                    .map(|(id, _)| id.clone())
+                    .unwrap_or_default(),
+                station_name: stations
+                    .get(&row.category_id)
+                    .map(|(_, name)| name.clone())
+                    .unwrap_or_default(),
             });
         }
         Ok(lines)
@@ -303,7 +318,7 @@ impl OrderService {
             reason: reason.as_deref(),
             now: self.clock.now_ms(),
         };
-        self.commit(&change, from).await
+        self.commit(&change, None, from).await
     }
 
     /// Takes back an order's last step (a mistaken bump on the board) for
@@ -317,12 +332,18 @@ impl OrderService {
         req: RecallRequest,
     ) -> AppResult<Order> {
         require_staff(auth)?;
-        let (current, _) = self.visible(auth, id).await?;
+        let (current, lines) = self.visible(auth, id).await?;
         let from = parse_status(&current.status)?;
+        if let Some(station_id) = req.station_id.as_deref() {
+            check_station_lines(&lines, station_id)?;
+        }
         // The version first: a recall aimed at a change someone has since
         // built on must never undo theirs.
         if req.version != current.version {
             return Err(stale(from));
+        }
+        if let Some(station_id) = req.station_id.as_deref() {
+            return self.recall_station(&current, &lines, station_id, from).await;
         }
         let Some(to) = from.previous() else {
             return Err(AppError::Conflict {
@@ -354,7 +375,114 @@ impl OrderService {
             reason: None,
             now,
         };
-        self.commit(&change, from).await
+        self.commit(&change, None, from).await
+    }
+
+    /// Marks a station's lines of an order ready (staff), if the caller saw
+    /// its current version. A received order starts preparing; once every
+    /// station has marked its lines, the order is ready. A change like any
+    /// other: a new version and one event.
+    pub async fn station_ready(
+        &self,
+        auth: &AuthContext,
+        id: &str,
+        station_id: &str,
+        req: StationReadyRequest,
+    ) -> AppResult<Order> {
+        require_staff(auth)?;
+        let (current, lines) = self.visible(auth, id).await?;
+        let from = parse_status(&current.status)?;
+        check_station_lines(&lines, station_id)?;
+        if req.version != current.version {
+            return Err(stale(from));
+        }
+        if from.is_final() {
+            return Err(closed(from));
+        }
+        if lines
+            .iter()
+            .filter(|l| l.station_id == station_id)
+            .all(|l| l.ready_at.is_some())
+        {
+            return Err(AppError::Conflict {
+                code: "already_ready",
+                message: "This station has already marked its part of the order ready.".to_owned(),
+            });
+        }
+        let all_ready = lines
+            .iter()
+            .all(|l| l.station_id == station_id || l.ready_at.is_some());
+        let to = if all_ready {
+            OrderStatus::Ready
+        } else {
+            OrderStatus::Preparing
+        };
+        let change = store::StatusChange {
+            id,
+            version: req.version,
+            status: to.as_str(),
+            reason: None,
+            now: self.clock.now_ms(),
+        };
+        let station = store::StationLines {
+            station_id,
+            ready: true,
+        };
+        self.commit(&change, Some(&station), from).await
+    }
+
+    /// Takes back a station's mark of its lines as ready (a recall naming
+    /// the station), within [`RECALL_WINDOW_SECS`] of it; a ready order goes
+    /// back to preparing. The version was checked by the caller.
+    async fn recall_station(
+        &self,
+        current: &OrderRow,
+        lines: &[LineRow],
+        station_id: &str,
+        from: OrderStatus,
+    ) -> AppResult<Order> {
+        if from.is_final() {
+            return Err(closed(from));
+        }
+        let Some(marked_at) = lines
+            .iter()
+            .filter(|l| l.station_id == station_id)
+            .filter_map(|l| l.ready_at)
+            .max()
+        else {
+            return Err(AppError::Conflict {
+                code: "nothing_to_recall",
+                message: "This station has not marked its part of the order ready: there is nothing to take back."
+                    .to_owned(),
+            });
+        };
+        let now = self.clock.now_ms();
+        if now.saturating_sub(marked_at) > RECALL_WINDOW_SECS * 1000 {
+            let minutes = RECALL_WINDOW_SECS / 60;
+            return Err(AppError::Conflict {
+                code: "recall_expired",
+                message: format!(
+                    "It was marked ready more than {minutes} minutes ago; a bump can be recalled only within {minutes} minutes."
+                ),
+            });
+        }
+        let to = if from == OrderStatus::Ready {
+            OrderStatus::Preparing
+        } else {
+            from
+        };
+        let change = store::StatusChange {
+            id: &current.id,
+            version: current.version,
+            status: to.as_str(),
+            reason: None,
+            now,
+        };
+        let station = store::StationLines {
+            station_id,
+            ready: false,
+        };
+        self.commit(&change, Some(&station), from).await
     }
 
     /// Applies a checked change if the order is still at the version the
@@ -363,9 +491,10 @@ impl OrderService {
     async fn commit(
         &self,
         change: &store::StatusChange<'_>,
+        station: Option<&store::StationLines<'_>>,
         from: OrderStatus,
     ) -> AppResult<Order> {
-        match store::change_status(&self.db, change, &payload).await? {
+        match store::change_lines(&self.db, change, station, &payload).await? {
             Some(full) => {
                 self.hub.poke();
                 Ok(order(full))
@@ -379,6 +508,28 @@ impl OrderService {
                 Err(stale(status))
             }
         }
+    }
+}
+
+/// 422 `no_lines_at_station` unless the order has lines at the station.
+fn check_station_lines(lines: &[LineRow], station_id: &str) -> AppResult<()> {
+    if station_id.is_empty() || !lines.iter().any(|l| l.station_id == station_id) {
+        return Err(AppError::Unprocessable {
+            code: "no_lines_at_station",
+            message: "This order has nothing to prepare at that station.".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// 409 `order_closed`: a served or cancelled order's lines never change.
+fn closed(status: OrderStatus) -> AppError {
+    AppError::Conflict {
+        code: "order_closed",
+        message: format!(
+            "This order is already {}; its lines can no longer change.",
+            status.label().to_lowercase()
+        ),
     }
 }
 
@@ -547,6 +698,9 @@ fn line(row: LineRow) -> OrderLine {
         line_total_cents: row.unit_price_cents * row.quantity,
         allergens: menu::decode_allergens(&row.allergens),
         options: store::decode_options(&row.options),
+        ready: row.ready_at.is_some(),
+        station_id: row.station_id,
+        station_name: row.station_name,
         item_id: row.item_id,
         name: row.name,
         unit_price_cents: row.unit_price_cents,

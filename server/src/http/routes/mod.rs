@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod orders;
 pub mod sessions;
 pub mod settings;
+pub mod stations;
 
 use axum::Router;
 
@@ -27,5 +28,6 @@ pub fn router() -> Router<AppState> {
         .merge(events::router())
         .merge(admin::router())
         .merge(settings::router())
+        .merge(stations::router())
         .merge(openapi::router())
 }

@@ -46,6 +46,7 @@ use crate::http::AppState;
         super::orders::one,
         super::orders::change_status,
         super::orders::recall,
+        super::orders::station_ready,
         super::calls::call,
         super::calls::open,
         super::calls::mine,
@@ -66,6 +67,10 @@ use crate::http::AppState;
         super::admin::activity_csv,
         super::settings::bar_settings,
         super::settings::set_timers,
+        super::stations::stations,
+        super::stations::create_station,
+        super::stations::rename_station,
+        super::stations::delete_station,
     ),
     modifiers(&BearerAuth, &CommonErrors),
     tags(
@@ -76,6 +81,7 @@ use crate::http::AppState;
         (name = "calls", description = "Guests calling staff or asking for the bill; staff acknowledging"),
         (name = "events", description = "The live stream of order, menu and call changes"),
         (name = "admin", description = "Users, every session, today's figures and a day's figures by hour"),
+        (name = "stations", description = "Where categories are prepared: the list, and admins changing it"),
         (name = "settings", description = "The bar's settings: when tickets on the bartender's board turn amber and red"),
         (name = "health", description = "Probes"),
     )

@@ -8,7 +8,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use shared::api::ErrorBody;
-use shared::bar::{NewOrderRequest, Order, OrdersResponse, RecallRequest, StatusChangeRequest};
+use shared::bar::{
+    NewOrderRequest, Order, OrdersResponse, RecallRequest, StationReadyRequest,
+    StatusChangeRequest,
+};
 
 use crate::error::AppError;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
@@ -26,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/orders/{id}", get(one))
         .route("/api/orders/{id}/status", post(change_status))
         .route("/api/orders/{id}/recall", post(recall))
+        .route(
+            "/api/orders/{id}/stations/{station_id}/ready",
+            post(station_ready),
+        )
 }
 
 /// Places an order (customers). Send an `Idempotency-Key` header: the same
@@ -151,11 +158,11 @@ pub async fn change_status(
 #[utoipa::path(post, path = "/api/orders/{id}/recall", tag = "orders", security(("bearer" = [])),
     params(("id" = String, Path, description = "Order id")), request_body = RecallRequest,
     responses(
-        (status = 200, description = "Back one step: preparing → received, ready → preparing, served → ready", body = Order),
+        (status = 200, description = "Back one step: preparing → received, ready → preparing, served → ready; with `station_id`, that station's lines are no longer ready (a ready order goes back to preparing)", body = Order),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "No such order", body = ErrorBody),
-        (status = 409, description = "Stale version (`stale_version`), a received or cancelled order (`nothing_to_recall`), or last changed more than 5 minutes ago (`recall_expired`)", body = ErrorBody),
-        (status = 422, description = "Missing or mistyped version, or an unknown field", body = ErrorBody),
+        (status = 409, description = "Stale version (`stale_version`), a received or cancelled order or a station that has not marked its lines ready (`nothing_to_recall`), last changed more than 5 minutes ago (`recall_expired`), or with `station_id` an order already served or cancelled (`order_closed`)", body = ErrorBody),
+        (status = 422, description = "Missing or mistyped version, an unknown field, or a `station_id` the order has no lines at (`no_lines_at_station`)", body = ErrorBody),
     ))]
 pub async fn recall(
     State(state): State<AppState>,
@@ -164,4 +171,34 @@ pub async fn recall(
     ApiJson(req): ApiJson<RecallRequest>,
 ) -> Result<Json<Order>, AppError> {
     Ok(Json(state.orders.recall(&auth, &id, req).await?))
+}
+
+/// Marks one station's lines of an order ready, naming the version the
+/// caller saw (bartenders and admins). A received order starts preparing;
+/// when every station has marked its lines, the order is ready.
+#[utoipa::path(post, path = "/api/orders/{id}/stations/{station_id}/ready", tag = "orders", security(("bearer" = [])),
+    params(
+        ("id" = String, Path, description = "Order id"),
+        ("station_id" = String, Path, description = "Station id"),
+    ),
+    request_body = StationReadyRequest,
+    responses(
+        (status = 200, description = "Marked; the order is preparing, or ready once every station is", body = Order),
+        (status = 403, description = "Not staff", body = ErrorBody),
+        (status = 404, description = "No such order", body = ErrorBody),
+        (status = 409, description = "Stale version (`stale_version`), an order already served or cancelled (`order_closed`), or the station's lines already ready (`already_ready`)", body = ErrorBody),
+        (status = 422, description = "Missing or mistyped version, or the order has no lines at this station (`no_lines_at_station`)", body = ErrorBody),
+    ))]
+pub async fn station_ready(
+    State(state): State<AppState>,
+    AuthUser(auth): AuthUser,
+    ApiPath((id, station_id)): ApiPath<(String, String)>,
+    ApiJson(req): ApiJson<StationReadyRequest>,
+) -> Result<Json<Order>, AppError> {
+    Ok(Json(
+        state
+            .orders
+            .station_ready(&auth, &id, &station_id, req)
+            .await?,
+    ))
 }
