@@ -31,6 +31,10 @@ impl StationView {
     }
 
     /// Reads a stored choice; anything unknown is "All".
+    #[cfg_attr(
+        not(any(target_arch = "wasm32", test)),
+        expect(dead_code, reason = "only the browser stores a choice")
+    )]
     pub(crate) fn parse(stored: &str) -> StationView {
         match stored {
             "expo" => StationView::Expo,

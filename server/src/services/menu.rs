@@ -133,7 +133,7 @@ impl MenuService {
         check_price(req.price_cents)?;
         let allergens = validate::allergens(&req.allergens);
         // A new item has no ids to keep yet.
-        let groups = check_groups(&req.option_groups, &[])?;
+        let groups = check_groups(&req.option_groups, &validate::KnownIds::default())?;
         check_option_prices(req.price_cents, &groups)?;
         store::category(&self.db, &req.category_id)
             .await?
