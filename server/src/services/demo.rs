@@ -1,10 +1,10 @@
 //! The demo menu `serve --demo` loads into an empty menu: a believable
-//! bar with draught beer, cocktails, wine, soft drinks and snacks, one item
+//! bar with draught beer, cocktails, wine, soft drinks and food, one item
 //! sold out, each item's allergens, options on a few items, two stations
-//! (drinks at the bar, snacks in the kitchen), and the table labels printed
+//! (drinks at the bar, food in the kitchen), and the table labels printed
 //! as order links.
 
-use shared::bar::Allergen::{Eggs, Gluten, Milk, Mustard, Peanuts, Sulphites};
+use shared::bar::Allergen::{Eggs, Gluten, Milk, Mustard, Peanuts, Sesame, Sulphites};
 use shared::bar::{
     Allergen, CategoryRequest, ItemOptionInput, NewItemRequest, OptionGroupInput, StationRequest,
 };
@@ -38,7 +38,20 @@ const GLASS: DemoGroup = (
 // Negroni, Espresso Martini, …) left alone: a required group there would
 // refuse their orders.
 /// (item, its option groups in menu order).
-const DEMO_OPTIONS: [(&str, &[DemoGroup]); 4] = [
+const DEMO_OPTIONS: [(&str, &[DemoGroup]); 6] = [
+    (
+        "Hazy IPA",
+        &[("Size", 1, 1, &[("Pint", 0), ("Half pint", -300)])],
+    ),
+    (
+        "Cheeseburger",
+        &[(
+            "Cooked",
+            1,
+            1,
+            &[("Medium", 0), ("Well done", 0), ("Medium rare", 0)],
+        )],
+    ),
     (
         "Margarita",
         &[
@@ -171,8 +184,15 @@ const DEMO_MENU: [DemoCategory; 5] = [
         ],
     ),
     (
-        "Snacks",
+        "Food",
         &[
+            (
+                "Cheeseburger",
+                "Beef patty, cheddar, pickles, brioche bun, fries.",
+                1250,
+                true,
+                &[Gluten, Milk, Eggs, Mustard, Sesame],
+            ),
             ("Salted Peanuts", "A bowl to share.", 350, true, &[Peanuts]),
             (
                 "Nachos",
@@ -197,7 +217,7 @@ const DEMO_MENU: [DemoCategory; 5] = [
 const DEMO_STATIONS: [&str; 2] = ["Bar", "Kitchen"];
 
 /// The demo categories prepared in the kitchen; the rest at the bar.
-const KITCHEN_CATEGORIES: [&str; 1] = ["Snacks"];
+const KITCHEN_CATEGORIES: [&str; 1] = ["Food"];
 
 /// Loads the demo menu unless the menu already has categories.
 pub async fn ensure_demo_menu(menu: &MenuService) -> AppResult<bool> {
