@@ -155,6 +155,7 @@ mod tests {
             created_at: format!("2026-01-01T10:00:0{number}Z"),
             updated_at: String::new(),
             ready_at: None,
+            tab_id: None,
         }
     }
 
