@@ -13,6 +13,7 @@ pub mod orders;
 pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
+pub mod tabs;
 pub mod transfer;
 pub mod users;
 

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod orders;
 pub mod sessions;
 pub mod settings;
+pub mod tabs;
 
 use axum::Router;
 
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(menu::router())
         .merge(orders::router())
         .merge(calls::router())
+        .merge(tabs::router())
         .merge(events::router())
         .merge(admin::router())
         .merge(settings::router())
