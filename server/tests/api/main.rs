@@ -33,5 +33,6 @@ mod recall;
 mod refresh;
 mod security;
 mod session_manager;
+mod tabs;
 mod timers;
 mod trust;
