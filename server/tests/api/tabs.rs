@@ -109,7 +109,8 @@ async fn orders_at_one_table_gather_on_one_tab_and_another_table_or_guest_gets_a
     assert_eq!(status, StatusCode::CREATED, "{placed}");
     let before = tab(&app, &ada.token, &first["tab_id"]).await;
     let (status, again) = app.place(&ada.token, &key, &negroni(&items, "7")).await;
-    assert_eq!(status, StatusCode::OK, "{again}");
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again["id"], placed["id"], "the same order, replayed");
     assert_eq!(again["tab_id"], first["tab_id"]);
     let after = tab(&app, &ada.token, &first["tab_id"]).await;
     assert_eq!(after, before, "a replay touches no tab");
