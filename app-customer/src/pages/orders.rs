@@ -9,6 +9,7 @@ use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::use_auth;
 
 use crate::components::status::StatusBadge;
+use crate::components::tab::TabPanels;
 use ui::load::{failed, loading, Load, Loader, Stage};
 
 /// Every order of the signed-in customer, each linking to its page.
@@ -48,6 +49,7 @@ pub(crate) fn OrdersPage() -> impl IntoView {
                 <h1>"My orders"</h1>
                 <LiveIndicator status=live />
             </div>
+            <TabPanels />
             {move || match stage.get() {
                 Stage::Loading => loading("Loading your orders…"),
                 Stage::Failed(message) => failed(message, load),
