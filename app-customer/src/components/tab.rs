@@ -69,6 +69,8 @@ fn TabPanel(tab: Tab) -> impl IntoView {
         })
         .collect();
     let paid = !tab.is_open();
+    let status = if paid { "paid" } else { "open" };
+    let heading = if paid { "Your tab — paid" } else { "Your tab" };
     let orders = tab
         .orders
         .iter()
@@ -80,11 +82,11 @@ fn TabPanel(tab: Tab) -> impl IntoView {
             class:paid=paid
             data-testid="tab-panel"
             data-tab-id=tab.id.clone()
-            data-status=if paid { "paid" } else { "open" }
+            data-status=status
             aria-label=format!("Your tab at table {}", tab.table)
         >
             <header class="tab-head">
-                <h2>{if paid { "Your tab — paid" } else { "Your tab" }}</h2>
+                <h2>{heading}</h2>
                 <span class="tab-table">{format!("Table {}", tab.table)}</span>
             </header>
             {if paid {
