@@ -106,7 +106,7 @@ impl TabService {
             return Err(closed(&current));
         }
         if req.version != current.version {
-            return Err(stale());
+            return Err(stale(&current));
         }
         if current.open_orders > 0 && !req.confirm_open_orders {
             return Err(AppError::Conflict {
@@ -145,7 +145,7 @@ impl TabService {
             // Someone closed it, or an order changed it, since it was read.
             None => match store::get(&self.db, id).await?.map(tab) {
                 Some(now) if !now.is_open() => Err(closed(&now)),
-                Some(_) => Err(stale()),
+                Some(now) => Err(stale(&now)),
                 None => Err(no_tab()),
             },
         }
@@ -167,11 +167,16 @@ fn closed(tab: &Tab) -> AppError {
     }
 }
 
-fn stale() -> AppError {
-    AppError::Conflict {
+/// The tab changed since the caller's screen showed it; the answer
+/// carries it as it is now (`current`), to show before closing again.
+fn stale(now: &Tab) -> AppError {
+    AppError::ConflictWithCurrent {
         code: "stale_version",
-        message: "The tab changed since it was shown (an order was placed or cancelled), so its total may have changed. Reload it and check the amounts."
-            .to_owned(),
+        message: format!(
+            "The tab changed since it was shown (an order was placed or cancelled): its total is now {}. Check the amounts and close it again.",
+            shared::bar::format_price(now.total_cents)
+        ),
+        current: serde_json::to_value(now).unwrap_or_default(),
     }
 }
 

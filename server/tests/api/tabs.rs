@@ -451,6 +451,7 @@ async fn a_close_that_names_an_older_version_is_stale_and_a_new_order_after_payi
     let (status, err) = close(&app, &bartender.token, &shown["id"], &whole(&shown["version"])).await;
     assert_error(status, &err, StatusCode::CONFLICT, "stale_version");
     let now = tab(&app, &ada.token, &shown["id"]).await;
+    assert_eq!(err["current"], now, "the tab as it is now comes with the refusal");
     assert_eq!(now["status"], "open");
     assert_eq!(now["total_cents"], 3300);
     let (status, paid) = close(&app, &bartender.token, &now["id"], &whole(&now["version"])).await;

@@ -68,7 +68,7 @@ pub async fn one(
         (status = 200, description = "Closed as paid, with its payments", body = Tab),
         (status = 403, description = "Not staff", body = ErrorBody),
         (status = 404, description = "No such tab", body = ErrorBody),
-        (status = 409, description = "Already closed (`tab_closed`, by whom and when the message says), changed since it was shown (`stale_version`), or orders still open without `confirm_open_orders` (`open_orders`)", body = ErrorBody),
+        (status = 409, description = "Already closed (`tab_closed`, by whom and when the message says), changed since it was shown (`stale_version`, with the tab as it is now in `current`), or orders still open without `confirm_open_orders` (`open_orders`)", body = ErrorBody),
         (status = 422, description = "A split that does not fit the tab: `invalid_parts`, `empty_part`, `unknown_line`, `cancelled_line`, `repeated_line`, `missing_line`", body = ErrorBody),
     ))]
 pub async fn close(
