@@ -193,6 +193,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
     // Views that depend only on the mode are not redrawn by other choices
     // (a field being typed in keeps its focus).
     let mode = Memo::new(move |_| form.with(|f| f.mode));
+    let part_count = Memo::new(move |_| form.with(|f| f.part_methods.len()));
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let question = RwSignal::new(None::<String>);
@@ -284,7 +285,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                     let parts = (!cancelled).then(|| {
                         move || {
                             (mode.get() == Mode::ByLine).then(|| {
-                                let count = form.with(|f| f.part_methods.len());
+                                let count = part_count.get();
                                 let r = r.clone();
                                 view! {
                                     <span class="segmented line-parts" role="group" aria-label="Part">
