@@ -6,9 +6,9 @@ use std::collections::HashSet;
 
 use crate::bar::{
     format_price, parse_price, Allergen, ChosenOption, LineRef, MenuItem, OptionGroupInput,
-    OrderStatus, Tab, TabPayment, TabSplit, TicketTimers, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX,
-    PRICE_MAX_CENTS, REASON_MAX_LEN, TABLE_MAX_LEN, TAB_SPLIT_MAX, TIMER_MAX_SECS,
-    TIMER_MIN_SECS,
+    OrderStatus, Tab, TabPayment, TabSplit, TicketTimers, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN,
+    OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX, PRICE_MAX_CENTS, REASON_MAX_LEN, TABLE_MAX_LEN,
+    TAB_SPLIT_MAX, TIMER_MAX_SECS, TIMER_MIN_SECS,
 };
 
 /// What a name belongs to, for the messages.
@@ -545,7 +545,12 @@ mod tests {
     use super::*;
     use crate::bar::{LinePart, PaymentMethod};
 
-    fn tab_order(id: &str, number: i64, status: OrderStatus, prices: &[i64]) -> crate::bar::Order {
+    fn tab_order(
+        id: &str,
+        number: i64,
+        status: OrderStatus,
+        prices: &[i64],
+    ) -> crate::bar::Order {
         crate::bar::Order {
             id: id.to_owned(),
             number,

@@ -6,11 +6,11 @@ use serde::de::DeserializeOwned;
 use shared::api::MessageResponse;
 use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
-    BarSettings, CallKind, CategoryRequest, CloseTabRequest, DayFigures, DeleteResponse, MenuCategory, MenuItem,
-    MenuResponse, NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order,
-    OrderStatus, OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest,
-    StatusChangeRequest, StreamTicket, Tab, TableCall, TableCallsResponse, TabsResponse,
-    TicketTimers, TodayStats, UpdateItemRequest,
+    BarSettings, CallKind, CategoryRequest, CloseTabRequest, DayFigures, DeleteResponse,
+    MenuCategory, MenuItem, MenuResponse, NewCallRequest, NewItemRequest, NewOrderRequest,
+    NewStaffRequest, Order, OrderStatus, OrdersResponse, RecallRequest, ReorderRequest,
+    ResetPasswordRequest, StatusChangeRequest, StreamTicket, Tab, TableCall, TableCallsResponse,
+    TabsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
