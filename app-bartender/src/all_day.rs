@@ -99,6 +99,7 @@ mod tests {
             created_at: "2026-12-05T20:00:00Z".to_owned(),
             updated_at: "2026-12-05T20:00:00Z".to_owned(),
             ready_at: None,
+            tab_id: None,
         }
     }
 

@@ -222,6 +222,7 @@ mod tests {
             created_at: format!("2026-11-28T10:{number:02}:00Z"),
             updated_at: "2026-11-28T10:00:00Z".to_owned(),
             ready_at: None,
+            tab_id: None,
         }
     }
 

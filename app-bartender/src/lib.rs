@@ -2,7 +2,8 @@
 //! the tables calling for staff or the bill, the live queue of open orders
 //! (each ticket timed against the admin's thresholds, with an "all day"
 //! count of what is waiting, and the last bumps of this screen ready to be
-//! recalled) and the menu's availability.
+//! recalled) and the menu's availability; and the open tabs, closed as
+//! paid whole or split.
 //!
 //! Built twice: for the browser (feature `hydrate`, a wasm bundle made by
 //! cargo-leptos) and into the server (feature `ssr`), which renders the
@@ -28,9 +29,10 @@ mod queue;
 mod recall;
 mod sound;
 mod stations;
+mod tabs;
 mod timers;
 
-use pages::QueuePage;
+use pages::{QueuePage, TabsPage};
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {
@@ -47,12 +49,13 @@ pub const OUTPUT_NAME: &str = "app-bartender";
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
-    let links = vec![(INFO.home(), "Orders")];
+    let links = vec![(INFO.home(), "Orders"), (INFO.path("/tabs"), "Tabs")];
     view! {
         <Router>
             <Header links />
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/bartender") view=|| view! { <RequireAuth><QueuePage /></RequireAuth> } />
+                <Route path=path!("/bartender/tabs") view=|| view! { <RequireAuth><TabsPage /></RequireAuth> } />
                 <Route path=path!("/bartender/login") view=LoginPage />
                 <Route path=path!("/bartender/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
                 <Route path=path!("/bartender/activity") view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> } />

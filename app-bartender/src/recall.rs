@@ -184,6 +184,7 @@ mod tests {
             created_at: "2026-12-07T21:00:00.000Z".to_owned(),
             updated_at: "2026-12-07T21:00:00.000Z".to_owned(),
             ready_at: None,
+            tab_id: None,
         }
     }
 

@@ -54,6 +54,15 @@ pub enum AppError {
     /// impossible status change, a category that still has items).
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// A conflict answered with the resource as it is now (`current`), so
+    /// the client can show it without reading it again (a tab that changed
+    /// since its total was shown).
+    #[error("{message}")]
+    ConflictWithCurrent {
+        code: &'static str,
+        message: String,
+        current: serde_json::Value,
+    },
     /// A rule of the bar refuses the request (unknown or unavailable
     /// items, an idempotency key reused with another body).
     #[error("{message}")]

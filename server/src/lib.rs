@@ -106,6 +106,11 @@ impl Application {
             clock.clone(),
             hub.clone(),
         ));
+        let tabs = Arc::new(services::tabs::TabService::new(
+            db.clone(),
+            clock.clone(),
+            hub.clone(),
+        ));
         let admin = Arc::new(services::admin::AdminService::new(
             db.clone(),
             clock.clone(),
@@ -122,6 +127,7 @@ impl Application {
             menu: menu.clone(),
             orders,
             calls,
+            tabs,
             admin,
             bar_settings,
             hub: hub.clone(),

@@ -619,6 +619,9 @@ pub struct Order {
     pub created_at: String,
     pub updated_at: String,
     pub ready_at: Option<String>,
+    /// The tab the order joined; none for orders placed before tabs.
+    #[serde(default)]
+    pub tab_id: Option<String>,
 }
 
 impl Order {
@@ -817,6 +820,162 @@ pub struct TableCallsResponse {
     /// The newest event id when the list was read: a stream opened with it
     /// as its cursor misses nothing.
     pub cursor: i64,
+}
+
+/// Most parts a tab can be split into.
+pub const TAB_SPLIT_MAX: u32 = 20;
+
+/// How a part of a tab was paid at the bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    Cash,
+    Card,
+}
+
+impl PaymentMethod {
+    /// Both methods, in the order the apps offer them.
+    pub const ALL: [PaymentMethod; 2] = [PaymentMethod::Cash, PaymentMethod::Card];
+
+    /// The wire and stored name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "cash",
+            PaymentMethod::Card => "card",
+        }
+    }
+
+    /// The method of a wire name.
+    pub fn parse(name: &str) -> Option<PaymentMethod> {
+        PaymentMethod::ALL.into_iter().find(|m| m.as_str() == name)
+    }
+
+    /// What people read.
+    pub const fn label(self) -> &'static str {
+        match self {
+            PaymentMethod::Cash => "Cash",
+            PaymentMethod::Card => "Card",
+        }
+    }
+}
+
+/// Whether a tab is still gathering orders or was paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TabStatus {
+    Open,
+    Paid,
+}
+
+/// One line of one order on a tab.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LineRef {
+    pub order_id: String,
+    /// The index of the line in that order's `lines`.
+    pub line: u32,
+}
+
+/// One payment of a closed tab: the whole of it, or one part of a split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TabPayment {
+    pub amount_cents: i64,
+    pub method: PaymentMethod,
+    /// The lines a by-line part paid for; empty otherwise.
+    #[serde(default)]
+    pub lines: Vec<LineRef>,
+}
+
+/// A guest's orders at a table in one visit, open until staff close it as
+/// paid.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Tab {
+    pub id: String,
+    pub table: String,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub status: TabStatus,
+    /// Grows with every order joining it or cancelled on it, and with its
+    /// close: closing names the version whose total was shown.
+    pub version: i64,
+    /// Oldest first.
+    pub orders: Vec<Order>,
+    /// The sum of the orders not cancelled.
+    pub total_cents: i64,
+    /// Orders neither served nor cancelled.
+    pub open_orders: u32,
+    pub opened_at: String,
+    pub closed_at: Option<String>,
+    pub closed_by_name: Option<String>,
+    /// How it was paid; empty while open.
+    pub payments: Vec<TabPayment>,
+}
+
+impl Tab {
+    /// Whether this copy of a tab takes the place of `held`, a copy of the
+    /// same tab seen earlier: only a newer version does.
+    pub fn replaces(&self, held: &Tab) -> bool {
+        self.version > held.version
+    }
+
+    /// Whether staff have not closed it yet.
+    pub fn is_open(&self) -> bool {
+        self.status == TabStatus::Open
+    }
+}
+
+/// Data of a `tab` event.
+pub type TabEvent = Tab;
+
+/// A list of tabs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct TabsResponse {
+    pub tabs: Vec<Tab>,
+    /// The newest event id when the list was read: a stream opened with it
+    /// as its cursor misses nothing.
+    pub cursor: i64,
+}
+
+/// One part of a tab split by line: who pays which lines, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct LinePart {
+    pub method: PaymentMethod,
+    pub lines: Vec<LineRef>,
+}
+
+/// How a tab is paid: whole, in equal parts, or by line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TabSplit {
+    /// One payment of the total.
+    Whole { method: PaymentMethod },
+    /// The total in `parts` equal parts (the odd cents to the first ones),
+    /// all paid the same way.
+    Equal { parts: u32, method: PaymentMethod },
+    /// Every line in exactly one part; each part pays its lines' sum.
+    ByLine { parts: Vec<LinePart> },
+}
+
+/// `POST /api/tabs/{id}/close` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CloseTabRequest {
+    /// The version whose total the caller showed.
+    pub version: i64,
+    /// Close even though some orders are neither served nor cancelled.
+    #[serde(default)]
+    pub confirm_open_orders: bool,
+    pub split: TabSplit,
 }
 
 /// `POST /api/events/ticket` answer: a single-use ticket for `GET /api/events`.

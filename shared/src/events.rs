@@ -14,6 +14,10 @@ pub enum StreamEvent {
     /// A guest called staff or asked for the bill, or staff acknowledged
     /// it (data: the call, as its audience may see it).
     TableCall,
+    /// An order joined a tab (the first one opens it), an order on it was
+    /// cancelled, or staff closed it as paid (data: the tab; its guest and
+    /// staff).
+    Tab,
     /// The user signed in on a device new to them (data: the alert).
     NewSignIn,
     /// Caught up after a replay; live from here (data: the cursor).
@@ -26,11 +30,12 @@ pub enum StreamEvent {
 
 impl StreamEvent {
     /// Every event, for a client that listens to them all.
-    pub const ALL: [StreamEvent; 8] = [
+    pub const ALL: [StreamEvent; 9] = [
         StreamEvent::Order,
         StreamEvent::MenuItem,
         StreamEvent::BarSettings,
         StreamEvent::TableCall,
+        StreamEvent::Tab,
         StreamEvent::NewSignIn,
         StreamEvent::Ready,
         StreamEvent::Reset,
@@ -44,6 +49,7 @@ impl StreamEvent {
             StreamEvent::MenuItem => "menu_item",
             StreamEvent::BarSettings => "bar_settings",
             StreamEvent::TableCall => "table_call",
+            StreamEvent::Tab => "tab",
             StreamEvent::NewSignIn => "new_sign_in",
             StreamEvent::Ready => "ready",
             StreamEvent::Reset => "reset",

@@ -5,10 +5,10 @@
 use std::collections::HashSet;
 
 use crate::bar::{
-    format_price, parse_price, Allergen, ChosenOption, MenuItem, OptionGroupInput, TicketTimers,
-    DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN, OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX,
-    PRICE_MAX_CENTS, REASON_MAX_LEN, STATION_NAME_MAX_LEN, TABLE_MAX_LEN, TIMER_MAX_SECS,
-    TIMER_MIN_SECS,
+    format_price, parse_price, Allergen, ChosenOption, LineRef, MenuItem, OptionGroupInput,
+    OrderStatus, Tab, TabPayment, TabSplit, TicketTimers, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN,
+    OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX, PRICE_MAX_CENTS, REASON_MAX_LEN, STATION_NAME_MAX_LEN,
+    TABLE_MAX_LEN, TAB_SPLIT_MAX, TIMER_MAX_SECS, TIMER_MIN_SECS,
 };
 
 /// What a name belongs to, for the messages.
@@ -423,9 +423,368 @@ pub fn choose(item: &MenuItem, chosen: &[String]) -> Result<Choice, ChoiceError>
     })
 }
 
+/// Why a split does not fit a tab.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SplitError {
+    /// Equal parts or by-line parts outside 2..=[`TAB_SPLIT_MAX`].
+    PartCount(u32),
+    /// A by-line part (numbered from 1) with no line.
+    EmptyPart(u32),
+    /// A line that is on no order of the tab.
+    UnknownLine(LineRef),
+    /// A line of a cancelled order (nothing to pay for it).
+    CancelledLine(LineRef),
+    /// A line named in two parts, or twice in one.
+    RepeatedLine(LineRef),
+    /// A line of the tab that no part pays for (its order's number, the
+    /// line's name).
+    MissingLine { number: i64, name: String },
+}
+
+impl SplitError {
+    /// The API's code for it.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            SplitError::PartCount(_) => "invalid_parts",
+            SplitError::EmptyPart(_) => "empty_part",
+            SplitError::UnknownLine(_) => "unknown_line",
+            SplitError::CancelledLine(_) => "cancelled_line",
+            SplitError::RepeatedLine(_) => "repeated_line",
+            SplitError::MissingLine { .. } => "missing_line",
+        }
+    }
+
+    /// A sentence for people.
+    pub fn message(&self) -> String {
+        match self {
+            SplitError::PartCount(n) => format!(
+                "A tab is split into 2 to {TAB_SPLIT_MAX} parts, not {n}."
+            ),
+            SplitError::EmptyPart(n) => {
+                format!("Part {n} has no lines: give it one or remove it.")
+            }
+            SplitError::UnknownLine(r) => format!(
+                "Line {} of order {} is not on this tab. Reload the tab and split it again.",
+                u64::from(r.line) + 1,
+                short_id(&r.order_id)
+            ),
+            SplitError::CancelledLine(r) => format!(
+                "Line {} of order {} was cancelled; there is nothing to pay for it.",
+                u64::from(r.line) + 1,
+                short_id(&r.order_id)
+            ),
+            SplitError::RepeatedLine(r) => format!(
+                "Line {} of order {} is in more than one part.",
+                u64::from(r.line) + 1,
+                short_id(&r.order_id)
+            ),
+            SplitError::MissingLine { number, name } => {
+                format!("{name} (order {number}) is in no part: every line must be paid.")
+            }
+        }
+    }
+}
+
+fn short_id(id: &str) -> String {
+    id.chars().take(40).collect()
+}
+
+/// Checks how staff split `tab` and answers the payments it makes, in
+/// order: one of the total for a whole payment; for equal parts the total
+/// divided, the odd cents one each to the first parts; by line, each part
+/// the sum of its lines, every line of every order not cancelled in
+/// exactly one part. The payments always add up to the tab's total.
+pub fn tab_split(tab: &Tab, split: &TabSplit) -> Result<Vec<TabPayment>, SplitError> {
+    match split {
+        TabSplit::Whole { method } => Ok(vec![TabPayment {
+            amount_cents: tab.total_cents,
+            method: *method,
+            lines: Vec::new(),
+        }]),
+        TabSplit::Equal { parts, method } => {
+            if !(2..=TAB_SPLIT_MAX).contains(parts) {
+                return Err(SplitError::PartCount(*parts));
+            }
+            let n = i64::from(*parts);
+            let base = tab.total_cents.div_euclid(n);
+            let odd = tab.total_cents.rem_euclid(n);
+            Ok((0..n)
+                .map(|i| TabPayment {
+                    amount_cents: base + i64::from(i < odd),
+                    method: *method,
+                    lines: Vec::new(),
+                })
+                .collect())
+        }
+        TabSplit::ByLine { parts } => by_line(tab, parts),
+    }
+}
+
+fn by_line(tab: &Tab, parts: &[crate::bar::LinePart]) -> Result<Vec<TabPayment>, SplitError> {
+    let count = u32::try_from(parts.len()).unwrap_or(u32::MAX);
+    if !(2..=TAB_SPLIT_MAX).contains(&count) {
+        return Err(SplitError::PartCount(count));
+    }
+    let mut seen: HashSet<&LineRef> = HashSet::new();
+    let mut payments = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter().enumerate() {
+        if part.lines.is_empty() {
+            return Err(SplitError::EmptyPart(u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        }
+        let mut amount_cents = 0_i64;
+        for r in &part.lines {
+            let order = tab.orders.iter().find(|o| o.id == r.order_id);
+            let line = order.and_then(|o| {
+                usize::try_from(r.line)
+                    .ok()
+                    .and_then(|at| o.lines.get(at))
+            });
+            let (Some(order), Some(line)) = (order, line) else {
+                return Err(SplitError::UnknownLine(r.clone()));
+            };
+            if order.status == OrderStatus::Cancelled {
+                return Err(SplitError::CancelledLine(r.clone()));
+            }
+            if !seen.insert(r) {
+                return Err(SplitError::RepeatedLine(r.clone()));
+            }
+            amount_cents += line.line_total_cents;
+        }
+        payments.push(TabPayment {
+            amount_cents,
+            method: part.method,
+            lines: part.lines.clone(),
+        });
+    }
+    for order in tab
+        .orders
+        .iter()
+        .filter(|o| o.status != OrderStatus::Cancelled)
+    {
+        for (at, line) in order.lines.iter().enumerate() {
+            let r = LineRef {
+                order_id: order.id.clone(),
+                line: u32::try_from(at).unwrap_or(u32::MAX),
+            };
+            if !seen.contains(&r) {
+                return Err(SplitError::MissingLine {
+                    number: order.number,
+                    name: line.name.clone(),
+                });
+            }
+        }
+    }
+    Ok(payments)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bar::{LinePart, PaymentMethod};
+
+    fn tab_order(
+        id: &str,
+        number: i64,
+        status: OrderStatus,
+        prices: &[i64],
+    ) -> crate::bar::Order {
+        crate::bar::Order {
+            id: id.to_owned(),
+            number,
+            customer_id: "c".to_owned(),
+            customer_name: "Ann".to_owned(),
+            table: "5".to_owned(),
+            status,
+            version: 1,
+            lines: prices
+                .iter()
+                .enumerate()
+                .map(|(i, p)| crate::bar::OrderLine {
+                    item_id: format!("item{i}"),
+                    name: format!("Drink {i}"),
+                    unit_price_cents: *p,
+                    quantity: 1,
+                    line_total_cents: *p,
+                    note: None,
+                    allergens: Vec::new(),
+                    options: Vec::new(),
+                })
+                .collect(),
+            note: None,
+            total_cents: prices.iter().sum(),
+            cancel_reason: None,
+            created_at: "2026-12-09T18:00:00Z".to_owned(),
+            updated_at: "2026-12-09T18:00:00Z".to_owned(),
+            ready_at: None,
+            tab_id: Some("t".to_owned()),
+        }
+    }
+
+    fn a_tab(orders: Vec<crate::bar::Order>) -> Tab {
+        let total_cents = orders
+            .iter()
+            .filter(|o| o.status != OrderStatus::Cancelled)
+            .map(|o| o.total_cents)
+            .sum();
+        Tab {
+            id: "t".to_owned(),
+            table: "5".to_owned(),
+            customer_id: "c".to_owned(),
+            customer_name: "Ann".to_owned(),
+            status: crate::bar::TabStatus::Open,
+            version: 1,
+            orders,
+            total_cents,
+            open_orders: 0,
+            opened_at: "2026-12-09T18:00:00Z".to_owned(),
+            closed_at: None,
+            closed_by_name: None,
+            payments: Vec::new(),
+        }
+    }
+
+    fn at(order_id: &str, line: u32) -> LineRef {
+        LineRef {
+            order_id: order_id.to_owned(),
+            line,
+        }
+    }
+
+    fn part(method: PaymentMethod, lines: Vec<LineRef>) -> LinePart {
+        LinePart { method, lines }
+    }
+
+    fn amounts(payments: &[TabPayment]) -> Vec<i64> {
+        payments.iter().map(|p| p.amount_cents).collect()
+    }
+
+    #[test]
+    fn a_whole_payment_is_the_total() {
+        let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[450, 600])]);
+        let paid = tab_split(&tab, &TabSplit::Whole { method: PaymentMethod::Card }).unwrap();
+        assert_eq!(amounts(&paid), vec![1050]);
+        assert_eq!(paid[0].method, PaymentMethod::Card);
+        assert!(paid[0].lines.is_empty());
+    }
+
+    #[test]
+    fn equal_parts_give_the_odd_cents_to_the_first_parts_and_add_up() {
+        let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[1000])]);
+        let split = |parts| TabSplit::Equal { parts, method: PaymentMethod::Cash };
+        assert_eq!(amounts(&tab_split(&tab, &split(3)).unwrap()), vec![334, 333, 333]);
+        assert_eq!(amounts(&tab_split(&tab, &split(2)).unwrap()), vec![500, 500]);
+        assert_eq!(
+            amounts(&tab_split(&tab, &split(6)).unwrap()),
+            vec![167, 167, 167, 167, 166, 166]
+        );
+        for parts in 2..=TAB_SPLIT_MAX {
+            let paid = tab_split(&tab, &split(parts)).unwrap();
+            assert_eq!(paid.len(), parts as usize);
+            assert_eq!(paid.iter().map(|p| p.amount_cents).sum::<i64>(), 1000);
+            let most = paid.iter().map(|p| p.amount_cents).max().unwrap();
+            let least = paid.iter().map(|p| p.amount_cents).min().unwrap();
+            assert!(most - least <= 1);
+        }
+    }
+
+    #[test]
+    fn equal_parts_of_a_small_or_empty_total() {
+        let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[1])]);
+        let split = TabSplit::Equal { parts: 3, method: PaymentMethod::Cash };
+        assert_eq!(amounts(&tab_split(&tab, &split).unwrap()), vec![1, 0, 0]);
+        let empty = a_tab(Vec::new());
+        assert_eq!(amounts(&tab_split(&empty, &split).unwrap()), vec![0, 0, 0]);
+    }
+
+    #[test]
+    fn equal_parts_outside_two_to_twenty_are_refused() {
+        let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[1000])]);
+        for parts in [0, 1, TAB_SPLIT_MAX + 1, u32::MAX] {
+            let err = tab_split(&tab, &TabSplit::Equal { parts, method: PaymentMethod::Cash })
+                .unwrap_err();
+            assert_eq!(err, SplitError::PartCount(parts));
+            assert_eq!(err.code(), "invalid_parts");
+        }
+    }
+
+    #[test]
+    fn by_line_parts_pay_their_lines_sums() {
+        let tab = a_tab(vec![
+            tab_order("a", 1, OrderStatus::Served, &[450, 600]),
+            tab_order("b", 2, OrderStatus::Ready, &[300]),
+            tab_order("x", 3, OrderStatus::Cancelled, &[999]),
+        ]);
+        let split = TabSplit::ByLine {
+            parts: vec![
+                part(PaymentMethod::Card, vec![at("a", 0), at("b", 0)]),
+                part(PaymentMethod::Cash, vec![at("a", 1)]),
+            ],
+        };
+        let paid = tab_split(&tab, &split).unwrap();
+        assert_eq!(amounts(&paid), vec![750, 600]);
+        assert_eq!(paid.iter().map(|p| p.amount_cents).sum::<i64>(), tab.total_cents);
+        assert_eq!(paid[0].lines, vec![at("a", 0), at("b", 0)]);
+        assert_eq!(paid[1].method, PaymentMethod::Cash);
+    }
+
+    #[test]
+    fn by_line_refuses_every_kind_of_bad_split() {
+        let tab = a_tab(vec![
+            tab_order("a", 1, OrderStatus::Served, &[450, 600]),
+            tab_order("x", 2, OrderStatus::Cancelled, &[999]),
+        ]);
+        let check = |parts: Vec<LinePart>| tab_split(&tab, &TabSplit::ByLine { parts }).unwrap_err();
+        let card = PaymentMethod::Card;
+        assert_eq!(check(vec![part(card, vec![at("a", 0), at("a", 1)])]), SplitError::PartCount(1));
+        assert_eq!(check(Vec::new()), SplitError::PartCount(0));
+        let many = (0..21).map(|_| part(card, vec![at("a", 0)])).collect();
+        assert_eq!(check(many), SplitError::PartCount(21));
+        assert_eq!(
+            check(vec![part(card, vec![at("a", 0), at("a", 1)]), part(card, Vec::new())]),
+            SplitError::EmptyPart(2)
+        );
+        assert_eq!(
+            check(vec![part(card, vec![at("a", 0)]), part(card, vec![at("a", 2)])]),
+            SplitError::UnknownLine(at("a", 2))
+        );
+        assert_eq!(
+            check(vec![part(card, vec![at("a", 0)]), part(card, vec![at("zz", 0)])]),
+            SplitError::UnknownLine(at("zz", 0))
+        );
+        assert_eq!(
+            check(vec![part(card, vec![at("a", 0), at("a", 1)]), part(card, vec![at("x", 0)])]),
+            SplitError::CancelledLine(at("x", 0))
+        );
+        assert_eq!(
+            check(vec![part(card, vec![at("a", 0), at("a", 1)]), part(card, vec![at("a", 1)])]),
+            SplitError::RepeatedLine(at("a", 1))
+        );
+        assert_eq!(
+            check(vec![part(card, vec![at("a", 0), at("a", 0)]), part(card, vec![at("a", 1)])]),
+            SplitError::RepeatedLine(at("a", 0))
+        );
+        let missing = check(vec![part(card, vec![at("a", 0)]), part(card, vec![at("a", 0)])]);
+        assert_eq!(missing, SplitError::RepeatedLine(at("a", 0)));
+        let missing = check(vec![part(card, vec![at("a", 0)]), part(PaymentMethod::Cash, vec![])]);
+        assert_eq!(missing, SplitError::EmptyPart(2));
+        let tab3 = a_tab(vec![tab_order("a", 7, OrderStatus::Served, &[450, 600, 100])]);
+        let err = tab_split(
+            &tab3,
+            &TabSplit::ByLine {
+                parts: vec![part(card, vec![at("a", 0)]), part(card, vec![at("a", 1)])],
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            SplitError::MissingLine {
+                number: 7,
+                name: "Drink 2".to_owned()
+            }
+        );
+        assert_eq!(err.code(), "missing_line");
+        assert!(err.message().contains("Drink 2"));
+    }
 
     #[test]
     fn station_names_are_trimmed_required_short_and_on_one_line() {

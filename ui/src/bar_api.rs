@@ -1,4 +1,4 @@
-//! Calls to the bar's API (menu, orders, calls for staff, live-stream
+//! Calls to the bar's API (menu, orders, calls for staff, tabs, live-stream
 //! tickets, settings, admin), all through this app's session manager like
 //! [`crate::api`].
 
@@ -6,11 +6,12 @@ use serde::de::DeserializeOwned;
 use shared::api::MessageResponse;
 use shared::bar::{
     AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, AvailabilityRequest,
-    BarSettings, CallKind, CategoryRequest, DayFigures, DeleteResponse, FiguresSpan, MenuCategory, MenuItem,
-    MenuResponse, NewCallRequest, NewItemRequest, NewOrderRequest, NewStaffRequest, Order,
-    OrderStatus, OrdersResponse, RecallRequest, ReorderRequest, ResetPasswordRequest, Station,
-    StationReadyRequest, StationRequest, StationsResponse, StatusChangeRequest, StreamTicket,
-    TableCall, TableCallsResponse, TicketTimers, TodayStats, UpdateItemRequest,
+    BarSettings, CallKind, CategoryRequest, CloseTabRequest, DayFigures, DeleteResponse,
+    FiguresSpan, MenuCategory, MenuItem, MenuResponse, NewCallRequest, NewItemRequest,
+    NewOrderRequest, NewStaffRequest, Order, OrderStatus, OrdersResponse, RecallRequest,
+    ReorderRequest, ResetPasswordRequest, Station, StationReadyRequest, StationRequest,
+    StationsResponse, StatusChangeRequest, StreamTicket, Tab, TableCall, TableCallsResponse,
+    TabsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
 use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
 
@@ -186,6 +187,30 @@ pub async fn open_calls() -> Result<TableCallsResponse, SessionError> {
 pub async fn acknowledge_call(id: &str) -> Result<TableCall, SessionError> {
     let path = format!("/api/calls/{}/acknowledge", encode_component(id));
     send_empty(Method::Post, &path).await
+}
+
+/// The signed-in guest's tabs: open ones and those paid lately, newest
+/// first.
+pub async fn my_tabs() -> Result<TabsResponse, SessionError> {
+    manager()?.get_json("/api/tabs/mine").await
+}
+
+/// Open tabs by table (staff).
+pub async fn open_tabs() -> Result<TabsResponse, SessionError> {
+    manager()?.get_json("/api/tabs").await
+}
+
+/// One tab (its guest or staff).
+pub async fn tab(id: &str) -> Result<Tab, SessionError> {
+    manager()?
+        .get_json(&format!("/api/tabs/{}", encode_component(id)))
+        .await
+}
+
+/// Closes a tab as paid, whole or split (staff).
+pub async fn close_tab(id: &str, request: &CloseTabRequest) -> Result<Tab, SessionError> {
+    let path = format!("/api/tabs/{}/close", encode_component(id));
+    send(Method::Post, &path, request).await
 }
 
 /// A single-use ticket to open the live event stream with.

@@ -13,7 +13,7 @@
 //! first listener and closes with the last.
 
 use leptos::prelude::*;
-use shared::bar::{BarSettings, MenuItemEvent, Order, TableCall};
+use shared::bar::{BarSettings, MenuItemEvent, Order, Tab, TableCall};
 use shared::security::NewSignIn;
 
 /// One event from the server's live stream.
@@ -26,6 +26,9 @@ pub enum LiveEvent {
     /// A call for staff or the bill, opened or acknowledged (staff hear of
     /// every call, a guest of the calls they asked for).
     TableCall(TableCall),
+    /// An order joined a tab, one on it was cancelled, or it was closed as
+    /// paid (staff hear of every tab, a guest of their own).
+    Tab(Tab),
     /// Someone signed in to this account from a new device.
     NewSignIn(NewSignIn),
 }
@@ -382,6 +385,7 @@ mod browser {
                 | StreamEvent::MenuItem
                 | StreamEvent::BarSettings
                 | StreamEvent::TableCall
+                | StreamEvent::Tab
                 | StreamEvent::NewSignIn => {
                     let id = event.last_event_id().parse::<i64>().ok();
                     if let (Some(id), Some(last)) = (id, self.last_id.get()) {
@@ -404,6 +408,7 @@ mod browser {
                         StreamEvent::TableCall => {
                             serde_json::from_str(&data).map(LiveEvent::TableCall)
                         }
+                        StreamEvent::Tab => serde_json::from_str(&data).map(LiveEvent::Tab),
                         _ => serde_json::from_str(&data).map(LiveEvent::NewSignIn),
                     };
                     match parsed {

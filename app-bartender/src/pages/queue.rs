@@ -41,8 +41,8 @@ pub(crate) fn QueuePage() -> impl IntoView {
             LiveEvent::MenuItem(event) => queue.menu_item(event),
             LiveEvent::BarSettings(settings) => queue.settings_changed(settings),
             LiveEvent::TableCall(call) => queue.call_arrived(call),
-            // The header shows account alerts.
-            LiveEvent::NewSignIn(_) => {}
+            // Tabs have their own page; the header shows account alerts.
+            LiveEvent::Tab(_) | LiveEvent::NewSignIn(_) => {}
         },
         // (Re)connected: whatever happened meanwhile is in a fresh load.
         move || {

@@ -11,3 +11,4 @@ pub(crate) mod cart;
 pub(crate) mod item_options;
 pub(crate) mod menu_item;
 pub(crate) mod status;
+pub(crate) mod tab;

@@ -9,6 +9,7 @@ use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::use_auth;
 
 use crate::components::status::StatusBadge;
+use crate::components::tab::TabPanels;
 use ui::load::{failed, loading, Load, Loader, Stage};
 
 /// Every order of the signed-in customer, each linking to its page.
@@ -48,6 +49,7 @@ pub(crate) fn OrdersPage() -> impl IntoView {
                 <h1>"My orders"</h1>
                 <LiveIndicator status=live />
             </div>
+            <TabPanels />
             {move || match stage.get() {
                 Stage::Loading => loading("Loading your orders…"),
                 Stage::Failed(message) => failed(message, load),
@@ -155,6 +157,7 @@ mod tests {
             created_at: format!("2026-01-01T10:00:0{number}Z"),
             updated_at: String::new(),
             ready_at: None,
+            tab_id: None,
         }
     }
 

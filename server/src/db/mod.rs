@@ -14,6 +14,7 @@ pub mod rate_limits;
 pub mod sessions;
 pub mod settings;
 pub mod stations;
+pub mod tabs;
 pub mod transfer;
 pub mod users;
 

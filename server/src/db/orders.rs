@@ -7,6 +7,7 @@ use shared::bar::ChosenOption;
 use sqlx::FromRow;
 
 use super::events::{lock_events, write_event, NewEvent};
+use super::tabs::{self, load_tab, write_tab_events};
 use super::{on_pool, Db, DbError};
 
 /// An order as stored, with its customer's name.
@@ -26,6 +27,8 @@ pub struct OrderRow {
     pub created_at: i64,
     pub updated_at: i64,
     pub ready_at: Option<i64>,
+    /// The tab the order joined; none for orders placed before tabs.
+    pub tab_id: Option<String>,
 }
 
 /// One line as stored.
@@ -55,12 +58,12 @@ pub type FullOrder = (OrderRow, Vec<LineRow>);
 /// Builds an event's payload from the order as stored.
 pub type Payload<'a> = &'a (dyn Fn(&OrderRow, &[LineRow]) -> String + Sync);
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "o.id, o.number, o.customer_id, u.name AS customer_name, o.table_label, o.note, \
      o.status, o.version, o.total_cents, o.cancel_reason, o.request_hash, o.created_at, \
-     o.updated_at, o.ready_at";
+     o.updated_at, o.ready_at, o.tab_id";
 
-const LINE_COLUMNS: &str =
+pub(crate) const LINE_COLUMNS: &str =
     "order_id, position, item_id, name, unit_price_cents, quantity, note, allergens, options, \
      COALESCE(station_id, '') AS station_id, station_name, ready_at";
 
@@ -84,6 +87,8 @@ pub fn decode_options(stored: &str) -> Vec<ChosenOption> {
 /// A new order.
 pub struct NewOrder<'a> {
     pub id: &'a str,
+    /// The id a new tab gets if the guest has none open at the table.
+    pub new_tab_id: &'a str,
     pub customer_id: &'a str,
     pub table_label: &'a str,
     pub note: Option<&'a str>,
@@ -133,11 +138,15 @@ pub async fn find_by_key(
 }
 
 /// Inserts an order, numbered after the last one, with its lines and its
-/// event. A second order under the same key is [`DbError::UniqueViolation`].
+/// event, on the guest's open tab at its table (opening one if they have
+/// none), whose version it bumps and whose events it writes. A second
+/// order under the same key is [`DbError::UniqueViolation`], and then
+/// nothing is written, tabs included.
 pub async fn insert(
     db: &Db,
     order: &NewOrder<'_>,
     payload: Payload<'_>,
+    tab_payload: tabs::Payload<'_>,
 ) -> Result<FullOrder, DbError> {
     let select = format!(
         "SELECT {COLUMNS} FROM orders o JOIN users u ON u.id = o.customer_id WHERE o.id = $1"
@@ -145,11 +154,34 @@ pub async fn insert(
     Ok(on_pool!(db, write, |pool| {
         let mut tx = pool.begin().await?;
         lock_events!(db, tx);
+        // The partial unique index keeps one open tab per guest and table:
+        // when one is open this inserts nothing, and the look below finds it.
+        sqlx::query(
+            "INSERT INTO tabs (id, customer_id, table_label, version, opened_at)
+             VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(order.new_tab_id)
+        .bind(order.customer_id)
+        .bind(order.table_label)
+        .bind(order.now)
+        .execute(&mut *tx)
+        .await?;
+        let (tab_id,): (String,) = sqlx::query_as(
+            "SELECT id FROM tabs WHERE customer_id = $1 AND table_label = $2 AND closed_at IS NULL",
+        )
+        .bind(order.customer_id)
+        .bind(order.table_label)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE tabs SET version = version + 1 WHERE id = $1")
+            .bind(&tab_id)
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
             "INSERT INTO orders (id, number, customer_id, table_label, note, status, version,
-                 total_cents, idempotency_key, request_hash, created_at, updated_at)
+                 total_cents, idempotency_key, request_hash, created_at, updated_at, tab_id)
              VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM orders), $2, $3, $4,
-                 'received', 1, $5, $6, $7, $8, $8)",
+                 'received', 1, $5, $6, $7, $8, $8, $9)",
         )
         .bind(order.id)
         .bind(order.customer_id)
@@ -159,6 +191,7 @@ pub async fn insert(
         .bind(order.idempotency_key)
         .bind(order.request_hash)
         .bind(order.now)
+        .bind(&tab_id)
         .execute(&mut *tx)
         .await
         .map_err(DbError::classify)?;
@@ -207,6 +240,9 @@ pub async fn insert(
             payload: payload(&row, &lines),
         };
         write_event!(db, tx, &event, order.now);
+        if let Some(tab) = load_tab!(tx, tab_id.as_str()) {
+            write_tab_events!(db, tx, &tab, tab_payload, order.now);
+        }
         tx.commit().await?;
         (row, lines)
     }))
@@ -309,7 +345,10 @@ pub struct StatusChange<'a> {
 }
 
 /// Applies a status change when the stored version still matches (a
-/// compare-and-swap) and writes its event; `None` when it did not match.
+/// compare-and-swap) and writes its event; `None` when it did not match,
+/// or when it cancels an order whose tab was closed meanwhile (nothing is
+/// written then). A cancellation on an open tab bumps the tab's version
+/// (its total changed) and writes the tab's events.
 ///
 /// The same statement takes a step forward and, for a recall, a step back,
 /// so the times follow the status it lands on: `ready_at` is set on
@@ -320,8 +359,9 @@ pub async fn change_status(
     db: &Db,
     change: &StatusChange<'_>,
     payload: Payload<'_>,
+    tab_payload: tabs::Payload<'_>,
 ) -> Result<Option<FullOrder>, DbError> {
-    change_lines(db, change, None, payload).await
+    change_lines(db, change, None, payload, tab_payload).await
 }
 
 /// One station's lines of an order, marked ready or taken back.
@@ -340,6 +380,7 @@ pub async fn change_lines(
     change: &StatusChange<'_>,
     station: Option<&StationLines<'_>>,
     payload: Payload<'_>,
+    tab_payload: tabs::Payload<'_>,
 ) -> Result<Option<FullOrder>, DbError> {
     // The statement that moves the lines: $1 the order, $2 the new
     // `ready_at`, $3 the station.
@@ -403,18 +444,43 @@ pub async fn change_lines(
                 .bind(change.id)
                 .fetch_one(&mut *tx)
                 .await?;
-            let lines = sqlx::query_as::<_, LineRow>(&select_lines)
-                .bind(change.id)
-                .fetch_all(&mut *tx)
-                .await?;
-            let event = NewEvent {
-                kind: shared::events::StreamEvent::Order,
-                customer_id: Some(&row.customer_id),
-                payload: payload(&row, &lines),
+            let tab_id = row.tab_id.clone().filter(|_| change.status == "cancelled");
+            let tab_open = match &tab_id {
+                Some(tab_id) => {
+                    sqlx::query(
+                        "UPDATE tabs SET version = version + 1 WHERE id = $1 AND closed_at IS NULL",
+                    )
+                    .bind(tab_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        > 0
+                }
+                None => true,
             };
-            write_event!(db, tx, &event, change.now);
-            tx.commit().await?;
-            Some((row, lines))
+            if tab_open {
+                let lines = sqlx::query_as::<_, LineRow>(&select_lines)
+                    .bind(change.id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let event = NewEvent {
+                    kind: shared::events::StreamEvent::Order,
+                    customer_id: Some(&row.customer_id),
+                    payload: payload(&row, &lines),
+                };
+                write_event!(db, tx, &event, change.now);
+                if let Some(tab_id) = &tab_id {
+                    if let Some(tab) = load_tab!(tx, tab_id.as_str()) {
+                        write_tab_events!(db, tx, &tab, tab_payload, change.now);
+                    }
+                }
+                tx.commit().await?;
+                Some((row, lines))
+            } else {
+                // A paid tab's orders stay as they were paid: the
+                // transaction ends unapplied.
+                None
+            }
         }
     });
     Ok(changed)

@@ -35,6 +35,7 @@ impl AppError {
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::InvalidTicket => (StatusCode::UNAUTHORIZED, "invalid_ticket"),
             AppError::Conflict { code, .. } => (StatusCode::CONFLICT, *code),
+            AppError::ConflictWithCurrent { code, .. } => (StatusCode::CONFLICT, *code),
             AppError::Unprocessable { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code),
             AppError::EmailTaken => (StatusCode::CONFLICT, "email_taken"),
             AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
@@ -66,7 +67,14 @@ impl IntoResponse for AppError {
             }
             other => sentence(&other.to_string()),
         };
-        let mut response = error_response(status, code, message);
+        let mut response = match &self {
+            AppError::ConflictWithCurrent { current, .. } => (
+                status,
+                Json(serde_json::json!({"error": code, "message": message, "current": current})),
+            )
+                .into_response(),
+            _ => error_response(status, code, message),
+        };
         let headers = response.headers_mut();
         match &self {
             AppError::RateLimited { retry_after } => {

@@ -36,6 +36,7 @@ use crate::services::menu::MenuService;
 use crate::services::orders::OrderService;
 use crate::services::sessions::SessionService;
 use crate::services::settings::BarSettingsService;
+use crate::services::tabs::TabService;
 
 /// What every handler can reach: the services behind one `Arc`, so that
 /// the several clones a request makes of its state (the router, each
@@ -51,6 +52,7 @@ pub struct Services {
     pub menu: Arc<MenuService>,
     pub orders: Arc<OrderService>,
     pub calls: Arc<CallService>,
+    pub tabs: Arc<TabService>,
     pub admin: Arc<AdminService>,
     pub bar_settings: Arc<BarSettingsService>,
     pub hub: Arc<EventHub>,

@@ -469,9 +469,10 @@ pub fn visible_to(event: &EventRow, user_id: &str, role: Role) -> bool {
         Some(StreamEvent::BarSettings) => role != Role::Customer,
         // An alert about the user's own account, whatever their role.
         Some(StreamEvent::NewSignIn) => event.customer_id.as_deref() == Some(user_id),
-        // Each call change is written once per audience (`db::calls`): the
-        // copy without a customer is staff's, each other copy one guest's.
-        Some(StreamEvent::TableCall) => match event.customer_id.as_deref() {
+        // Each call or tab change is written once per audience (`db::calls`,
+        // `db::tabs`): the copy without a customer is staff's, each other
+        // copy one guest's.
+        Some(StreamEvent::TableCall | StreamEvent::Tab) => match event.customer_id.as_deref() {
             None => role != Role::Customer,
             Some(customer) => customer == user_id,
         },

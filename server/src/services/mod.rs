@@ -16,4 +16,5 @@ pub mod revocation;
 pub mod session_cache;
 pub mod sessions;
 pub mod settings;
+pub mod tabs;
 pub mod users;

@@ -18,7 +18,7 @@ use shared::validate::{self, ChoiceError};
 use crate::clock::{rfc3339, Clock};
 use crate::crypto::hex;
 use crate::db::orders::{self as store, Filter, FullOrder, LineRow, NewLine, NewOrder, OrderRow};
-use crate::db::{events, menu, stations, Db, DbError};
+use crate::db::{events, menu, stations, tabs, Db, DbError};
 use crate::error::{AppError, AppResult};
 use crate::services::events::EventHub;
 use crate::services::sessions::AuthContext;
@@ -79,8 +79,10 @@ impl OrderService {
         let lines = self.price(&req).await?;
         let total_cents = lines.iter().map(|l| l.unit_price_cents * l.quantity).sum();
         let id = uuid::Uuid::new_v4().to_string();
+        let new_tab_id = uuid::Uuid::new_v4().to_string();
         let new = NewOrder {
             id: &id,
+            new_tab_id: &new_tab_id,
             customer_id: &auth.user_id,
             table_label: &req.table,
             note: req.note.as_deref(),
@@ -90,7 +92,7 @@ impl OrderService {
             lines: &lines,
             now: self.clock.now_ms(),
         };
-        match store::insert(&self.db, &new, &payload).await {
+        match store::insert(&self.db, &new, &payload, &tab_payload).await {
             Ok(full) => {
                 self.hub.poke();
                 Ok((order(full), Placed::New))
@@ -291,6 +293,15 @@ impl OrderService {
         };
         if req.version != current.version {
             return Err(stale(from));
+        }
+        if req.status == OrderStatus::Cancelled {
+            if let Some(tab_id) = current.tab_id.as_deref() {
+                if let Some(tab) = tabs::get(&self.db, tab_id).await? {
+                    if tab.tab.closed_at.is_some() {
+                        return Err(tab_paid());
+                    }
+                }
+            }
         }
         if auth.role == Role::Customer && from != OrderStatus::Received {
             return Err(AppError::Conflict {
@@ -494,13 +505,22 @@ impl OrderService {
         station: Option<&store::StationLines<'_>>,
         from: OrderStatus,
     ) -> AppResult<Order> {
-        match store::change_lines(&self.db, change, station, &payload).await? {
+        match store::change_lines(&self.db, change, station, &payload, &tab_payload).await? {
             Some(full) => {
                 self.hub.poke();
                 Ok(order(full))
             }
             None => {
                 let now = store::get(&self.db, change.id).await?;
+                if change.status == OrderStatus::Cancelled.as_str() {
+                    if let Some(tab_id) = now.as_ref().and_then(|(o, _)| o.tab_id.as_deref()) {
+                        if let Some(paid) = tabs::get(&self.db, tab_id).await? {
+                            if paid.tab.closed_at.is_some() {
+                                return Err(tab_paid());
+                            }
+                        }
+                    }
+                }
                 let status = now
                     .as_ref()
                     .and_then(|(o, _)| OrderStatus::parse(&o.status))
@@ -530,6 +550,13 @@ fn closed(status: OrderStatus) -> AppError {
             "This order is already {}; its lines can no longer change.",
             status.label().to_lowercase()
         ),
+    }
+}
+
+fn tab_paid() -> AppError {
+    AppError::Conflict {
+        code: "tab_paid",
+        message: "This order's tab is already paid; it can no longer be cancelled.".to_owned(),
     }
 }
 
@@ -689,6 +716,7 @@ pub fn order((row, lines): FullOrder) -> Order {
         created_at: rfc3339(row.created_at),
         updated_at: rfc3339(row.updated_at),
         ready_at: row.ready_at.map(rfc3339),
+        tab_id: row.tab_id,
     }
 }
 
@@ -707,6 +735,10 @@ fn line(row: LineRow) -> OrderLine {
         quantity,
         note: row.note,
     }
+}
+
+fn tab_payload(full: &tabs::FullTab) -> String {
+    serde_json::to_string(&crate::services::tabs::tab(full.clone())).unwrap_or_default()
 }
 
 fn payload(row: &OrderRow, lines: &[LineRow]) -> String {

@@ -34,5 +34,6 @@ mod refresh;
 mod security;
 mod session_manager;
 mod stations;
+mod tabs;
 mod timers;
 mod trust;

@@ -212,6 +212,7 @@ async fn an_evening_moved_to_postgres_carries_on_with_the_same_sessions_orders_a
         "user_sessions",
         "orders",
         "order_lines",
+        "tabs",
         "events",
         "menu_option_groups",
         "menu_options",

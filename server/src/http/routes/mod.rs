@@ -11,6 +11,7 @@ pub mod orders;
 pub mod sessions;
 pub mod settings;
 pub mod stations;
+pub mod tabs;
 
 use axum::Router;
 
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(menu::router())
         .merge(orders::router())
         .merge(calls::router())
+        .merge(tabs::router())
         .merge(events::router())
         .merge(admin::router())
         .merge(settings::router())
