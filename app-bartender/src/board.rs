@@ -393,9 +393,19 @@ mod tests {
     #[test]
     fn a_stations_screen_lists_only_orders_with_its_lines_still_to_make() {
         let mut board = Board::default();
-        board.apply(order_at("a", 1, OrderStatus::Preparing, &[("bar", true), ("kitchen", false)]));
+        board.apply(order_at(
+            "a",
+            1,
+            OrderStatus::Preparing,
+            &[("bar", true), ("kitchen", false)],
+        ));
         board.apply(order_at("b", 2, OrderStatus::Received, &[("bar", false)]));
-        board.apply(order_at("c", 3, OrderStatus::Received, &[("kitchen", false)]));
+        board.apply(order_at(
+            "c",
+            3,
+            OrderStatus::Received,
+            &[("kitchen", false)],
+        ));
         let ids_at = |status, view: &StationView| -> Vec<String> {
             board
                 .column_for(status, view)
@@ -406,12 +416,19 @@ mod tests {
         let bar = StationView::Station("bar".to_owned());
         let kitchen = StationView::Station("kitchen".to_owned());
         assert_eq!(ids_at(OrderStatus::Received, &bar), ["b"]);
-        assert!(ids_at(OrderStatus::Preparing, &bar).is_empty(), "its lines are ready");
+        assert!(
+            ids_at(OrderStatus::Preparing, &bar).is_empty(),
+            "its lines are ready"
+        );
         assert_eq!(ids_at(OrderStatus::Received, &kitchen), ["c"]);
         assert_eq!(ids_at(OrderStatus::Preparing, &kitchen), ["a"]);
         assert_eq!(ids_at(OrderStatus::Received, &StationView::All), ["b", "c"]);
         assert_eq!(ids_at(OrderStatus::Preparing, &StationView::Expo), ["a"]);
-        let counted: Vec<String> = board.all_day_for(&bar).into_iter().map(|a| a.name).collect();
+        let counted: Vec<String> = board
+            .all_day_for(&bar)
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
         assert_eq!(counted, ["From the bar"], "a ready line is made already");
     }
 }

@@ -298,7 +298,10 @@ mod tests {
         let bump = Bump::at_station(Received, &order, "k", "Kitchen", 0.0);
         assert_eq!(bump.station_id(), Some("k"));
         assert_eq!(bump.undo_text(), "Kitchen: ready → not ready");
-        assert_eq!(bump.line(), "Order 42 · table 7 · Kitchen: ready → not ready");
+        assert_eq!(
+            bump.line(),
+            "Order 42 · table 7 · Kitchen: ready → not ready"
+        );
         assert_eq!(Bump::new(Received, &order, 0.0).station_id(), None);
     }
 }

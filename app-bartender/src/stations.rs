@@ -162,6 +162,7 @@ mod tests {
             created_at: "2026-12-08T20:00:00Z".to_owned(),
             updated_at: "2026-12-08T20:00:00Z".to_owned(),
             ready_at: None,
+            tab_id: None,
         }
     }
 
@@ -208,7 +209,10 @@ mod tests {
         assert!(!shows_at(&waiting, "bar"));
         assert!(shows_at(&waiting, "kitchen"));
         assert!(!shows_at(&waiting, "terrace"));
-        assert_eq!(others_waiting(&waiting, "bar").as_deref(), Some("Kitchen still preparing"));
+        assert_eq!(
+            others_waiting(&waiting, "bar").as_deref(),
+            Some("Kitchen still preparing")
+        );
         assert_eq!(others_waiting(&waiting, "kitchen"), None);
         let cancelled = order(OrderStatus::Cancelled, vec![line("Nachos", KITCHEN, false)]);
         assert!(!shows_at(&cancelled, "kitchen"));

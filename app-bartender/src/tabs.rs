@@ -42,7 +42,8 @@ impl Tabs {
     /// Takes in the server's list of open tabs (a reload): a tab no longer
     /// in it was closed meanwhile.
     pub(crate) fn take_all(&mut self, tabs: Vec<Tab>) {
-        self.list.retain(|held| tabs.iter().any(|t| t.id == held.id));
+        self.list
+            .retain(|held| tabs.iter().any(|t| t.id == held.id));
         for tab in tabs {
             self.take(tab);
         }
@@ -230,6 +231,9 @@ mod tests {
                     line_total_cents: *p,
                     allergens: Vec::new(),
                     options: Vec::new(),
+                    station_id: String::new(),
+                    station_name: String::new(),
+                    ready: false,
                 })
                 .collect(),
             note: None,
@@ -283,7 +287,13 @@ mod tests {
     #[test]
     fn a_served_order_no_longer_counts_as_open() {
         let mut tabs = Tabs::default();
-        let mut open = tab("t", "7", 1, TabStatus::Open, vec![order("a", OrderStatus::Ready, &[500])]);
+        let mut open = tab(
+            "t",
+            "7",
+            1,
+            TabStatus::Open,
+            vec![order("a", OrderStatus::Ready, &[500])],
+        );
         open.open_orders = 1;
         tabs.take(open);
         let mut served = order("a", OrderStatus::Served, &[500]);
@@ -320,16 +330,34 @@ mod tests {
             1,
         );
         let paid = tab_split(&t, &form.split(&t)).unwrap();
-        assert_eq!(paid.iter().map(|p| p.amount_cents).collect::<Vec<_>>(), [450, 600]);
+        assert_eq!(
+            paid.iter().map(|p| p.amount_cents).collect::<Vec<_>>(),
+            [450, 600]
+        );
         form.set_part_count(3);
-        assert!(tab_split(&t, &form.split(&t)).is_err(), "an empty third part");
+        assert!(
+            tab_split(&t, &form.split(&t)).is_err(),
+            "an empty third part"
+        );
         form.set_part_count(1);
-        assert_eq!(form.part_of(&LineRef { order_id: "a".to_owned(), line: 1 }), 0);
+        assert_eq!(
+            form.part_of(&LineRef {
+                order_id: "a".to_owned(),
+                line: 1
+            }),
+            0
+        );
     }
 
     #[test]
     fn the_question_counts_orders() {
-        assert_eq!(open_orders_question(1), "1 order still open — close anyway?");
-        assert_eq!(open_orders_question(2), "2 orders still open — close anyway?");
+        assert_eq!(
+            open_orders_question(1),
+            "1 order still open — close anyway?"
+        );
+        assert_eq!(
+            open_orders_question(2),
+            "2 orders still open — close anyway?"
+        );
     }
 }

@@ -653,7 +653,9 @@ impl Order {
 
     /// The lines prepared at a station, in order.
     pub fn lines_at<'a>(&'a self, station_id: &'a str) -> impl Iterator<Item = &'a OrderLine> {
-        self.lines.iter().filter(move |l| l.station_id == station_id)
+        self.lines
+            .iter()
+            .filter(move |l| l.station_id == station_id)
     }
 
     /// Whether the order has lines at a station.
@@ -1127,6 +1129,11 @@ pub struct TodayStats {
     pub avg_seconds_to_ready: Option<f64>,
     /// Orders not yet served or cancelled (of any day).
     pub open_orders: i64,
+    /// Tabs not yet paid (of any day), and what their orders come to.
+    #[serde(default)]
+    pub open_tabs: i64,
+    #[serde(default)]
+    pub open_tabs_cents: i64,
     pub active_sessions: SessionsPerApp,
 }
 
@@ -1556,6 +1563,7 @@ mod tests {
             created_at: "2026-12-08T18:00:00Z".to_owned(),
             updated_at: "2026-12-08T18:00:00Z".to_owned(),
             ready_at: None,
+            tab_id: None,
         }
     }
 
@@ -1570,7 +1578,10 @@ mod tests {
             line_at("Lager", BAR, true),
         ]);
         assert_eq!(order.stations(), vec![KITCHEN, BAR]);
-        let at_kitchen: Vec<&str> = order.lines_at("s-kitchen").map(|l| l.name.as_str()).collect();
+        let at_kitchen: Vec<&str> = order
+            .lines_at("s-kitchen")
+            .map(|l| l.name.as_str())
+            .collect();
         assert_eq!(at_kitchen, vec!["Chips", "Burger"]);
         assert!(order.station_ready("s-bar"));
         assert!(!order.station_ready("s-kitchen"));
@@ -1579,7 +1590,10 @@ mod tests {
         assert!(!order.has_station("s-terrace"));
         assert_eq!(order.stations_waiting(), vec![KITCHEN]);
 
-        let done = order_of(vec![line_at("Stout", BAR, true), line_at("Chips", KITCHEN, true)]);
+        let done = order_of(vec![
+            line_at("Stout", BAR, true),
+            line_at("Chips", KITCHEN, true),
+        ]);
         assert!(done.stations_waiting().is_empty());
     }
 

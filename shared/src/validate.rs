@@ -7,8 +7,8 @@ use std::collections::HashSet;
 use crate::bar::{
     format_price, parse_price, Allergen, ChosenOption, LineRef, MenuItem, OptionGroupInput,
     OrderStatus, Tab, TabPayment, TabSplit, TicketTimers, DESCRIPTION_MAX_LEN, MENU_NAME_MAX_LEN,
-    OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX, PRICE_MAX_CENTS, REASON_MAX_LEN, STATION_NAME_MAX_LEN,
-    TABLE_MAX_LEN, TAB_SPLIT_MAX, TIMER_MAX_SECS, TIMER_MIN_SECS,
+    OPTIONS_PER_GROUP_MAX, OPTION_GROUPS_MAX, PRICE_MAX_CENTS, REASON_MAX_LEN,
+    STATION_NAME_MAX_LEN, TABLE_MAX_LEN, TAB_SPLIT_MAX, TIMER_MAX_SECS, TIMER_MIN_SECS,
 };
 
 /// What a name belongs to, for the messages.
@@ -457,9 +457,9 @@ impl SplitError {
     /// A sentence for people.
     pub fn message(&self) -> String {
         match self {
-            SplitError::PartCount(n) => format!(
-                "A tab is split into 2 to {TAB_SPLIT_MAX} parts, not {n}."
-            ),
+            SplitError::PartCount(n) => {
+                format!("A tab is split into 2 to {TAB_SPLIT_MAX} parts, not {n}.")
+            }
             SplitError::EmptyPart(n) => {
                 format!("Part {n} has no lines: give it one or remove it.")
             }
@@ -529,16 +529,15 @@ fn by_line(tab: &Tab, parts: &[crate::bar::LinePart]) -> Result<Vec<TabPayment>,
     let mut payments = Vec::with_capacity(parts.len());
     for (i, part) in parts.iter().enumerate() {
         if part.lines.is_empty() {
-            return Err(SplitError::EmptyPart(u32::try_from(i + 1).unwrap_or(u32::MAX)));
+            return Err(SplitError::EmptyPart(
+                u32::try_from(i + 1).unwrap_or(u32::MAX),
+            ));
         }
         let mut amount_cents = 0_i64;
         for r in &part.lines {
             let order = tab.orders.iter().find(|o| o.id == r.order_id);
-            let line = order.and_then(|o| {
-                usize::try_from(r.line)
-                    .ok()
-                    .and_then(|at| o.lines.get(at))
-            });
+            let line =
+                order.and_then(|o| usize::try_from(r.line).ok().and_then(|at| o.lines.get(at)));
             let (Some(order), Some(line)) = (order, line) else {
                 return Err(SplitError::UnknownLine(r.clone()));
             };
@@ -582,12 +581,7 @@ mod tests {
     use super::*;
     use crate::bar::{LinePart, PaymentMethod};
 
-    fn tab_order(
-        id: &str,
-        number: i64,
-        status: OrderStatus,
-        prices: &[i64],
-    ) -> crate::bar::Order {
+    fn tab_order(id: &str, number: i64, status: OrderStatus, prices: &[i64]) -> crate::bar::Order {
         crate::bar::Order {
             id: id.to_owned(),
             number,
@@ -608,6 +602,9 @@ mod tests {
                     note: None,
                     allergens: Vec::new(),
                     options: Vec::new(),
+                    station_id: String::new(),
+                    station_name: String::new(),
+                    ready: false,
                 })
                 .collect(),
             note: None,
@@ -661,7 +658,13 @@ mod tests {
     #[test]
     fn a_whole_payment_is_the_total() {
         let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[450, 600])]);
-        let paid = tab_split(&tab, &TabSplit::Whole { method: PaymentMethod::Card }).unwrap();
+        let paid = tab_split(
+            &tab,
+            &TabSplit::Whole {
+                method: PaymentMethod::Card,
+            },
+        )
+        .unwrap();
         assert_eq!(amounts(&paid), vec![1050]);
         assert_eq!(paid[0].method, PaymentMethod::Card);
         assert!(paid[0].lines.is_empty());
@@ -670,9 +673,18 @@ mod tests {
     #[test]
     fn equal_parts_give_the_odd_cents_to_the_first_parts_and_add_up() {
         let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[1000])]);
-        let split = |parts| TabSplit::Equal { parts, method: PaymentMethod::Cash };
-        assert_eq!(amounts(&tab_split(&tab, &split(3)).unwrap()), vec![334, 333, 333]);
-        assert_eq!(amounts(&tab_split(&tab, &split(2)).unwrap()), vec![500, 500]);
+        let split = |parts| TabSplit::Equal {
+            parts,
+            method: PaymentMethod::Cash,
+        };
+        assert_eq!(
+            amounts(&tab_split(&tab, &split(3)).unwrap()),
+            vec![334, 333, 333]
+        );
+        assert_eq!(
+            amounts(&tab_split(&tab, &split(2)).unwrap()),
+            vec![500, 500]
+        );
         assert_eq!(
             amounts(&tab_split(&tab, &split(6)).unwrap()),
             vec![167, 167, 167, 167, 166, 166]
@@ -690,7 +702,10 @@ mod tests {
     #[test]
     fn equal_parts_of_a_small_or_empty_total() {
         let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[1])]);
-        let split = TabSplit::Equal { parts: 3, method: PaymentMethod::Cash };
+        let split = TabSplit::Equal {
+            parts: 3,
+            method: PaymentMethod::Cash,
+        };
         assert_eq!(amounts(&tab_split(&tab, &split).unwrap()), vec![1, 0, 0]);
         let empty = a_tab(Vec::new());
         assert_eq!(amounts(&tab_split(&empty, &split).unwrap()), vec![0, 0, 0]);
@@ -700,8 +715,14 @@ mod tests {
     fn equal_parts_outside_two_to_twenty_are_refused() {
         let tab = a_tab(vec![tab_order("a", 1, OrderStatus::Served, &[1000])]);
         for parts in [0, 1, TAB_SPLIT_MAX + 1, u32::MAX] {
-            let err = tab_split(&tab, &TabSplit::Equal { parts, method: PaymentMethod::Cash })
-                .unwrap_err();
+            let err = tab_split(
+                &tab,
+                &TabSplit::Equal {
+                    parts,
+                    method: PaymentMethod::Cash,
+                },
+            )
+            .unwrap_err();
             assert_eq!(err, SplitError::PartCount(parts));
             assert_eq!(err.code(), "invalid_parts");
         }
@@ -722,7 +743,10 @@ mod tests {
         };
         let paid = tab_split(&tab, &split).unwrap();
         assert_eq!(amounts(&paid), vec![750, 600]);
-        assert_eq!(paid.iter().map(|p| p.amount_cents).sum::<i64>(), tab.total_cents);
+        assert_eq!(
+            paid.iter().map(|p| p.amount_cents).sum::<i64>(),
+            tab.total_cents
+        );
         assert_eq!(paid[0].lines, vec![at("a", 0), at("b", 0)]);
         assert_eq!(paid[1].method, PaymentMethod::Cash);
     }
@@ -733,41 +757,74 @@ mod tests {
             tab_order("a", 1, OrderStatus::Served, &[450, 600]),
             tab_order("x", 2, OrderStatus::Cancelled, &[999]),
         ]);
-        let check = |parts: Vec<LinePart>| tab_split(&tab, &TabSplit::ByLine { parts }).unwrap_err();
+        let check =
+            |parts: Vec<LinePart>| tab_split(&tab, &TabSplit::ByLine { parts }).unwrap_err();
         let card = PaymentMethod::Card;
-        assert_eq!(check(vec![part(card, vec![at("a", 0), at("a", 1)])]), SplitError::PartCount(1));
+        assert_eq!(
+            check(vec![part(card, vec![at("a", 0), at("a", 1)])]),
+            SplitError::PartCount(1)
+        );
         assert_eq!(check(Vec::new()), SplitError::PartCount(0));
         let many = (0..21).map(|_| part(card, vec![at("a", 0)])).collect();
         assert_eq!(check(many), SplitError::PartCount(21));
         assert_eq!(
-            check(vec![part(card, vec![at("a", 0), at("a", 1)]), part(card, Vec::new())]),
+            check(vec![
+                part(card, vec![at("a", 0), at("a", 1)]),
+                part(card, Vec::new())
+            ]),
             SplitError::EmptyPart(2)
         );
         assert_eq!(
-            check(vec![part(card, vec![at("a", 0)]), part(card, vec![at("a", 2)])]),
+            check(vec![
+                part(card, vec![at("a", 0)]),
+                part(card, vec![at("a", 2)])
+            ]),
             SplitError::UnknownLine(at("a", 2))
         );
         assert_eq!(
-            check(vec![part(card, vec![at("a", 0)]), part(card, vec![at("zz", 0)])]),
+            check(vec![
+                part(card, vec![at("a", 0)]),
+                part(card, vec![at("zz", 0)])
+            ]),
             SplitError::UnknownLine(at("zz", 0))
         );
         assert_eq!(
-            check(vec![part(card, vec![at("a", 0), at("a", 1)]), part(card, vec![at("x", 0)])]),
+            check(vec![
+                part(card, vec![at("a", 0), at("a", 1)]),
+                part(card, vec![at("x", 0)])
+            ]),
             SplitError::CancelledLine(at("x", 0))
         );
         assert_eq!(
-            check(vec![part(card, vec![at("a", 0), at("a", 1)]), part(card, vec![at("a", 1)])]),
+            check(vec![
+                part(card, vec![at("a", 0), at("a", 1)]),
+                part(card, vec![at("a", 1)])
+            ]),
             SplitError::RepeatedLine(at("a", 1))
         );
         assert_eq!(
-            check(vec![part(card, vec![at("a", 0), at("a", 0)]), part(card, vec![at("a", 1)])]),
+            check(vec![
+                part(card, vec![at("a", 0), at("a", 0)]),
+                part(card, vec![at("a", 1)])
+            ]),
             SplitError::RepeatedLine(at("a", 0))
         );
-        let missing = check(vec![part(card, vec![at("a", 0)]), part(card, vec![at("a", 0)])]);
+        let missing = check(vec![
+            part(card, vec![at("a", 0)]),
+            part(card, vec![at("a", 0)]),
+        ]);
         assert_eq!(missing, SplitError::RepeatedLine(at("a", 0)));
-        let missing = check(vec![part(card, vec![at("a", 0)]), part(PaymentMethod::Cash, vec![])]);
+        let missing = check(vec![
+            part(card, vec![at("a", 0)]),
+            part(PaymentMethod::Cash, vec![]),
+        ]);
         assert_eq!(missing, SplitError::EmptyPart(2));
-        let tab3 = a_tab(vec![tab_order("a", 7, OrderStatus::Served, &[450, 600, 100])]);
+        let tab3 = a_tab(vec![tab_order(
+            "a",
+            7,
+            OrderStatus::Served,
+            &[450, 600, 100],
+        )]);
         let err = tab_split(
             &tab3,
             &TabSplit::ByLine {
@@ -789,7 +846,10 @@ mod tests {
     #[test]
     fn station_names_are_trimmed_required_short_and_on_one_line() {
         assert_eq!(station_name("  Kitchen ").unwrap(), "Kitchen");
-        assert_eq!(station_name(" \t ").unwrap_err(), "Give the station a name.");
+        assert_eq!(
+            station_name(" \t ").unwrap_err(),
+            "Give the station a name."
+        );
         assert!(station_name(&"é".repeat(STATION_NAME_MAX_LEN)).is_ok());
         assert!(station_name(&"a".repeat(STATION_NAME_MAX_LEN + 1)).is_err());
         assert!(station_name("Bar\nTwo").is_err());

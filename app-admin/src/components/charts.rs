@@ -141,7 +141,13 @@ pub(crate) fn day_title(day: &DayTotals) -> String {
 /// busiest day, the first of equals.
 pub(crate) fn week_summary(days: &[DayTotals], revenue: bool) -> String {
     let value = |d: &DayTotals| if revenue { d.revenue_cents } else { d.orders };
-    let say = |v: i64| if revenue { format_price(v) } else { v.to_string() };
+    let say = |v: i64| {
+        if revenue {
+            format_price(v)
+        } else {
+            v.to_string()
+        }
+    };
     let what = if revenue { "Revenue" } else { "Orders" };
     let (first, last) = match (days.first(), days.last()) {
         (Some(f), Some(l)) => (f.day.as_str(), l.day.as_str()),
@@ -232,7 +238,11 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
         ..
     } = figures;
     // What the hour charts' summaries say they cover.
-    let day = if week { format!("{from} to {day}") } else { day };
+    let day = if week {
+        format!("{from} to {day}")
+    } else {
+        day
+    };
     let per_day = week.then(|| {
         view! {
             <section class="chart card" data-testid="chart-day-orders">
@@ -246,7 +256,10 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
         }
     });
     let (orders_title, revenue_title) = if week {
-        ("Orders by hour of day, over the week", "Revenue by hour of day, over the week")
+        (
+            "Orders by hour of day, over the week",
+            "Revenue by hour of day, over the week",
+        )
     } else {
         ("Orders per hour", "Revenue per hour")
     };
@@ -732,10 +745,7 @@ mod tests {
             week_summary(&days[1..2], false),
             "Orders per day from 2026-12-01 to 2026-12-01: none."
         );
-        assert_eq!(
-            day_title(&days[0]),
-            "Mon 30: 3 orders, 16.50"
-        );
+        assert_eq!(day_title(&days[0]), "Mon 30: 3 orders, 16.50");
     }
 
     #[test]

@@ -238,13 +238,8 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
         (at, ids.len())
     });
     let name = move || category.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
-    let station_id = move || {
-        category.with(|c| {
-            c.as_ref()
-                .map(|c| c.station_id.clone())
-                .unwrap_or_default()
-        })
-    };
+    let station_id =
+        move || category.with(|c| c.as_ref().map(|c| c.station_id.clone()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let item_notice = RwSignal::new(None::<String>);
     let renaming = RwSignal::new(false);

@@ -49,7 +49,7 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     stats.reload_when_online(auth, load);
     let live = use_live(
         move |event| {
-            if matches!(event, LiveEvent::Order(_)) {
+            if matches!(event, LiveEvent::Order(_) | LiveEvent::Tab(_)) {
                 refetch();
             }
         },
@@ -110,6 +110,16 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                                 <p class="stat-value" data-testid="stat-open">{figure(|s| s.open_orders.to_string())}</p>
                                 <p class="stat-note">"not yet served or cancelled"</p>
                             </section>
+                            <section class="stat card">
+                                <h2>"Open tabs"</h2>
+                                <p class="stat-value" data-testid="stat-tabs">{figure(|s| s.open_tabs.to_string())}</p>
+                                <p class="stat-note" data-testid="stat-tabs-total">
+                                    {figure(|s| match s.open_tabs {
+                                        0 => "none waiting to be paid".to_owned(),
+                                        _ => format!("{} to be paid", format_price(s.open_tabs_cents)),
+                                    })}
+                                </p>
+                            </section>
                             <section class="stat card stat-wide">
                                 <h2>"Signed in now"</h2>
                                 <p class="stat-sessions" data-testid="stat-sessions">
@@ -155,10 +165,9 @@ fn FiguresByHour() -> impl IntoView {
     let load = move || {
         let picked = day.get_untracked();
         let span = span.get_untracked();
-        figures.load(
-            auth,
-            move || async move { bar_api::day_figures(&picked, span).await },
-        );
+        figures.load(auth, move || async move {
+            bar_api::day_figures(&picked, span).await
+        });
     };
     // Another day shows "Loading", not the last day's charts under its date.
     Effect::new(move |_| {

@@ -108,11 +108,9 @@ fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl
         notice.set(None);
         let bump = bump.clone();
         spawn_local(async move {
-            let outcome = queue
-                .auth
-                .watch(
-                    bar_api::recall_station(&bump.order_id, bump.version, bump.station_id()).await,
-                );
+            let outcome = queue.auth.watch(
+                bar_api::recall_station(&bump.order_id, bump.version, bump.station_id()).await,
+            );
             // On success the row leaves the panel, and this button with it.
             busy.set(false);
             match outcome {

@@ -207,9 +207,8 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
     // What each part pays, by the server's own rule, or what to fix.
     let preview = Memo::new(move |_| {
         current.with(|tab| {
-            tab.as_ref().map(|tab| {
-                form.with(|f| tab_split(tab, &f.split(tab)).map_err(|e| e.message()))
-            })
+            tab.as_ref()
+                .map(|tab| form.with(|f| tab_split(tab, &f.split(tab)).map_err(|e| e.message())))
         })
     });
 
@@ -347,7 +346,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                             .collect_view()}
                     </ol>
                 }
-                    .into_any()
+                .into_any()
             }
             Err(message) => {
                 view! { <p class="tab-split-problem" data-testid="tab-split-problem">{message}</p> }
@@ -450,7 +449,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                 </button>
             </div>
         }
-            .into_any(),
+        .into_any(),
         None => view! {
             <button
                 type="button"
@@ -463,7 +462,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                 {move || if busy.get() { "Closing…" } else { "Close as paid" }}
             </button>
         }
-            .into_any(),
+        .into_any(),
     };
 
     view! {

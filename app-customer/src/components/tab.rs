@@ -58,7 +58,12 @@ fn TabPanel(tab: Tab) -> impl IntoView {
             let name = if line.options.is_empty() {
                 format!("{} × {}", line.quantity, line.name)
             } else {
-                format!("{} × {} ({})", line.quantity, line.name, option_names(&line.options))
+                format!(
+                    "{} × {} ({})",
+                    line.quantity,
+                    line.name,
+                    option_names(&line.options)
+                )
             };
             view! {
                 <li class="tab-line">
@@ -70,7 +75,11 @@ fn TabPanel(tab: Tab) -> impl IntoView {
         .collect();
     let paid = !tab.is_open();
     let status = if paid { "paid" } else { "open" };
-    let heading = if paid { "Your tab — paid" } else { "Your tab" };
+    let heading = if paid {
+        "Your tab — paid"
+    } else {
+        "Your tab"
+    };
     let orders = tab
         .orders
         .iter()
@@ -167,10 +176,19 @@ mod tests {
     #[test]
     fn a_paid_tab_replaces_the_open_copy_and_a_late_copy_does_not_undo_it() {
         let mut held = vec![tab("a", 2, "2026-12-09T18:00:00Z", TabStatus::Open)];
-        take(&mut held, tab("b", 1, "2026-12-09T19:00:00Z", TabStatus::Open));
+        take(
+            &mut held,
+            tab("b", 1, "2026-12-09T19:00:00Z", TabStatus::Open),
+        );
         assert_eq!(held[0].id, "b", "newest first");
-        take(&mut held, tab("a", 3, "2026-12-09T18:00:00Z", TabStatus::Paid));
-        take(&mut held, tab("a", 2, "2026-12-09T18:00:00Z", TabStatus::Open));
+        take(
+            &mut held,
+            tab("a", 3, "2026-12-09T18:00:00Z", TabStatus::Paid),
+        );
+        take(
+            &mut held,
+            tab("a", 2, "2026-12-09T18:00:00Z", TabStatus::Open),
+        );
         assert_eq!(held[1].status, TabStatus::Paid);
         assert_eq!(held.len(), 2);
     }

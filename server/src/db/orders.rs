@@ -445,19 +445,18 @@ pub async fn change_lines(
                 .fetch_one(&mut *tx)
                 .await?;
             let tab_id = row.tab_id.clone().filter(|_| change.status == "cancelled");
-            let tab_open = match &tab_id {
-                Some(tab_id) => {
-                    sqlx::query(
+            let tab_open =
+                match &tab_id {
+                    Some(tab_id) => sqlx::query(
                         "UPDATE tabs SET version = version + 1 WHERE id = $1 AND closed_at IS NULL",
                     )
                     .bind(tab_id)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected()
-                        > 0
-                }
-                None => true,
-            };
+                        > 0,
+                    None => true,
+                };
             if tab_open {
                 let lines = sqlx::query_as::<_, LineRow>(&select_lines)
                     .bind(change.id)
@@ -496,7 +495,7 @@ pub struct Figures {
 }
 
 /// Counts orders, cancellations, revenue and time to ready since a time.
-pub async fn figures(db: &Db, since: i64) -> Result<(Figures, i64), DbError> {
+pub async fn figures(db: &Db, since: i64) -> Result<(Figures, OpenNow), DbError> {
     Ok(on_pool!(db, read, |pool| {
         let figures = sqlx::query_as::<_, Figures>(
             "SELECT COUNT(*) AS orders,
@@ -513,8 +512,33 @@ pub async fn figures(db: &Db, since: i64) -> Result<(Figures, i64), DbError> {
         )
         .fetch_one(pool)
         .await?;
-        (figures, open)
+        let (tabs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM tabs WHERE closed_at IS NULL")
+            .fetch_one(pool)
+            .await?;
+        let (tabs_cents,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COALESCE(SUM(o.total_cents), 0) AS BIGINT)
+             FROM tabs t JOIN orders o ON o.tab_id = t.id
+             WHERE t.closed_at IS NULL AND o.status <> 'cancelled'",
+        )
+        .fetch_one(pool)
+        .await?;
+        let now = OpenNow {
+            orders: open,
+            tabs,
+            tabs_cents,
+        };
+        (figures, now)
     }))
+}
+
+/// What is open right now, whatever the day.
+#[derive(Debug, Clone, Copy)]
+pub struct OpenNow {
+    /// Orders neither served nor cancelled.
+    pub orders: i64,
+    /// Tabs not yet paid, and what their orders come to.
+    pub tabs: i64,
+    pub tabs_cents: i64,
 }
 
 /// One hour's orders and revenue; `hour` counts hours from the window's

@@ -67,13 +67,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<StationRow>, DbError> {
 
 /// Adds a station at the end, unless there are `max` already. A name
 /// another station has (ignoring case) is [`DbError::UniqueViolation`].
-pub async fn insert(
-    db: &Db,
-    id: &str,
-    name: &str,
-    max: usize,
-    now: i64,
-) -> Result<Added, DbError> {
+pub async fn insert(db: &Db, id: &str, name: &str, max: usize, now: i64) -> Result<Added, DbError> {
     let max = i64::try_from(max).unwrap_or(i64::MAX);
     Ok(on_pool!(db, write, |pool| {
         let mut tx = pool.begin().await?;

@@ -177,7 +177,10 @@ pub enum Filter<'a> {
     Open,
     /// A guest's open ones and those closed at or after a time, newest
     /// first.
-    Mine { customer_id: &'a str, closed_since: i64 },
+    Mine {
+        customer_id: &'a str,
+        closed_since: i64,
+    },
 }
 
 /// Tabs with their orders and payments, at most `limit`.

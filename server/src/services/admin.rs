@@ -18,8 +18,8 @@ use chrono::Days;
 use shared::api::{check_new_password, ClientApp, EndReason, Role};
 use shared::bar::{
     AdminSession, AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse,
-    BestSeller, DayFigures, DayTotals, FiguresSpan, HourFigures, NewStaffRequest, ReadyBucket, ReadyTimes, SessionsPerApp,
-    TodayStats, FIGURES_DAYS_BACK, READY_BUCKET_MINUTES,
+    BestSeller, DayFigures, DayTotals, FiguresSpan, HourFigures, NewStaffRequest, ReadyBucket,
+    ReadyTimes, SessionsPerApp, TodayStats, FIGURES_DAYS_BACK, READY_BUCKET_MINUTES,
 };
 use shared::security::ActivityKind;
 
@@ -291,7 +291,9 @@ impl AdminService {
             avg_seconds_to_ready: figures
                 .avg_ms_to_ready
                 .map(|ms| (ms / 100.0).round() / 10.0),
-            open_orders: open,
+            open_orders: open.orders,
+            open_tabs: open.tabs,
+            open_tabs_cents: open.tabs_cents,
             active_sessions: per_app,
         })
     }

@@ -354,7 +354,9 @@ impl OrderService {
             return Err(stale(from));
         }
         if let Some(station_id) = req.station_id.as_deref() {
-            return self.recall_station(&current, &lines, station_id, from).await;
+            return self
+                .recall_station(&current, &lines, station_id, from)
+                .await;
         }
         let Some(to) = from.previous() else {
             return Err(AppError::Conflict {

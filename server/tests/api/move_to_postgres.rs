@@ -221,7 +221,10 @@ async fn an_evening_moved_to_postgres_carries_on_with_the_same_sessions_orders_a
         counts.insert(table, bar.count(table).await);
     }
     assert_eq!(counts["orders"], (4 * ROUNDS) as i64);
-    assert_eq!(counts["stations"], 1, "the first category brought its station");
+    assert_eq!(
+        counts["stations"], 1,
+        "the first category brought its station"
+    );
     assert_eq!(counts["menu_options"], 2);
     assert_eq!(shown[0]["lines"][1]["options"][0]["name"], "Lemon twist");
     bar.stop().await;

@@ -46,12 +46,7 @@ fn names(list: &[Value]) -> Vec<&str> {
     list.iter().map(|s| s["name"].as_str().unwrap()).collect()
 }
 
-async fn rename_station(
-    app: &TestApp,
-    admin: &Actor,
-    id: &str,
-    name: &str,
-) -> (StatusCode, Value) {
+async fn rename_station(app: &TestApp, admin: &Actor, id: &str, name: &str) -> (StatusCode, Value) {
     app.send_auth(
         Method::PATCH,
         &format!("/api/admin/stations/{id}"),
@@ -206,7 +201,10 @@ async fn admins_add_rename_and_delete_stations_and_staff_read_them_in_order() {
     assert_eq!(bar["name"], "Bar", "names are trimmed");
     let kitchen = add_station(&app, &admin, "Kitchen").await;
     assert!(kitchen["position"].as_i64() > bar["position"].as_i64());
-    assert_eq!(names(&stations(&app, &bartender.token).await), ["Bar", "Kitchen"]);
+    assert_eq!(
+        names(&stations(&app, &bartender.token).await),
+        ["Bar", "Kitchen"]
+    );
 
     let (status, renamed) = rename_station(&app, &admin, &id_of(&kitchen), "Grill").await;
     assert_eq!(status, StatusCode::OK, "{renamed}");
@@ -234,7 +232,12 @@ async fn bad_names_duplicates_unknown_ids_and_non_admins_are_refused() {
         let (status, err) = app
             .post_auth("/api/admin/stations", &admin.token, &json!({"name": bad}))
             .await;
-        assert_error(status, &err, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_error(
+            status,
+            &err,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+        );
     }
     let (status, err) = app
         .post_auth("/api/admin/stations", &admin.token, &json!({"name": "bar"}))
@@ -243,7 +246,12 @@ async fn bad_names_duplicates_unknown_ids_and_non_admins_are_refused() {
     let (status, err) = rename_station(&app, &admin, &id_of(&kitchen), " BAR ").await;
     assert_error(status, &err, StatusCode::CONFLICT, "station_exists");
     let (status, err) = rename_station(&app, &admin, &id_of(&bar), "").await;
-    assert_error(status, &err, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_error(
+        status,
+        &err,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
 
     let (status, err) = rename_station(&app, &admin, "no-such-station", "Terrace").await;
     assert_error(status, &err, StatusCode::NOT_FOUND, "not_found");
@@ -255,7 +263,11 @@ async fn bad_names_duplicates_unknown_ids_and_non_admins_are_refused() {
     for role in [Role::Bartender, Role::Customer] {
         let actor = app.actor(role).await;
         let (status, err) = app
-            .post_auth("/api/admin/stations", &actor.token, &json!({"name": "Terrace"}))
+            .post_auth(
+                "/api/admin/stations",
+                &actor.token,
+                &json!({"name": "Terrace"}),
+            )
             .await;
         assert_error(status, &err, StatusCode::FORBIDDEN, "forbidden");
         let (status, err) = rename_station(&app, &actor, &id_of(&bar), "Terrace").await;
@@ -263,7 +275,12 @@ async fn bad_names_duplicates_unknown_ids_and_non_admins_are_refused() {
         let (status, err) = delete_station(&app, &actor, &id_of(&kitchen)).await;
         assert_error(status, &err, StatusCode::FORBIDDEN, "forbidden");
     }
-    let res = app.client.get(app.url("/api/stations")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/stations"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // Hostile bodies: not JSON, the wrong type, an unknown field.
@@ -279,14 +296,21 @@ async fn bad_names_duplicates_unknown_ids_and_non_admins_are_refused() {
     let (status, err) = status_json(res).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
     assert!(err["error"].is_string(), "{err}");
-    for body in [json!({"name": 5}), json!({"name": "Terrace", "colour": "red"}), json!([])] {
+    for body in [
+        json!({"name": 5}),
+        json!({"name": "Terrace", "colour": "red"}),
+        json!([]),
+    ] {
         let (status, err) = app
             .post_auth("/api/admin/stations", &admin.token, &body)
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {err}");
         assert!(err["error"].is_string(), "{err}");
     }
-    assert_eq!(names(&stations(&app, &admin.token).await), ["Bar", "Kitchen"]);
+    assert_eq!(
+        names(&stations(&app, &admin.token).await),
+        ["Bar", "Kitchen"]
+    );
 }
 
 #[tokio::test]
@@ -297,7 +321,11 @@ async fn a_bar_has_at_most_so_many_stations() {
         add_station(&app, &admin, &format!("Station {n}")).await;
     }
     let (status, err) = app
-        .post_auth("/api/admin/stations", &admin.token, &json!({"name": "One more"}))
+        .post_auth(
+            "/api/admin/stations",
+            &admin.token,
+            &json!({"name": "One more"}),
+        )
         .await;
     assert_error(status, &err, StatusCode::CONFLICT, "too_many_stations");
     assert_eq!(stations(&app, &admin.token).await.len(), STATIONS_MAX);
@@ -328,7 +356,11 @@ async fn a_category_is_prepared_at_the_first_station_unless_it_names_one() {
         .find(|c| c["id"] == wine.as_str())
         .unwrap()
         .clone();
-    assert_eq!(wine["station_id"], bar.as_str(), "none named: the first station");
+    assert_eq!(
+        wine["station_id"],
+        bar.as_str(),
+        "none named: the first station"
+    );
 
     for unknown in ["no-such-station", ""] {
         let (status, err) = app
@@ -338,7 +370,12 @@ async fn a_category_is_prepared_at_the_first_station_unless_it_names_one() {
                 &json!({"name": "Desserts", "station_id": unknown}),
             )
             .await;
-        assert_error(status, &err, StatusCode::UNPROCESSABLE_ENTITY, "unknown_station");
+        assert_error(
+            status,
+            &err,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_station",
+        );
     }
     let (status, err) = app
         .post_auth(
@@ -352,7 +389,12 @@ async fn a_category_is_prepared_at_the_first_station_unless_it_names_one() {
     // Renaming keeps the station; naming one moves the category.
     let path = format!("/api/menu/categories/{}", id_of(&snacks));
     let (status, renamed) = app
-        .send_auth(Method::PATCH, &path, &admin.token, Some(&json!({"name": "Food"})))
+        .send_auth(
+            Method::PATCH,
+            &path,
+            &admin.token,
+            Some(&json!({"name": "Food"})),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{renamed}");
     assert_eq!(renamed["station_id"], kitchen.as_str());
@@ -374,7 +416,12 @@ async fn a_category_is_prepared_at_the_first_station_unless_it_names_one() {
             Some(&json!({"name": "Food", "station_id": "gone"})),
         )
         .await;
-    assert_error(status, &err, StatusCode::UNPROCESSABLE_ENTITY, "unknown_station");
+    assert_error(
+        status,
+        &err,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown_station",
+    );
 }
 
 #[tokio::test]
@@ -389,14 +436,24 @@ async fn a_station_deleted_while_it_has_open_lines_is_refused_and_nothing_change
     assert_error(status, &err, StatusCode::CONFLICT, "station_has_open_lines");
     let message = err["message"].as_str().unwrap();
     assert!(message.starts_with("1 open order"), "{message}");
-    assert_eq!(names(&stations(&app, &bar.admin.token).await), ["Bar", "Kitchen"]);
+    assert_eq!(
+        names(&stations(&app, &bar.admin.token).await),
+        ["Bar", "Kitchen"]
+    );
     assert_eq!(app.count("events").await, events);
     let now = read(&app, &bar.bartender.token, &id).await;
     assert_eq!(now["version"], 1, "the order did not change");
     assert_eq!(now["lines"], order["lines"]);
 
     // Served, the order no longer waits on it; the menu still does.
-    bump_through(&app, &bar.bartender.token, &id, &["preparing", "ready", "served"], 1).await;
+    bump_through(
+        &app,
+        &bar.bartender.token,
+        &id,
+        &["preparing", "ready", "served"],
+        1,
+    )
+    .await;
     let (status, err) = delete_station(&app, &bar.admin, &bar.kitchen).await;
     assert_error(status, &err, StatusCode::CONFLICT, "station_in_use");
     assert!(err["message"].as_str().unwrap().contains("Snacks"), "{err}");
@@ -436,7 +493,13 @@ async fn an_archived_category_moves_to_the_first_station_when_its_own_is_deleted
     let bar = bar_and_kitchen(&app).await;
     let order = drinks_and_food(&app, &bar).await;
     let (status, cancelled) = app
-        .set_status(&bar.bartender.token, &id_of(&order), "cancelled", 1, Some("the guest left"))
+        .set_status(
+            &bar.bartender.token,
+            &id_of(&order),
+            "cancelled",
+            1,
+            Some("the guest left"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{cancelled}");
     // Nachos were ordered once, so deleting them archives them, and with
@@ -446,7 +509,10 @@ async fn an_archived_category_moves_to_the_first_station_when_its_own_is_deleted
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app
-        .delete_auth(&format!("/api/menu/categories/{}", bar.snacks), &bar.admin.token)
+        .delete_auth(
+            &format!("/api/menu/categories/{}", bar.snacks),
+            &bar.admin.token,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, deleted) = delete_station(&app, &bar.admin, &bar.kitchen).await;
@@ -522,7 +588,12 @@ async fn a_station_ready_is_refused_when_stale_repeated_elsewhere_or_closed() {
     assert_error(status, &err, StatusCode::CONFLICT, "already_ready");
     let terrace = id_of(&add_station(&app, &bar.admin, "Terrace").await);
     let (status, err) = station_ready(&app, token, &id, &terrace, 2).await;
-    assert_error(status, &err, StatusCode::UNPROCESSABLE_ENTITY, "no_lines_at_station");
+    assert_error(
+        status,
+        &err,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no_lines_at_station",
+    );
     let (status, err) = station_ready(&app, &bar.customer.token, &id, &bar.kitchen, 2).await;
     assert_error(status, &err, StatusCode::FORBIDDEN, "forbidden");
     let (status, err) = station_ready(&app, token, "no-such-order", &bar.kitchen, 2).await;
@@ -530,7 +601,11 @@ async fn a_station_ready_is_refused_when_stale_repeated_elsewhere_or_closed() {
 
     // Hostile bodies change nothing.
     let path = format!("/api/orders/{id}/stations/{}/ready", bar.kitchen);
-    for body in [json!({"version": "2"}), json!({}), json!({"version": 2, "status": "ready"})] {
+    for body in [
+        json!({"version": "2"}),
+        json!({}),
+        json!({"version": 2, "status": "ready"}),
+    ] {
         let (status, err) = app.post_auth(&path, token, &body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {err}");
         assert!(err["error"].is_string(), "{err}");
@@ -573,7 +648,11 @@ async fn the_whole_order_marked_ready_marks_every_line_and_its_recall_takes_them
     assert_eq!(ready_flags(&ready), [true, true]);
 
     let (status, back) = app
-        .post_auth(&format!("/api/orders/{id}/recall"), token, &json!({"version": 3}))
+        .post_auth(
+            &format!("/api/orders/{id}/recall"),
+            token,
+            &json!({"version": 3}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{back}");
     assert_eq!(back["status"], "preparing");
@@ -604,7 +683,12 @@ async fn a_station_recall_takes_back_only_that_stations_lines() {
     assert_error(status, &err, StatusCode::CONFLICT, "nothing_to_recall");
     let terrace = id_of(&add_station(&app, &bar.admin, "Terrace").await);
     let (status, err) = recall_station(&app, token, &id, &terrace, 4).await;
-    assert_error(status, &err, StatusCode::UNPROCESSABLE_ENTITY, "no_lines_at_station");
+    assert_error(
+        status,
+        &err,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no_lines_at_station",
+    );
 
     // The bar's recall leaves a preparing order preparing.
     let (status, bar_back) = recall_station(&app, token, &id, &bar.bar, 4).await;

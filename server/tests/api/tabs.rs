@@ -129,11 +129,20 @@ async fn the_total_leaves_out_cancelled_orders_and_a_paid_tabs_orders_cannot_be_
     assert_eq!(before["total_cents"], 3300);
 
     let (status, body) = app
-        .set_status(&ada.token, dropped["id"].as_str().unwrap(), "cancelled", 1, Some("changed my mind"))
+        .set_status(
+            &ada.token,
+            dropped["id"].as_str().unwrap(),
+            "cancelled",
+            1,
+            Some("changed my mind"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let after = tab(&app, &ada.token, &kept["tab_id"]).await;
-    assert_eq!(after["total_cents"], 2200, "the cancelled order is not paid for");
+    assert_eq!(
+        after["total_cents"], 2200,
+        "the cancelled order is not paid for"
+    );
     assert_eq!(after["open_orders"], 1);
     assert_eq!(
         after["version"].as_i64().unwrap(),
@@ -142,11 +151,23 @@ async fn the_total_leaves_out_cancelled_orders_and_a_paid_tabs_orders_cannot_be_
     );
     assert_eq!(after["orders"].as_array().unwrap().len(), 2, "still listed");
 
-    let (status, paid) = close(&app, &bartender.token, &kept["tab_id"], &whole(&after["version"])).await;
+    let (status, paid) = close(
+        &app,
+        &bartender.token,
+        &kept["tab_id"],
+        &whole(&after["version"]),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{paid}");
     assert_eq!(amounts(&paid), [2200]);
     let (status, err) = app
-        .set_status(&bartender.token, kept["id"].as_str().unwrap(), "cancelled", 1, Some("spilt"))
+        .set_status(
+            &bartender.token,
+            kept["id"].as_str().unwrap(),
+            "cancelled",
+            1,
+            Some("spilt"),
+        )
         .await;
     assert_error(status, &err, StatusCode::CONFLICT, "tab_paid");
 }
@@ -173,7 +194,10 @@ async fn a_guest_sees_their_own_tabs_and_nobody_elses() {
         .get_auth(&format!("/api/tabs/{}", "x".repeat(200)), &bartender.token)
         .await;
     assert_error(status, &err, StatusCode::NOT_FOUND, "not_found");
-    assert_eq!(tab(&app, &bartender.token, &order["tab_id"]).await["total_cents"], 2200);
+    assert_eq!(
+        tab(&app, &bartender.token, &order["tab_id"]).await["total_cents"],
+        2200
+    );
 
     let (status, mine) = app.get_auth("/api/tabs/mine", &ada.token).await;
     assert_eq!(status, StatusCode::OK, "{mine}");
@@ -191,7 +215,8 @@ async fn a_guest_sees_their_own_tabs_and_nobody_elses() {
     let (_, mine) = app.get_auth("/api/tabs/mine", &ada.token).await;
     assert_eq!(mine["tabs"][0]["status"], "paid");
     assert!(open_tabs(&app, &bartender.token).await.is_empty());
-    app.clock.advance(std::time::Duration::from_secs(13 * 60 * 60));
+    app.clock
+        .advance(std::time::Duration::from_secs(13 * 60 * 60));
     // Signed in afresh: the morning after, the access token has expired.
     let morning = app.login(&ada_user).await;
     let (status, mine) = app.get_auth("/api/tabs/mine", &morning.access_token).await;
@@ -214,7 +239,10 @@ async fn whole_equal_and_by_line_closes_store_and_answer_exact_amounts() {
     let (status, paid) = close(&app, &bartender.token, &t["id"], &body).await;
     assert_eq!(status, StatusCode::OK, "{paid}");
     assert_eq!(paid["status"], "paid");
-    assert_eq!(paid["payments"], json!([{"amount_cents": 2200, "method": "cash", "lines": []}]));
+    assert_eq!(
+        paid["payments"],
+        json!([{"amount_cents": 2200, "method": "cash", "lines": []}])
+    );
     assert_eq!(paid["closed_by_name"], "Test User");
     assert!(paid["closed_at"].is_string());
     assert_eq!(tab(&app, &ada.token, &t["id"]).await, paid, "as stored");
@@ -230,8 +258,15 @@ async fn whole_equal_and_by_line_closes_store_and_answer_exact_amounts() {
     assert_eq!(status, StatusCode::OK, "{paid}");
     assert_eq!(amounts(&paid), [472, 472, 472, 471, 471, 471, 471]);
     assert_eq!(amounts(&paid).iter().sum::<i64>(), 3300);
-    assert!(paid["payments"].as_array().unwrap().iter().all(|p| p["method"] == "card"));
-    assert_eq!(tab(&app, &ben.token, &t["id"]).await["payments"], paid["payments"]);
+    assert!(paid["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["method"] == "card"));
+    assert_eq!(
+        tab(&app, &ben.token, &t["id"]).await["payments"],
+        paid["payments"]
+    );
 
     // By line: the lagers by card, the Negroni in cash.
     let cy = app.actor(Role::Customer).await;
@@ -239,10 +274,10 @@ async fn whole_equal_and_by_line_closes_store_and_answer_exact_amounts() {
     let t = tab(&app, &cy.token, &order["tab_id"]).await;
     let id = order["id"].clone();
     let body = json!({"version": t["version"], "confirm_open_orders": true,
-        "split": {"kind": "by_line", "parts": [
-            {"method": "card", "lines": [{"order_id": id, "line": 0}]},
-            {"method": "cash", "lines": [{"order_id": id, "line": 1}]}
-        ]}});
+    "split": {"kind": "by_line", "parts": [
+        {"method": "card", "lines": [{"order_id": id, "line": 0}]},
+        {"method": "cash", "lines": [{"order_id": id, "line": 1}]}
+    ]}});
     let (status, paid) = close(&app, &bartender.token, &t["id"], &body).await;
     assert_eq!(status, StatusCode::OK, "{paid}");
     assert_eq!(
@@ -252,7 +287,10 @@ async fn whole_equal_and_by_line_closes_store_and_answer_exact_amounts() {
             {"amount_cents": 1100, "method": "cash", "lines": [{"order_id": id, "line": 1}]}
         ])
     );
-    assert_eq!(tab(&app, &cy.token, &t["id"]).await["payments"], paid["payments"]);
+    assert_eq!(
+        tab(&app, &cy.token, &t["id"]).await["payments"],
+        paid["payments"]
+    );
     assert_eq!(app.count("tab_payments").await, 1 + 7 + 2);
 }
 
@@ -265,7 +303,13 @@ async fn every_split_that_does_not_fit_the_tab_is_a_422_and_closes_nothing() {
     let order = app.order(&ada.token, &round(&items, "7")).await;
     let dropped = app.order(&ada.token, &negroni(&items, "7")).await;
     let (status, _) = app
-        .set_status(&ada.token, dropped["id"].as_str().unwrap(), "cancelled", 1, Some("no"))
+        .set_status(
+            &ada.token,
+            dropped["id"].as_str().unwrap(),
+            "cancelled",
+            1,
+            Some("no"),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     let t = tab(&app, &ada.token, &order["tab_id"]).await;
@@ -334,19 +378,30 @@ async fn every_split_that_does_not_fit_the_tab_is_a_422_and_closes_nothing() {
         let (status, err) = close(&app, &bartender.token, &t["id"], &body).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {err}");
         assert_eq!(err["error"], code, "{what}: {err}");
-        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}");
+        assert!(
+            err["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{what}"
+        );
     }
     // Every line must be paid by someone.
     let more = app.order(&ada.token, &negroni(&items, "7")).await;
     let t2 = tab(&app, &ada.token, &order["tab_id"]).await;
     let body = json!({"version": t2["version"], "confirm_open_orders": true,
-        "split": {"kind": "by_line", "parts": [
-            {"method": "card", "lines": [line(&id, 0)]},
-            {"method": "cash", "lines": [line(&id, 1)]}
-        ]}});
+    "split": {"kind": "by_line", "parts": [
+        {"method": "card", "lines": [line(&id, 0)]},
+        {"method": "cash", "lines": [line(&id, 1)]}
+    ]}});
     let (status, err) = close(&app, &bartender.token, &t["id"], &body).await;
-    assert_error(status, &err, StatusCode::UNPROCESSABLE_ENTITY, "missing_line");
-    assert!(err["message"].as_str().unwrap().contains("Negroni"), "{err}");
+    assert_error(
+        status,
+        &err,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "missing_line",
+    );
+    assert!(
+        err["message"].as_str().unwrap().contains("Negroni"),
+        "{err}"
+    );
     assert_eq!(more["tab_id"], order["tab_id"]);
     assert_eq!(app.count("tab_payments").await, 0);
     assert_eq!(tab(&app, &ada.token, &t["id"]).await["status"], "open");
@@ -365,20 +420,28 @@ async fn open_orders_need_confirming_before_the_tab_closes() {
     let body = json!({"version": t["version"], "split": {"kind": "whole", "method": "card"}});
     let (status, err) = close(&app, &bartender.token, &t["id"], &body).await;
     assert_error(status, &err, StatusCode::CONFLICT, "open_orders");
-    assert!(err["message"].as_str().unwrap().contains("2 orders"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("2 orders"),
+        "{err}"
+    );
     assert_eq!(tab(&app, &ada.token, &t["id"]).await["status"], "open");
 
     // Served orders are not open.
     let id = first["id"].as_str().unwrap();
     for (status, version) in [("preparing", 1), ("ready", 2), ("served", 3)] {
-        let (code, body) = app.set_status(&bartender.token, id, status, version, None).await;
+        let (code, body) = app
+            .set_status(&bartender.token, id, status, version, None)
+            .await;
         assert_eq!(code, StatusCode::OK, "{body}");
     }
     let t = tab(&app, &ada.token, &first["tab_id"]).await;
     assert_eq!(t["open_orders"], 1);
     let (status, err) = close(&app, &bartender.token, &t["id"], &body).await;
     assert_error(status, &err, StatusCode::CONFLICT, "open_orders");
-    assert!(err["message"].as_str().unwrap().contains("1 order"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("1 order"),
+        "{err}"
+    );
 
     let mut confirmed = body.clone();
     confirmed["confirm_open_orders"] = json!(true);
@@ -402,10 +465,19 @@ async fn closing_a_tab_twice_answers_who_closed_it() {
     for version in [&t["version"], &paid["version"]] {
         let (status, err) = close(&app, &admin.token, &t["id"], &whole(version)).await;
         assert_error(status, &err, StatusCode::CONFLICT, "tab_closed");
-        assert!(err["message"].as_str().unwrap().contains("Test User"), "{err}");
+        assert!(
+            err["message"].as_str().unwrap().contains("Test User"),
+            "{err}"
+        );
     }
     assert_eq!(app.count("tab_payments").await, 1);
-    let (status, err) = close(&app, &admin.token, &json!("no-such-tab"), &whole(&t["version"])).await;
+    let (status, err) = close(
+        &app,
+        &admin.token,
+        &json!("no-such-tab"),
+        &whole(&t["version"]),
+    )
+    .await;
     assert_error(status, &err, StatusCode::NOT_FOUND, "not_found");
 }
 
@@ -421,14 +493,19 @@ async fn two_devices_closing_at_once_make_exactly_one_close() {
         let t = tab(&app, &ada.token, &order["tab_id"]).await;
         let split = json!({"version": t["version"], "confirm_open_orders": true,
             "split": {"kind": "equal", "parts": 2, "method": "cash"}});
+        let whole_tab = whole(&t["version"]);
         let (a, b) = tokio::join!(
-            close(&app, &one.token, &t["id"], &whole(&t["version"])),
+            close(&app, &one.token, &t["id"], &whole_tab),
             close(&app, &two.token, &t["id"], &split),
         );
         let mut statuses = [a.0.as_u16(), b.0.as_u16()];
         statuses.sort_unstable();
         assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
-        let (_, lost) = if a.0 == StatusCode::OK { (a, b) } else { (b, a) };
+        let (_, lost) = if a.0 == StatusCode::OK {
+            (a, b)
+        } else {
+            (b, a)
+        };
         assert_eq!(lost.1["error"], "tab_closed", "{lost:?}");
         let stored = tab(&app, &ada.token, &t["id"]).await;
         assert_eq!(stored["status"], "paid");
@@ -438,7 +515,8 @@ async fn two_devices_closing_at_once_make_exactly_one_close() {
 }
 
 #[tokio::test]
-async fn a_close_that_names_an_older_version_is_stale_and_a_new_order_after_paying_opens_a_new_tab() {
+async fn a_close_that_names_an_older_version_is_stale_and_a_new_order_after_paying_opens_a_new_tab()
+{
     let app = spawn_app().await;
     let (_admin, items) = app.small_menu().await;
     let ada = app.actor(Role::Customer).await;
@@ -448,10 +526,19 @@ async fn a_close_that_names_an_older_version_is_stale_and_a_new_order_after_payi
 
     // An order lands while the bartender's screen shows the old total.
     app.order(&ada.token, &negroni(&items, "7")).await;
-    let (status, err) = close(&app, &bartender.token, &shown["id"], &whole(&shown["version"])).await;
+    let (status, err) = close(
+        &app,
+        &bartender.token,
+        &shown["id"],
+        &whole(&shown["version"]),
+    )
+    .await;
     assert_error(status, &err, StatusCode::CONFLICT, "stale_version");
     let now = tab(&app, &ada.token, &shown["id"]).await;
-    assert_eq!(err["current"], now, "the tab as it is now comes with the refusal");
+    assert_eq!(
+        err["current"], now,
+        "the tab as it is now comes with the refusal"
+    );
     assert_eq!(now["status"], "open");
     assert_eq!(now["total_cents"], 3300);
     let (status, paid) = close(&app, &bartender.token, &now["id"], &whole(&now["version"])).await;
@@ -459,7 +546,10 @@ async fn a_close_that_names_an_older_version_is_stale_and_a_new_order_after_payi
     assert_eq!(amounts(&paid), [3300]);
 
     let later = app.order(&ada.token, &negroni(&items, "7")).await;
-    assert_ne!(later["tab_id"], order["tab_id"], "a paid tab takes no more orders");
+    assert_ne!(
+        later["tab_id"], order["tab_id"],
+        "a paid tab takes no more orders"
+    );
     let fresh = tab(&app, &ada.token, &later["tab_id"]).await;
     assert_eq!(fresh["status"], "open");
     assert_eq!(fresh["total_cents"], 1100);
@@ -476,7 +566,13 @@ async fn only_staff_close_tabs() {
     let (status, err) = close(&app, &ada.token, &t["id"], &whole(&t["version"])).await;
     assert_error(status, &err, StatusCode::FORBIDDEN, "forbidden");
     let path = format!("/api/tabs/{}/close", t["id"].as_str().unwrap());
-    let res = app.client.post(app.url(&path)).json(&whole(&t["version"])).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url(&path))
+        .json(&whole(&t["version"]))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(tab(&app, &ada.token, &t["id"]).await["status"], "open");
 }
@@ -502,7 +598,13 @@ async fn the_guest_hears_their_tab_grow_and_get_paid_and_nobody_else_does() {
     assert_eq!(opened.data["total_cents"], 2200);
     assert_eq!(staff.until("tab").await.data["id"], order["tab_id"]);
 
-    let (status, _) = close(&app, &bartender.token, &order["tab_id"], &whole(&opened.data["version"])).await;
+    let (status, _) = close(
+        &app,
+        &bartender.token,
+        &order["tab_id"],
+        &whole(&opened.data["version"]),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let paid = guest.until("tab").await;
     assert_eq!(paid.data["status"], "paid");
@@ -511,7 +613,10 @@ async fn the_guest_hears_their_tab_grow_and_get_paid_and_nobody_else_does() {
     assert_eq!(staff.until("tab").await.data["status"], "paid");
 
     // Ben's stream carries nothing of Ada's tab.
-    while let Some(event) = other.next_within(std::time::Duration::from_millis(500)).await {
+    while let Some(event) = other
+        .next_within(std::time::Duration::from_millis(500))
+        .await
+    {
         assert_ne!(event.event, "tab", "{event:?}");
     }
 }
@@ -528,24 +633,60 @@ async fn hostile_close_bodies_are_refused_in_the_error_shape() {
     let cases = [
         ("null", json!(null)),
         ("no split", json!({"version": v})),
-        ("no version", json!({"split": {"kind": "whole", "method": "card"}})),
-        ("a text version", json!({"version": "1", "split": {"kind": "whole", "method": "card"}})),
-        ("an unknown kind", json!({"version": v, "split": {"kind": "dine_and_dash", "method": "card"}})),
-        ("no kind", json!({"version": v, "split": {"method": "card"}})),
-        ("an unknown method", json!({"version": v, "split": {"kind": "whole", "method": "bitcoin"}})),
-        ("negative parts", json!({"version": v, "split": {"kind": "equal", "parts": -2, "method": "card"}})),
-        ("huge parts", json!({"version": v, "split": {"kind": "equal", "parts": 1e12, "method": "card"}})),
-        ("a text line", json!({"version": v, "split": {"kind": "by_line", "parts": [
-            {"method": "card", "lines": [{"order_id": order["id"], "line": "first"}]}]}})),
-        ("an unknown field", json!({"version": v, "tip": 500, "split": {"kind": "whole", "method": "card"}})),
-        ("a confirmation as text", json!({"version": v, "confirm_open_orders": "yes",
-            "split": {"kind": "whole", "method": "card"}})),
+        (
+            "no version",
+            json!({"split": {"kind": "whole", "method": "card"}}),
+        ),
+        (
+            "a text version",
+            json!({"version": "1", "split": {"kind": "whole", "method": "card"}}),
+        ),
+        (
+            "an unknown kind",
+            json!({"version": v, "split": {"kind": "dine_and_dash", "method": "card"}}),
+        ),
+        (
+            "no kind",
+            json!({"version": v, "split": {"method": "card"}}),
+        ),
+        (
+            "an unknown method",
+            json!({"version": v, "split": {"kind": "whole", "method": "bitcoin"}}),
+        ),
+        (
+            "negative parts",
+            json!({"version": v, "split": {"kind": "equal", "parts": -2, "method": "card"}}),
+        ),
+        (
+            "huge parts",
+            json!({"version": v, "split": {"kind": "equal", "parts": 1e12, "method": "card"}}),
+        ),
+        (
+            "a text line",
+            json!({"version": v, "split": {"kind": "by_line", "parts": [
+            {"method": "card", "lines": [{"order_id": order["id"], "line": "first"}]}]}}),
+        ),
+        (
+            "an unknown field",
+            json!({"version": v, "tip": 500, "split": {"kind": "whole", "method": "card"}}),
+        ),
+        (
+            "a confirmation as text",
+            json!({"version": v, "confirm_open_orders": "yes",
+            "split": {"kind": "whole", "method": "card"}}),
+        ),
     ];
     for (what, body) in cases {
         let (status, err) = close(&app, &bartender.token, &t["id"], &body).await;
         assert!(status.is_client_error(), "{what}: {status} {err}");
-        assert!(err["error"].as_str().is_some_and(|c| !c.is_empty()), "{what}: {err}");
-        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()), "{what}: {err}");
+        assert!(
+            err["error"].as_str().is_some_and(|c| !c.is_empty()),
+            "{what}: {err}"
+        );
+        assert!(
+            err["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{what}: {err}"
+        );
     }
     let path = format!("/api/tabs/{}/close", t["id"].as_str().unwrap());
     let res = app

@@ -9,8 +9,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use shared::api::{ClientApp, ErrorBody, MessageResponse, Role};
 use shared::bar::{
-    AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, DayFigures,
-    FiguresSpan, NewStaffRequest, ResetPasswordRequest, TodayStats,
+    AdminSessionsResponse, AdminUser, AdminUserAction, AdminUsersResponse, DayFigures, FiguresSpan,
+    NewStaffRequest, ResetPasswordRequest, TodayStats,
 };
 
 use crate::error::AppError;
@@ -288,10 +288,12 @@ pub async fn figures(
     ApiQuery(query): ApiQuery<FiguresQuery>,
 ) -> Result<Json<DayFigures>, AppError> {
     auth.require(ADMIN)?;
-    Ok(Json(state
+    Ok(Json(
+        state
             .admin
             .day_figures(query.day.as_deref(), query.span)
-            .await?))
+            .await?,
+    ))
 }
 
 fn require_admin(auth: &crate::services::sessions::AuthContext) -> Result<(), AppError> {

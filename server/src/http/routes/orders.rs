@@ -9,8 +9,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use shared::api::ErrorBody;
 use shared::bar::{
-    NewOrderRequest, Order, OrdersResponse, RecallRequest, StationReadyRequest,
-    StatusChangeRequest,
+    NewOrderRequest, Order, OrdersResponse, RecallRequest, StationReadyRequest, StatusChangeRequest,
 };
 
 use crate::error::AppError;
