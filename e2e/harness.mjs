@@ -269,3 +269,29 @@ export const cutLiveStream = (context) => context.route(/\/api\/events\/ticket$/
   status: 503, contentType: "application/json",
   body: JSON.stringify({ error: "unavailable", message: "Cut by the test." }),
 }));
+
+/** A guest opening a table's link (as on its QR code) signed out, on
+ *  `viewport`: the login page, then back to the menu for that table, live. */
+export async function guestAtTable(browser, server, table, email, viewport) {
+  const guest = await profile(browser, viewport);
+  const { page } = guest;
+  await page.goto(`${server.url}/?table=${table}`);
+  await until(async () => pathOf(page) === "/login", "the login page");
+  await page.locator("button[type=submit]:not([disabled])").waitFor();
+  await page.fill("#email", email);
+  await page.fill("#password", PASSWORD);
+  await page.click("button[type=submit]");
+  await until(async () => pathOf(page) === "/", "the menu after signing in");
+  await page.locator("[data-testid=menu-item]").first().waitFor();
+  await untilLive(page, "the guest's menu");
+  return guest;
+}
+
+/** The bartender's queue on `viewport`, loaded and live. */
+export async function barScreen(browser, server, viewport) {
+  const bar = await profile(browser, viewport);
+  await login(bar.page, server, "bartender", DEMO.bartender);
+  await bar.page.getByTestId("board").waitFor();
+  await untilLive(bar.page, "the bartender's queue");
+  return bar;
+}
