@@ -1,9 +1,10 @@
 // Screenshots into docs/screenshots/: each app's login and Devices pages at
 // the widths it is made for (phone, tablet, desktop), and each app's main
 // screen with demo orders — the customer's menu, cart, an item's options
-// and an order that is ready (phone), the bartender's queue with orders in all three
-// columns (tablet, landscape), the admin's dashboard and menu editor
-// (desktop).
+// and an order that is ready (phone), the bartender's queue with orders in
+// all three columns, the kitchen's screen and a tab being split (tablet,
+// landscape), the admin's dashboard, its charts of a day and a week, and
+// the menu editor (desktop).
 //   node screenshots.mjs          all of them
 //   node screenshots.mjs bar      only the main screens
 //   node screenshots.mjs security only the password dialog, Activity (phone),
@@ -59,8 +60,8 @@ async function barScreens(server, browser) {
   const { access_token: staff } = await apiLogin(server, DEMO.bartender, "bartender");
   // Guests at other tables, their orders at every step.
   const orders = [
-    { table: "4", lines: [["Hazy IPA", 2], ["Nachos", 1]], note: "Extra salsa please", to: ["preparing", "ready"] },
-    { table: "12", lines: [["Negroni", 1], ["Gin & Tonic", 1]], to: ["preparing"] },
+    { table: "4", lines: [["House Lager", 2], ["Nachos", 1]], note: "Extra salsa please", to: ["preparing", "ready"] },
+    { table: "12", lines: [["Negroni", 1], ["Gin & Tonic", 1], ["Loaded Fries", 1]], to: ["preparing"] },
     { table: "1", lines: [["House Lager", 3]], to: ["preparing"] },
     { table: "3", lines: [["Prosecco", 2]], note: "It's her birthday!", to: [] },
     { table: "9", lines: [["Cola", 1], ["Salted Peanuts", 1]], to: [] },
@@ -178,6 +179,22 @@ async function barScreens(server, browser) {
   await tablet.screenshot({ path: join(out, "bartender-queue-tablet.png"), fullPage: true });
   console.log("bartender: queue at tablet width");
 
+  // The kitchen's screen: only the food, its first ticket late, the next
+  // one waiting.
+  const choose = async (name) => {
+    const choice = tablet.getByTestId("station-choice").filter({ hasText: new RegExp(`^${name}$`) });
+    await choice.click();
+    await until(async () => (await choice.getAttribute("aria-pressed")) === "true", `the ${name} screen`);
+  };
+  await choose("Kitchen");
+  const stage = (name) => tablet.locator(`[data-testid=order-card][data-stage=${name}]`);
+  await until(async () => (await stage("late").count()) > 0 && (await stage("waiting").count()) > 0,
+    "a late and a waiting ticket in the kitchen");
+  await tablet.mouse.move(0, 0);
+  await tablet.screenshot({ path: join(out, "bartender-kitchen-tablet.png"), fullPage: true });
+  console.log("bartender: the kitchen's screen at tablet width");
+  await choose("All");
+
   // Two bumps later: the Recall panel offers to take each back.
   for (const column of ["received", "preparing"]) {
     await tablet.getByTestId(`column-${column}`).getByTestId("order-card").first().getByTestId("advance").click();
@@ -188,6 +205,20 @@ async function barScreens(server, browser) {
   await tablet.getByTestId("recall-panel").scrollIntoViewIfNeeded();
   await tablet.screenshot({ path: join(out, "bartender-recall-tablet.png") });
   console.log("bartender: the Recall panel at tablet width");
+
+  // Table 4's tab, split by line in two: the lagers on one card, the
+  // nachos on the other.
+  await goTo(tablet, "Tabs");
+  const row = tablet.locator("[data-testid=tab-row]").filter({ hasText: "Table 4" });
+  await row.click();
+  const detail = tablet.getByTestId("tab-detail");
+  await detail.locator("[data-mode=by_line]").click();
+  await detail.getByTestId("tab-part-count").fill("2");
+  await detail.getByTestId("tab-line").nth(1).locator(".line-parts button").nth(1).click();
+  await until(async () => (await detail.getByTestId("tab-part").count()) === 2, "two parts");
+  await tablet.mouse.move(0, 0);
+  await tablet.screenshot({ path: join(out, "bartender-tab-split-tablet.png"), fullPage: true });
+  console.log("bartender: a tab being split at tablet width");
 
   // The admin: today's figures and the menu editor.
   const admin = await browser.newContext({ viewport: sizes.desktop });
@@ -204,6 +235,11 @@ async function barScreens(server, browser) {
   await desk.mouse.move(0, 0);
   await desk.screenshot({ path: join(out, "admin-charts-desktop.png") });
   console.log("admin: the day's charts at desktop width");
+  await desk.getByTestId("figures-span-week").check();
+  await desk.getByTestId("day-orders-chart").waitFor();
+  await desk.mouse.move(0, 0);
+  await desk.screenshot({ path: join(out, "admin-charts-week-desktop.png") });
+  console.log("admin: the week's charts at desktop width");
   await desk.getByRole("link", { name: "Menu", exact: true }).click();
   await desk.locator('[data-testid=editor-item][data-item-name="Seasonal Sour"]').waitFor();
   await live(desk);

@@ -205,10 +205,15 @@ impl Queue {
         spawn_local(async move {
             match self.auth.watch(bar_api::stations().await) {
                 Ok(list) => {
+                    // The page may have been left while the list was on
+                    // its way.
+                    let Some(shown) = self.view.try_get_untracked() else {
+                        return;
+                    };
                     let view = stored_view().known(&list.stations);
                     self.stations.set(list.stations);
                     // The board redraws its cards on a change of view only.
-                    if self.view.get_untracked() != view {
+                    if shown != view {
                         self.view.set(view);
                     }
                 }

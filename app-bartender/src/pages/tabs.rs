@@ -35,7 +35,8 @@ pub(crate) fn TabsPage() -> impl IntoView {
                 // A failed reload keeps the tabs shown; the offline banner
                 // says why.
                 Err(e) => {
-                    if state.get_untracked().ready().is_none() {
+                    // (Unless the page was left meanwhile.)
+                    if state.try_with_untracked(|s| s.ready().is_none()) == Some(true) {
                         state.set(Load::Failed(e.to_string()));
                     }
                 }

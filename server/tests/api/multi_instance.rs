@@ -601,3 +601,106 @@ async fn a_call_and_a_recall_through_one_process_reach_streams_on_another() {
         );
     }
 }
+
+#[tokio::test]
+async fn stations_marking_ready_and_a_tab_paid_through_one_process_reach_the_guest_on_another() {
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (several instances share PostgreSQL only)");
+        return;
+    }
+    let app = spawn_app().await;
+    let bar = crate::stations::bar_and_kitchen(&app).await;
+    let a = start_process(&app.database_url, &app.secret);
+    let b = start_process(&app.database_url, &app.secret);
+    let client = reqwest::Client::new();
+    let mut guest_on_a = crate::bar_helpers::Stream::open(
+        &client,
+        &format!("{}/api/events", a.base),
+        &[("authorization", format!("Bearer {}", bar.customer.token))],
+    )
+    .await;
+    guest_on_a.until("ready").await;
+
+    // Placed on B; the bar marks its lines on A, the kitchen on B.
+    let res = client
+        .post(format!("{}/api/orders", b.base))
+        .bearer_auth(&bar.customer.token)
+        .header("Idempotency-Key", "stations-across")
+        .json(&json!({"table": "4", "lines": [
+            {"item_id": bar.lager, "quantity": 2},
+            {"item_id": bar.nachos, "quantity": 1},
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    let (status, order) = status_json(res).await;
+    assert_eq!(status, StatusCode::CREATED, "{order}");
+    let id = order["id"].as_str().unwrap();
+    for (base, station, version, now) in [
+        (&a.base, &bar.bar, 1, "preparing"),
+        (&b.base, &bar.kitchen, 2, "ready"),
+    ] {
+        let res = client
+            .post(format!("{base}/api/orders/{id}/stations/{station}/ready"))
+            .bearer_auth(&bar.bartender.token)
+            .json(&json!({ "version": version }))
+            .send()
+            .await
+            .unwrap();
+        let (status, moved) = status_json(res).await;
+        assert_eq!(status, StatusCode::OK, "{moved}");
+        assert_eq!(moved["status"], now);
+    }
+    // The guest on A hears each step, in order, the last with every line
+    // ready.
+    let mut seen = Vec::new();
+    let last = loop {
+        let event = guest_on_a.until("order").await;
+        seen.push(event.data["status"].as_str().unwrap_or_default().to_owned());
+        if event.data["version"] == 3 {
+            break event;
+        }
+    };
+    assert_eq!(seen, ["received", "preparing", "ready"]);
+    let lines = last.data["lines"].as_array().unwrap();
+    assert!(lines.iter().all(|l| l["ready"] == true), "{lines:?}");
+
+    // The tab is closed on B, split in two; the guest's page on A hears it
+    // paid.
+    let tab_id = order["tab_id"].as_str().unwrap();
+    let res = client
+        .get(format!("{}/api/tabs/{tab_id}", b.base))
+        .bearer_auth(&bar.bartender.token)
+        .send()
+        .await
+        .unwrap();
+    let (status, tab) = status_json(res).await;
+    assert_eq!(status, StatusCode::OK, "{tab}");
+    let res = client
+        .post(format!("{}/api/tabs/{tab_id}/close", b.base))
+        .bearer_auth(&bar.bartender.token)
+        .json(&json!({
+            "version": tab["version"],
+            "confirm_open_orders": true,
+            "split": {"kind": "equal", "parts": 2, "method": "card"},
+        }))
+        .send()
+        .await
+        .unwrap();
+    let (status, closed) = status_json(res).await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    let paid = loop {
+        let event = guest_on_a.until("tab").await;
+        assert_eq!(event.data["id"], tab_id);
+        if event.data["status"] == "paid" {
+            break event;
+        }
+    };
+    let amounts: Vec<i64> = paid.data["payments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["amount_cents"].as_i64().unwrap())
+        .collect();
+    assert_eq!(amounts, [975, 975], "2 × 5.50 + 8.50, halved");
+}

@@ -15,15 +15,15 @@ use crate::bar_helpers::*;
 use crate::helpers::*;
 
 /// A bar with two stations and one item at each.
-struct Bar {
-    admin: Actor,
-    bartender: Actor,
-    customer: Actor,
-    bar: String,
-    kitchen: String,
-    snacks: String,
-    lager: String,
-    nachos: String,
+pub(crate) struct Bar {
+    pub(crate) admin: Actor,
+    pub(crate) bartender: Actor,
+    pub(crate) customer: Actor,
+    pub(crate) bar: String,
+    pub(crate) kitchen: String,
+    pub(crate) snacks: String,
+    pub(crate) lager: String,
+    pub(crate) nachos: String,
 }
 
 /// Adds a station that must be created; answers it.
@@ -75,7 +75,7 @@ async fn category_at(app: &TestApp, admin: &Actor, name: &str, station: &str) ->
 }
 
 /// Bar and Kitchen, beer poured at the bar and snacks made in the kitchen.
-async fn bar_and_kitchen(app: &TestApp) -> Bar {
+pub(crate) async fn bar_and_kitchen(app: &TestApp) -> Bar {
     let admin = app.actor(Role::Admin).await;
     let bar = add_station(app, &admin, "Bar").await["id"]
         .as_str()
