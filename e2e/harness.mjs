@@ -271,10 +271,12 @@ export const cutLiveStream = (context) => context.route(/\/api\/events\/ticket$/
 }));
 
 /** A guest opening a table's link (as on its QR code) signed out, on
- *  `viewport`: the login page, then back to the menu for that table, live. */
-export async function guestAtTable(browser, server, table, email, viewport) {
+ *  `viewport`: the login page, then back to the menu for that table, live
+ *  (unless `cut`: then its live stream never opens). */
+export async function guestAtTable(browser, server, table, email, viewport, { cut = false } = {}) {
   const guest = await profile(browser, viewport);
   const { page } = guest;
+  if (cut) await cutLiveStream(guest.context);
   await page.goto(`${server.url}/?table=${table}`);
   await until(async () => pathOf(page) === "/login", "the login page");
   await page.locator("button[type=submit]:not([disabled])").waitFor();
@@ -283,7 +285,7 @@ export async function guestAtTable(browser, server, table, email, viewport) {
   await page.click("button[type=submit]");
   await until(async () => pathOf(page) === "/", "the menu after signing in");
   await page.locator("[data-testid=menu-item]").first().waitFor();
-  await untilLive(page, "the guest's menu");
+  if (!cut) await untilLive(page, "the guest's menu");
   return guest;
 }
 

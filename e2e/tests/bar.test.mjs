@@ -16,7 +16,7 @@ import assert from "node:assert/strict";
 import {
   APPS, DEMO, PASSWORD, advanceOrder, api, apiLogin, goTo, login, markPage, menuIds, newCustomer, pathOf,
   placeOrder, reloaded, startBrowser, startServer, storage, until,
-  profile, menuItem, card, liveState, untilLive, cutLiveStream,
+  profile, menuItem, card, liveState, untilLive, cutLiveStream, barScreen, guestAtTable as guestAt,
 } from "../harness.mjs";
 
 let server;
@@ -41,29 +41,10 @@ const sessionKeysLeft = async (page, app) => {
 
 /** A guest opening a table's link (as on its QR code) signed out: the login
  *  page, then back to the menu for that table, live. */
-async function guestAtTable(table, email, { viewport = PHONE } = {}) {
-  const guest = await profile(browser, viewport);
-  const { page } = guest;
-  await page.goto(`${server.url}/?table=${table}`);
-  await until(async () => pathOf(page) === "/login", "the login page");
-  await page.locator("button[type=submit]:not([disabled])").waitFor();
-  await page.fill("#email", email);
-  await page.fill("#password", PASSWORD);
-  await page.click("button[type=submit]");
-  await until(async () => pathOf(page) === "/", "the menu after signing in");
-  await menuItem(page, "House Lager").waitFor();
-  await untilLive(page, "the guest's menu");
-  return guest;
-}
+const guestAtTable = (table, email, { viewport = PHONE } = {}) => guestAt(browser, server, table, email, viewport);
 
 /** The bartender's queue on a tablet, loaded and live. */
-async function openQueue() {
-  const bar = await profile(browser, TABLET);
-  await login(bar.page, server, "bartender", DEMO.bartender);
-  await bar.page.getByTestId("board").waitFor();
-  await untilLive(bar.page, "the bartender's queue");
-  return bar;
-}
+const openQueue = () => barScreen(browser, server, TABLET);
 
 /** Clicks "Add" on a menu item `times` times. */
 async function add(page, name, times = 1) {

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import {
   DEMO, PASSWORD, api, apiLogin, login, markPage, newCustomer, pathOf, reloaded, startBrowser, startServer,
   storage, until,
-  profile, menuItem, card, liveState, untilLive, cutLiveStream,
+  profile, menuItem, card, liveState, untilLive, cutLiveStream, barScreen, guestAtTable as guestAt,
 } from "../harness.mjs";
 
 let server;
@@ -41,30 +41,10 @@ const choiceLabel = (page, panel, name) =>
   panel.locator("label", { has: page.locator(`[data-option-name="${name}"]`) });
 
 /** Signs a guest in at `table` from its link, on a phone; live unless `cut`. */
-async function guestAtTable(table, email, { cut = false } = {}) {
-  const guest = await profile(browser, PHONE);
-  const { page } = guest;
-  if (cut) await cutLiveStream(guest.context);
-  await page.goto(`${server.url}/?table=${table}`);
-  await until(async () => pathOf(page) === "/login", "the login page");
-  await page.locator("button[type=submit]:not([disabled])").waitFor();
-  await page.fill("#email", email);
-  await page.fill("#password", PASSWORD);
-  await page.click("button[type=submit]");
-  await until(async () => pathOf(page) === "/", "the menu after signing in");
-  await menuItem(page, ITEM).waitFor();
-  if (!cut) await untilLive(page, "the guest's menu");
-  return guest;
-}
+const guestAtTable = (table, email, { cut = false } = {}) => guestAt(browser, server, table, email, PHONE, { cut });
 
 /** The bartender's queue on a tablet, loaded and live. */
-async function openQueue() {
-  const bar = await profile(browser, TABLET);
-  await login(bar.page, server, "bartender", DEMO.bartender);
-  await bar.page.getByTestId("board").waitFor();
-  await untilLive(bar.page, "the bartender's queue");
-  return bar;
-}
+const openQueue = () => barScreen(browser, server, TABLET);
 
 /** Clicks "Add" on a plain menu item and waits for its line to count one more. */
 async function addPlain(page, name) {

@@ -703,3 +703,34 @@ async fn hostile_close_bodies_are_refused_in_the_error_shape() {
     assert_eq!(tab(&app, &ada.token, &t["id"]).await["status"], "open");
     assert_eq!(app.count("tab_payments").await, 0);
 }
+
+#[tokio::test]
+async fn the_dashboard_counts_open_tabs_and_what_they_come_to() {
+    let app = spawn_app().await;
+    let (admin, items) = app.small_menu().await;
+    let ada = app.actor(Role::Customer).await;
+    let ben = app.actor(Role::Customer).await;
+    let bartender = app.actor(Role::Bartender).await;
+    let stats = || async {
+        let (status, body) = app.get_auth("/api/admin/stats", &admin.token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        (body["open_tabs"].clone(), body["open_tabs_cents"].clone())
+    };
+    assert_eq!(stats().await, (json!(0), json!(0)));
+
+    let first = app.order(&ada.token, &round(&items, "7")).await;
+    app.order(&ada.token, &negroni(&items, "7")).await;
+    let cancelled = app.order(&ben.token, &negroni(&items, "2")).await;
+    let id = cancelled["id"].as_str().unwrap();
+    let (status, body) = app
+        .set_status(&ben.token, id, "cancelled", 1, Some("wrong table"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Ada's tab (2,200 + 1,100) and Ben's, whose one order was cancelled.
+    assert_eq!(stats().await, (json!(2), json!(3300)));
+
+    let open = tab(&app, &bartender.token, &first["tab_id"]).await;
+    let (status, body) = close(&app, &bartender.token, &first["tab_id"], &whole(&open["version"])).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(stats().await, (json!(1), json!(0)));
+}
