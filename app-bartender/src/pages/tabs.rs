@@ -282,8 +282,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                         order_id: order_id.clone(),
                         line: u32::try_from(at).unwrap_or(u32::MAX),
                     };
-                    let parts = (!cancelled).then(|| {
-                        move || {
+                    let parts = (!cancelled).then_some(move || {
                             (mode.get() == Mode::ByLine).then(|| {
                                 let count = part_count.get();
                                 let r = r.clone();
@@ -312,7 +311,6 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                                     </span>
                                 }
                             })
-                        }
                     });
                     view! {
                         <li class="tab-line" class:cancelled=cancelled data-testid="tab-line">

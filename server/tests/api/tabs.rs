@@ -730,7 +730,13 @@ async fn the_dashboard_counts_open_tabs_and_what_they_come_to() {
     assert_eq!(stats().await, (json!(2), json!(3300)));
 
     let open = tab(&app, &bartender.token, &first["tab_id"]).await;
-    let (status, body) = close(&app, &bartender.token, &first["tab_id"], &whole(&open["version"])).await;
+    let (status, body) = close(
+        &app,
+        &bartender.token,
+        &first["tab_id"],
+        &whole(&open["version"]),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(stats().await, (json!(1), json!(0)));
 }
