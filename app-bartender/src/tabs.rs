@@ -70,6 +70,24 @@ impl Tabs {
         tab.open_orders = u32::try_from(open).unwrap_or(u32::MAX);
     }
 
+    /// Whether `order`, as it is now, changes a tab's total and version:
+    /// it is on a tab not held here (just opened), new to its tab, or
+    /// newly cancelled.
+    pub(crate) fn changes_total(&self, order: &Order) -> bool {
+        let Some(tab_id) = order.tab_id.as_deref() else {
+            return false;
+        };
+        let Some(tab) = self.list.iter().find(|t| t.id == tab_id) else {
+            return true;
+        };
+        match tab.orders.iter().find(|o| o.id == order.id) {
+            None => true,
+            Some(held) => {
+                order.status == OrderStatus::Cancelled && held.status != OrderStatus::Cancelled
+            }
+        }
+    }
+
     /// The tab with `id`, if open.
     pub(crate) fn get(&self, id: &str) -> Option<&Tab> {
         self.list.iter().find(|t| t.id == id)
@@ -301,6 +319,34 @@ mod tests {
         tabs.order_changed(served);
         assert_eq!(tabs.list[0].open_orders, 0);
         assert_eq!(tabs.list[0].orders[0].status, OrderStatus::Served);
+    }
+
+    #[test]
+    fn a_new_order_on_a_tab_or_one_cancelled_asks_for_the_tabs_again() {
+        let mut tabs = Tabs::default();
+        tabs.take(tab(
+            "t",
+            "7",
+            1,
+            TabStatus::Open,
+            vec![order("a", OrderStatus::Received, &[500])],
+        ));
+        let mut moved = order("a", OrderStatus::Preparing, &[500]);
+        moved.version = 2;
+        assert!(!tabs.changes_total(&moved), "a step on leaves the total");
+        let mut cancelled = order("a", OrderStatus::Cancelled, &[500]);
+        cancelled.version = 2;
+        assert!(tabs.changes_total(&cancelled));
+        assert!(
+            tabs.changes_total(&order("b", OrderStatus::Received, &[300])),
+            "new to the tab"
+        );
+        let mut elsewhere = order("c", OrderStatus::Received, &[300]);
+        elsewhere.tab_id = Some("u".to_owned());
+        assert!(tabs.changes_total(&elsewhere), "a tab not shown yet");
+        let mut no_tab = order("d", OrderStatus::Received, &[300]);
+        no_tab.tab_id = None;
+        assert!(!tabs.changes_total(&no_tab));
     }
 
     #[test]

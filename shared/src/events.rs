@@ -14,9 +14,9 @@ pub enum StreamEvent {
     /// A guest called staff or asked for the bill, or staff acknowledged
     /// it (data: the call, as its audience may see it).
     TableCall,
-    /// An order joined a tab (the first one opens it), an order on it was
-    /// cancelled, or staff closed it as paid (data: the tab; its guest and
-    /// staff).
+    /// Staff closed a tab as paid (data: the tab; its guest and staff).
+    /// Orders joining a tab or cancelled on it come as `order` events
+    /// naming the tab, and the apps read the tab again.
     Tab,
     /// The user signed in on a device new to them (data: the alert).
     NewSignIn,

@@ -48,7 +48,16 @@ pub(crate) fn TabsPage() -> impl IntoView {
     let live = use_live(
         move |event| match event {
             LiveEvent::Tab(tab) => tabs.update(|held| held.take(tab)),
-            LiveEvent::Order(order) => tabs.update(|held| held.order_changed(order)),
+            LiveEvent::Order(order) => {
+                // An order joining a tab or cancelled on it changes the
+                // tab's total and version: the tabs are read again. Other
+                // steps only move its count of open orders.
+                let reread = tabs.with_untracked(|held| held.changes_total(&order));
+                tabs.update(|held| held.order_changed(order));
+                if reread {
+                    reload();
+                }
+            }
             _ => {}
         },
         reload,

@@ -29,8 +29,12 @@ pub(crate) fn TabPanels() -> impl IntoView {
     // a reconnect (the tab may have been paid meanwhile).
     use_live(
         move |event| {
-            if let LiveEvent::Tab(tab) = event {
-                tabs.update(|held| take(held, tab));
+            match event {
+                LiveEvent::Tab(tab) => tabs.update(|held| take(held, tab)),
+                // An order placed, moved on or cancelled: the tab it is
+                // on is read again (its total and lines follow).
+                LiveEvent::Order(order) if order.tab_id.is_some() => load(),
+                _ => {}
             }
         },
         load,

@@ -7,7 +7,6 @@ use shared::bar::ChosenOption;
 use sqlx::FromRow;
 
 use super::events::{lock_events, write_event, NewEvent};
-use super::tabs::{self, load_tab, write_tab_events};
 use super::{on_pool, Db, DbError};
 
 /// An order as stored, with its customer's name.
@@ -139,14 +138,16 @@ pub async fn find_by_key(
 
 /// Inserts an order, numbered after the last one, with its lines and its
 /// event, on the guest's open tab at its table (opening one if they have
-/// none), whose version it bumps and whose events it writes. A second
-/// order under the same key is [`DbError::UniqueViolation`], and then
-/// nothing is written, tabs included.
+/// none), whose version it bumps. The order's event names its tab, and the
+/// apps showing the tab read it again: a tab event is written only when
+/// it is paid, so that placing an order costs the same on a tab of one
+/// order or of twenty. A second order under the same key is
+/// [`DbError::UniqueViolation`], and then nothing is written, tabs
+/// included.
 pub async fn insert(
     db: &Db,
     order: &NewOrder<'_>,
     payload: Payload<'_>,
-    tab_payload: tabs::Payload<'_>,
 ) -> Result<FullOrder, DbError> {
     let select = format!(
         "SELECT {COLUMNS} FROM orders o JOIN users u ON u.id = o.customer_id WHERE o.id = $1"
@@ -240,9 +241,6 @@ pub async fn insert(
             payload: payload(&row, &lines),
         };
         write_event!(db, tx, &event, order.now);
-        if let Some(tab) = load_tab!(tx, tab_id.as_str()) {
-            write_tab_events!(db, tx, &tab, tab_payload, order.now);
-        }
         tx.commit().await?;
         (row, lines)
     }))
@@ -359,9 +357,8 @@ pub async fn change_status(
     db: &Db,
     change: &StatusChange<'_>,
     payload: Payload<'_>,
-    tab_payload: tabs::Payload<'_>,
 ) -> Result<Option<FullOrder>, DbError> {
-    change_lines(db, change, None, payload, tab_payload).await
+    change_lines(db, change, None, payload).await
 }
 
 /// One station's lines of an order, marked ready or taken back.
@@ -380,7 +377,6 @@ pub async fn change_lines(
     change: &StatusChange<'_>,
     station: Option<&StationLines<'_>>,
     payload: Payload<'_>,
-    tab_payload: tabs::Payload<'_>,
 ) -> Result<Option<FullOrder>, DbError> {
     // The statement that moves the lines: $1 the order, $2 the new
     // `ready_at`, $3 the station.
@@ -468,11 +464,6 @@ pub async fn change_lines(
                     payload: payload(&row, &lines),
                 };
                 write_event!(db, tx, &event, change.now);
-                if let Some(tab_id) = &tab_id {
-                    if let Some(tab) = load_tab!(tx, tab_id.as_str()) {
-                        write_tab_events!(db, tx, &tab, tab_payload, change.now);
-                    }
-                }
                 tx.commit().await?;
                 Some((row, lines))
             } else {

@@ -1,7 +1,8 @@
 //! The `tabs` table (a guest's orders at a table in one visit) and
 //! `tab_payments` (how a closed tab was paid). Orders join a tab when they
-//! are placed (`db::orders::insert`); every change of a tab writes its
-//! events in the same transaction, so a live stream never misses one.
+//! are placed (`db::orders::insert`), whose event names the tab; closing a
+//! tab writes its events in the same transaction, so a live stream never
+//! misses one.
 //!
 //! A tab's events go to two audiences, each with its own copy: staff get
 //! one without a customer, the tab's guest one addressed to them.
@@ -104,7 +105,6 @@ macro_rules! load_tab {
         }
     }};
 }
-pub(crate) use load_tab;
 
 /// Writes a tab's two events (staff's copy and its guest's) inside the
 /// transaction `$tx`, which took `lock_events!`.
@@ -127,7 +127,6 @@ macro_rules! write_tab_events {
         $crate::db::events::write_event!($db, $tx, &for_guest, $now);
     }};
 }
-pub(crate) use write_tab_events;
 
 /// Puts a tab's rows together; `lines` may hold the lines of all its
 /// orders in any order.

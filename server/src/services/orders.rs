@@ -92,7 +92,7 @@ impl OrderService {
             lines: &lines,
             now: self.clock.now_ms(),
         };
-        match store::insert(&self.db, &new, &payload, &tab_payload).await {
+        match store::insert(&self.db, &new, &payload).await {
             Ok(full) => {
                 self.hub.poke();
                 Ok((order(full), Placed::New))
@@ -507,7 +507,7 @@ impl OrderService {
         station: Option<&store::StationLines<'_>>,
         from: OrderStatus,
     ) -> AppResult<Order> {
-        match store::change_lines(&self.db, change, station, &payload, &tab_payload).await? {
+        match store::change_lines(&self.db, change, station, &payload).await? {
             Some(full) => {
                 self.hub.poke();
                 Ok(order(full))
@@ -737,10 +737,6 @@ fn line(row: LineRow) -> OrderLine {
         quantity,
         note: row.note,
     }
-}
-
-fn tab_payload(full: &tabs::FullTab) -> String {
-    serde_json::to_string(&crate::services::tabs::tab(full.clone())).unwrap_or_default()
 }
 
 fn payload(row: &OrderRow, lines: &[LineRow]) -> String {

@@ -578,7 +578,7 @@ async fn only_staff_close_tabs() {
 }
 
 #[tokio::test]
-async fn the_guest_hears_their_tab_grow_and_get_paid_and_nobody_else_does() {
+async fn the_guest_hears_their_order_join_the_tab_and_the_tab_get_paid_and_nobody_else_does() {
     let app = spawn_app().await;
     let (_admin, items) = app.small_menu().await;
     let ada = app.actor(Role::Customer).await;
@@ -591,18 +591,20 @@ async fn the_guest_hears_their_tab_grow_and_get_paid_and_nobody_else_does() {
     staff.until("ready").await;
     other.until("ready").await;
 
+    // An order joining the tab comes as its order, naming the tab.
     let order = app.order(&ada.token, &round(&items, "7")).await;
-    let opened = guest.until("tab").await;
-    assert_eq!(opened.data["id"], order["tab_id"]);
-    assert_eq!(opened.data["status"], "open");
-    assert_eq!(opened.data["total_cents"], 2200);
-    assert_eq!(staff.until("tab").await.data["id"], order["tab_id"]);
+    let placed = guest.until("order").await;
+    assert_eq!(placed.data["tab_id"], order["tab_id"]);
+    assert_eq!(staff.until("order").await.data["tab_id"], order["tab_id"]);
+    let opened = tab(&app, &ada.token, &order["tab_id"]).await;
+    assert_eq!(opened["status"], "open");
+    assert_eq!(opened["total_cents"], 2200);
 
     let (status, _) = close(
         &app,
         &bartender.token,
         &order["tab_id"],
-        &whole(&opened.data["version"]),
+        &whole(&opened["version"]),
     )
     .await;
     assert_eq!(status, StatusCode::OK);
