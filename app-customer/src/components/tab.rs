@@ -1,6 +1,7 @@
 //! "Your tab": each of the guest's open tabs with its orders' lines and the
 //! running total, and once staff close it, "Paid, thank you" with how it
-//! was paid. Kept current by the live stream's `tab` events.
+//! was paid. Read again when one of the guest's orders changes, and told
+//! of the payment by the live stream's `tab` event.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -155,29 +155,23 @@ pub async fn insert(
     Ok(on_pool!(db, write, |pool| {
         let mut tx = pool.begin().await?;
         lock_events!(db, tx);
-        // The partial unique index keeps one open tab per guest and table:
-        // when one is open this inserts nothing, and the look below finds it.
-        sqlx::query(
+        // The guest's open tab at this table, opened by this order if they
+        // have none, its version bumped: one statement (every order takes
+        // the event lock in turn, so each statement here counts), which the
+        // partial unique index keeps to one open tab per guest and table.
+        let (tab_id,): (String,) = sqlx::query_as(
             "INSERT INTO tabs (id, customer_id, table_label, version, opened_at)
-             VALUES ($1, $2, $3, 0, $4) ON CONFLICT DO NOTHING",
+             VALUES ($1, $2, $3, 1, $4)
+             ON CONFLICT (customer_id, table_label) WHERE closed_at IS NULL
+             DO UPDATE SET version = tabs.version + 1
+             RETURNING id",
         )
         .bind(order.new_tab_id)
         .bind(order.customer_id)
         .bind(order.table_label)
         .bind(order.now)
-        .execute(&mut *tx)
-        .await?;
-        let (tab_id,): (String,) = sqlx::query_as(
-            "SELECT id FROM tabs WHERE customer_id = $1 AND table_label = $2 AND closed_at IS NULL",
-        )
-        .bind(order.customer_id)
-        .bind(order.table_label)
         .fetch_one(&mut *tx)
         .await?;
-        sqlx::query("UPDATE tabs SET version = version + 1 WHERE id = $1")
-            .bind(&tab_id)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query(
             "INSERT INTO orders (id, number, customer_id, table_label, note, status, version,
                  total_cents, idempotency_key, request_hash, created_at, updated_at, tab_id)
