@@ -51,8 +51,9 @@ impl Tabs {
 
     /// Takes in an order's change (a status moved on the board): the tab
     /// it is on shows it, and counts its open orders again. The tab's own
-    /// version does not move for that; its total changes only with a `tab`
-    /// event.
+    /// version and total do not move for that; an order joining the tab or
+    /// cancelled on it does (see [`Tabs::changes_total`]), and the page
+    /// reads the tabs again.
     pub(crate) fn order_changed(&mut self, order: Order) {
         let Some(tab) = self
             .list
