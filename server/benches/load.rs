@@ -5,9 +5,9 @@
 //! The bar scenarios (orders, live events, memory) are in [`bar`].
 //!
 //! ```text
-//! cargo bench -p taproom-server --bench load -- [--clients 32] [--seconds 5]
+//! cargo bench -p taproom-server --bench load -- [--clients 64] [--seconds 5]
 //!     [--streams 200] [--sessions 10000] [--changes 20] [--backend sqlite] [--smoke]
-//!     [--only auth|bar|cluster] [--server path/to/taproom-server] [--cookie]
+//!     [--only auth|refresh|bar|dashboard|cluster] [--server path/to/taproom-server] [--cookie]
 //!     [--limits]
 //! ```
 //!
@@ -83,7 +83,7 @@ impl Backend {
 }
 
 fn options() -> Options {
-    let mut clients = 32;
+    let mut clients = 64;
     let mut seconds = 5.0;
     let mut streams = 200;
     let mut sessions = 10_000;
@@ -437,6 +437,18 @@ async fn bench_backend(backend: &Backend, opts: &Options) -> bool {
     if wants("auth") {
         clean &= bench_auth(backend, opts).await;
     }
+    // The refresh chain alone (not part of a full run), e.g. under a profiler.
+    if opts.only.as_deref() == Some("refresh") {
+        let server = start(backend, false, &opts.server, opts.cookie).await;
+        let refresh = if opts.cookie {
+            cookie_refresh_chain(&server.base, opts.clients, opts.seconds).await
+        } else {
+            refresh_chain(&server.base, opts.clients, opts.seconds).await
+        };
+        println!("\n{} — {} clients", backend.name(), opts.clients);
+        line("POST /api/auth/refresh chain", &refresh);
+        clean &= refresh.errors == 0;
+    }
     // A server of its own, so that its memory figures start from nothing.
     if wants("bar") {
         clean &= bar::run(backend, opts).await;
@@ -501,15 +513,12 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
     };
     line("POST /api/auth/refresh chain", &refresh);
 
-    // Measured now, beside the login run, so both see the same machine.
+    // Measured just before and just after the login run, so that the
+    // ratio compares the same machine (a shared VM's pace drifts).
     let argon2_seconds = s.max(3.0);
-    let argon2_per_sec = tokio::task::spawn_blocking(move || raw_argon2(argon2_seconds))
+    let argon2_before = tokio::task::spawn_blocking(move || raw_argon2(argon2_seconds))
         .await
         .unwrap();
-    println!(
-        "  {:<28} {:>10.1}/s   (this build, all cores, no server)",
-        "raw argon2id verify", argon2_per_sec
-    );
     let login = {
         let url = format!("{base}/api/auth/login");
         let b = base.clone();
@@ -541,29 +550,42 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
         .await
     };
     line("POST /api/auth/login", &login);
+    let argon2_after = tokio::task::spawn_blocking(move || raw_argon2(argon2_seconds))
+        .await
+        .unwrap();
+    let argon2_per_sec = (argon2_before + argon2_after) / 2.0;
+    println!(
+        "  {:<28} {:>10.1}/s   (this build, all cores, no server; {:.1} before the logins, {:.1} after)",
+        "raw argon2id verify", argon2_per_sec, argon2_before, argon2_after
+    );
 
     let me_ratio = me.per_sec / healthz.per_sec;
     let login_ratio = login.per_sec / argon2_per_sec;
     let refresh_target = match backend {
-        Backend::Sqlite => 3000.0,
-        Backend::Postgres(_) => 1500.0,
+        Backend::Sqlite => 5000.0,
+        Backend::Postgres(_) => 2500.0,
     };
-    println!("  ratios:");
+    println!("  against the targets (stated at 64 clients):");
     println!(
-        "    authenticated GET / baseline   {:>6.1}%   (target >= 50%)   {}",
+        "    authenticated GET / baseline   {:>6.1}%   (target >= 75%)         {}",
         me_ratio * 100.0,
-        verdict(me_ratio >= 0.5)
+        verdict(me_ratio >= 0.75)
     );
     println!(
-        "    login / raw argon2id           {:>6.1}%   (target >= 80%)   {}",
+        "    login / raw argon2id           {:>6.1}%   (target >= 85%)         {}",
         login_ratio * 100.0,
-        verdict(login_ratio >= 0.8)
+        verdict(login_ratio >= 0.85)
     );
     println!(
-        "    refresh / target {:>5.0}/s       {:>6.1}%                     {}",
+        "    refresh / {:>5.0}/s              {:>6.1}%   (target >= 100%)        {}",
         refresh_target,
         refresh.per_sec / refresh_target * 100.0,
         verdict(refresh.per_sec >= refresh_target)
+    );
+    println!(
+        "    refresh p99                    {:>6.1} ms (target < 20 ms)       {}",
+        refresh.p99_ms,
+        verdict(refresh.p99_ms < 20.0)
     );
     healthz.errors + me.errors + refresh.errors + login.errors == 0
 }
@@ -775,7 +797,7 @@ fn verdict(ok: bool) -> &'static str {
     if ok {
         "met"
     } else {
-        "MISSED"
+        "missed"
     }
 }
 
