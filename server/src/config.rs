@@ -208,6 +208,11 @@ pub struct ServeArgs {
     /// Password hashes computed at once (default: the number of cores).
     #[arg(long, env = "TAPROOM_HASH_CONCURRENCY")]
     pub hash_concurrency: Option<usize>,
+    /// On PostgreSQL, batches of refresh-token rotations in flight at once
+    /// (SQLite has one writer: one). One is fastest with the database on
+    /// the same machine; a distant database may want more.
+    #[arg(long, env = "TAPROOM_ROTATION_LANES", default_value_t = 1)]
+    pub rotation_lanes: usize,
     /// Where cargo-leptos put the web apps (one folder per app inside).
     #[arg(long, env = "TAPROOM_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
@@ -416,6 +421,8 @@ pub struct Settings {
     pub registration_open: bool,
     pub body_limit: usize,
     pub hash_concurrency: usize,
+    /// Rotation batches in flight at once on PostgreSQL.
+    pub rotation_lanes: usize,
     pub site_root: PathBuf,
     /// Rate limits counted in PostgreSQL for all instances.
     pub shared_limits: bool,
@@ -423,6 +430,10 @@ pub struct Settings {
     pub metrics_bind: Option<SocketAddr>,
     pub demo: bool,
 }
+
+/// Most rotation lanes: each holds a connection of the pool (16) while
+/// its batch runs.
+pub const MAX_ROTATION_LANES: usize = 8;
 
 /// Shortest signing secret accepted.
 pub const MIN_SECRET_LEN: usize = 32;
@@ -486,6 +497,11 @@ impl Settings {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(2, usize::from),
         };
+        if !(1..=MAX_ROTATION_LANES).contains(&args.rotation_lanes) {
+            return Err(format!(
+                "TAPROOM_ROTATION_LANES must be from 1 to {MAX_ROTATION_LANES}"
+            ));
+        }
         let tls = match (args.tls_cert, args.tls_key) {
             (Some(cert), Some(key)) => Some((cert, key)),
             (None, None) => None,
@@ -522,6 +538,7 @@ impl Settings {
             registration_open: args.registration == Registration::Open,
             body_limit: args.body_limit,
             hash_concurrency,
+            rotation_lanes: args.rotation_lanes,
             site_root: args.site_root,
             metrics_bind: args.metrics_bind,
             shared_limits: args.shared_limits == Switch::On,

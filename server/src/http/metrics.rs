@@ -33,6 +33,9 @@ const SECONDS_BUCKETS: &[f64] = &[
     0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
+/// Bucket bounds for the number of refresh rotations committed together.
+const BATCH_BUCKETS: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0];
+
 static RECORDER: OnceLock<Option<PrometheusHandle>> = OnceLock::new();
 
 /// Installs this process's recorder (once) and returns its handle; `None`
@@ -43,6 +46,11 @@ pub fn install() -> Option<PrometheusHandle> {
         .get_or_init(|| {
             let handle = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".to_owned()), SECONDS_BUCKETS)
+                .ok()?
+                .set_buckets_for_metric(
+                    Matcher::Full("taproom_rotation_batch_size".to_owned()),
+                    BATCH_BUCKETS,
+                )
                 .ok()?
                 .install_recorder()
                 .map_err(|e| tracing::warn!(error = %e, "metrics are off: no recorder"))
@@ -76,6 +84,10 @@ fn describe() {
     describe_counter!(
         "taproom_refreshes_total",
         "Refresh tokens exchanged, by outcome: rotated, or grace (a just-rotated token presented again)."
+    );
+    describe_histogram!(
+        "taproom_rotation_batch_size",
+        "Refresh-token rotations committed together in one statement (group commit)."
     );
     describe_counter!(
         "taproom_refresh_reuse_detected_total",

@@ -13,6 +13,7 @@ pub mod menu;
 pub mod orders;
 pub mod rate_limit;
 pub mod revocation;
+pub mod rotations;
 pub mod session_cache;
 pub mod sessions;
 pub mod settings;

@@ -26,7 +26,7 @@ use crate::crypto::jwt::{Claims, Expiry, JwtError, JwtKeys, TokenType};
 use crate::crypto::password::PasswordHasher;
 use crate::crypto::{random_hex, TokenHash};
 use crate::db::sessions::{
-    self as store, NewSession, OpenError, Rotation, SessionRow, SessionWithUser,
+    self as store, NewSession, OpenError, QuickRotation, Rotation, SessionRow, SessionWithUser,
 };
 use crate::db::users::CredentialChange;
 use crate::db::{events as stream_tickets, users, Db};
@@ -35,6 +35,7 @@ use crate::services::activity::{ActivityLog, Origin};
 use crate::services::device;
 use crate::services::rate_limit::{FailureLimit, LimitStore, RequestLimit, SlowdownLimit};
 use crate::services::revocation;
+use crate::services::rotations::Rotations;
 use crate::services::session_cache::{ActiveSession, Entry, ReadTicket, SessionCache};
 
 /// How long a stream ticket may wait to be used.
@@ -138,6 +139,8 @@ pub struct SessionService {
     /// Between reading a session from the database and caching it.
     cache_fill: Checkpoint,
     activity: Arc<ActivityLog>,
+    /// Rotations committed together (group commit).
+    rotations: Rotations,
 }
 
 impl SessionService {
@@ -160,7 +163,6 @@ impl SessionService {
         let refresh_limit = RequestLimit::new("refresh", settings.refresh_rate, &limits);
         let ticket_limit = RequestLimit::new("stream_ticket", settings.ticket_rate, &limits);
         SessionService {
-            db,
             keys,
             clock,
             policy: SessionPolicy::from_settings(settings),
@@ -175,6 +177,8 @@ impl SessionService {
             limits,
             cache_fill: Checkpoint::default(),
             activity,
+            rotations: Rotations::new(db.clone(), settings.rotation_lanes),
+            db,
         }
     }
 
@@ -368,6 +372,12 @@ impl SessionService {
         let claims = self.verify(token, TokenType::Refresh, Some(now))?;
         self.refresh_limit.check(&claims.sid, now).await?;
         let presented = TokenHash::of(token);
+        if let Some(tokens) = self
+            .rotate_at_once(&claims, &presented, client, now)
+            .await?
+        {
+            return Ok(tokens);
+        }
         // A lost compare-and-swap means another refresh just rotated; read
         // again and decide with the new state. Twice is plenty: the loser of
         // a race finds its token in `previous` on the next look.
@@ -432,6 +442,55 @@ impl SessionService {
             return Err(AppError::TokenReused);
         }
         Err(AppError::Busy)
+    }
+
+    /// The common refresh in one statement, without reading first: the
+    /// presented token is the session's current one, the session is live
+    /// and its user active with the role the token carries, and its
+    /// absolute expiry is not reached by the new token. `None` when any of
+    /// that does not hold: nothing was changed, and the careful path
+    /// (read, then decide) answers, exactly as it always has.
+    async fn rotate_at_once(
+        &self,
+        claims: &Claims,
+        presented: &TokenHash,
+        client: &ClientInfo,
+        now: i64,
+    ) -> AppResult<Option<TokenResponse>> {
+        let seed = random_hex(16);
+        let expires_at = now.saturating_add(self.policy.refresh_ttl_ms);
+        let refresh = self.refresh_token(
+            &claims.sub,
+            claims.role,
+            &claims.sid,
+            &seed,
+            now,
+            expires_at,
+        );
+        let (access, jti) = self.access_token(&claims.sub, claims.role, &claims.sid, now);
+        let rotation = QuickRotation {
+            id: claims.sid.clone(),
+            user_id: claims.sub.clone(),
+            role: claims.role.as_str(),
+            old_hash: presented.as_str().to_owned(),
+            new_hash: TokenHash::of(&refresh).as_str().to_owned(),
+            new_seed: seed,
+            access_token_jti: jti,
+            expires_at,
+            ip_address: client.ip.clone(),
+            now,
+        };
+        let Some(rotated) = self.rotations.rotate(rotation).await? else {
+            return Ok(None);
+        };
+        metrics::counter!("taproom_refreshes_total", "outcome" => "rotated").increment(1);
+        let user = UserInfo {
+            id: claims.sub.clone(),
+            email: rotated.user_email,
+            name: rotated.user_name,
+            role: claims.role,
+        };
+        Ok(Some(self.token_response(access, refresh, user)))
     }
 
     /// Logs a refresh token that came back after its rotation, and the
@@ -824,6 +883,12 @@ impl SessionService {
     /// notices; nothing in the server holds it).
     pub fn hold_next_cache_fill(&self) -> Hold {
         self.cache_fill.hold_next()
+    }
+
+    /// The queue that commits rotations together (for its figures, and
+    /// for tests to hold a batch).
+    pub fn rotations(&self) -> &Rotations {
+        &self.rotations
     }
 
     /// Follows one session for a live stream: see [`SessionWatch`].

@@ -169,6 +169,8 @@ async fn metrics_count_what_happened_pass_promtool_and_stay_off_the_public_addre
         "taproom_db_pool_connections{pool=",
         "# HELP taproom_sessions_active ",
         "# TYPE taproom_http_request_duration_seconds histogram",
+        "# TYPE taproom_rotation_batch_size histogram",
+        "taproom_rotation_batch_size_bucket{le=\"1\"}",
     ] {
         assert!(body.contains(present), "{present} missing in:\n{body}");
     }
