@@ -22,14 +22,40 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::pool::PoolOptions;
+use sqlx::postgres::PgConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, SqlitePool};
+use sqlx::{Connection, Database, PgPool, SqlitePool};
 
 use crate::config::DatabaseKind;
 
 /// How long [`Db::close`] waits for borrowed connections to come back.
 pub const CLOSE_GRACE: Duration = Duration::from_secs(3);
+
+/// A connection idle in a pool for longer than this is pinged before it is
+/// handed out (see [`pool_options`]).
+pub const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// Pool settings shared by every pool of the server.
+///
+/// sqlx tests each connection as it goes back into the pool (a ping on
+/// release) and, by default, again as it comes out: one more round trip
+/// per statement on PostgreSQL, one more trip through the worker thread on
+/// SQLite. A connection released a moment ago was tested a moment ago, so
+/// only one that has been idle for [`PING_IF_IDLE_FOR`] or longer (the
+/// database may have restarted meanwhile) is pinged before use.
+fn pool_options<DB: Database>() -> PoolOptions<DB> {
+    PoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|conn: &mut DB::Connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_IF_IDLE_FOR {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
+}
 
 /// A connection pool for either backend.
 ///
@@ -101,7 +127,7 @@ impl Db {
             DatabaseKind::Sqlite { path } => Db::connect_sqlite(path).await?,
             DatabaseKind::Postgres { url } => {
                 let opts = PgConnectOptions::from_str(url)?;
-                let pool = PgPoolOptions::new()
+                let pool = pool_options::<sqlx::Postgres>()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(5))
                     .connect_with(opts)
@@ -124,11 +150,11 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
-        let write = SqlitePoolOptions::new()
+        let write = pool_options::<sqlx::Sqlite>()
             .max_connections(1)
             .connect_with(opts.clone())
             .await?;
-        let read = SqlitePoolOptions::new()
+        let read = pool_options::<sqlx::Sqlite>()
             .max_connections(4)
             .connect_with(opts)
             .await?;

@@ -704,3 +704,48 @@ async fn stations_marking_ready_and_a_tab_paid_through_one_process_reach_the_gue
         .collect();
     assert_eq!(amounts, [975, 975], "2 × 5.50 + 8.50, halved");
 }
+
+#[tokio::test]
+async fn pool_connections_the_database_dropped_while_idle_are_replaced_before_a_request_uses_them()
+{
+    if !on_postgres() {
+        eprintln!("skipped: needs TEST_DATABASE_URL (a SQLite connection cannot be cut)");
+        return;
+    }
+    let app = spawn_app().await;
+    let (_, mut tokens) = app.customer().await;
+    let taproom_server::db::Db::Postgres(pool) = &app.db else {
+        unreachable!()
+    };
+    // Several connections in the pool, then idle long enough to be tested.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(pool.acquire().await.unwrap());
+    }
+    drop(held);
+    tokio::time::sleep(
+        taproom_server::db::PING_IF_IDLE_FOR + std::time::Duration::from_millis(200),
+    )
+    .await;
+
+    // The database drops them all, as a restart or a failover would.
+    use sqlx::Connection;
+    let mut outside = sqlx::PgConnection::connect(&app.database_url)
+        .await
+        .unwrap();
+    let cut: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()
+           AND application_name NOT LIKE 'taproom-listener:%'",
+    )
+    .fetch_all(&mut outside)
+    .await
+    .unwrap();
+    assert!(cut.len() >= 4, "the pool's connections were cut: {cut:?}");
+
+    // No request sees a dead connection.
+    for _ in 0..6 {
+        tokens = app.refresh(&tokens.refresh_token).await;
+        assert_eq!(app.me_status(&tokens.access_token).await, StatusCode::OK);
+    }
+}
