@@ -1,11 +1,11 @@
-//! Load benchmark: starts the release `taproom-server` itself, on SQLite
+//! Load benchmark: builds and starts the release `taproom-server`, on SQLite
 //! and (when `BENCH_DATABASE_URL` or `TEST_DATABASE_URL` names a PostgreSQL
 //! server) on PostgreSQL, drives it with N concurrent keep-alive clients and
 //! prints throughput, latency percentiles and the ratios the targets use.
 //! The bar scenarios (orders, live events, memory) are in [`bar`].
 //!
 //! ```text
-//! cargo bench -p taproom-server --bench load -- [--clients 64] [--seconds 5]
+//! cargo bench -p taproom-bench --bench load -- [--clients 64] [--seconds 5]
 //!     [--streams 200] [--sessions 10000] [--changes 20] [--backend sqlite] [--smoke]
 //!     [--only auth|refresh|bar|dashboard|cluster] [--server path/to/taproom-server] [--cookie]
 //!     [--limits]
@@ -28,6 +28,11 @@
 //!
 //! `--server` (or `BENCH_SERVER`) runs another build of the server, e.g. the
 //! one before a change, so two builds are measured by the same harness.
+//! Without it the harness builds the server with the command `./scripts/run.sh`
+//! uses, so the benchmark measures the binary that is deployed and shares
+//! its compile. (The harness is a package of its own: as a bench target of
+//! `taproom-server`, its dev-dependencies changed the server's features and
+//! `cargo bench` compiled the whole server a second time.)
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -41,7 +46,7 @@ use serde_json::{json, Value};
 #[path = "load/bar.rs"]
 mod bar;
 // Shared with the cluster test: renders and runs deploy/nginx/taproom.conf.
-#[path = "../tests/support/nginx.rs"]
+#[path = "../../server/tests/support/nginx.rs"]
 mod nginx;
 
 /// Whether servers count their rate limits (`--limits`).
@@ -92,10 +97,7 @@ fn options() -> Options {
     let mut only: Option<String> = None;
     let mut group: Option<String> = None;
     let mut cookie = false;
-    let mut server = std::env::var("BENCH_SERVER")
-        .ok()
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| env!("CARGO_BIN_EXE_taproom-server").to_owned());
+    let mut server = std::env::var("BENCH_SERVER").ok().filter(|s| !s.is_empty());
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -124,7 +126,7 @@ fn options() -> Options {
             "--only" => group = args.next(),
             "--cookie" => cookie = true,
             "--limits" => COUNT_LIMITS.store(true, Ordering::Relaxed),
-            "--server" => server = args.next().unwrap_or(server),
+            "--server" => server = args.next().or(server),
             // `cargo bench` passes `--bench`; ignore what we do not know.
             _ => {}
         }
@@ -149,9 +151,37 @@ fn options() -> Options {
         day_orders: day_orders.max(1),
         backends,
         only: group,
-        server,
+        server: server.unwrap_or_else(build_server),
         cookie,
     }
+}
+
+/// Builds the release server as `./scripts/run.sh` does (nothing to do
+/// when that build is current) and answers the binary's path.
+fn build_server() -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    eprintln!("building the release server (cargo build --release -p taproom-server)");
+    let out = Command::new(cargo)
+        .current_dir(workspace)
+        .args([
+            "build",
+            "--package=taproom-server",
+            "--bin=taproom-server",
+            "--no-default-features",
+            "--release",
+            "--message-format=json",
+        ])
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run cargo");
+    assert!(out.status.success(), "the server did not build");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["target"]["name"] == "taproom-server")
+        .find_map(|m| m["executable"].as_str().map(str::to_owned))
+        .expect("cargo names the server binary")
 }
 
 /// The server under test, stopped on drop (before its database goes).
@@ -160,7 +190,7 @@ struct Server {
     base: String,
     /// The process id, for its memory figures.
     pid: u32,
-    _database: Database,
+    database: Database,
 }
 
 impl Drop for Server {
@@ -230,7 +260,7 @@ async fn start(backend: &Backend, demo: bool, binary: &str, cookie: bool) -> Ser
         pid: child.id(),
         child,
         base,
-        _database: database,
+        database,
     }
 }
 
@@ -392,21 +422,51 @@ async fn register(c: &reqwest::Client, base: &str, i: usize) -> (String, Value) 
     (email, tokens)
 }
 
-/// Raw argon2id verifications per second on all cores, with this build.
-fn raw_argon2(seconds: f64) -> f64 {
-    let phc = taproom_server::crypto::password::hash_blocking("bench password").unwrap();
+/// The password hash the server stored for one of its users: its PHC
+/// string names the argon2 parameters the server uses.
+async fn stored_password_hash(database_url: &str) -> String {
+    use sqlx::Connection;
+    let sql = "SELECT password_hash FROM users LIMIT 1";
+    if database_url.starts_with("sqlite:") {
+        let mut conn = sqlx::SqliteConnection::connect(database_url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    } else {
+        let mut conn = sqlx::PgConnection::connect(database_url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut conn).await.unwrap()
+    }
+}
+
+/// One argon2id verification of `password` against `phc` as the server
+/// does it: the parameters and salt the hash names, working memory kept
+/// and reused by the thread.
+fn argon2_verify(phc: &str, password: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    use argon2::password_hash::PasswordHash;
+    let parsed = PasswordHash::new(phc).unwrap();
+    let params = argon2::Params::try_from(&parsed).unwrap();
+    let (expected, salt) = (parsed.hash.unwrap(), parsed.salt.unwrap());
+    let mut salt_buf = [0u8; 64];
+    let salt = salt.decode_b64(&mut salt_buf).unwrap();
+    memory.resize(params.block_count(), argon2::Block::default());
+    let mut out = vec![0u8; expected.len()];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..])
+        .unwrap();
+    out == expected.as_bytes()
+}
+
+/// Raw argon2id verifications per second on all cores, no server, at the
+/// parameters of `phc` (a hash the server stored).
+fn raw_argon2(phc: &str, seconds: f64) -> f64 {
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
     let started = Instant::now();
     let counts: Vec<_> = (0..threads)
         .map(|_| {
-            let phc = phc.clone();
+            let phc = phc.to_owned();
             std::thread::spawn(move || {
                 let mut n = 0u64;
+                let mut memory = Vec::new();
                 while started.elapsed().as_secs_f64() < seconds {
-                    assert!(taproom_server::crypto::password::verify_blocking(
-                        &phc,
-                        "bench password"
-                    ));
+                    assert!(argon2_verify(&phc, "bench password", &mut memory));
                     n += 1;
                 }
                 n
@@ -516,7 +576,9 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
     // Measured just before and just after the login run, so that the
     // ratio compares the same machine (a shared VM's pace drifts).
     let argon2_seconds = s.max(3.0);
-    let argon2_before = tokio::task::spawn_blocking(move || raw_argon2(argon2_seconds))
+    let phc = stored_password_hash(&server.database.url).await;
+    let phc_after = phc.clone();
+    let argon2_before = tokio::task::spawn_blocking(move || raw_argon2(&phc, argon2_seconds))
         .await
         .unwrap();
     let login = {
@@ -550,12 +612,12 @@ async fn bench_auth(backend: &Backend, opts: &Options) -> bool {
         .await
     };
     line("POST /api/auth/login", &login);
-    let argon2_after = tokio::task::spawn_blocking(move || raw_argon2(argon2_seconds))
+    let argon2_after = tokio::task::spawn_blocking(move || raw_argon2(&phc_after, argon2_seconds))
         .await
         .unwrap();
     let argon2_per_sec = (argon2_before + argon2_after) / 2.0;
     println!(
-        "  {:<28} {:>10.1}/s   (this build, all cores, no server; {:.1} before the logins, {:.1} after)",
+        "  {:<28} {:>10.1}/s   (the server's parameters, all cores, no server; {:.1} before the logins, {:.1} after)",
         "raw argon2id verify", argon2_per_sec, argon2_before, argon2_after
     );
 
