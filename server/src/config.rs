@@ -598,6 +598,26 @@ mod tests {
     }
 
     #[test]
+    fn rotation_lanes_are_from_one_to_the_most() {
+        let lanes = |n: &str| {
+            let cli = Cli::try_parse_from(["taproom-server", "--rotation-lanes", n]).unwrap();
+            Settings::from_args(cli.serve).map(|s| s.rotation_lanes)
+        };
+        assert_eq!(lanes("1"), Ok(1));
+        assert_eq!(
+            lanes(&MAX_ROTATION_LANES.to_string()),
+            Ok(MAX_ROTATION_LANES)
+        );
+        for bad in ["0".to_owned(), (MAX_ROTATION_LANES + 1).to_string()] {
+            let err = lanes(&bad).unwrap_err();
+            assert!(
+                err.contains("TAPROOM_ROTATION_LANES must be from 1 to 8"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
     fn secrets_do_not_print() {
         let s = Secret::new("x".repeat(40));
         assert!(!format!("{s:?}").contains("xxxx"));

@@ -61,6 +61,7 @@ impl Lanes {
 /// The queue of rotations and its lanes, started on first use (inside the
 /// server's runtime).
 pub struct Rotations {
+    /// Until the lanes start (see [`Rotations::lanes`]).
     db: Db,
     /// Lanes on PostgreSQL.
     pg_lanes: usize,
@@ -84,8 +85,7 @@ impl Rotations {
         // the hand-over to a lane task and back.
         if let Ok(_lane) = lanes.permits.try_acquire() {
             lanes.taken(1).await;
-            let done = store::rotate_many(&self.db, std::slice::from_ref(&rotation)).await?;
-            return Ok(took(&done, &rotation));
+            return rotate_alone(&lanes.db, &rotation).await;
         }
         let (answer, answered) = oneshot::channel();
         lanes.waiting.fetch_add(1, Ordering::AcqRel);
@@ -94,9 +94,7 @@ impl Rotations {
             // The lane tasks are gone (the runtime that ran them ended).
             Err(mpsc::error::SendError(job)) => {
                 lanes.waiting.fetch_sub(1, Ordering::AcqRel);
-                let done =
-                    store::rotate_many(&self.db, std::slice::from_ref(&job.rotation)).await?;
-                Ok(took(&done, &job.rotation))
+                rotate_alone(&lanes.db, &job.rotation).await
             }
         }
     }
@@ -188,10 +186,7 @@ async fn commit(db: &Db, jobs: &mut Vec<Job>) {
         }
         Err(_) if batch.len() > 1 => {
             for (rotation, answer) in batch.iter().zip(answers) {
-                let alone = store::rotate_many(db, std::slice::from_ref(rotation))
-                    .await
-                    .map(|done| took(&done, rotation));
-                let _ = answer.send(alone);
+                let _ = answer.send(rotate_alone(db, rotation).await);
             }
         }
         Err(e) => {
@@ -200,6 +195,12 @@ async fn commit(db: &Db, jobs: &mut Vec<Job>) {
             }
         }
     }
+}
+
+/// One rotation in a statement of its own.
+async fn rotate_alone(db: &Db, rotation: &QuickRotation) -> Result<Option<Rotated>, DbError> {
+    let done = store::rotate_many(db, std::slice::from_ref(rotation)).await?;
+    Ok(took(&done, rotation))
 }
 
 /// The row of `rotation`'s session if its own new hash is the one stored:
