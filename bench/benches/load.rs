@@ -162,7 +162,28 @@ fn build_server() -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     eprintln!("building the release server (cargo build --release -p taproom-server)");
-    let out = Command::new(cargo)
+    let mut build = Command::new(cargo);
+    // What cargo set for this benchmark's own run (its package's name and
+    // folder...) must not reach the build: some build scripts (ring's)
+    // depend on those variables, and would run and compile again.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let ours = ["CARGO_PKG_", "CARGO_MANIFEST_"]
+            .iter()
+            .any(|prefix| name.starts_with(prefix))
+            || [
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if ours {
+            build.env_remove(name.as_ref());
+        }
+    }
+    let out = build
         .current_dir(workspace)
         .args([
             "build",
