@@ -6,7 +6,10 @@
 // order page and the bartender's card and "all day" strip; the bartender
 // marks the half pint sold out and open menus show it at once. A cart
 // holding a choice that sells out cannot be sent until the line goes; a
-// price changed behind a guest's back is refused and the cart kept.
+// price changed behind a guest's back is refused and the cart kept. In the
+// same editor, a category's items are put in order with the arrows and
+// deleted only after the question is answered "Yes"; a category with items
+// cannot be deleted.
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -375,5 +378,64 @@ describe("options", () => {
     }
     assert.deepEqual(guest.errors, []);
     await guest.context.close();
+  });
+});
+
+describe("menu editor", () => {
+  it("the admin orders a new category's items with the arrows, deletes each after confirming, then the emptied category", async () => {
+    const { page } = await profile(browser, DESKTOP);
+    await login(page, server, "admin", DEMO.admin);
+    await page.getByRole("link", { name: "Menu", exact: true }).click();
+    await page.getByTestId("new-category-name").fill("Specials");
+    await page.getByTestId("add-category").click();
+    const card = page.locator(`[data-testid=editor-category][data-category-name="Specials"]`);
+    await card.waitFor();
+    const item = (name) => card.locator(`[data-testid=editor-item][data-item-name="${name}"]`);
+    const form = card.getByTestId("add-item-form");
+    for (const [name, price] of [["Toastie", "4.50"], ["Soup", "5.00"]]) {
+      await form.getByTestId("item-name").fill(name);
+      await form.getByTestId("item-price").fill(price);
+      await form.getByTestId("add-item").click();
+      await item(name).waitFor();
+    }
+    const order = () => card.getByTestId("editor-item").evaluateAll((rows) => rows.map((r) => r.dataset.itemName));
+    assert.deepEqual(await order(), ["Toastie", "Soup"]);
+
+    // The first cannot go up, the last cannot go down; the labels name the item.
+    const up = item("Toastie").getByTestId("item-up");
+    assert.equal(await up.isDisabled(), true);
+    assert.equal(await up.getAttribute("aria-label"), "Move Toastie up");
+    assert.equal(await item("Soup").getByTestId("item-down").isDisabled(), true);
+    await item("Toastie").getByTestId("item-down").click();
+    await until(async () => (await order())[0] === "Soup", "Soup to come first");
+    assert.deepEqual(await order(), ["Soup", "Toastie"]);
+    await until(async () => !(await item("Toastie").getByTestId("item-up").isDisabled()), "Toastie can go up again");
+
+    // A category with items cannot be deleted, and says why.
+    const deleteCategory = card.getByTestId("delete-category");
+    assert.equal(await deleteCategory.isDisabled(), true);
+    assert.equal(await deleteCategory.getAttribute("title"), "Delete or move its items first");
+
+    // "No" leaves the item; "Yes, delete" deletes it.
+    await item("Soup").getByTestId("delete-item").click();
+    const question = item("Soup").getByRole("group", { name: "Confirm deleting the item" });
+    assert.match(await question.innerText(), /^Delete Soup\?/);
+    await question.getByRole("button", { name: "No" }).click();
+    await question.waitFor({ state: "detached" });
+    await item("Soup").getByTestId("delete-item").click();
+    await item("Soup").getByTestId("confirm-delete-item").click();
+    await item("Soup").waitFor({ state: "detached" });
+    await item("Toastie").getByTestId("delete-item").click();
+    await item("Toastie").getByTestId("confirm-delete-item").click();
+    await item("Toastie").waitFor({ state: "detached" });
+
+    // Emptied, the category can go; the page says what happened.
+    await until(async () => !(await deleteCategory.isDisabled()), "the empty category's Delete");
+    assert.equal(await deleteCategory.getAttribute("title"), null);
+    await deleteCategory.click();
+    assert.match(await card.getByRole("group", { name: "Confirm deleting the category" }).innerText(), /^Delete Specials\?/);
+    await card.getByTestId("confirm-delete-category").click();
+    await card.waitFor({ state: "detached" });
+    await until(async () => (await page.getByTestId("notice").allInnerTexts()).includes("The category was deleted."), "the notice");
   });
 });

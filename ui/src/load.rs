@@ -147,6 +147,80 @@ impl<T: Send + Sync + 'static> Loader<T> {
     }
 }
 
+/// The actions of one part of a page, one at a time: which one is in
+/// flight (its button says so, the others wait), what the last one said
+/// and why it failed. The admin's menu editor, sessions console and users
+/// table all run their buttons through one of these.
+#[derive(Debug, Clone, Copy)]
+pub struct Actions {
+    auth: Auth,
+    /// Names the action in flight.
+    busy: RwSignal<Option<String>>,
+    /// What the last action did ("3 sessions ended").
+    pub notice: RwSignal<Option<String>>,
+    /// Why the last action failed.
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Actions {
+    pub fn new(auth: Auth) -> Actions {
+        Actions {
+            auth,
+            busy: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Whether an action is in flight (tracked).
+    pub fn locked(&self) -> bool {
+        self.busy.with(Option::is_some)
+    }
+
+    /// Whether the action named `key` is in flight (tracked).
+    pub fn running(&self, key: &str) -> bool {
+        self.busy.with(|b| b.as_deref() == Some(key))
+    }
+
+    /// Runs `action`, named `key`, unless another one runs (its buttons are
+    /// disabled anyway): clears the last notice and error, then shows the
+    /// notice the action answers, if any (it may also set one itself), or
+    /// its error. A lost session shows nothing: the
+    /// page is about to go to the sign-in page.
+    pub fn run(
+        &self,
+        key: impl Into<String>,
+        action: impl Future<Output = Result<Option<String>, SessionError>> + 'static,
+    ) {
+        self.run_reporting(key, self.error, action);
+    }
+
+    /// [`Actions::run`] with its error shown in `error`.
+    pub fn run_reporting(
+        &self,
+        key: impl Into<String>,
+        error: RwSignal<Option<String>>,
+        action: impl Future<Output = Result<Option<String>, SessionError>> + 'static,
+    ) {
+        if self.busy.with_untracked(Option::is_some) {
+            return;
+        }
+        self.busy.set(Some(key.into()));
+        self.notice.set(None);
+        error.set(None);
+        let this = *self;
+        spawn_local(async move {
+            match this.auth.watch(action.await) {
+                Ok(Some(said)) => this.notice.set(Some(said)),
+                Ok(None) => {}
+                Err(e) if e.ends_session() => {}
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            this.busy.set(None);
+        });
+    }
+}
+
 /// The loading line.
 pub fn loading(text: &'static str) -> AnyView {
     view! { <p class="loading" aria-busy="true">{text}</p> }.into_any()

@@ -10,18 +10,18 @@ use std::future::Future;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::bar::{
     allergen_names, format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse, Station,
     StationsResponse,
 };
 use shared::session::SessionError;
 use shared::validate::{self, Named};
+use ui::components::{ConfirmDelete, MoveButtons};
 use ui::{bar_api, Auth};
 
 use crate::components::item_form::ItemForm;
 use crate::components::options_editor;
-use ui::load::{error_line, notice, Loader};
+use ui::load::{error_line, notice, Actions, Loader};
 
 /// The menu being edited and the change in flight, shared by its parts.
 #[derive(Debug, Clone, Copy)]
@@ -30,11 +30,10 @@ pub(crate) struct Editor {
     pub(crate) menu: Loader<MenuResponse>,
     /// The stations categories are prepared at.
     pub(crate) stations: Loader<StationsResponse>,
-    /// Names the change in flight, so its own button can say "Saving…"
-    /// while every other one waits.
-    busy: RwSignal<Option<String>>,
-    /// What the last category deletion did (its card is gone).
-    pub(crate) notice: RwSignal<Option<String>>,
+    /// The changes, one at a time: the one in flight says "Saving…" on
+    /// its own button while every other one waits; the notice says what
+    /// the last category deletion did (its card is gone).
+    pub(crate) actions: Actions,
 }
 
 impl Editor {
@@ -44,8 +43,7 @@ impl Editor {
             auth,
             menu: Loader::new(),
             stations: Loader::new(),
-            busy: RwSignal::new(None),
-            notice: RwSignal::new(None),
+            actions: Actions::new(auth),
         };
         provide_context(editor);
         editor
@@ -71,12 +69,12 @@ impl Editor {
 
     /// Whether a change is in flight (tracked).
     pub(crate) fn locked(&self) -> bool {
-        self.busy.with(Option::is_some)
+        self.actions.locked()
     }
 
     /// Whether the change named `key` is in flight (tracked).
     pub(crate) fn running(&self, key: &str) -> bool {
-        self.busy.with(|b| b.as_deref() == Some(key))
+        self.actions.running(key)
     }
 
     /// Runs one change named `key`: its error goes to `error`; on success
@@ -93,30 +91,23 @@ impl Editor {
         F: FnOnce() -> Fut + 'static,
         Fut: Future<Output = Result<T, SessionError>> + 'static,
     {
-        if self.busy.with_untracked(Option::is_some) {
-            return;
-        }
-        error.set(None);
-        self.busy.set(Some(key));
         let this = *self;
-        spawn_local(async move {
-            match this.auth.watch(call().await) {
+        self.actions.run_reporting(key, error, async move {
+            match call().await {
                 Ok(answer) => {
                     done(answer);
                     this.menu.fetch(this.auth, bar_api::menu()).await;
+                    Ok(None)
                 }
-                Err(e) if e.ends_session() => {}
                 Err(e) => {
                     // Not found or a conflict: someone else changed the
                     // menu; show theirs next to the message.
-                    let stale = matches!(e.status(), Some(404 | 409));
-                    error.set(Some(e.to_string()));
-                    if stale {
+                    if !e.ends_session() && matches!(e.status(), Some(404 | 409)) {
                         this.menu.fetch(this.auth, bar_api::menu()).await;
                     }
+                    Err(e)
                 }
             }
-            this.busy.set(None);
         });
     }
 
@@ -308,7 +299,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
             move || async move { bar_api::delete_category(&id).await },
             move |answer: DeleteResponse| {
                 confirming.set(false);
-                editor.notice.set(Some(answer.message));
+                editor.actions.notice.set(Some(answer.message));
             },
         );
     };
@@ -358,29 +349,13 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                     </form>
                 </Show>
                 <div class="row-actions">
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="category-up"
-                        aria-label=move || format!("Move {} up", name())
-                        disabled=move || editor.locked() || place.get().0.is_none_or(|at| at == 0)
-                        on:click=move |_| move_by(true)
-                    >
-                        "↑"
-                    </button>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="category-down"
-                        aria-label=move || format!("Move {} down", name())
-                        disabled=move || {
-                            let (at, count) = place.get();
-                            editor.locked() || at.is_none_or(|at| at + 1 >= count)
-                        }
-                        on:click=move |_| move_by(false)
-                    >
-                        "↓"
-                    </button>
+                    <MoveButtons
+                        what="category"
+                        name=name
+                        place=place
+                        locked=move || editor.locked()
+                        on_move=Callback::new(move_by)
+                    />
                     <button
                         type="button"
                         class="button secondary"
@@ -394,53 +369,16 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                     >
                         "Rename"
                     </button>
-                    <Show
-                        when=move || confirming.get()
-                        fallback=move || {
-                            view! {
-                                <button
-                                    type="button"
-                                    class="button secondary danger-text"
-                                    data-testid="delete-category"
-                                    disabled=move || !item_ids().is_empty()
-                                    title=move || {
-                                        if item_ids().is_empty() {
-                                            "Delete this category"
-                                        } else {
-                                            "Delete or move its items first"
-                                        }
-                                    }
-                                    on:click=move |_| {
-                                        error.set(None);
-                                        confirming.set(true);
-                                    }
-                                >
-                                    "Delete"
-                                </button>
-                            }
-                        }
-                    >
-                        <span class="confirm-inline" role="group" aria-label="Confirm deleting the category">
-                            {move || format!("Delete {}?", name())}
-                            <button
-                                type="button"
-                                class="button danger"
-                                data-testid="confirm-delete-category"
-                                disabled=move || editor.locked()
-                                on:click=delete
-                            >
-                                {move || if running("delete")() { "Deleting…" } else { "Yes, delete" }}
-                            </button>
-                            <button
-                                type="button"
-                                class="button secondary"
-                                disabled=running("delete")
-                                on:click=move |_| confirming.set(false)
-                            >
-                                "No"
-                            </button>
-                        </span>
-                    </Show>
+                    <ConfirmDelete
+                        what="category"
+                        name=name
+                        confirming
+                        error
+                        locked=move || editor.locked()
+                        running=running("delete")
+                        blocked=move || (!item_ids().is_empty()).then_some("Delete or move its items first")
+                        on_delete=Callback::new(delete)
+                    />
                 </div>
             </header>
             <div class="category-station">
@@ -621,29 +559,13 @@ fn ItemRow(
                             }}
                         </button>
                         <div class="row-actions">
-                            <button
-                                type="button"
-                                class="button secondary"
-                                data-testid="item-up"
-                                aria-label=move || format!("Move {} up", name())
-                                disabled=move || editor.locked() || place.get().0.is_none_or(|at| at == 0)
-                                on:click=move |_| move_by(true)
-                            >
-                                "↑"
-                            </button>
-                            <button
-                                type="button"
-                                class="button secondary"
-                                data-testid="item-down"
-                                aria-label=move || format!("Move {} down", name())
-                                disabled=move || {
-                                    let (at, count) = place.get();
-                                    editor.locked() || at.is_none_or(|at| at + 1 >= count)
-                                }
-                                on:click=move |_| move_by(false)
-                            >
-                                "↓"
-                            </button>
+                            <MoveButtons
+                                what="item"
+                                name=name
+                                place=place
+                                locked=move || editor.locked()
+                                on_move=Callback::new(move_by)
+                            />
                             <button
                                 type="button"
                                 class="button secondary"
@@ -655,44 +577,15 @@ fn ItemRow(
                             >
                                 "Edit"
                             </button>
-                            <Show
-                                when=move || confirming.get()
-                                fallback=move || {
-                                    view! {
-                                        <button
-                                            type="button"
-                                            class="button secondary danger-text"
-                                            data-testid="delete-item"
-                                            on:click=move |_| {
-                                                error.set(None);
-                                                confirming.set(true);
-                                            }
-                                        >
-                                            "Delete"
-                                        </button>
-                                    }
-                                }
-                            >
-                                <span class="confirm-inline" role="group" aria-label="Confirm deleting the item">
-                                    <button
-                                        type="button"
-                                        class="button danger"
-                                        data-testid="confirm-delete-item"
-                                        disabled=move || editor.locked()
-                                        on:click=delete
-                                    >
-                                        {move || if running("delete")() { "Deleting…" } else { "Yes, delete" }}
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="button secondary"
-                                        disabled=running("delete")
-                                        on:click=move |_| confirming.set(false)
-                                    >
-                                        "No"
-                                    </button>
-                                </span>
-                            </Show>
+                            <ConfirmDelete
+                                what="item"
+                                name=name
+                                confirming
+                                error
+                                locked=move || editor.locked()
+                                running=running("delete")
+                                on_delete=Callback::new(delete)
+                            />
                         </div>
                     }
                 }

@@ -11,6 +11,7 @@ use shared::bar::{
     MENU_NAME_MAX_LEN, OPTIONS_PER_GROUP_MAX,
 };
 use shared::validate;
+use ui::components::MoveButtons;
 use ui::format::price_delta;
 
 /// One group as typed.
@@ -447,29 +448,12 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                     />
                 </div>
                 <div class="row-actions">
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="group-up"
-                        aria-label=move || format!("Move {} up", called_here())
-                        disabled=move || place().0.is_none_or(|at| at == 0)
-                        on:click=move |_| drafts.update(|d| d.move_group(group_key, true))
-                    >
-                        "↑"
-                    </button>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="group-down"
-                        aria-label=move || format!("Move {} down", called_here())
-                        disabled=move || {
-                            let (at, count) = place();
-                            at.is_none_or(|at| at + 1 >= count)
-                        }
-                        on:click=move |_| drafts.update(|d| d.move_group(group_key, false))
-                    >
-                        "↓"
-                    </button>
+                    <MoveButtons
+                        what="group"
+                        name=called_here
+                        place=place
+                        on_move=Callback::new(move |up| drafts.update(|d| d.move_group(group_key, up)))
+                    />
                     <button
                         type="button"
                         class="button secondary danger-text"
@@ -572,29 +556,14 @@ fn OptionEditor(
                 />
             </div>
             <div class="row-actions">
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="option-up"
-                    aria-label=move || format!("Move {} up", called_here())
-                    disabled=move || place().0.is_none_or(|at| at == 0)
-                    on:click=move |_| drafts.update(|d| d.move_option(group_key, option_key, true))
-                >
-                    "↑"
-                </button>
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="option-down"
-                    aria-label=move || format!("Move {} down", called_here())
-                    disabled=move || {
-                        let (at, count) = place();
-                        at.is_none_or(|at| at + 1 >= count)
-                    }
-                    on:click=move |_| drafts.update(|d| d.move_option(group_key, option_key, false))
-                >
-                    "↓"
-                </button>
+                <MoveButtons
+                    what="option"
+                    name=called_here
+                    place=place
+                    on_move=Callback::new(move |up| {
+                        drafts.update(|d| d.move_option(group_key, option_key, up));
+                    })
+                />
                 <button
                     type="button"
                     class="button secondary danger-text"

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use shared::bar::{DeleteResponse, Station, STATION_NAME_MAX_LEN};
 use shared::validate;
 use ui::bar_api;
+use ui::components::ConfirmDelete;
 use ui::load::{error_line, notice};
 
 use crate::components::editor::use_editor;
@@ -188,45 +189,15 @@ fn StationRow(
                 >
                     "Rename"
                 </button>
-                <Show
-                    when=move || confirming.get()
-                    fallback=move || {
-                        view! {
-                            <button
-                                type="button"
-                                class="button secondary danger-text"
-                                data-testid="delete-station"
-                                on:click=move |_| {
-                                    error.set(None);
-                                    confirming.set(true);
-                                }
-                            >
-                                "Delete"
-                            </button>
-                        }
-                    }
-                >
-                    <span class="confirm-inline" role="group" aria-label="Confirm deleting the station">
-                        {move || format!("Delete {}?", current.get_value())}
-                        <button
-                            type="button"
-                            class="button danger"
-                            data-testid="confirm-delete-station"
-                            disabled=move || editor.locked()
-                            on:click=delete
-                        >
-                            {move || if running("delete")() { "Deleting…" } else { "Yes, delete" }}
-                        </button>
-                        <button
-                            type="button"
-                            class="button secondary"
-                            disabled=running("delete")
-                            on:click=move |_| confirming.set(false)
-                        >
-                            "No"
-                        </button>
-                    </span>
-                </Show>
+                <ConfirmDelete
+                    what="station"
+                    name=move || current.get_value()
+                    confirming
+                    error
+                    locked=move || editor.locked()
+                    running=running("delete")
+                    on_delete=Callback::new(delete)
+                />
             </div>
             {move || error_line(error.get())}
         </li>

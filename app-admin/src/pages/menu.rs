@@ -44,7 +44,7 @@ pub(crate) fn MenuEditorPage() -> impl IntoView {
             <p class="lead">
                 "Changes show on guests' phones at once. Prices are typed like 6.50."
             </p>
-            {move || notice(editor.notice.get())}
+            {move || notice(editor.actions.notice.get())}
             {move || match stage.get() {
                 Stage::Loading => loading("Loading the menu…"),
                 Stage::Failed(message) => failed(message, load),

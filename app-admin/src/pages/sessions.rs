@@ -7,15 +7,14 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
 use shared::api::ClientApp;
 use shared::bar::{AdminSession, AdminSessionsResponse};
 use shared::session::SessionError;
 use ui::format::local_time;
-use ui::{bar_api, use_auth, Auth};
+use ui::{bar_api, use_auth};
 
-use ui::load::{error_line, failed, loading, notice, Loader, Stage};
+use ui::load::{error_line, failed, loading, notice, Actions, Loader, Stage};
 
 use crate::components::user_search::{ChosenUser, UserSearch};
 
@@ -69,10 +68,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
         }
     });
     let console = Console {
-        auth,
-        busy: RwSignal::new(None),
-        message: RwSignal::new(None),
-        error: RwSignal::new(None),
+        actions: Actions::new(auth),
         reload: Callback::new(move |()| load()),
     };
 
@@ -169,8 +165,8 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                     {move || if sessions.pending.get() { "Loading…" } else { "Refresh" }}
                 </button>
             </form>
-            {move || notice(console.message.get())}
-            {move || error_line(console.error.get())}
+            {move || notice(console.actions.notice.get())}
+            {move || error_line(console.actions.error.get())}
             {move || match stage.get() {
                 Stage::Loading => loading("Loading sessions…"),
                 Stage::Failed(text) => failed(text, load),
@@ -180,46 +176,21 @@ pub(crate) fn SessionsPage() -> impl IntoView {
     }
 }
 
-/// The actions of the console, one at a time, and what the last one did.
+/// The actions of the console, one at a time; each reloads the list on
+/// success, whose rows then say what changed.
 #[derive(Clone, Copy)]
 struct Console {
-    auth: Auth,
-    /// Names the action in flight, so its button can say so.
-    busy: RwSignal<Option<String>>,
-    message: RwSignal<Option<String>>,
-    error: RwSignal<Option<String>>,
+    actions: Actions,
     reload: Callback<()>,
 }
 
 impl Console {
-    /// Runs one action named `key`, shows its message and reloads the list,
-    /// whose rows then say what changed.
     fn run(self, key: String, call: impl Future<Output = Result<String, SessionError>> + 'static) {
-        if self.busy.with_untracked(Option::is_some) {
-            return;
-        }
-        self.busy.set(Some(key));
-        self.message.set(None);
-        self.error.set(None);
-        spawn_local(async move {
-            match self.auth.watch(call.await) {
-                Ok(text) => {
-                    self.message.set(Some(text));
-                    self.reload.try_run(());
-                }
-                Err(e) if e.ends_session() => {}
-                Err(e) => self.error.set(Some(e.to_string())),
-            }
-            self.busy.set(None);
+        self.actions.run(key, async move {
+            let said = call.await?;
+            self.reload.try_run(());
+            Ok(Some(said))
         });
-    }
-
-    fn locked(self) -> bool {
-        self.busy.with(Option::is_some)
-    }
-
-    fn running(self, key: &str) -> bool {
-        self.busy.with(|b| b.as_deref() == Some(key))
     }
 }
 
@@ -292,21 +263,21 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
                         type="button"
                         class="button secondary danger-text"
                         data-testid="revoke"
-                        disabled=move || console.locked()
+                        disabled=move || console.actions.locked()
                         on:click=move |_| ask_or(Ending::ThisSession, &revoke)
                     >
-                        {move || if console.running(&revoke_key) { "Revoking…" } else { "Revoke" }}
+                        {move || if console.actions.running(&revoke_key) { "Revoking…" } else { "Revoke" }}
                     </button>
                 })}
                 <button
                     type="button"
                     class="button secondary"
                     data-testid="sign-out-user"
-                    disabled=move || console.locked()
+                    disabled=move || console.actions.locked()
                     on:click=move |_| ask_or(Ending::Everywhere, &sign_out_user)
                 >
                     {move || {
-                        if console.running(&user_key) {
+                        if console.actions.running(&user_key) {
                             "Signing out…"
                         } else {
                             "Sign out this user everywhere"
@@ -332,7 +303,7 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
                     type="button"
                     class="button danger"
                     data-testid="confirm-end-own"
-                    disabled=move || console.locked()
+                    disabled=move || console.actions.locked()
                     on:click=move |_| {
                         confirming.set(None);
                         match ending {

@@ -14,7 +14,7 @@ use shared::session::SessionError;
 use ui::format::encode_component;
 use ui::{bar_api, use_auth, Auth};
 
-use ui::load::{error_line, failed, loading, notice, Loader, Stage};
+use ui::load::{error_line, failed, loading, notice, Actions, Loader, Stage};
 
 /// How long typing must pause before the list is searched.
 const SEARCH_DELAY: Duration = Duration::from_millis(300);
@@ -132,23 +132,17 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
         move || user.with(|u| u.as_ref().map(f).unwrap_or_default())
     };
     let active = move || user.with(|u| u.as_ref().is_some_and(|u| u.is_active));
-    let busy = RwSignal::new(None::<&'static str>);
-    let message = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let actions = Actions::new(auth);
+    let error = actions.error;
     let confirming = RwSignal::new(false);
     let resetting = RwSignal::new(false);
     let new_password = RwSignal::new(String::new());
 
-    let row = RowActions {
-        auth,
-        users,
-        busy,
-        message,
-        error,
-    };
     let deactivate = move |_| {
         let user_id = id.get_value();
-        row.run(
+        act(
+            actions,
+            users,
             "deactivate",
             async move { bar_api::deactivate_user(&user_id).await },
             || {},
@@ -157,7 +151,9 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
     };
     let reactivate = move |_| {
         let user_id = id.get_value();
-        row.run(
+        act(
+            actions,
+            users,
             "reactivate",
             async move { bar_api::reactivate_user(&user_id).await },
             || {},
@@ -165,7 +161,9 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
     };
     let sign_out = move |_| {
         let user_id = id.get_value();
-        row.run(
+        act(
+            actions,
+            users,
             "sign-out",
             async move { bar_api::sign_out_user(&user_id).await },
             || {},
@@ -179,7 +177,9 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
             return;
         }
         let user_id = id.get_value();
-        row.run(
+        act(
+            actions,
+            users,
             "reset",
             async move { bar_api::reset_password(&user_id, &password).await },
             move || {
@@ -188,8 +188,8 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
             },
         );
     };
-    let running = move |name: &'static str| move || busy.get() == Some(name);
-    let locked = move || busy.get().is_some();
+    let running = move |name: &'static str| move || actions.running(name);
+    let locked = move || actions.locked();
     let sessions_link =
         move || id.with_value(|id| format!("/admin/sessions?user_id={}", encode_component(id)));
     let password_id = id.with_value(|id| format!("reset-{id}"));
@@ -314,7 +314,8 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                     </form>
                 </Show>
                 {move || {
-                    message
+                    actions
+                        .notice
                         .get()
                         .map(|text| view! { <p class="success" role="status" data-testid="user-message">{text}</p> })
                 }}
@@ -324,47 +325,25 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
     }
 }
 
-/// A row's actions, one at a time; each answers with the user as they are
-/// now, which replaces the row's data, and a sentence saying what happened.
-#[derive(Clone, Copy)]
-struct RowActions {
-    auth: Auth,
+/// Runs a row's action; its answer (the user as they are now) replaces the
+/// row's data, and its sentence says what happened.
+fn act(
+    actions: Actions,
     users: Loader<Vec<AdminUser>>,
-    busy: RwSignal<Option<&'static str>>,
-    message: RwSignal<Option<String>>,
-    error: RwSignal<Option<String>>,
-}
-
-impl RowActions {
-    fn run(
-        self,
-        name: &'static str,
-        call: impl Future<Output = Result<AdminUserAction, SessionError>> + 'static,
-        after: impl FnOnce() + 'static,
-    ) {
-        if self.busy.get_untracked().is_some() {
-            return;
-        }
-        self.busy.set(Some(name));
-        self.error.set(None);
-        self.message.set(None);
-        spawn_local(async move {
-            match self.auth.watch(call.await) {
-                Ok(AdminUserAction { user, message, .. }) => {
-                    self.users.patch(|list| {
-                        if let Some(row) = list.iter_mut().find(|u| u.id == user.id) {
-                            *row = user;
-                        }
-                    });
-                    self.message.set(Some(message));
-                    after();
-                }
-                Err(e) if e.ends_session() => {}
-                Err(e) => self.error.set(Some(e.to_string())),
+    name: &'static str,
+    call: impl Future<Output = Result<AdminUserAction, SessionError>> + 'static,
+    after: impl FnOnce() + 'static,
+) {
+    actions.run(name, async move {
+        let AdminUserAction { user, message, .. } = call.await?;
+        users.patch(|list| {
+            if let Some(row) = list.iter_mut().find(|u| u.id == user.id) {
+                *row = user;
             }
-            self.busy.set(None);
         });
-    }
+        after();
+        Ok(Some(message))
+    });
 }
 
 /// E-mail, name, role and a first password for a new account.

@@ -2,16 +2,20 @@
 
 pub mod alerts;
 pub mod allergens;
+pub mod confirm;
 pub mod form;
 pub mod header;
 pub mod not_found;
 pub mod reauth_dialog;
+pub mod reorder;
 pub mod require_auth;
 
 pub use alerts::SignInAlerts;
 pub use allergens::{toggle_allergen, AllergenCheckboxes};
+pub use confirm::ConfirmDelete;
 pub use form::{Field, FormError, Submit};
 pub use header::{Header, OfflineBanner};
 pub use not_found::NotFound;
 pub use reauth_dialog::ReauthDialog;
+pub use reorder::MoveButtons;
 pub use require_auth::RequireAuth;
