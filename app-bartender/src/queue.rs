@@ -17,6 +17,7 @@ use shared::bar::{
 use shared::session::SessionError;
 use ui::bar_api;
 use ui::format::now_millis;
+use ui::load::Stage;
 use ui::Auth;
 
 use crate::board::{Applied, Board, CallStrip};
@@ -33,14 +34,6 @@ const NOTE_FOR: Duration = Duration::from_secs(8);
 /// amber or red within seconds of its threshold (the ages themselves read
 /// in whole minutes).
 pub(crate) const TICK: Duration = Duration::from_secs(5);
-
-/// Where loading a list stands: under way, done, or failed.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Load {
-    Pending,
-    Done,
-    Failed(String),
-}
 
 /// Reloads of a list (the open orders, the open calls) in flight, and the
 /// updates that arrived meanwhile: the reload's answer may predate them, so
@@ -98,7 +91,7 @@ fn reload_list<T, S, R>(
     auth: Auth,
     reloads: StoredValue<Reloads<T>>,
     shown: RwSignal<S>,
-    loading: RwSignal<Load>,
+    loading: RwSignal<Stage>,
     fetch: impl Future<Output = Result<R, SessionError>> + 'static,
     fill: impl Fn(&mut S, R, Vec<T>) + 'static,
 ) where
@@ -121,14 +114,14 @@ fn reload_list<T, S, R>(
         match answer {
             Ok(list) => {
                 shown.update(|shown| fill(shown, list, arrived));
-                loading.set(Load::Done);
+                loading.set(Stage::Ready);
             }
             Err(e) if e.ends_session() => {}
             Err(e) => {
                 // Once loaded, a failed reload keeps the list (stale but
                 // usable); the offline banner or live badge says why.
-                if loading.get_untracked() != Load::Done {
-                    loading.set(Load::Failed(e.to_string()));
+                if loading.get_untracked() != Stage::Ready {
+                    loading.set(Stage::Failed(e.to_string()));
                 }
             }
         }
@@ -140,13 +133,13 @@ fn reload_list<T, S, R>(
 pub(crate) struct Queue {
     pub(crate) auth: Auth,
     pub(crate) board: RwSignal<Board>,
-    pub(crate) loading: RwSignal<Load>,
+    pub(crate) loading: RwSignal<Stage>,
     reloads: StoredValue<Reloads<Order>>,
     /// The last bumps made from this screen, which it can still recall.
     pub(crate) recalls: RwSignal<Recalls>,
     /// The tables calling for staff or the bill.
     pub(crate) calls: RwSignal<CallStrip>,
-    pub(crate) calls_loading: RwSignal<Load>,
+    pub(crate) calls_loading: RwSignal<Stage>,
     call_reloads: StoredValue<Reloads<TableCall>>,
     /// Orders and calls (by id) that arrived live in the last [`NEW_FOR`].
     pub(crate) fresh: RwSignal<HashSet<String>>,
@@ -162,7 +155,7 @@ pub(crate) struct Queue {
     settings_changes: StoredValue<u64>,
     pub(crate) sound: Sound,
     pub(crate) menu: RwSignal<Option<Vec<MenuCategory>>>,
-    pub(crate) menu_loading: RwSignal<Load>,
+    pub(crate) menu_loading: RwSignal<Stage>,
     /// Counts item changes taken in, so a menu load that raced one of
     /// them is not trusted.
     menu_changes: StoredValue<u64>,
@@ -177,11 +170,11 @@ impl Queue {
         Queue {
             auth,
             board: RwSignal::new(Board::default()),
-            loading: RwSignal::new(Load::Pending),
+            loading: RwSignal::new(Stage::Loading),
             reloads: StoredValue::new(Reloads::default()),
             recalls: RwSignal::new(Recalls::default()),
             calls: RwSignal::new(CallStrip::default()),
-            calls_loading: RwSignal::new(Load::Pending),
+            calls_loading: RwSignal::new(Stage::Loading),
             call_reloads: StoredValue::new(Reloads::default()),
             fresh: RwSignal::new(HashSet::new()),
             notes: RwSignal::new(HashMap::new()),
@@ -190,7 +183,7 @@ impl Queue {
             settings_changes: StoredValue::new(0),
             sound: Sound::new(),
             menu: RwSignal::new(None),
-            menu_loading: RwSignal::new(Load::Pending),
+            menu_loading: RwSignal::new(Stage::Loading),
             menu_changes: StoredValue::new(0),
             stations: RwSignal::new(Vec::new()),
             // "All" until the stations load and the stored choice is read
@@ -327,7 +320,7 @@ impl Queue {
     /// An order from the live stream: new ones stand out for a while.
     pub(crate) fn arrived(self, order: Order) {
         let id = order.id.clone();
-        let loaded = self.loading.get_untracked() == Load::Done;
+        let loaded = self.loading.get_untracked() == Stage::Ready;
         if self.apply(order) == Applied::Added && loaded {
             self.announce(id);
         }
@@ -382,7 +375,7 @@ impl Queue {
     /// announced like a new order.
     pub(crate) fn call_arrived(self, call: TableCall) {
         let id = call.id.clone();
-        let loaded = self.calls_loading.get_untracked() == Load::Done;
+        let loaded = self.calls_loading.get_untracked() == Stage::Ready;
         if self.apply_call(call) == Applied::Added && loaded {
             self.announce(id);
         }
@@ -458,12 +451,12 @@ impl Queue {
                 }
                 Ok(menu) => {
                     self.menu.set(Some(menu.categories));
-                    self.menu_loading.set(Load::Done);
+                    self.menu_loading.set(Stage::Ready);
                 }
                 Err(e) if e.ends_session() => {}
                 Err(e) => {
                     if self.menu.with_untracked(Option::is_none) {
-                        self.menu_loading.set(Load::Failed(e.to_string()));
+                        self.menu_loading.set(Stage::Failed(e.to_string()));
                     }
                 }
             }

@@ -9,8 +9,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{ItemOption, MenuCategory, MenuItem};
 use ui::bar_api;
+use ui::load::{failed, loading, Stage};
 
-use crate::queue::{Load, Queue};
+use crate::queue::Queue;
 
 /// The id of the drawer, for the button that opens it.
 pub(crate) const PANEL_ID: &str = "availability-panel";
@@ -265,29 +266,12 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                         })
                 }}
                 {move || match state.get() {
-                    Load::Pending => {
-                        view! { <p class="loading" aria-busy="true">"Loading the menu…"</p> }
-                            .into_any()
-                    }
-                    Load::Failed(message) => {
-                        view! {
-                            <div class="form-error" role="alert">
-                                <p>{message}</p>
-                                <button
-                                    type="button"
-                                    class="button secondary"
-                                    on:click=move |_| {
-                                        queue.menu_loading.set(Load::Pending);
-                                        queue.reload_menu();
-                                    }
-                                >
-                                    "Try again"
-                                </button>
-                            </div>
-                        }
-                            .into_any()
-                    }
-                    Load::Done => {
+                    Stage::Loading => loading("Loading the menu…"),
+                    Stage::Failed(message) => failed(message, move || {
+                        queue.menu_loading.set(Stage::Loading);
+                        queue.reload_menu();
+                    }),
+                    Stage::Ready => {
                         view! {
                             <For
                                 each=categories

@@ -8,7 +8,8 @@ use shared::bar::{CallKind, TableCall};
 use ui::bar_api;
 use ui::format::{age, timestamp_millis};
 
-use crate::queue::{Load, Queue};
+use crate::queue::Queue;
+use ui::load::Stage;
 
 /// What the strip says a table wants.
 fn wants(kind: CallKind) -> &'static str {
@@ -23,7 +24,7 @@ fn wants(kind: CallKind) -> &'static str {
 pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
     let calls = Memo::new(move |_| queue.calls.with(|strip| strip.calls()));
     let failed = move || match queue.calls_loading.get() {
-        Load::Failed(message) => Some(view! {
+        Stage::Failed(message) => Some(view! {
             <div class="form-error" role="alert" data-testid="calls-error">
                 <p>{message}</p>
                 <button type="button" class="button secondary" on:click=move |_| queue.reload_calls()>

@@ -11,13 +11,14 @@ use leptos::prelude::*;
 use shared::bar::OrderStatus;
 use ui::format::now_millis;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
+use ui::load::{failed, loading, Stage};
 use ui::pages::Welcome;
 use ui::use_auth;
 
 use crate::all_day::AllDay;
 use crate::components::availability::PANEL_ID;
 use crate::components::{AvailabilityPanel, OrderCard, RecallPanel, TableCalls};
-use crate::queue::{Load, Queue, TICK};
+use crate::queue::{Queue, TICK};
 use crate::stations::StationView;
 use crate::timers::{threshold_text, TicketStage};
 
@@ -66,13 +67,13 @@ pub(crate) fn QueuePage() -> impl IntoView {
     Effect::new(move |was_offline: Option<bool>| {
         let offline = auth.offline.get();
         if was_offline == Some(true) && !offline {
-            if matches!(queue.loading.get_untracked(), Load::Failed(_)) {
+            if matches!(queue.loading.get_untracked(), Stage::Failed(_)) {
                 queue.reload();
             }
-            if matches!(queue.calls_loading.get_untracked(), Load::Failed(_)) {
+            if matches!(queue.calls_loading.get_untracked(), Stage::Failed(_)) {
                 queue.reload_calls();
             }
-            if matches!(queue.menu_loading.get_untracked(), Load::Failed(_)) {
+            if matches!(queue.menu_loading.get_untracked(), Stage::Failed(_)) {
                 queue.reload_menu();
             }
         }
@@ -183,29 +184,12 @@ pub(crate) fn QueuePage() -> impl IntoView {
             <StationPicker queue />
             <TableCalls queue />
             {move || match state.get() {
-                Load::Pending => {
-                    view! { <p class="loading" aria-busy="true">"Loading the orders…"</p> }
-                        .into_any()
-                }
-                Load::Failed(message) => {
-                    view! {
-                        <div class="form-error" role="alert" data-testid="queue-error">
-                            <p>{message}</p>
-                            <button
-                                type="button"
-                                class="button secondary"
-                                on:click=move |_| {
-                                    queue.loading.set(Load::Pending);
-                                    queue.reload();
-                                }
-                            >
-                                "Try again"
-                            </button>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Load::Done => {
+                Stage::Loading => loading("Loading the orders…"),
+                Stage::Failed(message) => failed(message, move || {
+                    queue.loading.set(Stage::Loading);
+                    queue.reload();
+                }),
+                Stage::Ready => {
                     view! {
                         <AllDayStrip all_day />
                         <RecallPanel queue />

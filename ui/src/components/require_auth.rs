@@ -5,6 +5,7 @@ use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
 use crate::format::encode_component;
+use crate::load::loading;
 use crate::session::use_auth;
 
 /// Shows `children` to a signed-in user; sends anyone else to the sign-in
@@ -17,7 +18,7 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
     let signed_in = Memo::new(move |_| auth.signed_in());
     move || {
         if !auth.ready.get() {
-            return view! { <p class="loading" aria-busy="true">"Loading…"</p> }.into_any();
+            return loading("Loading…");
         }
         if !signed_in.get() {
             if auth.signed_out_here.get_untracked() {

@@ -3,22 +3,12 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::security::{ActivityEntry, ActivityKind};
+use shared::security::{self, ActivityEntry, ActivityKind};
 
 use crate::api;
 use crate::format::local_time;
+use crate::load::{error_line, failed, loading, Loader, Stage};
 use crate::session::use_auth;
-
-/// What the list holds, and whether older entries remain.
-#[derive(Debug, Clone, PartialEq)]
-enum Listing {
-    Loading,
-    Loaded {
-        entries: Vec<ActivityEntry>,
-        next_before: Option<i64>,
-    },
-    Failed(String),
-}
 
 /// One entry as a person reads it.
 #[component]
@@ -57,57 +47,42 @@ pub fn ActivityItem(entry: ActivityEntry) -> impl IntoView {
 #[component]
 pub fn ActivityPage() -> impl IntoView {
     let auth = use_auth();
-    let listing = RwSignal::new(Listing::Loading);
+    let activity = Loader::<security::ActivityPage>::new();
     let loading_more = RwSignal::new(false);
     let more_error = RwSignal::new(None::<String>);
-
-    let load = move |before: Option<i64>| {
+    let load = move || activity.load(auth, || api::activity(None));
+    Effect::new(move |_| load());
+    // Older entries go below the ones shown; a failure says so there.
+    let show_older = move |before: i64| {
+        loading_more.set(true);
+        more_error.set(None);
         spawn_local(async move {
-            let outcome = auth.watch(api::activity(before).await);
-            match outcome {
-                Ok(page) => listing.update(|l| match (l, before) {
-                    (
-                        Listing::Loaded {
-                            entries,
-                            next_before,
-                        },
-                        Some(_),
-                    ) => {
-                        entries.extend(page.entries);
-                        *next_before = page.next_before;
-                    }
-                    (l, _) => {
-                        *l = Listing::Loaded {
-                            entries: page.entries,
-                            next_before: page.next_before,
-                        }
-                    }
+            match auth.watch(api::activity(Some(before)).await) {
+                Ok(older) => activity.patch(|page| {
+                    page.entries.extend(older.entries);
+                    page.next_before = older.next_before;
                 }),
                 Err(e) if e.ends_session() => {}
-                Err(e) if before.is_some() => more_error.set(Some(e.to_string())),
-                Err(e) => listing.set(Listing::Failed(e.to_string())),
+                Err(e) => more_error.set(Some(e.to_string())),
             }
             loading_more.set(false);
         });
     };
-    Effect::new(move |_| load(None));
+    let stage = activity.stage();
 
     view! {
         <main class="page">
             <h1>"Activity"</h1>
             <p class="lead">"What happened to your account lately: sign-ins, sign-outs and changes. Kept for 90 days."</p>
-            {move || match listing.get() {
-                Listing::Loading => view! { <p class="loading" aria-busy="true">"Loading your activity…"</p> }.into_any(),
-                Listing::Failed(message) => view! {
-                    <div class="form-error" role="alert">
-                        <p>{message}</p>
-                        <button type="button" class="button secondary" on:click=move |_| {
-                            listing.set(Listing::Loading);
-                            load(None);
-                        }>"Try again"</button>
-                    </div>
-                }.into_any(),
-                Listing::Loaded { entries, next_before } => {
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading your activity…"),
+                Stage::Failed(message) => failed(message, load),
+                // Read inside, so older entries join the list as they come.
+                Stage::Ready => (move || {
+                    let (entries, next_before) = activity
+                        .state
+                        .with(|s| s.ready().map(|p| (p.entries.clone(), p.next_before)))
+                        .unwrap_or_default();
                     let empty = entries.is_empty();
                     view! {
                         {empty.then(|| view! { <p>"Nothing yet."</p> })}
@@ -119,19 +94,16 @@ pub fn ActivityPage() -> impl IntoView {
                                 type="button"
                                 class="button secondary"
                                 disabled=move || loading_more.get()
-                                on:click=move |_| {
-                                    loading_more.set(true);
-                                    more_error.set(None);
-                                    load(Some(before));
-                                }
+                                on:click=move |_| show_older(before)
                             >
                                 {move || if loading_more.get() { "Loading…" } else { "Show older" }}
                             </button>
                         })}
-                        {move || more_error.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
-                    }.into_any()
-                }
+                    }
+                })
+                    .into_any(),
             }}
+            {move || error_line(more_error.get())}
         </main>
     }
 }

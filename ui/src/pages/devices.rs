@@ -3,52 +3,28 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::SessionInfo;
+use shared::api::{SessionInfo, SessionsResponse};
 
 use crate::api;
 use crate::format::local_time;
+use crate::load::{failed, loading, Loader, Stage};
 use crate::session::use_auth;
-
-/// What the list shows while loading, once loaded, or after a failure.
-#[derive(Debug, Clone, PartialEq)]
-enum Listing {
-    Loading,
-    Loaded(Vec<SessionInfo>),
-    Failed(String),
-}
 
 /// The devices page: one card per active session, this one marked.
 #[component]
 pub fn DevicesPage() -> impl IntoView {
     let auth = use_auth();
-    let listing = RwSignal::new(Listing::Loading);
+    let devices = Loader::<SessionsResponse>::new();
     // The session a sign-out is running for, so only its button waits.
     let busy = RwSignal::new(None::<String>);
     let feedback = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let everywhere_pending = RwSignal::new(false);
 
-    let load = move || {
-        spawn_local(async move {
-            match auth.watch(api::sessions().await) {
-                Ok(found) => listing.set(Listing::Loaded(found.sessions)),
-                Err(e) if e.ends_session() => {}
-                Err(e) => listing.set(Listing::Failed(e.to_string())),
-            }
-        })
-    };
+    let load = move || devices.load(auth, api::sessions);
     Effect::new(move |_| load());
-    // Back online after a failed load: load again without being asked.
-    Effect::new(move |was_offline: Option<bool>| {
-        let offline = auth.offline.get();
-        if was_offline == Some(true)
-            && !offline
-            && listing.with_untracked(|l| matches!(l, Listing::Failed(_)))
-        {
-            load();
-        }
-        offline
-    });
+    devices.reload_when_online(auth, load);
+    let stage = devices.stage();
 
     let sign_out = move |session: SessionInfo| {
         busy.set(Some(session.id.clone()));
@@ -145,24 +121,14 @@ pub fn DevicesPage() -> impl IntoView {
             <h1>"Your devices"</h1>
             <p class="lead">"Everywhere you are signed in to Taproom right now."</p>
             {move || feedback.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
-            {move || match listing.get() {
-                Listing::Loading => {
-                    view! { <p class="loading" aria-busy="true">"Loading your devices…"</p> }
-                        .into_any()
-                }
-                Listing::Failed(message) => {
-                    view! {
-                        <div class="form-error" role="alert">
-                            <p>{message}</p>
-                            <button type="button" class="button secondary" on:click=move |_| {
-                                listing.set(Listing::Loading);
-                                load();
-                            }>"Try again"</button>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Listing::Loaded(sessions) => {
+            {move || match stage.get() {
+                Stage::Loading => loading("Loading your devices…"),
+                Stage::Failed(message) => failed(message, load),
+                // Read inside, so a reload after a sign-out shows at once.
+                Stage::Ready => (move || {
+                    let sessions = devices
+                        .state
+                        .with(|s| s.ready().map(|r| r.sessions.clone()).unwrap_or_default());
                     let count = sessions.len();
                     view! {
                         <p data-testid="device-count">
@@ -174,8 +140,8 @@ pub fn DevicesPage() -> impl IntoView {
                         </p>
                         <ul class="devices">{sessions.into_iter().map(card).collect_view()}</ul>
                     }
-                        .into_any()
-                }
+                })
+                    .into_any(),
             }}
             <section class="danger-zone" aria-labelledby="everywhere">
                 <h2 id="everywhere">"Sign out everywhere"</h2>
