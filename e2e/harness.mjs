@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SERVER = process.env.TAPROOM_E2E_SERVER ?? join(ROOT, "target/release/taproom-server");
-const SITE_ROOT = process.env.TAPROOM_E2E_SITE_ROOT ?? join(ROOT, "target/site");
+export const SITE_ROOT = process.env.TAPROOM_E2E_SITE_ROOT ?? join(ROOT, "target/site");
 const CHROMIUM = process.env.TAPROOM_E2E_CHROMIUM ?? "/usr/bin/chromium";
 export const PASSWORD = "taproom-demo";
 export const DEMO = {

@@ -150,6 +150,17 @@ ensure_leptos_tools() {
     fi
 }
 
+# How each app is built. The admin console's pages are wasm chunks of
+# their own (Leptos' lazy routes), fetched when a page is first shown:
+# `--split` cuts them. The other two stay whole: split, their main pages
+# (the menu, the queue) load slower (docs/BENCHMARKS.md).
+app_build_flags() {
+    case "$1" in
+        admin) echo "--release --split" ;;
+        *) echo "--release" ;;
+    esac
+}
+
 # A fingerprint of everything an app's bundle is built from: its sources
 # and those of the crates it uses, the manifests, the build settings and
 # the tools. Unchanged, the bundle is already what a build would make.
@@ -157,6 +168,7 @@ app_inputs() {
     local app="$1"
     {
         echo "tools: $CARGO_LEPTOS_VERSION $WASM_BINDGEN_VERSION $BINARYEN_VERSION $(rustc --version)"
+        echo "build: $(app_build_flags "$app")"
         find "app-$app" shared ui -type f \( -name '*.rs' -o -name 'Cargo.toml' \) -print0 |
             sort -z | xargs -0 sha256sum
         sha256sum Cargo.toml Cargo.lock .cargo/config.toml rust-toolchain.toml scripts/compress-bundles.mjs
@@ -181,7 +193,8 @@ build_apps() {
         fi
         echo "==> Building the $app app (wasm, release)"
         rm -f "$stamp"
-        cargo leptos build --release --project "$app"
+        # shellcheck disable=SC2046
+        cargo leptos build $(app_build_flags "$app") --project "$app"
         node scripts/compress-bundles.mjs target/site "$app"
         echo "$inputs" > "$stamp"
     done

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound, RequireAuth};
 use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage};
@@ -44,18 +44,30 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header links />
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/admin") view=|| view! { <RequireAuth><DashboardPage /></RequireAuth> } />
-                <Route path=path!("/admin/menu") view=|| view! { <RequireAuth><MenuEditorPage /></RequireAuth> } />
-                <Route path=path!("/admin/users") view=|| view! { <RequireAuth><UsersPage /></RequireAuth> } />
-                <Route path=path!("/admin/sessions") view=|| view! { <RequireAuth><SessionsPage /></RequireAuth> } />
-                <Route path=path!("/admin/log") view=|| view! { <RequireAuth><LogPage /></RequireAuth> } />
-                <Route path=path!("/admin/login") view=LoginPage />
-                <Route path=path!("/admin/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
-                <Route path=path!("/admin/activity") view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> } />
-                <Route path=path!("/admin/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
+                <Route path=path!("/admin") view={Lazy::<Dashboard>::new()} />
+                <Route path=path!("/admin/menu") view={Lazy::<MenuEditor>::new()} />
+                <Route path=path!("/admin/users") view={Lazy::<Users>::new()} />
+                <Route path=path!("/admin/sessions") view={Lazy::<Sessions>::new()} />
+                <Route path=path!("/admin/log") view={Lazy::<Log>::new()} />
+                <Route path=path!("/admin/login") view={Lazy::<Login>::new()} />
+                <Route path=path!("/admin/devices") view={Lazy::<Devices>::new()} />
+                <Route path=path!("/admin/activity") view={Lazy::<Activity>::new()} />
+                <Route path=path!("/admin/password") view={Lazy::<Password>::new()} />
             </Routes>
         </Router>
     }
+}
+
+ui::lazy_pages! {
+    Dashboard => view! { <RequireAuth><DashboardPage /></RequireAuth> };
+    MenuEditor => view! { <RequireAuth><MenuEditorPage /></RequireAuth> };
+    Users => view! { <RequireAuth><UsersPage /></RequireAuth> };
+    Sessions => view! { <RequireAuth><SessionsPage /></RequireAuth> };
+    Log => view! { <RequireAuth><LogPage /></RequireAuth> };
+    Login => view! { <LoginPage /> };
+    Devices => view! { <RequireAuth><DevicesPage /></RequireAuth> };
+    Activity => view! { <RequireAuth><ActivityPage /></RequireAuth> };
+    Password => view! { <RequireAuth><PasswordPage /></RequireAuth> };
 }
 
 /// The whole HTML document, as the server renders it.
@@ -68,5 +80,5 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

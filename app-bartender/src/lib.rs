@@ -49,6 +49,8 @@ pub const OUTPUT_NAME: &str = "app-bartender";
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
+    // Every page is in the main bundle: the session starts once it hydrated.
+    ui::session::start_with_page();
     let links = vec![(INFO.home(), "Orders"), (INFO.path("/tabs"), "Tabs")];
     view! {
         <Router>

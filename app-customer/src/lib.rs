@@ -41,6 +41,8 @@ pub const OUTPUT_NAME: &str = "app-customer";
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
+    // Every page is in the main bundle: the session starts once it hydrated.
+    ui::session::start_with_page();
     cart::CartStore::provide();
     allergens::AllergenFilter::provide();
     let links = vec![(INFO.home(), "Menu"), (INFO.path("/orders"), "My orders")];

@@ -5,7 +5,22 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { APPS, startBrowser, startServer } from "../harness.mjs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { APPS, DEMO, SITE_ROOT, login, startBrowser, startServer } from "../harness.mjs";
+
+/** The chunks each lazily loaded page needs, by page: cargo-leptos'
+ *  `--split` manifest, its keys (`__login_view_<hash>`) cut to the page's
+ *  name. Empty for an app built whole. */
+function chunksByPage(app) {
+  const file = join(SITE_ROOT, app, "pkg", "__wasm_split_manifest.json");
+  if (!existsSync(file)) return new Map();
+  const manifest = JSON.parse(readFileSync(file, "utf8"));
+  return new Map(Object.entries(manifest).map(([key, chunks]) => [key.replace(/^__(.*)_view_\d+$/, "$1"), chunks.map((c) => `${c}.wasm`)]));
+}
+const SPLIT_LOADER = "__wasm_split.______________________.js";
+/** Apps whose pages are chunks of their own. */
+const SPLIT = new Set(["admin"]);
 
 let server;
 let browser;
@@ -55,25 +70,24 @@ describe("static files", () => {
         const path = `${APPS[app].base}/login`;
         const first = await visit(context, path);
         const assets = first.filter((r) => r.url.startsWith("/pkg/"));
+        const login = SPLIT.has(app) ? [SPLIT_LOADER, ...chunksByPage(app).get("login")] : [];
         assert.deepEqual(
           assets.map((r) => r.url.split("/").pop()).sort(),
-          [`app-${app}.css`, `app-${app}.js`, `app-${app}.wasm`],
-          `the first visit fetches the app's three files: ${JSON.stringify(first.map((r) => r.url))}`,
+          [`app-${app}.css`, `app-${app}.js`, `app-${app}.wasm`, ...login].sort(),
+          `the first visit fetches the app's files (and the sign-in page's chunks): ${JSON.stringify(first.map((r) => r.url))}`,
         );
         const folder = assets[0].url.split("/").slice(0, 3).join("/");
         assert.match(folder, /^\/pkg\/[0-9a-f]{16}$/, "a folder named by the contents");
-        assert.ok(assets.every((r) => r.url.startsWith(`${folder}/`)), "all three in one folder");
+        assert.ok(assets.every((r) => r.url.startsWith(`${folder}/`)), "all in one folder");
         folders.add(folder);
         for (const r of assets) {
           assert.equal(r.status, 200, r.url);
           assert.equal(r.cached, false, `${r.url} came from the network the first time`);
           assert.equal(r.headers["cache-control"], "public, max-age=31536000, immutable", r.url);
         }
-        const js = assets.find((r) => r.url.endsWith(".js"));
-        const wasm = assets.find((r) => r.url.endsWith(".wasm"));
-        assert.match(js.headers["content-type"], /^text\/javascript/);
-        assert.equal(wasm.headers["content-type"], "application/wasm");
-        for (const r of [js, wasm]) {
+        for (const r of assets.filter((r) => !r.url.endsWith(".css"))) {
+          const js = r.url.endsWith(".js");
+          assert.match(r.headers["content-type"], js ? /^text\/javascript/ : /^application\/wasm$/, r.url);
           assert.ok(["br", "gzip"].includes(r.headers["content-encoding"]), `${r.url} is sent precompressed`);
         }
 
@@ -81,7 +95,7 @@ describe("static files", () => {
         const page = second.find((r) => r.url === path);
         assert.ok(page && !page.cached, "the page itself is fetched again");
         const again = second.filter((r) => r.url.startsWith("/pkg/"));
-        assert.equal(again.length, 3, JSON.stringify(second));
+        assert.equal(again.length, assets.length, JSON.stringify(second));
         for (const r of again) {
           assert.ok(r.cached, `${r.url} came from the browser's cache, not the server`);
           assert.ok(r.url.startsWith(`${folder}/`), "the same files");
@@ -96,3 +110,65 @@ describe("static files", () => {
     assert.equal(folders.size, Object.keys(APPS).length);
   });
 });
+
+describe("pages in chunks of their own", () => {
+  // Each app's landing pages: what a person opens first.
+  const landings = [
+    { app: "customer", page: "menu", path: "/?table=7", signedIn: true, ready: (p) => p.getByTestId("menu-item").first().waitFor() },
+    { app: "customer", page: "login", path: "/login" },
+    { app: "bartender", page: "queue", path: "/bartender", signedIn: true, ready: (p) => p.getByTestId("board").waitFor() },
+    { app: "bartender", page: "login", path: "/bartender/login" },
+    { app: "admin", page: "dashboard", path: "/admin", signedIn: true, ready: (p) => p.getByTestId("stat-orders").waitFor() },
+    { app: "admin", page: "login", path: "/admin/login" },
+  ];
+  for (const { app, page: name, path, signedIn, ready } of landings) {
+    it(`${app} ${name}: fetches its own chunks and no other page's`, async () => {
+      const pages = chunksByPage(app);
+      const mine = SPLIT.has(app) ? pages.get(name) : [];
+      assert.equal(pages.size > 0, SPLIT.has(app), `${app} is built ${SPLIT.has(app) ? "split" : "whole"}`);
+      assert.ok(mine, `${name} is a page of ${app} with chunks: ${[...pages.keys()]}`);
+      const context = await browser.newContext();
+      try {
+        if (signedIn) await signIn(context, app);
+        const page = await context.newPage();
+        const errors = [];
+        page.on("pageerror", (e) => errors.push(e.message));
+        page.on("console", (m) => { if (["error", "warning"].includes(m.type())) errors.push(m.text()); });
+        const fetched = new Set();
+        page.on("request", (r) => fetched.add(new URL(r.url()).pathname.split("/").pop()));
+        await page.goto(`${server.url}${path}`);
+        await (ready ?? ((p) => p.locator("button[type=submit]:not([disabled])").waitFor()))(page);
+        await page.waitForTimeout(500); // anything fetched after the page is live counts too
+        const chunks = [...fetched].filter((f) => f.endsWith(".wasm") && f !== `app-${app}.wasm`);
+        assert.deepEqual(chunks.sort(), [...mine].sort(), "exactly the page's own chunks");
+        assert.equal(fetched.has(SPLIT_LOADER), SPLIT.has(app), "the chunk loader only where there are chunks");
+        for (const [other, theirs] of pages) {
+          if (other === name) continue;
+          const own = theirs.filter((c) => !mine.includes(c));
+          assert.ok(own.every((c) => !fetched.has(c)), `nothing only ${other} needs: ${own.filter((c) => fetched.has(c))}`);
+        }
+        assert.deepEqual(errors, [], "no errors or warnings while loading and hydrating");
+
+        // The server names the page's chunks in its <head>, so the browser
+        // fetches them beside the main bundle rather than after it.
+        const html = await (await fetch(`${server.url}${path}`)).text();
+        const head = html.slice(0, html.indexOf("</head>"));
+        const preloaded = [...head.matchAll(/<link [^>]*href="\/pkg\/[0-9a-f]+\/([^"]+\.wasm)"[^>]*>/g)]
+          .filter(([tag]) => /rel="preload"/.test(tag))
+          .map(([, file]) => file)
+          .filter((file) => file !== `app-${app}.wasm`);
+        assert.deepEqual(preloaded.sort(), [...mine].sort(), "the page's chunks are preloaded");
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
+
+/** Signs the app's demo user in through its sign-in page, leaving the
+ *  session in `context`'s storage for the next page. */
+async function signIn(context, app) {
+  const page = await context.newPage();
+  await login(page, server, app, DEMO[app]);
+  await page.close();
+}

@@ -18,6 +18,7 @@ pub mod load;
 pub mod menu;
 pub mod pages;
 pub mod reauth;
+pub mod routes;
 pub mod session;
 
 pub use document::document;

@@ -125,8 +125,8 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
-/// Creates the app's [`Auth`], provides it to every page, and (in the
-/// browser, after hydration) starts the session manager.
+/// Creates the app's [`Auth`] and provides it to every page. The session
+/// manager starts with [`start_with_page`].
 pub fn provide_auth(info: AppInfo) -> Auth {
     let auth = Auth {
         info,
@@ -138,9 +138,24 @@ pub fn provide_auth(info: AppInfo) -> Auth {
     };
     provide_context(auth);
     crate::reauth::provide_prompt();
-    // Effects run only in the browser, once hydration is done.
-    Effect::new(move |_| start(auth));
     auth
+}
+
+/// In the browser, once the view being built has hydrated, starts the
+/// session manager (the first call only), which sets [`Auth::ready`] and
+/// the stored user. An app whose pages are all in its main bundle calls it
+/// in its root component; an app split into chunks, in every page
+/// ([`crate::lazy_pages`], and the page for unknown addresses).
+///
+/// Not earlier: a page in a chunk of its own hydrates only after its chunk
+/// has arrived, and hydration takes the server's HTML as it is. A session
+/// that became ready before then would leave that page showing the
+/// server's first frame (a disabled form, "Loading") for good.
+pub fn start_with_page() {
+    let auth = use_auth();
+    // Effects run only in the browser, after the view that created them
+    // has hydrated.
+    Effect::new(move |_| start(auth));
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -191,6 +206,10 @@ fn start(_auth: Auth) {}
 fn start(auth: Auth) {
     use leptos::task::spawn_local;
     use std::time::Duration;
+
+    if MANAGER.with(|slot| slot.borrow().is_some()) {
+        return;
+    }
 
     let created = Manager::browser(auth.info.app).with_on_logout(move || {
         auth.notice.set(Some(

@@ -15,7 +15,8 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::IntoView;
+use leptos::prelude::{provide_context, ArcStoredValue, IntoView};
+use leptos::WasmSplitManifest;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
@@ -71,17 +72,9 @@ pub fn router(site_root: &Path) -> Router {
         .merge(customer.files(cache.clone()))
         .merge(bartender.files(cache.clone()))
         .merge(admin.files(cache))
-        .merge(app_pages(
-            customer.options,
-            app_customer::App,
-            app_customer::shell,
-        ))
-        .merge(app_pages(
-            bartender.options,
-            app_bartender::App,
-            app_bartender::shell,
-        ))
-        .merge(app_pages(admin.options, app_admin::App, app_admin::shell))
+        .merge(customer.pages(app_customer::App, app_customer::shell))
+        .merge(bartender.pages(app_bartender::App, app_bartender::shell))
+        .merge(admin.pages(app_admin::App, app_admin::shell))
 }
 
 /// One app's static files and the options its pages are rendered with.
@@ -89,6 +82,7 @@ struct Assets {
     pkg: std::path::PathBuf,
     css: &'static str,
     options: LeptosOptions,
+    split: Option<WasmSplitManifest>,
 }
 
 impl Assets {
@@ -98,9 +92,42 @@ impl Assets {
         let options = LeptosOptions::builder()
             .output_name(output_name)
             .site_root(site_root.join(dir).to_string_lossy().into_owned())
-            .site_pkg_dir(pkg_dir)
+            .site_pkg_dir(pkg_dir.clone())
             .build();
-        Self { pkg, css, options }
+        let split = split_manifest(&pkg, &format!("/{pkg_dir}"));
+        Self {
+            pkg,
+            css,
+            options,
+            split,
+        }
+    }
+
+    /// Every route of the app's router, rendered in its shell. A page
+    /// whose code is in chunks of its own names them in its `<head>` for
+    /// the browser to fetch beside the main bundle.
+    fn pages<A, AV, S, SV>(&self, app: A, shell: S) -> Router
+    where
+        A: Fn() -> AV + Clone + Send + Sync + 'static,
+        AV: IntoView + 'static,
+        S: Fn(LeptosOptions) -> SV + Clone + Send + Sync + 'static,
+        SV: IntoView + 'static,
+    {
+        let routes = generate_route_list(app);
+        let options = self.options.clone();
+        let split = self.split.clone();
+        Router::<LeptosOptions>::new()
+            .leptos_routes_with_context(
+                &self.options,
+                routes,
+                move || {
+                    if let Some(split) = &split {
+                        provide_context(split.clone());
+                    }
+                },
+                move || shell(options.clone()),
+            )
+            .with_state(self.options.clone())
     }
 
     /// `/<site_pkg_dir>/…`: the bundle (precompressed when the build left
@@ -187,17 +214,21 @@ async fn stylesheet(body: &'static str) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], body)
 }
 
-/// One app's pages: every route of its router, rendered in its shell.
-fn app_pages<A, AV, S, SV>(options: LeptosOptions, app: A, shell: S) -> Router
-where
-    A: Fn() -> AV + Clone + Send + Sync + 'static,
-    AV: IntoView + 'static,
-    S: Fn(LeptosOptions) -> SV + Clone + Send + Sync + 'static,
-    SV: IntoView + 'static,
-{
-    let routes = generate_route_list(app);
-    let for_shell = options.clone();
-    Router::<LeptosOptions>::new()
-        .leptos_routes(&options, routes, move || shell(for_shell.clone()))
-        .with_state(options)
+/// Which chunks each lazily loaded page needs, from the manifest
+/// `cargo leptos build --split` writes beside the bundle. (Leptos'
+/// `HydrationScripts` reads it once per process, from one app's folder,
+/// which cannot serve three apps; so each app's pages are given their own.)
+fn split_manifest(pkg: &Path, url: &str) -> Option<WasmSplitManifest> {
+    let file = std::fs::read_to_string(pkg.join("__wasm_split_manifest.json")).ok()?;
+    match serde_json::from_str(&file) {
+        Ok(preloads) => Some(WasmSplitManifest(ArcStoredValue::new((
+            url.to_owned(),
+            preloads,
+            "__wasm_split.______________________.js".to_owned(),
+        )))),
+        Err(error) => {
+            tracing::warn!(%error, folder = %pkg.display(), "unreadable wasm split manifest; pages are not preloaded");
+            None
+        }
+    }
 }

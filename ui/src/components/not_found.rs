@@ -9,6 +9,7 @@ use crate::session::use_auth;
 #[component]
 pub fn NotFound() -> impl IntoView {
     let auth = use_auth();
+    crate::session::start_with_page();
     view! {
         <main class="page">
             <h1>"Page not found"</h1>
