@@ -17,7 +17,7 @@ pub fn document<V: IntoView + 'static>(
     app: impl FnOnce() -> V,
 ) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    allow_only_our_scripts();
+    allow_only_our_scripts(&options);
     let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
@@ -42,20 +42,60 @@ pub fn document<V: IntoView + 'static>(
 /// for the inline script that starts hydration (Leptos puts the nonce on
 /// every script it writes). The server keeps a header set here.
 #[cfg(feature = "ssr")]
-fn allow_only_our_scripts() {
+fn allow_only_our_scripts(options: &LeptosOptions) {
     leptos::nonce::provide_nonce();
     let Some(nonce) = leptos::nonce::use_nonce() else {
         return;
     };
-    let policy = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-        nonce.as_inner()
-    );
+    // Under `cargo leptos watch` the page opens cargo-leptos' reload socket
+    // (`AutoReload`, on the port these options name).
+    let reload_port = std::env::var_os("LEPTOS_WATCH")
+        .is_some()
+        .then(|| options.reload_external_port.unwrap_or(options.reload_port));
+    let policy = page_policy(nonce.as_inner(), reload_port);
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
         http::HeaderValue::from_str(&policy),
     ) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The policy's text. With a reload port (development only), the page may
+/// also connect to that port's WebSocket on whatever host it was opened
+/// from (a phone on the LAN as well as `localhost`).
+#[cfg(any(feature = "ssr", test))]
+fn page_policy(nonce: &str, reload_port: Option<u32>) -> String {
+    let connect = match reload_port {
+        Some(port) => format!("'self' ws://*:{port} wss://*:{port}"),
+        None => "'self'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src {connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_policy;
+
+    #[test]
+    fn pages_connect_only_to_their_own_origin_unless_cargo_leptos_reloads_them() {
+        let served = page_policy("n0nce", None);
+        assert!(served.contains("script-src 'self' 'nonce-n0nce' 'wasm-unsafe-eval';"));
+        assert!(served.contains("connect-src 'self';"), "{served}");
+        assert!(!served.contains("ws"), "{served}");
+
+        let watched = page_policy("n0nce", Some(3001));
+        assert!(
+            watched.contains("connect-src 'self' ws://*:3001 wss://*:3001;"),
+            "{watched}"
+        );
+        assert_eq!(
+            watched.replace(" ws://*:3001 wss://*:3001", ""),
+            served,
+            "nothing else changes"
+        );
     }
 }
