@@ -1,14 +1,16 @@
 //! Pages downloaded when they are first shown.
 //!
-//! Each app's wasm is split by route (`cargo leptos build --split`): the
-//! main bundle holds the header, the session and the router, and every
-//! page is a chunk of its own that the router fetches when the page is
-//! first needed (code shared by several pages goes into chunks of its own).
-//! So a guest opening the menu never downloads the sign-up form, and the
-//! sign-in page of the admin console does not bring the console with it.
+//! An app built split (`cargo leptos build --split`; today the admin
+//! console) declares its pages with [`lazy_pages!`](crate::lazy_pages):
+//! its main bundle holds the header, the session and the router, and each
+//! page's code is in chunks the router fetches when the page is first
+//! needed (code several pages share is in chunks of its own, fetched
+//! once). So the console's sign-in page does not bring the console with
+//! it. An app built whole must not use it: its wasm would ask for a chunk
+//! loader that does not exist.
 
 /// Declares one lazily loaded route per line, `Name => view`, for use as
-/// `<Route path=… view=Lazy::<Name>::new() />`. The view is built only in
+/// `<Route path=… view={Lazy::<Name>::new()} />`. The view is built only in
 /// the page's chunk.
 #[macro_export]
 macro_rules! lazy_pages {
