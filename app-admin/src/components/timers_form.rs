@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use shared::bar::{BarSettings, TicketTimers, TIMER_MAX_SECS, TIMER_MIN_SECS};
 use shared::validate;
 use ui::bar_api;
+use ui::components::BusyButton;
 use ui::load::{error_line, failed, loading, notice, Loader, Stage};
 use ui::use_auth;
 
@@ -124,14 +125,14 @@ pub(crate) fn TicketTimersForm() -> impl IntoView {
                                 min=min.clone()
                                 max=max.clone()
                             />
-                            <button
-                                type="submit"
+                            <BusyButton
+                                submit=true
                                 class="button primary"
-                                data-testid="save-timers"
-                                disabled=move || pending.get()
-                            >
-                                {move || if pending.get() { "Saving…" } else { "Save timers" }}
-                            </button>
+                                testid="save-timers"
+                                label="Save timers"
+                                busy_label="Saving…"
+                                busy=pending
+                            />
                             {move || error_line(error.get())}
                             {move || notice(done.get())}
                         </form>

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::security::AdminActivityEntry;
+use ui::components::BusyButton;
 use ui::load::{error_line, failed, loading, Stage};
 use ui::pages::activity::{kind_options, ActivityItem};
 use ui::{bar_api, use_auth};
@@ -174,9 +175,13 @@ pub(crate) fn LogPage() -> impl IntoView {
                     <label for="log-to">"To"</label>
                     <input id="log-to" type="date" data-testid="log-to" on:change=move |ev| to.set(event_target_value(&ev)) />
                 </div>
-                <button type="button" class="button secondary" data-testid="export-csv" disabled=move || exporting.get() on:click=export>
-                    {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
-                </button>
+                <BusyButton
+                    testid="export-csv"
+                    label="Export CSV"
+                    busy_label="Exporting…"
+                    busy=exporting
+                    on_click=Callback::new(export)
+                />
             </form>
             {move || error_line(export_error.get())}
             {move || match stage.get() {

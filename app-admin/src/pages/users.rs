@@ -11,6 +11,7 @@ use leptos_router::components::A;
 use shared::api::{check_email, check_new_password, normalize_name, Role, NAME_MAX_LEN};
 use shared::bar::{AdminUser, AdminUserAction, NewStaffRequest};
 use shared::session::SessionError;
+use ui::components::{BusyButton, Confirm};
 use ui::format::encode_component;
 use ui::{bar_api, use_auth, Auth};
 
@@ -214,55 +215,29 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                         when=active
                         fallback=move || {
                             view! {
-                                <button
-                                    type="button"
-                                    class="button secondary"
-                                    data-testid="reactivate"
+                                <BusyButton
+                                    testid="reactivate"
+                                    label="Reactivate"
+                                    busy_label="Reactivating…"
+                                    busy=running("reactivate")
                                     disabled=locked
-                                    on:click=reactivate
-                                >
-                                    {move || if running("reactivate")() { "Reactivating…" } else { "Reactivate" }}
-                                </button>
+                                    on_click=Callback::new(reactivate)
+                                />
                             }
                         }
                     >
-                        <Show
-                            when=move || confirming.get()
-                            fallback=move || {
-                                view! {
-                                    <button
-                                        type="button"
-                                        class="button secondary danger-text"
-                                        data-testid="deactivate"
-                                        disabled=locked
-                                        on:click=move |_| confirming.set(true)
-                                    >
-                                        "Deactivate"
-                                    </button>
-                                }
-                            }
-                        >
-                            <span class="confirm-inline" role="group" aria-label="Confirm deactivation">
-                                "Ends all their sessions."
-                                <button
-                                    type="button"
-                                    class="button danger"
-                                    data-testid="confirm-deactivate"
-                                    disabled=locked
-                                    on:click=deactivate
-                                >
-                                    {move || if running("deactivate")() { "Deactivating…" } else { "Yes, deactivate" }}
-                                </button>
-                                <button
-                                    type="button"
-                                    class="button secondary"
-                                    disabled=locked
-                                    on:click=move |_| confirming.set(false)
-                                >
-                                    "No"
-                                </button>
-                            </span>
-                        </Show>
+                        <Confirm
+                            testid="deactivate".to_owned()
+                            label="Deactivate"
+                            question=|| "Ends all their sessions.".to_owned()
+                            yes="Yes, deactivate"
+                            busy_label="Deactivating…"
+                            group_label="Confirm deactivation".to_owned()
+                            confirming
+                            locked=locked
+                            running=running("deactivate")
+                            on_confirm=Callback::new(deactivate)
+                        />
                     </Show>
                     <button
                         type="button"
@@ -276,15 +251,14 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                     >
                         "Reset password"
                     </button>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="sign-out-user"
+                    <BusyButton
+                        testid="sign-out-user"
+                        label="Sign out everywhere"
+                        busy_label="Signing out…"
+                        busy=running("sign-out")
                         disabled=locked
-                        on:click=sign_out
-                    >
-                        {move || if running("sign-out")() { "Signing out…" } else { "Sign out everywhere" }}
-                    </button>
+                        on_click=Callback::new(sign_out)
+                    />
                 </div>
                 <Show when=move || resetting.get()>
                     <form class="inline-form reset-form" on:submit=reset novalidate>
@@ -297,9 +271,15 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                             prop:value=move || new_password.get()
                             on:input=move |ev| new_password.set(event_target_value(&ev))
                         />
-                        <button type="submit" class="button primary" data-testid="save-password" disabled=locked>
-                            {move || if running("reset")() { "Saving…" } else { "Set password" }}
-                        </button>
+                        <BusyButton
+                            submit=true
+                            class="button primary"
+                            testid="save-password"
+                            label="Set password"
+                            busy_label="Saving…"
+                            busy=running("reset")
+                            disabled=locked
+                        />
                         <button
                             type="button"
                             class="button secondary"
@@ -456,9 +436,14 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
                 />
                 {move || error_line(error.get())}
                 {move || notice(done.get())}
-                <button type="submit" class="button primary" data-testid="create-staff" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating…" } else { "Create account" }}
-                </button>
+                <BusyButton
+                    submit=true
+                    class="button primary"
+                    testid="create-staff"
+                    label="Create account"
+                    busy_label="Creating…"
+                    busy=pending
+                />
             </form>
             <p class="aside">"Created accounts can sign in at once; ask them to change the password."</p>
         </section>

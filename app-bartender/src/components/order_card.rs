@@ -14,6 +14,7 @@ use leptos::task::spawn_local;
 use shared::bar::{allergen_names, Order, OrderStatus, REASON_MAX_LEN};
 use shared::session::SessionError;
 use ui::bar_api;
+use ui::components::BusyButton;
 use ui::format::timestamp_millis;
 
 use crate::queue::Queue;
@@ -408,14 +409,14 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
                             })
                     }}
                     <div class="order-actions">
-                        <button
-                            type="submit"
+                        <BusyButton
+                            submit=true
                             class="button danger"
-                            data-testid="confirm-cancel"
-                            disabled=move || busy.get()
-                        >
-                            {move || if busy.get() { "Cancelling…" } else { "Cancel order" }}
-                        </button>
+                            testid="confirm-cancel"
+                            label="Cancel order"
+                            busy_label="Cancelling…"
+                            busy=busy
+                        />
                         <button
                             type="button"
                             class="button secondary"

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{CallKind, TableCall};
 use ui::bar_api;
+use ui::components::BusyButton;
 use ui::format::{age, timestamp_millis};
 
 use crate::queue::Queue;
@@ -124,15 +125,14 @@ fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
                 <span class="call-who">{customer_name}</span>
             </span>
             <span class="call-age" data-testid="call-age">{waited}</span>
-            <button
-                type="button"
+            <BusyButton
                 class="button call-ack"
-                data-testid="acknowledge-call"
-                disabled=move || busy.get()
-                on:click=acknowledge
-            >
-                {move || if busy.get() { "Saving…" } else { "On my way" }}
-            </button>
+                testid="acknowledge-call"
+                label="On my way"
+                busy_label="Saving…"
+                busy=busy
+                on_click=Callback::new(acknowledge)
+            />
             {move || {
                 card_note()
                     .map(|text| {

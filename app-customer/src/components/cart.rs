@@ -10,6 +10,7 @@ use leptos_router::hooks::use_navigate;
 use shared::bar::{
     format_price, MenuItem, LINE_NOTE_MAX_LEN, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, TABLE_MAX_LEN,
 };
+use ui::components::BusyButton;
 use ui::use_auth;
 
 use crate::cart::{use_cart, CartLine, LineProblem};
@@ -172,15 +173,15 @@ pub(crate) fn CartPanel(
                         }
                     })
             }}
-            <button
-                type="button"
+            <BusyButton
                 class="button primary place-order"
-                data-testid="place-order"
+                testid="place-order"
+                label="Place order"
+                busy_label="Placing order…"
+                busy=sending
                 disabled=move || sending.get() || empty.get() || !blocked.with(Vec::is_empty)
-                on:click=place
-            >
-                {move || if sending.get() { "Placing order…" } else { "Place order" }}
-            </button>
+                on_click=Callback::new(place)
+            />
         </section>
     }
 }

@@ -9,6 +9,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::bar::{format_price, option_names, Order, OrderStatus, REASON_MAX_LEN};
 use ui::bar_api;
+use ui::components::BusyButton;
 use ui::format::local_time;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
 use ui::use_auth;
@@ -277,14 +278,14 @@ fn CancelOrder(
                         on:input=move |ev| reason.set(event_target_value(&ev))
                     />
                     <div class="button-row">
-                        <button
-                            type="submit"
+                        <BusyButton
+                            submit=true
                             class="button danger"
-                            data-testid="confirm-cancel"
-                            disabled=move || pending.get()
-                        >
-                            {move || if pending.get() { "Cancelling…" } else { "Yes, cancel the order" }}
-                        </button>
+                            testid="confirm-cancel"
+                            label="Yes, cancel the order"
+                            busy_label="Cancelling…"
+                            busy=pending
+                        />
                         <button
                             type="button"
                             class="button secondary"

@@ -1,61 +1,73 @@
-//! "Delete", asked again in place before anything is deleted.
+//! An action asked again in place before it runs: "Delete", "Deactivate".
 
 use leptos::prelude::*;
 
-/// A "Delete" button that turns into "Delete {name}? Yes, delete / No".
-/// The caller deletes in `on_delete` and closes the question
-/// (`confirming`) once the deletion is done.
+/// A button that turns into a question, "Yes" and "No". The caller acts in
+/// `on_confirm` and closes the question (`confirming`) once it is done.
 #[component]
-pub fn ConfirmDelete(
-    /// What is deleted: the test ids are `delete-{what}` and
-    /// `confirm-delete-{what}`.
-    what: &'static str,
-    #[prop(into)] name: Signal<String>,
+pub fn Confirm(
+    /// The buttons' test ids: `{testid}` and `confirm-{testid}`.
+    testid: String,
+    /// The button before the question: "Delete".
+    label: &'static str,
+    /// What is asked: "Delete Lager?".
+    #[prop(into)]
+    question: Signal<String>,
+    /// The answer that acts ("Yes, delete"), and what it says while the
+    /// action runs ("Deleting…").
+    yes: &'static str,
+    busy_label: &'static str,
+    /// How the question is announced: "Confirm deleting the item".
+    group_label: String,
     /// Whether the question is showing.
     confirming: RwSignal<bool>,
     /// The form's error line, cleared when the question opens.
-    error: RwSignal<Option<String>>,
-    /// "Yes" waits while any change runs.
+    #[prop(optional)]
+    error: Option<RwSignal<Option<String>>>,
+    /// Asking and "Yes" wait while any change runs.
     #[prop(into)]
     locked: Signal<bool>,
-    /// This deletion is in flight: "Deleting…", and "No" waits.
+    /// This action is in flight: "No" waits.
     #[prop(into)]
     running: Signal<bool>,
-    /// Why "Delete" cannot be pressed now, if it cannot (shown as its title).
+    /// Why the action cannot be asked for now, if it cannot (its title).
     #[prop(into, optional)]
     blocked: Signal<Option<&'static str>>,
-    on_delete: Callback<()>,
+    on_confirm: Callback<()>,
 ) -> impl IntoView {
+    let confirm_testid = format!("confirm-{testid}");
     let ask = move || {
         view! {
             <button
                 type="button"
                 class="button secondary danger-text"
-                data-testid=format!("delete-{what}")
-                disabled=move || blocked.get().is_some()
+                data-testid=testid.clone()
+                disabled=move || blocked.get().is_some() || locked.get()
                 title=move || blocked.get()
                 on:click=move |_| {
-                    error.set(None);
+                    if let Some(error) = error {
+                        error.set(None);
+                    }
                     confirming.set(true);
                 }
             >
-                "Delete"
+                {label}
             </button>
         }
     };
     view! {
         <Show when=move || confirming.get() fallback=ask>
-            <span class="confirm-inline" role="group" aria-label=format!("Confirm deleting the {what}")>
-                {move || format!("Delete {}?", name.get())}
-                <button
-                    type="button"
+            <span class="confirm-inline" role="group" aria-label=group_label.clone()>
+                {move || question.get()}
+                <BusyButton
                     class="button danger"
-                    data-testid=format!("confirm-delete-{what}")
-                    disabled=move || locked.get()
-                    on:click=move |_| on_delete.run(())
-                >
-                    {move || if running.get() { "Deleting…" } else { "Yes, delete" }}
-                </button>
+                    testid=confirm_testid.clone()
+                    label=yes
+                    busy_label
+                    busy=running
+                    disabled=locked
+                    on_click=on_confirm
+                />
                 <button
                     type="button"
                     class="button secondary"
@@ -66,5 +78,71 @@ pub fn ConfirmDelete(
                 </button>
             </span>
         </Show>
+    }
+}
+
+/// "Delete" asked again: "Delete {name}? Yes, delete / No".
+#[component]
+pub fn ConfirmDelete(
+    /// What is deleted: the test ids are `delete-{what}` and
+    /// `confirm-delete-{what}`.
+    what: &'static str,
+    #[prop(into)] name: Signal<String>,
+    confirming: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    #[prop(into)] locked: Signal<bool>,
+    #[prop(into)] running: Signal<bool>,
+    #[prop(into, optional)] blocked: Signal<Option<&'static str>>,
+    on_delete: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Confirm
+            testid=format!("delete-{what}")
+            label="Delete"
+            question=move || format!("Delete {}?", name.get())
+            yes="Yes, delete"
+            busy_label="Deleting…"
+            group_label=format!("Confirm deleting the {what}")
+            confirming
+            error
+            locked
+            running
+            blocked
+            on_confirm=on_delete
+        />
+    }
+}
+
+/// A button that says what it is doing while its action runs, and waits
+/// meanwhile: "Save", then "Saving…".
+#[component]
+pub fn BusyButton(
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(into)] busy: Signal<bool>,
+    /// Waits for something else too (another change running).
+    #[prop(into, optional)]
+    disabled: Signal<bool>,
+    #[prop(default = "button secondary")] class: &'static str,
+    #[prop(optional, into)] testid: Option<String>,
+    /// A form's submit button rather than a plain one.
+    #[prop(optional)]
+    submit: bool,
+    #[prop(optional)] on_click: Option<Callback<()>>,
+) -> impl IntoView {
+    view! {
+        <button
+            type=if submit { "submit" } else { "button" }
+            class=class
+            data-testid=testid
+            disabled=move || busy.get() || disabled.get()
+            on:click=move |_| {
+                if let Some(on_click) = on_click {
+                    on_click.run(());
+                }
+            }
+        >
+            {move || if busy.get() { busy_label } else { label }}
+        </button>
     }
 }

@@ -5,7 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api;
-use crate::components::{ReauthDialog, SignInAlerts};
+use crate::components::{BusyButton, ReauthDialog, SignInAlerts};
 use crate::session::use_auth;
 
 /// The app's name, its pages and, when signed in, the user and sign out.
@@ -71,14 +71,12 @@ pub fn Header(
                 </nav>
                 <div class="who">
                     <span class="who-name" data-testid="user-name">{name}</span>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        on:click=sign_out
-                        disabled=move || signing_out.get()
-                    >
-                        {move || if signing_out.get() { "Signing out…" } else { "Sign out" }}
-                    </button>
+                    <BusyButton
+                        label="Sign out"
+                        busy_label="Signing out…"
+                        busy=signing_out
+                        on_click=Callback::new(sign_out)
+                    />
                 </div>
             </Show>
         </header>

@@ -12,7 +12,7 @@ pub mod require_auth;
 
 pub use alerts::SignInAlerts;
 pub use allergens::{toggle_allergen, AllergenCheckboxes};
-pub use confirm::ConfirmDelete;
+pub use confirm::{BusyButton, Confirm, ConfirmDelete};
 pub use form::{Field, FormError, Submit};
 pub use header::{Header, OfflineBanner};
 pub use not_found::NotFound;

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
+use crate::components::BusyButton;
 use crate::reauth::{answer, use_prompt};
 use crate::session::use_auth;
 
@@ -88,9 +89,13 @@ pub fn ReauthDialog() -> impl IntoView {
                         <p class="form-error" role="alert" data-testid="reauth-error">{message}</p>
                     })}
                     <div class="modal-actions">
-                        <button type="submit" class="button primary" disabled=move || pending.get()>
-                            {move || if pending.get() { "Confirming…" } else { "Confirm" }}
-                        </button>
+                        <BusyButton
+                            submit=true
+                            class="button primary"
+                            label="Confirm"
+                            busy_label="Confirming…"
+                            busy=pending
+                        />
                         <button
                             type="button"
                             class="button secondary"
