@@ -16,11 +16,12 @@ use shared::bar::{
 };
 use shared::session::SessionError;
 use shared::validate::{self, Named};
-use ui::components::{ConfirmDelete, MoveButtons};
+use ui::components::{BusyButton, ConfirmDelete, MoveButtons};
 use ui::{bar_api, Auth};
 
 use crate::components::item_form::ItemForm;
 use crate::components::options_editor;
+use crate::components::rename::{checked, NameInput, RenameButton, RenameForm};
 use ui::load::{error_line, notice, Actions, Loader};
 
 /// The menu being edited and the change in flight, shared by its parts.
@@ -156,12 +157,9 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
     let key = "add-category";
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let text = match validate::menu_name(&name.get_untracked(), Named::Category) {
-            Ok(text) => text,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+        let check = validate::menu_name(&name.get_untracked(), Named::Category);
+        let Some(text) = checked(check, error) else {
+            return;
         };
         let station_id = Some(station.get_untracked()).filter(|s| !s.is_empty());
         editor.run(
@@ -175,14 +173,12 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
         <form class="add-category card" on:submit=submit novalidate>
             <label for="new-category-name">"New category"</label>
             <div class="inline-form">
-                <input
+                <NameInput
                     id="new-category-name"
-                    data-testid="new-category-name"
-                    maxlength=shared::bar::MENU_NAME_MAX_LEN
+                    testid="new-category-name"
+                    max_len=shared::bar::MENU_NAME_MAX_LEN
                     placeholder="e.g. Draught beer"
-                    autocomplete="off"
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
+                    value=name
                 />
                 <label class="visually-hidden" for="new-category-station">
                     "Prepared at"
@@ -202,14 +198,15 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
                             .collect_view()
                     }}
                 </select>
-                <button
-                    type="submit"
+                <BusyButton
+                    submit=true
                     class="button primary"
-                    data-testid="add-category"
+                    testid=key
+                    label="Add category"
+                    busy_label="Adding…"
+                    busy=move || editor.running(key)
                     disabled=move || editor.locked()
-                >
-                    {move || if editor.running(key) { "Adding…" } else { "Add category" }}
-                </button>
+                />
             </div>
             {move || error_line(error.get())}
         </form>
@@ -260,15 +257,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
             |_| {},
         );
     };
-    let rename = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let text = match validate::menu_name(&new_name.get_untracked(), Named::Category) {
-            Ok(text) => text,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
-        };
+    let rename = move |text: String| {
         let id = id.get_value();
         editor.run(
             key("rename"),
@@ -316,38 +305,21 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
     view! {
         <section class="category card" data-testid="editor-category" data-category-name=name>
             <header class="category-head">
-                <Show
-                    when=move || renaming.get()
-                    fallback=move || view! { <h2 class="category-name">{name}</h2> }
+                <RenameForm
+                    what="category"
+                    label="Category name"
+                    id=key("name")
+                    max_len=shared::bar::MENU_NAME_MAX_LEN
+                    open=renaming
+                    value=new_name
+                    check=|name| validate::menu_name(name, Named::Category)
+                    error
+                    locked=move || editor.locked()
+                    saving=running("rename")
+                    on_save=Callback::new(rename)
                 >
-                    <form class="inline-form" on:submit=rename novalidate>
-                        <label class="visually-hidden" for=key("name")>"Category name"</label>
-                        <input
-                            id=key("name")
-                            data-testid="category-name-input"
-                            maxlength=shared::bar::MENU_NAME_MAX_LEN
-                            autocomplete="off"
-                            prop:value=move || new_name.get()
-                            on:input=move |ev| new_name.set(event_target_value(&ev))
-                        />
-                        <button
-                            type="submit"
-                            class="button primary"
-                            data-testid="save-category"
-                            disabled=move || editor.locked()
-                        >
-                            {move || if running("rename")() { "Saving…" } else { "Save" }}
-                        </button>
-                        <button
-                            type="button"
-                            class="button secondary"
-                            disabled=running("rename")
-                            on:click=move |_| renaming.set(false)
-                        >
-                            "Cancel"
-                        </button>
-                    </form>
-                </Show>
+                    <h2 class="category-name">{name}</h2>
+                </RenameForm>
                 <div class="row-actions">
                     <MoveButtons
                         what="category"
@@ -356,19 +328,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                         locked=move || editor.locked()
                         on_move=Callback::new(move_by)
                     />
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="rename-category"
-                        disabled=move || renaming.get()
-                        on:click=move |_| {
-                            new_name.set(name());
-                            error.set(None);
-                            renaming.set(true);
-                        }
-                    >
-                        "Rename"
-                    </button>
+                    <RenameButton what="category" open=renaming value=new_name current=name error />
                     <ConfirmDelete
                         what="category"
                         name=name

@@ -9,6 +9,7 @@ pub(crate) mod charts;
 pub(crate) mod editor;
 pub(crate) mod item_form;
 pub(crate) mod options_editor;
+pub(crate) mod rename;
 pub(crate) mod stations_editor;
 pub(crate) mod timers_form;
 pub(crate) mod user_search;

@@ -11,10 +11,11 @@ use leptos::prelude::*;
 use shared::bar::{DeleteResponse, Station, STATION_NAME_MAX_LEN};
 use shared::validate;
 use ui::bar_api;
-use ui::components::ConfirmDelete;
+use ui::components::{BusyButton, ConfirmDelete};
 use ui::load::{error_line, notice};
 
 use crate::components::editor::use_editor;
+use crate::components::rename::{checked, NameInput, RenameButton, RenameForm};
 
 /// The list of stations, each with its actions, and a form to add one.
 #[component]
@@ -26,12 +27,8 @@ pub(crate) fn StationsSection() -> impl IntoView {
     let key = "add-station";
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let text = match validate::station_name(&name.get_untracked()) {
-            Ok(text) => text,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+        let Some(text) = checked(validate::station_name(&name.get_untracked()), error) else {
+            return;
         };
         done.set(None);
         editor.run(
@@ -62,23 +59,22 @@ pub(crate) fn StationsSection() -> impl IntoView {
             </ul>
             <form class="inline-form" on:submit=submit novalidate>
                 <label for="new-station-name">"New station"</label>
-                <input
+                <NameInput
                     id="new-station-name"
-                    data-testid="new-station-name"
-                    maxlength=STATION_NAME_MAX_LEN
+                    testid="new-station-name"
+                    max_len=STATION_NAME_MAX_LEN
                     placeholder="e.g. Kitchen"
-                    autocomplete="off"
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
+                    value=name
                 />
-                <button
-                    type="submit"
+                <BusyButton
+                    submit=true
                     class="button primary"
-                    data-testid="add-station"
+                    testid=key
+                    label="Add station"
+                    busy_label="Adding…"
+                    busy=move || editor.running(key)
                     disabled=move || editor.locked()
-                >
-                    {move || if editor.running(key) { "Adding…" } else { "Add station" }}
-                </button>
+                />
             </form>
             {move || error_line(error.get())}
         </section>
@@ -104,15 +100,7 @@ fn StationRow(
     let key = move |what: &str| id.with_value(|id| format!("station:{what}:{id}"));
     let running = move |what: &'static str| move || editor.running(&key(what));
 
-    let rename = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let text = match validate::station_name(&new_name.get_untracked()) {
-            Ok(text) => text,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
-        };
+    let rename = move |text: String| {
         let id = id.get_value();
         editor.run(
             key("rename"),
@@ -141,54 +129,29 @@ fn StationRow(
 
     view! {
         <li class="station-row" data-testid="station-row" data-station-name=label>
-            <Show
-                when=move || renaming.get()
-                fallback=move || {
-                    view! { <span class="station-name">{current.get_value()}</span> }
-                }
+            <RenameForm
+                what="station"
+                label="Station name"
+                id=key("name")
+                max_len=STATION_NAME_MAX_LEN
+                open=renaming
+                value=new_name
+                check=validate::station_name
+                error
+                locked=move || editor.locked()
+                saving=running("rename")
+                on_save=Callback::new(rename)
             >
-                <form class="inline-form" on:submit=rename novalidate>
-                    <label class="visually-hidden" for=key("name")>"Station name"</label>
-                    <input
-                        id=key("name")
-                        data-testid="station-name-input"
-                        maxlength=STATION_NAME_MAX_LEN
-                        autocomplete="off"
-                        prop:value=move || new_name.get()
-                        on:input=move |ev| new_name.set(event_target_value(&ev))
-                    />
-                    <button
-                        type="submit"
-                        class="button primary"
-                        data-testid="save-station"
-                        disabled=move || editor.locked()
-                    >
-                        {move || if running("rename")() { "Saving…" } else { "Save" }}
-                    </button>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        disabled=running("rename")
-                        on:click=move |_| renaming.set(false)
-                    >
-                        "Cancel"
-                    </button>
-                </form>
-            </Show>
+                <span class="station-name">{current.get_value()}</span>
+            </RenameForm>
             <div class="row-actions">
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="rename-station"
-                    disabled=move || renaming.get()
-                    on:click=move |_| {
-                        new_name.set(current.get_value());
-                        error.set(None);
-                        renaming.set(true);
-                    }
-                >
-                    "Rename"
-                </button>
+                <RenameButton
+                    what="station"
+                    open=renaming
+                    value=new_name
+                    current=move || current.get_value()
+                    error
+                />
                 <ConfirmDelete
                     what="station"
                     name=move || current.get_value()

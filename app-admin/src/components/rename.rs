@@ -1,0 +1,123 @@
+//! Names in the menu editor (a category, a station): the field they are
+//! typed in, and renaming a row in place, where its name turns into a form
+//! and back once the new name is saved.
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use ui::components::BusyButton;
+
+/// What `check` made of a typed name, or `None` with its refusal in
+/// `error`.
+pub(crate) fn checked(
+    check: Result<String, String>,
+    error: RwSignal<Option<String>>,
+) -> Option<String> {
+    check.map_err(|message| error.set(Some(message))).ok()
+}
+
+/// The text field a name is typed in, at most `max_len` long (the
+/// server's limit).
+#[component]
+pub(crate) fn NameInput(
+    #[prop(into)] id: String,
+    #[prop(into)] testid: String,
+    max_len: usize,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            data-testid=testid
+            maxlength=max_len
+            placeholder=placeholder
+            autocomplete="off"
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// The row's name (`children`) or, while `open`, a form to rename it. The
+/// new name is checked with `check` (the rule the server applies) before
+/// `on_save` gets it; a refusal shows in `error`.
+#[component]
+pub(crate) fn RenameForm(
+    /// Test ids: `{what}-name-input` and `save-{what}`.
+    what: &'static str,
+    /// The input's (hidden) label: "Category name".
+    label: &'static str,
+    id: String,
+    max_len: usize,
+    open: RwSignal<bool>,
+    value: RwSignal<String>,
+    check: fn(&str) -> Result<String, String>,
+    error: RwSignal<Option<String>>,
+    /// "Save" waits while any change runs.
+    #[prop(into)]
+    locked: Signal<bool>,
+    /// The rename is in flight: "Saving…", and "Cancel" waits.
+    #[prop(into)]
+    saving: Signal<bool>,
+    on_save: Callback<String>,
+    children: ChildrenFn,
+) -> impl IntoView {
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if let Some(text) = checked(check(&value.get_untracked()), error) {
+            on_save.run(text);
+        }
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || children()>
+            <form class="inline-form" on:submit=submit novalidate>
+                <label class="visually-hidden" for=id.clone()>{label}</label>
+                <NameInput id=id.clone() testid=format!("{what}-name-input") max_len value />
+                <BusyButton
+                    submit=true
+                    class="button primary"
+                    testid=format!("save-{what}")
+                    label="Save"
+                    busy_label="Saving…"
+                    busy=saving
+                    disabled=locked
+                />
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=move || saving.get()
+                    on:click=move |_| open.set(false)
+                >
+                    "Cancel"
+                </button>
+            </form>
+        </Show>
+    }
+}
+
+/// "Rename": opens the [`RenameForm`] with the row's `current` name.
+#[component]
+pub(crate) fn RenameButton(
+    /// Test id: `rename-{what}`.
+    what: &'static str,
+    open: RwSignal<bool>,
+    value: RwSignal<String>,
+    #[prop(into)] current: Signal<String>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="button secondary"
+            data-testid=format!("rename-{what}")
+            disabled=move || open.get()
+            on:click=move |_| {
+                value.set(current.get_untracked());
+                error.set(None);
+                open.set(true);
+            }
+        >
+            "Rename"
+        </button>
+    }
+}
