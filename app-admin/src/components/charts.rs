@@ -247,11 +247,11 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
         view! {
             <section class="chart card" data-testid="chart-day-orders">
                 <h3>"Orders per day"</h3>
-                <WeekChart days=days.clone() revenue=false />
+                {week_chart(&days, false)}
             </section>
             <section class="chart card" data-testid="chart-day-revenue">
                 <h3>"Revenue per day"</h3>
-                <WeekChart days=days revenue=true />
+                {week_chart(&days, true)}
             </section>
         }
     });
@@ -268,15 +268,15 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
             {per_day}
             <section class="chart card" data-testid="chart-orders">
                 <h3>{orders_title}</h3>
-                <HourChart day=day.clone() hours=hours.clone() revenue=false />
+                {hour_chart(&day, &hours, false)}
             </section>
             <section class="chart card" data-testid="chart-revenue">
                 <h3>{revenue_title}</h3>
-                <HourChart day=day hours=hours revenue=true />
+                {hour_chart(&day, &hours, true)}
             </section>
             <section class="chart card" data-testid="chart-ready">
                 <h3>"Time to ready"</h3>
-                <ReadyChart ready=to_ready />
+                {ready_chart(to_ready)}
             </section>
             <section class="chart card" data-testid="chart-sellers">
                 <h3>"Best sellers"</h3>
@@ -287,169 +287,104 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
     .into_any()
 }
 
-/// Orders (or revenue) per day of a week: seven bars, each labelled.
-#[component]
-fn WeekChart(days: Vec<DayTotals>, revenue: bool) -> impl IntoView {
-    let values: Vec<i64> = days
-        .iter()
-        .map(|d| if revenue { d.revenue_cents } else { d.orders })
-        .collect();
-    let heights = bar_heights(&values, PLOT_HEIGHT);
-    let label = week_summary(&days, revenue);
-    let (class, chart_id, table_id, caption, column) = if revenue {
-        (
-            "chart-bar revenue",
-            "day-revenue-chart",
-            "day-revenue-table",
-            "Revenue per day",
-            "Revenue",
-        )
-    } else {
-        (
-            "chart-bar",
-            "day-orders-chart",
-            "day-orders-table",
-            "Orders per day",
-            "Orders",
-        )
-    };
-    let width = DAY_SLOT * days.len() as f64;
-    let view_box = format!("0 0 {} {}", px(width), px(CHART_HEIGHT));
-    let bars = days
-        .iter()
-        .zip(heights)
-        .enumerate()
-        .map(|(i, (day, height))| {
-            let x = i as f64 * DAY_SLOT;
-            view! {
-                <rect
-                    class=class
-                    data-day=day.day.clone()
-                    x=px(x + 10.0)
-                    y=px(BASELINE - height)
-                    width=px(DAY_SLOT - 20.0)
-                    height=px(height)
-                >
-                    <title>{day_title(day)}</title>
-                </rect>
-                <text x=px(x + DAY_SLOT / 2.0) y=px(CHART_HEIGHT - 8.0) text-anchor="middle">
-                    {day_label(&day.day)}
-                </text>
-            }
-        })
-        .collect_view();
-    let rows = days
-        .iter()
-        .map(|d| {
-            let value = if revenue {
-                format_price(d.revenue_cents)
-            } else {
-                d.orders.to_string()
-            };
-            view! {
-                <tr data-day=d.day.clone()>
-                    <th scope="row">{day_label(&d.day)}</th>
-                    <td>{value}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <svg class="chart-svg" role="img" aria-label=label viewBox=view_box data-testid=chart_id>
-            <line class="chart-baseline" x1="0" x2=px(width) y1=px(BASELINE) y2=px(BASELINE) />
-            {bars}
-        </svg>
-        <table class="visually-hidden" data-testid=table_id>
-            <caption>{caption}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Day"</th>
-                    <th scope="col">{column}</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+/// One column of a column chart, and its row of the hidden table.
+struct Column {
+    value: i64,
+    /// The column's `data-day` or `data-hour`, for finding it again.
+    day: Option<String>,
+    hour: Option<String>,
+    /// Its label under the column, if it has one.
+    tick: Option<String>,
+    /// What hovering it says.
+    title: String,
+    /// Its row of the table: heading and value.
+    row: String,
+    cell: String,
+}
+
+/// What a column chart is called, in the page and in its test ids.
+struct Names {
+    label: String,
+    class: &'static str,
+    /// Beside a note rather than the width of its card.
+    narrow: bool,
+    chart_id: String,
+    table_id: String,
+    caption: &'static str,
+    /// The table's two column headings.
+    heading: &'static str,
+    column: &'static str,
+}
+
+/// The names of a chart of orders or of revenue per day or hour, its test
+/// ids `{per}-orders-chart`, `{per}-revenue-table` and so on.
+fn names(revenue: bool, per: &'static str, label: String, caption: [&'static str; 2]) -> Names {
+    let pick = |orders, money| if revenue { money } else { orders };
+    let what = pick("orders", "revenue");
+    Names {
+        label,
+        class: pick("chart-bar", "chart-bar revenue"),
+        narrow: false,
+        chart_id: format!("{per}-{what}-chart"),
+        table_id: format!("{per}-{what}-table"),
+        caption: pick(caption[0], caption[1]),
+        heading: if per == "day" { "Day" } else { "Hour" },
+        column: pick("Orders", "Revenue"),
     }
 }
 
-/// Orders (or revenue) per hour: 24 bars, the hours labelled every three.
-#[component]
-fn HourChart(day: String, hours: Vec<HourFigures>, revenue: bool) -> impl IntoView {
-    let values: Vec<i64> = hours
-        .iter()
-        .map(|h| if revenue { h.revenue_cents } else { h.orders })
-        .collect();
+/// Vertical bars in slots of `slot` units, `gap` apart, with a visually
+/// hidden table of the same figures.
+fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl IntoView {
+    let values: Vec<i64> = columns.iter().map(|c| c.value).collect();
     let heights = bar_heights(&values, PLOT_HEIGHT);
-    // (summary, bar class, chart id, table id, caption, column)
-    let (label, class, chart_id, table_id, caption, column) = if revenue {
-        (
-            revenue_summary(&day, &hours),
-            "chart-bar revenue",
-            "hour-revenue-chart",
-            "hour-revenue-table",
-            "Revenue per hour",
-            "Revenue",
-        )
-    } else {
-        (
-            orders_summary(&day, &hours),
-            "chart-bar",
-            "hour-orders-chart",
-            "hour-orders-table",
-            "Orders per hour",
-            "Orders",
-        )
-    };
-    let width = HOUR_SLOT * hours.len() as f64;
+    let width = slot * columns.len() as f64;
     let view_box = format!("0 0 {} {}", px(width), px(CHART_HEIGHT));
-    let bars = hours
-        .iter()
-        .zip(heights)
-        .enumerate()
-        .map(|(i, (hour, height))| {
-            let x = i as f64 * HOUR_SLOT;
-            let title = hour_title(hour);
-            let tick = hour.hour.is_multiple_of(3).then(|| {
-                view! {
-                    <text x=px(x + HOUR_SLOT / 2.0) y=px(CHART_HEIGHT - 8.0) text-anchor="middle">
-                        {hour_label(hour.hour)}
-                    </text>
-                }
-            });
+    let Names {
+        label,
+        class,
+        narrow,
+        chart_id,
+        table_id,
+        caption,
+        heading,
+        column,
+    } = names;
+    let mut bars = Vec::new();
+    let mut rows = Vec::new();
+    for (i, (c, height)) in columns.into_iter().zip(heights).enumerate() {
+        let x = i as f64 * slot;
+        let tick = c.tick.map(|tick| {
             view! {
-                <rect
-                    class=class
-                    data-hour=hour.hour.to_string()
-                    x=px(x + 3.0)
-                    y=px(BASELINE - height)
-                    width=px(HOUR_SLOT - 6.0)
-                    height=px(height)
-                >
-                    <title>{title}</title>
-                </rect>
-                {tick}
+                <text x=px(x + slot / 2.0) y=px(CHART_HEIGHT - 8.0) text-anchor="middle">
+                    {tick}
+                </text>
             }
-        })
-        .collect_view();
-    let rows = hours
-        .iter()
-        .map(|h| {
-            let value = if revenue {
-                format_price(h.revenue_cents)
-            } else {
-                h.orders.to_string()
-            };
-            view! {
-                <tr data-hour=h.hour.to_string()>
-                    <th scope="row">{hour_span(h.hour)}</th>
-                    <td>{value}</td>
-                </tr>
-            }
-        })
-        .collect_view();
+        });
+        bars.push(view! {
+            <rect
+                class=class
+                data-day=c.day.clone()
+                data-hour=c.hour.clone()
+                x=px(x + gap)
+                y=px(BASELINE - height)
+                width=px(slot - 2.0 * gap)
+                height=px(height)
+            >
+                <title>{c.title}</title>
+            </rect>
+            {tick}
+        });
+        rows.push(view! {
+            <tr data-day=c.day data-hour=c.hour>
+                <th scope="row">{c.row}</th>
+                <td>{c.cell}</td>
+            </tr>
+        });
+    }
     view! {
         <svg
-            class="chart-svg"
+            class=if narrow { "chart-svg chart-narrow" } else { "chart-svg" }
             role="img"
             aria-label=label
             viewBox=view_box
@@ -462,7 +397,7 @@ fn HourChart(day: String, hours: Vec<HourFigures>, revenue: bool) -> impl IntoVi
             <caption>{caption}</caption>
             <thead>
                 <tr>
-                    <th scope="col">"Hour"</th>
+                    <th scope="col">{heading}</th>
                     <th scope="col">{column}</th>
                 </tr>
             </thead>
@@ -471,79 +406,108 @@ fn HourChart(day: String, hours: Vec<HourFigures>, revenue: bool) -> impl IntoVi
     }
 }
 
+/// A figure as the table says it: a price, or a count.
+fn figure(revenue: bool, orders: i64, revenue_cents: i64) -> (i64, String) {
+    if revenue {
+        (revenue_cents, format_price(revenue_cents))
+    } else {
+        (orders, orders.to_string())
+    }
+}
+
+/// Orders (or revenue) per day of a week: seven bars, each labelled.
+fn week_chart(days: &[DayTotals], revenue: bool) -> impl IntoView {
+    let label = week_summary(days, revenue);
+    let columns = days
+        .iter()
+        .map(|d| {
+            let (value, cell) = figure(revenue, d.orders, d.revenue_cents);
+            Column {
+                value,
+                day: Some(d.day.clone()),
+                hour: None,
+                tick: Some(day_label(&d.day)),
+                title: day_title(d),
+                row: day_label(&d.day),
+                cell,
+            }
+        })
+        .collect();
+    let names = names(revenue, "day", label, ["Orders per day", "Revenue per day"]);
+    column_chart(columns, DAY_SLOT, 10.0, names)
+}
+
+/// Orders (or revenue) per hour: 24 bars, the hours labelled every three.
+fn hour_chart(day: &str, hours: &[HourFigures], revenue: bool) -> impl IntoView {
+    let label = if revenue {
+        revenue_summary(day, hours)
+    } else {
+        orders_summary(day, hours)
+    };
+    let columns = hours
+        .iter()
+        .map(|h| {
+            let (value, cell) = figure(revenue, h.orders, h.revenue_cents);
+            Column {
+                value,
+                day: None,
+                hour: Some(h.hour.to_string()),
+                tick: h.hour.is_multiple_of(3).then(|| hour_label(h.hour)),
+                title: hour_title(h),
+                row: hour_span(h.hour),
+                cell,
+            }
+        })
+        .collect();
+    let names = names(
+        revenue,
+        "hour",
+        label,
+        ["Orders per hour", "Revenue per hour"],
+    );
+    column_chart(columns, HOUR_SLOT, 3.0, names)
+}
+
 /// Orders per time-to-ready bucket, with the median and 90th percentile
 /// in words beside them.
-#[component]
-fn ReadyChart(ready: ReadyTimes) -> impl IntoView {
-    let values: Vec<i64> = ready.buckets.iter().map(|b| b.orders).collect();
-    let heights = bar_heights(&values, PLOT_HEIGHT);
+fn ready_chart(ready: ReadyTimes) -> impl IntoView {
     let summary = ready_summary(&ready);
-    let width = BUCKET_SLOT * ready.buckets.len() as f64;
-    let view_box = format!("0 0 {} {}", px(width), px(CHART_HEIGHT));
     let label = format!(
         "Time from received to ready: {} of the day's orders got there. {summary}",
         ready.count
     );
-    let bars = heights
-        .into_iter()
-        .enumerate()
-        .map(|(i, height)| {
-            let x = i as f64 * BUCKET_SLOT;
-            let name = bucket_label(&ready.buckets, i);
-            let title = format!("{name}: {}", orders_text(values[i]));
-            view! {
-                <rect
-                    class="chart-bar ready"
-                    x=px(x + 10.0)
-                    y=px(BASELINE - height)
-                    width=px(BUCKET_SLOT - 20.0)
-                    height=px(height)
-                >
-                    <title>{title}</title>
-                </rect>
-                <text x=px(x + BUCKET_SLOT / 2.0) y=px(CHART_HEIGHT - 8.0) text-anchor="middle">
-                    {name}
-                </text>
-            }
-        })
-        .collect_view();
-    let rows = ready
+    let columns = ready
         .buckets
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            view! {
-                <tr>
-                    <th scope="row">{bucket_label(&ready.buckets, i)}</th>
-                    <td>{b.orders.to_string()}</td>
-                </tr>
+            let name = bucket_label(&ready.buckets, i);
+            Column {
+                value: b.orders,
+                day: None,
+                hour: None,
+                tick: Some(name.clone()),
+                title: format!("{name}: {}", orders_text(b.orders)),
+                row: name,
+                cell: b.orders.to_string(),
             }
         })
-        .collect_view();
+        .collect();
+    let names = Names {
+        label,
+        class: "chart-bar ready",
+        narrow: true,
+        chart_id: "ready-chart".to_owned(),
+        table_id: "ready-table".to_owned(),
+        caption: "Orders by time from received to ready",
+        heading: "Ready",
+        column: "Orders",
+    };
     view! {
         <div class="chart-with-note">
-            <svg
-                class="chart-svg chart-narrow"
-                role="img"
-                aria-label=label
-                viewBox=view_box
-                data-testid="ready-chart"
-            >
-                <line class="chart-baseline" x1="0" x2=px(width) y1=px(BASELINE) y2=px(BASELINE) />
-                {bars}
-            </svg>
+            {column_chart(columns, BUCKET_SLOT, 10.0, names)}
             <p class="chart-note" data-testid="ready-summary">{summary}</p>
         </div>
-        <table class="visually-hidden" data-testid="ready-table">
-            <caption>"Orders by time from received to ready"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Ready"</th>
-                    <th scope="col">"Orders"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
     }
 }
 
