@@ -380,35 +380,34 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                 .unwrap_or_default()
         })
     };
+    let set = move |f: fn(&mut GroupDraft, String)| {
+        Callback::new(move |value| {
+            drafts.update(|d| {
+                if let Some(g) = d.group_mut(group_key) {
+                    f(g, value);
+                }
+            });
+        })
+    };
     let name_id = format!("{prefix}-group-{group_key}-name");
     let required_id = format!("{prefix}-group-{group_key}-required");
     // The view sets an element's attributes after its children.
     let required_for = required_id.clone();
     let max_id = format!("{prefix}-group-{group_key}-max");
+    let set_max = set(|g, value| g.max = value);
     let option_prefix = StoredValue::new(format!("{prefix}-group-{group_key}"));
 
     view! {
         <li class="option-group-editor" data-testid="option-group-editor" data-group-name=name>
             <div class="group-fields">
-                <div class="field">
-                    <label for=name_id.clone()>"Group name"</label>
-                    <input
-                        id=name_id
-                        data-testid="group-name"
-                        maxlength=MENU_NAME_MAX_LEN
-                        placeholder="e.g. Size"
-                        autocomplete="off"
-                        prop:value=name
-                        on:input=move |ev| {
-                            let value = event_target_value(&ev);
-                            drafts.update(|d| {
-                                if let Some(g) = d.group_mut(group_key) {
-                                    g.name = value;
-                                }
-                            });
-                        }
-                    />
-                </div>
+                <DraftField
+                    id=name_id
+                    label="Group name"
+                    testid="group-name"
+                    placeholder="e.g. Size"
+                    value=name
+                    set=set(|g, value| g.name = value)
+                />
                 <label class="check-field" for=required_for>
                     <input
                         type="checkbox"
@@ -437,14 +436,7 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                         data-testid="group-max"
                         autocomplete="off"
                         prop:value=most
-                        on:input=move |ev| {
-                            let value = event_target_value(&ev);
-                            drafts.update(|d| {
-                                if let Some(g) = d.group_mut(group_key) {
-                                    g.max = value;
-                                }
-                            });
-                        }
+                        on:input=move |ev| set_max.run(event_target_value(&ev))
                     />
                 </div>
                 <div class="row-actions">
@@ -489,6 +481,36 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
     }
 }
 
+/// A labelled text field of a draft: a name (at most as long as the
+/// server takes) or a price difference.
+#[component]
+fn DraftField(
+    id: String,
+    label: &'static str,
+    testid: &'static str,
+    placeholder: &'static str,
+    /// A price difference: no length limit, a narrower field.
+    #[prop(optional)]
+    price: bool,
+    #[prop(into)] value: Signal<String>,
+    set: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field" class:field-price=price>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                data-testid=testid
+                maxlength=(!price).then_some(MENU_NAME_MAX_LEN)
+                placeholder=placeholder
+                autocomplete="off"
+                prop:value=move || value.get()
+                on:input=move |ev| set.run(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
 /// One option of a group: its name and price difference.
 #[component]
 fn OptionEditor(
@@ -513,48 +535,37 @@ fn OptionEditor(
                 .unwrap_or((None, 0))
         })
     };
+    let set = move |f: fn(&mut OptionDraft, String)| {
+        Callback::new(move |value| {
+            drafts.update(|d| {
+                if let Some(o) = d.option_mut(group_key, option_key) {
+                    f(o, value);
+                }
+            });
+        })
+    };
     let name_id = format!("{prefix}-option-{option_key}-name");
     let delta_id = format!("{prefix}-option-{option_key}-price");
 
     view! {
         <li class="option-row" data-testid="option-editor" data-option-name=name>
-            <div class="field">
-                <label for=name_id.clone()>"Option"</label>
-                <input
-                    id=name_id
-                    data-testid="option-name"
-                    maxlength=MENU_NAME_MAX_LEN
-                    placeholder="e.g. Half pint"
-                    autocomplete="off"
-                    prop:value=name
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        drafts.update(|d| {
-                            if let Some(o) = d.option_mut(group_key, option_key) {
-                                o.name = value;
-                            }
-                        });
-                    }
-                />
-            </div>
-            <div class="field field-price">
-                <label for=delta_id.clone()>"Price difference"</label>
-                <input
-                    id=delta_id
-                    data-testid="option-price"
-                    placeholder="e.g. -2.50"
-                    autocomplete="off"
-                    prop:value=delta
-                    on:input=move |ev| {
-                        let value = event_target_value(&ev);
-                        drafts.update(|d| {
-                            if let Some(o) = d.option_mut(group_key, option_key) {
-                                o.delta = value;
-                            }
-                        });
-                    }
-                />
-            </div>
+            <DraftField
+                id=name_id
+                label="Option"
+                testid="option-name"
+                placeholder="e.g. Half pint"
+                value=name
+                set=set(|o, value| o.name = value)
+            />
+            <DraftField
+                id=delta_id
+                label="Price difference"
+                testid="option-price"
+                placeholder="e.g. -2.50"
+                price=true
+                value=delta
+                set=set(|o, value| o.delta = value)
+            />
             <div class="row-actions">
                 <MoveButtons
                     what="option"
@@ -594,9 +605,7 @@ mod tests {
             id: "lager".to_owned(),
             category_id: "c".to_owned(),
             name: "Lager".to_owned(),
-            description: String::new(),
             price_cents: 550,
-            allergens: Vec::new(),
             option_groups: vec![
                 OptionGroup {
                     id: "size".to_owned(),
@@ -620,7 +629,7 @@ mod tests {
                 },
             ],
             available: true,
-            position: 0,
+            ..MenuItem::default()
         }
     }
 
