@@ -4,10 +4,12 @@
 //! two tablets behind the bar agree.
 
 use std::collections::HashSet;
+use std::future::Future;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{ItemOption, MenuCategory, MenuItem};
+use shared::session::SessionError;
 use ui::bar_api;
 use ui::load::{failed, loading, Stage};
 
@@ -40,6 +42,60 @@ fn option_busy_key(item_id: &str, option_id: &str) -> String {
     format!("{item_id}/{option_id}")
 }
 
+/// Sends a toggle of `key` (an item or an option, named `label` in an
+/// error): only its button waits, and the answer updates the menu.
+fn send_toggle(
+    queue: Queue,
+    toggling: RwSignal<HashSet<String>>,
+    error: RwSignal<Option<String>>,
+    key: String,
+    label: String,
+    call: impl Future<Output = Result<MenuItem, SessionError>> + 'static,
+) {
+    toggling.update(|t| {
+        t.insert(key.clone());
+    });
+    error.set(None);
+    spawn_local(async move {
+        let outcome = queue.auth.watch(call.await);
+        toggling.update(|t| {
+            t.remove(&key);
+        });
+        match outcome {
+            Ok(changed) => queue.item_changed(changed),
+            Err(e) if e.ends_session() => {}
+            Err(e) => error.set(Some(format!("{label}: {e}"))),
+        }
+    });
+}
+
+/// An item's or option's state, and the button that says what it will do
+/// (`action(available)`).
+fn state_and_toggle(
+    testid: &'static str,
+    available: Signal<bool>,
+    busy: Memo<bool>,
+    action: impl Fn(bool) -> String + Send + Sync + 'static,
+    on_click: impl Fn() + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <span class="item-state">
+            {move || if available.get() { "Available" } else { "Sold out" }}
+        </span>
+        <button
+            type="button"
+            class="button"
+            class:secondary=available
+            class:primary=move || !available.get()
+            data-testid=testid
+            disabled=busy
+            on:click=move |_| on_click()
+        >
+            {move || if busy.get() { "Saving…".to_owned() } else { action(available.get()) }}
+        </button>
+    }
+}
+
 /// The drawer, shown while `open`.
 #[component]
 pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl IntoView {
@@ -50,44 +106,17 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     let state = Memo::new(move |_| queue.menu_loading.get());
 
     let toggle = move |item: MenuItem| {
-        toggling.update(|t| {
-            t.insert(item.id.clone());
-        });
-        error.set(None);
-        spawn_local(async move {
-            let outcome = queue
-                .auth
-                .watch(bar_api::set_availability(&item.id, !item.available).await);
-            toggling.update(|t| {
-                t.remove(&item.id);
-            });
-            match outcome {
-                Ok(changed) => queue.item_changed(changed),
-                Err(e) if e.ends_session() => {}
-                Err(e) => error.set(Some(format!("{}: {e}", item.name))),
-            }
-        });
+        let (key, label) = (item.id.clone(), item.name.clone());
+        let call = async move { bar_api::set_availability(&item.id, !item.available).await };
+        send_toggle(queue, toggling, error, key, label, call);
     };
-
     let toggle_option = move |item: MenuItem, option: ItemOption| {
-        let busy_key = option_busy_key(&item.id, &option.id);
-        toggling.update(|t| {
-            t.insert(busy_key.clone());
-        });
-        error.set(None);
-        spawn_local(async move {
-            let outcome = queue.auth.watch(
-                bar_api::set_option_availability(&item.id, &option.id, !option.available).await,
-            );
-            toggling.update(|t| {
-                t.remove(&busy_key);
-            });
-            match outcome {
-                Ok(changed) => queue.item_changed(changed),
-                Err(e) if e.ends_session() => {}
-                Err(e) => error.set(Some(format!("{} ({}): {e}", item.name, option.name))),
-            }
-        });
+        let key = option_busy_key(&item.id, &option.id);
+        let label = format!("{} ({})", item.name, option.name);
+        let call = async move {
+            bar_api::set_option_availability(&item.id, &option.id, !option.available).await
+        };
+        send_toggle(queue, toggling, error, key, label, call);
     };
 
     // One option under its item: its name, its state, and the button that
@@ -114,30 +143,19 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                     " "
                     <span class="option-label">{name}</span>
                 </span>
-                <span class="item-state">
-                    {move || if available() { "Available" } else { "Sold out" }}
-                </span>
-                <button
-                    type="button"
-                    class="button"
-                    class:secondary=available
-                    class:primary=move || !available()
-                    data-testid="toggle-option"
-                    disabled=busy
-                    on:click=move |_| {
+                {state_and_toggle(
+                    "toggle-option",
+                    Signal::derive(available),
+                    busy,
+                    move |on| if on { format!("Mark {} sold out", name()) } else { format!("{} is back", name()) },
+                    move || {
                         if let (Some(current), Some((_, chosen))) =
                             (item.get_untracked(), option.get_untracked())
                         {
                             toggle_option(current, chosen);
                         }
-                    }
-                >
-                    {move || match (busy.get(), available()) {
-                        (true, _) => "Saving…".to_owned(),
-                        (false, true) => format!("Mark {} sold out", name()),
-                        (false, false) => format!("{} is back", name()),
-                    }}
-                </button>
+                    },
+                )}
             </li>
         }
     };
@@ -168,28 +186,17 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                 data-available=move || available().to_string()
             >
                 <span class="item-name">{name}</span>
-                <span class="item-state">
-                    {move || if available() { "Available" } else { "Sold out" }}
-                </span>
-                <button
-                    type="button"
-                    class="button"
-                    class:secondary=available
-                    class:primary=move || !available()
-                    data-testid="toggle-availability"
-                    disabled=busy
-                    on:click=move |_| {
+                {state_and_toggle(
+                    "toggle-availability",
+                    Signal::derive(available),
+                    busy,
+                    |on| if on { "Mark sold out" } else { "Back on" }.to_owned(),
+                    move || {
                         if let Some(current) = item.get_untracked() {
                             toggle(current);
                         }
-                    }
-                >
-                    {move || match (busy.get(), available()) {
-                        (true, _) => "Saving…",
-                        (false, true) => "Mark sold out",
-                        (false, false) => "Back on",
-                    }}
-                </button>
+                    },
+                )}
                 // Empty (and hidden) for an item without options.
                 <ul class="availability-options">
                     <For
