@@ -72,9 +72,6 @@ mod tests {
         Order {
             id: "o".to_owned(),
             number: 1,
-            customer_id: "c".to_owned(),
-            customer_name: "Ada".to_owned(),
-            table: "7".to_owned(),
             status,
             version: 1,
             lines: lines
@@ -84,22 +81,11 @@ mod tests {
                     name: (*name).to_owned(),
                     unit_price_cents: 500,
                     quantity: *quantity,
-                    note: None,
                     line_total_cents: 500 * i64::from(*quantity),
-                    allergens: Vec::new(),
-                    options: Vec::new(),
-                    station_id: String::new(),
-                    station_name: String::new(),
-                    ready: false,
+                    ..OrderLine::default()
                 })
                 .collect(),
-            note: None,
-            total_cents: 0,
-            cancel_reason: None,
-            created_at: "2026-12-05T20:00:00Z".to_owned(),
-            updated_at: "2026-12-05T20:00:00Z".to_owned(),
-            ready_at: None,
-            tab_id: None,
+            ..Order::default()
         }
     }
 

@@ -210,19 +210,11 @@ mod tests {
         Order {
             id: id.to_owned(),
             number,
-            customer_id: "c".to_owned(),
             customer_name: "Ada".to_owned(),
-            table: "7".to_owned(),
             status,
             version,
-            lines: Vec::new(),
-            note: None,
-            total_cents: 0,
-            cancel_reason: None,
             created_at: format!("2026-11-28T10:{number:02}:00Z"),
-            updated_at: "2026-11-28T10:00:00Z".to_owned(),
-            ready_at: None,
-            tab_id: None,
+            ..Order::default()
         }
     }
 
@@ -378,13 +370,11 @@ mod tests {
                 name: format!("From the {station}"),
                 unit_price_cents: 500,
                 quantity: 1,
-                note: None,
                 line_total_cents: 500,
-                allergens: Vec::new(),
-                options: Vec::new(),
                 station_id: (*station).to_owned(),
                 station_name: (*station).to_owned(),
                 ready: *ready,
+                ..shared::bar::OrderLine::default()
             })
             .collect();
         order

@@ -172,19 +172,11 @@ mod tests {
         Order {
             id: id.to_owned(),
             number,
-            customer_id: "c".to_owned(),
-            customer_name: "Ada".to_owned(),
             table: "7".to_owned(),
             status,
             version,
-            lines: Vec::new(),
-            note: None,
-            total_cents: 0,
-            cancel_reason: None,
             created_at: "2026-12-07T21:00:00.000Z".to_owned(),
-            updated_at: "2026-12-07T21:00:00.000Z".to_owned(),
-            ready_at: None,
-            tab_id: None,
+            ..Order::default()
         }
     }
 

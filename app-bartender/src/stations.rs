@@ -136,13 +136,11 @@ mod tests {
             name: name.to_owned(),
             unit_price_cents: 500,
             quantity: 1,
-            note: None,
             line_total_cents: 500,
-            allergens: Vec::new(),
-            options: Vec::new(),
             station_id: station.0.to_owned(),
             station_name: station.1.to_owned(),
             ready,
+            ..OrderLine::default()
         }
     }
 
@@ -150,19 +148,10 @@ mod tests {
         Order {
             id: "o".to_owned(),
             number: 1,
-            customer_id: "c".to_owned(),
-            customer_name: "Ada".to_owned(),
-            table: "7".to_owned(),
             status,
             version: 1,
             lines,
-            note: None,
-            total_cents: 0,
-            cancel_reason: None,
-            created_at: "2026-12-08T20:00:00Z".to_owned(),
-            updated_at: "2026-12-08T20:00:00Z".to_owned(),
-            ready_at: None,
-            tab_id: None,
+            ..Order::default()
         }
     }
 

@@ -234,9 +234,6 @@ mod tests {
         Order {
             id: id.to_owned(),
             number: 1,
-            customer_id: "u".to_owned(),
-            customer_name: "U".to_owned(),
-            table: "7".to_owned(),
             status,
             version: 1,
             lines: prices
@@ -246,22 +243,13 @@ mod tests {
                     name: "Drink".to_owned(),
                     unit_price_cents: *p,
                     quantity: 1,
-                    note: None,
                     line_total_cents: *p,
-                    allergens: Vec::new(),
-                    options: Vec::new(),
-                    station_id: String::new(),
-                    station_name: String::new(),
-                    ready: false,
+                    ..OrderLine::default()
                 })
                 .collect(),
-            note: None,
             total_cents: prices.iter().sum(),
-            cancel_reason: None,
-            created_at: "2026-12-09T18:00:00Z".to_owned(),
-            updated_at: "2026-12-09T18:00:00Z".to_owned(),
-            ready_at: None,
             tab_id: Some("t".to_owned()),
+            ..Order::default()
         }
     }
 
@@ -269,8 +257,6 @@ mod tests {
         Tab {
             id: id.to_owned(),
             table: table.to_owned(),
-            customer_id: "u".to_owned(),
-            customer_name: "U".to_owned(),
             status,
             version,
             total_cents: orders
@@ -278,12 +264,9 @@ mod tests {
                 .filter(|o| o.status != OrderStatus::Cancelled)
                 .map(|o| o.total_cents)
                 .sum(),
-            open_orders: 0,
             orders,
             opened_at: "2026-12-09T18:00:00Z".to_owned(),
-            closed_at: None,
-            closed_by_name: None,
-            payments: Vec::new(),
+            ..Tab::default()
         }
     }
 

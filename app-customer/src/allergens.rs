@@ -126,12 +126,10 @@ mod tests {
             id: id.to_owned(),
             category_id: "c".to_owned(),
             name: id.to_owned(),
-            description: String::new(),
             price_cents: 100,
             allergens: allergens.to_vec(),
-            option_groups: Vec::new(),
             available: true,
-            position: 0,
+            ..MenuItem::default()
         }
     }
 

@@ -461,12 +461,9 @@ mod tests {
             id: id.to_owned(),
             category_id: "c".to_owned(),
             name: format!("Item {id}"),
-            description: String::new(),
             price_cents,
-            allergens: Vec::new(),
-            option_groups: Vec::new(),
             available: true,
-            position: 0,
+            ..MenuItem::default()
         }
     }
 

@@ -91,9 +91,7 @@ mod tests {
             id: "lager".to_owned(),
             category_id: "c".to_owned(),
             name: "Lager".to_owned(),
-            description: String::new(),
             price_cents: 550,
-            allergens: Vec::new(),
             option_groups: vec![
                 group(
                     "size",
@@ -110,7 +108,7 @@ mod tests {
                 ),
             ],
             available: true,
-            position: 0,
+            ..MenuItem::default()
         }
     }
 

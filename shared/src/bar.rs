@@ -291,7 +291,7 @@ pub fn option_names(options: &[ChosenOption]) -> String {
 }
 
 /// An item on the menu.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MenuItem {
     pub id: String,
@@ -313,7 +313,7 @@ pub struct MenuItem {
 }
 
 /// A category with its items, in menu order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct MenuCategory {
     pub id: String,
@@ -455,10 +455,11 @@ pub struct DeleteResponse {
 }
 
 /// An order's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
+    #[default]
     Received,
     Preparing,
     Ready,
@@ -568,7 +569,7 @@ pub struct NewOrderRequest {
 }
 
 /// One line of an order, with the name and price as they were when ordered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct OrderLine {
     pub item_id: String,
@@ -600,7 +601,7 @@ pub struct OrderLine {
 }
 
 /// An order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Order {
     pub id: String,
@@ -863,10 +864,11 @@ impl PaymentMethod {
 }
 
 /// Whether a tab is still gathering orders or was paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TabStatus {
+    #[default]
     Open,
     Paid,
 }
@@ -894,7 +896,7 @@ pub struct TabPayment {
 
 /// A guest's orders at a table in one visit, open until staff close it as
 /// paid.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Tab {
     pub id: String,
@@ -1537,13 +1539,11 @@ mod tests {
             name: name.to_owned(),
             unit_price_cents: 500,
             quantity: 1,
-            note: None,
             line_total_cents: 500,
-            allergens: Vec::new(),
-            options: Vec::new(),
             station_id: station.0.to_owned(),
             station_name: station.1.to_owned(),
             ready,
+            ..OrderLine::default()
         }
     }
 
@@ -1557,13 +1557,9 @@ mod tests {
             status: OrderStatus::Preparing,
             version: 2,
             lines,
-            note: None,
-            total_cents: 0,
-            cancel_reason: None,
             created_at: "2026-12-08T18:00:00Z".to_owned(),
             updated_at: "2026-12-08T18:00:00Z".to_owned(),
-            ready_at: None,
-            tab_id: None,
+            ..Order::default()
         }
     }
 

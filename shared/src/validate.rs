@@ -599,21 +599,14 @@ mod tests {
                     unit_price_cents: *p,
                     quantity: 1,
                     line_total_cents: *p,
-                    note: None,
-                    allergens: Vec::new(),
-                    options: Vec::new(),
-                    station_id: String::new(),
-                    station_name: String::new(),
-                    ready: false,
+                    ..crate::bar::OrderLine::default()
                 })
                 .collect(),
-            note: None,
             total_cents: prices.iter().sum(),
-            cancel_reason: None,
             created_at: "2026-12-09T18:00:00Z".to_owned(),
             updated_at: "2026-12-09T18:00:00Z".to_owned(),
-            ready_at: None,
             tab_id: Some("t".to_owned()),
+            ..crate::bar::Order::default()
         }
     }
 
@@ -632,11 +625,8 @@ mod tests {
             version: 1,
             orders,
             total_cents,
-            open_orders: 0,
             opened_at: "2026-12-09T18:00:00Z".to_owned(),
-            closed_at: None,
-            closed_by_name: None,
-            payments: Vec::new(),
+            ..Tab::default()
         }
     }
 
@@ -990,7 +980,6 @@ mod tests {
             id: "lager".to_owned(),
             category_id: "c".to_owned(),
             name: "Lager".to_owned(),
-            description: String::new(),
             price_cents: 550,
             allergens: vec![],
             option_groups: vec![
@@ -1015,6 +1004,7 @@ mod tests {
             ],
             available: true,
             position: 1,
+            ..MenuItem::default()
         }
     }
 

@@ -48,12 +48,10 @@ mod tests {
             id: id.to_owned(),
             category_id: category.to_owned(),
             name: id.to_uppercase(),
-            description: String::new(),
             price_cents: 500,
-            allergens: Vec::new(),
-            option_groups: Vec::new(),
             available: true,
             position,
+            ..MenuItem::default()
         }
     }
 

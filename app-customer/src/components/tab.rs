@@ -164,17 +164,10 @@ mod tests {
         Tab {
             id: id.to_owned(),
             table: "7".to_owned(),
-            customer_id: "u".to_owned(),
-            customer_name: "U".to_owned(),
             status,
             version,
-            orders: Vec::new(),
-            total_cents: 0,
-            open_orders: 0,
             opened_at: opened_at.to_owned(),
-            closed_at: None,
-            closed_by_name: None,
-            payments: Vec::new(),
+            ..Tab::default()
         }
     }
 

@@ -145,19 +145,10 @@ mod tests {
         Order {
             id: id.to_owned(),
             number,
-            customer_id: "u".to_owned(),
-            customer_name: "U".to_owned(),
-            table: "7".to_owned(),
             status,
             version,
-            lines: Vec::new(),
-            note: None,
-            total_cents: 0,
-            cancel_reason: None,
             created_at: format!("2026-01-01T10:00:0{number}Z"),
-            updated_at: String::new(),
-            ready_at: None,
-            tab_id: None,
+            ..Order::default()
         }
     }
 
@@ -169,13 +160,8 @@ mod tests {
             name: "House Lager".to_owned(),
             unit_price_cents: 300,
             quantity: 2,
-            note: None,
             line_total_cents: 600,
-            allergens: Vec::new(),
-            options: Vec::new(),
-            station_id: String::new(),
-            station_name: String::new(),
-            ready: false,
+            ..OrderLine::default()
         };
         assert_eq!(line_summary(&line), "2 × House Lager");
         line.options.push(ChosenOption {
