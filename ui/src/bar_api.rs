@@ -23,6 +23,23 @@ fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionErro
     serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
 }
 
+/// Reads `path`.
+async fn get<R: DeserializeOwned>(path: &str) -> Result<R, SessionError> {
+    manager()?.get_json(path).await
+}
+
+/// `template` with each `{}` replaced by the next of `ids`, encoded as a
+/// path segment.
+fn path(template: &str, ids: &[&str]) -> String {
+    let mut parts = template.split("{}");
+    let mut out = parts.next().unwrap_or_default().to_owned();
+    for (part, id) in parts.zip(ids) {
+        out.push_str(&encode_component(id));
+        out.push_str(part);
+    }
+    out
+}
+
 /// Sends a change; if the server wants the password confirmed first
 /// (an admin's sensitive action), asks for it and sends again.
 async fn send<B: serde::Serialize + ?Sized, R: DeserializeOwned>(
@@ -43,7 +60,7 @@ async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> Result<R
 
 /// The whole menu: categories in order, each with its items.
 pub async fn menu() -> Result<MenuResponse, SessionError> {
-    manager()?.get_json("/api/menu").await
+    get("/api/menu").await
 }
 
 /// Places an order. `idempotency_key` stays the same for every retry of
@@ -63,24 +80,22 @@ pub async fn place_order(
 
 /// The signed-in customer's orders, newest first.
 pub async fn my_orders() -> Result<OrdersResponse, SessionError> {
-    manager()?.get_json("/api/orders/mine").await
+    get("/api/orders/mine").await
 }
 
 /// Orders not yet served or cancelled, oldest first (staff).
 pub async fn open_orders() -> Result<OrdersResponse, SessionError> {
-    manager()?.get_json("/api/orders?scope=open").await
+    get("/api/orders?scope=open").await
 }
 
 /// Today's orders, newest first (staff).
 pub async fn todays_orders() -> Result<OrdersResponse, SessionError> {
-    manager()?.get_json("/api/orders?scope=today").await
+    get("/api/orders?scope=today").await
 }
 
 /// One order (its customer or staff).
 pub async fn order(id: &str) -> Result<Order, SessionError> {
-    manager()?
-        .get_json(&format!("/api/orders/{}", encode_component(id)))
-        .await
+    get(&path("/api/orders/{}", &[id])).await
 }
 
 /// Moves an order to `status`, naming the version the caller saw.
@@ -95,8 +110,7 @@ pub async fn change_status(
         version,
         reason,
     };
-    let path = format!("/api/orders/{}/status", encode_component(id));
-    send(Method::Post, &path, &body).await
+    send(Method::Post, &path("/api/orders/{}/status", &[id]), &body).await
 }
 
 /// Takes an order back one step (a mistaken bump), naming the version the
@@ -112,12 +126,11 @@ pub async fn recall_station(
     version: i64,
     station_id: Option<&str>,
 ) -> Result<Order, SessionError> {
-    let path = format!("/api/orders/{}/recall", encode_component(id));
     let body = RecallRequest {
         version,
         station_id: station_id.map(str::to_owned),
     };
-    send(Method::Post, &path, &body).await
+    send(Method::Post, &path("/api/orders/{}/recall", &[id]), &body).await
 }
 
 /// Marks a station's lines of an order ready, naming the version the
@@ -127,17 +140,17 @@ pub async fn station_ready(
     station_id: &str,
     version: i64,
 ) -> Result<Order, SessionError> {
-    let path = format!(
-        "/api/orders/{}/stations/{}/ready",
-        encode_component(id),
-        encode_component(station_id)
-    );
-    send(Method::Post, &path, &StationReadyRequest { version }).await
+    send(
+        Method::Post,
+        &path("/api/orders/{}/stations/{}/ready", &[id, station_id]),
+        &StationReadyRequest { version },
+    )
+    .await
 }
 
 /// Every station, in order.
 pub async fn stations() -> Result<StationsResponse, SessionError> {
-    manager()?.get_json("/api/stations").await
+    get("/api/stations").await
 }
 
 /// Adds a station (admin).
@@ -153,14 +166,12 @@ pub async fn rename_station(id: &str, name: &str) -> Result<Station, SessionErro
     let body = StationRequest {
         name: name.to_owned(),
     };
-    let path = format!("/api/admin/stations/{}", encode_component(id));
-    send(Method::Patch, &path, &body).await
+    send(Method::Patch, &path("/api/admin/stations/{}", &[id]), &body).await
 }
 
 /// Deletes a station (admin).
 pub async fn delete_station(id: &str) -> Result<DeleteResponse, SessionError> {
-    let path = format!("/api/admin/stations/{}", encode_component(id));
-    send_empty(Method::Delete, &path).await
+    send_empty(Method::Delete, &path("/api/admin/stations/{}", &[id])).await
 }
 
 /// Calls staff, or asks for the bill, at `table` (customers). A call of
@@ -175,42 +186,38 @@ pub async fn call_staff(table: &str, kind: CallKind) -> Result<TableCall, Sessio
 
 /// The signed-in guest's calls: open ones and those answered lately.
 pub async fn my_calls() -> Result<TableCallsResponse, SessionError> {
-    manager()?.get_json("/api/calls/mine").await
+    get("/api/calls/mine").await
 }
 
 /// Open calls, oldest first (staff).
 pub async fn open_calls() -> Result<TableCallsResponse, SessionError> {
-    manager()?.get_json("/api/calls").await
+    get("/api/calls").await
 }
 
 /// "On my way": acknowledges a call (staff).
 pub async fn acknowledge_call(id: &str) -> Result<TableCall, SessionError> {
-    let path = format!("/api/calls/{}/acknowledge", encode_component(id));
-    send_empty(Method::Post, &path).await
+    send_empty(Method::Post, &path("/api/calls/{}/acknowledge", &[id])).await
 }
 
 /// The signed-in guest's tabs: open ones and those paid lately, newest
 /// first.
 pub async fn my_tabs() -> Result<TabsResponse, SessionError> {
-    manager()?.get_json("/api/tabs/mine").await
+    get("/api/tabs/mine").await
 }
 
 /// Open tabs by table (staff).
 pub async fn open_tabs() -> Result<TabsResponse, SessionError> {
-    manager()?.get_json("/api/tabs").await
+    get("/api/tabs").await
 }
 
 /// One tab (its guest or staff).
 pub async fn tab(id: &str) -> Result<Tab, SessionError> {
-    manager()?
-        .get_json(&format!("/api/tabs/{}", encode_component(id)))
-        .await
+    get(&path("/api/tabs/{}", &[id])).await
 }
 
 /// Closes a tab as paid, whole or split (staff).
 pub async fn close_tab(id: &str, request: &CloseTabRequest) -> Result<Tab, SessionError> {
-    let path = format!("/api/tabs/{}/close", encode_component(id));
-    send(Method::Post, &path, request).await
+    send(Method::Post, &path("/api/tabs/{}/close", &[id]), request).await
 }
 
 /// A single-use ticket to open the live event stream with.
@@ -220,8 +227,12 @@ pub async fn stream_ticket() -> Result<StreamTicket, SessionError> {
 
 /// Marks an item available or not (staff).
 pub async fn set_availability(item_id: &str, available: bool) -> Result<MenuItem, SessionError> {
-    let path = format!("/api/menu/items/{}/availability", encode_component(item_id));
-    send(Method::Put, &path, &AvailabilityRequest { available }).await
+    send(
+        Method::Put,
+        &path("/api/menu/items/{}/availability", &[item_id]),
+        &AvailabilityRequest { available },
+    )
+    .await
 }
 
 /// Marks one option of an item available or not, "no oat milk left"
@@ -231,12 +242,15 @@ pub async fn set_option_availability(
     option_id: &str,
     available: bool,
 ) -> Result<MenuItem, SessionError> {
-    let path = format!(
-        "/api/menu/items/{}/options/{}/availability",
-        encode_component(item_id),
-        encode_component(option_id)
-    );
-    send(Method::Put, &path, &AvailabilityRequest { available }).await
+    send(
+        Method::Put,
+        &path(
+            "/api/menu/items/{}/options/{}/availability",
+            &[item_id, option_id],
+        ),
+        &AvailabilityRequest { available },
+    )
+    .await
 }
 
 /// Adds a category (admin), prepared at `station_id` (none: the first
@@ -262,14 +276,17 @@ pub async fn rename_category(
         name: name.to_owned(),
         station_id: station_id.map(str::to_owned),
     };
-    let path = format!("/api/menu/categories/{}", encode_component(id));
-    send(Method::Patch, &path, &body).await
+    send(
+        Method::Patch,
+        &path("/api/menu/categories/{}", &[id]),
+        &body,
+    )
+    .await
 }
 
 /// Deletes an empty category (admin).
 pub async fn delete_category(id: &str) -> Result<DeleteResponse, SessionError> {
-    let path = format!("/api/menu/categories/{}", encode_component(id));
-    send_empty(Method::Delete, &path).await
+    send_empty(Method::Delete, &path("/api/menu/categories/{}", &[id])).await
 }
 
 /// Puts the categories in this order (admin).
@@ -287,11 +304,12 @@ pub async fn reorder_items(
     category_id: &str,
     ids: Vec<String>,
 ) -> Result<MenuCategory, SessionError> {
-    let path = format!(
-        "/api/menu/categories/{}/order",
-        encode_component(category_id)
-    );
-    send(Method::Put, &path, &ReorderRequest { ids }).await
+    send(
+        Method::Put,
+        &path("/api/menu/categories/{}/order", &[category_id]),
+        &ReorderRequest { ids },
+    )
+    .await
 }
 
 /// Adds an item (admin).
@@ -301,24 +319,20 @@ pub async fn create_item(request: &NewItemRequest) -> Result<MenuItem, SessionEr
 
 /// Changes an item's fields (admin).
 pub async fn update_item(id: &str, request: &UpdateItemRequest) -> Result<MenuItem, SessionError> {
-    let path = format!("/api/menu/items/{}", encode_component(id));
-    send(Method::Patch, &path, request).await
+    send(Method::Patch, &path("/api/menu/items/{}", &[id]), request).await
 }
 
 /// Deletes an item, or archives it when past orders name it (admin).
 pub async fn delete_item(id: &str) -> Result<DeleteResponse, SessionError> {
-    let path = format!("/api/menu/items/{}", encode_component(id));
-    send_empty(Method::Delete, &path).await
+    send_empty(Method::Delete, &path("/api/menu/items/{}", &[id])).await
 }
 
 /// Users, optionally filtered by a search over name and e-mail (admin).
 pub async fn users(query: &str) -> Result<AdminUsersResponse, SessionError> {
-    let path = if query.trim().is_empty() {
-        "/api/admin/users".to_owned()
-    } else {
-        format!("/api/admin/users?q={}", encode_component(query.trim()))
-    };
-    manager()?.get_json(&path).await
+    match query.trim() {
+        "" => get("/api/admin/users").await,
+        query => get(&path("/api/admin/users?q={}", &[query])).await,
+    }
 }
 
 /// Creates a staff account (admin).
@@ -327,8 +341,8 @@ pub async fn create_staff(request: &NewStaffRequest) -> Result<AdminUser, Sessio
 }
 
 async fn user_action(id: &str, action: &str) -> Result<AdminUserAction, SessionError> {
-    let path = format!("/api/admin/users/{}/{action}", encode_component(id));
-    send_empty(Method::Post, &path).await
+    let user = path("/api/admin/users/{}", &[id]);
+    send_empty(Method::Post, &format!("{user}/{action}")).await
 }
 
 /// Deactivates a user; all their sessions end (admin).
@@ -348,11 +362,15 @@ pub async fn sign_out_user(id: &str) -> Result<AdminUserAction, SessionError> {
 
 /// Sets a new password for a user; their sessions end (admin).
 pub async fn reset_password(id: &str, password: &str) -> Result<AdminUserAction, SessionError> {
-    let path = format!("/api/admin/users/{}/password", encode_component(id));
     let body = ResetPasswordRequest {
         password: password.to_owned(),
     };
-    send(Method::Post, &path, &body).await
+    send(
+        Method::Post,
+        &path("/api/admin/users/{}/password", &[id]),
+        &body,
+    )
+    .await
 }
 
 /// Sessions of all users. `app` is `customer`, `bartender` or `admin`;
@@ -362,25 +380,24 @@ pub async fn all_sessions(
     app: Option<&str>,
     active: &str,
 ) -> Result<AdminSessionsResponse, SessionError> {
-    let mut path = format!("/api/admin/sessions?active={}", encode_component(active));
+    let mut url = path("/api/admin/sessions?active={}", &[active]);
     if let Some(user) = user_id.filter(|u| !u.is_empty()) {
-        path.push_str(&format!("&user_id={}", encode_component(user)));
+        url.push_str(&path("&user_id={}", &[user]));
     }
     if let Some(app) = app.filter(|a| !a.is_empty()) {
-        path.push_str(&format!("&app={}", encode_component(app)));
+        url.push_str(&path("&app={}", &[app]));
     }
-    manager()?.get_json(&path).await
+    get(&url).await
 }
 
 /// Ends any session (admin).
 pub async fn revoke_any_session(id: &str) -> Result<MessageResponse, SessionError> {
-    let path = format!("/api/admin/sessions/{}", encode_component(id));
-    send_empty(Method::Delete, &path).await
+    send_empty(Method::Delete, &path("/api/admin/sessions/{}", &[id])).await
 }
 
 /// The bar's settings, such as when tickets turn amber and red (staff).
 pub async fn bar_settings() -> Result<BarSettings, SessionError> {
-    manager()?.get_json("/api/bar/settings").await
+    get("/api/bar/settings").await
 }
 
 /// Sets when tickets turn amber and red; answers the settings as they are
@@ -391,7 +408,7 @@ pub async fn set_ticket_timers(timers: &TicketTimers) -> Result<BarSettings, Ses
 
 /// Today's figures (admin).
 pub async fn today_stats() -> Result<TodayStats, SessionError> {
-    manager()?.get_json("/api/admin/stats").await
+    get("/api/admin/stats").await
 }
 
 /// One local day's figures by hour, time to ready and best sellers, or
@@ -402,7 +419,7 @@ pub async fn day_figures(day: &str, span: FiguresSpan) -> Result<DayFigures, Ses
         encode_component(day),
         span.as_str()
     );
-    manager()?.get_json(&path).await
+    get(&path).await
 }
 
 /// The admin's activity log: filters in the query string (`user_id`,
@@ -415,7 +432,7 @@ pub async fn admin_activity(
     if let Some(id) = before {
         path.push_str(&format!("&before={id}"));
     }
-    manager()?.get_json(&path).await
+    get(&path).await
 }
 
 /// The same log as CSV text (admin).
@@ -432,4 +449,19 @@ fn query(filter: &[(&str, String)]) -> String {
         .filter(|(_, value)| !value.is_empty())
         .map(|(name, value)| format!("&{name}={}", encode_component(value)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path;
+
+    #[test]
+    fn ids_are_encoded_into_their_places() {
+        assert_eq!(path("/api/orders/{}", &["a b"]), "/api/orders/a%20b");
+        assert_eq!(
+            path("/api/orders/{}/stations/{}/ready", &["o?1", "s"]),
+            "/api/orders/o%3F1/stations/s/ready"
+        );
+        assert_eq!(path("/api/stations", &[]), "/api/stations");
+    }
 }
