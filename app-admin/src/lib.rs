@@ -24,6 +24,7 @@ pub const INFO: AppInfo = AppInfo {
     base: "/admin",
     title: "Admin",
     signup: false,
+    split: true,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.

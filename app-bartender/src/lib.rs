@@ -40,6 +40,7 @@ pub const INFO: AppInfo = AppInfo {
     base: "/bartender",
     title: "Bar",
     signup: false,
+    split: false,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.
@@ -49,8 +50,6 @@ pub const OUTPUT_NAME: &str = "app-bartender";
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
-    // Every page is in the main bundle: the session starts once it hydrated.
-    ui::session::start_with_page();
     let links = vec![(INFO.home(), "Orders"), (INFO.path("/tabs"), "Tabs")];
     view! {
         <Router>

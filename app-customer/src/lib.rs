@@ -32,6 +32,7 @@ pub const INFO: AppInfo = AppInfo {
     base: "",
     title: "Customer",
     signup: true,
+    split: false,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.
@@ -41,8 +42,6 @@ pub const OUTPUT_NAME: &str = "app-customer";
 #[component]
 pub fn App() -> impl IntoView {
     provide_auth(INFO);
-    // Every page is in the main bundle: the session starts once it hydrated.
-    ui::session::start_with_page();
     cart::CartStore::provide();
     allergens::AllergenFilter::provide();
     let links = vec![(INFO.home(), "Menu"), (INFO.path("/orders"), "My orders")];

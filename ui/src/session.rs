@@ -21,6 +21,10 @@ pub struct AppInfo {
     pub title: &'static str,
     /// Whether people can create their own account here.
     pub signup: bool,
+    /// Whether its pages are chunks of their own ([`crate::lazy_pages`],
+    /// built with `--split`), each starting the session once it has
+    /// hydrated; otherwise the session starts with the app's root.
+    pub split: bool,
 }
 
 /// Paths of the other apps, which the customer app at `/` must not claim.
@@ -126,7 +130,7 @@ pub fn use_auth() -> Auth {
 }
 
 /// Creates the app's [`Auth`] and provides it to every page. The session
-/// manager starts with [`start_with_page`].
+/// manager starts with [`start_with_page`]: here, for an app built whole.
 pub fn provide_auth(info: AppInfo) -> Auth {
     let auth = Auth {
         info,
@@ -138,14 +142,18 @@ pub fn provide_auth(info: AppInfo) -> Auth {
     };
     provide_context(auth);
     crate::reauth::provide_prompt();
+    if !info.split {
+        start_with_page();
+    }
     auth
 }
 
 /// In the browser, once the view being built has hydrated, starts the
 /// session manager (the first call only), which sets [`Auth::ready`] and
-/// the stored user. An app whose pages are all in its main bundle calls it
-/// in its root component; an app split into chunks, in every page
-/// ([`crate::lazy_pages`], and the page for unknown addresses).
+/// the stored user. For an app whose pages are all in its main bundle,
+/// [`provide_auth`] calls it in the root component; an app split into
+/// chunks calls it in every page ([`crate::lazy_pages`], and the page for
+/// unknown addresses).
 ///
 /// Not earlier: a page in a chunk of its own hydrates only after its chunk
 /// has arrived, and hydration takes the server's HTML as it is. A session
@@ -302,12 +310,14 @@ mod tests {
         base: "",
         title: "Customer",
         signup: true,
+        split: false,
     };
     const BARTENDER: AppInfo = AppInfo {
         app: ClientApp::Bartender,
         base: "/bartender",
         title: "Bar",
         signup: false,
+        split: false,
     };
 
     #[test]
