@@ -6,15 +6,15 @@
 //   node scripts/compress-bundles.mjs [site-root] [app …]   (default: all three)
 //   --chunks also lists every chunk with its brotli size.
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SPLIT_LOADER as SPLIT_JS, chunksByPage } from "./split-manifest.mjs";
 
 const args = process.argv.slice(2).filter((a) => a !== "--chunks");
 const listChunks = process.argv.includes("--chunks");
 const site = args[0] ?? "target/site";
 const apps = args.length > 1 ? args.slice(1) : ["customer", "bartender", "admin"];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const SPLIT_JS = "__wasm_split.______________________.js";
 for (const app of apps) {
   const dir = join(site, app, "pkg");
   let raw = 0, gz = 0, br = 0;
@@ -31,15 +31,12 @@ for (const app of apps) {
     brotliOf.set(file, brotli.length);
   }
   console.log(`app-${app}: wasm + js ${kb(raw)} raw, ${kb(gz)} gzip, ${kb(br)} brotli`);
-  const manifest = join(dir, "__wasm_split_manifest.json");
-  if (!existsSync(manifest)) continue;
+  const pages = chunksByPage(dir);
+  if (pages.size === 0) continue;
   const main = [`app-${app}.wasm`, `app-${app}.js`, SPLIT_JS].reduce((sum, f) => sum + (brotliOf.get(f) ?? 0), 0);
   const chunks = [...brotliOf].filter(([f]) => f.endsWith(".wasm") && f !== `app-${app}.wasm`);
   const largest = chunks.reduce((a, b) => (b[1] > a[1] ? b : a), ["", 0]);
   console.log(`  main bundle ${kb(brotliOf.get(`app-${app}.wasm`))} wasm + ${kb(brotliOf.get(`app-${app}.js`))} js + ${kb(brotliOf.get(SPLIT_JS) ?? 0)} chunk loader; ${chunks.length} chunks, the largest ${largest[0]} ${kb(largest[1])}`);
-  const pages = Object.entries(JSON.parse(readFileSync(manifest, "utf8")))
-    .map(([key, list]) => [key.replace(/^__(.*)_view_\d+$/, "$1"), list.map((c) => `${c}.wasm`)])
-    .sort(([a], [b]) => a.localeCompare(b));
   for (const [page, list] of pages) {
     const own = list.reduce((sum, f) => sum + (brotliOf.get(f) ?? 0), 0);
     console.log(`  ${page.padEnd(12)} ${kb(main + own).padStart(9)} to be usable (${list.length} chunks, ${kb(own)})`);

@@ -171,7 +171,7 @@ app_inputs() {
         echo "build: $(app_build_flags "$app")"
         find "app-$app" shared ui -type f \( -name '*.rs' -o -name 'Cargo.toml' \) -print0 |
             sort -z | xargs -0 sha256sum
-        sha256sum Cargo.toml Cargo.lock .cargo/config.toml rust-toolchain.toml scripts/compress-bundles.mjs
+        sha256sum Cargo.toml Cargo.lock .cargo/config.toml rust-toolchain.toml scripts/compress-bundles.mjs scripts/split-manifest.mjs
     } | sha256sum | cut -d' ' -f1
 }
 

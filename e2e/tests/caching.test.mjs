@@ -5,20 +5,12 @@
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { APPS, DEMO, SITE_ROOT, login, startBrowser, startServer } from "../harness.mjs";
+import { SPLIT_LOADER, chunksByPage as chunksOf } from "../../scripts/split-manifest.mjs";
 
-/** The chunks each lazily loaded page needs, by page: cargo-leptos'
- *  `--split` manifest, its keys (`__login_view_<hash>`) cut to the page's
- *  name. Empty for an app built whole. */
-function chunksByPage(app) {
-  const file = join(SITE_ROOT, app, "pkg", "__wasm_split_manifest.json");
-  if (!existsSync(file)) return new Map();
-  const manifest = JSON.parse(readFileSync(file, "utf8"));
-  return new Map(Object.entries(manifest).map(([key, chunks]) => [key.replace(/^__(.*)_view_\d+$/, "$1"), chunks.map((c) => `${c}.wasm`)]));
-}
-const SPLIT_LOADER = "__wasm_split.______________________.js";
+/** The chunks each lazily loaded page of `app` needs, by page. */
+const chunksByPage = (app) => chunksOf(join(SITE_ROOT, app, "pkg"));
 /** Apps whose pages are chunks of their own. */
 const SPLIT = new Set(["admin"]);
 
