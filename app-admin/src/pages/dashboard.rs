@@ -7,6 +7,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 use shared::bar::{format_price, DayFigures, FiguresSpan, TodayStats, FIGURES_DAYS_BACK};
 use ui::bar_api;
+use ui::components::BusyButton;
 use ui::format::local_day;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::pages::Welcome;
@@ -66,15 +67,13 @@ pub(crate) fn DashboardPage() -> impl IntoView {
             <div class="page-title">
                 <h1>"Today"</h1>
                 <LiveIndicator status=live />
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="refresh"
-                    disabled=move || stats.pending.get()
-                    on:click=move |_| load()
-                >
-                    {move || if stats.pending.get() { "Refreshing…" } else { "Refresh" }}
-                </button>
+                <BusyButton
+                    testid="refresh"
+                    label="Refresh"
+                    busy_label="Refreshing…"
+                    busy=stats.pending
+                    on_click=Callback::new(move |()| load())
+                />
             </div>
             <p class="lead">"Since midnight. Updates by itself every 30 seconds and when an order changes."</p>
             {move || match stage.get() {

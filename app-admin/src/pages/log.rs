@@ -133,18 +133,16 @@ pub(crate) fn LogPage() -> impl IntoView {
                     .collect_view()}
             </ol>
             {next_before.map(|before| view! {
-                <button
-                    type="button"
-                    class="button secondary"
-                    disabled=move || more.get()
-                    on:click=move |_| {
+                <BusyButton
+                    label="Show older"
+                    busy_label="Loading…"
+                    busy=more
+                    on_click=Callback::new(move |()| {
                         more.set(true);
                         more_error.set(None);
                         load(Some(before));
-                    }
-                >
-                    {move || if more.get() { "Loading…" } else { "Show older" }}
-                </button>
+                    })
+                />
             })}
             {move || error_line(more_error.get())}
         }

@@ -11,6 +11,7 @@ use leptos_router::hooks::use_query_map;
 use shared::api::ClientApp;
 use shared::bar::{AdminSession, AdminSessionsResponse};
 use shared::session::SessionError;
+use ui::components::BusyButton;
 use ui::format::local_time;
 use ui::{bar_api, use_auth};
 
@@ -155,15 +156,13 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                             .collect_view()}
                     </select>
                 </div>
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="refresh"
-                    disabled=move || sessions.pending.get()
-                    on:click=move |_| load()
-                >
-                    {move || if sessions.pending.get() { "Loading…" } else { "Refresh" }}
-                </button>
+                <BusyButton
+                    testid="refresh"
+                    label="Refresh"
+                    busy_label="Refreshing…"
+                    busy=sessions.pending
+                    on_click=Callback::new(move |()| load())
+                />
             </form>
             {move || notice(console.actions.notice.get())}
             {move || error_line(console.actions.error.get())}

@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use shared::security::{self, ActivityEntry, ActivityKind};
 
 use crate::api;
+use crate::components::BusyButton;
 use crate::format::local_time;
 use crate::load::{error_line, failed, loading, Loader, Stage};
 use crate::session::use_auth;
@@ -90,14 +91,12 @@ pub fn ActivityPage() -> impl IntoView {
                             {entries.into_iter().map(|entry| view! { <ActivityItem entry /> }).collect_view()}
                         </ol>
                         {next_before.map(|before| view! {
-                            <button
-                                type="button"
-                                class="button secondary"
-                                disabled=move || loading_more.get()
-                                on:click=move |_| show_older(before)
-                            >
-                                {move || if loading_more.get() { "Loading…" } else { "Show older" }}
-                            </button>
+                            <BusyButton
+                                label="Show older"
+                                busy_label="Loading…"
+                                busy=loading_more
+                                on_click=Callback::new(move |()| show_older(before))
+                            />
                         })}
                     }
                 })
