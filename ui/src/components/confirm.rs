@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::BusyButton;
+
 /// A button that turns into a question, "Yes" and "No". The caller acts in
 /// `on_confirm` and closes the question (`confirming`) once it is done.
 #[component]
@@ -110,39 +112,5 @@ pub fn ConfirmDelete(
             blocked
             on_confirm=on_delete
         />
-    }
-}
-
-/// A button that says what it is doing while its action runs, and waits
-/// meanwhile: "Save", then "Saving…".
-#[component]
-pub fn BusyButton(
-    label: &'static str,
-    busy_label: &'static str,
-    #[prop(into)] busy: Signal<bool>,
-    /// Waits for something else too (another change running).
-    #[prop(into, optional)]
-    disabled: Signal<bool>,
-    #[prop(default = "button secondary")] class: &'static str,
-    #[prop(optional, into)] testid: Option<String>,
-    /// A form's submit button rather than a plain one.
-    #[prop(optional)]
-    submit: bool,
-    #[prop(optional)] on_click: Option<Callback<()>>,
-) -> impl IntoView {
-    view! {
-        <button
-            type=if submit { "submit" } else { "button" }
-            class=class
-            data-testid=testid
-            disabled=move || busy.get() || disabled.get()
-            on:click=move |_| {
-                if let Some(on_click) = on_click {
-                    on_click.run(());
-                }
-            }
-        >
-            {move || if busy.get() { busy_label } else { label }}
-        </button>
     }
 }

@@ -12,8 +12,8 @@ pub mod require_auth;
 
 pub use alerts::SignInAlerts;
 pub use allergens::{toggle_allergen, AllergenCheckboxes};
-pub use confirm::{BusyButton, Confirm, ConfirmDelete};
-pub use form::{Field, FormError, Submit};
+pub use confirm::{Confirm, ConfirmDelete};
+pub use form::{BusyButton, Field, FormError, Submit};
 pub use header::{Header, OfflineBanner};
 pub use not_found::NotFound;
 pub use reauth_dialog::ReauthDialog;
