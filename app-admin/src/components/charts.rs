@@ -310,26 +310,28 @@ struct Names {
     narrow: bool,
     chart_id: String,
     table_id: String,
-    caption: &'static str,
+    caption: String,
     /// The table's two column headings.
     heading: &'static str,
     column: &'static str,
 }
 
-/// The names of a chart of orders or of revenue per day or hour, its test
-/// ids `{per}-orders-chart`, `{per}-revenue-table` and so on.
-fn names(revenue: bool, per: &'static str, label: String, caption: [&'static str; 2]) -> Names {
+/// The names of a chart of orders or of revenue per `per` ("day", whose
+/// rows are headed `heading`, "Day"): test ids `{per}-orders-chart`,
+/// `{per}-revenue-table` and so on, caption "Orders per day".
+fn names(revenue: bool, per: &'static str, heading: &'static str, label: String) -> Names {
     let pick = |orders, money| if revenue { money } else { orders };
     let what = pick("orders", "revenue");
+    let column = pick("Orders", "Revenue");
     Names {
         label,
         class: pick("chart-bar", "chart-bar revenue"),
         narrow: false,
         chart_id: format!("{per}-{what}-chart"),
         table_id: format!("{per}-{what}-table"),
-        caption: pick(caption[0], caption[1]),
-        heading: if per == "day" { "Day" } else { "Hour" },
-        column: pick("Orders", "Revenue"),
+        caption: format!("{column} per {per}"),
+        heading,
+        column,
     }
 }
 
@@ -433,7 +435,7 @@ fn week_chart(days: &[DayTotals], revenue: bool) -> impl IntoView {
             }
         })
         .collect();
-    let names = names(revenue, "day", label, ["Orders per day", "Revenue per day"]);
+    let names = names(revenue, "day", "Day", label);
     column_chart(columns, DAY_SLOT, 10.0, names)
 }
 
@@ -459,12 +461,7 @@ fn hour_chart(day: &str, hours: &[HourFigures], revenue: bool) -> impl IntoView 
             }
         })
         .collect();
-    let names = names(
-        revenue,
-        "hour",
-        label,
-        ["Orders per hour", "Revenue per hour"],
-    );
+    let names = names(revenue, "hour", "Hour", label);
     column_chart(columns, HOUR_SLOT, 3.0, names)
 }
 
@@ -499,7 +496,7 @@ fn ready_chart(ready: ReadyTimes) -> impl IntoView {
         narrow: true,
         chart_id: "ready-chart".to_owned(),
         table_id: "ready-table".to_owned(),
-        caption: "Orders by time from received to ready",
+        caption: "Orders by time from received to ready".to_owned(),
         heading: "Ready",
         column: "Orders",
     };
