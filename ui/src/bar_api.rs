@@ -31,6 +31,7 @@ async fn get<R: DeserializeOwned>(path: &str) -> Result<R, SessionError> {
 /// `template` with each `{}` replaced by the next of `ids`, encoded as a
 /// path segment.
 fn path(template: &str, ids: &[&str]) -> String {
+    debug_assert_eq!(template.matches("{}").count(), ids.len(), "{template}");
     let mut parts = template.split("{}");
     let mut out = parts.next().unwrap_or_default().to_owned();
     for (part, id) in parts.zip(ids) {
