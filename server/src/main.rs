@@ -14,6 +14,8 @@ use taproom_server::db::{transfer, Db};
 use taproom_server::services::users::{self, Created, DEMO_ACCOUNTS, DEMO_PASSWORD};
 use taproom_server::Application;
 
+mod web;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(e) = init_tracing() {
@@ -73,7 +75,8 @@ fn init_tracing() -> Result<(), String> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let settings = Settings::from_args(args).map_err(anyhow::Error::msg)?;
+    let mut settings = Settings::from_args(args).map_err(anyhow::Error::msg)?;
+    settings.web_apps = web::web_apps;
     let demo = settings.demo;
     let app = Application::build(settings).await?;
     let mut tables = false;

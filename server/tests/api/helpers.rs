@@ -80,6 +80,7 @@ pub(crate) fn test_settings(database_url: &str) -> Settings {
     settings.bind = "127.0.0.1:0".parse().unwrap();
     settings.jwt_secret = Some(Secret::new(taproom_server::crypto::random_hex(32)));
     settings.hash_concurrency = 2;
+    settings.web_apps = crate::web::web_apps;
     settings
 }
 

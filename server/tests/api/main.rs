@@ -6,6 +6,9 @@ mod helpers;
 #[path = "../support/nginx.rs"]
 mod nginx;
 mod processes;
+// The binary's web apps, so that the pages are served as it serves them.
+#[path = "../../src/web.rs"]
+mod web;
 
 mod admin;
 mod allergens;

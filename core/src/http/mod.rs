@@ -81,13 +81,20 @@ impl std::ops::Deref for AppState {
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The whole application router with its middleware.
-pub fn router(state: AppState, body_limit: usize, https: bool, site_root: &Path) -> Router {
+/// The whole application router with its middleware: the API and the web
+/// apps `web_apps` serves from `site_root`.
+pub fn router(
+    state: AppState,
+    body_limit: usize,
+    https: bool,
+    web_apps: apps::WebApps,
+    site_root: &Path,
+) -> Router {
     let api = routes::router()
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state);
-    let mut app = apps::router(site_root)
+    let mut app = web_apps(site_root)
         .merge(api)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(CatchPanicLayer::custom(panic_response))

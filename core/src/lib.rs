@@ -147,6 +147,7 @@ impl Application {
             state,
             settings.body_limit,
             settings.tls.is_some(),
+            settings.web_apps,
             &settings.site_root,
         );
 

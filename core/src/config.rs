@@ -424,6 +424,9 @@ pub struct Settings {
     /// Rotation batches in flight at once on PostgreSQL.
     pub rotation_lanes: usize,
     pub site_root: PathBuf,
+    /// What serves the web apps' pages and bundles; the API alone until
+    /// the binary sets it (`server/src/web.rs`).
+    pub web_apps: crate::http::apps::WebApps,
     /// Rate limits counted in PostgreSQL for all instances.
     pub shared_limits: bool,
     /// Where `/metrics` is served; `None`: nowhere.
@@ -540,6 +543,7 @@ impl Settings {
             hash_concurrency,
             rotation_lanes: args.rotation_lanes,
             site_root: args.site_root,
+            web_apps: crate::http::apps::no_web_apps,
             metrics_bind: args.metrics_bind,
             shared_limits: args.shared_limits == Switch::On,
             demo: args.demo,

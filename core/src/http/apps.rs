@@ -1,4 +1,4 @@
-//! The three web apps: each app's pages, rendered by leptos_axum as the
+//! Serving the web apps: each app's pages, rendered by leptos_axum as the
 //! shell its wasm bundle hydrates; the bundles themselves (`app-*.js`,
 //! `.wasm`), built by cargo-leptos into one site root per app; and the
 //! stylesheets, compiled into the binary.
@@ -22,23 +22,6 @@ use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Each app's stylesheet: the shared tokens and base rules, then its layout.
-const CUSTOMER_CSS: &str = concat!(
-    include_str!("../../../style/tokens.css"),
-    include_str!("../../../style/base.css"),
-    include_str!("../../../style/customer.css"),
-);
-const BARTENDER_CSS: &str = concat!(
-    include_str!("../../../style/tokens.css"),
-    include_str!("../../../style/base.css"),
-    include_str!("../../../style/bartender.css"),
-);
-const ADMIN_CSS: &str = concat!(
-    include_str!("../../../style/tokens.css"),
-    include_str!("../../../style/base.css"),
-    include_str!("../../../style/admin.css"),
-);
-
 /// The apps' directories under the site root, as cargo-leptos fills them
 /// (`site-root` of each `[[workspace.metadata.leptos]]` project).
 pub const APP_DIRS: [&str; 3] = ["customer", "bartender", "admin"];
@@ -46,39 +29,18 @@ pub const APP_DIRS: [&str; 3] = ["customer", "bartender", "admin"];
 /// Files whose path names their contents: a year, and never revalidated.
 const FOREVER: &str = "public, max-age=31536000, immutable";
 
-/// The pages, bundles and stylesheets of all three apps.
-pub fn router(site_root: &Path) -> Router {
-    // Under `cargo leptos watch` a bundle is rebuilt while the server keeps
-    // running (and keeps the version it computed), so nothing is kept.
-    let cache = if std::env::var_os("LEPTOS_WATCH").is_some() {
-        HeaderValue::from_static("no-cache")
-    } else {
-        HeaderValue::from_static(FOREVER)
-    };
-    let customer = Assets::new(
-        site_root,
-        "customer",
-        app_customer::OUTPUT_NAME,
-        CUSTOMER_CSS,
-    );
-    let bartender = Assets::new(
-        site_root,
-        "bartender",
-        app_bartender::OUTPUT_NAME,
-        BARTENDER_CSS,
-    );
-    let admin = Assets::new(site_root, "admin", app_admin::OUTPUT_NAME, ADMIN_CSS);
+/// Serves the web apps: given the site root, a router of each app's pages,
+/// bundle and stylesheet (made with [`Assets`]). The binary supplies it,
+/// so this crate builds without the apps (`server/src/web.rs`).
+pub type WebApps = fn(&Path) -> Router;
+
+/// No web apps: the API alone.
+pub fn no_web_apps(_site_root: &Path) -> Router {
     Router::new()
-        .merge(customer.files(cache.clone()))
-        .merge(bartender.files(cache.clone()))
-        .merge(admin.files(cache))
-        .merge(customer.pages(app_customer::App, app_customer::shell))
-        .merge(bartender.pages(app_bartender::App, app_bartender::shell))
-        .merge(admin.pages(app_admin::App, app_admin::shell))
 }
 
 /// One app's static files and the options its pages are rendered with.
-struct Assets {
+pub struct Assets {
     pkg: std::path::PathBuf,
     css: &'static str,
     options: LeptosOptions,
@@ -86,7 +48,9 @@ struct Assets {
 }
 
 impl Assets {
-    fn new(site_root: &Path, dir: &str, output_name: &str, css: &'static str) -> Self {
+    /// The app built into `<site_root>/<dir>/pkg/<output_name>.*`, with
+    /// its stylesheet.
+    pub fn new(site_root: &Path, dir: &str, output_name: &str, css: &'static str) -> Self {
         let pkg = site_root.join(dir).join("pkg");
         let pkg_dir = format!("pkg/{}", version(&pkg, output_name, css));
         let options = LeptosOptions::builder()
@@ -101,6 +65,24 @@ impl Assets {
             options,
             split,
         }
+    }
+
+    /// The app's pages (`app` rendered in `shell`) and its files.
+    pub fn router<A, AV, S, SV>(&self, app: A, shell: S) -> Router
+    where
+        A: Fn() -> AV + Clone + Send + Sync + 'static,
+        AV: IntoView + 'static,
+        S: Fn(LeptosOptions) -> SV + Clone + Send + Sync + 'static,
+        SV: IntoView + 'static,
+    {
+        // Under `cargo leptos watch` a bundle is rebuilt while the server keeps
+        // running (and keeps the version it computed), so nothing is kept.
+        let cache = if std::env::var_os("LEPTOS_WATCH").is_some() {
+            HeaderValue::from_static("no-cache")
+        } else {
+            HeaderValue::from_static(FOREVER)
+        };
+        self.files(cache).merge(self.pages(app, shell))
     }
 
     /// Every route of the app's router, rendered in its shell. A page
