@@ -16,8 +16,14 @@ const ROOT = resolve(import.meta.dirname, "..");
 
 // For each app: the page to open, the file and the text in it to edit.
 const EDITS = {
-  // The heading of the customer's menu page.
-  customer: { path: "/", file: "app-customer/src/pages/menu.rs", text: '<h1>"Menu"</h1>', shown: "Menu" },
+  // The heading of the customer's menu page, signed in as the demo guest.
+  customer: {
+    path: "/",
+    file: "app-customer/src/pages/menu.rs",
+    text: '<h1>"Menu"</h1>',
+    shown: "Menu",
+    signIn: "customer",
+  },
   // The admin console's title in its header, on the sign-in page.
   admin: { path: "/admin/login", file: "app-admin/src/lib.rs", text: "title: \"Admin\"", shown: "Admin" },
   // A page of the admin console: the dashboard's heading, signed in as the
@@ -51,7 +57,7 @@ const page = await browser.newPage();
 const shows = (text, not = null) =>
   page.waitForFunction(
     ([t, n]) => {
-      const body = document.body?.innerText ?? "";
+      const body = document.body?.textContent ?? "";
       return body.includes(t) && !(n && body.includes(n));
     },
     [text, not],
