@@ -136,13 +136,6 @@ impl Application {
             refresh_cookie: settings.refresh_cookie,
             https: settings.tls.is_some(),
         });
-        let missing = http::apps::missing_bundles(&settings.site_root);
-        if !missing.is_empty() {
-            tracing::warn!(
-                missing = %missing.join(", "),
-                "web app bundles not found: pages will not come alive; build them with `cargo leptos build --release` or ./scripts/run.sh"
-            );
-        }
         let mut router = http::router(
             state,
             settings.body_limit,

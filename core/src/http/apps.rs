@@ -22,10 +22,6 @@ use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The apps' directories under the site root, as cargo-leptos fills them
-/// (`site-root` of each `[[workspace.metadata.leptos]]` project).
-pub const APP_DIRS: [&str; 3] = ["customer", "bartender", "admin"];
-
 /// Files whose path names their contents: a year, and never revalidated.
 const FOREVER: &str = "public, max-age=31536000, immutable";
 
@@ -49,9 +45,17 @@ pub struct Assets {
 
 impl Assets {
     /// The app built into `<site_root>/<dir>/pkg/<output_name>.*`, with
-    /// its stylesheet.
+    /// its stylesheet. Warns when the bundle is not there: the pages are
+    /// still served, but do not come alive.
     pub fn new(site_root: &Path, dir: &str, output_name: &str, css: &'static str) -> Self {
         let pkg = site_root.join(dir).join("pkg");
+        let bundle = pkg.join(format!("{output_name}.wasm"));
+        if !bundle.is_file() {
+            tracing::warn!(
+                missing = %bundle.display(),
+                "web app bundle not found: its pages will not come alive; build it with `cargo leptos build --release` or ./scripts/run.sh"
+            );
+        }
         let pkg_dir = format!("pkg/{}", version(&pkg, output_name, css));
         let options = LeptosOptions::builder()
             .output_name(output_name)
@@ -174,21 +178,6 @@ fn version(pkg: &Path, output_name: &str, css: &str) -> String {
     hash.finalize()[..8]
         .iter()
         .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
-/// Whether every app's bundle is where the pages will ask for it.
-pub fn missing_bundles(site_root: &Path) -> Vec<String> {
-    APP_DIRS
-        .iter()
-        .map(|dir| {
-            site_root
-                .join(dir)
-                .join("pkg")
-                .join(format!("app-{dir}.wasm"))
-        })
-        .filter(|path| !path.is_file())
-        .map(|path| path.display().to_string())
         .collect()
 }
 
