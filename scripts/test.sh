@@ -28,9 +28,12 @@ env -u TEST_DATABASE_URL timeout --kill-after=10 "$TEST_TIME_LIMIT" \
 if ensure_postgres; then
     url=$(fresh_postgres_database)
     echo "==> The same tests on PostgreSQL ($url)"
-    cargo test -p taproom-server --test api --no-run
+    # `--workspace`, as above, so that cargo reuses the test binary it built
+    # there: `-p taproom-server` alone resolves other features and builds
+    # another.
+    cargo test --workspace --test api --no-run
     TEST_DATABASE_URL="$url" timeout --kill-after=10 "$TEST_TIME_LIMIT" \
-        cargo test -p taproom-server --test api
+        cargo test --workspace --test api
     psql "${url%/*}/postgres" -qc "DROP DATABASE IF EXISTS ${url##*/} WITH (FORCE)" >/dev/null || true
 elif [ "${TAPROOM_TEST_POSTGRES:-}" = "require" ]; then
     echo "error: PostgreSQL is required but not reachable on 127.0.0.1:5432" >&2
