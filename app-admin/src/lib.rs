@@ -76,9 +76,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     ui::document(options, "Taproom Admin", App)
 }
 
-/// Entry point of the wasm bundle: takes over the server-rendered page.
+/// Takes over the server-rendered page: what the wasm bundle's entry point
+/// runs (`app-admin/wasm`).
 #[cfg(feature = "hydrate")]
-#[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_lazy(App);
