@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use shared::bar::{option_names, Order, OrderLine, OrderStatus};
+use shared::bar::{Order, OrderStatus};
 
 /// One item of the strip: its name (with its options) and how many are
 /// waiting.
@@ -12,18 +12,6 @@ use shared::bar::{option_names, Order, OrderLine, OrderStatus};
 pub(crate) struct AllDay {
     pub(crate) name: String,
     pub(crate) count: u32,
-}
-
-/// What the strip counts a line as: the name on the ticket, with the
-/// options in brackets, "House Lager (Half pint)". A half pint and a pint
-/// are different pours, so they are counted apart; the same options
-/// always read the same, as lines keep them in the menu's order.
-fn counted_as(line: &OrderLine) -> String {
-    if line.options.is_empty() {
-        line.name.clone()
-    } else {
-        format!("{} ({})", line.name, option_names(&line.options))
-    }
 }
 
 /// The total quantity of each item and choice of options over the orders
@@ -50,7 +38,10 @@ pub(crate) fn all_day_at<'a>(
             if line.ready || station_id.is_some_and(|s| s != line.station_id) {
                 continue;
             }
-            let count = counts.entry(counted_as(line)).or_insert(0);
+            // Counted by the name with its options, "House Lager (Half
+            // pint)": a half pint and a pint are different pours. The same
+            // options always read the same, in the menu's order.
+            let count = counts.entry(line.described()).or_insert(0);
             *count = count.saturating_add(line.quantity);
         }
     }
@@ -67,6 +58,7 @@ pub(crate) fn all_day_at<'a>(
 mod tests {
     use super::*;
     use shared::bar::ChosenOption;
+    use shared::bar::OrderLine;
 
     fn order(status: OrderStatus, lines: &[(&str, u32)]) -> Order {
         Order {

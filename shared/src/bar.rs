@@ -600,6 +600,22 @@ pub struct OrderLine {
     pub ready: bool,
 }
 
+impl OrderLine {
+    /// The name with the options in brackets: `"House Lager (Half pint)"`.
+    pub fn described(&self) -> String {
+        if self.options.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.name, option_names(&self.options))
+        }
+    }
+
+    /// The quantity, name and options: `"2 × House Lager (Half pint)"`.
+    pub fn summary(&self) -> String {
+        format!("{} × {}", self.quantity, self.described())
+    }
+}
+
 /// An order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -1333,6 +1349,27 @@ pub fn parse_price(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lines_summary_names_its_options() {
+        let mut line = OrderLine {
+            name: "House Lager".to_owned(),
+            quantity: 2,
+            ..OrderLine::default()
+        };
+        assert_eq!(line.described(), "House Lager");
+        assert_eq!(line.summary(), "2 × House Lager");
+        for name in ["Half pint", "Oat"] {
+            line.options.push(ChosenOption {
+                id: name.to_lowercase(),
+                group: "Size".to_owned(),
+                name: name.to_owned(),
+                price_delta_cents: -250,
+            });
+        }
+        assert_eq!(line.described(), "House Lager (Half pint, Oat)");
+        assert_eq!(line.summary(), "2 × House Lager (Half pint, Oat)");
+    }
 
     #[test]
     fn prices_format_and_parse_back() {

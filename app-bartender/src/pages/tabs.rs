@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{
-    format_price, option_names, CloseTabRequest, LineRef, OrderStatus, PaymentMethod, Tab,
-    TabPayment, TAB_SPLIT_MAX,
+    format_price, CloseTabRequest, LineRef, OrderStatus, PaymentMethod, Tab, TabPayment,
+    TAB_SPLIT_MAX,
 };
 use shared::validate::tab_split;
 use ui::bar_api;
@@ -277,16 +277,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                 let number = order.number;
                 let order_id = order.id.clone();
                 order.lines.iter().enumerate().map(move |(at, line)| {
-                    let name = if line.options.is_empty() {
-                        format!("{} × {}", line.quantity, line.name)
-                    } else {
-                        format!(
-                            "{} × {} ({})",
-                            line.quantity,
-                            line.name,
-                            option_names(&line.options)
-                        )
-                    };
+                    let name = line.summary();
                     let r = LineRef {
                         order_id: order_id.clone(),
                         line: u32::try_from(at).unwrap_or(u32::MAX),

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{format_price, option_names, OrderStatus, Tab, TabPayment};
+use shared::bar::{format_price, OrderStatus, Tab, TabPayment};
 use ui::bar_api;
 use ui::live::{use_live, LiveEvent};
 use ui::use_auth;
@@ -60,19 +60,9 @@ fn TabPanel(tab: Tab) -> impl IntoView {
         .filter(|o| o.status != OrderStatus::Cancelled)
         .flat_map(|o| o.lines.iter())
         .map(|line| {
-            let name = if line.options.is_empty() {
-                format!("{} × {}", line.quantity, line.name)
-            } else {
-                format!(
-                    "{} × {} ({})",
-                    line.quantity,
-                    line.name,
-                    option_names(&line.options)
-                )
-            };
             view! {
                 <li class="tab-line">
-                    <span>{name}</span>
+                    <span>{line.summary()}</span>
                     <span>{format_price(line.line_total_cents)}</span>
                 </li>
             }

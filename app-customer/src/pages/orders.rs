@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::bar::{format_price, option_names, Order, OrderLine, OrdersResponse};
+use shared::bar::{format_price, Order, OrderLine, OrdersResponse};
 use ui::bar_api;
 use ui::format::local_time;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
@@ -77,26 +77,12 @@ pub(crate) fn OrdersPage() -> impl IntoView {
     }
 }
 
-/// A line in the list's summary: `"2 × House Lager (Half pint)"`.
-fn line_summary(line: &OrderLine) -> String {
-    if line.options.is_empty() {
-        format!("{} × {}", line.quantity, line.name)
-    } else {
-        format!(
-            "{} × {} ({})",
-            line.quantity,
-            line.name,
-            option_names(&line.options)
-        )
-    }
-}
-
 /// One order in the list.
 fn order_row(order: Order) -> impl IntoView {
     let summary = order
         .lines
         .iter()
-        .map(line_summary)
+        .map(OrderLine::summary)
         .collect::<Vec<_>>()
         .join(", ");
     view! {
@@ -150,27 +136,6 @@ mod tests {
             created_at: format!("2026-01-01T10:00:0{number}Z"),
             ..Order::default()
         }
-    }
-
-    #[test]
-    fn the_summary_names_each_lines_options() {
-        use shared::bar::ChosenOption;
-        let mut line = OrderLine {
-            item_id: "lager".to_owned(),
-            name: "House Lager".to_owned(),
-            unit_price_cents: 300,
-            quantity: 2,
-            line_total_cents: 600,
-            ..OrderLine::default()
-        };
-        assert_eq!(line_summary(&line), "2 × House Lager");
-        line.options.push(ChosenOption {
-            id: "half".to_owned(),
-            group: "Size".to_owned(),
-            name: "Half pint".to_owned(),
-            price_delta_cents: -250,
-        });
-        assert_eq!(line_summary(&line), "2 × House Lager (Half pint)");
     }
 
     #[test]
