@@ -313,8 +313,15 @@ describe("availability", () => {
       .locator(`[data-testid=availability-item][data-item-name="${ITEM}"]`);
     await panelRow.waitFor();
     assert.equal(await panelRow.getAttribute("data-available"), "false");
-    await panelRow.getByTestId("toggle-availability").click();
+    // The button says what it will do, and stands out while the item is off.
+    const toggle = panelRow.getByTestId("toggle-availability");
+    assert.equal((await toggle.textContent()).trim(), "Back on");
+    assert.match(await toggle.getAttribute("class"), /\bprimary\b/);
+    await toggle.click();
     await until(async () => (await panelRow.getAttribute("data-available")) === "true", "the panel to show it back on");
+    await until(async () => (await toggle.textContent()).trim() === "Mark sold out", "the button to offer the opposite");
+    assert.match(await toggle.getAttribute("class"), /\bsecondary\b/);
+    assert.doesNotMatch(await toggle.getAttribute("class"), /\bprimary\b/);
     await until(async () => (await menuItem(page, ITEM).getAttribute("data-available")) === "true",
       "the guest's menu to show it available again", 10_000);
     await until(async () => (await row.getAttribute("data-available")) === "true", "the admin's editor to follow live");

@@ -258,31 +258,24 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
             let (revoke_key, user_key) = (revoke_key.clone(), user_key.clone());
             view! {
                 {active.then(move || view! {
-                    <button
-                        type="button"
+                    <BusyButton
                         class="button secondary danger-text"
-                        data-testid="revoke"
+                        testid="revoke"
+                        label="Revoke"
+                        busy_label="Revoking…"
+                        busy=move || console.actions.running(&revoke_key)
                         disabled=move || console.actions.locked()
-                        on:click=move |_| ask_or(Ending::ThisSession, &revoke)
-                    >
-                        {move || if console.actions.running(&revoke_key) { "Revoking…" } else { "Revoke" }}
-                    </button>
+                        on_click=Callback::new(move |()| ask_or(Ending::ThisSession, &revoke))
+                    />
                 })}
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="sign-out-user"
+                <BusyButton
+                    testid="sign-out-user"
+                    label="Sign out this user everywhere"
+                    busy_label="Signing out…"
+                    busy=move || console.actions.running(&user_key)
                     disabled=move || console.actions.locked()
-                    on:click=move |_| ask_or(Ending::Everywhere, &sign_out_user)
-                >
-                    {move || {
-                        if console.actions.running(&user_key) {
-                            "Signing out…"
-                        } else {
-                            "Sign out this user everywhere"
-                        }
-                    }}
-                </button>
+                    on_click=Callback::new(move |()| ask_or(Ending::Everywhere, &sign_out_user))
+                />
             }
         }
     };

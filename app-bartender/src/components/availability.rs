@@ -82,6 +82,7 @@ fn state_and_toggle(
         <span class="item-state">
             {move || if available.get() { "Available" } else { "Sold out" }}
         </span>
+        // Not a BusyButton: its label changes with the state it toggles.
         <button
             type="button"
             class="button"

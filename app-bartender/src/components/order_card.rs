@@ -358,15 +358,14 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
                             {show_advance
                                 .then(move || {
                                     view! {
-                                        <button
-                                            type="button"
+                                        <BusyButton
                                             class="button advance"
-                                            data-testid="advance"
-                                            disabled=move || busy.get()
-                                            on:click=advance
-                                        >
-                                            {move || if busy.get() { "Saving…" } else { primary_label }}
-                                        </button>
+                                            testid="advance"
+                                            label=primary_label
+                                            busy_label="Saving…"
+                                            busy=busy
+                                            on_click=Callback::new(advance)
+                                        />
                                     }
                                 })}
                             <button

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::RECALL_WINDOW_SECS;
 use ui::bar_api;
+use ui::components::BusyButton;
 
 use crate::queue::Queue;
 use crate::recall::Bump;
@@ -147,16 +148,15 @@ fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl
             data-station-id=station_attr
         >
             <span class="recall-line">{line}</span>
-            <button
-                type="button"
+            <BusyButton
                 class="button recall-button"
-                data-testid="recall"
-                aria-label=label
-                disabled=move || busy.get()
-                on:click=recall
-            >
-                {move || if busy.get() { "Recalling…" } else { "Recall" }}
-            </button>
+                testid="recall"
+                attr:aria-label=label
+                label="Recall"
+                busy_label="Recalling…"
+                busy=busy
+                on_click=Callback::new(recall)
+            />
         </li>
     }
 }

@@ -11,6 +11,7 @@ use shared::bar::{
 };
 use shared::validate::tab_split;
 use ui::bar_api;
+use ui::components::BusyButton;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::load::{failed, loading, Load};
 use ui::use_auth;
@@ -429,15 +430,14 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
         Some(asked) => view! {
             <div class="tab-confirm" role="alertdialog" aria-label="Orders still open">
                 <p data-testid="tab-confirm">{asked}</p>
-                <button
-                    type="button"
+                <BusyButton
                     class="button"
-                    data-testid="tab-close-anyway"
-                    disabled=move || busy.get()
-                    on:click=move |_| send(true)
-                >
-                    {move || if busy.get() { "Closing…" } else { "Close anyway" }}
-                </button>
+                    testid="tab-close-anyway"
+                    label="Close anyway"
+                    busy_label="Closing…"
+                    busy=busy
+                    on_click=Callback::new(move |()| send(true))
+                />
                 <button
                     type="button"
                     class="button secondary"
@@ -450,16 +450,16 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
         }
         .into_any(),
         None => view! {
-            <button
-                type="button"
+            <BusyButton
                 class="button tab-close"
-                data-testid="tab-close"
-                disabled=move || busy.get() || !matches!(preview.get(), Some(Ok(_)))
-                aria-busy=move || busy.get().to_string()
-                on:click=move |_| send(false)
-            >
-                {move || if busy.get() { "Closing…" } else { "Close as paid" }}
-            </button>
+                testid="tab-close"
+                attr:aria-busy=move || busy.get().to_string()
+                label="Close as paid"
+                busy_label="Closing…"
+                busy=busy
+                disabled=move || !matches!(preview.get(), Some(Ok(_)))
+                on_click=Callback::new(move |()| send(false))
+            />
         }
         .into_any(),
     };

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::CallKind;
 use ui::bar_api;
+use ui::components::BusyButton;
 use ui::format::{now_millis, timestamp_millis};
 use ui::live::{use_live, LiveEvent};
 use ui::use_auth;
@@ -84,18 +85,18 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
     let button = move |kind: CallKind, testid: &'static str| {
         let open = move || table.with(|t| calls.with(|c| c.is_open(t, kind)));
         view! {
-            <button
-                type="button"
+            <BusyButton
                 class="button secondary call-button"
-                data-testid=testid
+                testid=testid
+                attr:aria-busy=move || (sending.get() == Some(kind)).to_string()
+                label=kind.label()
+                busy_label="Sending…"
+                busy=move || sending.get() == Some(kind)
                 disabled=move || {
                     table.with(String::is_empty) || sending.get().is_some() || open()
                 }
-                aria-busy=move || (sending.get() == Some(kind)).to_string()
-                on:click=move |_| tap(kind)
-            >
-                {move || if sending.get() == Some(kind) { "Sending…" } else { kind.label() }}
-            </button>
+                on_click=Callback::new(move |()| tap(kind))
+            />
         }
     };
 

@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use shared::security::NewSignIn;
 
 use crate::api;
+use crate::components::BusyButton;
 use crate::format::local_moment;
 use crate::live::{use_live, LiveEvent};
 use crate::session::use_auth;
@@ -151,9 +152,13 @@ pub fn SignInAlerts() -> impl IntoView {
                                     <p>{if can_sign_out { "Not you? Sign it out now." } else { "That session has ended since. Not you? Change your password." }}</p>
                                     <div class="alert-actions">
                                         {can_sign_out.then(|| view! {
-                                            <button type="button" class="button danger" disabled=item.busy on:click=move |_| sign_it_out(target.clone())>
-                                                {if item.busy { "Signing out…" } else { "Sign it out" }}
-                                            </button>
+                                            <BusyButton
+                                                class="button danger"
+                                                label="Sign it out"
+                                                busy_label="Signing out…"
+                                                busy=item.busy
+                                                on_click=Callback::new(move |()| sign_it_out(target.clone()))
+                                            />
                                         })}
                                         <button type="button" class="button secondary" disabled=item.busy on:click=move |_| it_was_me(id)>
                                             "It was me"

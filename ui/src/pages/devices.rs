@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use shared::api::{SessionInfo, SessionsResponse};
 
 use crate::api;
+use crate::components::BusyButton;
 use crate::format::local_time;
 use crate::load::{failed, loading, Loader, Stage};
 use crate::session::use_auth;
@@ -77,7 +78,6 @@ pub fn DevicesPage() -> impl IntoView {
             .clone()
             .unwrap_or_else(|| "unknown".to_owned());
         let waiting = move || busy.with(|b| b.as_deref() == Some(id.as_str()));
-        let waiting_label = waiting.clone();
         let target = session.clone();
         view! {
             <li
@@ -96,22 +96,13 @@ pub fn DevicesPage() -> impl IntoView {
                     <div><dt>"Signed in"</dt><dd>{local_time(&session.created_at)}</dd></div>
                     <div><dt>"Last active"</dt><dd>{local_time(&session.last_activity)}</dd></div>
                 </dl>
-                <button
-                    type="button"
-                    class="button secondary"
+                <BusyButton
+                    label=if current { "Sign out this device" } else { "Sign out" }
+                    busy_label="Signing out…"
+                    busy=waiting
                     disabled=move || busy.with(Option::is_some)
-                    on:click=move |_| sign_out(target.clone())
-                >
-                    {move || {
-                        if waiting_label() {
-                            "Signing out…"
-                        } else if current {
-                            "Sign out this device"
-                        } else {
-                            "Sign out"
-                        }
-                    }}
-                </button>
+                    on_click=Callback::new(move |()| sign_out(target.clone()))
+                />
             </li>
         }
     };
@@ -162,20 +153,13 @@ pub fn DevicesPage() -> impl IntoView {
                 >
                     <div class="confirm" role="alertdialog" aria-label="Confirm signing out everywhere">
                         <p>"Sign out on every device, including this one?"</p>
-                        <button
-                            type="button"
+                        <BusyButton
                             class="button danger"
-                            disabled=move || everywhere_pending.get()
-                            on:click=sign_out_everywhere
-                        >
-                            {move || {
-                                if everywhere_pending.get() {
-                                    "Signing out…"
-                                } else {
-                                    "Yes, sign out everywhere"
-                                }
-                            }}
-                        </button>
+                            label="Yes, sign out everywhere"
+                            busy_label="Signing out…"
+                            busy=everywhere_pending
+                            on_click=Callback::new(sign_out_everywhere)
+                        />
                         <button
                             type="button"
                             class="button secondary"
