@@ -10,7 +10,7 @@ use ui::components::BusyButton;
 use ui::format::{age, timestamp_millis};
 
 use crate::queue::Queue;
-use ui::load::Stage;
+use ui::load::{failed, Stage};
 
 /// What the strip says a table wants.
 fn wants(kind: CallKind) -> &'static str {
@@ -24,15 +24,8 @@ fn wants(kind: CallKind) -> &'static str {
 #[component]
 pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
     let calls = Memo::new(move |_| queue.calls.with(|strip| strip.calls()));
-    let failed = move || match queue.calls_loading.get() {
-        Stage::Failed(message) => Some(view! {
-            <div class="form-error" role="alert" data-testid="calls-error">
-                <p>{message}</p>
-                <button type="button" class="button secondary" on:click=move |_| queue.reload_calls()>
-                    "Try again"
-                </button>
-            </div>
-        }),
+    let load_error = move || match queue.calls_loading.get() {
+        Stage::Failed(message) => Some(failed(message, move || queue.reload_calls())),
         _ => None,
     };
     view! {
@@ -42,7 +35,7 @@ pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
             data-testid="call-strip"
             aria-label="Tables calling"
         >
-            {failed}
+            {load_error}
             // A live region that is always there, so a new call is read out.
             <ol class="table-calls" aria-live="polite">
                 <For
