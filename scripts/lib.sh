@@ -169,6 +169,9 @@ app_inputs() {
     {
         echo "tools: $CARGO_LEPTOS_VERSION $WASM_BINDGEN_VERSION $BINARYEN_VERSION $(rustc --version)"
         echo "build: $(app_build_flags "$app")"
+        # CI lints the apps as it builds them (.ci/run): a bundle built
+        # without the lints is built again with them.
+        echo "lints: ${RUSTC_WORKSPACE_WRAPPER:-} ${CLIPPY_ARGS:-}"
         find "app-$app" shared ui -type f \( -name '*.rs' -o -name 'Cargo.toml' \) -print0 |
             sort -z | xargs -0 sha256sum
         sha256sum Cargo.toml Cargo.lock .cargo/config.toml rust-toolchain.toml scripts/compress-bundles.mjs scripts/split-manifest.mjs
