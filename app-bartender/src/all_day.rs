@@ -57,8 +57,7 @@ pub(crate) fn all_day_at<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::bar::ChosenOption;
-    use shared::bar::OrderLine;
+    use shared::bar::{ChosenOption, OrderLine};
 
     fn order(status: OrderStatus, lines: &[(&str, u32)]) -> Order {
         Order {
