@@ -11,6 +11,8 @@ use shared::bar::{
     ReadyTimes,
 };
 
+use super::column_heads;
+
 /// Width of one hour's slot in the hour charts, in SVG units.
 const HOUR_SLOT: f64 = 20.0;
 /// Height of the tallest bar of a vertical chart.
@@ -397,12 +399,7 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
         </svg>
         <table class="visually-hidden" data-testid=table_id>
             <caption>{caption}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">{heading}</th>
-                    <th scope="col">{column}</th>
-                </tr>
-            </thead>
+            {column_heads![heading, column]}
             <tbody>{rows}</tbody>
         </table>
     }
@@ -582,13 +579,7 @@ fn BestSellersChart(sellers: Vec<BestSeller>) -> impl IntoView {
         </svg>
         <table class="visually-hidden" data-testid="sellers-table">
             <caption>"Best sellers"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Item"</th>
-                    <th scope="col">"Quantity"</th>
-                    <th scope="col">"Revenue"</th>
-                </tr>
-            </thead>
+            {column_heads!["Item", "Quantity", "Revenue"]}
             <tbody>{rows}</tbody>
         </table>
     }

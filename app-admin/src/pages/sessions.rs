@@ -17,6 +17,7 @@ use ui::{bar_api, use_auth};
 
 use ui::load::{error_line, failed, loading, notice, Actions, Loader, Stage};
 
+use crate::components::column_heads;
 use crate::components::user_search::{ChosenUser, UserSearch};
 
 /// The filters and the sessions they find.
@@ -85,17 +86,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
         view! {
             <p data-testid="session-count">{count}</p>
             <table class="data-table">
-                <thead>
-                    <tr>
-                        <th scope="col">"User"</th>
-                        <th scope="col">"App"</th>
-                        <th scope="col">"Device"</th>
-                        <th scope="col">"IP address"</th>
-                        <th scope="col">"Last active"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Actions"</th>
-                    </tr>
-                </thead>
+                {column_heads!["User", "App", "Device", "IP address", "Last active", "Status", "Actions"]}
                 <tbody>
                     {found
                         .sessions

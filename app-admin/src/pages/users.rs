@@ -17,6 +17,8 @@ use ui::{bar_api, use_auth, Auth};
 
 use ui::load::{error_line, failed, loading, notice, Actions, Loader, Stage};
 
+use crate::components::column_heads;
+
 /// How long typing must pause before the list is searched.
 const SEARCH_DELAY: Duration = Duration::from_millis(300);
 
@@ -89,16 +91,7 @@ pub(crate) fn UsersPage() -> impl IntoView {
                                     <p class="empty">"No users match."</p>
                                 </Show>
                                 <table class="data-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">"Name"</th>
-                                            <th scope="col">"E-mail"</th>
-                                            <th scope="col">"Role"</th>
-                                            <th scope="col">"Active"</th>
-                                            <th scope="col">"Sessions"</th>
-                                            <th scope="col">"Actions"</th>
-                                        </tr>
-                                    </thead>
+                                    {column_heads!["Name", "E-mail", "Role", "Active", "Sessions", "Actions"]}
                                     <tbody>
                                         <For
                                             each=ids
