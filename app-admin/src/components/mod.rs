@@ -15,9 +15,9 @@ pub(crate) mod timers_form;
 pub(crate) mod user_search;
 
 /// A table's header row: one column heading per name, in order. A macro,
-/// so that the row is the same markup as written out by hand: static text
-/// for literal names (a function iterating over the names cost each page
-/// that uses it 1.5 to 2.4 KB brotli).
+/// so that literal names stay static text, as written out by hand: a
+/// function iterating over the names cost each page that uses it 1.9 to
+/// 2.8 KB brotli (docs/BENCHMARKS.md).
 macro_rules! column_heads {
     ($($name:literal),+ $(,)?) => {
         ::leptos::prelude::view! {
