@@ -5,6 +5,7 @@
 //! [`db`] and [`crypto`] → [`config`] and `shared::api`.
 
 pub mod checkpoint;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;

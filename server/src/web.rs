@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use axum::Router;
+use leptos::prelude::IntoAny;
 use taproom_server::http::apps::Assets;
 
 /// Each app's stylesheet: the shared tokens and base rules, then its layout.
@@ -42,7 +43,16 @@ pub(crate) fn web_apps(site_root: &Path) -> Router {
     );
     let admin = Assets::new(site_root, "admin", app_admin::OUTPUT_NAME, ADMIN_CSS);
     Router::new()
-        .merge(customer.router(app_customer::App, app_customer::shell))
-        .merge(bartender.router(app_bartender::App, app_bartender::shell))
-        .merge(admin.router(app_admin::App, app_admin::shell))
+        .merge(customer.router(
+            || app_customer::App().into_any(),
+            |options| app_customer::shell(options).into_any(),
+        ))
+        .merge(bartender.router(
+            || app_bartender::App().into_any(),
+            |options| app_bartender::shell(options).into_any(),
+        ))
+        .merge(admin.router(
+            || app_admin::App().into_any(),
+            |options| app_admin::shell(options).into_any(),
+        ))
 }

@@ -15,7 +15,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::{provide_context, ArcStoredValue, IntoView};
+use leptos::prelude::{provide_context, AnyView, ArcStoredValue};
 use leptos::WasmSplitManifest;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sha2::{Digest, Sha256};
@@ -72,13 +72,12 @@ impl Assets {
     }
 
     /// The app's pages (`app` rendered in `shell`) and its files.
-    pub fn router<A, AV, S, SV>(&self, app: A, shell: S) -> Router
-    where
-        A: Fn() -> AV + Clone + Send + Sync + 'static,
-        AV: IntoView + 'static,
-        S: Fn(LeptosOptions) -> SV + Clone + Send + Sync + 'static,
-        SV: IntoView + 'static,
-    {
+    ///
+    /// The app comes as plain functions returning type-erased views, so the
+    /// page routes are compiled here, once, rather than in the binary each
+    /// time an app changes: an edit in the watch loop rebuilds the app and
+    /// links the binary, and the binary has nothing left to compile.
+    pub fn router(&self, app: fn() -> AnyView, shell: fn(LeptosOptions) -> AnyView) -> Router {
         // Under `cargo leptos watch` a bundle is rebuilt while the server keeps
         // running (and keeps the version it computed), so nothing is kept.
         let cache = if std::env::var_os("LEPTOS_WATCH").is_some() {
@@ -92,13 +91,7 @@ impl Assets {
     /// Every route of the app's router, rendered in its shell. A page
     /// whose code is in chunks of its own names them in its `<head>` for
     /// the browser to fetch beside the main bundle.
-    fn pages<A, AV, S, SV>(&self, app: A, shell: S) -> Router
-    where
-        A: Fn() -> AV + Clone + Send + Sync + 'static,
-        AV: IntoView + 'static,
-        S: Fn(LeptosOptions) -> SV + Clone + Send + Sync + 'static,
-        SV: IntoView + 'static,
-    {
+    fn pages(&self, app: fn() -> AnyView, shell: fn(LeptosOptions) -> AnyView) -> Router {
         let routes = generate_route_list(app);
         let options = self.options.clone();
         let split = self.split.clone();
