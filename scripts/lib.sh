@@ -184,7 +184,8 @@ app_inputs() {
 build_apps() {
     ensure_leptos_tools
     echo "==> Building the server (release; the first build takes a while)"
-    # The same command cargo-leptos runs for the bin, so either reuses the other's work.
+    # The same command cargo-leptos runs for the bin, in `build --release` and
+    # in `watch` (bin-profile-dev in Cargo.toml), so each reuses the others' work.
     cargo build --package=taproom-server --bin=taproom-server --no-default-features --release
     local app stamp inputs
     for app in customer bartender admin; do
