@@ -76,7 +76,8 @@ impl Assets {
     /// The app comes as plain functions returning type-erased views, so the
     /// page routes are compiled here, once, rather than in the binary each
     /// time an app changes: an edit in the watch loop rebuilds the app and
-    /// links the binary, and the binary has nothing left to compile.
+    /// links the binary, which has next to nothing of its own to compile
+    /// (`main` and the closures that hand each app over).
     pub fn router(&self, app: fn() -> AnyView, shell: fn(LeptosOptions) -> AnyView) -> Router {
         // Under `cargo leptos watch` a bundle is rebuilt while the server keeps
         // running (and keeps the version it computed), so nothing is kept.
