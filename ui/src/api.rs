@@ -3,32 +3,48 @@
 //! session. Pages pass results through [`Auth::watch`](crate::Auth::watch)
 //! so the offline banner knows whether the server answered.
 
+use serde::de::DeserializeOwned;
 use shared::api::{
     ChangePasswordRequest, MessageResponse, RegisterRequest, RevokedResponse, SessionsResponse,
     UserInfo,
 };
 use shared::security::{ActivityPage, AlertsResponse, ReauthRequest, ReauthResponse};
-use shared::session::{Method, SessionError};
+use shared::session::{HttpResponse, Method, SessionError};
 
 use crate::reauth::with_reauth;
 use crate::session::manager;
 
+/// The JSON answer as `R`.
+pub(crate) fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionError> {
+    serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
+}
+
+/// Reads `path`.
+pub(crate) async fn get<R: DeserializeOwned>(path: &str) -> Result<R, SessionError> {
+    manager()?.get_json(path).await
+}
+
+/// Sends a request without a body and decodes the answer.
+pub(crate) async fn call<R: DeserializeOwned>(
+    method: Method,
+    path: &str,
+) -> Result<R, SessionError> {
+    decode(&manager()?.request(method, path, None).await?)
+}
+
 /// Signs in with e-mail and password.
 pub async fn login(email: &str, password: &str) -> Result<UserInfo, SessionError> {
-    let m = manager()?;
-    m.login(email, password).await
+    manager()?.login(email, password).await
 }
 
 /// Creates a customer account and signs it in.
 pub async fn register(request: &RegisterRequest) -> Result<UserInfo, SessionError> {
-    let m = manager()?;
-    m.register(request).await
+    manager()?.register(request).await
 }
 
 /// Signs out this device.
 pub async fn logout() -> Result<(), SessionError> {
-    let m = manager()?;
-    m.logout().await
+    manager()?.logout().await
 }
 
 /// Signs out every device, this one included (asking for the password
@@ -40,66 +56,47 @@ pub async fn logout_all() -> Result<RevokedResponse, SessionError> {
 
 /// Proves the password again, for the sensitive actions of the next minutes.
 pub async fn reauth(password: &str) -> Result<ReauthResponse, SessionError> {
-    let m = manager()?;
     let body = ReauthRequest {
         password: password.to_owned(),
     };
-    m.post_json("/api/auth/reauth", &body).await
+    manager()?.post_json("/api/auth/reauth", &body).await
 }
 
 /// A page of the user's security activity, older than `before`.
 pub async fn activity(before: Option<i64>) -> Result<ActivityPage, SessionError> {
-    let m = manager()?;
-    let path = match before {
-        Some(id) => format!("/api/auth/activity?limit=30&before={id}"),
-        None => "/api/auth/activity?limit=30".to_owned(),
-    };
-    m.get_json(&path).await
+    let before = before.map(|id| format!("&before={id}")).unwrap_or_default();
+    get(&format!("/api/auth/activity?limit=30{before}")).await
 }
 
 /// New-device sign-ins the user has not answered yet.
 pub async fn alerts() -> Result<AlertsResponse, SessionError> {
-    let m = manager()?;
-    m.get_json("/api/auth/alerts").await
+    get("/api/auth/alerts").await
 }
 
 /// "It was me": answers a new-device alert.
 pub async fn dismiss_alert(id: i64) -> Result<MessageResponse, SessionError> {
-    let m = manager()?;
-    let response = m
-        .request(
-            Method::Post,
-            &format!("/api/auth/alerts/{id}/dismiss"),
-            None,
-        )
-        .await?;
-    serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
+    call(Method::Post, &format!("/api/auth/alerts/{id}/dismiss")).await
 }
 
 /// The signed-in user as the server knows them now.
 pub async fn me() -> Result<UserInfo, SessionError> {
-    let m = manager()?;
-    m.get_json("/api/auth/me").await
+    get("/api/auth/me").await
 }
 
 /// The user's active sessions, most recent activity first.
 pub async fn sessions() -> Result<SessionsResponse, SessionError> {
-    let m = manager()?;
-    m.get_json("/api/auth/sessions").await
+    get("/api/auth/sessions").await
 }
 
 /// Signs out one of the user's devices.
 pub async fn revoke_session(id: &str) -> Result<MessageResponse, SessionError> {
-    let m = manager()?;
     let path = format!("/api/auth/sessions/{}", crate::format::encode_component(id));
-    let response = m.request(Method::Delete, &path, None).await?;
-    serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
+    call(Method::Delete, &path).await
 }
 
 /// Changes the password; every other session ends.
 pub async fn change_password(
     request: &ChangePasswordRequest,
 ) -> Result<RevokedResponse, SessionError> {
-    let m = manager()?;
-    m.post_json("/api/auth/password", request).await
+    manager()?.post_json("/api/auth/password", request).await
 }

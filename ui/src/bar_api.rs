@@ -13,20 +13,12 @@ use shared::bar::{
     StationsResponse, StatusChangeRequest, StreamTicket, Tab, TableCall, TableCallsResponse,
     TabsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
-use shared::session::{HttpRequest, HttpResponse, Method, SessionError};
+use shared::session::{HttpRequest, Method, SessionError};
 
+use crate::api::{call, decode, get};
 use crate::format::encode_component;
 use crate::reauth::with_reauth;
 use crate::session::manager;
-
-fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionError> {
-    serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
-}
-
-/// Reads `path`.
-async fn get<R: DeserializeOwned>(path: &str) -> Result<R, SessionError> {
-    manager()?.get_json(path).await
-}
 
 /// `template` with each `{}` replaced by the next of `ids`, encoded as a
 /// path segment.
@@ -54,9 +46,7 @@ async fn send<B: serde::Serialize + ?Sized, R: DeserializeOwned>(
 
 /// [`send`] without a body.
 async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> Result<R, SessionError> {
-    let m = manager()?;
-    let response = with_reauth(|| m.request(method, path, None)).await?;
-    decode(&response)
+    with_reauth(|| call(method, path)).await
 }
 
 /// The whole menu: categories in order, each with its items.
@@ -75,8 +65,7 @@ pub async fn place_order(
         .with_json(request)
         .map_err(|e| SessionError::Encode(e.to_string()))?
         .with_header("Idempotency-Key", idempotency_key);
-    let response = m.execute(http).await?;
-    decode(&response)
+    decode(&m.execute(http).await?)
 }
 
 /// The signed-in customer's orders, newest first.
@@ -141,12 +130,8 @@ pub async fn station_ready(
     station_id: &str,
     version: i64,
 ) -> Result<Order, SessionError> {
-    send(
-        Method::Post,
-        &path("/api/orders/{}/stations/{}/ready", &[id, station_id]),
-        &StationReadyRequest { version },
-    )
-    .await
+    let url = path("/api/orders/{}/stations/{}/ready", &[id, station_id]);
+    send(Method::Post, &url, &StationReadyRequest { version }).await
 }
 
 /// Every station, in order.
@@ -156,17 +141,13 @@ pub async fn stations() -> Result<StationsResponse, SessionError> {
 
 /// Adds a station (admin).
 pub async fn create_station(name: &str) -> Result<Station, SessionError> {
-    let body = StationRequest {
-        name: name.to_owned(),
-    };
+    let body = StationRequest { name: name.into() };
     send(Method::Post, "/api/admin/stations", &body).await
 }
 
 /// Renames a station (admin).
 pub async fn rename_station(id: &str, name: &str) -> Result<Station, SessionError> {
-    let body = StationRequest {
-        name: name.to_owned(),
-    };
+    let body = StationRequest { name: name.into() };
     send(Method::Patch, &path("/api/admin/stations/{}", &[id]), &body).await
 }
 
@@ -228,12 +209,8 @@ pub async fn stream_ticket() -> Result<StreamTicket, SessionError> {
 
 /// Marks an item available or not (staff).
 pub async fn set_availability(item_id: &str, available: bool) -> Result<MenuItem, SessionError> {
-    send(
-        Method::Put,
-        &path("/api/menu/items/{}/availability", &[item_id]),
-        &AvailabilityRequest { available },
-    )
-    .await
+    let url = path("/api/menu/items/{}/availability", &[item_id]);
+    send(Method::Put, &url, &AvailabilityRequest { available }).await
 }
 
 /// Marks one option of an item available or not, "no oat milk left"
@@ -243,15 +220,11 @@ pub async fn set_option_availability(
     option_id: &str,
     available: bool,
 ) -> Result<MenuItem, SessionError> {
-    send(
-        Method::Put,
-        &path(
-            "/api/menu/items/{}/options/{}/availability",
-            &[item_id, option_id],
-        ),
-        &AvailabilityRequest { available },
-    )
-    .await
+    let url = path(
+        "/api/menu/items/{}/options/{}/availability",
+        &[item_id, option_id],
+    );
+    send(Method::Put, &url, &AvailabilityRequest { available }).await
 }
 
 /// Adds a category (admin), prepared at `station_id` (none: the first
@@ -292,12 +265,8 @@ pub async fn delete_category(id: &str) -> Result<DeleteResponse, SessionError> {
 
 /// Puts the categories in this order (admin).
 pub async fn reorder_categories(ids: Vec<String>) -> Result<MenuResponse, SessionError> {
-    send(
-        Method::Put,
-        "/api/menu/categories/order",
-        &ReorderRequest { ids },
-    )
-    .await
+    let body = ReorderRequest { ids };
+    send(Method::Put, "/api/menu/categories/order", &body).await
 }
 
 /// Puts a category's items in this order (admin).
@@ -305,12 +274,8 @@ pub async fn reorder_items(
     category_id: &str,
     ids: Vec<String>,
 ) -> Result<MenuCategory, SessionError> {
-    send(
-        Method::Put,
-        &path("/api/menu/categories/{}/order", &[category_id]),
-        &ReorderRequest { ids },
-    )
-    .await
+    let url = path("/api/menu/categories/{}/order", &[category_id]);
+    send(Method::Put, &url, &ReorderRequest { ids }).await
 }
 
 /// Adds an item (admin).
@@ -366,12 +331,8 @@ pub async fn reset_password(id: &str, password: &str) -> Result<AdminUserAction,
     let body = ResetPasswordRequest {
         password: password.to_owned(),
     };
-    send(
-        Method::Post,
-        &path("/api/admin/users/{}/password", &[id]),
-        &body,
-    )
-    .await
+    let url = path("/api/admin/users/{}/password", &[id]);
+    send(Method::Post, &url, &body).await
 }
 
 /// Sessions of all users. `app` is `customer`, `bartender` or `admin`;
@@ -415,12 +376,8 @@ pub async fn today_stats() -> Result<TodayStats, SessionError> {
 /// One local day's figures by hour, time to ready and best sellers, or
 /// the week's ending with it; `day` as `YYYY-MM-DD` (admin).
 pub async fn day_figures(day: &str, span: FiguresSpan) -> Result<DayFigures, SessionError> {
-    let path = format!(
-        "/api/admin/figures?day={}&span={}",
-        encode_component(day),
-        span.as_str()
-    );
-    get(&path).await
+    let url = path("/api/admin/figures?day={}&span={}", &[day, span.as_str()]);
+    get(&url).await
 }
 
 /// The admin's activity log: filters in the query string (`user_id`,
@@ -439,8 +396,7 @@ pub async fn admin_activity(
 /// The same log as CSV text (admin).
 pub async fn admin_activity_csv(filter: &[(&str, String)]) -> Result<String, SessionError> {
     let path = format!("/api/admin/activity.csv?limit=50{}", query(filter));
-    let response = manager()?.request(Method::Get, &path, None).await?;
-    Ok(response.body)
+    Ok(manager()?.request(Method::Get, &path, None).await?.body)
 }
 
 /// `&name=value` for each non-empty filter, encoded.

@@ -1,70 +1,56 @@
 //! Small text helpers for pages: dates for people, URL components, price
 //! differences.
 
+/// `rfc3339` as the browser reads it; `None` when unreadable.
+#[cfg(target_arch = "wasm32")]
+fn js_date(rfc3339: &str) -> Option<js_sys::Date> {
+    let date = js_sys::Date::new(&rfc3339.into());
+    (!date.get_time().is_nan()).then_some(date)
+}
+
 /// `2026-11-28T10:15:00Z` as the browser's local date and time; on the
 /// server (which never shows session data) the text is returned unchanged.
 pub fn local_time(rfc3339: &str) -> String {
     #[cfg(target_arch = "wasm32")]
-    {
-        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(rfc3339));
-        if date.get_time().is_nan() {
-            return rfc3339.to_owned();
-        }
-        let shown: String = date
+    if let Some(date) = js_date(rfc3339) {
+        return date
             .to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED)
             .into();
-        shown
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        rfc3339.to_owned()
-    }
+    rfc3339.to_owned()
 }
 
 /// `2026-11-28T21:42:10Z` as the browser's local hour and minute ("21:42"),
 /// with the date in front when it was not today.
 pub fn local_moment(rfc3339: &str) -> String {
     #[cfg(target_arch = "wasm32")]
-    {
-        use wasm_bindgen::JsValue;
-        let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
-        if date.get_time().is_nan() {
-            return rfc3339.to_owned();
-        }
+    if let Some(date) = js_date(rfc3339) {
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"hour".into(), &"2-digit".into());
         let _ = js_sys::Reflect::set(&options, &"minute".into(), &"2-digit".into());
         let time: String = date
             .to_locale_time_string_with_options("default", &options)
             .into();
-        let today = js_sys::Date::new_0();
-        let same_day = date.get_full_year() == today.get_full_year()
-            && date.get_month() == today.get_month()
-            && date.get_date() == today.get_date();
-        if same_day {
-            time
-        } else {
-            let day: String = date
-                .to_locale_date_string("default", &JsValue::UNDEFINED)
-                .into();
-            format!("{day} {time}")
+        // Today, in the browser's time zone: the time alone.
+        if date.to_date_string() == js_sys::Date::new_0().to_date_string() {
+            return time;
         }
+        let day: String = date
+            .to_locale_date_string("default", &wasm_bindgen::JsValue::UNDEFINED)
+            .into();
+        return format!("{day} {time}");
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        rfc3339.to_owned()
-    }
+    rfc3339.to_owned()
 }
 
 /// Percent-encodes `text` for a query string value.
 pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
+        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
         }
     }
     out
@@ -75,8 +61,7 @@ pub fn encode_component(text: &str) -> String {
 pub fn timestamp_millis(rfc3339: &str) -> Option<f64> {
     #[cfg(target_arch = "wasm32")]
     {
-        let millis = js_sys::Date::parse(rfc3339);
-        (!millis.is_nan()).then_some(millis)
+        js_date(rfc3339).map(|date| date.get_time())
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

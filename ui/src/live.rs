@@ -125,7 +125,6 @@ mod browser {
 
     /// One component listening.
     struct Listener {
-        id: u64,
         on_event: Box<dyn Fn(LiveEvent)>,
         on_sync: Box<dyn Fn()>,
         status: WriteSignal<LiveStatus>,
@@ -151,7 +150,6 @@ mod browser {
     struct Stream {
         auth: Auth,
         listeners: RefCell<Vec<Rc<Listener>>>,
-        next_listener: Cell<u64>,
         /// The state, for listeners that join later.
         state: Cell<LiveStatus>,
         /// The user the stream runs for, `None` while stopped.
@@ -184,7 +182,6 @@ mod browser {
                 let stream = Rc::new(Stream {
                     auth,
                     listeners: RefCell::new(Vec::new()),
-                    next_listener: Cell::new(0),
                     state: Cell::new(LiveStatus::Connecting),
                     user_id: RefCell::new(None),
                     epoch: Cell::new(0),
@@ -197,20 +194,18 @@ mod browser {
                 SHARED.with(|shared| *shared.borrow_mut() = Rc::downgrade(&stream));
                 stream
             });
-        let id = stream.next_listener.get();
-        stream.next_listener.set(id + 1);
         status.set(stream.state.get());
-        stream.listeners.borrow_mut().push(Rc::new(Listener {
-            id,
+        let listener = Rc::new(Listener {
             on_event,
             on_sync,
             status,
-        }));
+        });
+        stream.listeners.borrow_mut().push(Rc::clone(&listener));
         // Cleanups must be `Send`; the stream lives in this thread's arena
         // and the cleanup only reaches it through the handle.
-        let held = StoredValue::new_local(Rc::clone(&stream));
+        let held = StoredValue::new_local((Rc::clone(&stream), listener));
         on_cleanup(move || {
-            held.try_with_value(|stream| stream.leave(id));
+            held.try_with_value(|(stream, listener)| stream.leave(listener));
         });
         // Effects run only in the browser, after hydration.
         Effect::new(move |_| {
@@ -225,13 +220,11 @@ mod browser {
 
     impl Stream {
         /// A listener leaves; the last one closes the connection.
-        fn leave(&self, id: u64) {
-            let empty = {
-                let mut listeners = self.listeners.borrow_mut();
-                listeners.retain(|l| l.id != id);
-                listeners.is_empty()
-            };
-            if empty {
+        fn leave(&self, listener: &Rc<Listener>) {
+            self.listeners
+                .borrow_mut()
+                .retain(|l| !Rc::ptr_eq(l, listener));
+            if self.listeners.borrow().is_empty() {
                 self.stop();
             }
         }
@@ -273,10 +266,6 @@ mod browser {
                 timer.clear();
             }
             self.close();
-        }
-
-        fn running(&self) -> bool {
-            self.user_id.borrow().is_some()
         }
 
         /// Closes the current `EventSource`, if any.
@@ -375,57 +364,23 @@ mod browser {
         }
 
         fn receive(self: &Rc<Self>, event: &MessageEvent) {
+            use serde_json::from_str;
             let name = event.type_();
             let data = event.data().as_string().unwrap_or_default();
             let Some(kind) = StreamEvent::parse(&name) else {
                 return;
             };
-            match kind {
-                StreamEvent::Order
-                | StreamEvent::MenuItem
-                | StreamEvent::BarSettings
-                | StreamEvent::TableCall
-                | StreamEvent::Tab
-                | StreamEvent::NewSignIn => {
-                    let id = event.last_event_id().parse::<i64>().ok();
-                    if let (Some(id), Some(last)) = (id, self.last_id.get()) {
-                        // Replays after a reconnect may overlap what was seen.
-                        if id <= last {
-                            return;
-                        }
-                    }
-                    if id.is_some() {
-                        self.last_id.set(id);
-                    }
-                    let parsed = match kind {
-                        StreamEvent::Order => serde_json::from_str(&data).map(LiveEvent::Order),
-                        StreamEvent::MenuItem => {
-                            serde_json::from_str(&data).map(LiveEvent::MenuItem)
-                        }
-                        StreamEvent::BarSettings => {
-                            serde_json::from_str(&data).map(LiveEvent::BarSettings)
-                        }
-                        StreamEvent::TableCall => {
-                            serde_json::from_str(&data).map(LiveEvent::TableCall)
-                        }
-                        StreamEvent::Tab => serde_json::from_str(&data).map(LiveEvent::Tab),
-                        _ => serde_json::from_str(&data).map(LiveEvent::NewSignIn),
-                    };
-                    match parsed {
-                        Ok(event) => {
-                            for listener in self.listeners() {
-                                (listener.on_event)(event.clone());
-                            }
-                        }
-                        // Skipped rather than retried forever; the next sync
-                        // brings the page's lists up to date anyway.
-                        Err(e) => leptos::logging::warn!("unreadable {name} event: {e}"),
-                    }
-                }
+            let parse: fn(&str) -> serde_json::Result<LiveEvent> = match kind {
+                StreamEvent::Order => |json| from_str(json).map(LiveEvent::Order),
+                StreamEvent::MenuItem => |json| from_str(json).map(LiveEvent::MenuItem),
+                StreamEvent::BarSettings => |json| from_str(json).map(LiveEvent::BarSettings),
+                StreamEvent::TableCall => |json| from_str(json).map(LiveEvent::TableCall),
+                StreamEvent::Tab => |json| from_str(json).map(LiveEvent::Tab),
+                StreamEvent::NewSignIn => |json| from_str(json).map(LiveEvent::NewSignIn),
                 StreamEvent::Ready | StreamEvent::Reset => {
                     // The server's cursor: the stream resumes after it, even
                     // when it moved back (a reset after a database change).
-                    if let Ok(Cursor { cursor }) = serde_json::from_str::<Cursor>(&data) {
+                    if let Ok(Cursor { cursor }) = from_str::<Cursor>(&data) {
                         self.last_id.set(Some(cursor));
                     }
                     if kind == StreamEvent::Ready {
@@ -435,34 +390,58 @@ mod browser {
                     for listener in self.listeners() {
                         (listener.on_sync)();
                     }
+                    return;
                 }
-                StreamEvent::SessionEnded => {
-                    self.stop();
-                    let auth = self.auth;
-                    // Signed out here already (say, everywhere, from this
-                    // tab): nothing more to tell.
-                    if auth.user.with_untracked(Option::is_none) {
-                        return;
-                    }
-                    let stream = Rc::downgrade(self);
-                    spawn_local(async move {
-                        // Asking the server lets the session manager see the
-                        // 401 and send the user to sign in.
-                        let me = auth.watch(crate::api::me().await);
-                        // The session turned out to be alive after all (a
-                        // check that failed on the server's side): resume,
-                        // after the backoff in case it happens again.
-                        if let (Ok(user), Some(stream)) = (me, stream.upgrade()) {
-                            if !stream.running() {
-                                *stream.user_id.borrow_mut() = Some(user.id);
-                                let epoch = stream.epoch.get() + 1;
-                                stream.epoch.set(epoch);
-                                stream.retry_later(epoch);
-                            }
-                        }
-                    });
+                StreamEvent::SessionEnded => return self.session_ended(),
+            };
+            let id = event.last_event_id().parse::<i64>().ok();
+            if let (Some(id), Some(last)) = (id, self.last_id.get()) {
+                // Replays after a reconnect may overlap what was seen.
+                if id <= last {
+                    return;
                 }
             }
+            if id.is_some() {
+                self.last_id.set(id);
+            }
+            match parse(&data) {
+                Ok(event) => {
+                    for listener in self.listeners() {
+                        (listener.on_event)(event.clone());
+                    }
+                }
+                // Skipped rather than retried forever; the next sync
+                // brings the page's lists up to date anyway.
+                Err(e) => leptos::logging::warn!("unreadable {name} event: {e}"),
+            }
+        }
+
+        /// The stream says its session has ended.
+        fn session_ended(self: &Rc<Self>) {
+            self.stop();
+            let auth = self.auth;
+            // Signed out here already (say, everywhere, from this
+            // tab): nothing more to tell.
+            if auth.user.with_untracked(Option::is_none) {
+                return;
+            }
+            let stream = Rc::downgrade(self);
+            spawn_local(async move {
+                // Asking the server lets the session manager see the
+                // 401 and send the user to sign in.
+                let me = auth.watch(crate::api::me().await);
+                // The session turned out to be alive after all (a
+                // check that failed on the server's side): resume,
+                // after the backoff in case it happens again.
+                if let (Ok(user), Some(stream)) = (me, stream.upgrade()) {
+                    if stream.user_id.borrow().is_none() {
+                        *stream.user_id.borrow_mut() = Some(user.id);
+                        let epoch = stream.epoch.get() + 1;
+                        stream.epoch.set(epoch);
+                        stream.retry_later(epoch);
+                    }
+                }
+            });
         }
     }
 

@@ -99,11 +99,7 @@ impl<T: Send + Sync + 'static> Loader<T> {
             Ok(value) => self.state.set(Load::Ready(value)),
             Err(e) if e.ends_session() => {}
             Err(e) => {
-                let shown = self
-                    .state
-                    .try_with_untracked(|s| s.ready().is_some())
-                    .unwrap_or(false);
-                if !shown {
+                if self.state.try_with_untracked(|s| s.ready().is_some()) != Some(true) {
                     self.state.set(Load::Failed(e.to_string()));
                 }
             }

@@ -79,18 +79,17 @@ mod tests {
             .collect()
     }
 
+    /// Applies `item` changed (or `removed`) to `menu`.
+    fn apply(menu: &mut MenuResponse, item: MenuItem, removed: bool) -> bool {
+        apply_item_event(&mut menu.categories, &MenuItemEvent { item, removed })
+    }
+
     #[test]
     fn an_item_that_runs_out_stays_in_place() {
         let mut menu = menu();
         let mut sold_out = item("a", "beer", 0);
         sold_out.available = false;
-        apply_item_event(
-            &mut menu.categories,
-            &MenuItemEvent {
-                item: sold_out,
-                removed: false,
-            },
-        );
+        apply(&mut menu, sold_out, false);
         assert_eq!(ids(&menu, 0), ["a", "b"]);
         assert!(!menu.categories[0].items[0].available);
     }
@@ -98,21 +97,9 @@ mod tests {
     #[test]
     fn removed_items_leave_and_moved_items_change_category() {
         let mut menu = menu();
-        apply_item_event(
-            &mut menu.categories,
-            &MenuItemEvent {
-                item: item("b", "beer", 1),
-                removed: true,
-            },
-        );
+        apply(&mut menu, item("b", "beer", 1), true);
         assert_eq!(ids(&menu, 0), ["a"]);
-        apply_item_event(
-            &mut menu.categories,
-            &MenuItemEvent {
-                item: item("a", "food", 5),
-                removed: false,
-            },
-        );
+        apply(&mut menu, item("a", "food", 5), false);
         assert!(ids(&menu, 0).is_empty());
         assert_eq!(ids(&menu, 1), ["c", "a"]);
     }
@@ -120,13 +107,7 @@ mod tests {
     #[test]
     fn new_items_take_their_position() {
         let mut menu = menu();
-        apply_item_event(
-            &mut menu.categories,
-            &MenuItemEvent {
-                item: item("n", "beer", 1),
-                removed: false,
-            },
-        );
+        apply(&mut menu, item("n", "beer", 1), false);
         assert_eq!(ids(&menu, 0), ["a", "b", "n"]);
         assert_eq!(items_by_id(&menu).len(), 4);
     }
@@ -134,27 +115,15 @@ mod tests {
     #[test]
     fn an_item_of_an_unknown_category_asks_for_a_reload() {
         let mut menu = menu();
-        let event = MenuItemEvent {
-            item: item("gin", "spirits", 0),
-            removed: false,
-        };
-        assert!(!apply_item_event(&mut menu.categories, &event));
+        assert!(!apply(&mut menu, item("gin", "spirits", 0), false));
         assert_eq!(items_by_id(&menu).len(), 3, "nothing added anywhere");
-        let gone = MenuItemEvent {
-            item: item("gin", "spirits", 0),
-            removed: true,
-        };
-        assert!(apply_item_event(&mut menu.categories, &gone));
+        assert!(apply(&mut menu, item("gin", "spirits", 0), true));
     }
 
     #[test]
     fn equal_positions_are_ordered_by_id() {
         let mut menu = menu();
-        let event = MenuItemEvent {
-            item: item("aa", "beer", 0),
-            removed: false,
-        };
-        assert!(apply_item_event(&mut menu.categories, &event));
+        assert!(apply(&mut menu, item("aa", "beer", 0), false));
         assert_eq!(ids(&menu, 0), ["a", "aa", "b"]);
     }
 }

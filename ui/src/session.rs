@@ -33,11 +33,9 @@ const OTHER_APP_BASES: [&str; 2] = ["/bartender", "/admin"];
 impl AppInfo {
     /// The app's page at `rest` (`"/devices"`); `""` is the home page.
     pub fn path(&self, rest: &str) -> String {
-        let path = format!("{}{rest}", self.base);
-        if path.is_empty() {
-            "/".to_owned()
-        } else {
-            path
+        match format!("{}{rest}", self.base) {
+            path if path.is_empty() => "/".to_owned(),
+            path => path,
         }
     }
 
@@ -68,9 +66,8 @@ impl AppInfo {
 
     fn owns(&self, path: &str) -> bool {
         let under = |base: &str| {
-            path == base
-                || path.starts_with(&format!("{base}/"))
-                || path.starts_with(&format!("{base}?"))
+            path.strip_prefix(base)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
         };
         if self.base.is_empty() {
             !OTHER_APP_BASES.iter().any(|base| under(base))
@@ -114,11 +111,8 @@ impl Auth {
                 self.offline.set(false);
                 self.user.set(None);
             }
-            _ => {
-                if self.offline.get_untracked() {
-                    self.offline.set(false);
-                }
-            }
+            // Only a change notifies the banner.
+            _ => self.offline.maybe_update(std::mem::take),
         }
         outcome
     }
@@ -252,16 +246,13 @@ fn start(auth: Auth) {
     // so a tablet left on the queue for hours stays signed in.
     set_interval(
         move || {
-            if !auth.user.with_untracked(Option::is_some) {
-                return;
-            }
-            spawn_local(async move {
-                if let Ok(manager) = manager() {
-                    if manager.refresh_due() {
+            if auth.user.with_untracked(Option::is_some) {
+                spawn_local(async move {
+                    if let Some(manager) = manager().ok().filter(|m| m.refresh_due()) {
                         let _ = auth.watch(manager.fresh_access_token().await);
                     }
-                }
-            });
+                });
+            }
         },
         Duration::from_secs(5),
     );
@@ -281,21 +272,19 @@ fn start(auth: Auth) {
     // Another tab signed in, refreshed or signed out: same storage, same session.
     let keys = auth.info.app.storage_keys();
     let _listener = window_event_listener(leptos::ev::storage, move |event| {
-        let relevant = match event.key() {
-            None => true, // storage cleared
-            Some(key) => key == keys.user || key == keys.refresh || key == keys.access,
-        };
-        if !relevant {
+        // No key: storage cleared.
+        if event
+            .key()
+            .is_some_and(|key| key != keys.user && key != keys.refresh && key != keys.access)
+        {
             return;
         }
         let now = manager().ok().and_then(|m| m.current_user());
         if now != auth.user.get_untracked() {
-            if now.is_none() {
-                auth.notice
-                    .set(Some("You were signed out in another tab.".to_owned()));
-            } else {
-                auth.notice.set(None);
-            }
+            let notice = now
+                .is_none()
+                .then(|| "You were signed out in another tab.".to_owned());
+            auth.notice.set(notice);
             auth.user.set(now);
         }
     });

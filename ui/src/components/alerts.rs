@@ -80,37 +80,31 @@ pub fn SignInAlerts() -> impl IntoView {
         || {},
     );
 
-    let settle = move |id: i64, outcome: Result<String, String>| {
+    // Marks the alert's call as running (`None`) or answered.
+    let settle = move |id: i64, outcome: Option<String>| {
         shown.update(|list| {
             if let Some(s) = list.iter_mut().find(|s| s.alert.id == id) {
-                s.busy = false;
-                s.outcome = Some(outcome.unwrap_or_else(|e| e));
-            }
-        });
-    };
-    let start = move |id: i64| {
-        shown.update(|list| {
-            if let Some(s) = list.iter_mut().find(|s| s.alert.id == id) {
-                s.busy = true;
+                s.busy = outcome.is_none();
+                s.outcome = outcome;
             }
         });
     };
     let sign_it_out = move |alert: NewSignIn| {
-        start(alert.id);
+        settle(alert.id, None);
         spawn_local(async move {
             let outcome = match auth.watch(api::revoke_session(&alert.session_id).await) {
-                Ok(_) => Ok(format!("Signed out {}.", alert.device)),
-                Err(e) => Err(e.to_string()),
+                Ok(_) => format!("Signed out {}.", alert.device),
+                Err(e) => e.to_string(),
             };
-            settle(alert.id, outcome);
+            settle(alert.id, Some(outcome));
         });
     };
     let it_was_me = move |id: i64| {
-        start(id);
+        settle(id, None);
         spawn_local(async move {
             match auth.watch(api::dismiss_alert(id).await) {
                 Ok(_) => shown.update(|list| list.retain(|s| s.alert.id != id)),
-                Err(e) => settle(id, Err(e.to_string())),
+                Err(e) => settle(id, Some(e.to_string())),
             }
         });
     };

@@ -29,15 +29,7 @@ pub fn Field(
 /// The form's error, announced to screen readers when it appears.
 #[component]
 pub fn FormError(error: RwSignal<Option<String>>) -> impl IntoView {
-    move || {
-        error.get().map(|message| {
-            view! {
-                <p class="form-error" role="alert" data-testid="form-error">
-                    {message}
-                </p>
-            }
-        })
-    }
+    move || crate::load::error_line(error.get())
 }
 
 /// The submit button: disabled while `busy` (and saying so), and until the

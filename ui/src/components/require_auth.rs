@@ -21,20 +21,16 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
             return loading("Loading…");
         }
         if !signed_in.get() {
-            if auth.signed_out_here.get_untracked() {
-                return view! { <Redirect path=auth.info.path("/login") /> }.into_any();
+            let mut to = auth.info.path("/login");
+            if !auth.signed_out_here.get_untracked() {
+                // The router's `search` comes without its `?`.
+                let search = location.search.get_untracked();
+                let here = match search.trim_start_matches('?') {
+                    "" => location.pathname.get_untracked(),
+                    query => format!("{}?{query}", location.pathname.get_untracked()),
+                };
+                to = format!("{to}?next={}", encode_component(&here));
             }
-            // The router's `search` comes without its `?`.
-            let search = location.search.get_untracked();
-            let here = match search.trim_start_matches('?') {
-                "" => location.pathname.get_untracked(),
-                query => format!("{}?{query}", location.pathname.get_untracked()),
-            };
-            let to = format!(
-                "{}?next={}",
-                auth.info.path("/login"),
-                encode_component(&here)
-            );
             return view! { <Redirect path=to /> }.into_any();
         }
         if auth.signed_out_here.get_untracked() {

@@ -15,18 +15,15 @@ use crate::session::use_auth;
 #[component]
 pub fn ActivityItem(entry: ActivityEntry) -> impl IntoView {
     let warning = entry.kind.is_warning();
-    let mut facts = Vec::new();
-    if let Some(device) = &entry.device {
-        facts.push(("Device", device.clone()));
-    }
-    if let Some(app) = entry.client_app {
-        facts.push(("App", app.as_str().to_owned()));
-    }
-    match (&entry.ip_address, &entry.network) {
-        (Some(ip), Some(network)) => facts.push(("From", format!("{ip} ({network})"))),
-        (Some(ip), None) => facts.push(("From", ip.clone())),
-        _ => {}
-    }
+    let from = entry.ip_address.as_ref().map(|ip| match &entry.network {
+        Some(network) => format!("{ip} ({network})"),
+        None => ip.clone(),
+    });
+    let facts = [
+        ("Device", entry.device.clone()),
+        ("App", entry.client_app.map(|app| app.as_str().to_owned())),
+        ("From", from),
+    ];
     view! {
         <li class="activity" class:warning=warning data-testid="activity" data-kind=entry.kind.as_str()>
             <div class="activity-head">
@@ -37,7 +34,9 @@ pub fn ActivityItem(entry: ActivityEntry) -> impl IntoView {
             <dl class="activity-facts">
                 {facts
                     .into_iter()
-                    .map(|(name, value)| view! { <div><dt>{name}</dt><dd>{value}</dd></div> })
+                    .filter_map(|(name, value)| {
+                        value.map(|value| view! { <div><dt>{name}</dt><dd>{value}</dd></div> })
+                    })
                     .collect_view()}
             </dl>
         </li>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::api::{SessionInfo, SessionsResponse};
+use shared::api::{ClientApp, SessionInfo, SessionsResponse};
 
 use crate::api;
 use crate::components::BusyButton;
@@ -69,14 +69,8 @@ pub fn DevicesPage() -> impl IntoView {
     let card = move |session: SessionInfo| {
         let id = session.id.clone();
         let current = session.is_current;
-        let app = session
-            .client_app
-            .map(|app| app.as_str().to_owned())
-            .unwrap_or_else(|| "API".to_owned());
-        let ip = session
-            .ip_address
-            .clone()
-            .unwrap_or_else(|| "unknown".to_owned());
+        let app = session.client_app.map_or("API", ClientApp::as_str);
+        let ip: String = session.ip_address.as_deref().unwrap_or("unknown").into();
         let waiting = move || busy.with(|b| b.as_deref() == Some(id.as_str()));
         let target = session.clone();
         view! {
@@ -123,11 +117,7 @@ pub fn DevicesPage() -> impl IntoView {
                     let count = sessions.len();
                     view! {
                         <p data-testid="device-count">
-                            {if count == 1 {
-                                "1 active session".to_owned()
-                            } else {
-                                format!("{count} active sessions")
-                            }}
+                            {format!("{count} active session{}", if count == 1 { "" } else { "s" })}
                         </p>
                         <ul class="devices">{sessions.into_iter().map(card).collect_view()}</ul>
                     }

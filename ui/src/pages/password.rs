@@ -14,9 +14,7 @@ use crate::session::use_auth;
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let auth = use_auth();
-    let current = RwSignal::new(String::new());
-    let new = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    let [current, new, confirm] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);

@@ -19,10 +19,7 @@ pub fn SignupPage() -> impl IntoView {
     let info = auth.info;
     let navigate = use_navigate();
 
-    let name = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let confirm = RwSignal::new(String::new());
+    let [name, email, password, confirm] = std::array::from_fn(|_| RwSignal::new(String::new()));
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
 

@@ -10,23 +10,19 @@ use crate::session::use_auth;
 pub fn Welcome() -> impl IntoView {
     let auth = use_auth();
     let info = auth.info;
-    let user = move || auth.user.get();
-    view! {
-        {move || {
-            user()
-                .map(|user| {
-                    view! {
-                        <section class="card welcome" data-testid="welcome">
-                            <p>
-                                "Signed in as " <strong>{user.name.clone()}</strong> " ("
-                                {user.email.clone()} ", " {user.role.as_str()} ")."
-                            </p>
-                            <p>
-                                <A href=info.path("/devices")>"See where you are signed in"</A>
-                            </p>
-                        </section>
-                    }
-                })
-        }}
+    move || {
+        auth.user.get().map(|user| {
+            view! {
+                <section class="card welcome" data-testid="welcome">
+                    <p>
+                        "Signed in as " <strong>{user.name.clone()}</strong> " ("
+                        {user.email.clone()} ", " {user.role.as_str()} ")."
+                    </p>
+                    <p>
+                        <A href=info.path("/devices")>"See where you are signed in"</A>
+                    </p>
+                </section>
+            }
+        })
     }
 }
