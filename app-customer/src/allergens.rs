@@ -4,7 +4,7 @@
 //! a shared tablet neither inherits it nor learns what the last one avoids.
 
 use leptos::prelude::*;
-use shared::bar::{Allergen, MenuCategory, MenuItem};
+use shared::bar::{Allergen, MenuCategory};
 
 use crate::browser;
 
@@ -19,37 +19,22 @@ pub(crate) fn parse_saved(json: &str) -> Vec<Allergen> {
     shared::validate::allergens(&known)
 }
 
-/// Whether `item` contains any of `hidden`.
-pub(crate) fn contains_any(item: &MenuItem, hidden: &[Allergen]) -> bool {
-    item.allergens.iter().any(|a| hidden.contains(a))
-}
-
 /// The menu as shown: items containing a hidden allergen left out, and
 /// categories left empty by that too; with the number of items left out.
 pub(crate) fn visible(
     categories: &[MenuCategory],
     hidden: &[Allergen],
 ) -> (Vec<MenuCategory>, usize) {
-    let mut shown = Vec::with_capacity(categories.len());
     let mut left_out = 0;
-    for category in categories {
-        let items: Vec<MenuItem> = category
+    let mut shown = categories.to_vec();
+    shown.retain_mut(|category| {
+        let all = category.items.len();
+        category
             .items
-            .iter()
-            .filter(|item| !contains_any(item, hidden))
-            .cloned()
-            .collect();
-        left_out += category.items.len() - items.len();
-        if !items.is_empty() {
-            shown.push(MenuCategory {
-                id: category.id.clone(),
-                name: category.name.clone(),
-                position: category.position,
-                station_id: category.station_id.clone(),
-                items,
-            });
-        }
-    }
+            .retain(|item| !item.allergens.iter().any(|a| hidden.contains(a)));
+        left_out += all - category.items.len();
+        !category.items.is_empty()
+    });
     (shown, left_out)
 }
 
@@ -80,26 +65,9 @@ impl AllergenFilter {
             hidden: RwSignal::new(hidden),
         };
         Effect::new(move |_| {
-            filter.hidden.with(|hidden| {
-                if hidden.is_empty() {
-                    browser::forget(HIDDEN_KEY);
-                } else {
-                    match serde_json::to_string(hidden) {
-                        Ok(json) => browser::save(HIDDEN_KEY, &json),
-                        Err(e) => leptos::logging::warn!("could not save the allergen filter: {e}"),
-                    }
-                }
-            });
-        });
-        // As with the cart: only the change from signed in to signed out
-        // counts, not the moment before the stored session is read.
-        let auth = ui::use_auth();
-        Effect::new(move |was_signed_in: Option<bool>| {
-            let signed_in = auth.signed_in();
-            if was_signed_in == Some(true) && !signed_in {
-                filter.hidden.set(Vec::new());
-            }
-            signed_in
+            let hidden = filter.hidden.read();
+            let keep = Some(&*hidden).filter(|h| !h.is_empty());
+            browser::keep_json(HIDDEN_KEY, "the allergen filter", keep);
         });
         provide_context(filter);
         filter
@@ -120,15 +88,12 @@ pub(crate) fn use_allergen_filter() -> AllergenFilter {
 mod tests {
     use super::*;
     use shared::bar::Allergen::{Eggs, Gluten, Milk, Peanuts, Sulphites};
+    use shared::bar::MenuItem;
 
     fn item(id: &str, allergens: &[Allergen]) -> MenuItem {
         MenuItem {
             id: id.to_owned(),
-            category_id: "c".to_owned(),
-            name: id.to_owned(),
-            price_cents: 100,
             allergens: allergens.to_vec(),
-            available: true,
             ..MenuItem::default()
         }
     }
@@ -136,10 +101,8 @@ mod tests {
     fn category(id: &str, items: Vec<MenuItem>) -> MenuCategory {
         MenuCategory {
             id: id.to_owned(),
-            name: id.to_owned(),
-            position: 0,
-            station_id: String::new(),
             items,
+            ..MenuCategory::default()
         }
     }
 
@@ -151,20 +114,13 @@ mod tests {
     }
 
     fn bar() -> Vec<MenuCategory> {
-        vec![
-            category(
-                "beer",
-                vec![item("lager", &[Gluten]), item("stout", &[Gluten])],
-            ),
-            category(
-                "snacks",
-                vec![
-                    item("nachos", &[Milk]),
-                    item("fries", &[Gluten, Milk]),
-                    item("crisps", &[]),
-                ],
-            ),
-        ]
+        let beer = vec![item("lager", &[Gluten]), item("stout", &[Gluten])];
+        let snacks = vec![
+            item("nachos", &[Milk]),
+            item("fries", &[Gluten, Milk]),
+            item("crisps", &[]),
+        ];
+        vec![category("beer", beer), category("snacks", snacks)]
     }
 
     #[test]

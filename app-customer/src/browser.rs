@@ -7,41 +7,40 @@
 use shared::session::browser::LocalStorage;
 
 /// The saved text under `key`, if any.
+#[cfg(target_arch = "wasm32")]
 pub(crate) fn load(key: &str) -> Option<String> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        LocalStorage::get_raw(key)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = key;
-        None
-    }
+    LocalStorage::get_raw(key)
 }
 
-/// Saves `value` under `key`. A browser that refuses (private mode, full
-/// storage) only loses the cart on reload, so a warning in the console is
-/// all it is worth.
-pub(crate) fn save(key: &str, value: &str) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        if let Err(e) = LocalStorage::set_raw(key, value) {
-            leptos::logging::warn!("could not save {key} in localStorage: {e}");
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn load(_: &str) -> Option<String> {
+    None
+}
+
+/// Saves `value` under `key`, or removes the key when there is nothing to
+/// keep (`None`): a browser that never ordered holds only the session's
+/// keys. A browser that refuses (private mode, full storage) only loses
+/// the cart on reload, so a warning in the console is all it is worth.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn keep(key: &str, value: Option<&str>) {
+    match value {
+        None => LocalStorage::remove(key),
+        Some(value) => {
+            if let Err(e) = LocalStorage::set_raw(key, value) {
+                leptos::logging::warn!("could not save {key} in localStorage: {e}");
+            }
         }
     }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = (key, value);
-    }
 }
 
-/// Removes whatever is saved under `key`.
-pub(crate) fn forget(key: &str) {
-    #[cfg(target_arch = "wasm32")]
-    LocalStorage::remove(key);
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = key;
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) fn keep(_: &str, _: Option<&str>) {}
+
+/// [`keep`] for `value` as JSON; `what` names it if it cannot be written.
+pub(crate) fn keep_json<T: serde::Serialize>(key: &str, what: &str, value: Option<&T>) {
+    match value.map(serde_json::to_string).transpose() {
+        Ok(json) => keep(key, json.as_deref()),
+        Err(e) => leptos::logging::warn!("could not save {what}: {e}"),
     }
 }
 

@@ -20,27 +20,20 @@ impl Calls {
     /// changed.
     pub(crate) fn take(&mut self, call: TableCall) -> bool {
         match self.list.iter_mut().find(|held| held.id == call.id) {
-            Some(held) if call.replaces(held) => {
-                *held = call;
-                true
-            }
-            Some(_) => false,
-            None => {
-                self.list.push(call);
-                true
-            }
+            Some(held) if !call.replaces(held) => return false,
+            Some(held) => *held = call,
+            None => self.list.push(call),
         }
+        true
     }
 
     /// Takes in every call of a list (a reload), keeping whatever this page
     /// saw that is newer; answers whether anything changed.
     pub(crate) fn take_all(&mut self, calls: Vec<TableCall>) -> bool {
-        let mut changed = false;
-        for call in calls {
-            // Every call is taken, whatever came before.
-            changed |= self.take(call);
-        }
-        changed
+        // `|`, not `||`: every call is taken, whatever came before.
+        calls
+            .into_iter()
+            .fold(false, |changed, call| self.take(call) | changed)
     }
 
     /// The guest's latest call of `kind` at `table`: the open one if there
@@ -49,30 +42,12 @@ impl Calls {
         self.list
             .iter()
             .filter(|c| c.table == table && c.kind == kind)
-            .max_by(|a, b| {
-                (a.is_open(), a.created_at.as_str()).cmp(&(b.is_open(), b.created_at.as_str()))
-            })
+            .max_by_key(|c| (c.is_open(), c.created_at.as_str()))
     }
 
     /// Whether the guest's call of `kind` at `table` waits for staff.
     pub(crate) fn is_open(&self, table: &str, kind: CallKind) -> bool {
         self.latest(table, kind).is_some_and(TableCall::is_open)
-    }
-}
-
-/// Where a call stands, as `data-state` says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CallState {
-    Open,
-    Acknowledged,
-}
-
-impl CallState {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            CallState::Open => "open",
-            CallState::Acknowledged => "acknowledged",
-        }
     }
 }
 
@@ -100,6 +75,7 @@ pub(crate) fn answered_text(kind: CallKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use CallKind::{Bill, Staff};
 
     fn call(id: &str, table: &str, kind: CallKind, minute: u32, answered: bool) -> TableCall {
         TableCall {
@@ -116,49 +92,48 @@ mod tests {
     #[test]
     fn an_answered_call_is_never_reopened_by_a_late_copy() {
         let mut calls = Calls::default();
-        assert!(calls.take(call("a", "7", CallKind::Bill, 1, false)));
-        assert!(calls.is_open("7", CallKind::Bill));
-        assert!(calls.take(call("a", "7", CallKind::Bill, 1, true)));
-        assert!(!calls.is_open("7", CallKind::Bill));
+        assert!(calls.take(call("a", "7", Bill, 1, false)));
+        assert!(calls.is_open("7", Bill));
+        assert!(calls.take(call("a", "7", Bill, 1, true)));
+        assert!(!calls.is_open("7", Bill));
         // The answer to the tap, or a reload from before, comes in late.
-        assert!(!calls.take(call("a", "7", CallKind::Bill, 1, false)));
-        assert!(!calls.take_all(vec![call("a", "7", CallKind::Bill, 1, false)]));
-        assert!(!calls.is_open("7", CallKind::Bill));
+        assert!(!calls.take(call("a", "7", Bill, 1, false)));
+        assert!(!calls.take_all(vec![call("a", "7", Bill, 1, false)]));
+        assert!(!calls.is_open("7", Bill));
     }
 
     #[test]
     fn each_table_and_kind_has_its_own_latest_call() {
         let mut calls = Calls::default();
         calls.take_all(vec![
-            call("a", "7", CallKind::Staff, 1, true),
-            call("b", "7", CallKind::Staff, 5, false),
-            call("c", "7", CallKind::Bill, 2, true),
-            call("d", "8", CallKind::Bill, 3, false),
+            call("a", "7", Staff, 1, true),
+            call("b", "7", Staff, 5, false),
+            call("c", "7", Bill, 2, true),
+            call("d", "8", Bill, 3, false),
         ]);
-        assert_eq!(calls.latest("7", CallKind::Staff).unwrap().id, "b");
-        assert!(calls.is_open("7", CallKind::Staff));
-        assert_eq!(calls.latest("7", CallKind::Bill).unwrap().id, "c");
-        assert!(!calls.is_open("7", CallKind::Bill));
-        assert!(calls.is_open("8", CallKind::Bill));
-        assert!(calls.latest("9", CallKind::Staff).is_none());
-        assert!(!calls.is_open("9", CallKind::Staff));
+        assert_eq!(calls.latest("7", Staff).unwrap().id, "b");
+        assert!(calls.is_open("7", Staff));
+        assert_eq!(calls.latest("7", Bill).unwrap().id, "c");
+        assert!(!calls.is_open("7", Bill));
+        assert!(calls.is_open("8", Bill));
+        assert!(calls.latest("9", Staff).is_none());
+        assert!(!calls.is_open("9", Staff));
     }
 
     #[test]
     fn the_lines_say_how_long_ago_the_guest_asked() {
-        assert_eq!(
-            waiting_text(CallKind::Staff, Some(5)),
-            "Staff are on the way — asked just now"
-        );
-        assert_eq!(
-            waiting_text(CallKind::Staff, Some(61)),
-            "Staff are on the way — asked 1 min ago"
-        );
-        assert_eq!(
-            waiting_text(CallKind::Bill, Some(3 * 60)),
-            "The bill is on its way — asked 3 min ago"
-        );
-        assert_eq!(waiting_text(CallKind::Bill, None), "The bill is on its way");
-        assert_eq!(answered_text(CallKind::Staff), "A bartender is coming");
+        for (kind, seconds, text) in [
+            (Staff, Some(5), "Staff are on the way — asked just now"),
+            (Staff, Some(61), "Staff are on the way — asked 1 min ago"),
+            (
+                Bill,
+                Some(3 * 60),
+                "The bill is on its way — asked 3 min ago",
+            ),
+            (Bill, None, "The bill is on its way"),
+        ] {
+            assert_eq!(waiting_text(kind, seconds), text);
+        }
+        assert_eq!(answered_text(Staff), "A bartender is coming");
     }
 }

@@ -28,7 +28,7 @@ pub(crate) const TABLE_KEY: &str = "customer_table";
 /// One line of the cart. Name, options and price are shown from the menu
 /// and kept in step with it; the order names the price of one it showed,
 /// and the server refuses it if the menu has changed that since.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct CartLine {
     pub(crate) item_id: String,
     pub(crate) name: String,
@@ -87,12 +87,9 @@ impl CartLine {
 /// it is the item's id alone, as before items had options. Also part of
 /// element ids on the page, so it holds no spaces (ids never do).
 pub(crate) fn line_key(item_id: &str, sorted: &[String]) -> String {
-    let mut key = item_id.to_owned();
-    for id in sorted {
-        key.push('+');
-        key.push_str(id);
-    }
-    key
+    sorted
+        .iter()
+        .fold(item_id.to_owned(), |key, id| key + "+" + id)
 }
 
 /// Why a line of the cart cannot be ordered as the menu stands.
@@ -168,37 +165,29 @@ impl Cart {
         let mut options = chosen.to_vec();
         options.sort_unstable();
         let key = line_key(&item.id, &options);
-        match self.lines.iter().position(|l| l.key() == key) {
-            Some(at) => {
-                let line = &mut self.lines[at];
-                if line.quantity >= QUANTITY_MAX {
-                    return Err(format!(
-                        "You can order at most {QUANTITY_MAX} of {} at once.",
-                        line.label()
-                    ));
-                }
-                line.quantity += 1;
-                line.name = item.name.clone();
-                line.unit_price_cents = choice.unit_price_cents;
-                line.chosen = choice.options;
+        let at = match self.lines.iter().position(|l| l.key() == key) {
+            Some(at) if self.lines[at].quantity >= QUANTITY_MAX => {
+                return Err(format!(
+                    "You can order at most {QUANTITY_MAX} of {} at once.",
+                    self.lines[at].label()
+                ));
             }
+            Some(at) => at,
+            None if self.lines.len() >= ORDER_MAX_LINES => return Err(too_many_lines()),
             None => {
-                if self.lines.len() >= ORDER_MAX_LINES {
-                    return Err(format!(
-                        "An order can have at most {ORDER_MAX_LINES} different items."
-                    ));
-                }
                 self.lines.push(CartLine {
                     item_id: item.id.clone(),
-                    name: item.name.clone(),
-                    unit_price_cents: choice.unit_price_cents,
-                    quantity: 1,
-                    note: String::new(),
                     options,
-                    chosen: choice.options,
+                    ..CartLine::default()
                 });
+                self.lines.len() - 1
             }
-        }
+        };
+        let line = &mut self.lines[at];
+        line.quantity += 1;
+        line.name = item.name.clone();
+        line.unit_price_cents = choice.unit_price_cents;
+        line.chosen = choice.options;
         Ok(())
     }
 
@@ -232,25 +221,18 @@ impl Cart {
     /// says why it cannot be sent. Returns whether anything changed, so an
     /// unchanged menu notifies nobody.
     pub(crate) fn follow_menu(&mut self, items: &HashMap<String, MenuItem>) -> bool {
-        let mut changed = false;
+        let before = self.clone();
         for line in &mut self.lines {
             let Some(item) = items.get(&line.item_id) else {
                 continue;
             };
-            if line.name != item.name {
-                line.name = item.name.clone();
-                changed = true;
-            }
+            line.name.clone_from(&item.name);
             if let Ok(choice) = choose(item, &line.options) {
-                if line.unit_price_cents != choice.unit_price_cents || line.chosen != choice.options
-                {
-                    line.unit_price_cents = choice.unit_price_cents;
-                    line.chosen = choice.options;
-                    changed = true;
-                }
+                line.unit_price_cents = choice.unit_price_cents;
+                line.chosen = choice.options;
             }
         }
-        changed
+        *self != before
     }
 
     /// What stops the cart from being sent as the menu `items` stands, in
@@ -291,9 +273,7 @@ impl Cart {
         }
         let table = shared::validate::table(table)?;
         if self.lines.len() > ORDER_MAX_LINES {
-            return Err(format!(
-                "An order can have at most {ORDER_MAX_LINES} different items."
-            ));
+            return Err(too_many_lines());
         }
         if let Some(line) = self
             .lines
@@ -331,6 +311,11 @@ impl Cart {
     }
 }
 
+/// Why the order has no room for one more line.
+fn too_many_lines() -> String {
+    format!("An order can have at most {ORDER_MAX_LINES} different items.")
+}
+
 /// A table label from a link or the input: trimmed, at most
 /// [`TABLE_MAX_LEN`] characters.
 pub(crate) fn clean_table(text: &str) -> String {
@@ -359,39 +344,15 @@ impl CartStore {
             table: RwSignal::new(clean_table(&table)),
         };
         // Effects run only in the browser, so the server never writes.
-        // Nothing to keep, nothing stored: a browser that never ordered
-        // holds only the session's keys.
+        // Signing out forgets the cart and the table (see `crate::App`).
         Effect::new(move |_| {
-            let json = store
-                .cart
-                .with(|cart| (*cart != Cart::default()).then(|| serde_json::to_string(cart)));
-            match json {
-                None => browser::forget(CART_KEY),
-                Some(Ok(json)) => browser::save(CART_KEY, &json),
-                Some(Err(e)) => leptos::logging::warn!("could not save the cart: {e}"),
-            }
+            let cart = store.cart.read();
+            let keep = *cart != Cart::default();
+            browser::keep_json(CART_KEY, "the cart", keep.then_some(&*cart));
         });
         Effect::new(move |_| {
-            store.table.with(|table| {
-                if table.is_empty() {
-                    browser::forget(TABLE_KEY);
-                } else {
-                    browser::save(TABLE_KEY, table);
-                }
-            });
-        });
-        // Signing out (by the person, or the session ending for any other
-        // reason) forgets the cart and the table: the next guest on a shared
-        // tablet starts afresh, and nobody sees another person's order. Only the change from signed in to signed out counts, not
-        // the moment before the stored session is read.
-        let auth = ui::use_auth();
-        Effect::new(move |was_signed_in: Option<bool>| {
-            let signed_in = auth.signed_in();
-            if was_signed_in == Some(true) && !signed_in {
-                store.cart.set(Cart::default());
-                store.table.set(String::new());
-            }
-            signed_in
+            let table = store.table.read();
+            browser::keep(TABLE_KEY, Some(table.as_str()).filter(|t| !t.is_empty()));
         });
         provide_context(store);
         store
@@ -412,9 +373,7 @@ impl CartStore {
     pub(crate) fn add(&self, item: &MenuItem, chosen: &[String]) -> Result<(), String> {
         let mut trial = self.cart.with_untracked(Cart::clone);
         trial.add(item, chosen)?;
-        self.edit(|cart| {
-            cart.lines = trial.lines;
-        });
+        self.edit(|cart| cart.lines = trial.lines);
         Ok(())
     }
 
@@ -467,37 +426,32 @@ mod tests {
         }
     }
 
-    fn option(id: &str, name: &str, price_delta_cents: i64) -> ItemOption {
-        ItemOption {
+    /// A lager at 5.50: a size to choose (a half pint 2.50 less), and up
+    /// to two extras.
+    fn lager() -> MenuItem {
+        let option = |id: &str, name: &str, price_delta_cents| ItemOption {
             id: id.to_owned(),
             name: name.to_owned(),
             price_delta_cents,
             available: true,
+        };
+        let group = |id: &str, name: &str, min_choices, max_choices, options| OptionGroup {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            min_choices,
+            max_choices,
+            options,
+        };
+        let size = vec![option("pint", "Pint", 0), option("half", "Half pint", -250)];
+        let extras = vec![option("lime", "Lime", 20), option("shot", "Shot", 300)];
+        MenuItem {
+            name: "Lager".to_owned(),
+            option_groups: vec![
+                group("size", "Size", 1, 1, size),
+                group("extras", "Extras", 0, 2, extras),
+            ],
+            ..item("lager", 550)
         }
-    }
-
-    /// A lager at 5.50: a size to choose (a half pint 2.50 less), and up
-    /// to two extras.
-    fn lager() -> MenuItem {
-        let mut lager = item("lager", 550);
-        lager.name = "Lager".to_owned();
-        lager.option_groups = vec![
-            OptionGroup {
-                id: "size".to_owned(),
-                name: "Size".to_owned(),
-                min_choices: 1,
-                max_choices: 1,
-                options: vec![option("pint", "Pint", 0), option("half", "Half pint", -250)],
-            },
-            OptionGroup {
-                id: "extras".to_owned(),
-                name: "Extras".to_owned(),
-                min_choices: 0,
-                max_choices: 2,
-                options: vec![option("lime", "Lime", 20), option("shot", "Shot", 300)],
-            },
-        ];
-        lager
     }
 
     fn ids(list: &[&str]) -> Vec<String> {
@@ -508,11 +462,18 @@ mod tests {
         items.iter().map(|i| (i.id.clone(), i.clone())).collect()
     }
 
+    /// A cart with `item` added with each of `choices` in turn.
+    fn cart_of(item: &MenuItem, choices: &[&[&str]]) -> Cart {
+        let mut cart = Cart::default();
+        for chosen in choices {
+            cart.add(item, &ids(chosen)).unwrap();
+        }
+        cart
+    }
+
     #[test]
     fn adding_twice_makes_one_line_of_two() {
-        let mut cart = Cart::default();
-        cart.add(&item("a", 650), &[]).unwrap();
-        cart.add(&item("a", 650), &[]).unwrap();
+        let mut cart = cart_of(&item("a", 650), &[&[], &[]]);
         cart.add(&item("b", 300), &[]).unwrap();
         assert_eq!(cart.lines.len(), 2);
         assert_eq!(cart.quantity_of("a"), 2);
@@ -566,8 +527,7 @@ mod tests {
 
     #[test]
     fn long_notes_are_refused_before_sending() {
-        let mut cart = Cart::default();
-        cart.add(&item("a", 100), &[]).unwrap();
+        let mut cart = cart_of(&item("a", 100), &[&[]]);
         cart.set_line_note("a", "x".repeat(LINE_NOTE_MAX_LEN + 1));
         assert!(cart.to_request("7").is_err());
         cart.set_line_note("a", "é".repeat(LINE_NOTE_MAX_LEN));
@@ -578,10 +538,8 @@ mod tests {
 
     #[test]
     fn the_cart_follows_menu_prices_and_names() {
-        let mut cart = Cart::default();
-        cart.add(&item("a", 100), &[]).unwrap();
-        let mut menu = HashMap::new();
-        menu.insert("a".to_owned(), item("a", 100));
+        let mut cart = cart_of(&item("a", 100), &[&[]]);
+        let mut menu = menu(&[item("a", 100)]);
         assert!(!cart.follow_menu(&menu));
         menu.get_mut("a").unwrap().price_cents = 120;
         assert!(cart.follow_menu(&menu));
@@ -590,8 +548,7 @@ mod tests {
 
     #[test]
     fn a_saved_cart_reads_back() {
-        let mut cart = Cart::default();
-        cart.add(&item("a", 100), &[]).unwrap();
+        let mut cart = cart_of(&item("a", 100), &[&[]]);
         cart.add(&lager(), &ids(&["lime", "half"])).unwrap();
         cart.idempotency_key = Some("k".to_owned());
         let json = serde_json::to_string(&cart).unwrap();
@@ -624,8 +581,7 @@ mod tests {
             line_key("lager", &ids(&["half", "lime"])),
             "lager+half+lime"
         );
-        let mut cart = Cart::default();
-        cart.add(&lager(), &ids(&["lime", "half"])).unwrap();
+        let cart = cart_of(&lager(), &[&["lime", "half"]]);
         assert_eq!(cart.lines[0].key(), "lager+half+lime");
         assert_eq!(cart.lines[0].options, ["half", "lime"]);
         assert!(cart.line("lager+half+lime").is_some());
@@ -634,11 +590,8 @@ mod tests {
 
     #[test]
     fn the_same_choice_adds_up_and_another_choice_makes_another_line() {
-        let mut cart = Cart::default();
         let lager = lager();
-        cart.add(&lager, &ids(&["half"])).unwrap();
-        cart.add(&lager, &ids(&["pint"])).unwrap();
-        cart.add(&lager, &ids(&["half"])).unwrap();
+        let mut cart = cart_of(&lager, &[&["half"], &["pint"], &["half"]]);
         // In another order, the same choice.
         cart.add(&lager, &ids(&["lime", "half"])).unwrap();
         cart.add(&lager, &ids(&["half", "lime"])).unwrap();
@@ -665,11 +618,7 @@ mod tests {
 
     #[test]
     fn options_price_the_line_and_go_in_the_order() {
-        let mut cart = Cart::default();
-        let lager = lager();
-        cart.add(&lager, &ids(&["half"])).unwrap();
-        cart.add(&lager, &ids(&["half"])).unwrap();
-        cart.add(&lager, &ids(&["shot", "pint"])).unwrap();
+        let cart = cart_of(&lager(), &[&["half"], &["half"], &["shot", "pint"]]);
         assert_eq!(cart.lines[0].unit_price_cents, 300);
         assert_eq!(cart.lines[1].unit_price_cents, 850);
         assert_eq!(cart.total_cents(), 2 * 300 + 850);
@@ -685,10 +634,7 @@ mod tests {
     fn a_choice_that_does_not_fit_is_refused_with_the_rules_sentence() {
         let mut cart = Cart::default();
         let mut lager = lager();
-        assert_eq!(
-            cart.add(&lager, &[]),
-            Err("Lager: Size, choose 1.".to_owned())
-        );
+        assert_eq!(cart.add(&lager, &[]).unwrap_err(), "Lager: Size, choose 1.");
         assert!(cart.add(&lager, &ids(&["pint", "half"])).is_err());
         lager.option_groups[0].options[1].available = false;
         assert!(cart.add(&lager, &ids(&["half"])).is_err());
@@ -697,10 +643,8 @@ mod tests {
 
     #[test]
     fn a_menu_change_reprices_lines_and_blocks_choices_that_no_longer_fit() {
-        let mut cart = Cart::default();
         let mut lager = lager();
-        cart.add(&lager, &ids(&["half"])).unwrap();
-        cart.add(&lager, &ids(&["pint"])).unwrap();
+        let mut cart = cart_of(&lager, &[&["half"], &["pint"]]);
         assert!(cart.blocked(&menu(&[lager.clone()])).is_empty());
 
         // Dearer, and the half pint renamed: the lines follow.
@@ -739,10 +683,8 @@ mod tests {
 
     #[test]
     fn sold_out_items_are_named_once_whatever_their_options() {
-        let mut cart = Cart::default();
         let mut lager = lager();
-        cart.add(&lager, &ids(&["half"])).unwrap();
-        cart.add(&lager, &ids(&["pint"])).unwrap();
+        let mut cart = cart_of(&lager, &[&["half"], &["pint"]]);
         cart.add(&item("b", 100), &[]).unwrap();
         lager.available = false;
         // "b" is off the menu altogether.

@@ -24,7 +24,7 @@ mod components;
 mod options;
 mod pages;
 
-use pages::{MenuPage, OrderPage, OrdersPage};
+use pages::{menu::MenuPage, order::OrderPage, orders::OrdersPage};
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {
@@ -41,9 +41,23 @@ pub const OUTPUT_NAME: &str = "app-customer";
 /// The app: header, then the page for the current path.
 #[component]
 pub fn App() -> impl IntoView {
-    provide_auth(INFO);
-    cart::CartStore::provide();
-    allergens::AllergenFilter::provide();
+    let auth = provide_auth(INFO);
+    let store = cart::CartStore::provide();
+    let filter = allergens::AllergenFilter::provide();
+    // Signing out (by the person, or the session ending for any other
+    // reason) forgets the cart, the table and the allergen filter: the next
+    // guest on a shared tablet starts afresh and learns nothing of the last
+    // one's. Only the change from signed in to signed out counts, not the
+    // moment before the stored session is read.
+    Effect::new(move |was_signed_in: Option<bool>| {
+        let signed_in = auth.signed_in();
+        if was_signed_in == Some(true) && !signed_in {
+            store.cart.set(cart::Cart::default());
+            store.table.set(String::new());
+            filter.clear();
+        }
+        signed_in
+    });
     let links = vec![(INFO.home(), "Menu"), (INFO.path("/orders"), "My orders")];
     view! {
         <Router>

@@ -87,25 +87,17 @@ mod tests {
     }
 
     fn lager() -> MenuItem {
+        let size = vec![option("pint", 0, false), option("half", -250, true)];
+        let extras = vec![option("lime", 20, true), option("shot", 300, true)];
         MenuItem {
             id: "lager".to_owned(),
             category_id: "c".to_owned(),
             name: "Lager".to_owned(),
             price_cents: 550,
             option_groups: vec![
-                group(
-                    "size",
-                    1,
-                    1,
-                    vec![option("pint", 0, false), option("half", -250, true)],
-                ),
+                group("size", 1, 1, size),
                 group("glass", 0, 1, vec![option("jug", 0, true)]),
-                group(
-                    "extras",
-                    1,
-                    2,
-                    vec![option("lime", 20, true), option("shot", 300, true)],
-                ),
+                group("extras", 1, 2, extras),
             ],
             available: true,
             ..MenuItem::default()

@@ -17,7 +17,6 @@ pub(crate) fn AllergenFilterPanel(
 ) -> impl IntoView {
     let filter = use_allergen_filter();
     let hidden = filter.hidden;
-    let chosen = move || hidden.with(|hidden| allergen_names(hidden));
 
     view! {
         <div class="allergen-filter">
@@ -25,7 +24,7 @@ pub(crate) fn AllergenFilterPanel(
                 <summary>
                     "Hide items with…"
                     {move || {
-                        let names = chosen();
+                        let names = hidden.with(|hidden| allergen_names(hidden));
                         (!names.is_empty())
                             .then(|| {
                                 view! { <span class="filter-chosen">{format!("({names})")}</span> }

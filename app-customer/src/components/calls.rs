@@ -12,9 +12,11 @@ use ui::bar_api;
 use ui::components::BusyButton;
 use ui::format::{now_millis, timestamp_millis};
 use ui::live::{use_live, LiveEvent};
+use ui::load::Actions;
 use ui::use_auth;
 
-use crate::calls::{answered_text, waiting_text, CallState, Calls, ANSWERED_SHOWN_MS};
+use crate::calls::{answered_text, waiting_text, Calls, ANSWERED_SHOWN_MS};
+use crate::components::error_line;
 
 /// How often "asked 3 min ago" moves on.
 const TICK: Duration = Duration::from_secs(15);
@@ -26,8 +28,8 @@ const TICK: Duration = Duration::from_secs(15);
 pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView {
     let auth = use_auth();
     let calls = RwSignal::new(Calls::default());
-    let sending = RwSignal::new(None::<CallKind>);
-    let error = RwSignal::new(None::<String>);
+    // One call at a time, named by its kind.
+    let actions = Actions::new(auth);
     let now = RwSignal::new(now_millis());
 
     let load = move || {
@@ -59,26 +61,14 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
     );
 
     let tap = move |kind: CallKind| {
-        if sending.get_untracked().is_some() {
-            return;
-        }
         let table = match shared::validate::table(&table.get_untracked()) {
             Ok(table) => table,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+            Err(message) => return actions.error.set(Some(message)),
         };
-        error.set(None);
-        sending.set(Some(kind));
-        spawn_local(async move {
-            let outcome = auth.watch(bar_api::call_staff(&table, kind).await);
-            sending.set(None);
-            match outcome {
-                Ok(call) => calls.maybe_update(|held| held.take(call)),
-                Err(e) if e.ends_session() => {}
-                Err(e) => error.set(Some(e.to_string())),
-            }
+        actions.run(kind.as_str(), async move {
+            let call = bar_api::call_staff(&table, kind).await?;
+            calls.maybe_update(|held| held.take(call));
+            Ok(None)
         });
     };
 
@@ -88,13 +78,11 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
             <BusyButton
                 class="button secondary call-button"
                 testid=testid
-                attr:aria-busy=move || (sending.get() == Some(kind)).to_string()
+                attr:aria-busy=move || actions.running(kind.as_str()).to_string()
                 label=kind.label()
                 busy_label="Sending…"
-                busy=move || sending.get() == Some(kind)
-                disabled=move || {
-                    table.with(String::is_empty) || sending.get().is_some() || open()
-                }
+                busy=move || actions.running(kind.as_str())
+                disabled=move || table.with(String::is_empty) || actions.locked() || open()
                 on_click=Callback::new(move |()| tap(kind))
             />
         }
@@ -106,25 +94,25 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
         move || {
             let now_ms = now.get();
             let call = table.with(|t| calls.with(|c| c.latest(t, kind).cloned()))?;
-            let (state, text) = if call.is_open() {
-                let seconds = timestamp_millis(&call.created_at)
-                    .map(|asked| ((now_ms - asked) / 1000.0) as i64);
-                (CallState::Open, waiting_text(kind, seconds))
-            } else {
-                let answered = call.acknowledged_at.as_deref().and_then(timestamp_millis);
-                if answered.is_some_and(|at| now_ms - at > ANSWERED_SHOWN_MS) {
+            let answered = !call.is_open();
+            let text = if answered {
+                let at = call.acknowledged_at.as_deref().and_then(timestamp_millis);
+                if at.is_some_and(|at| now_ms - at > ANSWERED_SHOWN_MS) {
                     return None;
                 }
-                (CallState::Acknowledged, answered_text(kind).to_owned())
+                answered_text(kind).to_owned()
+            } else {
+                let seconds = timestamp_millis(&call.created_at)
+                    .map(|asked| ((now_ms - asked) / 1000.0) as i64);
+                waiting_text(kind, seconds)
             };
-            let answered = state == CallState::Acknowledged;
             Some(view! {
                 <p
                     class="call-status"
                     class:answered=answered
                     data-testid="call-status"
                     data-kind=kind.as_str()
-                    data-state=state.as_str()
+                    data-state=if answered { "acknowledged" } else { "open" }
                 >
                     {text}
                 </p>
@@ -145,13 +133,7 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
                 {line(CallKind::Staff)}
                 {line(CallKind::Bill)}
             </div>
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! { <p class="form-error" role="alert" data-testid="call-error">{message}</p> }
-                    })
-            }}
+            {error_line(Some("call-error"), actions.error)}
         </section>
     }
 }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_navigate;
 use shared::bar::{
     format_price, MenuItem, LINE_NOTE_MAX_LEN, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, TABLE_MAX_LEN,
 };
-use ui::components::BusyButton;
+use ui::components::{BusyButton, FormError};
 use ui::use_auth;
 
 use crate::cart::{use_cart, CartLine, LineProblem};
@@ -38,10 +38,8 @@ pub(crate) fn CartPanel(
     // sentences: items sold out, options that no longer fit.
     let blocked = Memo::new(move |_| {
         menu.with(|menu| {
-            let Some(menu) = menu else {
-                return Vec::new();
-            };
-            store.cart.with(|cart| cart.blocked(menu))
+            menu.as_ref()
+                .map_or_else(Vec::new, |menu| store.cart.with(|cart| cart.blocked(menu)))
         })
     });
     let empty = Memo::new(move |_| store.cart.with(|c| c.is_empty()));
@@ -55,10 +53,7 @@ pub(crate) fn CartPanel(
             .with_untracked(|c| c.to_request(&store.table.get_untracked()))
         {
             Ok(request) => request,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+            Err(message) => return error.set(Some(message)),
         };
         // The same key for every try of this cart: a double tap, or a retry
         // after the answer was lost, finds the order already made.
@@ -67,15 +62,16 @@ pub(crate) fn CartPanel(
         sending.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match auth.watch(ui::bar_api::place_order(&request, &key).await) {
+            let outcome = auth.watch(ui::bar_api::place_order(&request, &key).await);
+            sending.set(false);
+            match outcome {
                 Ok(order) => {
                     store.clear();
-                    sending.set(false);
                     navigate(&format!("/orders/{}", order.id), Default::default());
                 }
                 // The session ended: the page goes to sign-in, and the cart
-                // is forgotten with the session (see `CartStore::provide`).
-                Err(e) if e.ends_session() => sending.set(false),
+                // is forgotten with the session (see `crate::App`).
+                Err(e) if e.ends_session() => {}
                 Err(e) => {
                     // 422: an item or option is unknown or sold out; 409
                     // (`price_changed`): a price moved since the menu was
@@ -90,7 +86,6 @@ pub(crate) fn CartPanel(
                         store.cart.update(|c| c.idempotency_key = None);
                     }
                     error.set(Some(e.to_string()));
-                    sending.set(false);
                 }
             }
         });
@@ -162,17 +157,7 @@ pub(crate) fn CartPanel(
                         }
                     })
             }}
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="form-error" role="alert" data-testid="form-error">
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            <FormError error />
             <BusyButton
                 class="button primary place-order"
                 testid="place-order"
@@ -276,11 +261,7 @@ fn CartLineRow(line_key: String, menu: MenuIndex) -> impl IntoView {
                     class="button secondary quantity-button quantity-decrease"
                     data-testid="decrease"
                     aria-label=move || {
-                        if quantity() <= 1 {
-                            format!("Remove {}", label())
-                        } else {
-                            format!("One less {}", label())
-                        }
+                        format!("{} {}", if quantity() <= 1 { "Remove" } else { "One less" }, label())
                     }
                     on:click=move |_| store.edit(|c| c.decrease(&key.get_value()))
                 >

@@ -9,6 +9,7 @@ use shared::bar::{format_price, MenuItem, OptionGroup};
 use ui::format::price_delta;
 
 use crate::cart::use_cart;
+use crate::components::error_line;
 use crate::options::{clear, count_in, pick, preselect, shown_price};
 
 /// Which item's panel is open and what is chosen in it. Kept by the menu
@@ -79,18 +80,13 @@ pub(crate) fn OptionsPanel(item: MenuItem) -> impl IntoView {
     let name = item.name.clone();
     let item = StoredValue::new(item);
     let price = move || {
-        let cents = state
+        state
             .chosen
-            .with(|chosen| item.with_value(|item| shown_price(item, chosen)));
-        format_price(cents)
+            .with(|c| item.with_value(|i| format_price(shown_price(i, c))))
     };
-    let add = move |_| {
-        let chosen = state.chosen.get_untracked();
-        let current = item.get_value();
-        match store.add(&current, &chosen) {
-            Ok(()) => state.close(),
-            Err(message) => state.error.set(Some(message)),
-        }
+    let add = move |_| match item.with_value(|i| state.chosen.with_untracked(|c| store.add(i, c))) {
+        Ok(()) => state.close(),
+        Err(message) => state.error.set(Some(message)),
     };
 
     view! {
@@ -108,18 +104,7 @@ pub(crate) fn OptionsPanel(item: MenuItem) -> impl IntoView {
             <p class="options-total">
                 "Add · " <strong data-testid="options-price" aria-live="polite">{price}</strong>
             </p>
-            {move || {
-                state
-                    .error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="form-error" role="alert" data-testid="options-error">
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            {error_line(Some("options-error"), state.error)}
             <div class="options-actions">
                 <button
                     type="button"
@@ -157,15 +142,16 @@ fn group_view(
     // Radio buttons of one group share a name, so arrow keys move between them.
     let input_name = format!("options-{item_id}-{}", group.id);
     let max = group.max_choices as usize;
-    let full = move || {
+    let count = move || {
         state
             .chosen
-            .with(|chosen| item.with_value(|i| count_in(&i.option_groups[index], chosen) >= max))
+            .with(|c| item.with_value(|i| count_in(&i.option_groups[index], c)))
     };
-    let choose = move |option: String, on: bool| {
-        state.chosen.update(|chosen| {
-            item.with_value(|i| pick(chosen, &i.option_groups[index], &option, on));
-        });
+    // A change of the choice in this group; the last error no longer holds.
+    let change = move |edit: &dyn Fn(&mut Vec<String>, &OptionGroup)| {
+        state
+            .chosen
+            .update(|c| item.with_value(|i| edit(c, &i.option_groups[index])));
         state.error.set(None);
     };
 
@@ -175,11 +161,6 @@ fn group_view(
         let id = format!("opt-{item_id}-{}-none", group.id);
         // The view sets an element's attributes after its children.
         let label_for = id.clone();
-        let nothing = move || {
-            state
-                .chosen
-                .with(|chosen| item.with_value(|i| count_in(&i.option_groups[index], chosen) == 0))
-        };
         view! {
             <label class="option-choice" for=label_for>
                 <input
@@ -187,13 +168,8 @@ fn group_view(
                     id=id
                     name=input_name.clone()
                     data-testid="option-none"
-                    prop:checked=nothing
-                    on:change=move |_| {
-                        state.chosen.update(|chosen| {
-                            item.with_value(|i| clear(chosen, &i.option_groups[index]));
-                        });
-                        state.error.set(None);
-                    }
+                    prop:checked=move || count() == 0
+                    on:change=move |_| change(&clear)
                 />
                 <span class="option-name">"None"</span>
             </label>
@@ -208,11 +184,9 @@ fn group_view(
             let label_for = id.clone();
             let option_id = StoredValue::new(option.id.clone());
             let available = option.available;
-            let checked = move || {
-                option_id.with_value(|o| state.chosen.with(|chosen| chosen.contains(o)))
-            };
+            let checked = move || option_id.with_value(|o| state.chosen.with(|c| c.contains(o)));
             // Sold out, or (several to choose) as many chosen as the group takes.
-            let disabled = move || !available || (!single && !checked() && full());
+            let disabled = move || !available || (!single && !checked() && count() >= max);
             let delta = price_delta(option.price_delta_cents);
             view! {
                 <label class="option-choice" class:sold-out=!available for=label_for>
@@ -226,7 +200,10 @@ fn group_view(
                         data-available=available.to_string()
                         prop:checked=checked
                         disabled=disabled
-                        on:change=move |ev| choose(option_id.get_value(), event_target_checked(&ev))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            change(&|chosen, group| option_id.with_value(|o| pick(chosen, group, o, on)));
+                        }
                     />
                     <span class="option-name">{option.name.clone()}</span>
                     {(!delta.is_empty()).then(|| view! { <span class="option-delta">{delta}</span> })}

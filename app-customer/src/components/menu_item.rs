@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use shared::bar::{allergen_names, format_price, MenuItem};
 
 use crate::cart::use_cart;
+use crate::components::error_line;
 use crate::components::item_options::{panel_id, use_options, OptionsPanel};
 
 /// Name, description, allergens, price and availability; "Add" puts one
@@ -34,11 +35,8 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
         move |_| {
             if has_options {
                 options.open(&item);
-                return;
-            }
-            match store.add(&item, &[]) {
-                Ok(()) => error.set(None),
-                Err(message) => error.set(Some(message)),
+            } else {
+                error.set(store.add(&item, &[]).err());
             }
         }
     };
@@ -76,11 +74,7 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                             </p>
                         }
                     })}
-                {move || {
-                    error
-                        .get()
-                        .map(|message| view! { <p class="form-error" role="alert">{message}</p> })
-                }}
+                {error_line(None, error)}
             </div>
             <div class="menu-item-side">
                 <span class="price">{format_price(item.price_cents)}</span>

@@ -25,15 +25,10 @@ const STEPS: [OrderStatus; 3] = [
 /// has done all three; a cancelled one shows none as current.
 #[component]
 pub(crate) fn StatusSteps(#[prop(into)] status: Signal<OrderStatus>) -> impl IntoView {
-    let reached = move |step: OrderStatus| {
-        let rank = |s: OrderStatus| match s {
-            OrderStatus::Received => 0,
-            OrderStatus::Preparing => 1,
-            OrderStatus::Ready => 2,
-            OrderStatus::Served => 3,
-            OrderStatus::Cancelled => -1,
-        };
-        rank(status.get()) >= rank(step)
+    let reached = move |step: OrderStatus| match status.get() {
+        OrderStatus::Served => true,
+        OrderStatus::Cancelled => false,
+        now => STEPS.iter().position(|s| *s == now) >= STEPS.iter().position(|s| *s == step),
     };
     view! {
         <ol class="status-steps" aria-label="Progress">

@@ -3,6 +3,7 @@
 //! was paid. Read again when one of the guest's orders changes, and told
 //! of the payment by the live stream's `tab` event.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{format_price, OrderStatus, Tab, TabPayment};
@@ -21,7 +22,8 @@ pub(crate) fn TabPanels() -> impl IntoView {
             // Without the list the orders below still show; a live event or
             // the next reconnect brings the tabs.
             if let Ok(mine) = auth.watch(bar_api::my_tabs().await) {
-                tabs.update(|held| take_all(held, mine.tabs));
+                // Every tab of the reload, keeping whatever newer this page saw.
+                tabs.update(|held| mine.tabs.into_iter().for_each(|tab| take(held, tab)));
             }
         });
     };
@@ -29,14 +31,12 @@ pub(crate) fn TabPanels() -> impl IntoView {
     // The page shows the live badge; this only listens, and reloads after
     // a reconnect (the tab may have been paid meanwhile).
     use_live(
-        move |event| {
-            match event {
-                LiveEvent::Tab(tab) => tabs.update(|held| take(held, tab)),
-                // An order placed, moved on or cancelled: the tab it is
-                // on is read again (its total and lines follow).
-                LiveEvent::Order(order) if order.tab_id.is_some() => load(),
-                _ => {}
-            }
+        move |event| match event {
+            LiveEvent::Tab(tab) => tabs.update(|held| take(held, tab)),
+            // An order placed, moved on or cancelled: the tab it is on is
+            // read again (its total and lines follow).
+            LiveEvent::Order(order) if order.tab_id.is_some() => load(),
+            _ => {}
         },
         load,
     );
@@ -54,10 +54,13 @@ pub(crate) fn TabPanels() -> impl IntoView {
 /// One tab: open, with its lines and total; or paid.
 #[component]
 fn TabPanel(tab: Tab) -> impl IntoView {
-    let lines: Vec<_> = tab
+    let orders: Vec<_> = tab
         .orders
         .iter()
         .filter(|o| o.status != OrderStatus::Cancelled)
+        .collect();
+    let lines: Vec<_> = orders
+        .iter()
         .flat_map(|o| o.lines.iter())
         .map(|line| {
             view! {
@@ -75,11 +78,7 @@ fn TabPanel(tab: Tab) -> impl IntoView {
     } else {
         "Your tab"
     };
-    let orders = tab
-        .orders
-        .iter()
-        .filter(|o| o.status != OrderStatus::Cancelled)
-        .count();
+    let orders = orders.len();
     view! {
         <section
             class="tab-panel"
@@ -94,18 +93,14 @@ fn TabPanel(tab: Tab) -> impl IntoView {
                 <span class="tab-table">{format!("Table {}", tab.table)}</span>
             </header>
             {if paid {
-                view! {
+                Either::Left(view! {
                     <p class="tab-paid" role="status" data-testid="tab-paid">
                         <strong>"Paid, thank you"</strong>
                         <span class="tab-payments">{payments_text(&tab.payments)}</span>
                     </p>
-                }
-                    .into_any()
+                })
             } else {
-                view! {
-                    <ul class="tab-lines">{lines}</ul>
-                }
-                    .into_any()
+                Either::Right(view! { <ul class="tab-lines">{lines}</ul> })
             }}
             <p class="tab-total">
                 <span>{format!("{orders} {}", if orders == 1 { "order" } else { "orders" })}</span>
@@ -137,66 +132,44 @@ fn take(held: &mut Vec<Tab>, tab: Tab) {
     }
 }
 
-/// Takes in every tab of a reload, keeping whatever newer this page saw.
-fn take_all(held: &mut Vec<Tab>, tabs: Vec<Tab>) {
-    for tab in tabs {
-        take(held, tab);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use shared::bar::{PaymentMethod, TabStatus};
 
     use super::*;
 
-    fn tab(id: &str, version: i64, opened_at: &str, status: TabStatus) -> Tab {
+    /// Tab `id` at table 7, opened at `hour` o'clock.
+    fn tab(id: &str, version: i64, hour: u32, status: TabStatus) -> Tab {
         Tab {
             id: id.to_owned(),
             table: "7".to_owned(),
             status,
             version,
-            opened_at: opened_at.to_owned(),
+            opened_at: format!("2026-12-09T{hour}:00:00Z"),
             ..Tab::default()
         }
     }
 
     #[test]
     fn a_paid_tab_replaces_the_open_copy_and_a_late_copy_does_not_undo_it() {
-        let mut held = vec![tab("a", 2, "2026-12-09T18:00:00Z", TabStatus::Open)];
-        take(
-            &mut held,
-            tab("b", 1, "2026-12-09T19:00:00Z", TabStatus::Open),
-        );
+        let mut held = vec![tab("a", 2, 18, TabStatus::Open)];
+        take(&mut held, tab("b", 1, 19, TabStatus::Open));
         assert_eq!(held[0].id, "b", "newest first");
-        take(
-            &mut held,
-            tab("a", 3, "2026-12-09T18:00:00Z", TabStatus::Paid),
-        );
-        take(
-            &mut held,
-            tab("a", 2, "2026-12-09T18:00:00Z", TabStatus::Open),
-        );
+        take(&mut held, tab("a", 3, 18, TabStatus::Paid));
+        take(&mut held, tab("a", 2, 18, TabStatus::Open));
         assert_eq!(held[1].status, TabStatus::Paid);
         assert_eq!(held.len(), 2);
     }
 
     #[test]
     fn payments_read_as_method_and_amount() {
-        let payments = [
-            TabPayment {
-                amount_cents: 1250,
-                method: PaymentMethod::Card,
-                lines: Vec::new(),
-            },
-            TabPayment {
-                amount_cents: 1250,
-                method: PaymentMethod::Cash,
-                lines: Vec::new(),
-            },
-        ];
+        let paid = |method| TabPayment {
+            amount_cents: 1250,
+            method,
+            lines: Vec::new(),
+        };
         assert_eq!(
-            payments_text(&payments),
+            payments_text(&[paid(PaymentMethod::Card), paid(PaymentMethod::Cash)]),
             format!("Card {}, Cash {}", format_price(1250), format_price(1250))
         );
     }

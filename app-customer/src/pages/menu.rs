@@ -17,7 +17,7 @@ use crate::components::calls::CallButtons;
 use crate::components::cart::{CartBar, CartPanel};
 use crate::components::item_options::OptionsState;
 use crate::components::menu_item::MenuItemCard;
-use ui::load::{failed, loading, Load, Loader, Stage};
+use ui::load::{failed, loading, Loader, Stage};
 use ui::menu::{apply_item_event, items_by_id};
 
 /// The menu, kept current by the live stream, and the cart.
@@ -35,11 +35,7 @@ pub(crate) fn MenuPage() -> impl IntoView {
         move |event| {
             if let LiveEvent::MenuItem(change) = event {
                 let mut known = true;
-                menu.state.update(|state| {
-                    if let Load::Ready(menu) = state {
-                        known = apply_item_event(&mut menu.categories, &change);
-                    }
-                });
+                menu.patch(|menu| known = apply_item_event(&mut menu.categories, &change));
                 if !known {
                     load();
                 }
@@ -51,22 +47,18 @@ pub(crate) fn MenuPage() -> impl IntoView {
     // The table from the link, as on a QR code; it stays until changed.
     let query = use_query_map();
     Effect::new(move |_| {
-        if let Some(table) = query.with(|q| q.get("table")) {
-            let table = clean_table(&table);
-            if !table.is_empty() {
-                store.set_table(table);
-            }
+        let table = clean_table(&query.with(|q| q.get("table")).unwrap_or_default());
+        if !table.is_empty() {
+            store.set_table(table);
         }
     });
 
     let index = Memo::new(move |_| menu.state.with(|s| s.ready().map(items_by_id)));
     // Names, options and prices in the cart follow the menu.
     Effect::new(move |_| {
-        index.with(|items| {
-            if let Some(items) = items {
-                store.cart.maybe_update(|cart| cart.follow_menu(items));
-            }
-        });
+        if let Some(items) = &*index.read() {
+            store.cart.maybe_update(|cart| cart.follow_menu(items));
+        }
     });
 
     let stage = menu.stage();
@@ -108,10 +100,7 @@ pub(crate) fn MenuPage() -> impl IntoView {
                         Stage::Ready => {
                             view! {
                                 <AllergenFilterPanel hidden_count />
-                                {move || {
-                                    let (categories, hidden) = shown.get();
-                                    categories_view(categories, hidden)
-                                }}
+                                {move || categories_view(shown.get())}
                             }
                                 .into_any()
                         }
@@ -130,22 +119,20 @@ pub(crate) fn MenuPage() -> impl IntoView {
 /// The category tabs and every category, or a word when there is
 /// nothing: none on the menu, or none the allergen filter (which hid
 /// `hidden` items) leaves.
-fn categories_view(shown: Vec<MenuCategory>, hidden: usize) -> AnyView {
-    if shown.is_empty() && hidden > 0 {
-        return view! {
-            <p class="empty" data-testid="menu-all-hidden">
-                "Every item on the menu contains an allergen you chose to hide."
-            </p>
-        }
-        .into_any();
-    }
+fn categories_view((shown, hidden): (Vec<MenuCategory>, usize)) -> AnyView {
     if shown.is_empty() {
-        return view! {
-            <p class="empty" data-testid="menu-empty">
-                "Nothing on the menu right now. Please ask at the bar."
-            </p>
-        }
-        .into_any();
+        let (testid, text) = if hidden > 0 {
+            (
+                "menu-all-hidden",
+                "Every item on the menu contains an allergen you chose to hide.",
+            )
+        } else {
+            (
+                "menu-empty",
+                "Nothing on the menu right now. Please ask at the bar.",
+            )
+        };
+        return view! { <p class="empty" data-testid=testid>{text}</p> }.into_any();
     }
     view! {
         <nav class="category-tabs" aria-label="Categories">

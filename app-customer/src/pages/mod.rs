@@ -8,7 +8,3 @@
 pub(crate) mod menu;
 pub(crate) mod order;
 pub(crate) mod orders;
-
-pub(crate) use menu::MenuPage;
-pub(crate) use order::OrderPage;
-pub(crate) use orders::OrdersPage;

@@ -4,12 +4,11 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::bar::{format_price, option_names, Order, OrderStatus, REASON_MAX_LEN};
 use ui::bar_api;
-use ui::components::BusyButton;
+use ui::components::{BusyButton, FormError};
 use ui::format::local_time;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
 use ui::use_auth;
@@ -17,7 +16,7 @@ use ui::use_auth;
 use crate::browser;
 use crate::components::calls::CallButtons;
 use crate::components::status::{status_sentence, StatusSteps};
-use ui::load::{failed, loading, Load, Loader, Stage};
+use ui::load::{failed, loading, Actions, Load, Loader, Stage};
 
 /// The order's status, lines, total and table, updated as the bar works.
 #[component]
@@ -183,13 +182,7 @@ fn OrderView(
         <Show when=move || status.get() == OrderStatus::Received>
             <CancelOrder order load error=cancel_error />
         </Show>
-        {move || {
-            cancel_error
-                .get()
-                .map(|message| {
-                    view! { <p class="form-error" role="alert" data-testid="form-error">{message}</p> }
-                })
-        }}
+        <FormError error=cancel_error />
     }
 }
 
@@ -200,16 +193,13 @@ fn CancelOrder(
     load: Callback<()>,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let auth = use_auth();
+    let actions = Actions::new(use_auth());
     let asking = RwSignal::new(false);
     let reason = RwSignal::new("Changed my mind".to_owned());
-    let pending = RwSignal::new(false);
+    let pending = move || actions.locked();
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
-            return;
-        }
         let Some((id, version)) =
             order.with_untracked(|o| o.as_ref().map(|o| (o.id.clone(), o.version)))
         else {
@@ -217,33 +207,25 @@ fn CancelOrder(
         };
         let text = match shared::validate::cancel_reason(&reason.get_untracked()) {
             Ok(text) => text,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+            Err(message) => return error.set(Some(message)),
         };
-        error.set(None);
-        pending.set(true);
-        spawn_local(async move {
+        actions.run_reporting("cancel", error, async move {
             let outcome =
                 bar_api::change_status(&id, OrderStatus::Cancelled, version, Some(text)).await;
-            match auth.watch(outcome) {
-                // The page shows the cancelled order as the stream reports
-                // it; a reload makes sure even without the stream.
-                Ok(_) => {
-                    asking.set(false);
-                    load.try_run(());
-                }
-                Err(e) if e.ends_session() => {}
-                Err(e) => {
-                    // 409: the bar started on it (or it changed) meanwhile.
-                    if e.status() == Some(409) {
-                        load.try_run(());
-                    }
-                    error.set(Some(e.to_string()));
-                }
+            // Cancelled: the page shows it as the stream reports it; a reload
+            // makes sure even without the stream. 409: the bar started on it
+            // (or it changed) meanwhile, which a reload shows too.
+            if outcome.is_ok() {
+                asking.set(false);
             }
-            pending.set(false);
+            if outcome
+                .as_ref()
+                .err()
+                .is_none_or(|e| e.status() == Some(409))
+            {
+                load.try_run(());
+            }
+            outcome.map(|_| None)
         });
     };
 
@@ -289,7 +271,7 @@ fn CancelOrder(
                         <button
                             type="button"
                             class="button secondary"
-                            disabled=move || pending.get()
+                            disabled=pending
                             on:click=move |_| asking.set(false)
                         >
                             "Keep the order"

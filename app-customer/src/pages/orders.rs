@@ -1,5 +1,6 @@
 //! The customer's orders at `/orders`, newest first, live.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::bar::{format_price, Order, OrderLine, OrdersResponse};
@@ -10,7 +11,7 @@ use ui::use_auth;
 
 use crate::components::status::StatusBadge;
 use crate::components::tab::TabPanels;
-use ui::load::{failed, loading, Load, Loader, Stage};
+use ui::load::{failed, loading, Loader, Stage};
 
 /// Every order of the signed-in customer, each linking to its page.
 #[component]
@@ -27,22 +28,13 @@ pub(crate) fn OrdersPage() -> impl IntoView {
     let live = use_live(
         move |event| {
             if let LiveEvent::Order(changed) = event {
-                orders.state.update(|state| {
-                    if let Load::Ready(list) = state {
-                        upsert(list, changed);
-                    }
-                });
+                orders.patch(|list| upsert(list, changed));
             }
         },
         load,
     );
 
     let stage = orders.stage();
-    let list = move || {
-        orders
-            .state
-            .with(|s| s.ready().cloned().unwrap_or_default())
-    };
     view! {
         <main class="page orders-page">
             <div class="page-title">
@@ -55,19 +47,17 @@ pub(crate) fn OrdersPage() -> impl IntoView {
                 Stage::Failed(message) => failed(message, load),
                 Stage::Ready => {
                     (move || {
-                        let list = list();
+                        let list = orders.state.with(|s| s.ready().cloned().unwrap_or_default());
                         if list.is_empty() {
-                            view! {
+                            Either::Left(view! {
                                 <p class="empty" data-testid="orders-empty">
                                     "No orders yet. " <A href="/">"See the menu"</A>
                                 </p>
-                            }
-                                .into_any()
+                            })
                         } else {
-                            view! {
+                            Either::Right(view! {
                                 <ul class="order-rows">{list.into_iter().map(order_row).collect_view()}</ul>
-                            }
-                                .into_any()
+                            })
                         }
                     })
                         .into_any()
