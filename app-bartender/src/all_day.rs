@@ -16,34 +16,23 @@ pub(crate) struct AllDay {
 
 /// The total quantity of each item and choice of options over the orders
 /// that are received or preparing (ready ones are made already), most
-/// first, then by name. Items are told apart by the name on the ticket,
-/// which is what the bartender reads.
-pub(crate) fn all_day<'a>(orders: impl IntoIterator<Item = &'a Order>) -> Vec<AllDay> {
-    all_day_at(orders, None)
-}
-
-/// [`all_day`] for one station's screen: only the lines it prepares
-/// count. Lines their station has marked ready are made already, so they
-/// never count.
-pub(crate) fn all_day_at<'a>(
-    orders: impl IntoIterator<Item = &'a Order>,
-    station_id: Option<&str>,
-) -> Vec<AllDay> {
+/// first, then by name; on one station's screen (`station_id`) only the
+/// lines it prepares count. Lines their station has marked ready are made
+/// already, so they never count. Items are told apart by the name on the
+/// ticket, which is what the bartender reads.
+pub(crate) fn all_day(orders: &[Order], station_id: Option<&str>) -> Vec<AllDay> {
     let mut counts: HashMap<String, u32> = HashMap::new();
-    for order in orders {
-        if !matches!(order.status, OrderStatus::Received | OrderStatus::Preparing) {
-            continue;
-        }
-        for line in &order.lines {
-            if line.ready || station_id.is_some_and(|s| s != line.station_id) {
-                continue;
-            }
-            // Counted by the name with its options, "House Lager (Half
-            // pint)": a half pint and a pint are different pours. The same
-            // options always read the same, in the menu's order.
-            let count = counts.entry(line.described()).or_insert(0);
-            *count = count.saturating_add(line.quantity);
-        }
+    for line in orders
+        .iter()
+        .filter(|o| matches!(o.status, OrderStatus::Received | OrderStatus::Preparing))
+        .flat_map(|o| &o.lines)
+        .filter(|l| !l.ready && station_id.is_none_or(|s| s == l.station_id))
+    {
+        // Counted by the name with its options, "House Lager (Half
+        // pint)": a half pint and a pint are different pours. The same
+        // options always read the same, in the menu's order.
+        let count = counts.entry(line.described()).or_insert(0);
+        *count = count.saturating_add(line.quantity);
     }
     let mut list: Vec<AllDay> = counts
         .into_iter()
@@ -58,21 +47,16 @@ pub(crate) fn all_day_at<'a>(
 mod tests {
     use super::*;
     use shared::bar::{ChosenOption, OrderLine};
+    use OrderStatus::*;
 
     fn order(status: OrderStatus, lines: &[(&str, u32)]) -> Order {
         Order {
-            id: "o".to_owned(),
-            number: 1,
             status,
-            version: 1,
             lines: lines
                 .iter()
                 .map(|(name, quantity)| OrderLine {
-                    item_id: name.to_lowercase(),
                     name: (*name).to_owned(),
-                    unit_price_cents: 500,
                     quantity: *quantity,
-                    line_total_cents: 500 * i64::from(*quantity),
                     ..OrderLine::default()
                 })
                 .collect(),
@@ -87,15 +71,12 @@ mod tests {
     #[test]
     fn counts_add_up_across_orders_most_first_then_by_name() {
         let orders = [
-            order(OrderStatus::Received, &[("House Lager", 2), ("Negroni", 1)]),
-            order(OrderStatus::Preparing, &[("House Lager", 3), ("Cola", 1)]),
-            order(
-                OrderStatus::Received,
-                &[("Negroni", 1), ("Aperol Spritz", 1)],
-            ),
+            order(Received, &[("House Lager", 2), ("Negroni", 1)]),
+            order(Preparing, &[("House Lager", 3), ("Cola", 1)]),
+            order(Received, &[("Negroni", 1), ("Aperol Spritz", 1)]),
         ];
         assert_eq!(
-            shown(&all_day(&orders)),
+            shown(&all_day(&orders, None)),
             [
                 ("House Lager", 5),
                 ("Negroni", 2),
@@ -108,64 +89,49 @@ mod tests {
     #[test]
     fn only_orders_still_to_be_made_count() {
         let orders = [
-            order(OrderStatus::Ready, &[("House Lager", 4)]),
-            order(OrderStatus::Served, &[("Negroni", 1)]),
-            order(OrderStatus::Cancelled, &[("Cola", 2)]),
-            order(OrderStatus::Preparing, &[("Cola", 1)]),
+            order(Ready, &[("House Lager", 4)]),
+            order(Served, &[("Negroni", 1)]),
+            order(Cancelled, &[("Cola", 2)]),
+            order(Preparing, &[("Cola", 1)]),
         ];
-        assert_eq!(shown(&all_day(&orders)), [("Cola", 1)]);
-        assert!(all_day(&Vec::<Order>::new()).is_empty());
+        assert_eq!(shown(&all_day(&orders, None)), [("Cola", 1)]);
+        assert!(all_day(&[], None).is_empty());
     }
 
     #[test]
     fn the_same_item_on_two_lines_of_one_order_counts_once_in_total() {
         // Two lines with different notes ("one without ice").
-        let orders = [order(
-            OrderStatus::Received,
-            &[("Negroni", 1), ("Negroni", 2)],
-        )];
-        assert_eq!(shown(&all_day(&orders)), [("Negroni", 3)]);
+        let orders = [order(Received, &[("Negroni", 1), ("Negroni", 2)])];
+        assert_eq!(shown(&all_day(&orders, None)), [("Negroni", 3)]);
     }
 
-    /// Gives line `at` of `order` the options `names`.
-    fn with_options(mut order: Order, at: usize, names: &[&str]) -> Order {
-        order.lines[at].options = names
-            .iter()
-            .map(|name| ChosenOption {
-                id: name.to_lowercase(),
-                group: "G".to_owned(),
-                name: (*name).to_owned(),
-                price_delta_cents: 0,
-            })
-            .collect();
+    /// An order of lagers: a line for each (quantity, options).
+    fn lagers(status: OrderStatus, lines: &[(u32, &[&str])]) -> Order {
+        let quantities: Vec<_> = lines.iter().map(|l| ("Lager", l.0)).collect();
+        let mut order = order(status, &quantities);
+        for (line, (_, names)) in order.lines.iter_mut().zip(lines) {
+            line.options = names
+                .iter()
+                .map(|name| ChosenOption {
+                    id: name.to_lowercase(),
+                    group: "G".to_owned(),
+                    name: (*name).to_owned(),
+                    price_delta_cents: 0,
+                })
+                .collect();
+        }
         order
     }
 
     #[test]
     fn each_choice_of_options_is_counted_apart_and_named_with_them() {
         let orders = [
-            with_options(
-                order(OrderStatus::Received, &[("Lager", 2), ("Lager", 1)]),
-                0,
-                &["Half pint"],
-            ),
-            with_options(
-                with_options(
-                    order(OrderStatus::Preparing, &[("Lager", 3), ("Lager", 1)]),
-                    0,
-                    &["Pint"],
-                ),
-                1,
-                &["Half pint"],
-            ),
-            with_options(
-                order(OrderStatus::Received, &[("Lager", 1)]),
-                0,
-                &["Half pint", "Lime"],
-            ),
+            lagers(Received, &[(2, &["Half pint"]), (1, &[])]),
+            lagers(Preparing, &[(3, &["Pint"]), (1, &["Half pint"])]),
+            lagers(Received, &[(1, &["Half pint", "Lime"])]),
         ];
         assert_eq!(
-            shown(&all_day(&orders)),
+            shown(&all_day(&orders, None)),
             [
                 ("Lager (Half pint)", 3),
                 ("Lager (Pint)", 3),

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use shared::bar::{Order, OrderStatus, TableCall};
 
-use crate::all_day::{all_day, all_day_at, AllDay};
+use crate::all_day::{all_day, AllDay};
 use crate::stations::{shows_at, StationView};
 
 /// The open orders, oldest first.
@@ -40,38 +40,20 @@ pub(crate) enum Applied {
 }
 
 impl Board {
-    /// The orders in `status`, oldest first.
-    pub(crate) fn column(&self, status: OrderStatus) -> Vec<Order> {
+    /// The orders in `status` that a screen showing `view` lists, oldest
+    /// first: a station's screen only those with its lines still to make.
+    pub(crate) fn column_for(&self, status: OrderStatus, view: &StationView) -> Vec<Order> {
         self.orders
             .iter()
-            .filter(|o| o.status == status)
+            .filter(|o| o.status == status && view.station_id().is_none_or(|s| shows_at(o, s)))
             .cloned()
             .collect()
     }
 
-    /// The orders in `status` that a screen showing `view` lists, oldest
-    /// first: a station's screen only those with its lines still to make.
-    pub(crate) fn column_for(&self, status: OrderStatus, view: &StationView) -> Vec<Order> {
-        match view.station_id() {
-            None => self.column(status),
-            Some(station) => self
-                .orders
-                .iter()
-                .filter(|o| o.status == status && shows_at(o, station))
-                .cloned()
-                .collect(),
-        }
-    }
-
-    /// How many of each item the orders still to be made want, most first.
-    pub(crate) fn all_day(&self) -> Vec<AllDay> {
-        all_day(&self.orders)
-    }
-
-    /// [`Board::all_day`] for a screen showing `view`: a station counts
-    /// only its own lines.
+    /// How many of each item the orders still to be made want, most first,
+    /// for a screen showing `view`: a station counts only its own lines.
     pub(crate) fn all_day_for(&self, view: &StationView) -> Vec<AllDay> {
-        all_day_at(&self.orders, view.station_id())
+        all_day(&self.orders, view.station_id())
     }
 
     /// The newest version of an order the board has seen, open or
@@ -95,20 +77,15 @@ impl Board {
             return Applied::Ignored;
         }
         let held = self.orders.iter().position(|o| o.id == order.id);
-        if let Some(index) = held {
-            if !order.replaces(&self.orders[index]) {
-                return Applied::Ignored;
-            }
+        if held.is_some_and(|index| !order.replaces(&self.orders[index])) {
+            return Applied::Ignored;
         }
         if order.status.is_final() {
             self.finished.insert(order.id.clone(), order.version);
-            return match held {
-                Some(index) => {
-                    self.orders.remove(index);
-                    Applied::Removed
-                }
-                None => Applied::Ignored,
-            };
+            return held.map_or(Applied::Ignored, |index| {
+                self.orders.remove(index);
+                Applied::Removed
+            });
         }
         let restored = self.finished.remove(&order.id).is_some();
         match held {
@@ -130,11 +107,10 @@ impl Board {
 
     /// Replaces the orders with a fresh list of the open ones.
     pub(crate) fn replace(&mut self, open: Vec<Order>) {
-        let open: Vec<Order> = open
+        self.orders = open
             .into_iter()
             .filter(|o| !o.status.is_final() && !self.finished_since(o))
             .collect();
-        self.orders = open;
         self.sort();
     }
 
@@ -167,13 +143,10 @@ impl CallStrip {
         let held = self.calls.iter().position(|c| c.id == call.id);
         if !call.is_open() {
             self.answered.insert(call.id.clone());
-            return match held {
-                Some(index) => {
-                    self.calls.remove(index);
-                    Applied::Removed
-                }
-                None => Applied::Ignored,
-            };
+            return held.map_or(Applied::Ignored, |index| {
+                self.calls.remove(index);
+                Applied::Removed
+            });
         }
         if held.is_some() {
             // An open call never changes while open.
@@ -205,6 +178,7 @@ impl CallStrip {
 mod tests {
     use super::*;
     use shared::bar::CallKind;
+    use OrderStatus::*;
 
     fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
         Order {
@@ -218,106 +192,76 @@ mod tests {
         }
     }
 
-    fn ids(board: &Board, status: OrderStatus) -> Vec<String> {
-        board.column(status).into_iter().map(|o| o.id).collect()
+    fn ids(board: &Board, status: OrderStatus, view: &StationView) -> Vec<String> {
+        board
+            .column_for(status, view)
+            .into_iter()
+            .map(|o| o.id)
+            .collect()
     }
+
+    const ALL: &StationView = &StationView::All;
 
     #[test]
     fn new_orders_join_their_column_oldest_first() {
         let mut board = Board::default();
-        assert_eq!(
-            board.apply(order("b", 2, OrderStatus::Received, 1)),
-            Applied::Added
-        );
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Received, 1)),
-            Applied::Added
-        );
-        assert_eq!(ids(&board, OrderStatus::Received), ["a", "b"]);
+        assert_eq!(board.apply(order("b", 2, Received, 1)), Applied::Added);
+        assert_eq!(board.apply(order("a", 1, Received, 1)), Applied::Added);
+        assert_eq!(ids(&board, Received, ALL), ["a", "b"]);
     }
 
     #[test]
     fn an_older_version_never_replaces_a_newer_one() {
         let mut board = Board::default();
-        board.apply(order("a", 1, OrderStatus::Preparing, 2));
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Received, 1)),
-            Applied::Ignored
-        );
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Preparing, 2)),
-            Applied::Ignored
-        );
-        assert_eq!(ids(&board, OrderStatus::Preparing), ["a"]);
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Ready, 3)),
-            Applied::Updated
-        );
-        assert_eq!(ids(&board, OrderStatus::Ready), ["a"]);
+        board.apply(order("a", 1, Preparing, 2));
+        assert_eq!(board.apply(order("a", 1, Received, 1)), Applied::Ignored);
+        assert_eq!(board.apply(order("a", 1, Preparing, 2)), Applied::Ignored);
+        assert_eq!(ids(&board, Preparing, ALL), ["a"]);
+        assert_eq!(board.apply(order("a", 1, Ready, 3)), Applied::Updated);
+        assert_eq!(ids(&board, Ready, ALL), ["a"]);
     }
 
     #[test]
     fn finished_orders_leave_and_a_stale_reload_does_not_bring_them_back() {
         let mut board = Board::default();
-        board.apply(order("a", 1, OrderStatus::Ready, 3));
-        board.apply(order("b", 2, OrderStatus::Received, 1));
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Served, 4)),
-            Applied::Removed
-        );
-        board.replace(vec![
-            order("a", 1, OrderStatus::Ready, 3),
-            order("b", 2, OrderStatus::Received, 1),
-        ]);
-        assert!(ids(&board, OrderStatus::Ready).is_empty());
-        assert_eq!(ids(&board, OrderStatus::Received), ["b"]);
-        assert_eq!(
-            board.apply(order("c", 3, OrderStatus::Cancelled, 2)),
-            Applied::Ignored
-        );
+        board.apply(order("a", 1, Ready, 3));
+        board.apply(order("b", 2, Received, 1));
+        assert_eq!(board.apply(order("a", 1, Served, 4)), Applied::Removed);
+        board.replace(vec![order("a", 1, Ready, 3), order("b", 2, Received, 1)]);
+        assert!(ids(&board, Ready, ALL).is_empty());
+        assert_eq!(ids(&board, Received, ALL), ["b"]);
+        assert_eq!(board.apply(order("c", 3, Cancelled, 2)), Applied::Ignored);
     }
 
     #[test]
     fn a_recalled_served_order_comes_back_but_a_stale_copy_does_not() {
         let mut board = Board::default();
-        board.apply(order("a", 1, OrderStatus::Ready, 3));
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Served, 4)),
-            Applied::Removed
-        );
+        board.apply(order("a", 1, Ready, 3));
+        assert_eq!(board.apply(order("a", 1, Served, 4)), Applied::Removed);
         assert_eq!(board.version_of("a"), Some(4));
         // The ready copy from before it was served stays away.
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Ready, 3)),
-            Applied::Ignored
-        );
-        board.replace(vec![order("a", 1, OrderStatus::Ready, 3)]);
-        assert!(ids(&board, OrderStatus::Ready).is_empty());
+        assert_eq!(board.apply(order("a", 1, Ready, 3)), Applied::Ignored);
+        board.replace(vec![order("a", 1, Ready, 3)]);
+        assert!(ids(&board, Ready, ALL).is_empty());
         // Recalled: ready again, a newer version.
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Ready, 5)),
-            Applied::Restored
-        );
-        assert_eq!(ids(&board, OrderStatus::Ready), ["a"]);
+        assert_eq!(board.apply(order("a", 1, Ready, 5)), Applied::Restored);
+        assert_eq!(ids(&board, Ready, ALL), ["a"]);
         assert_eq!(board.version_of("a"), Some(5));
         assert_eq!(board.version_of("b"), None);
         // A reload that lists it keeps it; served again, it leaves again.
-        board.replace(vec![order("a", 1, OrderStatus::Ready, 5)]);
-        assert_eq!(ids(&board, OrderStatus::Ready), ["a"]);
-        assert_eq!(
-            board.apply(order("a", 1, OrderStatus::Served, 6)),
-            Applied::Removed
-        );
-        assert!(ids(&board, OrderStatus::Ready).is_empty());
+        board.replace(vec![order("a", 1, Ready, 5)]);
+        assert_eq!(ids(&board, Ready, ALL), ["a"]);
+        assert_eq!(board.apply(order("a", 1, Served, 6)), Applied::Removed);
+        assert!(ids(&board, Ready, ALL).is_empty());
     }
 
     #[test]
     fn a_reload_drops_orders_it_no_longer_lists() {
         let mut board = Board::default();
-        board.apply(order("a", 1, OrderStatus::Received, 1));
-        board.replace(vec![order("b", 2, OrderStatus::Preparing, 2)]);
-        assert!(ids(&board, OrderStatus::Received).is_empty());
-        assert_eq!(ids(&board, OrderStatus::Preparing), ["b"]);
+        board.apply(order("a", 1, Received, 1));
+        board.replace(vec![order("b", 2, Preparing, 2)]);
+        assert!(ids(&board, Received, ALL).is_empty());
+        assert_eq!(ids(&board, Preparing, ALL), ["b"]);
     }
 
     fn call(id: &str, minute: u32, answered: bool) -> TableCall {
@@ -366,11 +310,8 @@ mod tests {
         order.lines = lines
             .iter()
             .map(|(station, ready)| shared::bar::OrderLine {
-                item_id: format!("item-{station}"),
                 name: format!("From the {station}"),
-                unit_price_cents: 500,
                 quantity: 1,
-                line_total_cents: 500,
                 station_id: (*station).to_owned(),
                 station_name: (*station).to_owned(),
                 ready: *ready,
@@ -386,34 +327,22 @@ mod tests {
         board.apply(order_at(
             "a",
             1,
-            OrderStatus::Preparing,
+            Preparing,
             &[("bar", true), ("kitchen", false)],
         ));
-        board.apply(order_at("b", 2, OrderStatus::Received, &[("bar", false)]));
-        board.apply(order_at(
-            "c",
-            3,
-            OrderStatus::Received,
-            &[("kitchen", false)],
-        ));
-        let ids_at = |status, view: &StationView| -> Vec<String> {
-            board
-                .column_for(status, view)
-                .into_iter()
-                .map(|o| o.id)
-                .collect()
-        };
+        board.apply(order_at("b", 2, Received, &[("bar", false)]));
+        board.apply(order_at("c", 3, Received, &[("kitchen", false)]));
         let bar = StationView::Station("bar".to_owned());
         let kitchen = StationView::Station("kitchen".to_owned());
-        assert_eq!(ids_at(OrderStatus::Received, &bar), ["b"]);
+        assert_eq!(ids(&board, Received, &bar), ["b"]);
         assert!(
-            ids_at(OrderStatus::Preparing, &bar).is_empty(),
+            ids(&board, Preparing, &bar).is_empty(),
             "its lines are ready"
         );
-        assert_eq!(ids_at(OrderStatus::Received, &kitchen), ["c"]);
-        assert_eq!(ids_at(OrderStatus::Preparing, &kitchen), ["a"]);
-        assert_eq!(ids_at(OrderStatus::Received, &StationView::All), ["b", "c"]);
-        assert_eq!(ids_at(OrderStatus::Preparing, &StationView::Expo), ["a"]);
+        assert_eq!(ids(&board, Received, &kitchen), ["c"]);
+        assert_eq!(ids(&board, Preparing, &kitchen), ["a"]);
+        assert_eq!(ids(&board, Received, ALL), ["b", "c"]);
+        assert_eq!(ids(&board, Preparing, &StationView::Expo), ["a"]);
         let counted: Vec<String> = board
             .all_day_for(&bar)
             .into_iter()

@@ -271,26 +271,15 @@ impl Queue {
     }
 
     /// Remembers a bump made from this screen (`order` is the answer to
-    /// moving it on from `from`), so it can be recalled for a while;
-    /// unless the board has already seen the order move on from it.
-    pub(crate) fn bumped(self, from: OrderStatus, order: &Order) {
-        self.keep_bump(order, Bump::new(from, order, now_millis()));
-    }
-
-    /// Remembers a station's bump made from this screen (`order` is the
-    /// answer to marking its lines ready), like [`Queue::bumped`].
-    pub(crate) fn bumped_at_station(
+    /// moving it on from `from`, or to marking `station`'s lines ready), so
+    /// it can be recalled for a while; unless the board has already seen
+    /// the order move on from it.
+    pub(crate) fn bumped(
         self,
         from: OrderStatus,
         order: &Order,
-        station_id: &str,
-        station_name: &str,
+        station: Option<(String, String)>,
     ) {
-        let bump = Bump::at_station(from, order, station_id, station_name, now_millis());
-        self.keep_bump(order, bump);
-    }
-
-    fn keep_bump(self, order: &Order, bump: Bump) {
         let moved_on = self
             .board
             .try_with_untracked(|board| board.version_of(&order.id))
@@ -299,13 +288,14 @@ impl Queue {
         if moved_on {
             return;
         }
+        let bump = Bump::new(from, order, station, now_millis());
         self.recalls.update(|recalls| recalls.push(bump));
         // Off the panel when its window closes, not at the next tick.
-        let recalls = self.recalls;
         set_timeout(
             move || {
                 // A no-op once the page is gone.
-                recalls.maybe_update(|recalls| recalls.prune(now_millis()));
+                self.recalls
+                    .maybe_update(|recalls| recalls.prune(now_millis()));
             },
             Duration::from_secs(RECALL_WINDOW_SECS.unsigned_abs()),
         );
@@ -333,16 +323,17 @@ impl Queue {
             fresh.insert(id.clone());
         });
         self.sound.beep();
-        let fresh = self.fresh;
+        // A no-op once the page is gone.
         set_timeout(
-            move || {
-                // A no-op once the page is gone.
-                fresh.update(|fresh| {
-                    fresh.remove(&id);
-                });
-            },
+            move || self.fresh.maybe_update(|fresh| fresh.remove(&id)),
             NEW_FOR,
         );
+    }
+
+    /// Whether the order or call `id` arrived live in the last
+    /// [`NEW_FOR`], for its card's highlight.
+    pub(crate) fn is_new(self, id: String) -> impl Fn() -> bool + Send + Sync + 'static {
+        move || self.fresh.with(|fresh| fresh.contains(&id))
     }
 
     /// Loads the open calls again; the strip stays as it is meanwhile.
@@ -403,11 +394,8 @@ impl Queue {
 
     /// Clears the order's note (a new tap on its card).
     pub(crate) fn clear_note(self, order_id: &str) {
-        if self.notes.with_untracked(|n| n.contains_key(order_id)) {
-            self.notes.update(|notes| {
-                notes.remove(order_id);
-            });
-        }
+        self.notes
+            .maybe_update(|notes| notes.remove(order_id).is_some());
     }
 
     /// Loads the bar's settings (the ticket timers).
@@ -466,13 +454,11 @@ impl Queue {
     /// Takes in a changed menu item (live, or the answer to a toggle).
     pub(crate) fn menu_item(self, event: MenuItemEvent) {
         self.menu_changes.update_value(|n| *n += 1);
-        let mut known = true;
-        self.menu.update(|menu| {
-            if let Some(menu) = menu {
-                known = apply_item_event(menu, &event);
-            }
+        let known = self.menu.try_update(|menu| {
+            menu.as_mut()
+                .is_none_or(|menu| apply_item_event(menu, &event))
         });
-        if !known {
+        if known == Some(false) {
             // A category this page has not seen yet.
             self.reload_menu();
         }

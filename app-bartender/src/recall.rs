@@ -39,8 +39,14 @@ pub(crate) struct Bump {
 
 impl Bump {
     /// The bump that moved an order from `from` to `order`, the server's
-    /// answer, which arrived at `at_ms`.
-    pub(crate) fn new(from: OrderStatus, order: &Order, at_ms: f64) -> Bump {
+    /// answer, which arrived at `at_ms`; for a station's bump, the station
+    /// (id, name) that marked its lines ready.
+    pub(crate) fn new(
+        from: OrderStatus,
+        order: &Order,
+        station: Option<(String, String)>,
+        at_ms: f64,
+    ) -> Bump {
         Bump {
             order_id: order.id.clone(),
             number: order.number,
@@ -49,22 +55,7 @@ impl Bump {
             to: order.status,
             version: order.version,
             at_ms,
-            station: None,
-        }
-    }
-
-    /// The bump of a station marking its lines of `order` (the server's
-    /// answer, which arrived at `at_ms`) ready.
-    pub(crate) fn at_station(
-        from: OrderStatus,
-        order: &Order,
-        station_id: &str,
-        station_name: &str,
-        at_ms: f64,
-    ) -> Bump {
-        Bump {
-            station: Some((station_id.to_owned(), station_name.to_owned())),
-            ..Bump::new(from, order, at_ms)
+            station,
         }
     }
 
@@ -84,12 +75,8 @@ impl Bump {
 
     /// The row's line: `"Order 42 · table 7 · Ready → Preparing"`.
     pub(crate) fn line(&self) -> String {
-        format!(
-            "Order {} · table {} · {}",
-            self.number,
-            self.table,
-            self.undo_text()
-        )
+        let undo = self.undo_text();
+        format!("Order {} · table {} · {undo}", self.number, self.table)
     }
 
     /// Whether the window to recall it has passed at `now_ms`.
@@ -128,26 +115,25 @@ impl Recalls {
     /// reload): its bumps of an older version can no longer be recalled.
     /// Answers whether any went.
     pub(crate) fn seen(&mut self, order_id: &str, version: i64) -> bool {
-        let before = self.bumps.len();
-        self.bumps
-            .retain(|b| b.order_id != order_id || b.version >= version);
-        self.bumps.len() != before
+        self.drop_where(|b| b.order_id == order_id && b.version < version)
     }
 
     /// Forgets one bump (recalled, or refused by the server). Answers
     /// whether it was there.
     pub(crate) fn remove(&mut self, order_id: &str, version: i64) -> bool {
-        let before = self.bumps.len();
-        self.bumps
-            .retain(|b| b.order_id != order_id || b.version != version);
-        self.bumps.len() != before
+        self.drop_where(|b| b.order_id == order_id && b.version == version)
     }
 
     /// Forgets the bumps whose window has passed at `now_ms`. Answers
     /// whether any went.
     pub(crate) fn prune(&mut self, now_ms: f64) -> bool {
+        self.drop_where(|b| b.expired(now_ms))
+    }
+
+    /// Forgets the bumps `gone` picks. Answers whether any went.
+    fn drop_where(&mut self, gone: impl Fn(&Bump) -> bool) -> bool {
         let before = self.bumps.len();
-        self.bumps.retain(|b| !b.expired(now_ms));
+        self.bumps.retain(|b| !gone(b));
         self.bumps.len() != before
     }
 
@@ -175,7 +161,6 @@ mod tests {
             table: "7".to_owned(),
             status,
             version,
-            created_at: "2026-12-07T21:00:00.000Z".to_owned(),
             ..Order::default()
         }
     }
@@ -184,29 +169,27 @@ mod tests {
     /// with `version` at `at_ms`.
     fn bump(id: &str, from: OrderStatus, version: i64, at_ms: f64) -> Bump {
         let number: i64 = id.bytes().map(i64::from).sum();
-        Bump::new(
-            from,
-            &order(id, number, from.next().unwrap(), version),
-            at_ms,
-        )
+        let answer = order(id, number, from.next().unwrap(), version);
+        Bump::new(from, &answer, None, at_ms)
     }
 
-    fn shown(recalls: &Recalls, now_ms: f64) -> Vec<(String, i64)> {
+    /// The bumps shown at `now_ms`, as `"<order id> v<version>"`.
+    fn shown(recalls: &Recalls, now_ms: f64) -> Vec<String> {
         recalls
             .current(now_ms)
             .into_iter()
-            .map(|b| (b.order_id, b.version))
+            .map(|b| format!("{} v{}", b.order_id, b.version))
             .collect()
     }
 
     #[test]
     fn a_bump_reads_as_what_its_recall_does() {
-        let ready = Bump::new(Preparing, &order("a", 42, Ready, 3), 0.0);
+        let ready = Bump::new(Preparing, &order("a", 42, Ready, 3), None, 0.0);
         assert_eq!(ready.undo_text(), "Ready → Preparing");
         assert_eq!(ready.line(), "Order 42 · table 7 · Ready → Preparing");
         assert_eq!(ready.from.next(), Some(ready.to));
         assert_eq!(ready.to.previous(), Some(ready.from));
-        let served = Bump::new(Ready, &order("a", 42, Served, 4), 0.0);
+        let served = Bump::new(Ready, &order("a", 42, Served, 4), None, 0.0);
         assert_eq!(served.undo_text(), "Served → Ready");
     }
 
@@ -216,11 +199,10 @@ mod tests {
         for (i, id) in ["a", "b", "c", "d", "e", "f"].into_iter().enumerate() {
             recalls.push(bump(id, Received, 2, i as f64 * 1000.0));
         }
-        let ids: Vec<String> = shown(&recalls, 6000.0)
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect();
-        assert_eq!(ids, ["f", "e", "d", "c", "b"]);
+        assert_eq!(
+            shown(&recalls, 6000.0),
+            ["f v2", "e v2", "d v2", "c v2", "b v2"]
+        );
     }
 
     #[test]
@@ -229,16 +211,10 @@ mod tests {
         recalls.push(bump("a", Received, 2, 0.0));
         recalls.push(bump("b", Received, 2, 1000.0));
         recalls.push(bump("a", Preparing, 3, 2000.0));
-        assert_eq!(
-            shown(&recalls, 3000.0),
-            [("a".to_owned(), 3), ("b".to_owned(), 2)]
-        );
+        assert_eq!(shown(&recalls, 3000.0), ["a v3", "b v2"]);
         // An answer that arrives after a newer one is not taken.
         recalls.push(bump("a", Received, 2, 4000.0));
-        assert_eq!(
-            shown(&recalls, 5000.0),
-            [("a".to_owned(), 3), ("b".to_owned(), 2)]
-        );
+        assert_eq!(shown(&recalls, 5000.0), ["a v3", "b v2"]);
     }
 
     #[test]
@@ -247,18 +223,15 @@ mod tests {
         recalls.push(bump("a", Received, 2, 0.0));
         recalls.push(bump("b", Preparing, 3, 2.0 * MINUTE));
         assert_eq!(shown(&recalls, 4.0 * MINUTE).len(), 2);
-        assert_eq!(
-            shown(&recalls, 5.0 * MINUTE),
-            [("b".to_owned(), 3)],
-            "five minutes on, the first is gone"
-        );
+        let later = shown(&recalls, 5.0 * MINUTE);
+        assert_eq!(later, ["b v3"], "five minutes on, the first is gone");
         assert!(shown(&recalls, 7.0 * MINUTE).is_empty());
         assert!(recalls.prune(5.5 * MINUTE));
         assert!(!recalls.prune(5.5 * MINUTE), "nothing more to drop");
-        assert_eq!(shown(&recalls, 5.5 * MINUTE), [("b".to_owned(), 3)]);
+        assert_eq!(shown(&recalls, 5.5 * MINUTE), ["b v3"]);
         // A new bump drops the expired ones too.
         recalls.push(bump("c", Received, 2, 8.0 * MINUTE));
-        assert_eq!(shown(&recalls, 0.0), [("c".to_owned(), 2)]);
+        assert_eq!(shown(&recalls, 0.0), ["c v2"]);
     }
 
     #[test]
@@ -272,7 +245,7 @@ mod tests {
         assert_eq!(shown(&recalls, 0.0).len(), 2);
         // Someone moved it on, cancelled it, or recalled it.
         assert!(recalls.seen("a", 4));
-        assert_eq!(shown(&recalls, 0.0), [("b".to_owned(), 2)]);
+        assert_eq!(shown(&recalls, 0.0), ["b v2"]);
     }
 
     #[test]
@@ -287,13 +260,14 @@ mod tests {
     #[test]
     fn a_stations_bump_says_it_takes_back_only_that_stations_mark() {
         let order = order("a", 42, Preparing, 2);
-        let bump = Bump::at_station(Received, &order, "k", "Kitchen", 0.0);
+        let station = Some(("k".to_owned(), "Kitchen".to_owned()));
+        let bump = Bump::new(Received, &order, station, 0.0);
         assert_eq!(bump.station_id(), Some("k"));
         assert_eq!(bump.undo_text(), "Kitchen: ready → not ready");
         assert_eq!(
             bump.line(),
             "Order 42 · table 7 · Kitchen: ready → not ready"
         );
-        assert_eq!(Bump::new(Received, &order, 0.0).station_id(), None);
+        assert_eq!(Bump::new(Received, &order, None, 0.0).station_id(), None);
     }
 }

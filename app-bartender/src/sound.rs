@@ -28,7 +28,7 @@ impl Sound {
             context: StoredValue::new_local(None),
         };
         Effect::new(move |_| {
-            if stored_choice() {
+            if crate::stored(STORAGE_KEY).is_some_and(|v| v == "on") {
                 sound.on.set(true);
             }
         });
@@ -40,7 +40,11 @@ impl Sound {
     pub(crate) fn toggle(&self) {
         let on = !self.on.get_untracked();
         self.on.set(on);
-        store_choice(on);
+        crate::store(
+            STORAGE_KEY,
+            if on { "on" } else { "off" },
+            "the sound setting",
+        );
         if on {
             self.beep();
         }
@@ -90,32 +94,5 @@ impl Sound {
             }
             Ok(())
         })
-    }
-}
-
-/// Whether the bartender switched the beep on on this tablet.
-fn stored_choice() -> bool {
-    #[cfg(target_arch = "wasm32")]
-    {
-        shared::session::browser::LocalStorage::get_raw(STORAGE_KEY).is_some_and(|v| v == "on")
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        false
-    }
-}
-
-fn store_choice(on: bool) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let value = if on { "on" } else { "off" };
-        if shared::session::browser::LocalStorage::set_raw(STORAGE_KEY, value).is_err() {
-            // The switch still works for this visit; it is just not remembered.
-            leptos::logging::warn!("could not remember the sound setting");
-        }
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _unused = (on, STORAGE_KEY);
     }
 }

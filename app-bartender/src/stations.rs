@@ -31,31 +31,20 @@ impl StationView {
     }
 
     /// Reads a stored choice; anything unknown is "All".
-    #[cfg_attr(
-        not(any(target_arch = "wasm32", test)),
-        expect(dead_code, reason = "only the browser stores a choice")
-    )]
     pub(crate) fn parse(stored: &str) -> StationView {
-        match stored {
-            "expo" => StationView::Expo,
-            other => match other.strip_prefix("station:") {
-                Some(id) if !id.is_empty() => StationView::Station(id.to_owned()),
-                _ => StationView::All,
-            },
+        match stored.strip_prefix("station:") {
+            _ if stored == "expo" => StationView::Expo,
+            Some(id) if !id.is_empty() => StationView::Station(id.to_owned()),
+            _ => StationView::All,
         }
     }
 
     /// This view if its station is one of `stations`, else "All" (a
     /// station deleted since, or a choice from another bar).
     pub(crate) fn known(self, stations: &[Station]) -> StationView {
-        let gone = matches!(
-            &self,
-            StationView::Station(id) if !stations.iter().any(|s| &s.id == id)
-        );
-        if gone {
-            StationView::All
-        } else {
-            self
+        match self {
+            StationView::Station(id) if !stations.iter().any(|s| s.id == id) => StationView::All,
+            view => view,
         }
     }
 
@@ -89,54 +78,30 @@ pub(crate) fn others_waiting(order: &Order, station_id: &str) -> Option<String> 
 /// A station's chip on an expo ticket, in words and a sign (never colour
 /// alone): "Bar ✓ ready", "Kitchen … waiting".
 pub(crate) fn chip_text(name: &str, ready: bool) -> String {
-    if ready {
-        format!("{name} ✓ ready")
-    } else {
-        format!("{name} … waiting")
-    }
+    format!("{name} {}", if ready { "✓ ready" } else { "… waiting" })
 }
 
 /// The view chosen on this tablet, "All" if none.
 pub(crate) fn stored_view() -> StationView {
-    #[cfg(target_arch = "wasm32")]
-    {
-        shared::session::browser::LocalStorage::get_raw(STORAGE_KEY)
-            .map(|v| StationView::parse(&v))
-            .unwrap_or_default()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        StationView::All
-    }
+    crate::stored(STORAGE_KEY)
+        .map(|v| StationView::parse(&v))
+        .unwrap_or_default()
 }
 
 /// Remembers the view on this tablet.
 pub(crate) fn store_view(view: &StationView) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        if shared::session::browser::LocalStorage::set_raw(STORAGE_KEY, &view.key()).is_err() {
-            // The choice still holds for this visit; it is just not remembered.
-            leptos::logging::warn!("could not remember the station of this screen");
-        }
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _unused = (view, STORAGE_KEY);
-    }
+    crate::store(STORAGE_KEY, &view.key(), "the station of this screen");
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use shared::bar::{OrderLine, OrderStatus};
+    use StationView::{All, Expo};
 
     fn line(name: &str, station: (&str, &str), ready: bool) -> OrderLine {
         OrderLine {
-            item_id: name.to_lowercase(),
             name: name.to_owned(),
-            unit_price_cents: 500,
-            quantity: 1,
-            line_total_cents: 500,
             station_id: station.0.to_owned(),
             station_name: station.1.to_owned(),
             ready,
@@ -146,10 +111,7 @@ mod tests {
 
     fn order(status: OrderStatus, lines: Vec<OrderLine>) -> Order {
         Order {
-            id: "o".to_owned(),
-            number: 1,
             status,
-            version: 1,
             lines,
             ..Order::default()
         }
@@ -168,25 +130,16 @@ mod tests {
 
     #[test]
     fn a_stored_choice_reads_back_and_an_unknown_one_is_all() {
-        for view in [
-            StationView::All,
-            StationView::Expo,
-            StationView::Station("kitchen".to_owned()),
-        ] {
+        let at = |id: &str| StationView::Station(id.to_owned());
+        for view in [All, Expo, at("kitchen")] {
             assert_eq!(StationView::parse(&view.key()), view);
         }
-        assert_eq!(StationView::parse("station:"), StationView::All);
-        assert_eq!(StationView::parse("terrace"), StationView::All);
+        assert_eq!(StationView::parse("station:"), All);
+        assert_eq!(StationView::parse("terrace"), All);
         let stations = [station("bar"), station("kitchen")];
-        assert_eq!(
-            StationView::Station("gone".to_owned()).known(&stations),
-            StationView::All
-        );
-        assert_eq!(
-            StationView::Station("bar".to_owned()).known(&stations),
-            StationView::Station("bar".to_owned())
-        );
-        assert_eq!(StationView::Expo.known(&[]), StationView::Expo);
+        assert_eq!(at("gone").known(&stations), All);
+        assert_eq!(at("bar").known(&stations), at("bar"));
+        assert_eq!(Expo.known(&[]), Expo);
     }
 
     #[test]
@@ -198,10 +151,8 @@ mod tests {
         assert!(!shows_at(&waiting, "bar"));
         assert!(shows_at(&waiting, "kitchen"));
         assert!(!shows_at(&waiting, "terrace"));
-        assert_eq!(
-            others_waiting(&waiting, "bar").as_deref(),
-            Some("Kitchen still preparing")
-        );
+        let hint = others_waiting(&waiting, "bar");
+        assert_eq!(hint.as_deref(), Some("Kitchen still preparing"));
         assert_eq!(others_waiting(&waiting, "kitchen"), None);
         let cancelled = order(OrderStatus::Cancelled, vec![line("Nachos", KITCHEN, false)]);
         assert!(!shows_at(&cancelled, "kitchen"));

@@ -206,36 +206,47 @@ pub(crate) fn payable_lines(tab: &Tab) -> Vec<LineRef> {
     tab.orders
         .iter()
         .filter(|o| o.status != OrderStatus::Cancelled)
-        .flat_map(|o| {
-            (0..o.lines.len()).map(move |at| LineRef {
-                order_id: o.id.clone(),
-                line: u32::try_from(at).unwrap_or(u32::MAX),
-            })
-        })
+        .flat_map(|o| (0..o.lines.len()).map(|at| line_ref(&o.id, at)))
         .collect()
+}
+
+/// Line `at` of the order `order_id`.
+pub(crate) fn line_ref(order_id: &str, at: usize) -> LineRef {
+    LineRef {
+        order_id: order_id.to_owned(),
+        line: u32::try_from(at).unwrap_or(u32::MAX),
+    }
+}
+
+/// "3 orders".
+pub(crate) fn orders_label(n: usize) -> String {
+    if n == 1 {
+        "1 order".to_owned()
+    } else {
+        format!("{n} orders")
+    }
 }
 
 /// "2 orders still open — close anyway?" for the confirmation.
 pub(crate) fn open_orders_question(open: u32) -> String {
-    match open {
-        1 => "1 order still open — close anyway?".to_owned(),
-        n => format!("{n} orders still open — close anyway?"),
-    }
+    format!("{} still open — close anyway?", orders_label(open as usize))
 }
 
 #[cfg(test)]
 mod tests {
     use shared::bar::{OrderLine, TabStatus};
     use shared::validate::tab_split;
+    use OrderStatus::*;
+    use TabStatus::*;
 
     use super::*;
 
-    fn order(id: &str, status: OrderStatus, prices: &[i64]) -> Order {
+    fn order(id: &str, status: OrderStatus, version: i64, prices: &[i64]) -> Order {
         Order {
             id: id.to_owned(),
             number: 1,
             status,
-            version: 1,
+            version,
             lines: prices
                 .iter()
                 .map(|p| OrderLine {
@@ -261,7 +272,7 @@ mod tests {
             version,
             total_cents: orders
                 .iter()
-                .filter(|o| o.status != OrderStatus::Cancelled)
+                .filter(|o| o.status != Cancelled)
                 .map(|o| o.total_cents)
                 .sum(),
             orders,
@@ -273,15 +284,15 @@ mod tests {
     #[test]
     fn tabs_sort_by_table_and_a_paid_one_leaves_for_good() {
         let mut tabs = Tabs::default();
-        tabs.take(tab("b", "9", 1, TabStatus::Open, Vec::new()));
-        tabs.take(tab("a", "12", 1, TabStatus::Open, Vec::new()));
+        tabs.take(tab("b", "9", 1, Open, vec![]));
+        tabs.take(tab("a", "12", 1, Open, vec![]));
         assert_eq!(tabs.list[0].id, "a", "labels sort as text");
-        tabs.take(tab("b", "9", 3, TabStatus::Paid, Vec::new()));
+        tabs.take(tab("b", "9", 3, Paid, vec![]));
         assert_eq!(tabs.list.len(), 1);
         // A late copy of the open tab does not bring it back.
-        tabs.take(tab("b", "9", 2, TabStatus::Open, Vec::new()));
+        tabs.take(tab("b", "9", 2, Open, vec![]));
         assert_eq!(tabs.list.len(), 1);
-        tabs.take_all(vec![tab("c", "1", 1, TabStatus::Open, Vec::new())]);
+        tabs.take_all(vec![tab("c", "1", 1, Open, vec![])]);
         assert_eq!(tabs.list.len(), 1, "a was closed meanwhile");
         assert!(tabs.get("c").is_some());
     }
@@ -289,62 +300,39 @@ mod tests {
     #[test]
     fn a_served_order_no_longer_counts_as_open() {
         let mut tabs = Tabs::default();
-        let mut open = tab(
-            "t",
-            "7",
-            1,
-            TabStatus::Open,
-            vec![order("a", OrderStatus::Ready, &[500])],
-        );
+        let mut open = tab("t", "7", 1, Open, vec![order("a", Ready, 1, &[500])]);
         open.open_orders = 1;
         tabs.take(open);
-        let mut served = order("a", OrderStatus::Served, &[500]);
-        served.version = 4;
-        tabs.order_changed(served);
+        tabs.order_changed(order("a", Served, 4, &[500]));
         assert_eq!(tabs.list[0].open_orders, 0);
-        assert_eq!(tabs.list[0].orders[0].status, OrderStatus::Served);
+        assert_eq!(tabs.list[0].orders[0].status, Served);
     }
 
     #[test]
     fn a_new_order_on_a_tab_or_one_cancelled_asks_for_the_tabs_again() {
         let mut tabs = Tabs::default();
-        tabs.take(tab(
-            "t",
-            "7",
-            1,
-            TabStatus::Open,
-            vec![order("a", OrderStatus::Received, &[500])],
-        ));
-        let mut moved = order("a", OrderStatus::Preparing, &[500]);
-        moved.version = 2;
+        let open = tab("t", "7", 1, Open, vec![order("a", Received, 1, &[500])]);
+        tabs.take(open);
+        let moved = order("a", Preparing, 2, &[500]);
         assert!(!tabs.changes_total(&moved), "a step on leaves the total");
-        let mut cancelled = order("a", OrderStatus::Cancelled, &[500]);
-        cancelled.version = 2;
-        assert!(tabs.changes_total(&cancelled));
-        assert!(
-            tabs.changes_total(&order("b", OrderStatus::Received, &[300])),
-            "new to the tab"
-        );
-        let mut elsewhere = order("c", OrderStatus::Received, &[300]);
+        assert!(tabs.changes_total(&order("a", Cancelled, 2, &[500])));
+        let new = order("b", Received, 1, &[300]);
+        assert!(tabs.changes_total(&new), "new to the tab");
+        let mut elsewhere = order("c", Received, 1, &[300]);
         elsewhere.tab_id = Some("u".to_owned());
         assert!(tabs.changes_total(&elsewhere), "a tab not shown yet");
-        let mut no_tab = order("d", OrderStatus::Received, &[300]);
+        let mut no_tab = order("d", Received, 1, &[300]);
         no_tab.tab_id = None;
         assert!(!tabs.changes_total(&no_tab));
     }
 
     #[test]
     fn the_form_puts_every_line_in_a_part_and_the_amounts_add_up() {
-        let t = tab(
-            "t",
-            "7",
-            1,
-            TabStatus::Open,
-            vec![
-                order("a", OrderStatus::Served, &[450, 600]),
-                order("x", OrderStatus::Cancelled, &[999]),
-            ],
-        );
+        let orders = vec![
+            order("a", Served, 1, &[450, 600]),
+            order("x", Cancelled, 1, &[999]),
+        ];
+        let t = tab("t", "7", 1, Open, orders);
         let mut form = SplitForm {
             mode: Mode::ByLine,
             ..SplitForm::default()
@@ -352,42 +340,27 @@ mod tests {
         assert_eq!(payable_lines(&t).len(), 2);
         // Everything in the first part: the second is empty, refused.
         assert!(tab_split(&t, &form.split(&t)).is_err());
-        form.line_parts.insert(
-            LineRef {
-                order_id: "a".to_owned(),
-                line: 1,
-            },
-            1,
-        );
+        form.line_parts.insert(line_ref("a", 1), 1);
         let paid = tab_split(&t, &form.split(&t)).unwrap();
-        assert_eq!(
-            paid.iter().map(|p| p.amount_cents).collect::<Vec<_>>(),
-            [450, 600]
-        );
+        let amounts: Vec<i64> = paid.iter().map(|p| p.amount_cents).collect();
+        assert_eq!(amounts, [450, 600]);
         form.set_part_count(3);
-        assert!(
-            tab_split(&t, &form.split(&t)).is_err(),
-            "an empty third part"
-        );
+        let split = form.split(&t);
+        assert!(tab_split(&t, &split).is_err(), "an empty third part");
         form.set_part_count(1);
-        assert_eq!(
-            form.part_of(&LineRef {
-                order_id: "a".to_owned(),
-                line: 1
-            }),
-            0
-        );
+        assert_eq!(form.part_of(&line_ref("a", 1)), 0);
+    }
+
+    #[test]
+    fn orders_are_counted_in_words() {
+        assert_eq!(orders_label(1), "1 order");
+        assert_eq!(orders_label(3), "3 orders");
     }
 
     #[test]
     fn the_question_counts_orders() {
-        assert_eq!(
-            open_orders_question(1),
-            "1 order still open — close anyway?"
-        );
-        assert_eq!(
-            open_orders_question(2),
-            "2 orders still open — close anyway?"
-        );
+        let question = open_orders_question;
+        assert_eq!(question(1), "1 order still open — close anyway?");
+        assert_eq!(question(2), "2 orders still open — close anyway?");
     }
 }

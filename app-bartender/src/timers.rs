@@ -93,6 +93,7 @@ pub(crate) fn threshold_text(secs: u32) -> String {
 mod tests {
     use super::*;
     use shared::bar::OrderStatus::*;
+    use TicketStage::*;
 
     const FIVE_AND_TEN: TicketTimers = TicketTimers {
         amber_after_secs: 300,
@@ -102,18 +103,15 @@ mod tests {
     #[test]
     fn a_ticket_turns_waiting_at_amber_and_late_at_red() {
         let stage = |secs| ticket_stage(Received, secs, FIVE_AND_TEN);
-        assert_eq!(stage(0), Some(TicketStage::Fresh));
-        assert_eq!(stage(299), Some(TicketStage::Fresh));
-        assert_eq!(stage(300), Some(TicketStage::Waiting));
-        assert_eq!(stage(599), Some(TicketStage::Waiting));
-        assert_eq!(stage(600), Some(TicketStage::Late));
-        assert_eq!(stage(86_400), Some(TicketStage::Late));
+        assert_eq!(stage(0), Some(Fresh));
+        assert_eq!(stage(299), Some(Fresh));
+        assert_eq!(stage(300), Some(Waiting));
+        assert_eq!(stage(599), Some(Waiting));
+        assert_eq!(stage(600), Some(Late));
+        assert_eq!(stage(86_400), Some(Late));
         // A browser clock a little behind the server's.
-        assert_eq!(stage(-30), Some(TicketStage::Fresh));
-        assert_eq!(
-            ticket_stage(Preparing, 450, FIVE_AND_TEN),
-            Some(TicketStage::Waiting)
-        );
+        assert_eq!(stage(-30), Some(Fresh));
+        assert_eq!(ticket_stage(Preparing, 450, FIVE_AND_TEN), Some(Waiting));
     }
 
     #[test]
@@ -129,29 +127,23 @@ mod tests {
             amber_after_secs: 60,
             red_after_secs: 120,
         };
-        assert_eq!(ticket_stage(Received, 59, short), Some(TicketStage::Fresh));
-        assert_eq!(
-            ticket_stage(Received, 61, short),
-            Some(TicketStage::Waiting)
-        );
-        assert_eq!(ticket_stage(Received, 120, short), Some(TicketStage::Late));
+        assert_eq!(ticket_stage(Received, 59, short), Some(Fresh));
+        assert_eq!(ticket_stage(Received, 61, short), Some(Waiting));
+        assert_eq!(ticket_stage(Received, 120, short), Some(Late));
     }
 
     #[test]
     fn the_age_says_the_stage_in_words() {
-        assert_eq!(age_text(Some(TicketStage::Fresh), 20), "just now");
-        assert_eq!(age_text(Some(TicketStage::Fresh), 200), "3 min");
-        assert_eq!(
-            age_text(Some(TicketStage::Waiting), 6 * 60 + 5),
-            "Waiting · 6 min"
-        );
-        assert_eq!(age_text(Some(TicketStage::Late), 12 * 60), "Late · 12 min");
+        assert_eq!(age_text(Some(Fresh), 20), "just now");
+        assert_eq!(age_text(Some(Fresh), 200), "3 min");
+        assert_eq!(age_text(Some(Waiting), 6 * 60 + 5), "Waiting · 6 min");
+        assert_eq!(age_text(Some(Late), 12 * 60), "Late · 12 min");
         assert_eq!(age_text(None, 12 * 60), "12 min");
-        assert_eq!(TicketStage::Late.as_str(), "late");
-        for stage in [TicketStage::Waiting, TicketStage::Late] {
+        assert_eq!(Late.as_str(), "late");
+        for stage in [Waiting, Late] {
             assert!(stage.label().is_some() && stage.icon().is_some());
         }
-        assert_eq!(TicketStage::Fresh.label(), None);
+        assert_eq!(Fresh.label(), None);
     }
 
     #[test]

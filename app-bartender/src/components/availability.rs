@@ -4,15 +4,14 @@
 //! two tablets behind the bar agree.
 
 use std::collections::HashSet;
-use std::future::Future;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{ItemOption, MenuCategory, MenuItem};
-use shared::session::SessionError;
 use ui::bar_api;
 use ui::load::{failed, loading, Stage};
 
+use super::form_error;
 use crate::queue::Queue;
 
 /// The id of the drawer, for the button that opens it.
@@ -42,22 +41,32 @@ fn option_busy_key(item_id: &str, option_id: &str) -> String {
     format!("{item_id}/{option_id}")
 }
 
-/// Sends a toggle of `key` (an item or an option, named `label` in an
-/// error): only its button waits, and the answer updates the menu.
+/// Sends a toggle of `item`, or of its `option`: only its button waits,
+/// and the answer updates the menu.
 fn send_toggle(
     queue: Queue,
     toggling: RwSignal<HashSet<String>>,
     error: RwSignal<Option<String>>,
-    key: String,
-    label: String,
-    call: impl Future<Output = Result<MenuItem, SessionError>> + 'static,
+    item: MenuItem,
+    option: Option<ItemOption>,
 ) {
+    // Its key in `toggling`, and its name in an error.
+    let (key, label) = match &option {
+        Some(o) => (
+            option_busy_key(&item.id, &o.id),
+            format!("{} ({})", item.name, o.name),
+        ),
+        None => (item.id.clone(), item.name.clone()),
+    };
     toggling.update(|t| {
         t.insert(key.clone());
     });
     error.set(None);
     spawn_local(async move {
-        let outcome = queue.auth.watch(call.await);
+        let outcome = queue.auth.watch(match option {
+            Some(o) => bar_api::set_option_availability(&item.id, &o.id, !o.available).await,
+            None => bar_api::set_availability(&item.id, !item.available).await,
+        });
         toggling.update(|t| {
             t.remove(&key);
         });
@@ -106,20 +115,6 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     // Only a change of state redraws the list (and moves focus), not every reload.
     let state = Memo::new(move |_| queue.menu_loading.get());
 
-    let toggle = move |item: MenuItem| {
-        let (key, label) = (item.id.clone(), item.name.clone());
-        let call = async move { bar_api::set_availability(&item.id, !item.available).await };
-        send_toggle(queue, toggling, error, key, label, call);
-    };
-    let toggle_option = move |item: MenuItem, option: ItemOption| {
-        let key = option_busy_key(&item.id, &option.id);
-        let label = format!("{} ({})", item.name, option.name);
-        let call = async move {
-            bar_api::set_option_availability(&item.id, &option.id, !option.available).await
-        };
-        send_toggle(queue, toggling, error, key, label, call);
-    };
-
     // One option under its item: its name, its state, and the button that
     // says what it will do ("Mark Oat sold out", "Oat is back").
     let option_row = move |item: Memo<Option<MenuItem>>, item_id: String, option_id: String| {
@@ -153,7 +148,7 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                         if let (Some(current), Some((_, chosen))) =
                             (item.get_untracked(), option.get_untracked())
                         {
-                            toggle_option(current, chosen);
+                            send_toggle(queue, toggling, error, current, Some(chosen));
                         }
                     },
                 )}
@@ -194,7 +189,7 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                     |on| if on { "Mark sold out" } else { "Back on" }.to_owned(),
                     move || {
                         if let Some(current) = item.get_untracked() {
-                            toggle(current);
+                            send_toggle(queue, toggling, error, current, None);
                         }
                     },
                 )}
@@ -266,13 +261,7 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                         "Close"
                     </button>
                 </div>
-                {move || {
-                    error
-                        .get()
-                        .map(|message| {
-                            view! { <p class="form-error" role="alert">{message}</p> }
-                        })
-                }}
+                {form_error(error, None)}
                 {move || match state.get() {
                     Stage::Loading => loading("Loading the menu…"),
                     Stage::Failed(message) => failed(message, move || {

@@ -1,4 +1,4 @@
-//! Pieces of the queue page.
+//! Pieces of the queue page, and the error line the pages share.
 
 pub(crate) mod availability;
 pub(crate) mod order_card;
@@ -9,3 +9,31 @@ pub(crate) use availability::AvailabilityPanel;
 pub(crate) use order_card::OrderCard;
 pub(crate) use recall::RecallPanel;
 pub(crate) use table_calls::TableCalls;
+
+use leptos::prelude::*;
+
+use crate::queue::Queue;
+
+/// The note on the card of the order or call `id` (e.g. why a tap did not
+/// work), while it lasts.
+fn card_note(queue: Queue, id: String) -> impl IntoView {
+    move || {
+        let note = queue.notes.with(|notes| notes.get(&id).cloned());
+        note.map(|text| {
+            view! { <p class="card-note" role="alert" data-testid="card-note">{text}</p> }
+        })
+    }
+}
+
+/// The error of a form or panel while there is one, announced when it
+/// appears.
+pub(crate) fn form_error(
+    error: RwSignal<Option<String>>,
+    testid: Option<&'static str>,
+) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! { <p class="form-error" role="alert" data-testid=testid>{message}</p> }
+        })
+    }
+}

@@ -17,13 +17,16 @@ use ui::bar_api;
 use ui::components::BusyButton;
 use ui::format::timestamp_millis;
 
+use super::{card_note, form_error};
 use crate::queue::Queue;
 use crate::stations::{chip_text, others_waiting, StationView};
 use crate::timers::{age_text, ticket_stage, TicketStage};
 
-/// What the big button says for an order in `status`.
-fn advance_label(status: OrderStatus) -> &'static str {
+/// What the big button says for an order in `status` (on a station's
+/// screen, where it marks the station's lines ready).
+fn advance_label(status: OrderStatus, at_station: bool) -> &'static str {
     match status {
+        _ if at_station => "Ready",
         OrderStatus::Received => "Start preparing",
         OrderStatus::Preparing => "Mark ready",
         OrderStatus::Ready => "Served",
@@ -73,29 +76,32 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
     let waiting_hint = screen
         .station_id()
         .and_then(|id| others_waiting(&order, id));
-    let chips: Vec<(String, bool)> = if expo {
-        order
-            .stations()
-            .into_iter()
-            .map(|(id, name)| (name.to_owned(), order.station_ready(id)))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let stations = order.stations();
+    let chips = (expo && !stations.is_empty()).then(|| {
+        view! {
+            <ul class="station-chips" data-testid="station-chips" aria-label="Stations">
+                {stations
+                    .into_iter()
+                    .map(|(id, name)| {
+                        let ready = order.station_ready(id);
+                        view! {
+                            <li
+                                class="station-chip"
+                                class:is-ready=ready
+                                data-testid="station-chip"
+                                data-ready=ready.to_string()
+                            >
+                                {chip_text(name, ready)}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    });
     // Expo serves ready orders; making them is the stations' part.
     let show_advance = !expo || order.status == OrderStatus::Ready;
-    let Order {
-        id,
-        number,
-        customer_name,
-        table,
-        status,
-        version,
-        lines,
-        note,
-        created_at,
-        ..
-    } = order;
+    let (id, status, version) = (order.id, order.status, order.version);
     let busy = RwSignal::new(false);
     let cancelling = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
@@ -103,7 +109,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
 
     // Counted from when the order was received (placed), in the browser's
     // clock, which the board moves on every few seconds.
-    let created = timestamp_millis(&created_at);
+    let created = timestamp_millis(&order.created_at);
     let waited_secs = move || created.map(|created| ((queue.now.get() - created) / 1000.0) as i64);
     let stage =
         move || waited_secs().and_then(|secs| ticket_stage(status, secs, queue.timers.get()));
@@ -117,55 +123,29 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
             view! { <span class="stage-icon" aria-hidden="true">{icon}</span> }
         })
     };
-    let is_new = {
-        let id = id.clone();
-        move || queue.fresh.with(|fresh| fresh.contains(&id))
-    };
-    let card_note = {
-        let id = id.clone();
-        move || queue.notes.with(|notes| notes.get(&id).cloned())
-    };
-
-    let primary_label = if station.is_some() {
-        "Ready"
-    } else {
-        advance_label(status)
-    };
+    let primary_label = advance_label(status, station.is_some());
     let advance = {
         let id = id.clone();
         let station = station.clone();
         move |_| {
-            if let Some((station_id, station_name)) = station.clone() {
-                busy.set(true);
-                queue.clear_note(&id);
-                let id = id.clone();
-                spawn_local(async move {
-                    let outcome =
-                        auth.watch(bar_api::station_ready(&id, &station_id, version).await);
-                    // On success this card leaves the station's screen.
-                    busy.set(false);
-                    if let Ok(order) = &outcome {
-                        queue.bumped_at_station(status, order, &station_id, &station_name);
-                    }
-                    if let Some(message) = settle(queue, &id, outcome) {
-                        queue.note(&id, message);
-                    }
-                });
-                return;
-            }
+            // A finished order has no next step (and is never on the board).
             let Some(next) = status.next() else {
                 return;
             };
             busy.set(true);
             queue.clear_note(&id);
-            let id = id.clone();
+            let (id, station) = (id.clone(), station.clone());
             spawn_local(async move {
-                let outcome = auth.watch(bar_api::change_status(&id, next, version, None).await);
-                // On success this card is replaced by the order's next one.
+                // On success this card leaves the station's screen, or is
+                // replaced by the order's next one.
+                let outcome = auth.watch(match &station {
+                    Some((station_id, _)) => bar_api::station_ready(&id, station_id, version).await,
+                    None => bar_api::change_status(&id, next, version, None).await,
+                });
                 busy.set(false);
                 if let Ok(order) = &outcome {
                     // A bump this screen can take back for a while.
-                    queue.bumped(status, order);
+                    queue.bumped(status, order, station);
                 }
                 if let Some(message) = settle(queue, &id, outcome) {
                     queue.note(&id, message);
@@ -180,10 +160,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
             ev.prevent_default();
             let text = match shared::validate::cancel_reason(&reason.get_untracked()) {
                 Ok(text) => text,
-                Err(message) => {
-                    reason_error.set(Some(message));
-                    return;
-                }
+                Err(message) => return reason_error.set(Some(message)),
             };
             reason_error.set(None);
             busy.set(true);
@@ -201,18 +178,12 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
         }
     };
 
-    let table_attr = table.clone();
-    let id_attr = id.clone();
     let reason_id = format!("cancel-reason-{id}");
-    let reason_label = reason_id.clone();
     let on_station = station.is_some();
-    let lines = lines
+    let lines = order
+        .lines
         .into_iter()
-        .filter(|line| {
-            station
-                .as_ref()
-                .is_none_or(|(station_id, _)| line.station_id == *station_id)
-        })
+        .filter(|line| screen.station_id().is_none_or(|id| line.station_id == id))
         .map(|line| {
             // The allergens the item had when it was ordered, in words (the
             // sign alone would say nothing); a named note, so a screen
@@ -262,18 +233,17 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
                     </span>
                 }
             });
-            let name_attr = line.name.clone();
             view! {
                 <li
                     class="order-line"
                     data-testid="order-line"
-                    data-item-name=name_attr
+                    data-item-name=line.name
                     data-options=options_text
                     data-station-id=line.station_id.clone()
                     data-ready=line.ready.to_string()
                 >
                     <span class="line-qty">{line.quantity} "×"</span>
-                    <span class="line-name">{line.name}</span>
+                    <span class="line-name">{line.name.clone()}</span>
                     {station_label}
                     {ready_mark}
                     {allergens}
@@ -287,22 +257,22 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
     view! {
         <li
             class="order-card"
-            class:is-new=is_new
+            class:is-new=queue.is_new(id.clone())
             data-testid="order-card"
-            data-order-id=id_attr
+            data-order-id=id
             data-status=status.as_str()
             data-stage=move || stage().map(TicketStage::as_str)
-            data-table=table_attr
+            data-table=order.table
             data-screen=screen.key()
         >
             <div class="order-head">
                 <span class="order-table" title="Table">
                     <span class="order-table-label">"Table"</span>
-                    {table}
+                    {order.table.clone()}
                 </span>
                 <span class="order-who">
-                    <span class="order-number">"#" {number}</span>
-                    <span class="order-customer">{customer_name}</span>
+                    <span class="order-number">"#" {order.number}</span>
+                    <span class="order-customer">{order.customer_name}</span>
                 </span>
                 <span class="order-age" data-testid="order-age">{stage_icon} {waited}</span>
             </div>
@@ -316,39 +286,9 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
                         </p>
                     }
                 })}
-            {(!chips.is_empty())
-                .then(|| {
-                    view! {
-                        <ul class="station-chips" data-testid="station-chips" aria-label="Stations">
-                            {chips
-                                .into_iter()
-                                .map(|(name, ready)| {
-                                    view! {
-                                        <li
-                                            class="station-chip"
-                                            class:is-ready=ready
-                                            data-testid="station-chip"
-                                            data-ready=ready.to_string()
-                                        >
-                                            {chip_text(&name, ready)}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                })}
-            {note.map(|note| view! { <p class="order-note">{note}</p> })}
-            {move || {
-                card_note()
-                    .map(|text| {
-                        view! {
-                            <p class="card-note" role="alert" data-testid="card-note">
-                                {text}
-                            </p>
-                        }
-                    })
-            }}
+            {chips}
+            {order.note.map(|note| view! { <p class="order-note">{note}</p> })}
+            {card_note(queue, id.clone())}
             <Show
                 when=move || cancelling.get()
                 fallback=move || {
@@ -385,7 +325,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
                 }
             >
                 <form class="cancel-form" novalidate on:submit=cancel.clone()>
-                    <label for=reason_label.clone()>"Why is it cancelled?"</label>
+                    <label for=reason_id.clone()>"Why is it cancelled?"</label>
                     <input
                         id=reason_id.clone()
                         type="text"
@@ -396,17 +336,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
                         prop:value=move || reason.get()
                         on:input=move |ev| reason.set(event_target_value(&ev))
                     />
-                    {move || {
-                        reason_error
-                            .get()
-                            .map(|message| {
-                                view! {
-                                    <p class="form-error" role="alert" data-testid="cancel-error">
-                                        {message}
-                                    </p>
-                                }
-                            })
-                    }}
+                    {form_error(reason_error, Some("cancel-error"))}
                     <div class="order-actions">
                         <BusyButton
                             submit=true

@@ -89,7 +89,6 @@ pub(crate) fn RecallPanel(queue: Queue) -> impl IntoView {
 #[component]
 fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl IntoView {
     let busy = RwSignal::new(false);
-    let line = bump.line();
     // The order's number in the name, so "Recall" buttons can be told apart.
     let label = match &bump.station {
         Some((_, name)) => format!("Recall order {}: {name} not ready", bump.number),
@@ -99,55 +98,53 @@ fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl
             bump.from.label().to_lowercase()
         ),
     };
-    let station_attr = bump.station_id().map(str::to_owned);
-    let id_attr = bump.order_id.clone();
-    let version_attr = bump.version.to_string();
-    let from_attr = bump.from.as_str();
-    let to_attr = bump.to.as_str();
-    let recall = move |_| {
-        busy.set(true);
-        notice.set(None);
+    let recall = {
         let bump = bump.clone();
-        spawn_local(async move {
-            let outcome = queue.auth.watch(
-                bar_api::recall_station(&bump.order_id, bump.version, bump.station_id()).await,
-            );
-            // On success the row leaves the panel, and this button with it.
-            busy.set(false);
-            match outcome {
-                Ok(order) => {
-                    queue.forget_bump(&bump);
-                    // The same path as the answer to a bump.
-                    queue.apply(order);
-                }
-                // The session manager sends the user to sign in.
-                Err(e) if e.ends_session() => {}
-                // Moved on since, too late, or nothing to take back: the
-                // bump can no longer be recalled, and the panel says why.
-                Err(e) if matches!(e.status(), Some(404 | 409)) => {
-                    queue.forget_bump(&bump);
-                    show_notice(notice, format!("Order {}: {e}", bump.number));
-                    if e.code() == Some("stale_version") {
-                        // The board is behind too.
-                        queue.reload();
+        move |_| {
+            busy.set(true);
+            notice.set(None);
+            let bump = bump.clone();
+            spawn_local(async move {
+                let outcome = queue.auth.watch(
+                    bar_api::recall_station(&bump.order_id, bump.version, bump.station_id()).await,
+                );
+                // On success the row leaves the panel, and this button with it.
+                busy.set(false);
+                match outcome {
+                    Ok(order) => {
+                        queue.forget_bump(&bump);
+                        // The same path as the answer to a bump.
+                        queue.apply(order);
                     }
+                    // The session manager sends the user to sign in.
+                    Err(e) if e.ends_session() => {}
+                    // Moved on since, too late, or nothing to take back: the
+                    // bump can no longer be recalled, and the panel says why.
+                    Err(e) if matches!(e.status(), Some(404 | 409)) => {
+                        queue.forget_bump(&bump);
+                        show_notice(notice, format!("Order {}: {e}", bump.number));
+                        if e.code() == Some("stale_version") {
+                            // The board is behind too.
+                            queue.reload();
+                        }
+                    }
+                    // Not reached (offline, a server error): try again.
+                    Err(e) => show_notice(notice, format!("Order {}: {e}", bump.number)),
                 }
-                // Not reached (offline, a server error): try again.
-                Err(e) => show_notice(notice, format!("Order {}: {e}", bump.number)),
-            }
-        });
+            });
+        }
     };
     view! {
         <li
             class="recall-row"
             data-testid="recall-row"
-            data-order-id=id_attr
-            data-version=version_attr
-            data-from=from_attr
-            data-to=to_attr
-            data-station-id=station_attr
+            data-order-id=bump.order_id.clone()
+            data-version=bump.version.to_string()
+            data-from=bump.from.as_str()
+            data-to=bump.to.as_str()
+            data-station-id=bump.station_id().map(str::to_owned)
         >
-            <span class="recall-line">{line}</span>
+            <span class="recall-line">{bump.line()}</span>
             <BusyButton
                 class="button recall-button"
                 testid="recall"

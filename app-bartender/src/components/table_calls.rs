@@ -9,6 +9,7 @@ use ui::bar_api;
 use ui::components::BusyButton;
 use ui::format::{age, timestamp_millis};
 
+use super::card_note;
 use crate::queue::Queue;
 use ui::load::{failed, Stage};
 
@@ -51,28 +52,13 @@ pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
 /// One table calling, with the button that answers it.
 #[component]
 fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
-    let TableCall {
-        id,
-        table,
-        kind,
-        customer_name,
-        created_at,
-        ..
-    } = call;
+    let id = call.id;
     let busy = RwSignal::new(false);
-    let created = timestamp_millis(&created_at);
+    let created = timestamp_millis(&call.created_at);
     let waited = move || {
         created
             .map(|created| age(((queue.now.get() - created) / 1000.0) as i64))
             .unwrap_or_default()
-    };
-    let is_new = {
-        let id = id.clone();
-        move || queue.fresh.with(|fresh| fresh.contains(&id))
-    };
-    let card_note = {
-        let id = id.clone();
-        move || queue.notes.with(|notes| notes.get(&id).cloned())
     };
     let acknowledge = {
         let id = id.clone();
@@ -98,24 +84,22 @@ fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
             });
         }
     };
-    let id_attr = id.clone();
-    let table_attr = table.clone();
     view! {
         <li
             class="table-call"
-            class:is-new=is_new
+            class:is-new=queue.is_new(id.clone())
             data-testid="table-call"
-            data-call-id=id_attr
-            data-table=table_attr
-            data-kind=kind.as_str()
+            data-call-id=id
+            data-table=call.table
+            data-kind=call.kind.as_str()
         >
             <span class="call-table" title="Table">
                 <span class="call-table-label">"Table"</span>
-                {table}
+                {call.table.clone()}
             </span>
             <span class="call-what">
-                <span class="call-kind">{wants(kind)}</span>
-                <span class="call-who">{customer_name}</span>
+                <span class="call-kind">{wants(call.kind)}</span>
+                <span class="call-who">{call.customer_name}</span>
             </span>
             <span class="call-age" data-testid="call-age">{waited}</span>
             <BusyButton
@@ -126,16 +110,7 @@ fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
                 busy=busy
                 on_click=Callback::new(acknowledge)
             />
-            {move || {
-                card_note()
-                    .map(|text| {
-                        view! {
-                            <p class="card-note" role="alert" data-testid="card-note">
-                                {text}
-                            </p>
-                        }
-                    })
-            }}
+            {card_note(queue, id.clone())}
         </li>
     }
 }

@@ -36,6 +36,14 @@ pub(crate) fn QueuePage() -> impl IntoView {
     let queue = Queue::new(auth);
     let panel_open = RwSignal::new(false);
 
+    let reload_all = move || {
+        queue.reload();
+        queue.reload_settings();
+        queue.reload_calls();
+        queue.reload_menu();
+        queue.reload_stations();
+    };
+
     let live = use_live(
         move |event| match event {
             LiveEvent::Order(order) => queue.arrived(order),
@@ -46,23 +54,11 @@ pub(crate) fn QueuePage() -> impl IntoView {
             LiveEvent::Tab(_) | LiveEvent::NewSignIn(_) => {}
         },
         // (Re)connected: whatever happened meanwhile is in a fresh load.
-        move || {
-            queue.reload();
-            queue.reload_settings();
-            queue.reload_calls();
-            queue.reload_menu();
-            queue.reload_stations();
-        },
+        reload_all,
     );
 
     // Effects run only in the browser, once hydration is done.
-    Effect::new(move |_| {
-        queue.reload();
-        queue.reload_settings();
-        queue.reload_calls();
-        queue.reload_menu();
-        queue.reload_stations();
-    });
+    Effect::new(move |_| reload_all());
     // Back online after a failed first load: load again without being asked.
     Effect::new(move |was_offline: Option<bool>| {
         let offline = auth.offline.get();
@@ -92,13 +88,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
     let sound_on = queue.sound.on;
     let all_day = Memo::new(move |_| {
         let screen = queue.view.get();
-        queue.board.with(|board| {
-            if screen.station_id().is_some() {
-                board.all_day_for(&screen)
-            } else {
-                board.all_day()
-            }
-        })
+        queue.board.with(|board| board.all_day_for(&screen))
     });
     let timers = queue.timers;
 
@@ -108,14 +98,13 @@ pub(crate) fn QueuePage() -> impl IntoView {
             queue.board.with(|board| board.column_for(status, &screen))
         });
         let heading = format!("heading-{testid}");
-        let labelled_by = heading.clone();
         view! {
             <section
                 class=format!("column column-{}", status.as_str())
                 data-testid=testid
-                aria-labelledby=labelled_by
+                aria-labelledby=heading
             >
-                <h2 class="column-head" id=heading>
+                <h2 class="column-head" id=heading.clone()>
                     <span class="column-title">{title}</span>
                     <span class="column-count" data-testid="column-count">
                         {move || orders.with(Vec::len)}
@@ -228,21 +217,19 @@ pub(crate) fn QueuePage() -> impl IntoView {
 /// remembered on this tablet.
 #[component]
 fn StationPicker(queue: Queue) -> impl IntoView {
-    let choice = move |label: String, target: StationView| {
-        let key = target.key();
+    let choice = move |(label, target): (String, StationView)| {
         let chosen = {
             let target = target.clone();
-            move || queue.view.with(|shown| *shown == target)
+            Memo::new(move |_| queue.view.with(|shown| *shown == target))
         };
-        let pressed = chosen.clone();
         view! {
             <button
                 type="button"
                 class="button secondary station-choice"
                 class:is-chosen=chosen
                 data-testid="station-choice"
-                data-view=key
-                aria-pressed=move || pressed().to_string()
+                data-view=target.key()
+                aria-pressed=move || chosen.get().to_string()
                 on:click=move |_| queue.choose_view(target.clone())
             >
                 {label}
@@ -256,19 +243,11 @@ fn StationPicker(queue: Queue) -> impl IntoView {
             aria-label="What this screen shows"
         >
             {move || {
-                let mut options = vec![("All".to_owned(), StationView::All)];
-                options
-                    .extend(
-                        queue
-                            .stations
-                            .get()
-                            .into_iter()
-                            .map(|s| (s.name, StationView::Station(s.id))),
-                    );
-                options.push(("Expo".to_owned(), StationView::Expo));
-                options
-                    .into_iter()
-                    .map(|(label, target)| choice(label, target))
+                let stations = queue.stations.get().into_iter();
+                std::iter::once(("All".to_owned(), StationView::All))
+                    .chain(stations.map(|s| (s.name, StationView::Station(s.id))))
+                    .chain([("Expo".to_owned(), StationView::Expo)])
+                    .map(choice)
                     .collect_view()
             }}
         </nav>
@@ -291,15 +270,14 @@ fn AllDayStrip(all_day: Memo<Vec<AllDay>>) -> impl IntoView {
                     each=move || all_day.get()
                     key=|item| item.clone()
                     children=|AllDay { name, count }| {
-                        let name_attr = name.clone();
                         view! {
                             <li
                                 class="all-day-item"
                                 data-testid="all-day-item"
-                                data-item-name=name_attr
+                                data-item-name=name
                                 data-count=count.to_string()
                             >
-                                <span class="all-day-name">{name}</span>
+                                <span class="all-day-name">{name.clone()}</span>
                                 " "
                                 <span class="all-day-count">{count}</span>
                             </li>

@@ -6,8 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{
-    format_price, CloseTabRequest, LineRef, OrderStatus, PaymentMethod, Tab, TabPayment,
-    TAB_SPLIT_MAX,
+    format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab, TabPayment, TAB_SPLIT_MAX,
 };
 use shared::validate::tab_split;
 use ui::bar_api;
@@ -16,7 +15,8 @@ use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::load::{failed, loading, Load};
 use ui::use_auth;
 
-use crate::tabs::{open_orders_question, Mode, SplitForm, Tabs};
+use crate::components::form_error;
+use crate::tabs::{line_ref, open_orders_question, orders_label, Mode, SplitForm, Tabs};
 
 /// Open tabs by table, and the chosen one's close panel.
 #[component]
@@ -88,15 +88,6 @@ pub(crate) fn TabsPage() -> impl IntoView {
     }
 }
 
-/// "3 orders".
-fn orders_label(n: usize) -> String {
-    if n == 1 {
-        "1 order".to_owned()
-    } else {
-        format!("{n} orders")
-    }
-}
-
 /// The open tabs, by table.
 #[component]
 fn TabList(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl IntoView {
@@ -121,13 +112,10 @@ fn TabList(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl Int
 /// the total; choosing it opens its close panel.
 #[component]
 fn TabRow(tab: Tab, selected: RwSignal<Option<String>>) -> impl IntoView {
-    let id = tab.id.clone();
-    let data_id = tab.id.clone();
     let chosen = {
         let id = tab.id.clone();
-        move || selected.with(|s| s.as_deref() == Some(id.as_str()))
+        Memo::new(move |_| selected.with(|s| s.as_deref() == Some(id.as_str())))
     };
-    let pressed = chosen.clone();
     let orders = tab
         .orders
         .iter()
@@ -140,10 +128,10 @@ fn TabRow(tab: Tab, selected: RwSignal<Option<String>>) -> impl IntoView {
                 type="button"
                 class="tab-row"
                 class:selected=chosen
-                aria-pressed=move || pressed().to_string()
+                aria-pressed=move || chosen.get().to_string()
                 data-testid="tab-row"
-                data-tab-id=data_id
-                on:click=move |_| selected.set(Some(id.clone()))
+                data-tab-id=tab.id.clone()
+                on:click=move |_| selected.set(Some(tab.id.clone()))
             >
                 <span class="tab-row-table">{format!("Table {}", tab.table)}</span>
                 <span class="tab-row-guest">{tab.customer_name}</span>
@@ -224,10 +212,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
     });
 
     let send = move |confirmed: bool| {
-        if busy.get_untracked() {
-            return;
-        }
-        let Some(tab) = current.get_untracked() else {
+        let Some(tab) = current.get_untracked().filter(|_| !busy.get_untracked()) else {
             return;
         };
         let split = form.with_untracked(|f| f.split(&tab));
@@ -275,32 +260,23 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
             .iter()
             .flat_map(|order| {
                 let cancelled = order.status == OrderStatus::Cancelled;
-                let number = order.number;
-                let order_id = order.id.clone();
                 order.lines.iter().enumerate().map(move |(at, line)| {
-                    let name = line.summary();
-                    let r = LineRef {
-                        order_id: order_id.clone(),
-                        line: u32::try_from(at).unwrap_or(u32::MAX),
-                    };
+                    let r = StoredValue::new(line_ref(&order.id, at));
                     let parts = (!cancelled).then_some(move || {
                             (mode.get() == Mode::ByLine).then(|| {
                                 let count = part_count.get();
-                                let r = r.clone();
                                 view! {
                                     <span class="segmented line-parts" role="group" aria-label="Part">
                                         {(0..count)
                                             .map(|part| {
-                                                let mine = r.clone();
-                                                let theirs = r.clone();
                                                 view! {
                                                     <button
                                                         type="button"
                                                         class="button secondary segment"
-                                                        class:active=move || form.with(|f| f.part_of(&mine) == part)
+                                                        class:active=move || form.with(|f| r.with_value(|r| f.part_of(r)) == part)
                                                         on:click=move |_| {
                                                             form.update(|f| {
-                                                                f.line_parts.insert(theirs.clone(), part);
+                                                                f.line_parts.insert(r.get_value(), part);
                                                             })
                                                         }
                                                     >
@@ -315,8 +291,8 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                     });
                     view! {
                         <li class="tab-line" class:cancelled=cancelled data-testid="tab-line">
-                            <span class="tab-line-order">{format!("#{number}")}</span>
-                            <span class="tab-line-name">{name}</span>
+                            <span class="tab-line-order">{format!("#{}", order.number)}</span>
+                            <span class="tab-line-name">{line.summary()}</span>
                             <span class="tab-line-price">
                                 {if cancelled {
                                     "cancelled".to_owned()
@@ -490,17 +466,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                             {one_method}
                             {parts_view}
                             {actions}
-                            {move || {
-                                error
-                                    .get()
-                                    .map(|message| {
-                                        view! {
-                                            <p class="form-error" role="alert" data-testid="tab-error">
-                                                {message}
-                                            </p>
-                                        }
-                                    })
-                            }}
+                            {form_error(error, Some("tab-error"))}
                         </div>
                     }
                         .into_any()
@@ -547,16 +513,5 @@ fn part_view(
             {method}
             <strong>{format_price(payment.amount_cents)}</strong>
         </li>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::orders_label;
-
-    #[test]
-    fn orders_are_counted_in_words() {
-        assert_eq!(orders_label(1), "1 order");
-        assert_eq!(orders_label(3), "3 orders");
     }
 }
