@@ -139,78 +139,75 @@ pub(crate) fn day_title(day: &DayTotals) -> String {
     )
 }
 
-/// The screen reader's summary of a week chart: the total and the
-/// busiest day, the first of equals.
+/// An amount as the charts say it: a price, or a count.
+fn amount(revenue: bool, value: i64) -> String {
+    if revenue {
+        format_price(value)
+    } else {
+        value.to_string()
+    }
+}
+
+/// A row's figure: its revenue, or its orders.
+fn figure(revenue: bool, orders: i64, revenue_cents: i64) -> i64 {
+    if revenue {
+        revenue_cents
+    } else {
+        orders
+    }
+}
+
+/// The screen reader's summary of a chart headed `head`: the total of
+/// `values` and the busiest row, the first of equals, as `name` says it.
+fn summary(head: String, values: &[i64], revenue: bool, name: impl Fn(usize) -> String) -> String {
+    // `max_by_key` keeps the last of equals: reversed, the first.
+    let best = values.iter().enumerate().rev().filter(|(_, v)| **v > 0);
+    match best.max_by_key(|(_, v)| **v) {
+        Some((at, value)) => format!(
+            "{head}: {} in all, most {} ({}).",
+            amount(revenue, values.iter().sum()),
+            name(at),
+            amount(revenue, *value)
+        ),
+        None => format!("{head}: none."),
+    }
+}
+
+/// What a chart of orders, or of revenue, is called.
+fn measure(revenue: bool) -> &'static str {
+    if revenue {
+        "Revenue"
+    } else {
+        "Orders"
+    }
+}
+
+/// The screen reader's summary of a week chart.
 pub(crate) fn week_summary(days: &[DayTotals], revenue: bool) -> String {
-    let value = |d: &DayTotals| if revenue { d.revenue_cents } else { d.orders };
-    let say = |v: i64| {
-        if revenue {
-            format_price(v)
-        } else {
-            v.to_string()
-        }
+    let what = measure(revenue);
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return format!("{what} per day: none.");
     };
-    let what = if revenue { "Revenue" } else { "Orders" };
-    let (first, last) = match (days.first(), days.last()) {
-        (Some(f), Some(l)) => (f.day.as_str(), l.day.as_str()),
-        _ => return format!("{what} per day: none."),
-    };
-    let total: i64 = days.iter().map(value).sum();
-    let best = days
+    let values: Vec<i64> = days
         .iter()
-        .filter(|d| value(d) > 0)
-        .fold(None, |best: Option<&DayTotals>, d| match best {
-            Some(b) if value(b) >= value(d) => Some(b),
-            _ => Some(d),
-        });
-    match best {
-        Some(d) => format!(
-            "{what} per day from {first} to {last}: {} in all, most on {} ({}).",
-            say(total),
-            day_label(&d.day),
-            say(value(d))
-        ),
-        None => format!("{what} per day from {first} to {last}: none."),
-    }
+        .map(|d| figure(revenue, d.orders, d.revenue_cents))
+        .collect();
+    let head = format!("{what} per day from {} to {}", first.day, last.day);
+    summary(head, &values, revenue, |at| {
+        format!("on {}", day_label(&days[at].day))
+    })
 }
 
-/// The busiest hour, the first of equals; `None` on a day without orders.
-fn busiest(hours: &[HourFigures], value: fn(&HourFigures) -> i64) -> Option<&HourFigures> {
-    hours
+/// The screen reader's summary of the orders (or revenue) per hour chart.
+pub(crate) fn hours_summary(day: &str, hours: &[HourFigures], revenue: bool) -> String {
+    let values: Vec<i64> = hours
         .iter()
-        .filter(|h| value(h) > 0)
-        .fold(None, |best: Option<&HourFigures>, h| match best {
-            Some(b) if value(b) >= value(h) => Some(b),
-            _ => Some(h),
-        })
-}
-
-/// The screen reader's summary of the orders chart.
-pub(crate) fn orders_summary(day: &str, hours: &[HourFigures]) -> String {
-    let total: i64 = hours.iter().map(|h| h.orders).sum();
-    match busiest(hours, |h| h.orders) {
-        Some(h) => format!(
-            "Orders per hour on {day}: {} in all, most from {} ({}).",
-            total,
-            hour_span(h.hour),
-            h.orders
-        ),
-        None => format!("Orders per hour on {day}: none."),
-    }
-}
-
-/// The screen reader's summary of the revenue chart.
-pub(crate) fn revenue_summary(day: &str, hours: &[HourFigures]) -> String {
-    let total: i64 = hours.iter().map(|h| h.revenue_cents).sum();
-    match busiest(hours, |h| h.revenue_cents) {
-        Some(h) => format!(
-            "Revenue per hour on {day}: {} in all, most from {} ({}).",
-            format_price(total),
-            hour_span(h.hour),
-            format_price(h.revenue_cents)
-        ),
-        None => format!("Revenue per hour on {day}: none."),
-    }
+        .map(|h| figure(revenue, h.orders, h.revenue_cents))
+        .collect();
+    let head = format!("{} per hour on {day}", measure(revenue));
+    summary(head, &values, revenue, |at| {
+        format!("from {}", hour_span(hours[at].hour))
+    })
 }
 
 /// One decimal is plenty for SVG coordinates.
@@ -247,14 +244,8 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
     };
     let per_day = week.then(|| {
         view! {
-            <section class="chart card" data-testid="chart-day-orders">
-                <h3>"Orders per day"</h3>
-                {week_chart(&days, false)}
-            </section>
-            <section class="chart card" data-testid="chart-day-revenue">
-                <h3>"Revenue per day"</h3>
-                {week_chart(&days, true)}
-            </section>
+            {card("chart-day-orders", "Orders per day", week_chart(&days, false))}
+            {card("chart-day-revenue", "Revenue per day", week_chart(&days, true))}
         }
     });
     let (orders_title, revenue_title) = if week {
@@ -268,25 +259,23 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
     view! {
         <div class="charts">
             {per_day}
-            <section class="chart card" data-testid="chart-orders">
-                <h3>{orders_title}</h3>
-                {hour_chart(&day, &hours, false)}
-            </section>
-            <section class="chart card" data-testid="chart-revenue">
-                <h3>{revenue_title}</h3>
-                {hour_chart(&day, &hours, true)}
-            </section>
-            <section class="chart card" data-testid="chart-ready">
-                <h3>"Time to ready"</h3>
-                {ready_chart(to_ready)}
-            </section>
-            <section class="chart card" data-testid="chart-sellers">
-                <h3>"Best sellers"</h3>
-                <BestSellersChart sellers=best_sellers />
-            </section>
+            {card("chart-orders", orders_title, hour_chart(&day, &hours, false))}
+            {card("chart-revenue", revenue_title, hour_chart(&day, &hours, true))}
+            {card("chart-ready", "Time to ready", ready_chart(to_ready))}
+            {card("chart-sellers", "Best sellers", view! { <BestSellersChart sellers=best_sellers /> })}
         </div>
     }
     .into_any()
+}
+
+/// A chart's card, headed `title`.
+fn card(testid: &'static str, title: &'static str, chart: impl IntoView) -> impl IntoView {
+    view! {
+        <section class="chart card" data-testid=testid>
+            <h3>{title}</h3>
+            {chart}
+        </section>
+    }
 }
 
 /// One column of a column chart, and its row of the hidden table.
@@ -299,19 +288,20 @@ struct Column {
     tick: Option<String>,
     /// What hovering it says.
     title: String,
-    /// Its row of the table: heading and value.
+    /// Its row's heading in the table.
     row: String,
-    cell: String,
 }
 
 /// What a column chart is called, in the page and in its test ids.
 struct Names {
     label: String,
     class: &'static str,
+    /// Its values are revenue, said as prices, rather than counts.
+    revenue: bool,
     /// Beside a note rather than the width of its card.
     narrow: bool,
-    chart_id: String,
-    table_id: String,
+    /// Test ids `{id}-chart` and `{id}-table`.
+    id: String,
     caption: String,
     /// The table's two column headings.
     heading: &'static str,
@@ -322,15 +312,17 @@ struct Names {
 /// rows are headed `heading`, "Day"): test ids `{per}-orders-chart`,
 /// `{per}-revenue-table` and so on, caption "Orders per day".
 fn names(revenue: bool, per: &'static str, heading: &'static str, label: String) -> Names {
-    let pick = |orders, money| if revenue { money } else { orders };
-    let what = pick("orders", "revenue");
-    let column = pick("Orders", "Revenue");
+    let column = measure(revenue);
     Names {
         label,
-        class: pick("chart-bar", "chart-bar revenue"),
+        class: if revenue {
+            "chart-bar revenue"
+        } else {
+            "chart-bar"
+        },
+        revenue,
         narrow: false,
-        chart_id: format!("{per}-{what}-chart"),
-        table_id: format!("{per}-{what}-table"),
+        id: format!("{per}-{}", column.to_lowercase()),
         caption: format!("{column} per {per}"),
         heading,
         column,
@@ -347,9 +339,9 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
     let Names {
         label,
         class,
+        revenue,
         narrow,
-        chart_id,
-        table_id,
+        id,
         caption,
         heading,
         column,
@@ -382,7 +374,7 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
         rows.push(view! {
             <tr data-day=c.day data-hour=c.hour>
                 <th scope="row">{c.row}</th>
-                <td>{c.cell}</td>
+                <td>{amount(revenue, c.value)}</td>
             </tr>
         });
     }
@@ -392,12 +384,12 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
             role="img"
             aria-label=label
             viewBox=view_box
-            data-testid=chart_id
+            data-testid=format!("{id}-chart")
         >
             <line class="chart-baseline" x1="0" x2=px(width) y1=px(BASELINE) y2=px(BASELINE) />
             {bars}
         </svg>
-        <table class="visually-hidden" data-testid=table_id>
+        <table class="visually-hidden" data-testid=format!("{id}-table")>
             <caption>{caption}</caption>
             {column_heads![heading, column]}
             <tbody>{rows}</tbody>
@@ -405,60 +397,37 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
     }
 }
 
-/// A figure as the table says it: a price, or a count.
-fn figure(revenue: bool, orders: i64, revenue_cents: i64) -> (i64, String) {
-    if revenue {
-        (revenue_cents, format_price(revenue_cents))
-    } else {
-        (orders, orders.to_string())
-    }
-}
-
 /// Orders (or revenue) per day of a week: seven bars, each labelled.
 fn week_chart(days: &[DayTotals], revenue: bool) -> impl IntoView {
-    let label = week_summary(days, revenue);
     let columns = days
         .iter()
-        .map(|d| {
-            let (value, cell) = figure(revenue, d.orders, d.revenue_cents);
-            Column {
-                value,
-                day: Some(d.day.clone()),
-                hour: None,
-                tick: Some(day_label(&d.day)),
-                title: day_title(d),
-                row: day_label(&d.day),
-                cell,
-            }
+        .map(|d| Column {
+            value: figure(revenue, d.orders, d.revenue_cents),
+            day: Some(d.day.clone()),
+            hour: None,
+            tick: Some(day_label(&d.day)),
+            title: day_title(d),
+            row: day_label(&d.day),
         })
         .collect();
-    let names = names(revenue, "day", "Day", label);
+    let names = names(revenue, "day", "Day", week_summary(days, revenue));
     column_chart(columns, DAY_SLOT, 10.0, names)
 }
 
 /// Orders (or revenue) per hour: 24 bars, the hours labelled every three.
 fn hour_chart(day: &str, hours: &[HourFigures], revenue: bool) -> impl IntoView {
-    let label = if revenue {
-        revenue_summary(day, hours)
-    } else {
-        orders_summary(day, hours)
-    };
     let columns = hours
         .iter()
-        .map(|h| {
-            let (value, cell) = figure(revenue, h.orders, h.revenue_cents);
-            Column {
-                value,
-                day: None,
-                hour: Some(h.hour.to_string()),
-                tick: h.hour.is_multiple_of(3).then(|| hour_label(h.hour)),
-                title: hour_title(h),
-                row: hour_span(h.hour),
-                cell,
-            }
+        .map(|h| Column {
+            value: figure(revenue, h.orders, h.revenue_cents),
+            day: None,
+            hour: Some(h.hour.to_string()),
+            tick: h.hour.is_multiple_of(3).then(|| hour_label(h.hour)),
+            title: hour_title(h),
+            row: hour_span(h.hour),
         })
         .collect();
-    let names = names(revenue, "hour", "Hour", label);
+    let names = names(revenue, "hour", "Hour", hours_summary(day, hours, revenue));
     column_chart(columns, HOUR_SLOT, 3.0, names)
 }
 
@@ -483,16 +452,15 @@ fn ready_chart(ready: ReadyTimes) -> impl IntoView {
                 tick: Some(name.clone()),
                 title: format!("{name}: {}", orders_text(b.orders)),
                 row: name,
-                cell: b.orders.to_string(),
             }
         })
         .collect();
     let names = Names {
         label,
         class: "chart-bar ready",
+        revenue: false,
         narrow: true,
-        chart_id: "ready-chart".to_owned(),
-        table_id: "ready-table".to_owned(),
+        id: "ready".to_owned(),
         caption: "Orders by time from received to ready".to_owned(),
         heading: "Ready",
         column: "Orders",
@@ -638,27 +606,18 @@ mod tests {
             count: 0,
             p50_seconds: None,
             p90_seconds: None,
-            buckets: Vec::new(),
+            ..ready
         };
         assert_eq!(ready_summary(&none), "No order was ready on this day.");
     }
 
     #[test]
     fn the_open_bucket_is_named_after_the_last_bound() {
-        let buckets = vec![
-            ReadyBucket {
-                up_to_minutes: Some(2),
-                orders: 1,
-            },
-            ReadyBucket {
-                up_to_minutes: Some(20),
-                orders: 0,
-            },
-            ReadyBucket {
-                up_to_minutes: None,
-                orders: 2,
-            },
-        ];
+        let bucket = |up_to_minutes, orders| ReadyBucket {
+            up_to_minutes,
+            orders,
+        };
+        let buckets = [bucket(Some(2), 1), bucket(Some(20), 0), bucket(None, 2)];
         assert_eq!(bucket_label(&buckets, 0), "≤ 2 min");
         assert_eq!(bucket_label(&buckets, 2), "> 20 min");
     }
@@ -704,15 +663,15 @@ mod tests {
     fn summaries_name_the_total_and_the_busiest_hour() {
         let hours = vec![hour(10, 2, 3300), hour(11, 2, 1650), hour(13, 1, 550)];
         assert_eq!(
-            orders_summary("2026-12-08", &hours),
+            hours_summary("2026-12-08", &hours, false),
             "Orders per hour on 2026-12-08: 5 in all, most from 10:00–11:00 (2)."
         );
         assert_eq!(
-            revenue_summary("2026-12-08", &hours),
+            hours_summary("2026-12-08", &hours, true),
             "Revenue per hour on 2026-12-08: 55.00 in all, most from 10:00–11:00 (33.00)."
         );
         assert_eq!(
-            orders_summary("2026-12-07", &[hour(0, 0, 0)]),
+            hours_summary("2026-12-07", &[hour(0, 0, 0)], false),
             "Orders per hour on 2026-12-07: none."
         );
     }

@@ -11,17 +11,17 @@ use std::future::Future;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::bar::{
-    allergen_names, format_price, DeleteResponse, MenuCategory, MenuItem, MenuResponse, Station,
-    StationsResponse,
+    allergen_names, format_price, MenuCategory, MenuItem, MenuResponse, Station, StationsResponse,
 };
 use shared::session::SessionError;
 use shared::validate::{self, Named};
 use ui::components::{BusyButton, ConfirmDelete, MoveButtons};
 use ui::{bar_api, Auth};
 
+use crate::components::checked;
 use crate::components::item_form::ItemForm;
 use crate::components::options_editor;
-use crate::components::rename::{checked, NameInput, RenameButton, RenameForm};
+use crate::components::rename::{NameInput, RenameButton, RenameForm};
 use ui::load::{error_line, notice, Actions, Loader};
 
 /// The menu being edited and the change in flight, shared by its parts.
@@ -68,35 +68,19 @@ impl Editor {
             .with(|s| s.ready().map(|r| r.stations.clone()).unwrap_or_default())
     }
 
-    /// Whether a change is in flight (tracked).
-    pub(crate) fn locked(&self) -> bool {
-        self.actions.locked()
-    }
-
-    /// Whether the change named `key` is in flight (tracked).
-    pub(crate) fn running(&self, key: &str) -> bool {
-        self.actions.running(key)
-    }
-
     /// Runs one change named `key`: its error goes to `error`; on success
-    /// `done` gets the answer and the menu is read again. Does nothing while
-    /// another change runs (its buttons are disabled anyway).
-    pub(crate) fn run<T, F, Fut>(
+    /// the menu is read again. Does nothing while another change runs (its
+    /// buttons are disabled anyway).
+    pub(crate) fn run<T: 'static>(
         &self,
         key: String,
         error: RwSignal<Option<String>>,
-        call: F,
-        done: impl FnOnce(T) + 'static,
-    ) where
-        T: 'static,
-        F: FnOnce() -> Fut + 'static,
-        Fut: Future<Output = Result<T, SessionError>> + 'static,
-    {
+        call: impl Future<Output = Result<T, SessionError>> + 'static,
+    ) {
         let this = *self;
         self.actions.run_reporting(key, error, async move {
-            match call().await {
-                Ok(answer) => {
-                    done(answer);
+            match call.await {
+                Ok(_) => {
                     this.menu.fetch(this.auth, bar_api::menu()).await;
                     Ok(None)
                 }
@@ -135,15 +119,15 @@ pub(crate) fn use_editor() -> Editor {
     expect_context::<Editor>()
 }
 
-/// `ids` with the one at `at` swapped with its neighbour `delta` away, or
-/// `None` at either end.
-fn moved(mut ids: Vec<String>, at: usize, up: bool) -> Option<Vec<String>> {
-    let other = if up { at.checked_sub(1)? } else { at + 1 };
-    if other >= ids.len() {
-        return None;
+/// Swaps the element at `at` with its neighbour above (`up`) or below;
+/// `false`, and `list` unchanged, at either end.
+pub(crate) fn swap_with_neighbour<T>(list: &mut [T], at: usize, up: bool) -> bool {
+    let other = if up { at.checked_sub(1) } else { Some(at + 1) };
+    let other = other.filter(|o| *o < list.len());
+    if let Some(other) = other {
+        list.swap(at, other);
     }
-    ids.swap(at, other);
-    Some(ids)
+    other.is_some()
 }
 
 /// A new category's name, and "Add category".
@@ -162,12 +146,11 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
             return;
         };
         let station_id = Some(station.get_untracked()).filter(|s| !s.is_empty());
-        editor.run(
-            key.to_owned(),
-            error,
-            move || async move { bar_api::create_category(&text, station_id.as_deref()).await },
-            move |_| name.set(String::new()),
-        );
+        editor.run(key.to_owned(), error, async move {
+            bar_api::create_category(&text, station_id.as_deref()).await?;
+            name.set(String::new());
+            Ok(())
+        });
     };
     view! {
         <form class="add-category card" on:submit=submit novalidate>
@@ -204,8 +187,8 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
                     testid=key
                     label="Add category"
                     busy_label="Adding…"
-                    busy=move || editor.running(key)
-                    disabled=move || editor.locked()
+                    busy=move || editor.actions.running(key)
+                    disabled=move || editor.actions.locked()
                 />
             </div>
             {move || error_line(error.get())}
@@ -236,35 +219,20 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
     let key = move |what: &str| id.with_value(|id| format!("category:{what}:{id}"));
 
     let move_by = move |up: bool| {
-        let (Some(at), _) = place.get_untracked() else {
-            return;
-        };
-        let Some(ids) = moved(
-            editor.menu.state.with_untracked(|s| {
-                s.ready()
-                    .map(|m| m.categories.iter().map(|c| c.id.clone()).collect())
-                    .unwrap_or_default()
-            }),
-            at,
-            up,
-        ) else {
-            return;
-        };
-        editor.run(
-            key("move"),
-            error,
-            move || bar_api::reorder_categories(ids),
-            |_| {},
-        );
+        let mut ids = untrack(|| editor.category_ids());
+        if let (Some(at), _) = place.get_untracked() {
+            if swap_with_neighbour(&mut ids, at, up) {
+                editor.run(key("move"), error, bar_api::reorder_categories(ids));
+            }
+        }
     };
     let rename = move |text: String| {
         let id = id.get_value();
-        editor.run(
-            key("rename"),
-            error,
-            move || async move { bar_api::rename_category(&id, &text, None).await },
-            move |_| renaming.set(false),
-        );
+        editor.run(key("rename"), error, async move {
+            bar_api::rename_category(&id, &text, None).await?;
+            renaming.set(false);
+            Ok(())
+        });
     };
     // Moving the category to another station keeps its name.
     let set_station = move |station: String| {
@@ -273,24 +241,18 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
         }
         let id = id.get_value();
         let current = name();
-        editor.run(
-            key("station"),
-            error,
-            move || async move { bar_api::rename_category(&id, &current, Some(&station)).await },
-            |_| {},
-        );
+        editor.run(key("station"), error, async move {
+            bar_api::rename_category(&id, &current, Some(&station)).await
+        });
     };
     let delete = move |_| {
         let id = id.get_value();
-        editor.run(
-            key("delete"),
-            error,
-            move || async move { bar_api::delete_category(&id).await },
-            move |answer: DeleteResponse| {
-                confirming.set(false);
-                editor.actions.notice.set(Some(answer.message));
-            },
-        );
+        editor.run(key("delete"), error, async move {
+            let answer = bar_api::delete_category(&id).await?;
+            confirming.set(false);
+            editor.actions.notice.set(Some(answer.message));
+            Ok(())
+        });
     };
 
     let item_ids = move || {
@@ -300,7 +262,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    let running = move |what: &'static str| move || editor.running(&key(what));
+    let running = move |what: &'static str| move || editor.actions.running(&key(what));
 
     view! {
         <section class="category card" data-testid="editor-category" data-category-name=name>
@@ -314,7 +276,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                     value=new_name
                     check=|name| validate::menu_name(name, Named::Category)
                     error
-                    locked=move || editor.locked()
+                    locked=move || editor.actions.locked()
                     saving=running("rename")
                     on_save=Callback::new(rename)
                 >
@@ -325,7 +287,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                         what="category"
                         name=name
                         place=place
-                        locked=move || editor.locked()
+                        locked=move || editor.actions.locked()
                         on_move=Callback::new(move_by)
                     />
                     <RenameButton what="category" open=renaming value=new_name current=name error />
@@ -334,7 +296,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                         name=name
                         confirming
                         error
-                        locked=move || editor.locked()
+                        locked=move || editor.actions.locked()
                         running=running("delete")
                         blocked=move || (!item_ids().is_empty()).then_some("Delete or move its items first")
                         on_delete=Callback::new(delete)
@@ -346,7 +308,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                 <select
                     id=key("station-select")
                     data-testid="category-station"
-                    disabled=move || editor.locked()
+                    disabled=move || editor.actions.locked()
                     prop:value=station_id
                     on:change=move |ev| set_station(event_target_value(&ev))
                 >
@@ -402,15 +364,10 @@ fn ItemRow(
     let id = StoredValue::new(item_id);
     let category_id = StoredValue::new(category_id);
     let siblings = move || {
-        editor.menu.state.with(|s| {
-            s.ready()
-                .and_then(|m| {
-                    category_id
-                        .with_value(|c| m.categories.iter().find(|cat| cat.id == *c).cloned())
-                })
-                .map(|c| c.items)
-                .unwrap_or_default()
-        })
+        category_id
+            .with_value(|c| editor.category(c))
+            .map(|c| c.items)
+            .unwrap_or_default()
     };
     let item = Memo::new(move |_| id.with_value(|id| siblings().into_iter().find(|i| i.id == *id)));
     let place = Memo::new(move |_| {
@@ -427,42 +384,33 @@ fn ItemRow(
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
     let key = move |what: &str| id.with_value(|id| format!("item:{what}:{id}"));
-    let running = move |what: &'static str| move || editor.running(&key(what));
+    let running = move |what: &'static str| move || editor.actions.running(&key(what));
 
     let toggle = move |_| {
         let id = id.get_value();
         let to = !available();
-        editor.run(
-            key("available"),
-            error,
-            move || async move { bar_api::set_availability(&id, to).await },
-            |_| {},
-        );
+        editor.run(key("available"), error, async move {
+            bar_api::set_availability(&id, to).await
+        });
     };
     let move_by = move |up: bool| {
-        let (Some(at), _) = place.get_untracked() else {
-            return;
-        };
-        let ids = siblings().into_iter().map(|i| i.id).collect();
-        let Some(ids) = moved(ids, at, up) else {
-            return;
-        };
-        let category = category_id.get_value();
-        editor.run(
-            key("move"),
-            error,
-            move || async move { bar_api::reorder_items(&category, ids).await },
-            |_| {},
-        );
+        let mut ids: Vec<String> = untrack(siblings).into_iter().map(|i| i.id).collect();
+        if let (Some(at), _) = place.get_untracked() {
+            if swap_with_neighbour(&mut ids, at, up) {
+                let category = category_id.get_value();
+                editor.run(key("move"), error, async move {
+                    bar_api::reorder_items(&category, ids).await
+                });
+            }
+        }
     };
     let delete = move |_| {
         let id = id.get_value();
-        editor.run(
-            key("delete"),
-            error,
-            move || async move { bar_api::delete_item(&id).await },
-            move |answer: DeleteResponse| notice.set(Some(answer.message)),
-        );
+        editor.run(key("delete"), error, async move {
+            let answer = bar_api::delete_item(&id).await?;
+            notice.set(Some(answer.message));
+            Ok(())
+        });
     };
 
     view! {
@@ -509,7 +457,7 @@ fn ItemRow(
                                     format!("Put {} back on sale", name())
                                 }
                             }
-                            disabled=move || editor.locked()
+                            disabled=move || editor.actions.locked()
                             on:click=toggle
                         >
                             {move || match (running("available")(), available()) {
@@ -523,7 +471,7 @@ fn ItemRow(
                                 what="item"
                                 name=name
                                 place=place
-                                locked=move || editor.locked()
+                                locked=move || editor.actions.locked()
                                 on_move=Callback::new(move_by)
                             />
                             <button
@@ -542,7 +490,7 @@ fn ItemRow(
                                 name=name
                                 confirming
                                 error
-                                locked=move || editor.locked()
+                                locked=move || editor.actions.locked()
                                 running=running("delete")
                                 on_delete=Callback::new(delete)
                             />
@@ -573,21 +521,16 @@ fn ItemRow(
 mod tests {
     use super::*;
 
-    fn ids(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
-    }
-
     #[test]
     fn moves_swap_with_the_neighbour_and_stop_at_the_ends() {
-        assert_eq!(
-            moved(ids(&["a", "b", "c"]), 1, true),
-            Some(ids(&["b", "a", "c"]))
-        );
-        assert_eq!(
-            moved(ids(&["a", "b", "c"]), 1, false),
-            Some(ids(&["a", "c", "b"]))
-        );
-        assert_eq!(moved(ids(&["a", "b"]), 0, true), None);
-        assert_eq!(moved(ids(&["a", "b"]), 1, false), None);
+        for (mut list, at, up, moved, after) in [
+            (vec!["a", "b", "c"], 1, true, true, vec!["b", "a", "c"]),
+            (vec!["a", "b", "c"], 1, false, true, vec!["a", "c", "b"]),
+            (vec!["a", "b"], 0, true, false, vec!["a", "b"]),
+            (vec!["a", "b"], 1, false, false, vec!["a", "b"]),
+        ] {
+            assert_eq!(swap_with_neighbour(&mut list, at, up), moved);
+            assert_eq!(list, after);
+        }
     }
 }

@@ -10,8 +10,9 @@ use shared::bar::{
 };
 use shared::validate::{self, Named};
 use ui::bar_api;
-use ui::components::AllergenCheckboxes;
+use ui::components::{AllergenCheckboxes, BusyButton};
 
+use crate::components::checked;
 use crate::components::editor::use_editor;
 use crate::components::options_editor::{checked_options, OptionDrafts, OptionsEditor};
 use ui::load::error_line;
@@ -49,75 +50,48 @@ pub(crate) fn ItemForm(
     on_cancel: Option<Callback<()>>,
 ) -> impl IntoView {
     let editor = use_editor();
-    let editing = item.clone();
+    let adding = item.is_none();
     let suffix = match &item {
         Some(item) => item.id.clone(),
         None => format!("new-{category_id}"),
     };
     let key = StoredValue::new(format!("item-form:{suffix}"));
-    let name = RwSignal::new(item.as_ref().map(|i| i.name.clone()).unwrap_or_default());
-    let description = RwSignal::new(
-        item.as_ref()
-            .map(|i| i.description.clone())
-            .unwrap_or_default(),
-    );
-    let price = RwSignal::new(
-        item.as_ref()
-            .map(|i| format_price(i.price_cents))
-            .unwrap_or_default(),
-    );
-    let allergens = RwSignal::new(
-        item.as_ref()
-            .map(|i| i.allergens.clone())
-            .unwrap_or_default(),
-    );
-    let options = RwSignal::new(OptionDrafts::from_groups(
-        item.as_ref()
-            .map(|i| i.option_groups.as_slice())
-            .unwrap_or_default(),
-    ));
+    let text = |f: fn(&MenuItem) -> String| RwSignal::new(item.as_ref().map(f).unwrap_or_default());
+    let name = text(|i| i.name.clone());
+    let description = text(|i| i.description.clone());
+    let price = text(|i| format_price(i.price_cents));
+    let allergens = item.as_ref().map(|i| i.allergens.clone());
+    let allergens = RwSignal::new(allergens.unwrap_or_default());
+    let groups = item.as_ref().map(|i| i.option_groups.as_slice());
+    let options = RwSignal::new(OptionDrafts::from_groups(groups.unwrap_or_default()));
     let category = RwSignal::new(category_id.clone());
     let error = RwSignal::new(None::<String>);
+    let editing = item;
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let fields = match check_item(
+        let check = check_item(
             &name.get_untracked(),
             &description.get_untracked(),
             &price.get_untracked(),
-        ) {
-            Ok(fields) => fields,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+        );
+        let Some(fields) = checked(check, error) else {
+            return;
         };
         // The item being edited as the menu has it now: the ids its groups
         // and options may keep, and their availability, which the bar may
         // have changed since the form opened.
         let current = editing.as_ref().map(|item| {
-            editor
-                .menu
-                .state
-                .with_untracked(|s| {
-                    s.ready().and_then(|m| {
-                        m.categories
-                            .iter()
-                            .flat_map(|c| c.items.iter())
-                            .find(|i| i.id == item.id)
-                            .cloned()
-                    })
-                })
-                .unwrap_or_else(|| item.clone())
+            let now = editor.menu.state.with_untracked(|s| {
+                let mut items = s.ready()?.categories.iter().flat_map(|c| c.items.iter());
+                items.find(|i| i.id == item.id).cloned()
+            });
+            now.unwrap_or_else(|| item.clone())
         });
-        let option_groups = match options
-            .with_untracked(|drafts| checked_options(drafts, fields.price_cents, current.as_ref()))
-        {
-            Ok(groups) => groups,
-            Err(message) => {
-                error.set(Some(message));
-                return;
-            }
+        let check = options
+            .with_untracked(|drafts| checked_options(drafts, fields.price_cents, current.as_ref()));
+        let Some(option_groups) = checked(check, error) else {
+            return;
         };
         match editing.clone() {
             Some(item) => {
@@ -131,16 +105,13 @@ pub(crate) fn ItemForm(
                     option_groups: Some(option_groups),
                     available: None,
                 };
-                editor.run(
-                    key.get_value(),
-                    error,
-                    move || async move { bar_api::update_item(&item.id, &request).await },
-                    move |_| {
-                        if let Some(saved) = on_saved {
-                            saved.try_run(());
-                        }
-                    },
-                );
+                editor.run(key.get_value(), error, async move {
+                    bar_api::update_item(&item.id, &request).await?;
+                    if let Some(saved) = on_saved {
+                        saved.try_run(());
+                    }
+                    Ok(())
+                });
             }
             None => {
                 let request = NewItemRequest {
@@ -152,34 +123,29 @@ pub(crate) fn ItemForm(
                     option_groups,
                     available: true,
                 };
-                editor.run(
-                    key.get_value(),
-                    error,
-                    move || async move { bar_api::create_item(&request).await },
-                    move |_| {
-                        for field in [name, description, price] {
-                            field.set(String::new());
-                        }
-                        allergens.set(Vec::new());
-                        options.set(OptionDrafts::default());
-                    },
-                );
+                editor.run(key.get_value(), error, async move {
+                    bar_api::create_item(&request).await?;
+                    for field in [name, description, price] {
+                        field.set(String::new());
+                    }
+                    allergens.set(Vec::new());
+                    options.set(OptionDrafts::default());
+                    Ok(())
+                });
             }
         }
     };
 
-    let adding = item.is_none();
-    let running = move || key.with_value(|key| editor.running(key));
+    let running = move || key.with_value(|key| editor.actions.running(key));
     let categories = move || {
         editor.menu.state.with(|s| {
-            s.ready()
-                .map(|m| {
-                    m.categories
-                        .iter()
-                        .map(|c| (c.id.clone(), c.name.clone()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+            let list = s
+                .ready()
+                .map(|m| m.categories.as_slice())
+                .unwrap_or_default();
+            list.iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect::<Vec<_>>()
         })
     };
     let id = |field: &str| format!("{field}-{suffix}");
@@ -263,19 +229,15 @@ pub(crate) fn ItemForm(
                     }
                 })}
             <div class="form-actions">
-                <button
-                    type="submit"
+                <BusyButton
+                    submit=true
                     class="button primary"
-                    data-testid=if adding { "add-item" } else { "save-item" }
-                    disabled=move || editor.locked()
-                >
-                    {move || match (running(), adding) {
-                        (true, true) => "Adding…",
-                        (true, false) => "Saving…",
-                        (false, true) => "Add item",
-                        (false, false) => "Save",
-                    }}
-                </button>
+                    testid=if adding { "add-item" } else { "save-item" }
+                    label=if adding { "Add item" } else { "Save" }
+                    busy_label=if adding { "Adding…" } else { "Saving…" }
+                    busy=running
+                    disabled=move || editor.actions.locked()
+                />
                 {on_cancel
                     .map(|cancel| {
                         view! {

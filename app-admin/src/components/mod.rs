@@ -5,6 +5,9 @@
     reason = "#[component] gives the props builder of a pub(crate) component pub methods"
 )]
 
+use leptos::prelude::*;
+use ui::load::{failed, loading, Stage};
+
 pub(crate) mod charts;
 pub(crate) mod editor;
 pub(crate) mod item_form;
@@ -35,3 +38,25 @@ macro_rules! column_heads {
     };
 }
 pub(crate) use column_heads;
+
+/// What `check` made of what was typed, or `None` with its refusal in
+/// `error`.
+pub(crate) fn checked<T>(check: Result<T, String>, error: RwSignal<Option<String>>) -> Option<T> {
+    check.map_err(|message| error.set(Some(message))).ok()
+}
+
+/// What a page shows of a load: its loading line, its failure with a way
+/// to `retry`, or `ready` once loaded; redrawn only when the stage changes.
+pub(crate) fn staged<V: IntoView + 'static>(
+    stage: impl Into<Signal<Stage>>,
+    loading_text: &'static str,
+    retry: impl Fn() + Copy + Send + 'static,
+    ready: impl Fn() -> V + Send + 'static,
+) -> impl IntoView {
+    let stage = stage.into();
+    move || match stage.get() {
+        Stage::Loading => loading(loading_text),
+        Stage::Failed(message) => failed(message, retry),
+        Stage::Ready => ready().into_any(),
+    }
+}

@@ -14,6 +14,8 @@ use shared::validate;
 use ui::components::MoveButtons;
 use ui::format::price_delta;
 
+use crate::components::editor::swap_with_neighbour;
+
 /// One group as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct GroupDraft {
@@ -51,15 +53,6 @@ pub(crate) struct OptionDraft {
 pub(crate) struct OptionDrafts {
     next: u64,
     pub(crate) groups: Vec<GroupDraft>,
-}
-
-/// `list` with the element at `at` swapped with its neighbour above (`up`)
-/// or below; unchanged at either end.
-fn swap_with_neighbour<T>(list: &mut [T], at: usize, up: bool) {
-    let other = if up { at.checked_sub(1) } else { Some(at + 1) };
-    if let Some(other) = other.filter(|o| *o < list.len()) {
-        list.swap(at, other);
-    }
 }
 
 impl OptionDrafts {
@@ -141,27 +134,30 @@ impl OptionDrafts {
         self.groups.iter_mut().find(|g| g.key == group)
     }
 
-    /// A new empty option at the end of a group.
-    pub(crate) fn add_option(&mut self, group: u64) {
-        let option = self.new_option();
+    /// Changes a group with `change`, if it is still there.
+    fn edit_group(&mut self, group: u64, change: impl FnOnce(&mut GroupDraft)) {
         if let Some(g) = self.group_mut(group) {
-            g.options.push(option);
+            change(g);
         }
     }
 
+    /// A new empty option at the end of a group.
+    pub(crate) fn add_option(&mut self, group: u64) {
+        let option = self.new_option();
+        self.edit_group(group, |g| g.options.push(option));
+    }
+
     pub(crate) fn remove_option(&mut self, group: u64, option: u64) {
-        if let Some(g) = self.group_mut(group) {
-            g.options.retain(|o| o.key != option);
-        }
+        self.edit_group(group, |g| g.options.retain(|o| o.key != option));
     }
 
     /// Moves an option one place up or down within its group.
     pub(crate) fn move_option(&mut self, group: u64, option: u64, up: bool) {
-        if let Some(g) = self.group_mut(group) {
+        self.edit_group(group, |g| {
             if let Some(at) = g.options.iter().position(|o| o.key == option) {
                 swap_with_neighbour(&mut g.options, at, up);
             }
-        }
+        });
     }
 
     pub(crate) fn option(&self, group: u64, option: u64) -> Option<&OptionDraft> {
@@ -179,43 +175,36 @@ impl OptionDrafts {
     /// that cannot be read. The rest (names, counts, ranges) is for
     /// `validate::option_groups` to check.
     pub(crate) fn to_inputs(&self) -> Result<Vec<OptionGroupInput>, String> {
-        self.groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| -> Result<OptionGroupInput, String> {
-                let max_choices = g.max.trim().parse::<u32>().map_err(|_| {
+        let mut inputs = Vec::new();
+        for (i, g) in self.groups.iter().enumerate() {
+            let group = called(&g.name, &format!("option group {}", i + 1));
+            let max_choices = g.max.trim().parse::<u32>().map_err(|_| {
+                format!("In {group}, type the most a guest can choose as a number, like 1.")
+            })?;
+            let mut options = Vec::new();
+            for o in &g.options {
+                let price_delta_cents = typed_price_delta(&o.delta).map_err(|_| {
                     format!(
-                        "In {}, type the most a guest can choose as a number, like 1.",
-                        called(&g.name, &format!("option group {}", i + 1))
+                        "Type the price difference of {} like 0.40, or -2.50 for less.",
+                        called(&o.name, "each option")
                     )
                 })?;
-                let options = g
-                    .options
-                    .iter()
-                    .map(|o| -> Result<ItemOptionInput, String> {
-                        let price_delta_cents = typed_price_delta(&o.delta).map_err(|_| {
-                            format!(
-                                "Type the price difference of {} like 0.40, or -2.50 for less.",
-                                called(&o.name, "each option")
-                            )
-                        })?;
-                        Ok(ItemOptionInput {
-                            id: o.id.clone(),
-                            name: o.name.clone(),
-                            price_delta_cents,
-                            available: o.available,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
-                Ok(OptionGroupInput {
-                    id: g.id.clone(),
-                    name: g.name.clone(),
-                    min_choices: g.min,
-                    max_choices,
-                    options,
-                })
-            })
-            .collect()
+                options.push(ItemOptionInput {
+                    id: o.id.clone(),
+                    name: o.name.clone(),
+                    price_delta_cents,
+                    available: o.available,
+                });
+            }
+            inputs.push(OptionGroupInput {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                min_choices: g.min,
+                max_choices,
+                options,
+            });
+        }
+        Ok(inputs)
     }
 }
 
@@ -245,12 +234,9 @@ pub(crate) fn typed_price_delta(text: &str) -> Result<i64, String> {
     if text.is_empty() {
         return Ok(0);
     }
-    let (sign, digits) = if let Some(rest) = text.strip_prefix(['-', '\u{2212}']) {
-        (-1, rest)
-    } else if let Some(rest) = text.strip_prefix('+') {
-        (1, rest)
-    } else {
-        (1, text)
+    let (sign, digits) = match text.strip_prefix(['-', '\u{2212}']) {
+        Some(rest) => (-1, rest),
+        None => (1, text.strip_prefix('+').unwrap_or(text)),
     };
     let cents = parse_price(digits.trim())
         .ok_or_else(|| "Type a price difference like 0.40, or -2.50 for less.".to_owned())?;
@@ -261,18 +247,13 @@ pub(crate) fn typed_price_delta(text: &str) -> Result<i64, String> {
 /// now: the bar may have marked one sold out since the form opened, and
 /// saving a new name or price must not put it back on sale.
 pub(crate) fn keep_availability(groups: &mut [OptionGroupInput], item: &MenuItem) {
+    let now = item.option_groups.iter().flat_map(|g| g.options.iter());
     for option in groups.iter_mut().flat_map(|g| g.options.iter_mut()) {
-        let Some(id) = option.id.as_deref() else {
-            continue;
-        };
-        let now = item
-            .option_groups
-            .iter()
-            .flat_map(|g| g.options.iter())
-            .find(|o| o.id == id)
-            .map(|o| o.available);
-        if let Some(available) = now {
-            option.available = available;
+        if let Some(now) = now
+            .clone()
+            .find(|o| option.id.as_deref() == Some(o.id.as_str()))
+        {
+            option.available = now.available;
         }
     }
 }
@@ -381,13 +362,7 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
         })
     };
     let set = move |f: fn(&mut GroupDraft, String)| {
-        Callback::new(move |value| {
-            drafts.update(|d| {
-                if let Some(g) = d.group_mut(group_key) {
-                    f(g, value);
-                }
-            });
-        })
+        Callback::new(move |value| drafts.update(|d| d.edit_group(group_key, |g| f(g, value))))
     };
     let name_id = format!("{prefix}-group-{group_key}-name");
     let required_id = format!("{prefix}-group-{group_key}-required");
@@ -417,9 +392,7 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             drafts.update(|d| {
-                                if let Some(g) = d.group_mut(group_key) {
-                                    g.min = if on { g.min.max(1) } else { 0 };
-                                }
+                                d.edit_group(group_key, |g| g.min = if on { g.min.max(1) } else { 0 });
                             });
                         }
                     />
@@ -527,12 +500,11 @@ fn OptionEditor(
     let called_here = move || called(&name(), "this option");
     let place = move || {
         drafts.with(|d| {
-            d.group(group_key)
-                .map(|g| {
-                    let at = g.options.iter().position(|o| o.key == option_key);
-                    (at, g.options.len())
-                })
-                .unwrap_or((None, 0))
+            let options = d.group(group_key).map_or(&[][..], |g| g.options.as_slice());
+            (
+                options.iter().position(|o| o.key == option_key),
+                options.len(),
+            )
         })
     };
     let set = move |f: fn(&mut OptionDraft, String)| {
@@ -706,20 +678,18 @@ mod tests {
     #[test]
     fn the_form_says_what_to_fix_before_sending() {
         let item = lager();
-        let mut drafts = OptionDrafts::from_groups(&item.option_groups);
-        drafts.groups[1].max = "two".to_owned();
-        let problem = checked_options(&drafts, 550, Some(&item)).unwrap_err();
+        let typed = |change: fn(&mut OptionDrafts)| {
+            let mut drafts = OptionDrafts::from_groups(&item.option_groups);
+            change(&mut drafts);
+            checked_options(&drafts, 550, Some(&item))
+        };
+        let problem = typed(|d| d.groups[1].max = "two".to_owned()).unwrap_err();
         assert!(problem.contains("“Extras”"), "{problem}");
-
-        let mut drafts = OptionDrafts::from_groups(&item.option_groups);
-        drafts.groups[0].options[1].delta = "less".to_owned();
-        let problem = checked_options(&drafts, 550, Some(&item)).unwrap_err();
+        let problem = typed(|d| d.groups[0].options[1].delta = "less".to_owned()).unwrap_err();
         assert!(problem.contains("“Half pint”"), "{problem}");
 
         // The server's rules: more choices than options, a price below zero.
-        let mut drafts = OptionDrafts::from_groups(&item.option_groups);
-        drafts.groups[1].max = "3".to_owned();
-        assert!(checked_options(&drafts, 550, Some(&item)).is_err());
+        assert!(typed(|d| d.groups[1].max = "3".to_owned()).is_err());
         let drafts = OptionDrafts::from_groups(&item.option_groups);
         assert!(checked_options(&drafts, 200, Some(&item)).is_err());
         // Ids of another item's options are not this one's to keep.

@@ -6,14 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use ui::components::BusyButton;
 
-/// What `check` made of a typed name, or `None` with its refusal in
-/// `error`.
-pub(crate) fn checked(
-    check: Result<String, String>,
-    error: RwSignal<Option<String>>,
-) -> Option<String> {
-    check.map_err(|message| error.set(Some(message))).ok()
-}
+use crate::components::checked;
 
 /// The text field a name is typed in, at most `max_len` long (the
 /// server's limit).

@@ -8,14 +8,15 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use shared::bar::{DeleteResponse, Station, STATION_NAME_MAX_LEN};
+use shared::bar::{Station, STATION_NAME_MAX_LEN};
 use shared::validate;
 use ui::bar_api;
 use ui::components::{BusyButton, ConfirmDelete};
 use ui::load::{error_line, notice};
 
+use crate::components::checked;
 use crate::components::editor::use_editor;
-use crate::components::rename::{checked, NameInput, RenameButton, RenameForm};
+use crate::components::rename::{NameInput, RenameButton, RenameForm};
 
 /// The list of stations, each with its actions, and a form to add one.
 #[component]
@@ -31,16 +32,13 @@ pub(crate) fn StationsSection() -> impl IntoView {
             return;
         };
         done.set(None);
-        editor.run(
-            key.to_owned(),
-            error,
-            move || async move { bar_api::create_station(&text).await },
-            move |station: Station| {
-                name.set(String::new());
-                done.set(Some(format!("{} was added.", station.name)));
-                editor.reload_stations();
-            },
-        );
+        editor.run(key.to_owned(), error, async move {
+            let station = bar_api::create_station(&text).await?;
+            name.set(String::new());
+            done.set(Some(format!("{} was added.", station.name)));
+            editor.reload_stations();
+            Ok(())
+        });
     };
     let stations = move || editor.station_list();
     view! {
@@ -72,8 +70,8 @@ pub(crate) fn StationsSection() -> impl IntoView {
                     testid=key
                     label="Add station"
                     busy_label="Adding…"
-                    busy=move || editor.running(key)
-                    disabled=move || editor.locked()
+                    busy=move || editor.actions.running(key)
+                    disabled=move || editor.actions.locked()
                 />
             </form>
             {move || error_line(error.get())}
@@ -90,45 +88,37 @@ fn StationRow(
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let editor = use_editor();
-    let Station { id, name, .. } = station;
-    let id = StoredValue::new(id);
-    let current = StoredValue::new(name.clone());
+    let id = StoredValue::new(station.id);
+    let current = StoredValue::new(station.name);
     let error = RwSignal::new(None::<String>);
     let renaming = RwSignal::new(false);
     let new_name = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let key = move |what: &str| id.with_value(|id| format!("station:{what}:{id}"));
-    let running = move |what: &'static str| move || editor.running(&key(what));
+    let running = move |what: &'static str| move || editor.actions.running(&key(what));
 
     let rename = move |text: String| {
         let id = id.get_value();
-        editor.run(
-            key("rename"),
-            error,
-            move || async move { bar_api::rename_station(&id, &text).await },
-            move |_| {
-                renaming.set(false);
-                editor.reload_stations();
-            },
-        );
+        editor.run(key("rename"), error, async move {
+            bar_api::rename_station(&id, &text).await?;
+            renaming.set(false);
+            editor.reload_stations();
+            Ok(())
+        });
     };
     let delete = move |_| {
         let id = id.get_value();
-        editor.run(
-            key("delete"),
-            error,
-            move || async move { bar_api::delete_station(&id).await },
-            move |answer: DeleteResponse| {
-                confirming.set(false);
-                notice.set(Some(answer.message));
-                editor.reload_stations();
-            },
-        );
+        editor.run(key("delete"), error, async move {
+            let answer = bar_api::delete_station(&id).await?;
+            confirming.set(false);
+            notice.set(Some(answer.message));
+            editor.reload_stations();
+            Ok(())
+        });
     };
-    let label = name;
 
     view! {
-        <li class="station-row" data-testid="station-row" data-station-name=label>
+        <li class="station-row" data-testid="station-row" data-station-name=current.get_value()>
             <RenameForm
                 what="station"
                 label="Station name"
@@ -138,7 +128,7 @@ fn StationRow(
                 value=new_name
                 check=validate::station_name
                 error
-                locked=move || editor.locked()
+                locked=move || editor.actions.locked()
                 saving=running("rename")
                 on_save=Callback::new(rename)
             >
@@ -157,7 +147,7 @@ fn StationRow(
                     name=move || current.get_value()
                     confirming
                     error
-                    locked=move || editor.locked()
+                    locked=move || editor.actions.locked()
                     running=running("delete")
                     on_delete=Callback::new(delete)
                 />

@@ -7,13 +7,14 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::bar::{BarSettings, TicketTimers, TIMER_MAX_SECS, TIMER_MIN_SECS};
 use shared::validate;
 use ui::bar_api;
 use ui::components::BusyButton;
-use ui::load::{error_line, failed, loading, notice, Loader, Stage};
+use ui::load::{error_line, notice, Actions, Loader};
 use ui::use_auth;
+
+use crate::components::{checked, staged};
 
 /// Seconds as the minutes the form shows: `300` → `"5"`, `90` → `"1.5"`
 /// (timers set through the API need not be whole minutes).
@@ -46,9 +47,7 @@ pub(crate) fn TicketTimersForm() -> impl IntoView {
 
     let amber = RwSignal::new(String::new());
     let red = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let actions = Actions::new(auth);
 
     // The fields show the timers as stored: once loaded, and after a save.
     Effect::new(move |_| {
@@ -63,41 +62,28 @@ pub(crate) fn TicketTimersForm() -> impl IntoView {
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if actions.locked() {
             return;
         }
-        done.set(None);
-        let timers = match check_timers(&amber.get_untracked(), &red.get_untracked()) {
-            Ok(timers) => timers,
-            Err(problem) => {
-                error.set(Some(problem));
-                return;
-            }
+        actions.notice.set(None);
+        let check = check_timers(&amber.get_untracked(), &red.get_untracked());
+        let Some(timers) = checked(check, actions.error) else {
+            return;
         };
-        error.set(None);
-        pending.set(true);
-        spawn_local(async move {
-            match auth.watch(bar_api::set_ticket_timers(&timers).await) {
-                Ok(saved) => {
-                    let now = saved.ticket_timers;
-                    settings.patch(|held| *held = saved);
-                    done.set(Some(format!(
-                        "Saved: tickets turn amber after {} min and red after {} min. \
-                         Open boards show it now.",
-                        minutes_text(now.amber_after_secs),
-                        minutes_text(now.red_after_secs)
-                    )));
-                }
-                Err(e) if e.ends_session() => {}
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            pending.set(false);
+        actions.run("save", async move {
+            let saved = bar_api::set_ticket_timers(&timers).await?;
+            let now = saved.ticket_timers;
+            settings.patch(|held| *held = saved);
+            Ok(Some(format!(
+                "Saved: tickets turn amber after {} min and red after {} min. \
+                 Open boards show it now.",
+                minutes_text(now.amber_after_secs),
+                minutes_text(now.red_after_secs)
+            )))
         });
     };
 
     let stage = settings.stage();
-    // The browser's own hints; the rule that counts is `check_timers`.
-    let (min, max) = (minutes_text(TIMER_MIN_SECS), minutes_text(TIMER_MAX_SECS));
     view! {
         <section class="card ticket-timers" aria-labelledby="timers-title" data-testid="ticket-timers">
             <h2 id="timers-title">"Ticket timers"</h2>
@@ -105,41 +91,22 @@ pub(crate) fn TicketTimersForm() -> impl IntoView {
                 "How long a ticket on the bartender's board may wait after it was received "
                 "before it turns amber (waiting), then red (late). Open boards follow at once."
             </p>
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading the ticket timers…"),
-                Stage::Failed(message) => failed(message, load),
-                Stage::Ready => {
-                    view! {
-                        <form class="timers-form" on:submit=submit novalidate data-testid="timers-form">
-                            <MinutesField
-                                id="amber-after"
-                                label="Amber after (minutes)"
-                                value=amber
-                                min=min.clone()
-                                max=max.clone()
-                            />
-                            <MinutesField
-                                id="red-after"
-                                label="Red after (minutes)"
-                                value=red
-                                min=min.clone()
-                                max=max.clone()
-                            />
-                            <BusyButton
-                                submit=true
-                                class="button primary"
-                                testid="save-timers"
-                                label="Save timers"
-                                busy_label="Saving…"
-                                busy=pending
-                            />
-                            {move || error_line(error.get())}
-                            {move || notice(done.get())}
-                        </form>
-                    }
-                        .into_any()
-                }
-            }}
+            {staged(stage, "Loading the ticket timers…", load, move || view! {
+                <form class="timers-form" on:submit=submit novalidate data-testid="timers-form">
+                    <MinutesField id="amber-after" label="Amber after (minutes)" value=amber />
+                    <MinutesField id="red-after" label="Red after (minutes)" value=red />
+                    <BusyButton
+                        submit=true
+                        class="button primary"
+                        testid="save-timers"
+                        label="Save timers"
+                        busy_label="Saving…"
+                        busy=move || actions.locked()
+                    />
+                    {move || error_line(actions.error.get())}
+                    {move || notice(actions.notice.get())}
+                </form>
+            })}
         </section>
     }
 }
@@ -187,13 +154,9 @@ mod tests {
 /// A number of minutes (decimals allowed), bound to `value`; `id` is also
 /// its `data-testid`.
 #[component]
-fn MinutesField(
-    id: &'static str,
-    label: &'static str,
-    value: RwSignal<String>,
-    min: String,
-    max: String,
-) -> impl IntoView {
+fn MinutesField(id: &'static str, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    // The browser's own hints; the rule that counts is `check_timers`.
+    let (min, max) = (minutes_text(TIMER_MIN_SECS), minutes_text(TIMER_MAX_SECS));
     view! {
         <div class="field">
             <label for=id>{label}</label>

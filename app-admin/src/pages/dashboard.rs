@@ -13,9 +13,10 @@ use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::pages::Welcome;
 use ui::use_auth;
 
-use ui::load::{failed, loading, Load, Loader, Stage};
+use ui::load::{Load, Loader};
 
 use crate::components::charts::DayCharts;
+use crate::components::staged;
 use crate::components::timers_form::TicketTimersForm;
 
 /// Orders, revenue, time to ready, open orders and who is signed in; the
@@ -76,72 +77,65 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                 />
             </div>
             <p class="lead">"Since midnight. Updates by itself every 30 seconds and when an order changes."</p>
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading today's figures…"),
-                Stage::Failed(message) => failed(message, load),
-                Stage::Ready => {
-                    view! {
-                        <div class="stats">
-                            <section class="stat card">
-                                <h2>"Orders"</h2>
-                                <p class="stat-value" data-testid="stat-orders">{figure(|s| s.orders.to_string())}</p>
-                                <p class="stat-note">
-                                    {figure(|s| match s.cancelled {
-                                        0 => "none cancelled".to_owned(),
-                                        n => format!("{n} cancelled"),
-                                    })}
-                                </p>
-                            </section>
-                            <section class="stat card">
-                                <h2>"Revenue"</h2>
-                                <p class="stat-value" data-testid="stat-revenue">{figure(|s| format_price(s.revenue_cents))}</p>
-                                <p class="stat-note">"cancelled orders not counted"</p>
-                            </section>
-                            <section class="stat card">
-                                <h2>"Average time to ready"</h2>
-                                <p class="stat-value" data-testid="stat-ready-time">
-                                    {figure(|s| duration_text(s.avg_seconds_to_ready))}
-                                </p>
-                                <p class="stat-note">"from received to ready"</p>
-                            </section>
-                            <section class="stat card">
-                                <h2>"Open orders"</h2>
-                                <p class="stat-value" data-testid="stat-open">{figure(|s| s.open_orders.to_string())}</p>
-                                <p class="stat-note">"not yet served or cancelled"</p>
-                            </section>
-                            <section class="stat card">
-                                <h2>"Open tabs"</h2>
-                                <p class="stat-value" data-testid="stat-tabs">{figure(|s| s.open_tabs.to_string())}</p>
-                                <p class="stat-note" data-testid="stat-tabs-total">
-                                    {figure(|s| match s.open_tabs {
-                                        0 => "none waiting to be paid".to_owned(),
-                                        _ => format!("{} to be paid", format_price(s.open_tabs_cents)),
-                                    })}
-                                </p>
-                            </section>
-                            <section class="stat card stat-wide">
-                                <h2>"Signed in now"</h2>
-                                <p class="stat-sessions" data-testid="stat-sessions">
-                                    <span data-app="customer">
-                                        <strong>{figure(|s| s.active_sessions.customer.to_string())}</strong>
-                                        " customer"
-                                    </span>
-                                    <span data-app="bartender">
-                                        <strong>{figure(|s| s.active_sessions.bartender.to_string())}</strong>
-                                        " bartender"
-                                    </span>
-                                    <span data-app="admin">
-                                        <strong>{figure(|s| s.active_sessions.admin.to_string())}</strong>
-                                        " admin"
-                                    </span>
-                                </p>
-                                <p class="stat-note">"active sessions per app"</p>
-                            </section>
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            {staged(stage, "Loading today's figures…", load, move || view! {
+                <div class="stats">
+                    <section class="stat card">
+                        <h2>"Orders"</h2>
+                        <p class="stat-value" data-testid="stat-orders">{figure(|s| s.orders.to_string())}</p>
+                        <p class="stat-note">
+                            {figure(|s| match s.cancelled {
+                                0 => "none cancelled".to_owned(),
+                                n => format!("{n} cancelled"),
+                            })}
+                        </p>
+                    </section>
+                    <section class="stat card">
+                        <h2>"Revenue"</h2>
+                        <p class="stat-value" data-testid="stat-revenue">{figure(|s| format_price(s.revenue_cents))}</p>
+                        <p class="stat-note">"cancelled orders not counted"</p>
+                    </section>
+                    <section class="stat card">
+                        <h2>"Average time to ready"</h2>
+                        <p class="stat-value" data-testid="stat-ready-time">
+                            {figure(|s| duration_text(s.avg_seconds_to_ready))}
+                        </p>
+                        <p class="stat-note">"from received to ready"</p>
+                    </section>
+                    <section class="stat card">
+                        <h2>"Open orders"</h2>
+                        <p class="stat-value" data-testid="stat-open">{figure(|s| s.open_orders.to_string())}</p>
+                        <p class="stat-note">"not yet served or cancelled"</p>
+                    </section>
+                    <section class="stat card">
+                        <h2>"Open tabs"</h2>
+                        <p class="stat-value" data-testid="stat-tabs">{figure(|s| s.open_tabs.to_string())}</p>
+                        <p class="stat-note" data-testid="stat-tabs-total">
+                            {figure(|s| match s.open_tabs {
+                                0 => "none waiting to be paid".to_owned(),
+                                _ => format!("{} to be paid", format_price(s.open_tabs_cents)),
+                            })}
+                        </p>
+                    </section>
+                    <section class="stat card stat-wide">
+                        <h2>"Signed in now"</h2>
+                        <p class="stat-sessions" data-testid="stat-sessions">
+                            <span data-app="customer">
+                                <strong>{figure(|s| s.active_sessions.customer.to_string())}</strong>
+                                " customer"
+                            </span>
+                            <span data-app="bartender">
+                                <strong>{figure(|s| s.active_sessions.bartender.to_string())}</strong>
+                                " bartender"
+                            </span>
+                            <span data-app="admin">
+                                <strong>{figure(|s| s.active_sessions.admin.to_string())}</strong>
+                                " admin"
+                            </span>
+                        </p>
+                        <p class="stat-note">"active sessions per app"</p>
+                    </section>
+                </div>
+            })}
             <FiguresByHour />
             <TicketTimersForm />
             <footer class="page-foot">
@@ -220,23 +214,16 @@ fn FiguresByHour() -> impl IntoView {
                     }
                 />
             </div>
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading the figures…"),
-                Stage::Failed(message) => failed(message, load),
-                Stage::Ready => {
-                    view! {
-                        <div class="figures-body">
-                            {move || {
-                                figures
-                                    .state
-                                    .with(|s| s.ready().cloned())
-                                    .map(|figures| view! { <DayCharts figures=figures /> })
-                            }}
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            {staged(stage, "Loading the figures…", load, move || view! {
+                <div class="figures-body">
+                    {move || {
+                        figures
+                            .state
+                            .with(|s| s.ready().cloned())
+                            .map(|figures| view! { <DayCharts figures=figures /> })
+                    }}
+                </div>
+            })}
         </section>
     }
 }

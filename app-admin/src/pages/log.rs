@@ -5,10 +5,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::security::AdminActivityEntry;
 use ui::components::BusyButton;
-use ui::load::{error_line, failed, loading, Stage};
+use ui::load::{error_line, Actions, Stage};
 use ui::pages::activity::{kind_options, ActivityItem};
 use ui::{bar_api, use_auth};
 
+use crate::components::staged;
 use crate::components::user_search::{ChosenUser, UserSearch};
 
 /// Entries shown, and the cursor of the next page.
@@ -30,17 +31,14 @@ pub(crate) fn LogPage() -> impl IntoView {
     let stage = RwSignal::new(Stage::Loading);
     let more = RwSignal::new(false);
     let more_error = RwSignal::new(None::<String>);
-    let exporting = RwSignal::new(false);
-    let export_error = RwSignal::new(None::<String>);
+    let export = Actions::new(auth);
     // Numbers the loads, so a slow answer for old filters is dropped.
     let generation = StoredValue::new(0u64);
 
     let filters = move || {
+        let user_id = user.with_untracked(|u| u.as_ref().map(|u| u.id.clone()).unwrap_or_default());
         vec![
-            (
-                "user_id",
-                user.with_untracked(|u| u.as_ref().map(|u| u.id.clone()).unwrap_or_default()),
-            ),
+            ("user_id", user_id),
             ("kind", kind.get_untracked()),
             ("from", from.get_untracked()),
             ("to", to.get_untracked()),
@@ -85,24 +83,21 @@ pub(crate) fn LogPage() -> impl IntoView {
         load(None);
     });
 
-    let export = move |_| {
-        exporting.set(true);
-        export_error.set(None);
+    let export_csv = move |()| {
         let filter = filters();
-        spawn_local(async move {
-            match auth.watch(bar_api::admin_activity_csv(&filter).await) {
-                Ok(csv) => {
-                    if let Err(e) = download("taproom-activity.csv", &csv) {
-                        export_error.set(Some(e));
-                    }
-                }
-                Err(e) if e.ends_session() => {}
-                Err(e) => export_error.set(Some(e.to_string())),
+        export.run("export", async move {
+            let csv = bar_api::admin_activity_csv(&filter).await?;
+            if let Err(e) = download("taproom-activity.csv", &csv) {
+                export.error.set(Some(e));
             }
-            exporting.set(false);
+            Ok(None)
         });
     };
 
+    let retry = move || {
+        stage.set(Stage::Loading);
+        load(None);
+    };
     let table = move || {
         let Shown {
             entries,
@@ -146,7 +141,6 @@ pub(crate) fn LogPage() -> impl IntoView {
             })}
             {move || error_line(more_error.get())}
         }
-        .into_any()
     };
 
     view! {
@@ -177,19 +171,12 @@ pub(crate) fn LogPage() -> impl IntoView {
                     testid="export-csv"
                     label="Export CSV"
                     busy_label="Exporting…"
-                    busy=exporting
-                    on_click=Callback::new(export)
+                    busy=move || export.locked()
+                    on_click=Callback::new(export_csv)
                 />
             </form>
-            {move || error_line(export_error.get())}
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading the log…"),
-                Stage::Failed(text) => failed(text, move || {
-                    stage.set(Stage::Loading);
-                    load(None);
-                }),
-                Stage::Ready => table(),
-            }}
+            {move || error_line(export.error.get())}
+            {staged(stage, "Loading the log…", retry, table)}
         </main>
     }
 }

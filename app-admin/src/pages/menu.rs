@@ -7,8 +7,9 @@ use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::use_auth;
 
 use crate::components::editor::{AddCategoryForm, CategoryCard, Editor};
+use crate::components::staged;
 use crate::components::stations_editor::StationsSection;
-use ui::load::{failed, loading, notice, Stage};
+use ui::load::notice;
 use ui::menu::apply_item_event;
 
 /// Every category as a card, in menu order, and a form for a new one.
@@ -45,27 +46,20 @@ pub(crate) fn MenuEditorPage() -> impl IntoView {
                 "Changes show on guests' phones at once. Prices are typed like 6.50."
             </p>
             {move || notice(editor.actions.notice.get())}
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading the menu…"),
-                Stage::Failed(message) => failed(message, load),
-                Stage::Ready => {
-                    view! {
-                        <StationsSection />
-                        <AddCategoryForm />
-                        <Show when=move || editor.category_ids().is_empty()>
-                            <p class="empty">"No categories yet: add the first one above."</p>
-                        </Show>
-                        <div class="categories">
-                            <For
-                                each=move || editor.category_ids()
-                                key=|id| id.clone()
-                                children=|id| view! { <CategoryCard id /> }
-                            />
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            {staged(stage, "Loading the menu…", load, move || view! {
+                <StationsSection />
+                <AddCategoryForm />
+                <Show when=move || editor.category_ids().is_empty()>
+                    <p class="empty">"No categories yet: add the first one above."</p>
+                </Show>
+                <div class="categories">
+                    <For
+                        each=move || editor.category_ids()
+                        key=|id| id.clone()
+                        children=|id| view! { <CategoryCard id /> }
+                    />
+                </div>
+            })}
         </main>
     }
 }

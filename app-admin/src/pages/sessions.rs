@@ -15,10 +15,10 @@ use ui::components::BusyButton;
 use ui::format::local_time;
 use ui::{bar_api, use_auth};
 
-use ui::load::{error_line, failed, loading, notice, Actions, Loader, Stage};
+use ui::load::{error_line, notice, Actions, Loader};
 
-use crate::components::column_heads;
 use crate::components::user_search::{ChosenUser, UserSearch};
+use crate::components::{column_heads, staged};
 
 /// The filters and the sessions they find.
 #[component]
@@ -115,17 +115,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                         <option value="" prop:selected=move || app.with(String::is_empty)>
                             "All apps"
                         </option>
-                        {[ClientApp::Customer, ClientApp::Bartender, ClientApp::Admin]
-                            .into_iter()
-                            .map(|option| {
-                                let value = option.as_str();
-                                view! {
-                                    <option value=value prop:selected=move || app.with(|a| a == value)>
-                                        {value}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        {choices(&APPS.map(|a| (a.as_str(), a.as_str())), app)}
                     </select>
                 </div>
                 <div class="field">
@@ -135,16 +125,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                         data-testid="filter-active"
                         on:change=move |ev| active.set(event_target_value(&ev))
                     >
-                        {[("true", "Active"), ("false", "Ended"), ("all", "All")]
-                            .into_iter()
-                            .map(|(value, label)| {
-                                view! {
-                                    <option value=value prop:selected=move || active.with(|a| a == value)>
-                                        {label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
+                        {choices(&[("true", "Active"), ("false", "Ended"), ("all", "All")], active)}
                     </select>
                 </div>
                 <BusyButton
@@ -157,13 +138,25 @@ pub(crate) fn SessionsPage() -> impl IntoView {
             </form>
             {move || notice(console.actions.notice.get())}
             {move || error_line(console.actions.error.get())}
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading sessions…"),
-                Stage::Failed(text) => failed(text, load),
-                Stage::Ready => table.into_any(),
-            }}
+            {staged(stage, "Loading sessions…", load, move || table)}
         </main>
     }
+}
+
+/// The apps a session can be filtered by.
+const APPS: [ClientApp; 3] = [ClientApp::Customer, ClientApp::Bartender, ClientApp::Admin];
+
+/// A filter's choices, `(value, label)`, the one `chosen` holds selected.
+fn choices(list: &[(&'static str, &'static str)], chosen: RwSignal<String>) -> impl IntoView {
+    list.iter()
+        .map(|&(value, label)| {
+            view! {
+                <option value=value prop:selected=move || chosen.with(|c| c == value)>
+                    {label}
+                </option>
+            }
+        })
+        .collect_view()
 }
 
 /// The actions of the console, one at a time; each reloads the list on
@@ -194,13 +187,9 @@ enum Ending {
 /// One session with its actions. On the admin's own session ("This
 /// device") both actions would sign the admin out, so each asks first.
 fn session_row(console: Console, session: AdminSession) -> impl IntoView {
-    let revoke_key = format!("revoke:{}", session.id);
-    let user_key = format!("user:{}", session.id);
     let current = session.is_current;
     let confirming = RwSignal::new(None::<Ending>);
-    let app = session
-        .client_app
-        .map_or_else(|| "API".to_owned(), |a| a.as_str().to_owned());
+    let app = session.client_app.map_or("API", ClientApp::as_str);
     let ip = session
         .ip_address
         .clone()
@@ -211,63 +200,55 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
         (false, None) => "Ended".to_owned(),
     };
     let who = format!("{} · {}", session.user_email, session.user_role.as_str());
-    let revoke = {
-        let id = session.id.clone();
-        let key = revoke_key.clone();
-        move || {
-            let id = id.clone();
-            console.run(key.clone(), async move {
-                bar_api::revoke_any_session(&id).await.map(|r| r.message)
-            });
-        }
+    let ids = StoredValue::new((session.id.clone(), session.user_id.clone()));
+    let key = move |ending: Ending| {
+        let kind = match ending {
+            Ending::ThisSession => "revoke",
+            Ending::Everywhere => "user",
+        };
+        ids.with_value(|(id, _)| format!("{kind}:{id}"))
     };
-    let sign_out_user = {
-        let user_id = session.user_id.clone();
-        let key = user_key.clone();
-        move || {
-            let user_id = user_id.clone();
-            console.run(key.clone(), async move {
+    let end = move |ending: Ending| {
+        let (id, user_id) = ids.get_value();
+        match ending {
+            Ending::ThisSession => console.run(key(ending), async move {
+                bar_api::revoke_any_session(&id).await.map(|r| r.message)
+            }),
+            Ending::Everywhere => console.run(key(ending), async move {
                 bar_api::sign_out_user(&user_id).await.map(|r| r.message)
-            });
+            }),
         }
     };
     // Runs at once, or (on the admin's own session) asks first.
-    let ask_or = move |ending: Ending, act: &dyn Fn()| {
+    let ask_or_end = move |ending: Ending| {
         if current {
             confirming.set(Some(ending));
         } else {
-            act();
+            end(ending);
         }
     };
     let active = session.is_active;
-    let buttons = {
-        let revoke = revoke.clone();
-        let sign_out_user = sign_out_user.clone();
-        move || {
-            let revoke = revoke.clone();
-            let sign_out_user = sign_out_user.clone();
-            let (revoke_key, user_key) = (revoke_key.clone(), user_key.clone());
-            view! {
-                {active.then(move || view! {
-                    <BusyButton
-                        class="button secondary danger-text"
-                        testid="revoke"
-                        label="Revoke"
-                        busy_label="Revoking…"
-                        busy=move || console.actions.running(&revoke_key)
-                        disabled=move || console.actions.locked()
-                        on_click=Callback::new(move |()| ask_or(Ending::ThisSession, &revoke))
-                    />
-                })}
+    let buttons = move || {
+        view! {
+            {active.then(move || view! {
                 <BusyButton
-                    testid="sign-out-user"
-                    label="Sign out this user everywhere"
-                    busy_label="Signing out…"
-                    busy=move || console.actions.running(&user_key)
+                    class="button secondary danger-text"
+                    testid="revoke"
+                    label="Revoke"
+                    busy_label="Revoking…"
+                    busy=move || console.actions.running(&key(Ending::ThisSession))
                     disabled=move || console.actions.locked()
-                    on_click=Callback::new(move |()| ask_or(Ending::Everywhere, &sign_out_user))
+                    on_click=Callback::new(move |()| ask_or_end(Ending::ThisSession))
                 />
-            }
+            })}
+            <BusyButton
+                testid="sign-out-user"
+                label="Sign out this user everywhere"
+                busy_label="Signing out…"
+                busy=move || console.actions.running(&key(Ending::Everywhere))
+                disabled=move || console.actions.locked()
+                on_click=Callback::new(move |()| ask_or_end(Ending::Everywhere))
+            />
         }
     };
     let confirm = move || {
@@ -276,8 +257,6 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
             Ending::ThisSession => "This is your own session: you will be signed out here.",
             Ending::Everywhere => "This is you: you will be signed out here and everywhere else.",
         };
-        let revoke = revoke.clone();
-        let sign_out_user = sign_out_user.clone();
         Some(view! {
             <span class="confirm-inline" role="group" aria-label="Confirm signing yourself out" data-testid="confirm-own-session">
                 {question}
@@ -289,10 +268,7 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
                     disabled=move || console.actions.locked()
                     on:click=move |_| {
                         confirming.set(None);
-                        match ending {
-                            Ending::ThisSession => revoke(),
-                            Ending::Everywhere => sign_out_user(),
-                        }
+                        end(ending);
                     }
                 >
                     "Yes, sign me out"

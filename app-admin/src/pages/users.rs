@@ -6,18 +6,17 @@ use std::time::Duration;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use shared::api::{check_email, check_new_password, normalize_name, Role, NAME_MAX_LEN};
 use shared::bar::{AdminUser, AdminUserAction, NewStaffRequest};
 use shared::session::SessionError;
 use ui::components::{BusyButton, Confirm};
 use ui::format::encode_component;
-use ui::{bar_api, use_auth, Auth};
+use ui::{bar_api, use_auth};
 
-use ui::load::{error_line, failed, loading, notice, Actions, Loader, Stage};
+use ui::load::{error_line, notice, Actions, Loader};
 
-use crate::components::column_heads;
+use crate::components::{checked, column_heads, staged};
 
 /// How long typing must pause before the list is searched.
 const SEARCH_DELAY: Duration = Duration::from_millis(300);
@@ -82,28 +81,21 @@ pub(crate) fn UsersPage() -> impl IntoView {
                             <span class="loading" aria-busy="true">"Searching…"</span>
                         </Show>
                     </div>
-                    {move || match stage.get() {
-                        Stage::Loading => loading("Loading users…"),
-                        Stage::Failed(message) => failed(message, load),
-                        Stage::Ready => {
-                            view! {
-                                <Show when=move || ids().is_empty()>
-                                    <p class="empty">"No users match."</p>
-                                </Show>
-                                <table class="data-table">
-                                    {column_heads!["Name", "E-mail", "Role", "Active", "Sessions", "Actions"]}
-                                    <tbody>
-                                        <For
-                                            each=ids
-                                            key=|id| id.clone()
-                                            children=move |id| view! { <UserRow id users /> }
-                                        />
-                                    </tbody>
-                                </table>
-                            }
-                                .into_any()
-                        }
-                    }}
+                    {staged(stage, "Loading users…", load, move || view! {
+                        <Show when=move || ids().is_empty()>
+                            <p class="empty">"No users match."</p>
+                        </Show>
+                        <table class="data-table">
+                            {column_heads!["Name", "E-mail", "Role", "Active", "Sessions", "Actions"]}
+                            <tbody>
+                                <For
+                                    each=ids
+                                    key=|id| id.clone()
+                                    children=move |id| view! { <UserRow id users /> }
+                                />
+                            </tbody>
+                        </table>
+                    })}
                 </section>
                 <NewStaffForm on_created=Callback::new(move |()| load()) />
             </div>
@@ -134,34 +126,26 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
 
     let deactivate = move |_| {
         let user_id = id.get_value();
-        act(
-            actions,
-            users,
-            "deactivate",
-            async move { bar_api::deactivate_user(&user_id).await },
-            || {},
-        );
+        act(actions, users, "deactivate", async move {
+            bar_api::deactivate_user(&user_id).await
+        });
         confirming.set(false);
     };
     let reactivate = move |_| {
         let user_id = id.get_value();
-        act(
-            actions,
-            users,
-            "reactivate",
-            async move { bar_api::reactivate_user(&user_id).await },
-            || {},
-        );
+        act(actions, users, "reactivate", async move {
+            bar_api::reactivate_user(&user_id).await
+        });
     };
     let sign_out = move |_| {
         let user_id = id.get_value();
-        act(
-            actions,
-            users,
-            "sign-out",
-            async move { bar_api::sign_out_user(&user_id).await },
-            || {},
-        );
+        act(actions, users, "sign-out", async move {
+            bar_api::sign_out_user(&user_id).await
+        });
+    };
+    let close_reset = move || {
+        new_password.set(String::new());
+        resetting.set(false);
     };
     let reset = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -171,16 +155,11 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
             return;
         }
         let user_id = id.get_value();
-        act(
-            actions,
-            users,
-            "reset",
-            async move { bar_api::reset_password(&user_id, &password).await },
-            move || {
-                new_password.set(String::new());
-                resetting.set(false);
-            },
-        );
+        act(actions, users, "reset", async move {
+            let answer = bar_api::reset_password(&user_id, &password).await?;
+            close_reset();
+            Ok(answer)
+        });
     };
     let running = move |name: &'static str| move || actions.running(name);
     let locked = move || actions.locked();
@@ -277,10 +256,7 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                             type="button"
                             class="button secondary"
                             disabled=locked
-                            on:click=move |_| {
-                                new_password.set(String::new());
-                                resetting.set(false);
-                            }
+                            on:click=move |_| close_reset()
                         >
                             "Cancel"
                         </button>
@@ -305,7 +281,6 @@ fn act(
     users: Loader<Vec<AdminUser>>,
     name: &'static str,
     call: impl Future<Output = Result<AdminUserAction, SessionError>> + 'static,
-    after: impl FnOnce() + 'static,
 ) {
     actions.run(name, async move {
         let AdminUserAction { user, message, .. } = call.await?;
@@ -314,7 +289,6 @@ fn act(
                 *row = user;
             }
         });
-        after();
         Ok(Some(message))
     });
 }
@@ -327,17 +301,15 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Bartender);
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let done = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let actions = Actions::new(auth);
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if pending.get_untracked() {
+        if actions.locked() {
             return;
         }
-        done.set(None);
-        let checked = (|| {
+        actions.notice.set(None);
+        let request = (|| {
             let email = check_email(&email.get_untracked())?.to_owned();
             let name = normalize_name(&name.get_untracked())?;
             let password = password.get_untracked();
@@ -349,26 +321,21 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
                 password,
             })
         })();
-        let request = match checked {
-            Ok(request) => request,
-            Err(problem) => {
-                error.set(Some(problem.to_owned()));
-                return;
-            }
+        let Some(request) = checked(request.map_err(str::to_owned), actions.error) else {
+            return;
         };
-        error.set(None);
-        pending.set(true);
-        spawn_create(auth, request, pending, error, move |created: AdminUser| {
+        actions.run("create", async move {
+            let created = bar_api::create_staff(&request).await?;
             for field in [email, name, password] {
                 field.set(String::new());
             }
-            done.set(Some(format!(
+            on_created.try_run(());
+            Ok(Some(format!(
                 "Created {} ({}) as {}.",
                 created.name,
                 created.email,
                 created.role.as_str()
-            )));
-            on_created.try_run(());
+            )))
         });
     };
 
@@ -427,36 +394,18 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev))
                 />
-                {move || error_line(error.get())}
-                {move || notice(done.get())}
+                {move || error_line(actions.error.get())}
+                {move || notice(actions.notice.get())}
                 <BusyButton
                     submit=true
                     class="button primary"
                     testid="create-staff"
                     label="Create account"
                     busy_label="Creating…"
-                    busy=pending
+                    busy=move || actions.locked()
                 />
             </form>
             <p class="aside">"Created accounts can sign in at once; ask them to change the password."</p>
         </section>
     }
-}
-
-/// Sends the new account; `created` runs with it on success.
-fn spawn_create(
-    auth: Auth,
-    request: NewStaffRequest,
-    pending: RwSignal<bool>,
-    error: RwSignal<Option<String>>,
-    created: impl FnOnce(AdminUser) + 'static,
-) {
-    spawn_local(async move {
-        match auth.watch(bar_api::create_staff(&request).await) {
-            Ok(user) => created(user),
-            Err(e) if e.ends_session() => {}
-            Err(e) => error.set(Some(e.to_string())),
-        }
-        pending.set(false);
-    });
 }
