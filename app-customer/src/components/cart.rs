@@ -10,10 +10,11 @@ use leptos_router::hooks::use_navigate;
 use shared::bar::{
     format_price, MenuItem, LINE_NOTE_MAX_LEN, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, TABLE_MAX_LEN,
 };
-use ui::components::{BusyButton, FormError};
+use ui::components::BusyButton;
 use ui::use_auth;
 
 use crate::cart::{use_cart, CartLine, LineProblem};
+use crate::components::error_line;
 
 /// The menu's items by id, once loaded: `None` while the menu is not known,
 /// when the server decides alone what is available.
@@ -157,7 +158,7 @@ pub(crate) fn CartPanel(
                         }
                     })
             }}
-            <FormError error />
+            {error_line(Some("form-error"), error)}
             <BusyButton
                 class="button primary place-order"
                 testid="place-order"

@@ -3,7 +3,6 @@
 //! was paid. Read again when one of the guest's orders changes, and told
 //! of the payment by the live stream's `tab` event.
 
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{format_price, OrderStatus, Tab, TabPayment};
@@ -93,14 +92,14 @@ fn TabPanel(tab: Tab) -> impl IntoView {
                 <span class="tab-table">{format!("Table {}", tab.table)}</span>
             </header>
             {if paid {
-                Either::Left(view! {
+                view! {
                     <p class="tab-paid" role="status" data-testid="tab-paid">
                         <strong>"Paid, thank you"</strong>
                         <span class="tab-payments">{payments_text(&tab.payments)}</span>
                     </p>
-                })
+                }.into_any()
             } else {
-                Either::Right(view! { <ul class="tab-lines">{lines}</ul> })
+                view! { <ul class="tab-lines">{lines}</ul> }.into_any()
             }}
             <p class="tab-total">
                 <span>{format!("{orders} {}", if orders == 1 { "order" } else { "orders" })}</span>

@@ -8,13 +8,14 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::bar::{format_price, option_names, Order, OrderStatus, REASON_MAX_LEN};
 use ui::bar_api;
-use ui::components::{BusyButton, FormError};
+use ui::components::BusyButton;
 use ui::format::local_time;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
 use ui::use_auth;
 
 use crate::browser;
 use crate::components::calls::CallButtons;
+use crate::components::error_line;
 use crate::components::status::{status_sentence, StatusSteps};
 use ui::load::{failed, loading, Actions, Load, Loader, Stage};
 
@@ -182,7 +183,7 @@ fn OrderView(
         <Show when=move || status.get() == OrderStatus::Received>
             <CancelOrder order load error=cancel_error />
         </Show>
-        <FormError error=cancel_error />
+        {error_line(Some("form-error"), cancel_error)}
     }
 }
 

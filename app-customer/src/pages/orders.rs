@@ -1,6 +1,5 @@
 //! The customer's orders at `/orders`, newest first, live.
 
-use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::bar::{format_price, Order, OrderLine, OrdersResponse};
@@ -49,15 +48,15 @@ pub(crate) fn OrdersPage() -> impl IntoView {
                     (move || {
                         let list = orders.state.with(|s| s.ready().cloned().unwrap_or_default());
                         if list.is_empty() {
-                            Either::Left(view! {
+                            view! {
                                 <p class="empty" data-testid="orders-empty">
                                     "No orders yet. " <A href="/">"See the menu"</A>
                                 </p>
-                            })
+                            }.into_any()
                         } else {
-                            Either::Right(view! {
+                            view! {
                                 <ul class="order-rows">{list.into_iter().map(order_row).collect_view()}</ul>
-                            })
+                            }.into_any()
                         }
                     })
                         .into_any()
