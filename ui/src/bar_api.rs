@@ -78,11 +78,6 @@ pub async fn open_orders() -> Result<OrdersResponse, SessionError> {
     get("/api/orders?scope=open").await
 }
 
-/// Today's orders, newest first (staff).
-pub async fn todays_orders() -> Result<OrdersResponse, SessionError> {
-    get("/api/orders?scope=today").await
-}
-
 /// One order (its customer or staff).
 pub async fn order(id: &str) -> Result<Order, SessionError> {
     get(&path("/api/orders/{}", &[id])).await
@@ -101,12 +96,6 @@ pub async fn change_status(
         reason,
     };
     send(Method::Post, &path("/api/orders/{}/status", &[id]), &body).await
-}
-
-/// Takes an order back one step (a mistaken bump), naming the version the
-/// bump answered with (staff).
-pub async fn recall_order(id: &str, version: i64) -> Result<Order, SessionError> {
-    recall_station(id, version, None).await
 }
 
 /// Takes back a bump: the order's last step, or with `station_id` only that
@@ -227,17 +216,26 @@ pub async fn set_option_availability(
     send(Method::Put, &url, &AvailabilityRequest { available }).await
 }
 
+/// A category's name and station, as its creation and renaming send them.
+fn category(name: &str, station_id: Option<&str>) -> CategoryRequest {
+    CategoryRequest {
+        name: name.to_owned(),
+        station_id: station_id.map(str::to_owned),
+    }
+}
+
 /// Adds a category (admin), prepared at `station_id` (none: the first
 /// station).
 pub async fn create_category(
     name: &str,
     station_id: Option<&str>,
 ) -> Result<MenuCategory, SessionError> {
-    let body = CategoryRequest {
-        name: name.to_owned(),
-        station_id: station_id.map(str::to_owned),
-    };
-    send(Method::Post, "/api/menu/categories", &body).await
+    send(
+        Method::Post,
+        "/api/menu/categories",
+        &category(name, station_id),
+    )
+    .await
 }
 
 /// Renames a category (admin), and moves it to `station_id` if given.
@@ -246,16 +244,8 @@ pub async fn rename_category(
     name: &str,
     station_id: Option<&str>,
 ) -> Result<MenuCategory, SessionError> {
-    let body = CategoryRequest {
-        name: name.to_owned(),
-        station_id: station_id.map(str::to_owned),
-    };
-    send(
-        Method::Patch,
-        &path("/api/menu/categories/{}", &[id]),
-        &body,
-    )
-    .await
+    let url = path("/api/menu/categories/{}", &[id]);
+    send(Method::Patch, &url, &category(name, station_id)).await
 }
 
 /// Deletes an empty category (admin).
@@ -342,14 +332,11 @@ pub async fn all_sessions(
     app: Option<&str>,
     active: &str,
 ) -> Result<AdminSessionsResponse, SessionError> {
-    let mut url = path("/api/admin/sessions?active={}", &[active]);
-    if let Some(user) = user_id.filter(|u| !u.is_empty()) {
-        url.push_str(&path("&user_id={}", &[user]));
-    }
-    if let Some(app) = app.filter(|a| !a.is_empty()) {
-        url.push_str(&path("&app={}", &[app]));
-    }
-    get(&url).await
+    let filter = [
+        ("user_id", user_id.unwrap_or_default().to_owned()),
+        ("app", app.unwrap_or_default().to_owned()),
+    ];
+    get(&(path("/api/admin/sessions?active={}", &[active]) + &query(&filter))).await
 }
 
 /// Ends any session (admin).
@@ -386,11 +373,12 @@ pub async fn admin_activity(
     filter: &[(&str, String)],
     before: Option<i64>,
 ) -> Result<shared::security::AdminActivityPage, SessionError> {
-    let mut path = format!("/api/admin/activity?limit=50{}", query(filter));
-    if let Some(id) = before {
-        path.push_str(&format!("&before={id}"));
-    }
-    get(&path).await
+    let before = before.map(|id| format!("&before={id}")).unwrap_or_default();
+    get(&format!(
+        "/api/admin/activity?limit=50{}{before}",
+        query(filter)
+    ))
+    .await
 }
 
 /// The same log as CSV text (admin).

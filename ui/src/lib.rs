@@ -20,6 +20,7 @@ pub mod pages;
 pub mod reauth;
 pub mod routes;
 pub mod session;
+pub mod storage;
 
 pub use document::document;
 pub use session::{provide_auth, use_auth, AppInfo, Auth};

@@ -299,10 +299,9 @@ mod browser {
         }
 
         fn connect(self: &Rc<Self>, ticket: &str, epoch: u64) {
-            let mut url = format!("/api/events?ticket={}", encode_component(ticket));
-            if let Some(last) = self.last_id.get() {
-                url.push_str(&format!("&since={last}"));
-            }
+            let since = self.last_id.get().map(|last| format!("&since={last}"));
+            let ticket = encode_component(ticket);
+            let url = format!("/api/events?ticket={ticket}{}", since.unwrap_or_default());
             let source = match EventSource::new(&url) {
                 Ok(source) => source,
                 Err(e) => {
@@ -395,11 +394,9 @@ mod browser {
                 StreamEvent::SessionEnded => return self.session_ended(),
             };
             let id = event.last_event_id().parse::<i64>().ok();
-            if let (Some(id), Some(last)) = (id, self.last_id.get()) {
-                // Replays after a reconnect may overlap what was seen.
-                if id <= last {
-                    return;
-                }
+            // Replays after a reconnect may overlap what was seen.
+            if id.is_some_and(|id| self.last_id.get().is_some_and(|last| id <= last)) {
+                return;
             }
             if id.is_some() {
                 self.last_id.set(id);

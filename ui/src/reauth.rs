@@ -29,18 +29,12 @@ thread_local! {
 }
 
 /// Creates the prompt the dialog shows (once per app).
-pub fn provide_prompt() -> ReauthPrompt {
+pub fn provide_prompt() {
     let prompt = ReauthPrompt {
         open: RwSignal::new(false),
     };
     PROMPT.with(|p| *p.borrow_mut() = Some(prompt));
     provide_context(prompt);
-    prompt
-}
-
-/// The app's prompt.
-pub fn use_prompt() -> ReauthPrompt {
-    expect_context::<ReauthPrompt>()
 }
 
 /// Opens the dialog and waits: true once the password was confirmed,
@@ -63,11 +57,6 @@ pub fn answer(prompt: ReauthPrompt, confirmed: bool) {
     }
 }
 
-/// Whether an error is the server asking for the password again.
-pub fn wants_reauth(error: &SessionError) -> bool {
-    error.status() == Some(403) && error.code() == Some(REAUTH_REQUIRED)
-}
-
 /// Runs a sensitive call; if the server asks for the password first, asks
 /// the person and, once confirmed, runs it again (once).
 pub async fn with_reauth<T, F, Fut>(call: F) -> Result<T, SessionError>
@@ -76,7 +65,7 @@ where
     Fut: Future<Output = Result<T, SessionError>>,
 {
     match call().await {
-        Err(e) if wants_reauth(&e) => {
+        Err(e) if e.status() == Some(403) && e.code() == Some(REAUTH_REQUIRED) => {
             if ask().await {
                 call().await
             } else {

@@ -48,15 +48,6 @@ pub fn SignInAlerts() -> impl IntoView {
             }
         });
     };
-    let fetch_waiting = move || {
-        spawn_local(async move {
-            if let Ok(found) = auth.watch(api::alerts().await) {
-                for alert in found.alerts.into_iter().rev() {
-                    add(alert, false);
-                }
-            }
-        });
-    };
     // Waiting alerts, whenever someone (else) signs in here.
     Effect::new(move |previous: Option<Option<String>>| {
         let user = auth
@@ -66,7 +57,13 @@ pub fn SignInAlerts() -> impl IntoView {
         if user != previous.clone().flatten() {
             shown.set(Vec::new());
             if user.is_some() {
-                fetch_waiting();
+                spawn_local(async move {
+                    if let Ok(found) = auth.watch(api::alerts().await) {
+                        for alert in found.alerts.into_iter().rev() {
+                            add(alert, false);
+                        }
+                    }
+                });
             }
         }
         user

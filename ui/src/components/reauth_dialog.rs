@@ -8,14 +8,14 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::BusyButton;
-use crate::reauth::{answer, use_prompt};
+use crate::reauth::{answer, ReauthPrompt};
 use crate::session::use_auth;
 
 /// "Confirm your password": a modal with the password, Confirm and Cancel.
 #[component]
 pub fn ReauthDialog() -> impl IntoView {
     let auth = use_auth();
-    let prompt = use_prompt();
+    let prompt = expect_context::<ReauthPrompt>();
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);

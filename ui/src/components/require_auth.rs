@@ -33,9 +33,8 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
             }
             return view! { <Redirect path=to /> }.into_any();
         }
-        if auth.signed_out_here.get_untracked() {
-            auth.signed_out_here.set(false);
-        }
+        // Only a change notifies.
+        auth.signed_out_here.maybe_update(std::mem::take);
         children().into_any()
     }
 }

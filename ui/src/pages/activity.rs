@@ -2,13 +2,12 @@
 //! failures and locks, newest first, with the device, address and app.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::security::{self, ActivityEntry, ActivityKind};
 
 use crate::api;
 use crate::components::BusyButton;
 use crate::format::local_time;
-use crate::load::{error_line, failed, loading, Loader, Stage};
+use crate::load::{error_line, failed, loading, Actions, Loader, Stage};
 use crate::session::use_auth;
 
 /// One entry as a person reads it.
@@ -48,24 +47,18 @@ pub fn ActivityItem(entry: ActivityEntry) -> impl IntoView {
 pub fn ActivityPage() -> impl IntoView {
     let auth = use_auth();
     let activity = Loader::<security::ActivityPage>::new();
-    let loading_more = RwSignal::new(false);
-    let more_error = RwSignal::new(None::<String>);
+    let more = Actions::new(auth);
     let load = move || activity.load(auth, || api::activity(None));
     Effect::new(move |_| load());
     // Older entries go below the ones shown; a failure says so there.
     let show_older = move |before: i64| {
-        loading_more.set(true);
-        more_error.set(None);
-        spawn_local(async move {
-            match auth.watch(api::activity(Some(before)).await) {
-                Ok(older) => activity.patch(|page| {
-                    page.entries.extend(older.entries);
-                    page.next_before = older.next_before;
-                }),
-                Err(e) if e.ends_session() => {}
-                Err(e) => more_error.set(Some(e.to_string())),
-            }
-            loading_more.set(false);
+        more.run("older", async move {
+            let older = api::activity(Some(before)).await?;
+            activity.patch(|page| {
+                page.entries.extend(older.entries);
+                page.next_before = older.next_before;
+            });
+            Ok(None)
         });
     };
     let stage = activity.stage();
@@ -93,7 +86,7 @@ pub fn ActivityPage() -> impl IntoView {
                             <BusyButton
                                 label="Show older"
                                 busy_label="Loading…"
-                                busy=loading_more
+                                busy=move || more.locked()
                                 on_click=Callback::new(move |()| show_older(before))
                             />
                         })}
@@ -101,7 +94,7 @@ pub fn ActivityPage() -> impl IntoView {
                 })
                     .into_any(),
             }}
-            {move || error_line(more_error.get())}
+            {move || error_line(more.error.get())}
         </main>
     }
 }

@@ -129,16 +129,10 @@ pub fn DevicesPage() -> impl IntoView {
                 <p>"Ends every session, this one included. Use it if a device was lost or a password leaked."</p>
                 <Show
                     when=move || confirming.get()
-                    fallback=move || {
-                        view! {
-                            <button
-                                type="button"
-                                class="button danger"
-                                on:click=move |_| confirming.set(true)
-                            >
-                                "Sign out everywhere…"
-                            </button>
-                        }
+                    fallback=move || view! {
+                        <button type="button" class="button danger" on:click=move |_| confirming.set(true)>
+                            "Sign out everywhere…"
+                        </button>
                     }
                 >
                     <div class="confirm" role="alertdialog" aria-label="Confirm signing out everywhere">

@@ -49,18 +49,16 @@ pub fn LoginPage() -> impl IntoView {
         pending.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match auth.watch(api::login(address.trim(), &secret).await) {
+            let outcome = auth.watch(api::login(address.trim(), &secret).await);
+            pending.set(false);
+            match outcome {
                 Ok(user) => {
                     auth.notice.set(None);
                     password.set(String::new());
                     auth.user.set(Some(user));
-                    pending.set(false);
                     navigate(&next(), Default::default());
                 }
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    pending.set(false);
-                }
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };

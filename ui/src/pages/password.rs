@@ -29,16 +29,14 @@ pub fn PasswordPage() -> impl IntoView {
             current_password: current.get_untracked(),
             new_password: new.get_untracked(),
         };
-        let problem = if request.current_password.is_empty() {
-            Some("Enter your current password.")
-        } else if let Err(message) = check_new_password(&request.new_password) {
-            Some(message)
-        } else if request.new_password != confirm.get_untracked() {
-            Some("The two new passwords do not match.")
-        } else {
-            None
+        let checked = match check_new_password(&request.new_password) {
+            _ if request.current_password.is_empty() => Err("Enter your current password."),
+            Ok(()) if request.new_password != confirm.get_untracked() => {
+                Err("The two new passwords do not match.")
+            }
+            checked => checked,
         };
-        if let Some(message) = problem {
+        if let Err(message) = checked {
             error.set(Some(message.to_owned()));
             return;
         }

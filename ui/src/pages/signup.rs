@@ -54,17 +54,15 @@ pub fn SignupPage() -> impl IntoView {
         pending.set(true);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match auth.watch(api::register(&request).await) {
+            let outcome = auth.watch(api::register(&request).await);
+            pending.set(false);
+            match outcome {
                 Ok(user) => {
                     auth.notice.set(None);
                     auth.user.set(Some(user));
-                    pending.set(false);
                     navigate(&info.home(), Default::default());
                 }
-                Err(e) => {
-                    error.set(Some(e.to_string()));
-                    pending.set(false);
-                }
+                Err(e) => error.set(Some(e.to_string())),
             }
         });
     };
