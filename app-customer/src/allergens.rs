@@ -6,8 +6,6 @@
 use leptos::prelude::*;
 use shared::bar::{Allergen, MenuCategory};
 
-use crate::browser;
-
 /// `localStorage` key of the allergens to hide (a JSON list of names).
 pub(crate) const HIDDEN_KEY: &str = "customer_hidden_allergens";
 
@@ -58,7 +56,7 @@ impl AllergenFilter {
     /// Reading storage while hydrating is safe for the same reason as the
     /// cart's: the menu shows only once the session is known.
     pub(crate) fn provide() -> AllergenFilter {
-        let hidden = browser::load(HIDDEN_KEY)
+        let hidden = ui::storage::load(HIDDEN_KEY)
             .map(|json| parse_saved(&json))
             .unwrap_or_default();
         let filter = AllergenFilter {
@@ -67,7 +65,7 @@ impl AllergenFilter {
         Effect::new(move |_| {
             let hidden = filter.hidden.read();
             let keep = Some(&*hidden).filter(|h| !h.is_empty());
-            browser::keep_json(HIDDEN_KEY, "the allergen filter", keep);
+            ui::storage::keep_json(HIDDEN_KEY, "the allergen filter", keep);
         });
         provide_context(filter);
         filter

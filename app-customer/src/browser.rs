@@ -1,48 +1,7 @@
-//! The few browser services the customer app uses beyond the session:
-//! `localStorage` for the cart and the table, a random idempotency key and
-//! the phone's vibration. On the server (which renders only the shell and
-//! never runs these) they are inert stand-ins, so the same code compiles.
-
-#[cfg(target_arch = "wasm32")]
-use shared::session::browser::LocalStorage;
-
-/// The saved text under `key`, if any.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn load(key: &str) -> Option<String> {
-    LocalStorage::get_raw(key)
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn load(_: &str) -> Option<String> {
-    None
-}
-
-/// Saves `value` under `key`, or removes the key when there is nothing to
-/// keep (`None`): a browser that never ordered holds only the session's
-/// keys. A browser that refuses (private mode, full storage) only loses
-/// the cart on reload, so a warning in the console is all it is worth.
-#[cfg(target_arch = "wasm32")]
-pub(crate) fn keep(key: &str, value: Option<&str>) {
-    match value {
-        None => LocalStorage::remove(key),
-        Some(value) => {
-            if let Err(e) = LocalStorage::set_raw(key, value) {
-                leptos::logging::warn!("could not save {key} in localStorage: {e}");
-            }
-        }
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-pub(crate) fn keep(_: &str, _: Option<&str>) {}
-
-/// [`keep`] for `value` as JSON; `what` names it if it cannot be written.
-pub(crate) fn keep_json<T: serde::Serialize>(key: &str, what: &str, value: Option<&T>) {
-    match value.map(serde_json::to_string).transpose() {
-        Ok(json) => keep(key, json.as_deref()),
-        Err(e) => leptos::logging::warn!("could not save {what}: {e}"),
-    }
-}
+//! The few browser services the customer app uses beyond the session and
+//! `ui::storage`: a random idempotency key and the phone's vibration. On
+//! the server (which renders only the shell and never runs these) they are
+//! inert stand-ins, so the same code compiles.
 
 /// A fresh key for one order submission. It only has to be unique, not
 /// secret (the server scopes keys to the signed-in customer), and

@@ -223,13 +223,12 @@ impl Cart {
     pub(crate) fn follow_menu(&mut self, items: &HashMap<String, MenuItem>) -> bool {
         let before = self.clone();
         for line in &mut self.lines {
-            let Some(item) = items.get(&line.item_id) else {
-                continue;
-            };
-            line.name.clone_from(&item.name);
-            if let Ok(choice) = choose(item, &line.options) {
-                line.unit_price_cents = choice.unit_price_cents;
-                line.chosen = choice.options;
+            if let Some(item) = items.get(&line.item_id) {
+                line.name.clone_from(&item.name);
+                if let Ok(choice) = choose(item, &line.options) {
+                    line.unit_price_cents = choice.unit_price_cents;
+                    line.chosen = choice.options;
+                }
             }
         }
         *self != before
@@ -335,10 +334,10 @@ impl CartStore {
     /// Reading storage while hydrating is safe here: nothing shows the cart
     /// before the session is known, which is after hydration.
     pub(crate) fn provide() -> CartStore {
-        let cart = browser::load(CART_KEY)
+        let cart = ui::storage::load(CART_KEY)
             .and_then(|json| serde_json::from_str::<Cart>(&json).ok())
             .unwrap_or_default();
-        let table = browser::load(TABLE_KEY).unwrap_or_default();
+        let table = ui::storage::load(TABLE_KEY).unwrap_or_default();
         let store = CartStore {
             cart: RwSignal::new(cart),
             table: RwSignal::new(clean_table(&table)),
@@ -348,11 +347,11 @@ impl CartStore {
         Effect::new(move |_| {
             let cart = store.cart.read();
             let keep = *cart != Cart::default();
-            browser::keep_json(CART_KEY, "the cart", keep.then_some(&*cart));
+            ui::storage::keep_json(CART_KEY, "the cart", keep.then_some(&*cart));
         });
         Effect::new(move |_| {
             let table = store.table.read();
-            browser::keep(TABLE_KEY, Some(table.as_str()).filter(|t| !t.is_empty()));
+            ui::storage::keep(TABLE_KEY, Some(table.as_str()).filter(|t| !t.is_empty()));
         });
         provide_context(store);
         store
@@ -379,11 +378,10 @@ impl CartStore {
 
     /// Changes the table, which also makes a new order.
     pub(crate) fn set_table(&self, table: String) {
-        if self.table.with_untracked(|t| *t == table) {
-            return;
+        if self.table.with_untracked(|t| *t != table) {
+            self.table.set(table);
+            self.cart.update(|cart| cart.idempotency_key = None);
         }
-        self.table.set(table);
-        self.cart.update(|cart| cart.idempotency_key = None);
     }
 
     /// The key for submitting the cart as it is: the one of the last try if

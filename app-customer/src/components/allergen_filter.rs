@@ -17,7 +17,6 @@ pub(crate) fn AllergenFilterPanel(
 ) -> impl IntoView {
     let filter = use_allergen_filter();
     let hidden = filter.hidden;
-
     view! {
         <div class="allergen-filter">
             <details data-testid="allergen-filter">
@@ -25,10 +24,7 @@ pub(crate) fn AllergenFilterPanel(
                     "Hide items with…"
                     {move || {
                         let names = hidden.with(|hidden| allergen_names(hidden));
-                        (!names.is_empty())
-                            .then(|| {
-                                view! { <span class="filter-chosen">{format!("({names})")}</span> }
-                            })
+                        (!names.is_empty()).then(|| view! { <span class="filter-chosen">{format!("({names})")}</span> })
                     }}
                 </summary>
                 <fieldset class="allergen-options">

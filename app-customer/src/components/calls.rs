@@ -16,7 +16,7 @@ use ui::load::Actions;
 use ui::use_auth;
 
 use crate::calls::{answered_text, waiting_text, Calls, ANSWERED_SHOWN_MS};
-use crate::components::error_line;
+use ui::components::form_error;
 
 /// How often "asked 3 min ago" moves on.
 const TICK: Duration = Duration::from_secs(15);
@@ -133,7 +133,7 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
                 {line(CallKind::Staff)}
                 {line(CallKind::Bill)}
             </div>
-            {error_line(Some("call-error"), actions.error)}
+            {form_error(actions.error, Some("call-error"))}
         </section>
     }
 }

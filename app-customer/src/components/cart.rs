@@ -5,16 +5,16 @@
 use std::collections::HashMap;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use shared::bar::{
     format_price, MenuItem, LINE_NOTE_MAX_LEN, ORDER_NOTE_MAX_LEN, QUANTITY_MAX, TABLE_MAX_LEN,
 };
 use ui::components::BusyButton;
+use ui::load::Actions;
 use ui::use_auth;
 
 use crate::cart::{use_cart, CartLine, LineProblem};
-use crate::components::error_line;
+use ui::components::form_error;
 
 /// The menu's items by id, once loaded: `None` while the menu is not known,
 /// when the server decides alone what is available.
@@ -29,11 +29,10 @@ pub(crate) fn CartPanel(
     /// available.
     reload_menu: Callback<()>,
 ) -> impl IntoView {
-    let auth = use_auth();
     let store = use_cart();
     let navigate = use_navigate();
-    let sending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let actions = Actions::new(use_auth());
+    let error = actions.error;
 
     // What stops the cart from being ordered as the menu stands, in
     // sentences: items sold out, options that no longer fit.
@@ -45,8 +44,8 @@ pub(crate) fn CartPanel(
     });
     let empty = Memo::new(move |_| store.cart.with(|c| c.is_empty()));
 
-    let place = move |_| {
-        if sending.get_untracked() || !blocked.with_untracked(Vec::is_empty) {
+    let place = move |()| {
+        if !blocked.with_untracked(Vec::is_empty) {
             return;
         }
         let request = match store
@@ -59,25 +58,17 @@ pub(crate) fn CartPanel(
         // The same key for every try of this cart: a double tap, or a retry
         // after the answer was lost, finds the order already made.
         let key = store.submission_key();
-        error.set(None);
-        sending.set(true);
         let navigate = navigate.clone();
-        spawn_local(async move {
-            let outcome = auth.watch(ui::bar_api::place_order(&request, &key).await);
-            sending.set(false);
-            match outcome {
-                Ok(order) => {
-                    store.clear();
-                    navigate(&format!("/orders/{}", order.id), Default::default());
-                }
-                // The session ended: the page goes to sign-in, and the cart
-                // is forgotten with the session (see `crate::App`).
-                Err(e) if e.ends_session() => {}
-                Err(e) => {
+        actions.run("place", async move {
+            let order = ui::bar_api::place_order(&request, &key)
+                .await
+                .inspect_err(|e| {
                     // 422: an item or option is unknown or sold out; 409
                     // (`price_changed`): a price moved since the menu was
                     // read. Either way the menu, read again, shows what; the
                     // cart stays for the guest to look over and send again.
+                    // An ended session is neither: the page goes to sign-in
+                    // and forgets the cart with the session (`crate::App`).
                     if matches!(e.status(), Some(409 | 422)) {
                         reload_menu.try_run(());
                     }
@@ -86,16 +77,11 @@ pub(crate) fn CartPanel(
                     if e.code() == Some("idempotency_key_reused") {
                         store.cart.update(|c| c.idempotency_key = None);
                     }
-                    error.set(Some(e.to_string()));
-                }
-            }
+                })?;
+            store.clear();
+            navigate(&format!("/orders/{}", order.id), Default::default());
+            Ok(None)
         });
-    };
-
-    let line_keys = move || {
-        store
-            .cart
-            .with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
     };
 
     view! {
@@ -106,7 +92,7 @@ pub(crate) fn CartPanel(
             </Show>
             <ul class="cart-lines">
                 <For
-                    each=line_keys
+                    each=move || store.cart.with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
                     key=|line_key| line_key.clone()
                     children=move |line_key| view! { <CartLineRow line_key menu /> }
                 />
@@ -148,24 +134,18 @@ pub(crate) fn CartPanel(
                 </strong>
             </p>
             {move || {
-                let sentences = blocked.get();
+                let sentences = blocked.get().join(" ");
                 (!sentences.is_empty())
-                    .then(|| {
-                        view! {
-                            <p class="form-error" role="alert" data-testid="cart-blocked">
-                                {sentences.join(" ")}
-                            </p>
-                        }
-                    })
+                    .then(|| view! { <p class="form-error" role="alert" data-testid="cart-blocked">{sentences}</p> })
             }}
-            {error_line(Some("form-error"), error)}
+            {form_error(error, Some("form-error"))}
             <BusyButton
                 class="button primary place-order"
                 testid="place-order"
                 label="Place order"
                 busy_label="Placing order…"
-                busy=sending
-                disabled=move || sending.get() || empty.get() || !blocked.with(Vec::is_empty)
+                busy=move || actions.locked()
+                disabled=move || actions.locked() || empty.get() || !blocked.with(Vec::is_empty)
                 on_click=Callback::new(place)
             />
         </section>

@@ -9,8 +9,8 @@ use shared::bar::{format_price, MenuItem, OptionGroup};
 use ui::format::price_delta;
 
 use crate::cart::use_cart;
-use crate::components::error_line;
 use crate::options::{clear, count_in, pick, preselect, shown_price};
+use ui::components::form_error;
 
 /// Which item's panel is open and what is chosen in it. Kept by the menu
 /// page rather than the card: a live menu change draws every card anew,
@@ -75,9 +75,8 @@ pub(crate) fn OptionsPanel(item: MenuItem) -> impl IntoView {
     let store = use_cart();
     let state = use_options();
     let id = panel_id(&item.id);
-    let groups: Vec<(usize, OptionGroup)> =
-        item.option_groups.iter().cloned().enumerate().collect();
     let name = item.name.clone();
+    let groups = item.option_groups.clone();
     let item = StoredValue::new(item);
     let price = move || {
         state
@@ -97,14 +96,11 @@ pub(crate) fn OptionsPanel(item: MenuItem) -> impl IntoView {
             aria-label=format!("Options for {name}")
             data-testid="options-panel"
         >
-            {groups
-                .into_iter()
-                .map(|(index, group)| group_view(item, index, group, state))
-                .collect_view()}
+            {groups.into_iter().enumerate().map(|(index, group)| group_view(item, index, group, state)).collect_view()}
             <p class="options-total">
                 "Add · " <strong data-testid="options-price" aria-live="polite">{price}</strong>
             </p>
-            {error_line(Some("options-error"), state.error)}
+            {form_error(state.error, Some("options-error"))}
             <div class="options-actions">
                 <button
                     type="button"

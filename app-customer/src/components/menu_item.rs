@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use shared::bar::{allergen_names, format_price, MenuItem};
 
 use crate::cart::use_cart;
-use crate::components::error_line;
 use crate::components::item_options::{panel_id, use_options, OptionsPanel};
+use ui::components::form_error;
 
 /// Name, description, allergens, price and availability; "Add" puts one
 /// in the cart, or for an item with options opens their panel in the card.
@@ -18,34 +18,27 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
     let options = use_options();
     let available = item.available;
     let has_options = !item.option_groups.is_empty();
-    let id = StoredValue::new(item.id.clone());
-    let in_cart = Memo::new(move |_| id.with_value(|id| store.cart.with(|c| c.quantity_of(id))));
+    let stored = StoredValue::new(item.clone());
+    let in_cart =
+        Memo::new(move |_| stored.with_value(|i| store.cart.with(|c| c.quantity_of(&i.id))));
     // A plain item's line is keyed by the item alone; with options, the
     // panel says when the cart has no room for the choice.
-    let room = Memo::new(move |_| id.with_value(|id| store.cart.with(|c| c.can_add(id))));
-    let open = Memo::new(move |_| id.with_value(|id| options.is_open(id)));
+    let room = Memo::new(move |_| stored.with_value(|i| store.cart.with(|c| c.can_add(&i.id))));
+    let open = Memo::new(move |_| stored.with_value(|i| options.is_open(&i.id)));
     let error = RwSignal::new(None::<String>);
     let label = if has_options {
         format!("Add {}: choose options", item.name)
     } else {
         format!("Add {} to your order", item.name)
     };
-    let add = {
-        let item = item.clone();
-        move |_| {
+    let add = move |_| {
+        stored.with_value(|item| {
             if has_options {
-                options.open(&item);
+                options.open(item);
             } else {
-                error.set(store.add(&item, &[]).err());
+                error.set(store.add(item, &[]).err());
             }
-        }
-    };
-    let panel = {
-        let item = item.clone();
-        move || {
-            (has_options && available && open.get())
-                .then(|| view! { <OptionsPanel item=item.clone() /> })
-        }
+        })
     };
     view! {
         <li
@@ -60,21 +53,15 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                 <h3 class="menu-item-name">{item.name.clone()}</h3>
                 {(!item.description.is_empty())
                     .then(|| view! { <p class="menu-item-description">{item.description.clone()}</p> })}
-                {(!item.allergens.is_empty())
-                    .then(|| {
-                        let names: Vec<&str> = item.allergens.iter().map(|a| a.as_str()).collect();
-                        view! {
-                            <p
-                                class="menu-item-allergens"
-                                data-testid="item-allergens"
-                                data-allergens=names.join(" ")
-                            >
-                                "Contains: "
-                                {allergen_names(&item.allergens)}
-                            </p>
-                        }
-                    })}
-                {error_line(None, error)}
+                {(!item.allergens.is_empty()).then(|| {
+                    let names: Vec<&str> = item.allergens.iter().map(|a| a.as_str()).collect();
+                    view! {
+                        <p class="menu-item-allergens" data-testid="item-allergens" data-allergens=names.join(" ")>
+                            "Contains: " {allergen_names(&item.allergens)}
+                        </p>
+                    }
+                })}
+                {form_error(error, None)}
             </div>
             <div class="menu-item-side">
                 <span class="price">{format_price(item.price_cents)}</span>
@@ -95,7 +82,8 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                     {if available { "Add" } else { "Sold out" }}
                 </button>
             </div>
-            {panel}
+            {move || (has_options && available && open.get())
+                .then(|| view! { <OptionsPanel item=stored.get_value() /> })}
         </li>
     }
 }

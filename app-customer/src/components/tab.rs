@@ -58,26 +58,12 @@ fn TabPanel(tab: Tab) -> impl IntoView {
         .iter()
         .filter(|o| o.status != OrderStatus::Cancelled)
         .collect();
-    let lines: Vec<_> = orders
-        .iter()
-        .flat_map(|o| o.lines.iter())
-        .map(|line| {
-            view! {
-                <li class="tab-line">
-                    <span>{line.summary()}</span>
-                    <span>{format_price(line.line_total_cents)}</span>
-                </li>
-            }
-        })
-        .collect();
     let paid = !tab.is_open();
-    let status = if paid { "paid" } else { "open" };
-    let heading = if paid {
-        "Your tab — paid"
+    let (status, heading) = if paid {
+        ("paid", "Your tab — paid")
     } else {
-        "Your tab"
+        ("open", "Your tab")
     };
-    let orders = orders.len();
     view! {
         <section
             class="tab-panel"
@@ -99,10 +85,16 @@ fn TabPanel(tab: Tab) -> impl IntoView {
                     </p>
                 }.into_any()
             } else {
-                view! { <ul class="tab-lines">{lines}</ul> }.into_any()
+                let lines = orders.iter().flat_map(|o| o.lines.iter()).map(|line| view! {
+                    <li class="tab-line">
+                        <span>{line.summary()}</span>
+                        <span>{format_price(line.line_total_cents)}</span>
+                    </li>
+                });
+                view! { <ul class="tab-lines">{lines.collect_view()}</ul> }.into_any()
             }}
             <p class="tab-total">
-                <span>{format!("{orders} {}", if orders == 1 { "order" } else { "orders" })}</span>
+                <span>{format!("{} {}", orders.len(), if orders.len() == 1 { "order" } else { "orders" })}</span>
                 <strong data-testid="tab-total">{format_price(tab.total_cents)}</strong>
             </p>
         </section>

@@ -71,7 +71,6 @@ pub(crate) fn MenuPage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let hidden_count = Signal::derive(move || shown.with(|(_, count)| *count));
 
     view! {
         <main class="page menu-page">
@@ -81,15 +80,11 @@ pub(crate) fn MenuPage() -> impl IntoView {
             </div>
             {move || {
                 let table = store.table.get();
-                (!table.is_empty())
-                    .then(|| {
-                        view! {
-                            <p class="table-line">
-                                "Ordering for table " <strong>{table}</strong> " · "
-                                <a href="#table">"change"</a>
-                            </p>
-                        }
-                    })
+                (!table.is_empty()).then(|| view! {
+                    <p class="table-line">
+                        "Ordering for table " <strong>{table}</strong> " · " <a href="#table">"change"</a>
+                    </p>
+                })
             }}
             <CallButtons table=store.table />
             <div class="menu-layout">
@@ -99,7 +94,7 @@ pub(crate) fn MenuPage() -> impl IntoView {
                         Stage::Failed(message) => failed(message, load),
                         Stage::Ready => {
                             view! {
-                                <AllergenFilterPanel hidden_count />
+                                <AllergenFilterPanel hidden_count=move || shown.with(|(_, count)| *count) />
                                 {move || categories_view(shown.get())}
                             }
                                 .into_any()
@@ -141,25 +136,21 @@ fn categories_view((shown, hidden): (Vec<MenuCategory>, usize)) -> AnyView {
                 .map(|c| view! { <a href=format!("#cat-{}", c.id)>{c.name.clone()}</a> })
                 .collect_view()}
         </nav>
-        {shown.into_iter().map(category_section).collect_view()}
+        // Each category: its heading (the tabs' anchor) and items.
+        {shown
+            .into_iter()
+            .map(|category| {
+                let title = format!("cat-{}-title", category.id);
+                view! {
+                    <section id=format!("cat-{}", category.id) class="menu-category" aria-labelledby=title>
+                        <h2 id=title.clone()>{category.name}</h2>
+                        <ul class="menu-items">
+                            {category.items.into_iter().map(|item| view! { <MenuItemCard item /> }).collect_view()}
+                        </ul>
+                    </section>
+                }
+            })
+            .collect_view()}
     }
     .into_any()
-}
-
-/// One category: its heading (the tabs' anchor) and items.
-fn category_section(category: MenuCategory) -> impl IntoView {
-    let anchor = format!("cat-{}", category.id);
-    let title = format!("{anchor}-title");
-    view! {
-        <section id=anchor class="menu-category" aria-labelledby=title.clone()>
-            <h2 id=title.clone()>{category.name}</h2>
-            <ul class="menu-items">
-                {category
-                    .items
-                    .into_iter()
-                    .map(|item| view! { <MenuItemCard item /> })
-                    .collect_view()}
-            </ul>
-        </section>
-    }
 }

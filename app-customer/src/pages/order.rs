@@ -15,8 +15,7 @@ use ui::use_auth;
 
 use crate::browser;
 use crate::components::calls::CallButtons;
-use crate::components::error_line;
-use crate::components::status::{status_sentence, StatusSteps};
+use ui::components::form_error;
 use ui::load::{failed, loading, Actions, Load, Loader, Stage};
 
 /// The order's status, lines, total and table, updated as the bar works.
@@ -104,7 +103,6 @@ fn OrderView(
     let status = Signal::derive(move || {
         order.with(|o| o.as_ref().map_or(OrderStatus::Received, |o| o.status))
     });
-    let table = Signal::derive(field(|o| o.table.clone()));
     view! {
         <div class="page-title">
             <h1>{field(|o| format!("Order {}", o.number))}</h1>
@@ -142,29 +140,25 @@ fn OrderView(
                 <dd>{field(|o| local_time(&o.created_at))}</dd>
             </div>
         </dl>
-        <CallButtons table />
+        <CallButtons table=field(|o| o.table.clone()) />
         <ul class="order-lines">
             {move || {
                 order
                     .with(|o| o.as_ref().map(|o| o.lines.clone()).unwrap_or_default())
                     .into_iter()
                     .map(|line| {
-                        // The options as chosen, under the name.
-                        let options = (!line.options.is_empty())
-                            .then(|| {
-                                view! {
-                                    <span class="order-line-options" data-testid="line-options">
-                                        {option_names(&line.options)}
-                                    </span>
-                                }
-                            });
                         view! {
                             <li class="order-line" data-testid="order-line" data-item-name=line.name.clone()>
                                 <span class="order-line-name">
                                     {format!("{} × {}", line.quantity, line.name)}
                                 </span>
                                 <span class="order-line-total">{format_price(line.line_total_cents)}</span>
-                                {options}
+                                // The options as chosen, under the name.
+                                {(!line.options.is_empty()).then(|| view! {
+                                    <span class="order-line-options" data-testid="line-options">
+                                        {option_names(&line.options)}
+                                    </span>
+                                })}
                                 {line.note.map(|note| view! { <span class="order-line-note">{note}</span> })}
                             </li>
                         }
@@ -183,7 +177,7 @@ fn OrderView(
         <Show when=move || status.get() == OrderStatus::Received>
             <CancelOrder order load error=cancel_error />
         </Show>
-        {error_line(Some("form-error"), cancel_error)}
+        {form_error(cancel_error, Some("form-error"))}
     }
 }
 
@@ -216,16 +210,12 @@ fn CancelOrder(
             // Cancelled: the page shows it as the stream reports it; a reload
             // makes sure even without the stream. 409: the bar started on it
             // (or it changed) meanwhile, which a reload shows too.
-            if outcome.is_ok() {
-                asking.set(false);
+            match &outcome {
+                Ok(_) => asking.set(false),
+                Err(e) if e.status() != Some(409) => return outcome.map(|_| None),
+                Err(_) => {}
             }
-            if outcome
-                .as_ref()
-                .err()
-                .is_none_or(|e| e.status() == Some(409))
-            {
-                load.try_run(());
-            }
+            load.try_run(());
             outcome.map(|_| None)
         });
     };
@@ -281,5 +271,51 @@ fn CancelOrder(
                 </form>
             </Show>
         </section>
+    }
+}
+
+/// The steps an order goes through, the ones behind it ticked.
+const STEPS: [OrderStatus; 3] = [
+    OrderStatus::Received,
+    OrderStatus::Preparing,
+    OrderStatus::Ready,
+];
+
+/// Received → Preparing → Ready, the current step marked. A served order
+/// has done all three; a cancelled one shows none as current.
+#[component]
+fn StatusSteps(#[prop(into)] status: Signal<OrderStatus>) -> impl IntoView {
+    let reached = move |step: OrderStatus| match status.get() {
+        OrderStatus::Served => true,
+        OrderStatus::Cancelled => false,
+        now => STEPS.iter().position(|s| *s == now) >= STEPS.iter().position(|s| *s == step),
+    };
+    view! {
+        <ol class="status-steps" aria-label="Progress">
+            {STEPS
+                .into_iter()
+                .map(|step| view! {
+                    <li
+                        class="status-step"
+                        class:done=move || reached(step)
+                        class:current=move || status.get() == step
+                        aria-current=move || (status.get() == step).then_some("step")
+                    >
+                        {step.label()}
+                    </li>
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// A sentence for the customer about where their order is.
+fn status_sentence(status: OrderStatus) -> &'static str {
+    match status {
+        OrderStatus::Received => "The bar has your order and will start on it soon.",
+        OrderStatus::Preparing => "The bar is preparing your order.",
+        OrderStatus::Ready => "Your order is ready — collect it at the bar.",
+        OrderStatus::Served => "Served. Enjoy!",
+        OrderStatus::Cancelled => "This order was cancelled.",
     }
 }

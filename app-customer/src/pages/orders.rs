@@ -8,7 +8,6 @@ use ui::format::local_time;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::use_auth;
 
-use crate::components::status::StatusBadge;
 use crate::components::tab::TabPanels;
 use ui::load::{failed, loading, Loader, Stage};
 
@@ -44,23 +43,21 @@ pub(crate) fn OrdersPage() -> impl IntoView {
             {move || match stage.get() {
                 Stage::Loading => loading("Loading your orders…"),
                 Stage::Failed(message) => failed(message, load),
-                Stage::Ready => {
-                    (move || {
-                        let list = orders.state.with(|s| s.ready().cloned().unwrap_or_default());
-                        if list.is_empty() {
-                            view! {
-                                <p class="empty" data-testid="orders-empty">
-                                    "No orders yet. " <A href="/">"See the menu"</A>
-                                </p>
-                            }.into_any()
-                        } else {
-                            view! {
-                                <ul class="order-rows">{list.into_iter().map(order_row).collect_view()}</ul>
-                            }.into_any()
-                        }
-                    })
-                        .into_any()
-                }
+                Stage::Ready => (move || {
+                    let list = orders.state.with(|s| s.ready().cloned().unwrap_or_default());
+                    if list.is_empty() {
+                        view! {
+                            <p class="empty" data-testid="orders-empty">
+                                "No orders yet. " <A href="/">"See the menu"</A>
+                            </p>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <ul class="order-rows">{list.into_iter().map(order_row).collect_view()}</ul>
+                        }.into_any()
+                    }
+                })
+                    .into_any(),
             }}
         </main>
     }
@@ -68,26 +65,25 @@ pub(crate) fn OrdersPage() -> impl IntoView {
 
 /// One order in the list.
 fn order_row(order: Order) -> impl IntoView {
-    let summary = order
-        .lines
-        .iter()
-        .map(OrderLine::summary)
-        .collect::<Vec<_>>()
-        .join(", ");
+    let status = order.status.as_str();
     view! {
         <li
             class="order-row"
             class:ready=order.status == shared::bar::OrderStatus::Ready
             data-testid="order-row"
             data-order-id=order.id.clone()
-            data-status=order.status.as_str()
+            data-status=status
         >
             <A href=format!("/orders/{}", order.id)>
                 <span class="order-row-head">
                     <strong>{format!("Order {}", order.number)}</strong>
-                    <StatusBadge status=order.status />
+                    <span class=format!("status-badge status-{status}") data-status=status>
+                        {order.status.label()}
+                    </span>
                 </span>
-                <span class="order-row-summary">{summary}</span>
+                <span class="order-row-summary">
+                    {order.lines.iter().map(OrderLine::summary).collect::<Vec<_>>().join(", ")}
+                </span>
                 <span class="order-row-foot">
                     <span>{format!("Table {} · {}", order.table, local_time(&order.created_at))}</span>
                     <strong class="order-row-total">{format_price(order.total_cents)}</strong>
