@@ -66,33 +66,6 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The text kept on this tablet under `key` (`localStorage`), if any. The
-/// server, which never reads a choice, has none.
-pub(crate) fn stored(key: &str) -> Option<String> {
-    #[cfg(target_arch = "wasm32")]
-    {
-        shared::session::browser::LocalStorage::get_raw(key)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _unused = key;
-        None
-    }
-}
-
-/// Keeps `value` under `key` on this tablet. If the browser refuses, the
-/// choice (`what`) still holds for this visit; it is just not remembered.
-pub(crate) fn store(key: &str, value: &str, what: &str) {
-    #[cfg(target_arch = "wasm32")]
-    if shared::session::browser::LocalStorage::set_raw(key, value).is_err() {
-        leptos::logging::warn!("could not remember {what}");
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _unused = (key, value, what);
-    }
-}
-
 /// The whole HTML document, as the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     ui::document(options, "Taproom Bar", App)

@@ -11,13 +11,13 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{
-    BarSettings, MenuCategory, MenuItem, MenuItemEvent, Order, OrderStatus, OrdersResponse,
-    Station, TableCall, TableCallsResponse, TicketTimers, RECALL_WINDOW_SECS,
+    BarSettings, MenuCategory, MenuItemEvent, Order, OrderStatus, OrdersResponse, Station,
+    TableCall, TableCallsResponse, TicketTimers, RECALL_WINDOW_SECS,
 };
 use shared::session::SessionError;
 use ui::bar_api;
 use ui::format::now_millis;
-use ui::load::Stage;
+use ui::load::{Load, Loader, Stage};
 use ui::Auth;
 
 use crate::board::{Applied, Board, CallStrip};
@@ -154,8 +154,7 @@ pub(crate) struct Queue {
     /// one of them is not trusted.
     settings_changes: StoredValue<u64>,
     pub(crate) sound: Sound,
-    pub(crate) menu: RwSignal<Option<Vec<MenuCategory>>>,
-    pub(crate) menu_loading: RwSignal<Stage>,
+    pub(crate) menu: Loader<Vec<MenuCategory>>,
     /// Counts item changes taken in, so a menu load that raced one of
     /// them is not trusted.
     menu_changes: StoredValue<u64>,
@@ -182,8 +181,7 @@ impl Queue {
             timers: RwSignal::new(TicketTimers::default()),
             settings_changes: StoredValue::new(0),
             sound: Sound::new(),
-            menu: RwSignal::new(None),
-            menu_loading: RwSignal::new(Stage::Loading),
+            menu: Loader::new(),
             menu_changes: StoredValue::new(0),
             stations: RwSignal::new(Vec::new()),
             // "All" until the stations load and the stored choice is read
@@ -235,11 +233,8 @@ impl Queue {
                 // Whether or not this answer is applied, an order listed at
                 // a newer version has moved on from this screen's bump.
                 recalls.maybe_update(|recalls| {
-                    let mut changed = false;
-                    for order in &open.orders {
-                        changed |= recalls.seen(&order.id, order.version);
-                    }
-                    changed
+                    let seen = open.orders.iter().map(|o| recalls.seen(&o.id, o.version));
+                    seen.fold(false, |changed, went| changed | went)
                 });
             }
             answer
@@ -290,13 +285,11 @@ impl Queue {
         }
         let bump = Bump::new(from, order, station, now_millis());
         self.recalls.update(|recalls| recalls.push(bump));
-        // Off the panel when its window closes, not at the next tick.
+        // Off the panel when its window closes, not at the next tick (a
+        // no-op once the page is gone).
+        let prune = move || self.recalls.maybe_update(|r| r.prune(now_millis()));
         set_timeout(
-            move || {
-                // A no-op once the page is gone.
-                self.recalls
-                    .maybe_update(|recalls| recalls.prune(now_millis()));
-            },
+            prune,
             Duration::from_secs(RECALL_WINDOW_SECS.unsigned_abs()),
         );
     }
@@ -309,25 +302,23 @@ impl Queue {
 
     /// An order from the live stream: new ones stand out for a while.
     pub(crate) fn arrived(self, order: Order) {
-        let id = order.id.clone();
-        let loaded = self.loading.get_untracked() == Stage::Ready;
-        if self.apply(order) == Applied::Added && loaded {
-            self.announce(id);
-        }
+        self.announce(order.id.clone(), self.loading, self.apply(order));
     }
 
-    /// Something new for the bar (an order, a table calling): highlighted
-    /// for [`NEW_FOR`], and the chime if it is on.
-    fn announce(self, id: String) {
+    /// Something new for the bar (an order, a table calling, `applied` to
+    /// a list that had loaded, `loading`): highlighted for [`NEW_FOR`],
+    /// and the chime if it is on.
+    fn announce(self, id: String, loading: RwSignal<Stage>, applied: Applied) {
+        if applied != Applied::Added || loading.get_untracked() != Stage::Ready {
+            return;
+        }
         self.fresh.update(|fresh| {
             fresh.insert(id.clone());
         });
         self.sound.beep();
         // A no-op once the page is gone.
-        set_timeout(
-            move || self.fresh.maybe_update(|fresh| fresh.remove(&id)),
-            NEW_FOR,
-        );
+        let forget = move || self.fresh.maybe_update(|fresh| fresh.remove(&id));
+        set_timeout(forget, NEW_FOR);
     }
 
     /// Whether the order or call `id` arrived live in the last
@@ -365,11 +356,7 @@ impl Queue {
     /// A call from the live stream: a table that starts calling is
     /// announced like a new order.
     pub(crate) fn call_arrived(self, call: TableCall) {
-        let id = call.id.clone();
-        let loaded = self.calls_loading.get_untracked() == Stage::Ready;
-        if self.apply_call(call) == Applied::Added && loaded {
-            self.announce(id);
-        }
+        self.announce(call.id.clone(), self.calls_loading, self.apply_call(call));
     }
 
     /// Shows `text` on the order's card for a few seconds.
@@ -378,18 +365,10 @@ impl Queue {
         self.notes.update(|notes| {
             notes.insert(id.clone(), text.clone());
         });
+        // Only this note: a newer one stays its full time.
         let notes = self.notes;
-        set_timeout(
-            move || {
-                // Only this note: a newer one stays its full time.
-                notes.update(|notes| {
-                    if notes.get(&id) == Some(&text) {
-                        notes.remove(&id);
-                    }
-                });
-            },
-            NOTE_FOR,
-        );
+        let clear = move || notes.update(|notes| notes.retain(|k, v| (k, &*v) != (&id, &text)));
+        set_timeout(clear, NOTE_FOR);
     }
 
     /// Clears the order's note (a new tap on its card).
@@ -425,27 +404,16 @@ impl Queue {
 
     /// Loads the menu for the availability panel.
     pub(crate) fn reload_menu(self) {
-        let Some(changes) = self.menu_changes.try_get_value() else {
-            return;
-        };
-        spawn_local(async move {
-            match self.auth.watch(bar_api::menu().await) {
-                Ok(_) if self.menu_changes.try_get_value() != Some(changes) => {
-                    // An item changed while this was on its way, and the
-                    // answer may predate it: ask again (or stop, page gone).
-                    if self.menu_changes.try_get_value().is_some() {
-                        self.reload_menu();
-                    }
-                }
-                Ok(menu) => {
-                    self.menu.set(Some(menu.categories));
-                    self.menu_loading.set(Stage::Ready);
-                }
-                Err(e) if e.ends_session() => {}
-                Err(e) => {
-                    if self.menu.with_untracked(Option::is_none) {
-                        self.menu_loading.set(Stage::Failed(e.to_string()));
-                    }
+        let changes = self.menu_changes;
+        self.menu.load(self.auth, move || async move {
+            loop {
+                let seen = changes.try_get_value();
+                let menu = bar_api::menu().await?;
+                // An item changed while this was on its way, and the
+                // answer may predate it: ask again (the loader drops the
+                // answer once the page is gone).
+                if changes.try_get_value() == seen {
+                    return Ok(menu.categories);
                 }
             }
         });
@@ -454,21 +422,13 @@ impl Queue {
     /// Takes in a changed menu item (live, or the answer to a toggle).
     pub(crate) fn menu_item(self, event: MenuItemEvent) {
         self.menu_changes.update_value(|n| *n += 1);
-        let known = self.menu.try_update(|menu| {
-            menu.as_mut()
-                .is_none_or(|menu| apply_item_event(menu, &event))
+        let known = self.menu.state.try_update(|menu| match menu {
+            Load::Ready(menu) => apply_item_event(menu, &event),
+            _ => true,
         });
         if known == Some(false) {
             // A category this page has not seen yet.
             self.reload_menu();
         }
-    }
-
-    /// The answer to a toggle.
-    pub(crate) fn item_changed(self, item: MenuItem) {
-        self.menu_item(MenuItemEvent {
-            item,
-            removed: false,
-        });
     }
 }

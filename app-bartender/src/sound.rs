@@ -28,7 +28,7 @@ impl Sound {
             context: StoredValue::new_local(None),
         };
         Effect::new(move |_| {
-            if crate::stored(STORAGE_KEY).is_some_and(|v| v == "on") {
+            if ui::storage::load(STORAGE_KEY).is_some_and(|v| v == "on") {
                 sound.on.set(true);
             }
         });
@@ -40,11 +40,7 @@ impl Sound {
     pub(crate) fn toggle(&self) {
         let on = !self.on.get_untracked();
         self.on.set(on);
-        crate::store(
-            STORAGE_KEY,
-            if on { "on" } else { "off" },
-            "the sound setting",
-        );
+        ui::storage::keep(STORAGE_KEY, Some(if on { "on" } else { "off" }));
         if on {
             self.beep();
         }

@@ -83,14 +83,14 @@ pub(crate) fn chip_text(name: &str, ready: bool) -> String {
 
 /// The view chosen on this tablet, "All" if none.
 pub(crate) fn stored_view() -> StationView {
-    crate::stored(STORAGE_KEY)
+    ui::storage::load(STORAGE_KEY)
         .map(|v| StationView::parse(&v))
         .unwrap_or_default()
 }
 
 /// Remembers the view on this tablet.
 pub(crate) fn store_view(view: &StationView) {
-    crate::store(STORAGE_KEY, &view.key(), "the station of this screen");
+    ui::storage::keep(STORAGE_KEY, Some(&view.key()));
 }
 
 #[cfg(test)]

@@ -81,12 +81,12 @@ impl Tabs {
         let Some(tab) = self.list.iter().find(|t| t.id == tab_id) else {
             return true;
         };
-        match tab.orders.iter().find(|o| o.id == order.id) {
-            None => true,
-            Some(held) => {
+        tab.orders
+            .iter()
+            .find(|o| o.id == order.id)
+            .is_none_or(|held| {
                 order.status == OrderStatus::Cancelled && held.status != OrderStatus::Cancelled
-            }
-        }
+            })
     }
 
     /// The tab with `id`, if open.
@@ -104,26 +104,13 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
-    /// Every mode, in the order the form offers them.
-    pub(crate) const ALL: [Mode; 3] = [Mode::Whole, Mode::Equal, Mode::ByLine];
-
-    /// What the form's tab says.
-    pub(crate) const fn label(self) -> &'static str {
-        match self {
-            Mode::Whole => "Whole",
-            Mode::Equal => "Equal parts",
-            Mode::ByLine => "By line",
-        }
-    }
-
-    /// A name for `data-mode`.
-    pub(crate) const fn as_str(self) -> &'static str {
-        match self {
-            Mode::Whole => "whole",
-            Mode::Equal => "equal",
-            Mode::ByLine => "by_line",
-        }
-    }
+    /// Every mode, in the order the form offers them: with what the form's
+    /// tab says, and a name for `data-mode`.
+    pub(crate) const ALL: [(Mode, &'static str, &'static str); 3] = [
+        (Mode::Whole, "Whole", "whole"),
+        (Mode::Equal, "Equal parts", "equal"),
+        (Mode::ByLine, "By line", "by_line"),
+    ];
 }
 
 /// The close form's choices.
@@ -180,23 +167,16 @@ impl SplitForm {
                 parts: self.equal_parts,
                 method: self.method,
             },
-            Mode::ByLine => {
-                let mut parts: Vec<LinePart> = self
-                    .part_methods
-                    .iter()
-                    .map(|method| LinePart {
+            Mode::ByLine => TabSplit::ByLine {
+                parts: (self.part_methods.iter().enumerate())
+                    .map(|(part, method)| LinePart {
                         method: *method,
-                        lines: Vec::new(),
+                        lines: (payable_lines(tab).into_iter())
+                            .filter(|line| self.part_of(line) == part)
+                            .collect(),
                     })
-                    .collect();
-                for line in payable_lines(tab) {
-                    let part = self.part_of(&line);
-                    if let Some(part) = parts.get_mut(part) {
-                        part.lines.push(line);
-                    }
-                }
-                TabSplit::ByLine { parts }
-            }
+                    .collect(),
+            },
         }
     }
 }
@@ -220,11 +200,7 @@ pub(crate) fn line_ref(order_id: &str, at: usize) -> LineRef {
 
 /// "3 orders".
 pub(crate) fn orders_label(n: usize) -> String {
-    if n == 1 {
-        "1 order".to_owned()
-    } else {
-        format!("{n} orders")
-    }
+    format!("{n} order{}", if n == 1 { "" } else { "s" })
 }
 
 /// "2 orders still open — close anyway?" for the confirmation.

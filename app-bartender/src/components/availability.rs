@@ -7,33 +7,15 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{ItemOption, MenuCategory, MenuItem};
+use shared::bar::{ItemOption, MenuItem, MenuItemEvent};
 use ui::bar_api;
-use ui::load::{failed, loading, Stage};
+use ui::load::{failed, loading, Load, Stage};
 
-use super::form_error;
 use crate::queue::Queue;
+use ui::components::form_error;
 
 /// The id of the drawer, for the button that opens it.
 pub(crate) const PANEL_ID: &str = "availability-panel";
-
-fn find_item(menu: &Option<Vec<MenuCategory>>, id: &str) -> Option<MenuItem> {
-    menu.iter()
-        .flatten()
-        .flat_map(|c| c.items.iter())
-        .find(|i| i.id == id)
-        .cloned()
-}
-
-/// The option `id` of `item`, with its group's name.
-fn find_option(item: &MenuItem, id: &str) -> Option<(String, ItemOption)> {
-    item.option_groups.iter().find_map(|g| {
-        g.options
-            .iter()
-            .find(|o| o.id == id)
-            .map(|o| (g.name.clone(), o.clone()))
-    })
-}
 
 /// What marks the toggle of an option as on its way: its item's id and
 /// its own, apart from the items' ids.
@@ -71,7 +53,10 @@ fn send_toggle(
             t.remove(&key);
         });
         match outcome {
-            Ok(changed) => queue.item_changed(changed),
+            Ok(item) => queue.menu_item(MenuItemEvent {
+                item,
+                removed: false,
+            }),
             Err(e) if e.ends_session() => {}
             Err(e) => error.set(Some(format!("{label}: {e}"))),
         }
@@ -113,14 +98,21 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     let toggling = RwSignal::new(HashSet::<String>::new());
     let error = RwSignal::new(None::<String>);
     // Only a change of state redraws the list (and moves focus), not every reload.
-    let state = Memo::new(move |_| queue.menu_loading.get());
+    let state = queue.menu.stage();
 
     // One option under its item: its name, its state, and the button that
     // says what it will do ("Mark Oat sold out", "Oat is back").
     let option_row = move |item: Memo<Option<MenuItem>>, item_id: String, option_id: String| {
         let busy_key = option_busy_key(&item_id, &option_id);
-        let option =
-            Memo::new(move |_| item.with(|i| i.as_ref().and_then(|i| find_option(i, &option_id))));
+        // The option, with its group's name.
+        let option = Memo::new(move |_| {
+            item.with(|i| {
+                i.iter().flat_map(|i| &i.option_groups).find_map(|g| {
+                    let o = g.options.iter().find(|o| o.id == option_id)?;
+                    Some((g.name.clone(), o.clone()))
+                })
+            })
+        });
         let available = move || option.with(|o| o.as_ref().is_some_and(|(_, o)| o.available));
         let name =
             move || option.with(|o| o.as_ref().map(|(_, o)| o.name.clone()).unwrap_or_default());
@@ -159,7 +151,12 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     let row = move |id: String| {
         let item = {
             let id = id.clone();
-            Memo::new(move |_| queue.menu.with(|menu| find_item(menu, &id)))
+            Memo::new(move |_| {
+                queue.menu.state.with(|menu| {
+                    let mut items = menu.ready().into_iter().flatten().flat_map(|c| &c.items);
+                    items.find(|i| i.id == id).cloned()
+                })
+            })
         };
         let item_id = StoredValue::new(id.clone());
         let option_ids = move || {
@@ -209,8 +206,9 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
 
     let category = move |(category_id, category_name): (String, String)| {
         let items = move || {
-            queue.menu.with(|menu| {
-                menu.iter()
+            queue.menu.state.with(|menu| {
+                menu.ready()
+                    .into_iter()
                     .flatten()
                     .find(|c| c.id == category_id)
                     .map(|c| c.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
@@ -228,8 +226,9 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     };
 
     let categories = move || {
-        queue.menu.with(|menu| {
-            menu.iter()
+        queue.menu.state.with(|menu| {
+            menu.ready()
+                .into_iter()
                 .flatten()
                 .map(|c| (c.id.clone(), c.name.clone()))
                 .collect::<Vec<_>>()
@@ -265,7 +264,7 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                 {move || match state.get() {
                     Stage::Loading => loading("Loading the menu…"),
                     Stage::Failed(message) => failed(message, move || {
-                        queue.menu_loading.set(Stage::Loading);
+                        queue.menu.state.set(Load::Loading);
                         queue.reload_menu();
                     }),
                     Stage::Ready => {

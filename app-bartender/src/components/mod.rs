@@ -1,4 +1,4 @@
-//! Pieces of the queue page, and the error line the pages share.
+//! Pieces of the queue page.
 
 pub(crate) mod availability;
 pub(crate) mod order_card;
@@ -21,19 +21,6 @@ fn card_note(queue: Queue, id: String) -> impl IntoView {
         let note = queue.notes.with(|notes| notes.get(&id).cloned());
         note.map(|text| {
             view! { <p class="card-note" role="alert" data-testid="card-note">{text}</p> }
-        })
-    }
-}
-
-/// The error of a form or panel while there is one, announced when it
-/// appears.
-pub(crate) fn form_error(
-    error: RwSignal<Option<String>>,
-    testid: Option<&'static str>,
-) -> impl IntoView {
-    move || {
-        error.get().map(|message| {
-            view! { <p class="form-error" role="alert" data-testid=testid>{message}</p> }
         })
     }
 }

@@ -12,51 +12,15 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{allergen_names, Order, OrderStatus, REASON_MAX_LEN};
-use shared::session::SessionError;
 use ui::bar_api;
 use ui::components::BusyButton;
 use ui::format::timestamp_millis;
 
-use super::{card_note, form_error};
+use super::card_note;
 use crate::queue::Queue;
 use crate::stations::{chip_text, others_waiting, StationView};
 use crate::timers::{age_text, ticket_stage, TicketStage};
-
-/// What the big button says for an order in `status` (on a station's
-/// screen, where it marks the station's lines ready).
-fn advance_label(status: OrderStatus, at_station: bool) -> &'static str {
-    match status {
-        _ if at_station => "Ready",
-        OrderStatus::Received => "Start preparing",
-        OrderStatus::Preparing => "Mark ready",
-        OrderStatus::Ready => "Served",
-        OrderStatus::Served | OrderStatus::Cancelled => "",
-    }
-}
-
-/// Takes in the answer to a tap on the card of `order_id`. A conflict
-/// (someone else moved the order first) is explained on the card and the
-/// queue reloaded; any other failure comes back as a sentence for the card.
-fn settle(queue: Queue, order_id: &str, outcome: Result<Order, SessionError>) -> Option<String> {
-    match outcome {
-        Ok(order) => {
-            queue.apply(order);
-            None
-        }
-        // The session manager sends the user to sign in.
-        Err(e) if e.ends_session() => None,
-        Err(e) if e.status() == Some(409) => {
-            queue.note(
-                order_id,
-                "Someone else changed this order just now. The queue is up to date again."
-                    .to_owned(),
-            );
-            queue.reload();
-            None
-        }
-        Err(e) => Some(e.to_string()),
-    }
-}
+use ui::components::form_error;
 
 /// The card of one open order. The board keys cards by id and version, so
 /// a card shows one version of its order and is replaced when it changes.
@@ -123,58 +87,76 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
             view! { <span class="stage-icon" aria-hidden="true">{icon}</span> }
         })
     };
-    let primary_label = advance_label(status, station.is_some());
-    let advance = {
-        let id = id.clone();
-        let station = station.clone();
-        move |_| {
-            // A finished order has no next step (and is never on the board).
-            let Some(next) = status.next() else {
-                return;
-            };
+    // What the big button says (on a station's screen, where it marks the
+    // station's lines ready).
+    let primary_label = match status {
+        _ if station.is_some() => "Ready",
+        OrderStatus::Received => "Start preparing",
+        OrderStatus::Preparing => "Mark ready",
+        OrderStatus::Ready => "Served",
+        OrderStatus::Served | OrderStatus::Cancelled => "",
+    };
+    // A tap: the order moved on to `to`, or cancelled with its `why`. A
+    // conflict (someone else moved the order first) is explained on the
+    // card and the queue reloaded; any other failure is said on the card,
+    // or under the reason.
+    let send = {
+        let (id, station) = (id.clone(), station.clone());
+        move |to: OrderStatus, why: Option<String>| {
             busy.set(true);
             queue.clear_note(&id);
-            let (id, station) = (id.clone(), station.clone());
+            let (id, station, cancel) = (id.clone(), station.clone(), why.is_some());
             spawn_local(async move {
                 // On success this card leaves the station's screen, or is
                 // replaced by the order's next one.
                 let outcome = auth.watch(match &station {
-                    Some((station_id, _)) => bar_api::station_ready(&id, station_id, version).await,
-                    None => bar_api::change_status(&id, next, version, None).await,
+                    Some((station_id, _)) if !cancel => {
+                        bar_api::station_ready(&id, station_id, version).await
+                    }
+                    _ => bar_api::change_status(&id, to, version, why).await,
                 });
                 busy.set(false);
-                if let Ok(order) = &outcome {
-                    // A bump this screen can take back for a while.
-                    queue.bumped(status, order, station);
-                }
-                if let Some(message) = settle(queue, &id, outcome) {
-                    queue.note(&id, message);
+                match outcome {
+                    Ok(order) => {
+                        if !cancel {
+                            // A bump this screen can take back for a while.
+                            queue.bumped(status, &order, station);
+                        }
+                        queue.apply(order);
+                    }
+                    // The session manager sends the user to sign in.
+                    Err(e) if e.ends_session() => {}
+                    Err(e) if e.status() == Some(409) => {
+                        queue.note(
+                            &id,
+                            "Someone else changed this order just now. The queue is up to date again."
+                                .to_owned(),
+                        );
+                        queue.reload();
+                    }
+                    Err(e) if cancel => reason_error.set(Some(e.to_string())),
+                    Err(e) => queue.note(&id, e.to_string()),
                 }
             });
         }
     };
-
     let cancel = {
-        let id = id.clone();
+        let send = send.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let text = match shared::validate::cancel_reason(&reason.get_untracked()) {
-                Ok(text) => text,
-                Err(message) => return reason_error.set(Some(message)),
-            };
-            reason_error.set(None);
-            busy.set(true);
-            queue.clear_note(&id);
-            let id = id.clone();
-            spawn_local(async move {
-                let outcome = auth.watch(
-                    bar_api::change_status(&id, OrderStatus::Cancelled, version, Some(text)).await,
-                );
-                busy.set(false);
-                if let Some(message) = settle(queue, &id, outcome) {
-                    reason_error.set(Some(message));
+            match shared::validate::cancel_reason(&reason.get_untracked()) {
+                Ok(text) => {
+                    reason_error.set(None);
+                    send(OrderStatus::Cancelled, Some(text));
                 }
-            });
+                Err(message) => reason_error.set(Some(message)),
+            }
+        }
+    };
+    // A finished order has no next step (and is never on the board).
+    let advance = move |()| {
+        if let Some(next) = status.next() {
+            send(next, None);
         }
     };
 

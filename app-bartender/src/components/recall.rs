@@ -20,19 +20,9 @@ const NOTICE_FOR: Duration = Duration::from_secs(15);
 /// Shows `text` in the panel's notice for [`NOTICE_FOR`].
 fn show_notice(notice: RwSignal<Option<String>>, text: String) {
     notice.set(Some(text.clone()));
-    set_timeout(
-        move || {
-            // Only this notice: a newer one stays its full time.
-            notice.maybe_update(|shown| {
-                let same = shown.as_deref() == Some(text.as_str());
-                if same {
-                    *shown = None;
-                }
-                same
-            });
-        },
-        NOTICE_FOR,
-    );
+    // Only this notice: a newer one stays its full time.
+    let clear = move || notice.maybe_update(|shown| shown.take_if(|s| *s == text).is_some());
+    set_timeout(clear, NOTICE_FOR);
 }
 
 /// The panel: the bumps this screen can still take back, or a line saying
@@ -118,18 +108,20 @@ fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl
                     }
                     // The session manager sends the user to sign in.
                     Err(e) if e.ends_session() => {}
-                    // Moved on since, too late, or nothing to take back: the
-                    // bump can no longer be recalled, and the panel says why.
-                    Err(e) if matches!(e.status(), Some(404 | 409)) => {
-                        queue.forget_bump(&bump);
+                    Err(e) => {
+                        // Moved on since, too late, or nothing to take back:
+                        // the bump can no longer be recalled. Otherwise (not
+                        // reached: offline, a server error) try again. The
+                        // panel says why.
+                        if matches!(e.status(), Some(404 | 409)) {
+                            queue.forget_bump(&bump);
+                        }
                         show_notice(notice, format!("Order {}: {e}", bump.number));
                         if e.code() == Some("stale_version") {
                             // The board is behind too.
                             queue.reload();
                         }
                     }
-                    // Not reached (offline, a server error): try again.
-                    Err(e) => show_notice(notice, format!("Order {}: {e}", bump.number)),
                 }
             });
         }

@@ -13,22 +13,10 @@ use super::card_note;
 use crate::queue::Queue;
 use ui::load::{failed, Stage};
 
-/// What the strip says a table wants.
-fn wants(kind: CallKind) -> &'static str {
-    match kind {
-        CallKind::Staff => "Calls staff",
-        CallKind::Bill => "Asks for the bill",
-    }
-}
-
 /// The open calls, oldest first; nothing at all while no table calls.
 #[component]
 pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
     let calls = Memo::new(move |_| queue.calls.with(|strip| strip.calls()));
-    let load_error = move || match queue.calls_loading.get() {
-        Stage::Failed(message) => Some(failed(message, move || queue.reload_calls())),
-        _ => None,
-    };
     view! {
         <section
             class="call-strip"
@@ -36,7 +24,10 @@ pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
             data-testid="call-strip"
             aria-label="Tables calling"
         >
-            {load_error}
+            {move || match queue.calls_loading.get() {
+                Stage::Failed(message) => Some(failed(message, move || queue.reload_calls())),
+                _ => None,
+            }}
             // A live region that is always there, so a new call is read out.
             <ol class="table-calls" aria-live="polite">
                 <For
@@ -98,7 +89,12 @@ fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
                 {call.table.clone()}
             </span>
             <span class="call-what">
-                <span class="call-kind">{wants(call.kind)}</span>
+                <span class="call-kind">
+                    {match call.kind {
+                        CallKind::Staff => "Calls staff",
+                        CallKind::Bill => "Asks for the bill",
+                    }}
+                </span>
                 <span class="call-who">{call.customer_name}</span>
             </span>
             <span class="call-age" data-testid="call-age">{waited}</span>

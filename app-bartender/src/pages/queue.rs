@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use shared::bar::OrderStatus;
 use ui::format::now_millis;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
-use ui::load::{failed, loading, Stage};
+use ui::load::{failed, loading, Load, Stage};
 use ui::pages::Welcome;
 use ui::use_auth;
 
@@ -69,7 +69,11 @@ pub(crate) fn QueuePage() -> impl IntoView {
             if matches!(queue.calls_loading.get_untracked(), Stage::Failed(_)) {
                 queue.reload_calls();
             }
-            if matches!(queue.menu_loading.get_untracked(), Stage::Failed(_)) {
+            if queue
+                .menu
+                .state
+                .with_untracked(|s| matches!(s, Load::Failed(_)))
+            {
                 queue.reload_menu();
             }
         }

@@ -5,43 +5,30 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::bar::{
-    format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab, TabPayment, TAB_SPLIT_MAX,
-};
+use shared::bar::{format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab, TAB_SPLIT_MAX};
 use shared::validate::tab_split;
 use ui::bar_api;
 use ui::components::BusyButton;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
-use ui::load::{failed, loading, Load};
+use ui::load::{failed, loading, Loader, Stage};
 use ui::use_auth;
 
-use crate::components::form_error;
 use crate::tabs::{line_ref, open_orders_question, orders_label, Mode, SplitForm, Tabs};
+use ui::components::form_error;
 
 /// Open tabs by table, and the chosen one's close panel.
 #[component]
 pub(crate) fn TabsPage() -> impl IntoView {
     let auth = use_auth();
     let tabs = RwSignal::new(Tabs::default());
-    let state = RwSignal::new(Load::<()>::Loading);
+    let state = Loader::<()>::new();
     let selected = RwSignal::new(None::<String>);
+    // A failed reload keeps the tabs shown; the offline banner says why.
     let reload = move || {
-        spawn_local(async move {
-            match auth.watch(bar_api::open_tabs().await) {
-                Ok(open) => {
-                    tabs.update(|held| held.take_all(open.tabs));
-                    state.set(Load::Ready(()));
-                }
-                Err(e) if e.ends_session() => {}
-                // A failed reload keeps the tabs shown; the offline banner
-                // says why.
-                Err(e) => {
-                    // (Unless the page was left meanwhile.)
-                    if state.try_with_untracked(|s| s.ready().is_none()) == Some(true) {
-                        state.set(Load::Failed(e.to_string()));
-                    }
-                }
-            }
+        state.load(auth, move || async move {
+            let open = bar_api::open_tabs().await?;
+            tabs.update(|held| held.take_all(open.tabs));
+            Ok(())
         });
     };
     // Effects run only in the browser, once hydration is done.
@@ -64,7 +51,7 @@ pub(crate) fn TabsPage() -> impl IntoView {
         reload,
     );
     // Only a change of stage redraws the page.
-    let stage = Memo::new(move |_| state.get());
+    let stage = state.stage();
     view! {
         <main class="page tabs-page">
             <div class="page-title">
@@ -72,9 +59,9 @@ pub(crate) fn TabsPage() -> impl IntoView {
                 <LiveIndicator status=live />
             </div>
             {move || match stage.get() {
-                Load::Loading => loading("Loading open tabs…"),
-                Load::Failed(message) => failed(message, reload),
-                Load::Ready(()) => {
+                Stage::Loading => loading("Loading open tabs…"),
+                Stage::Failed(message) => failed(message, reload),
+                Stage::Ready => {
                     view! {
                         <div class="tabs-layout">
                             <TabList tabs selected />
@@ -318,7 +305,38 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                         {payments
                             .into_iter()
                             .enumerate()
-                            .map(|(i, p)| part_view(i, p, by_line, form))
+                            .map(|(index, payment)| {
+                                // One part: its amount and, by line, its own method.
+                                let method = by_line.then(|| {
+                                    method_buttons(
+                                        move || {
+                                            form.with(|f| {
+                                                let held = f.part_methods.get(index).copied();
+                                                held.unwrap_or(PaymentMethod::Card)
+                                            })
+                                        },
+                                        move |method| {
+                                            form.update(|f| {
+                                                if let Some(held) = f.part_methods.get_mut(index) {
+                                                    *held = method;
+                                                }
+                                            })
+                                        },
+                                    )
+                                });
+                                let label = if by_line {
+                                    format!("Part {}", index + 1)
+                                } else {
+                                    format!("Part {} · {}", index + 1, payment.method.label())
+                                };
+                                view! {
+                                    <li class="tab-part" data-testid="tab-part">
+                                        <span>{label}</span>
+                                        {method}
+                                        <strong>{format_price(payment.amount_cents)}</strong>
+                                    </li>
+                                }
+                            })
                             .collect_view()}
                     </ol>
                 }
@@ -334,20 +352,20 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
     let mode_buttons = move || {
         Mode::ALL
             .into_iter()
-            .map(|choice| {
+            .map(|(choice, label, name)| {
                 view! {
                     <button
                         type="button"
                         class="button secondary segment"
                         class:active=move || form.with(|f| f.mode) == choice
                         aria-pressed=move || (form.with(|f| f.mode) == choice).to_string()
-                        data-mode=choice.as_str()
+                        data-mode=name
                         on:click=move |_| {
                             form.update(|f| f.mode = choice);
                             question.set(None);
                         }
                     >
-                        {choice.label()}
+                        {label}
                     </button>
                 }
             })
@@ -355,12 +373,8 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
     };
 
     let count_field = move || {
-        let by_line = match mode.get() {
-            Mode::Whole => return None,
-            Mode::Equal => false,
-            Mode::ByLine => true,
-        };
-        Some(view! {
+        let by_line = mode.get() == Mode::ByLine;
+        (mode.get() != Mode::Whole).then(|| view! {
             <label class="field tab-part-count">
                 <span>"Parts"</span>
                 <input
@@ -473,45 +487,5 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                 }
             }}
         </section>
-    }
-}
-
-/// One part of the split: its amount and, by line, its own method.
-fn part_view(
-    index: usize,
-    payment: TabPayment,
-    by_line: bool,
-    form: RwSignal<SplitForm>,
-) -> impl IntoView {
-    let method = by_line.then(|| {
-        method_buttons(
-            move || {
-                form.with(|f| {
-                    f.part_methods
-                        .get(index)
-                        .copied()
-                        .unwrap_or(PaymentMethod::Card)
-                })
-            },
-            move |method| {
-                form.update(|f| {
-                    if let Some(held) = f.part_methods.get_mut(index) {
-                        *held = method;
-                    }
-                })
-            },
-        )
-    });
-    let label = if by_line {
-        format!("Part {}", index + 1)
-    } else {
-        format!("Part {} · {}", index + 1, payment.method.label())
-    };
-    view! {
-        <li class="tab-part" data-testid="tab-part">
-            <span>{label}</span>
-            {method}
-            <strong>{format_price(payment.amount_cents)}</strong>
-        </li>
     }
 }
