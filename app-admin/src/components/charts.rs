@@ -148,15 +148,6 @@ fn amount(revenue: bool, value: i64) -> String {
     }
 }
 
-/// A row's figure: its revenue, or its orders.
-fn figure(revenue: bool, orders: i64, revenue_cents: i64) -> i64 {
-    if revenue {
-        revenue_cents
-    } else {
-        orders
-    }
-}
-
 /// The screen reader's summary of a chart headed `head`: the total of
 /// `values` and the busiest row, the first of equals, as `name` says it.
 fn summary(head: String, values: &[i64], revenue: bool, name: impl Fn(usize) -> String) -> String {
@@ -190,7 +181,7 @@ pub(crate) fn week_summary(days: &[DayTotals], revenue: bool) -> String {
     };
     let values: Vec<i64> = days
         .iter()
-        .map(|d| figure(revenue, d.orders, d.revenue_cents))
+        .map(|d| if revenue { d.revenue_cents } else { d.orders })
         .collect();
     let head = format!("{what} per day from {} to {}", first.day, last.day);
     summary(head, &values, revenue, |at| {
@@ -202,7 +193,7 @@ pub(crate) fn week_summary(days: &[DayTotals], revenue: bool) -> String {
 pub(crate) fn hours_summary(day: &str, hours: &[HourFigures], revenue: bool) -> String {
     let values: Vec<i64> = hours
         .iter()
-        .map(|h| figure(revenue, h.orders, h.revenue_cents))
+        .map(|h| if revenue { h.revenue_cents } else { h.orders })
         .collect();
     let head = format!("{} per hour on {day}", measure(revenue));
     summary(head, &values, revenue, |at| {
@@ -336,16 +327,6 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
     let heights = bar_heights(&values, PLOT_HEIGHT);
     let width = slot * columns.len() as f64;
     let view_box = format!("0 0 {} {}", px(width), px(CHART_HEIGHT));
-    let Names {
-        label,
-        class,
-        revenue,
-        narrow,
-        id,
-        caption,
-        heading,
-        column,
-    } = names;
     let mut bars = Vec::new();
     let mut rows = Vec::new();
     for (i, (c, height)) in columns.into_iter().zip(heights).enumerate() {
@@ -359,7 +340,7 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
         });
         bars.push(view! {
             <rect
-                class=class
+                class=names.class
                 data-day=c.day.clone()
                 data-hour=c.hour.clone()
                 x=px(x + gap)
@@ -374,24 +355,24 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
         rows.push(view! {
             <tr data-day=c.day data-hour=c.hour>
                 <th scope="row">{c.row}</th>
-                <td>{amount(revenue, c.value)}</td>
+                <td>{amount(names.revenue, c.value)}</td>
             </tr>
         });
     }
     view! {
         <svg
-            class=if narrow { "chart-svg chart-narrow" } else { "chart-svg" }
+            class=if names.narrow { "chart-svg chart-narrow" } else { "chart-svg" }
             role="img"
-            aria-label=label
+            aria-label=names.label
             viewBox=view_box
-            data-testid=format!("{id}-chart")
+            data-testid=format!("{}-chart", names.id)
         >
             <line class="chart-baseline" x1="0" x2=px(width) y1=px(BASELINE) y2=px(BASELINE) />
             {bars}
         </svg>
-        <table class="visually-hidden" data-testid=format!("{id}-table")>
-            <caption>{caption}</caption>
-            {column_heads![heading, column]}
+        <table class="visually-hidden" data-testid=format!("{}-table", names.id)>
+            <caption>{names.caption}</caption>
+            {column_heads![names.heading, names.column]}
             <tbody>{rows}</tbody>
         </table>
     }
@@ -402,7 +383,7 @@ fn week_chart(days: &[DayTotals], revenue: bool) -> impl IntoView {
     let columns = days
         .iter()
         .map(|d| Column {
-            value: figure(revenue, d.orders, d.revenue_cents),
+            value: if revenue { d.revenue_cents } else { d.orders },
             day: Some(d.day.clone()),
             hour: None,
             tick: Some(day_label(&d.day)),
@@ -419,7 +400,7 @@ fn hour_chart(day: &str, hours: &[HourFigures], revenue: bool) -> impl IntoView 
     let columns = hours
         .iter()
         .map(|h| Column {
-            value: figure(revenue, h.orders, h.revenue_cents),
+            value: if revenue { h.revenue_cents } else { h.orders },
             day: None,
             hour: Some(h.hour.to_string()),
             tick: h.hour.is_multiple_of(3).then(|| hour_label(h.hour)),

@@ -18,10 +18,10 @@ use shared::validate::{self, Named};
 use ui::components::{BusyButton, ConfirmDelete, MoveButtons};
 use ui::{bar_api, Auth};
 
-use crate::components::checked;
 use crate::components::item_form::ItemForm;
 use crate::components::options_editor;
 use crate::components::rename::{NameInput, RenameButton, RenameForm};
+use crate::components::{checked, select_options};
 use ui::load::{error_line, notice, Actions, Loader};
 
 /// The menu being edited and the change in flight, shared by its parts.
@@ -68,6 +68,12 @@ impl Editor {
             .with(|s| s.ready().map(|r| r.stations.clone()).unwrap_or_default())
     }
 
+    /// The stations as a select's options, `chosen` selected (tracked).
+    fn station_options(&self, chosen: &str) -> impl IntoView {
+        let stations = self.station_list().into_iter().map(|s| (s.id, s.name));
+        select_options(stations.collect(), chosen)
+    }
+
     /// Runs one change named `key`: its error goes to `error`; on success
     /// the menu is read again. Does nothing while another change runs (its
     /// buttons are disabled anyway).
@@ -79,20 +85,15 @@ impl Editor {
     ) {
         let this = *self;
         self.actions.run_reporting(key, error, async move {
-            match call.await {
-                Ok(_) => {
-                    this.menu.fetch(this.auth, bar_api::menu()).await;
-                    Ok(None)
-                }
-                Err(e) => {
-                    // Not found or a conflict: someone else changed the
-                    // menu; show theirs next to the message.
-                    if !e.ends_session() && matches!(e.status(), Some(404 | 409)) {
-                        this.menu.fetch(this.auth, bar_api::menu()).await;
-                    }
-                    Err(e)
-                }
+            let outcome = call.await;
+            // Not found or a conflict: someone else changed the menu; show
+            // theirs next to the message.
+            let stale =
+                |e: &SessionError| !e.ends_session() && matches!(e.status(), Some(404 | 409));
+            if outcome.as_ref().map_or_else(stale, |_| true) {
+                this.menu.fetch(this.auth, bar_api::menu()).await;
             }
+            outcome.map(|_| None)
         });
     }
 
@@ -173,13 +174,7 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
                     on:change=move |ev| station.set(event_target_value(&ev))
                 >
                     <option value="">"First station"</option>
-                    {move || {
-                        editor
-                            .station_list()
-                            .into_iter()
-                            .map(|s| view! { <option value=s.id>{s.name}</option> })
-                            .collect_view()
-                    }}
+                    {move || editor.station_options("")}
                 </select>
                 <BusyButton
                     submit=true
@@ -312,21 +307,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                     prop:value=station_id
                     on:change=move |ev| set_station(event_target_value(&ev))
                 >
-                    {move || {
-                        let chosen = station_id();
-                        editor
-                            .station_list()
-                            .into_iter()
-                            .map(|s| {
-                                let selected = s.id == chosen;
-                                view! {
-                                    <option value=s.id selected=selected>
-                                        {s.name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
+                    {move || editor.station_options(&station_id())}
                 </select>
                 {move || running("station")().then(|| view! { <span class="saving">"Saving…"</span> })}
             </div>

@@ -12,9 +12,9 @@ use shared::validate::{self, Named};
 use ui::bar_api;
 use ui::components::{AllergenCheckboxes, BusyButton};
 
-use crate::components::checked;
 use crate::components::editor::use_editor;
 use crate::components::options_editor::{checked_options, OptionDrafts, OptionsEditor};
+use crate::components::{checked, select_options, TextField};
 use ui::load::error_line;
 
 /// What the form checked: name, description and price in cents.
@@ -66,7 +66,6 @@ pub(crate) fn ItemForm(
     let options = RwSignal::new(OptionDrafts::from_groups(groups.unwrap_or_default()));
     let category = RwSignal::new(category_id.clone());
     let error = RwSignal::new(None::<String>);
-    let editing = item;
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -81,7 +80,7 @@ pub(crate) fn ItemForm(
         // The item being edited as the menu has it now: the ids its groups
         // and options may keep, and their availability, which the bar may
         // have changed since the form opened.
-        let current = editing.as_ref().map(|item| {
+        let current = item.as_ref().map(|item| {
             let now = editor.menu.state.with_untracked(|s| {
                 let mut items = s.ready()?.categories.iter().flat_map(|c| c.items.iter());
                 items.find(|i| i.id == item.id).cloned()
@@ -93,7 +92,7 @@ pub(crate) fn ItemForm(
         let Some(option_groups) = checked(check, error) else {
             return;
         };
-        match editing.clone() {
+        match item.clone() {
             Some(item) => {
                 let moved_to = category.get_untracked();
                 let request = UpdateItemRequest {
@@ -158,42 +157,35 @@ pub(crate) fn ItemForm(
             on:submit=submit
             novalidate
         >
-            <div class="field">
-                <label for=id("item-name")>"Name"</label>
-                <input
-                    id=id("item-name")
-                    data-testid="item-name"
-                    maxlength=MENU_NAME_MAX_LEN
-                    autocomplete="off"
-                    required
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
-            </div>
-            <div class="field field-wide">
-                <label for=id("item-description")>"Description"</label>
-                <input
-                    id=id("item-description")
-                    data-testid="item-description"
-                    maxlength=DESCRIPTION_MAX_LEN
-                    autocomplete="off"
-                    prop:value=move || description.get()
-                    on:input=move |ev| description.set(event_target_value(&ev))
-                />
-            </div>
-            <div class="field field-price">
-                <label for=id("item-price")>"Price"</label>
-                <input
-                    id=id("item-price")
-                    data-testid="item-price"
-                    inputmode="decimal"
-                    placeholder="6.50"
-                    autocomplete="off"
-                    required
-                    prop:value=move || price.get()
-                    on:input=move |ev| price.set(event_target_value(&ev))
-                />
-            </div>
+            <TextField
+                id=id("item-name")
+                label="Name"
+                testid="item-name"
+                max_len=MENU_NAME_MAX_LEN
+                required=true
+                value=name
+                set=move |text| name.set(text)
+            />
+            <TextField
+                id=id("item-description")
+                class="field field-wide"
+                label="Description"
+                testid="item-description"
+                max_len=DESCRIPTION_MAX_LEN
+                value=description
+                set=move |text| description.set(text)
+            />
+            <TextField
+                id=id("item-price")
+                class="field field-price"
+                label="Price"
+                testid="item-price"
+                decimal=true
+                placeholder="6.50"
+                required=true
+                value=price
+                set=move |text| price.set(text)
+            />
             <fieldset class="field-allergens" data-testid="item-allergens">
                 <legend>"Allergens"</legend>
                 <AllergenCheckboxes
@@ -213,17 +205,7 @@ pub(crate) fn ItemForm(
                                 data-testid="item-category"
                                 on:change=move |ev| category.set(event_target_value(&ev))
                             >
-                                {move || {
-                                    categories()
-                                        .into_iter()
-                                        .map(|(value, label)| {
-                                            let selected = category.get_untracked() == value;
-                                            view! {
-                                                <option value=value selected=selected>{label}</option>
-                                            }
-                                        })
-                                        .collect_view()
-                                }}
+                                {move || select_options(categories(), &category.get_untracked())}
                             </select>
                         </div>
                     }

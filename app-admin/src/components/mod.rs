@@ -45,6 +45,50 @@ pub(crate) fn checked<T>(check: Result<T, String>, error: RwSignal<Option<String
     check.map_err(|message| error.set(Some(message))).ok()
 }
 
+/// A select's options, `(value, label)`, the one whose value is `chosen`
+/// selected.
+pub(crate) fn select_options(list: Vec<(String, String)>, chosen: &str) -> impl IntoView {
+    list.into_iter()
+        .map(|(value, label)| {
+            let selected = value == chosen;
+            view! { <option value=value selected=selected>{label}</option> }
+        })
+        .collect_view()
+}
+
+/// A labelled text field in a box of class `class`: `max_len` is the
+/// server's limit, if it has one; `decimal` asks for the number keypad.
+#[component]
+pub(crate) fn TextField(
+    id: String,
+    #[prop(default = "field")] class: &'static str,
+    label: &'static str,
+    testid: &'static str,
+    #[prop(optional)] max_len: Option<usize>,
+    #[prop(optional)] decimal: bool,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(optional)] required: bool,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] set: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <div class=class>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                data-testid=testid
+                maxlength=max_len
+                inputmode=decimal.then_some("decimal")
+                placeholder=placeholder
+                autocomplete="off"
+                required=required
+                prop:value=move || value.get()
+                on:input=move |ev| set.run(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
 /// What a page shows of a load: its loading line, its failure with a way
 /// to `retry`, or `ready` once loaded; redrawn only when the stage changes.
 pub(crate) fn staged<V: IntoView + 'static>(

@@ -15,6 +15,7 @@ use ui::components::MoveButtons;
 use ui::format::price_delta;
 
 use crate::components::editor::swap_with_neighbour;
+use crate::components::TextField;
 
 /// One group as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -364,29 +365,26 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
     let set = move |f: fn(&mut GroupDraft, String)| {
         Callback::new(move |value| drafts.update(|d| d.edit_group(group_key, |g| f(g, value))))
     };
-    let name_id = format!("{prefix}-group-{group_key}-name");
-    let required_id = format!("{prefix}-group-{group_key}-required");
-    // The view sets an element's attributes after its children.
-    let required_for = required_id.clone();
-    let max_id = format!("{prefix}-group-{group_key}-max");
     let set_max = set(|g, value| g.max = value);
     let option_prefix = StoredValue::new(format!("{prefix}-group-{group_key}"));
+    let id = move |what: &str| option_prefix.with_value(|p| format!("{p}-{what}"));
 
     view! {
         <li class="option-group-editor" data-testid="option-group-editor" data-group-name=name>
             <div class="group-fields">
-                <DraftField
-                    id=name_id
+                <TextField
+                    id=id("name")
                     label="Group name"
                     testid="group-name"
+                    max_len=MENU_NAME_MAX_LEN
                     placeholder="e.g. Size"
                     value=name
                     set=set(|g, value| g.name = value)
                 />
-                <label class="check-field" for=required_for>
+                <label class="check-field" for=id("required")>
                     <input
                         type="checkbox"
-                        id=required_id
+                        id=id("required")
                         data-testid="group-required"
                         prop:checked=required
                         on:change=move |ev| {
@@ -399,9 +397,9 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                     "Required"
                 </label>
                 <div class="field field-max">
-                    <label for=max_id.clone()>"Up to"</label>
+                    <label for=id("max")>"Up to"</label>
                     <input
-                        id=max_id
+                        id=id("max")
                         type="number"
                         min="1"
                         max=OPTIONS_PER_GROUP_MAX
@@ -454,36 +452,6 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
     }
 }
 
-/// A labelled text field of a draft: a name (at most as long as the
-/// server takes) or a price difference.
-#[component]
-fn DraftField(
-    id: String,
-    label: &'static str,
-    testid: &'static str,
-    placeholder: &'static str,
-    /// A price difference: no length limit, a narrower field.
-    #[prop(optional)]
-    price: bool,
-    #[prop(into)] value: Signal<String>,
-    set: Callback<String>,
-) -> impl IntoView {
-    view! {
-        <div class="field" class:field-price=price>
-            <label for=id.clone()>{label}</label>
-            <input
-                id=id
-                data-testid=testid
-                maxlength=(!price).then_some(MENU_NAME_MAX_LEN)
-                placeholder=placeholder
-                autocomplete="off"
-                prop:value=move || value.get()
-                on:input=move |ev| set.run(event_target_value(&ev))
-            />
-        </div>
-    }
-}
-
 /// One option of a group: its name and price difference.
 #[component]
 fn OptionEditor(
@@ -516,25 +484,24 @@ fn OptionEditor(
             });
         })
     };
-    let name_id = format!("{prefix}-option-{option_key}-name");
-    let delta_id = format!("{prefix}-option-{option_key}-price");
 
     view! {
         <li class="option-row" data-testid="option-editor" data-option-name=name>
-            <DraftField
-                id=name_id
+            <TextField
+                id=format!("{prefix}-option-{option_key}-name")
                 label="Option"
                 testid="option-name"
+                max_len=MENU_NAME_MAX_LEN
                 placeholder="e.g. Half pint"
                 value=name
                 set=set(|o, value| o.name = value)
             />
-            <DraftField
-                id=delta_id
+            <TextField
+                id=format!("{prefix}-option-{option_key}-price")
+                class="field field-price"
                 label="Price difference"
                 testid="option-price"
                 placeholder="e.g. -2.50"
-                price=true
                 value=delta
                 set=set(|o, value| o.delta = value)
             />

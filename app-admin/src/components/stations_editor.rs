@@ -40,7 +40,6 @@ pub(crate) fn StationsSection() -> impl IntoView {
             Ok(())
         });
     };
-    let stations = move || editor.station_list();
     view! {
         <section class="stations card" data-testid="stations" aria-labelledby="stations-title">
             <h2 id="stations-title">"Stations"</h2>
@@ -50,7 +49,7 @@ pub(crate) fn StationsSection() -> impl IntoView {
             {move || notice(done.get())}
             <ul class="station-list">
                 <For
-                    each=stations
+                    each=move || editor.station_list()
                     key=|station| (station.id.clone(), station.name.clone())
                     children=move |station| view! { <StationRow station notice=done /> }
                 />

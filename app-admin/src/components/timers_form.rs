@@ -83,7 +83,6 @@ pub(crate) fn TicketTimersForm() -> impl IntoView {
         });
     };
 
-    let stage = settings.stage();
     view! {
         <section class="card ticket-timers" aria-labelledby="timers-title" data-testid="ticket-timers">
             <h2 id="timers-title">"Ticket timers"</h2>
@@ -91,7 +90,7 @@ pub(crate) fn TicketTimersForm() -> impl IntoView {
                 "How long a ticket on the bartender's board may wait after it was received "
                 "before it turns amber (waiting), then red (late). Open boards follow at once."
             </p>
-            {staged(stage, "Loading the ticket timers…", load, move || view! {
+            {staged(settings.stage(), "Loading the ticket timers…", load, move || view! {
                 <form class="timers-form" on:submit=submit novalidate data-testid="timers-form">
                     <MinutesField id="amber-after" label="Amber after (minutes)" value=amber />
                     <MinutesField id="red-after" label="Red after (minutes)" value=red />

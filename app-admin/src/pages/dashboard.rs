@@ -58,7 +58,6 @@ pub(crate) fn DashboardPage() -> impl IntoView {
         refetch,
     );
 
-    let stage = stats.stage();
     let figure = move |f: fn(&TodayStats) -> String| {
         move || stats.state.with(|s| s.ready().map(f).unwrap_or_default())
     };
@@ -77,7 +76,7 @@ pub(crate) fn DashboardPage() -> impl IntoView {
                 />
             </div>
             <p class="lead">"Since midnight. Updates by itself every 30 seconds and when an order changes."</p>
-            {staged(stage, "Loading today's figures…", load, move || view! {
+            {staged(stats.stage(), "Loading today's figures…", load, move || view! {
                 <div class="stats">
                     <section class="stat card">
                         <h2>"Orders"</h2>
@@ -170,7 +169,6 @@ fn FiguresByHour() -> impl IntoView {
         load();
     });
     figures.reload_when_online(auth, load);
-    let stage = figures.stage();
 
     view! {
         <section class="figures" aria-labelledby="figures-title" data-testid="figures">
@@ -214,7 +212,7 @@ fn FiguresByHour() -> impl IntoView {
                     }
                 />
             </div>
-            {staged(stage, "Loading the figures…", load, move || view! {
+            {staged(figures.stage(), "Loading the figures…", load, move || view! {
                 <div class="figures-body">
                     {move || {
                         figures

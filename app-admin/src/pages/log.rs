@@ -99,14 +99,10 @@ pub(crate) fn LogPage() -> impl IntoView {
         load(None);
     };
     let table = move || {
-        let Shown {
-            entries,
-            next_before,
-        } = shown.get();
-        let count = entries.len();
+        let page = shown.get();
         view! {
             <p data-testid="log-count">
-                {match (count, next_before) {
+                {match (page.entries.len(), page.next_before) {
                     (0, _) => "No entries match.".to_owned(),
                     (n, Some(_)) => format!("The newest {n} entries"),
                     (1, None) => "1 entry".to_owned(),
@@ -114,7 +110,8 @@ pub(crate) fn LogPage() -> impl IntoView {
                 }}
             </p>
             <ol class="activity-list admin-log">
-                {entries
+                {page
+                    .entries
                     .into_iter()
                     .map(|e| {
                         let who = format!("{} <{}>", e.user_name, e.user_email);
@@ -127,7 +124,7 @@ pub(crate) fn LogPage() -> impl IntoView {
                     })
                     .collect_view()}
             </ol>
-            {next_before.map(|before| view! {
+            {page.next_before.map(|before| view! {
                 <BusyButton
                     label="Show older"
                     busy_label="Loading…"

@@ -34,7 +34,6 @@ pub(crate) fn MenuEditorPage() -> impl IntoView {
         },
         load,
     );
-    let stage = editor.menu.stage();
 
     view! {
         <main class="page menu-editor">
@@ -46,7 +45,7 @@ pub(crate) fn MenuEditorPage() -> impl IntoView {
                 "Changes show on guests' phones at once. Prices are typed like 6.50."
             </p>
             {move || notice(editor.actions.notice.get())}
-            {staged(stage, "Loading the menu…", load, move || view! {
+            {staged(editor.menu.stage(), "Loading the menu…", load, move || view! {
                 <StationsSection />
                 <AddCategoryForm />
                 <Show when=move || editor.category_ids().is_empty()>

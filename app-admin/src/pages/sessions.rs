@@ -4,13 +4,10 @@
 //! "This device", and ending it asks first. `?user_id=` (from the users
 //! page) preselects a user.
 
-use std::future::Future;
-
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use shared::api::ClientApp;
 use shared::bar::{AdminSession, AdminSessionsResponse};
-use shared::session::SessionError;
 use ui::components::BusyButton;
 use ui::format::local_time;
 use ui::{bar_api, use_auth};
@@ -55,26 +52,20 @@ pub(crate) fn SessionsPage() -> impl IntoView {
     });
     sessions.reload_when_online(auth, load);
     Effect::new(move |_| {
-        let Some(found) = sessions.state.with(|s| s.ready().cloned()) else {
-            return;
-        };
-        let Some(picked) = chosen.get_untracked().filter(|c| c.label == c.id) else {
-            return;
-        };
-        if let Some(row) = found.sessions.iter().find(|r| r.user_id == picked.id) {
-            chosen.set(Some(ChosenUser::new(
-                picked.id,
-                &row.user_name,
-                &row.user_email,
-            )));
+        let picked = chosen.get_untracked().filter(|c| c.label == c.id);
+        let named = sessions.state.with(|s| {
+            let (picked, found) = (picked?, s.ready()?);
+            let row = found.sessions.iter().find(|r| r.user_id == picked.id)?;
+            Some(ChosenUser::new(picked.id, &row.user_name, &row.user_email))
+        });
+        if named.is_some() {
+            chosen.set(named);
         }
     });
-    let console = Console {
-        actions: Actions::new(auth),
-        reload: Callback::new(move |()| load()),
-    };
+    // The console's actions, one at a time; each reloads the list.
+    let actions = Actions::new(auth);
+    let reload = Callback::new(move |()| load());
 
-    let stage = sessions.stage();
     let table = move || {
         let Some(found) = sessions.state.with(|s| s.ready().cloned()) else {
             return ().into_any();
@@ -91,7 +82,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                     {found
                         .sessions
                         .into_iter()
-                        .map(|session| session_row(console, session))
+                        .map(|session| session_row(actions, reload, session))
                         .collect_view()}
                 </tbody>
             </table>
@@ -136,9 +127,9 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                     on_click=Callback::new(move |()| load())
                 />
             </form>
-            {move || notice(console.actions.notice.get())}
-            {move || error_line(console.actions.error.get())}
-            {staged(stage, "Loading sessions…", load, move || table)}
+            {move || notice(actions.notice.get())}
+            {move || error_line(actions.error.get())}
+            {staged(sessions.stage(), "Loading sessions…", load, move || table)}
         </main>
     }
 }
@@ -159,36 +150,14 @@ fn choices(list: &[(&'static str, &'static str)], chosen: RwSignal<String>) -> i
         .collect_view()
 }
 
-/// The actions of the console, one at a time; each reloads the list on
-/// success, whose rows then say what changed.
-#[derive(Clone, Copy)]
-struct Console {
-    actions: Actions,
-    reload: Callback<()>,
-}
-
-impl Console {
-    fn run(self, key: String, call: impl Future<Output = Result<String, SessionError>> + 'static) {
-        self.actions.run(key, async move {
-            let said = call.await?;
-            self.reload.try_run(());
-            Ok(Some(said))
-        });
-    }
-}
-
-/// What a confirmation on the admin's own row is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ending {
-    ThisSession,
-    Everywhere,
-}
-
-/// One session with its actions. On the admin's own session ("This
-/// device") both actions would sign the admin out, so each asks first.
-fn session_row(console: Console, session: AdminSession) -> impl IntoView {
+/// One session with its actions, each of which `reload`s the list on
+/// success, whose rows then say what changed. On the admin's own session
+/// ("This device") both actions would sign the admin out, so each asks
+/// first.
+fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) -> impl IntoView {
     let current = session.is_current;
-    let confirming = RwSignal::new(None::<Ending>);
+    // Asking on the admin's own row: `true` for "everywhere".
+    let confirming = RwSignal::new(None::<bool>);
     let app = session.client_app.map_or("API", ClientApp::as_str);
     let ip = session
         .ip_address
@@ -201,30 +170,28 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
     };
     let who = format!("{} · {}", session.user_email, session.user_role.as_str());
     let ids = StoredValue::new((session.id.clone(), session.user_id.clone()));
-    let key = move |ending: Ending| {
-        let kind = match ending {
-            Ending::ThisSession => "revoke",
-            Ending::Everywhere => "user",
-        };
+    let key = move |everywhere: bool| {
+        let kind = if everywhere { "user" } else { "revoke" };
         ids.with_value(|(id, _)| format!("{kind}:{id}"))
     };
-    let end = move |ending: Ending| {
+    let end = move |everywhere: bool| {
         let (id, user_id) = ids.get_value();
-        match ending {
-            Ending::ThisSession => console.run(key(ending), async move {
-                bar_api::revoke_any_session(&id).await.map(|r| r.message)
-            }),
-            Ending::Everywhere => console.run(key(ending), async move {
-                bar_api::sign_out_user(&user_id).await.map(|r| r.message)
-            }),
-        }
+        actions.run(key(everywhere), async move {
+            let said = if everywhere {
+                bar_api::sign_out_user(&user_id).await?.message
+            } else {
+                bar_api::revoke_any_session(&id).await?.message
+            };
+            reload.try_run(());
+            Ok(Some(said))
+        });
     };
     // Runs at once, or (on the admin's own session) asks first.
-    let ask_or_end = move |ending: Ending| {
+    let ask_or_end = move |everywhere: bool| {
         if current {
-            confirming.set(Some(ending));
+            confirming.set(Some(everywhere));
         } else {
-            end(ending);
+            end(everywhere);
         }
     };
     let active = session.is_active;
@@ -236,28 +203,28 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
                     testid="revoke"
                     label="Revoke"
                     busy_label="Revoking…"
-                    busy=move || console.actions.running(&key(Ending::ThisSession))
-                    disabled=move || console.actions.locked()
-                    on_click=Callback::new(move |()| ask_or_end(Ending::ThisSession))
+                    busy=move || actions.running(&key(false))
+                    disabled=move || actions.locked()
+                    on_click=Callback::new(move |()| ask_or_end(false))
                 />
             })}
             <BusyButton
                 testid="sign-out-user"
                 label="Sign out this user everywhere"
                 busy_label="Signing out…"
-                busy=move || console.actions.running(&key(Ending::Everywhere))
-                disabled=move || console.actions.locked()
-                on_click=Callback::new(move |()| ask_or_end(Ending::Everywhere))
+                busy=move || actions.running(&key(true))
+                disabled=move || actions.locked()
+                on_click=Callback::new(move |()| ask_or_end(true))
             />
         }
     };
-    let confirm = move || {
-        let ending = confirming.get()?;
-        let question = match ending {
-            Ending::ThisSession => "This is your own session: you will be signed out here.",
-            Ending::Everywhere => "This is you: you will be signed out here and everywhere else.",
+    let confirm = move |everywhere: bool| {
+        let question = if everywhere {
+            "This is you: you will be signed out here and everywhere else."
+        } else {
+            "This is your own session: you will be signed out here."
         };
-        Some(view! {
+        view! {
             <span class="confirm-inline" role="group" aria-label="Confirm signing yourself out" data-testid="confirm-own-session">
                 {question}
                 " "
@@ -265,10 +232,10 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
                     type="button"
                     class="button danger"
                     data-testid="confirm-end-own"
-                    disabled=move || console.actions.locked()
+                    disabled=move || actions.locked()
                     on:click=move |_| {
                         confirming.set(None);
-                        end(ending);
+                        end(everywhere);
                     }
                 >
                     "Yes, sign me out"
@@ -282,7 +249,7 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
                     "No"
                 </button>
             </span>
-        })
+        }
     };
     view! {
         <tr
@@ -307,9 +274,9 @@ fn session_row(console: Console, session: AdminSession) -> impl IntoView {
             <td data-testid="session-status">{status}</td>
             <td class="actions-cell">
                 <div class="row-actions">
-                    {move || match confirming.with(Option::is_none) {
-                        true => buttons().into_any(),
-                        false => confirm().into_any(),
+                    {move || match confirming.get() {
+                        None => buttons().into_any(),
+                        Some(everywhere) => confirm(everywhere).into_any(),
                     }}
                 </div>
             </td>

@@ -1,7 +1,6 @@
 //! Users at `/admin/users`: search, create staff accounts, and per user
 //! deactivate or reactivate, reset the password, or sign out everywhere.
 
-use std::future::Future;
 use std::time::Duration;
 
 use leptos::ev::SubmitEvent;
@@ -51,7 +50,6 @@ pub(crate) fn UsersPage() -> impl IntoView {
         }
     });
 
-    let stage = users.stage();
     let ids = move || {
         users.state.with(|s| {
             s.ready()
@@ -81,7 +79,7 @@ pub(crate) fn UsersPage() -> impl IntoView {
                             <span class="loading" aria-busy="true">"Searching…"</span>
                         </Show>
                     </div>
-                    {staged(stage, "Loading users…", load, move || view! {
+                    {staged(users.stage(), "Loading users…", load, move || view! {
                         <Show when=move || ids().is_empty()>
                             <p class="empty">"No users match."</p>
                         </Show>
@@ -124,25 +122,6 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
     let resetting = RwSignal::new(false);
     let new_password = RwSignal::new(String::new());
 
-    let deactivate = move |_| {
-        let user_id = id.get_value();
-        act(actions, users, "deactivate", async move {
-            bar_api::deactivate_user(&user_id).await
-        });
-        confirming.set(false);
-    };
-    let reactivate = move |_| {
-        let user_id = id.get_value();
-        act(actions, users, "reactivate", async move {
-            bar_api::reactivate_user(&user_id).await
-        });
-    };
-    let sign_out = move |_| {
-        let user_id = id.get_value();
-        act(actions, users, "sign-out", async move {
-            bar_api::sign_out_user(&user_id).await
-        });
-    };
     let close_reset = move || {
         new_password.set(String::new());
         resetting.set(false);
@@ -150,16 +129,15 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
     let reset = move |ev: SubmitEvent| {
         ev.prevent_default();
         let password = new_password.get_untracked();
-        if let Err(problem) = check_new_password(&password) {
-            error.set(Some(problem.to_owned()));
+        if checked(check_new_password(&password).map_err(str::to_owned), error).is_none() {
             return;
         }
-        let user_id = id.get_value();
-        act(actions, users, "reset", async move {
-            let answer = bar_api::reset_password(&user_id, &password).await?;
+        let call = async move |id: &str| {
+            let answer = bar_api::reset_password(id, &password).await?;
             close_reset();
             Ok(answer)
-        });
+        };
+        act(actions, users, "reset", id.get_value(), call);
     };
     let running = move |name: &'static str| move || actions.running(name);
     let locked = move || actions.locked();
@@ -193,7 +171,7 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                                     busy_label="Reactivating…"
                                     busy=running("reactivate")
                                     disabled=locked
-                                    on_click=Callback::new(reactivate)
+                                    on_click=Callback::new(move |()| act(actions, users, "reactivate", id.get_value(), bar_api::reactivate_user))
                                 />
                             }
                         }
@@ -208,7 +186,10 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                             confirming
                             locked=locked
                             running=running("deactivate")
-                            on_confirm=Callback::new(deactivate)
+                            on_confirm=Callback::new(move |()| {
+                                act(actions, users, "deactivate", id.get_value(), bar_api::deactivate_user);
+                                confirming.set(false);
+                            })
                         />
                     </Show>
                     <button
@@ -229,7 +210,7 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                         busy_label="Signing out…"
                         busy=running("sign-out")
                         disabled=locked
-                        on_click=Callback::new(sign_out)
+                        on_click=Callback::new(move |()| act(actions, users, "sign-out", id.get_value(), bar_api::sign_out_user))
                     />
                 </div>
                 <Show when=move || resetting.get()>
@@ -280,10 +261,11 @@ fn act(
     actions: Actions,
     users: Loader<Vec<AdminUser>>,
     name: &'static str,
-    call: impl Future<Output = Result<AdminUserAction, SessionError>> + 'static,
+    id: String,
+    call: impl AsyncFnOnce(&str) -> Result<AdminUserAction, SessionError> + 'static,
 ) {
     actions.run(name, async move {
-        let AdminUserAction { user, message, .. } = call.await?;
+        let AdminUserAction { user, message, .. } = call(&id).await?;
         users.patch(|list| {
             if let Some(row) = list.iter_mut().find(|u| u.id == user.id) {
                 *row = user;
