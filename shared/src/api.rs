@@ -69,6 +69,9 @@ pub enum ClientApp {
 }
 
 impl ClientApp {
+    /// Every app, in the order the product lists them.
+    pub const ALL: [ClientApp; 3] = [ClientApp::Customer, ClientApp::Bartender, ClientApp::Admin];
+
     /// The wire and database name of the app.
     pub fn as_str(self) -> &'static str {
         match self {

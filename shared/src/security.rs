@@ -272,8 +272,7 @@ mod tests {
 
     #[test]
     fn each_app_has_its_own_cookie() {
-        let names =
-            [ClientApp::Customer, ClientApp::Bartender, ClientApp::Admin].map(refresh_cookie_name);
+        let names = ClientApp::ALL.map(refresh_cookie_name);
         assert_eq!(
             names,
             [
