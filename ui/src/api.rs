@@ -14,89 +14,92 @@ use shared::session::{HttpResponse, Method, SessionError};
 use crate::reauth::with_reauth;
 use crate::session::manager;
 
+/// What every call answers: `T`, or why there is none.
+pub type ApiResult<T> = Result<T, SessionError>;
+
 /// The JSON answer as `R`.
-pub(crate) fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionError> {
+pub(crate) fn decode<R: DeserializeOwned>(response: &HttpResponse) -> ApiResult<R> {
     serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
 }
 
 /// Reads `path`.
-pub(crate) async fn get<R: DeserializeOwned>(path: &str) -> Result<R, SessionError> {
+pub(crate) async fn get<R: DeserializeOwned>(path: &str) -> ApiResult<R> {
     manager()?.get_json(path).await
 }
 
+/// Declares the reads of fixed paths, one a line with its doc comment:
+/// `name -> Answer = "path";` is `pub async fn name() -> ApiResult<Answer>`.
+macro_rules! reads {
+    ($($(#[$doc:meta])* $name:ident -> $answer:ty = $path:literal;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name() -> $crate::api::ApiResult<$answer> {
+            $crate::api::get($path).await
+        }
+    )*};
+}
+pub(crate) use reads;
+
 /// Sends a request without a body and decodes the answer.
-pub(crate) async fn call<R: DeserializeOwned>(
-    method: Method,
-    path: &str,
-) -> Result<R, SessionError> {
+pub(crate) async fn call<R: DeserializeOwned>(method: Method, path: &str) -> ApiResult<R> {
     decode(&manager()?.request(method, path, None).await?)
 }
 
 /// Signs in with e-mail and password.
-pub async fn login(email: &str, password: &str) -> Result<UserInfo, SessionError> {
+pub async fn login(email: &str, password: &str) -> ApiResult<UserInfo> {
     manager()?.login(email, password).await
 }
 
 /// Creates a customer account and signs it in.
-pub async fn register(request: &RegisterRequest) -> Result<UserInfo, SessionError> {
+pub async fn register(request: &RegisterRequest) -> ApiResult<UserInfo> {
     manager()?.register(request).await
 }
 
 /// Signs out this device.
-pub async fn logout() -> Result<(), SessionError> {
+pub async fn logout() -> ApiResult<()> {
     manager()?.logout().await
 }
 
 /// Signs out every device, this one included (asking for the password
 /// first when the server wants a fresh proof).
-pub async fn logout_all() -> Result<RevokedResponse, SessionError> {
+pub async fn logout_all() -> ApiResult<RevokedResponse> {
     let m = manager()?;
     with_reauth(|| m.logout_all()).await
 }
 
 /// Proves the password again, for the sensitive actions of the next minutes.
-pub async fn reauth(password: &str) -> Result<ReauthResponse, SessionError> {
-    let body = ReauthRequest {
-        password: password.to_owned(),
-    };
+pub async fn reauth(password: &str) -> ApiResult<ReauthResponse> {
+    let password = password.to_owned();
+    let body = ReauthRequest { password };
     manager()?.post_json("/api/auth/reauth", &body).await
 }
 
 /// A page of the user's security activity, older than `before`.
-pub async fn activity(before: Option<i64>) -> Result<ActivityPage, SessionError> {
+pub async fn activity(before: Option<i64>) -> ApiResult<ActivityPage> {
     let before = before.map(|id| format!("&before={id}")).unwrap_or_default();
     get(&format!("/api/auth/activity?limit=30{before}")).await
 }
 
-/// New-device sign-ins the user has not answered yet.
-pub async fn alerts() -> Result<AlertsResponse, SessionError> {
-    get("/api/auth/alerts").await
+reads! {
+    /// New-device sign-ins the user has not answered yet.
+    alerts -> AlertsResponse = "/api/auth/alerts";
+    /// The signed-in user as the server knows them now.
+    me -> UserInfo = "/api/auth/me";
+    /// The user's active sessions, most recent activity first.
+    sessions -> SessionsResponse = "/api/auth/sessions";
 }
 
 /// "It was me": answers a new-device alert.
-pub async fn dismiss_alert(id: i64) -> Result<MessageResponse, SessionError> {
+pub async fn dismiss_alert(id: i64) -> ApiResult<MessageResponse> {
     call(Method::Post, &format!("/api/auth/alerts/{id}/dismiss")).await
 }
 
-/// The signed-in user as the server knows them now.
-pub async fn me() -> Result<UserInfo, SessionError> {
-    get("/api/auth/me").await
-}
-
-/// The user's active sessions, most recent activity first.
-pub async fn sessions() -> Result<SessionsResponse, SessionError> {
-    get("/api/auth/sessions").await
-}
-
 /// Signs out one of the user's devices.
-pub async fn revoke_session(id: &str) -> Result<MessageResponse, SessionError> {
+pub async fn revoke_session(id: &str) -> ApiResult<MessageResponse> {
     let path = format!("/api/auth/sessions/{}", crate::format::encode_component(id));
     call(Method::Delete, &path).await
 }
 
 /// Changes the password; every other session ends.
-pub async fn change_password(
-    request: &ChangePasswordRequest,
-) -> Result<RevokedResponse, SessionError> {
+pub async fn change_password(request: &ChangePasswordRequest) -> ApiResult<RevokedResponse> {
     manager()?.post_json("/api/auth/password", request).await
 }

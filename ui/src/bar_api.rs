@@ -13,9 +13,10 @@ use shared::bar::{
     StationsResponse, StatusChangeRequest, StreamTicket, Tab, TableCall, TableCallsResponse,
     TabsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
+use shared::security::AdminActivityPage;
 use shared::session::{HttpRequest, Method, SessionError};
 
-use crate::api::{call, decode, get};
+use crate::api::{call, decode, get, reads, ApiResult};
 use crate::format::encode_component;
 use crate::reauth::with_reauth;
 use crate::session::manager;
@@ -39,27 +40,55 @@ async fn send<B: serde::Serialize + ?Sized, R: DeserializeOwned>(
     method: Method,
     path: &str,
     body: &B,
-) -> Result<R, SessionError> {
+) -> ApiResult<R> {
     let m = manager()?;
     with_reauth(|| m.send_json(method, path, body)).await
 }
 
 /// [`send`] without a body.
-async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> Result<R, SessionError> {
+async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> ApiResult<R> {
     with_reauth(|| call(method, path)).await
 }
 
-/// The whole menu: categories in order, each with its items.
-pub async fn menu() -> Result<MenuResponse, SessionError> {
-    get("/api/menu").await
+/// Declares the changes without a body to one id's path, one a line with
+/// its doc comment: `name -> Answer = Method "path/{}";` is
+/// `pub async fn name(id: &str) -> ApiResult<Answer>`, through [`send_empty`].
+macro_rules! changes {
+    ($($(#[$doc:meta])* $name:ident -> $answer:ty = $method:ident $path:literal;)*) => {$(
+        $(#[$doc])*
+        pub async fn $name(id: &str) -> ApiResult<$answer> {
+            send_empty(Method::$method, &path($path, &[id])).await
+        }
+    )*};
+}
+
+reads! {
+    /// The whole menu: categories in order, each with its items.
+    menu -> MenuResponse = "/api/menu";
+    /// The signed-in customer's orders, newest first.
+    my_orders -> OrdersResponse = "/api/orders/mine";
+    /// Orders not yet served or cancelled, oldest first (staff).
+    open_orders -> OrdersResponse = "/api/orders?scope=open";
+    /// Every station, in order.
+    stations -> StationsResponse = "/api/stations";
+    /// The signed-in guest's calls: open ones and those answered lately.
+    my_calls -> TableCallsResponse = "/api/calls/mine";
+    /// Open calls, oldest first (staff).
+    open_calls -> TableCallsResponse = "/api/calls";
+    /// The signed-in guest's tabs: open ones and those paid lately, newest
+    /// first.
+    my_tabs -> TabsResponse = "/api/tabs/mine";
+    /// Open tabs by table (staff).
+    open_tabs -> TabsResponse = "/api/tabs";
+    /// The bar's settings, such as when tickets turn amber and red (staff).
+    bar_settings -> BarSettings = "/api/bar/settings";
+    /// Today's figures (admin).
+    today_stats -> TodayStats = "/api/admin/stats";
 }
 
 /// Places an order. `idempotency_key` stays the same for every retry of
 /// one order, so a retried or double-tapped submit makes one order.
-pub async fn place_order(
-    request: &NewOrderRequest,
-    idempotency_key: &str,
-) -> Result<Order, SessionError> {
+pub async fn place_order(request: &NewOrderRequest, idempotency_key: &str) -> ApiResult<Order> {
     let m = manager()?;
     let http = HttpRequest::new(Method::Post, "/api/orders")
         .with_json(request)
@@ -68,18 +97,8 @@ pub async fn place_order(
     decode(&m.execute(http).await?)
 }
 
-/// The signed-in customer's orders, newest first.
-pub async fn my_orders() -> Result<OrdersResponse, SessionError> {
-    get("/api/orders/mine").await
-}
-
-/// Orders not yet served or cancelled, oldest first (staff).
-pub async fn open_orders() -> Result<OrdersResponse, SessionError> {
-    get("/api/orders?scope=open").await
-}
-
 /// One order (its customer or staff).
-pub async fn order(id: &str) -> Result<Order, SessionError> {
+pub async fn order(id: &str) -> ApiResult<Order> {
     get(&path("/api/orders/{}", &[id])).await
 }
 
@@ -89,7 +108,7 @@ pub async fn change_status(
     status: OrderStatus,
     version: i64,
     reason: Option<String>,
-) -> Result<Order, SessionError> {
+) -> ApiResult<Order> {
     let body = StatusChangeRequest {
         status,
         version,
@@ -100,11 +119,7 @@ pub async fn change_status(
 
 /// Takes back a bump: the order's last step, or with `station_id` only that
 /// station's mark of its lines as ready (staff).
-pub async fn recall_station(
-    id: &str,
-    version: i64,
-    station_id: Option<&str>,
-) -> Result<Order, SessionError> {
+pub async fn recall_station(id: &str, version: i64, station_id: Option<&str>) -> ApiResult<Order> {
     let body = RecallRequest {
         version,
         station_id: station_id.map(str::to_owned),
@@ -114,90 +129,67 @@ pub async fn recall_station(
 
 /// Marks a station's lines of an order ready, naming the version the
 /// caller saw (staff).
-pub async fn station_ready(
-    id: &str,
-    station_id: &str,
-    version: i64,
-) -> Result<Order, SessionError> {
+pub async fn station_ready(id: &str, station_id: &str, version: i64) -> ApiResult<Order> {
     let url = path("/api/orders/{}/stations/{}/ready", &[id, station_id]);
     send(Method::Post, &url, &StationReadyRequest { version }).await
 }
 
-/// Every station, in order.
-pub async fn stations() -> Result<StationsResponse, SessionError> {
-    get("/api/stations").await
-}
-
 /// Adds a station (admin).
-pub async fn create_station(name: &str) -> Result<Station, SessionError> {
+pub async fn create_station(name: &str) -> ApiResult<Station> {
     let body = StationRequest { name: name.into() };
     send(Method::Post, "/api/admin/stations", &body).await
 }
 
 /// Renames a station (admin).
-pub async fn rename_station(id: &str, name: &str) -> Result<Station, SessionError> {
+pub async fn rename_station(id: &str, name: &str) -> ApiResult<Station> {
     let body = StationRequest { name: name.into() };
     send(Method::Patch, &path("/api/admin/stations/{}", &[id]), &body).await
 }
 
-/// Deletes a station (admin).
-pub async fn delete_station(id: &str) -> Result<DeleteResponse, SessionError> {
-    send_empty(Method::Delete, &path("/api/admin/stations/{}", &[id])).await
-}
-
 /// Calls staff, or asks for the bill, at `table` (customers). A call of
 /// that kind already open there answers instead: taps never pile up.
-pub async fn call_staff(table: &str, kind: CallKind) -> Result<TableCall, SessionError> {
-    let body = NewCallRequest {
-        table: table.to_owned(),
-        kind,
-    };
+pub async fn call_staff(table: &str, kind: CallKind) -> ApiResult<TableCall> {
+    let table = table.to_owned();
+    let body = NewCallRequest { table, kind };
     send(Method::Post, "/api/calls", &body).await
 }
 
-/// The signed-in guest's calls: open ones and those answered lately.
-pub async fn my_calls() -> Result<TableCallsResponse, SessionError> {
-    get("/api/calls/mine").await
-}
-
-/// Open calls, oldest first (staff).
-pub async fn open_calls() -> Result<TableCallsResponse, SessionError> {
-    get("/api/calls").await
-}
-
-/// "On my way": acknowledges a call (staff).
-pub async fn acknowledge_call(id: &str) -> Result<TableCall, SessionError> {
-    send_empty(Method::Post, &path("/api/calls/{}/acknowledge", &[id])).await
-}
-
-/// The signed-in guest's tabs: open ones and those paid lately, newest
-/// first.
-pub async fn my_tabs() -> Result<TabsResponse, SessionError> {
-    get("/api/tabs/mine").await
-}
-
-/// Open tabs by table (staff).
-pub async fn open_tabs() -> Result<TabsResponse, SessionError> {
-    get("/api/tabs").await
-}
-
 /// One tab (its guest or staff).
-pub async fn tab(id: &str) -> Result<Tab, SessionError> {
+pub async fn tab(id: &str) -> ApiResult<Tab> {
     get(&path("/api/tabs/{}", &[id])).await
 }
 
 /// Closes a tab as paid, whole or split (staff).
-pub async fn close_tab(id: &str, request: &CloseTabRequest) -> Result<Tab, SessionError> {
+pub async fn close_tab(id: &str, request: &CloseTabRequest) -> ApiResult<Tab> {
     send(Method::Post, &path("/api/tabs/{}/close", &[id]), request).await
 }
 
+changes! {
+    /// Deletes a station (admin).
+    delete_station -> DeleteResponse = Delete "/api/admin/stations/{}";
+    /// "On my way": acknowledges a call (staff).
+    acknowledge_call -> TableCall = Post "/api/calls/{}/acknowledge";
+    /// Deletes an empty category (admin).
+    delete_category -> DeleteResponse = Delete "/api/menu/categories/{}";
+    /// Deletes an item, or archives it when past orders name it (admin).
+    delete_item -> DeleteResponse = Delete "/api/menu/items/{}";
+    /// Deactivates a user; all their sessions end (admin).
+    deactivate_user -> AdminUserAction = Post "/api/admin/users/{}/deactivate";
+    /// Reactivates a user (admin).
+    reactivate_user -> AdminUserAction = Post "/api/admin/users/{}/reactivate";
+    /// Signs a user out everywhere (admin).
+    sign_out_user -> AdminUserAction = Post "/api/admin/users/{}/logout-all";
+    /// Ends any session (admin).
+    revoke_any_session -> MessageResponse = Delete "/api/admin/sessions/{}";
+}
+
 /// A single-use ticket to open the live event stream with.
-pub async fn stream_ticket() -> Result<StreamTicket, SessionError> {
+pub async fn stream_ticket() -> ApiResult<StreamTicket> {
     send_empty(Method::Post, "/api/events/ticket").await
 }
 
 /// Marks an item available or not (staff).
-pub async fn set_availability(item_id: &str, available: bool) -> Result<MenuItem, SessionError> {
+pub async fn set_availability(item_id: &str, available: bool) -> ApiResult<MenuItem> {
     let url = path("/api/menu/items/{}/availability", &[item_id]);
     send(Method::Put, &url, &AvailabilityRequest { available }).await
 }
@@ -208,11 +200,9 @@ pub async fn set_option_availability(
     item_id: &str,
     option_id: &str,
     available: bool,
-) -> Result<MenuItem, SessionError> {
-    let url = path(
-        "/api/menu/items/{}/options/{}/availability",
-        &[item_id, option_id],
-    );
+) -> ApiResult<MenuItem> {
+    let ids = [item_id, option_id];
+    let url = path("/api/menu/items/{}/options/{}/availability", &ids);
     send(Method::Put, &url, &AvailabilityRequest { available }).await
 }
 
@@ -226,16 +216,9 @@ fn category(name: &str, station_id: Option<&str>) -> CategoryRequest {
 
 /// Adds a category (admin), prepared at `station_id` (none: the first
 /// station).
-pub async fn create_category(
-    name: &str,
-    station_id: Option<&str>,
-) -> Result<MenuCategory, SessionError> {
-    send(
-        Method::Post,
-        "/api/menu/categories",
-        &category(name, station_id),
-    )
-    .await
+pub async fn create_category(name: &str, station_id: Option<&str>) -> ApiResult<MenuCategory> {
+    let body = category(name, station_id);
+    send(Method::Post, "/api/menu/categories", &body).await
 }
 
 /// Renames a category (admin), and moves it to `station_id` if given.
@@ -243,48 +226,35 @@ pub async fn rename_category(
     id: &str,
     name: &str,
     station_id: Option<&str>,
-) -> Result<MenuCategory, SessionError> {
+) -> ApiResult<MenuCategory> {
     let url = path("/api/menu/categories/{}", &[id]);
     send(Method::Patch, &url, &category(name, station_id)).await
 }
 
-/// Deletes an empty category (admin).
-pub async fn delete_category(id: &str) -> Result<DeleteResponse, SessionError> {
-    send_empty(Method::Delete, &path("/api/menu/categories/{}", &[id])).await
-}
-
 /// Puts the categories in this order (admin).
-pub async fn reorder_categories(ids: Vec<String>) -> Result<MenuResponse, SessionError> {
+pub async fn reorder_categories(ids: Vec<String>) -> ApiResult<MenuResponse> {
     let body = ReorderRequest { ids };
     send(Method::Put, "/api/menu/categories/order", &body).await
 }
 
 /// Puts a category's items in this order (admin).
-pub async fn reorder_items(
-    category_id: &str,
-    ids: Vec<String>,
-) -> Result<MenuCategory, SessionError> {
+pub async fn reorder_items(category_id: &str, ids: Vec<String>) -> ApiResult<MenuCategory> {
     let url = path("/api/menu/categories/{}/order", &[category_id]);
     send(Method::Put, &url, &ReorderRequest { ids }).await
 }
 
 /// Adds an item (admin).
-pub async fn create_item(request: &NewItemRequest) -> Result<MenuItem, SessionError> {
+pub async fn create_item(request: &NewItemRequest) -> ApiResult<MenuItem> {
     send(Method::Post, "/api/menu/items", request).await
 }
 
 /// Changes an item's fields (admin).
-pub async fn update_item(id: &str, request: &UpdateItemRequest) -> Result<MenuItem, SessionError> {
+pub async fn update_item(id: &str, request: &UpdateItemRequest) -> ApiResult<MenuItem> {
     send(Method::Patch, &path("/api/menu/items/{}", &[id]), request).await
 }
 
-/// Deletes an item, or archives it when past orders name it (admin).
-pub async fn delete_item(id: &str) -> Result<DeleteResponse, SessionError> {
-    send_empty(Method::Delete, &path("/api/menu/items/{}", &[id])).await
-}
-
 /// Users, optionally filtered by a search over name and e-mail (admin).
-pub async fn users(query: &str) -> Result<AdminUsersResponse, SessionError> {
+pub async fn users(query: &str) -> ApiResult<AdminUsersResponse> {
     match query.trim() {
         "" => get("/api/admin/users").await,
         query => get(&path("/api/admin/users?q={}", &[query])).await,
@@ -292,35 +262,14 @@ pub async fn users(query: &str) -> Result<AdminUsersResponse, SessionError> {
 }
 
 /// Creates a staff account (admin).
-pub async fn create_staff(request: &NewStaffRequest) -> Result<AdminUser, SessionError> {
+pub async fn create_staff(request: &NewStaffRequest) -> ApiResult<AdminUser> {
     send(Method::Post, "/api/admin/users", request).await
 }
 
-async fn user_action(id: &str, action: &str) -> Result<AdminUserAction, SessionError> {
-    let user = path("/api/admin/users/{}", &[id]);
-    send_empty(Method::Post, &format!("{user}/{action}")).await
-}
-
-/// Deactivates a user; all their sessions end (admin).
-pub async fn deactivate_user(id: &str) -> Result<AdminUserAction, SessionError> {
-    user_action(id, "deactivate").await
-}
-
-/// Reactivates a user (admin).
-pub async fn reactivate_user(id: &str) -> Result<AdminUserAction, SessionError> {
-    user_action(id, "reactivate").await
-}
-
-/// Signs a user out everywhere (admin).
-pub async fn sign_out_user(id: &str) -> Result<AdminUserAction, SessionError> {
-    user_action(id, "logout-all").await
-}
-
 /// Sets a new password for a user; their sessions end (admin).
-pub async fn reset_password(id: &str, password: &str) -> Result<AdminUserAction, SessionError> {
-    let body = ResetPasswordRequest {
-        password: password.to_owned(),
-    };
+pub async fn reset_password(id: &str, password: &str) -> ApiResult<AdminUserAction> {
+    let password = password.to_owned();
+    let body = ResetPasswordRequest { password };
     let url = path("/api/admin/users/{}/password", &[id]);
     send(Method::Post, &url, &body).await
 }
@@ -331,7 +280,7 @@ pub async fn all_sessions(
     user_id: Option<&str>,
     app: Option<&str>,
     active: &str,
-) -> Result<AdminSessionsResponse, SessionError> {
+) -> ApiResult<AdminSessionsResponse> {
     let filter = [
         ("user_id", user_id.unwrap_or_default().to_owned()),
         ("app", app.unwrap_or_default().to_owned()),
@@ -339,30 +288,15 @@ pub async fn all_sessions(
     get(&(path("/api/admin/sessions?active={}", &[active]) + &query(&filter))).await
 }
 
-/// Ends any session (admin).
-pub async fn revoke_any_session(id: &str) -> Result<MessageResponse, SessionError> {
-    send_empty(Method::Delete, &path("/api/admin/sessions/{}", &[id])).await
-}
-
-/// The bar's settings, such as when tickets turn amber and red (staff).
-pub async fn bar_settings() -> Result<BarSettings, SessionError> {
-    get("/api/bar/settings").await
-}
-
 /// Sets when tickets turn amber and red; answers the settings as they are
 /// now (admin).
-pub async fn set_ticket_timers(timers: &TicketTimers) -> Result<BarSettings, SessionError> {
+pub async fn set_ticket_timers(timers: &TicketTimers) -> ApiResult<BarSettings> {
     send(Method::Put, "/api/admin/settings/timers", timers).await
-}
-
-/// Today's figures (admin).
-pub async fn today_stats() -> Result<TodayStats, SessionError> {
-    get("/api/admin/stats").await
 }
 
 /// One local day's figures by hour, time to ready and best sellers, or
 /// the week's ending with it; `day` as `YYYY-MM-DD` (admin).
-pub async fn day_figures(day: &str, span: FiguresSpan) -> Result<DayFigures, SessionError> {
+pub async fn day_figures(day: &str, span: FiguresSpan) -> ApiResult<DayFigures> {
     let url = path("/api/admin/figures?day={}&span={}", &[day, span.as_str()]);
     get(&url).await
 }
@@ -372,17 +306,14 @@ pub async fn day_figures(day: &str, span: FiguresSpan) -> Result<DayFigures, Ses
 pub async fn admin_activity(
     filter: &[(&str, String)],
     before: Option<i64>,
-) -> Result<shared::security::AdminActivityPage, SessionError> {
+) -> ApiResult<AdminActivityPage> {
     let before = before.map(|id| format!("&before={id}")).unwrap_or_default();
-    get(&format!(
-        "/api/admin/activity?limit=50{}{before}",
-        query(filter)
-    ))
-    .await
+    let url = format!("/api/admin/activity?limit=50{}{before}", query(filter));
+    get(&url).await
 }
 
 /// The same log as CSV text (admin).
-pub async fn admin_activity_csv(filter: &[(&str, String)]) -> Result<String, SessionError> {
+pub async fn admin_activity_csv(filter: &[(&str, String)]) -> ApiResult<String> {
     let path = format!("/api/admin/activity.csv?limit=50{}", query(filter));
     Ok(manager()?.request(Method::Get, &path, None).await?.body)
 }

@@ -1,6 +1,8 @@
 //! Small text helpers for pages: dates for people, URL components, price
 //! differences.
 
+use shared::bar::format_price;
+
 /// `rfc3339` as the browser reads it; `None` when unreadable.
 #[cfg(target_arch = "wasm32")]
 fn js_date(rfc3339: &str) -> Option<js_sys::Date> {
@@ -138,11 +140,8 @@ pub fn age(seconds: i64) -> String {
 pub fn price_delta(cents: i64) -> String {
     match cents {
         0 => String::new(),
-        c if c > 0 => format!("+{}", shared::bar::format_price(c)),
-        c => format!(
-            "\u{2212}{}",
-            shared::bar::format_price(c).trim_start_matches('-')
-        ),
+        c if c > 0 => format!("+{}", format_price(c)),
+        c => format!("\u{2212}{}", format_price(c).trim_start_matches('-')),
     }
 }
 

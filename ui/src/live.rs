@@ -77,11 +77,9 @@ pub fn use_live(
     let (status, set_status) = signal(LiveStatus::Connecting);
     #[cfg(target_arch = "wasm32")]
     browser::run(Box::new(on_event), Box::new(on_sync), set_status);
+    // The server renders before anyone is known to be signed in.
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        // The server renders before anyone is known to be signed in.
-        let _unused = (on_event, on_sync, set_status);
-    }
+    let _unused = (on_event, on_sync, set_status);
     status
 }
 
@@ -208,14 +206,12 @@ mod browser {
             held.try_with_value(|(stream, listener)| stream.leave(listener));
         });
         // Effects run only in the browser, after hydration.
-        Effect::new(move |_| {
-            let ready = auth.ready.get();
-            let user = auth.user.with(|u| u.as_ref().map(|u| u.id.clone()));
-            match user {
-                Some(id) if ready => stream.start(id),
+        Effect::new(
+            move |_| match auth.user.with(|u| u.as_ref().map(|u| u.id.clone())) {
+                Some(id) if auth.ready.get() => stream.start(id),
                 _ => stream.stop(),
-            }
-        });
+            },
+        );
     }
 
     impl Stream {
@@ -343,8 +339,7 @@ mod browser {
         /// Tries again after the backoff, with a new ticket.
         fn retry_later(self: &Rc<Self>, epoch: u64) {
             self.set_status(LiveStatus::Reconnecting);
-            let failures = self.failures.get();
-            self.failures.set(failures + 1);
+            let failures = self.failures.replace(self.failures.get() + 1);
             let wait = BACKOFF_MS[failures.min(BACKOFF_MS.len() - 1)];
             let stream = Rc::downgrade(self);
             let timer = set_timeout_with_handle(
@@ -393,13 +388,12 @@ mod browser {
                 }
                 StreamEvent::SessionEnded => return self.session_ended(),
             };
-            let id = event.last_event_id().parse::<i64>().ok();
-            // Replays after a reconnect may overlap what was seen.
-            if id.is_some_and(|id| self.last_id.get().is_some_and(|last| id <= last)) {
-                return;
-            }
-            if id.is_some() {
-                self.last_id.set(id);
+            if let Ok(id) = event.last_event_id().parse::<i64>() {
+                // Replays after a reconnect may overlap what was seen.
+                if self.last_id.get().is_some_and(|last| id <= last) {
+                    return;
+                }
+                self.last_id.set(Some(id));
             }
             match parse(&data) {
                 Ok(event) => {
@@ -433,9 +427,8 @@ mod browser {
                 if let (Ok(user), Some(stream)) = (me, stream.upgrade()) {
                     if stream.user_id.borrow().is_none() {
                         *stream.user_id.borrow_mut() = Some(user.id);
-                        let epoch = stream.epoch.get() + 1;
-                        stream.epoch.set(epoch);
-                        stream.retry_later(epoch);
+                        stream.epoch.set(stream.epoch.get() + 1);
+                        stream.retry_later(stream.epoch.get());
                     }
                 }
             });

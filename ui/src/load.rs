@@ -95,14 +95,11 @@ impl<T: Send + Sync + 'static> Loader<T> {
             return;
         }
         self.pending.set(false);
+        let shown = self.state.try_with_untracked(|s| s.ready().is_some()) == Some(true);
         match outcome {
             Ok(value) => self.state.set(Load::Ready(value)),
-            Err(e) if e.ends_session() => {}
-            Err(e) => {
-                if self.state.try_with_untracked(|s| s.ready().is_some()) != Some(true) {
-                    self.state.set(Load::Failed(e.to_string()));
-                }
-            }
+            Err(e) if e.ends_session() || shown => {}
+            Err(e) => self.state.set(Load::Failed(e.to_string())),
         }
     }
 

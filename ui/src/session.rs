@@ -10,6 +10,11 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use shared::api::{ClientApp, UserInfo};
 use shared::session::SessionError;
+#[cfg(not(target_arch = "wasm32"))]
+use shared::session::{
+    HttpRequest, HttpResponse, LocalLock, MemoryStorage, SessionManager, SystemClock, Transport,
+    TransportError,
+};
 
 /// Which app this is and where it lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,9 +31,6 @@ pub struct AppInfo {
     /// hydrated; otherwise the session starts with the app's root.
     pub split: bool,
 }
-
-/// Paths of the other apps, which the customer app at `/` must not claim.
-const OTHER_APP_BASES: [&str; 2] = ["/bartender", "/admin"];
 
 impl AppInfo {
     /// The app's page at `rest` (`"/devices"`); `""` is the home page.
@@ -70,7 +72,8 @@ impl AppInfo {
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
         };
         if self.base.is_empty() {
-            !OTHER_APP_BASES.iter().any(|base| under(base))
+            // The other apps' paths, which the customer app at `/` must not claim.
+            !["/bartender", "/admin"].into_iter().any(under)
         } else {
             under(self.base)
         }
@@ -166,12 +169,7 @@ type Manager = shared::session::browser::BrowserSessionManager;
 /// On the server no page calls the API (they render before hydration), but
 /// the same code must type-check there.
 #[cfg(not(target_arch = "wasm32"))]
-type Manager = shared::session::SessionManager<
-    shared::session::MemoryStorage,
-    shared::session::SystemClock,
-    NoServer,
-    shared::session::LocalLock,
->;
+type Manager = SessionManager<MemoryStorage, SystemClock, NoServer, LocalLock>;
 
 /// The transport of the server-side stand-in: there is nobody to call.
 #[cfg(not(target_arch = "wasm32"))]
@@ -179,14 +177,9 @@ type Manager = shared::session::SessionManager<
 pub struct NoServer;
 
 #[cfg(not(target_arch = "wasm32"))]
-impl shared::session::Transport for NoServer {
-    async fn send(
-        &self,
-        _request: shared::session::HttpRequest,
-    ) -> Result<shared::session::HttpResponse, shared::session::TransportError> {
-        Err(shared::session::TransportError::new(
-            "API calls are made from the browser",
-        ))
+impl Transport for NoServer {
+    async fn send(&self, _request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        Err(TransportError::new("API calls are made from the browser"))
     }
 }
 
@@ -281,10 +274,8 @@ fn start(auth: Auth) {
         }
         let now = manager().ok().and_then(|m| m.current_user());
         if now != auth.user.get_untracked() {
-            let notice = now
-                .is_none()
-                .then(|| "You were signed out in another tab.".to_owned());
-            auth.notice.set(notice);
+            let notice = "You were signed out in another tab.";
+            auth.notice.set(now.is_none().then(|| notice.to_owned()));
             auth.user.set(now);
         }
     });

@@ -35,9 +35,7 @@ pub fn keep(key: &str, value: Option<&str>) {
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _unused = (key, value);
-    }
+    let _unused = (key, value);
 }
 
 /// [`keep`] for `value` as JSON; `what` names it if it cannot be written.

@@ -54,7 +54,7 @@ pub fn SignInAlerts() -> impl IntoView {
             .user
             .with(|u| u.as_ref().map(|u| u.id.clone()))
             .filter(|_| auth.ready.get());
-        if user != previous.clone().flatten() {
+        if user != previous.flatten() {
             shown.set(Vec::new());
             if user.is_some() {
                 spawn_local(async move {
@@ -114,7 +114,7 @@ pub fn SignInAlerts() -> impl IntoView {
                 let:item
             >
                 {
-                    let alert = item.alert.clone();
+                    let alert = item.alert;
                     let id = alert.id;
                     let from = alert
                         .network
@@ -132,7 +132,7 @@ pub fn SignInAlerts() -> impl IntoView {
                     view! {
                         <div class="alert-notice" role="alert" data-testid="sign-in-alert" data-session-id=alert.session_id.clone()>
                             <p><strong>{headline}</strong></p>
-                            {match item.outcome.clone() {
+                            {match item.outcome {
                                 Some(outcome) => view! {
                                     <p class="alert-outcome">{outcome}</p>
                                     <button type="button" class="button secondary" on:click=move |_| {

@@ -85,6 +85,9 @@ pub fn ReauthDialog() -> impl IntoView {
                         prop:value=move || password.get()
                         on:input=move |ev| password.set(event_target_value(&ev))
                     />
+                    // Written out rather than `form_error`: the dialog is in every
+                    // page's bundle, and the admin's main bundle then took the
+                    // chunk that holds it (0.4 KB brotli more, 1.7 KB on Devices).
                     {move || error.get().map(|message| view! {
                         <p class="form-error" role="alert" data-testid="reauth-error">{message}</p>
                     })}
