@@ -18,8 +18,6 @@ use shared::bar::{
 };
 use shared::validate::choose;
 
-use crate::browser;
-
 /// `localStorage` key of the cart.
 pub(crate) const CART_KEY: &str = "customer_cart";
 /// `localStorage` key of the table.
@@ -253,14 +251,11 @@ impl Cart {
             }
         }
         if !sold_out.is_empty() {
-            sentences.insert(
-                0,
-                format!(
-                    "Sold out now: {}. Remove {} from your cart to place the order.",
-                    sold_out.join(", "),
-                    if sold_out.len() == 1 { "it" } else { "them" },
-                ),
-            );
+            let names = sold_out.join(", ");
+            let them = if sold_out.len() == 1 { "it" } else { "them" };
+            let sentence =
+                format!("Sold out now: {names}. Remove {them} from your cart to place the order.");
+            sentences.insert(0, sentence);
         }
         sentences
     }
@@ -390,16 +385,32 @@ impl CartStore {
         if let Some(key) = self.cart.with_untracked(|c| c.idempotency_key.clone()) {
             return key;
         }
-        let key = browser::random_key();
+        let key = random_key();
         self.cart
             .update(|cart| cart.idempotency_key = Some(key.clone()));
         key
     }
+}
 
-    /// The order went through: an empty cart, a fresh key next time. The
-    /// table stays; the customer is still sitting there.
-    pub(crate) fn clear(&self) {
-        self.cart.set(Cart::default());
+/// A fresh key for one order submission. It only has to be unique, not
+/// secret (the server scopes keys to the signed-in customer), and
+/// `crypto.randomUUID` exists only on HTTPS pages, which a bar's local
+/// network may not serve: Math.random and the clock are enough. (The
+/// server, which renders only the shell, never calls it.)
+fn random_key() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let part = || (js_sys::Math::random() * 4_294_967_296.0) as u32;
+        let now = js_sys::Date::now() as u64;
+        format!("{:08x}{:08x}{:08x}-{now:x}", part(), part(), part())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!("{nanos:x}")
     }
 }
 

@@ -16,12 +16,8 @@ use ui::components::{Header, NotFound, RequireAuth};
 use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage, SignupPage};
 use ui::{provide_auth, AppInfo};
 
-mod allergens;
-mod browser;
-mod calls;
 mod cart;
 mod components;
-mod options;
 mod pages;
 
 use pages::{menu::MenuPage, order::OrderPage, orders::OrdersPage};
@@ -43,7 +39,7 @@ pub const OUTPUT_NAME: &str = "app-customer";
 pub fn App() -> impl IntoView {
     let auth = provide_auth(INFO);
     let store = cart::CartStore::provide();
-    let filter = allergens::AllergenFilter::provide();
+    let filter = components::allergen_filter::AllergenFilter::provide();
     // Signing out (by the person, or the session ending for any other
     // reason) forgets the cart, the table and the allergen filter: the next
     // guest on a shared tablet starts afresh and learns nothing of the last

@@ -1,12 +1,17 @@
 //! One item on the menu with its allergens and its "Add" button, and for an
-//! item with options, the panel where the guest chooses them.
+//! item with options, the panel that "Add" opens inside its card, not over
+//! the page: a fieldset per group ("Size · choose 1 · required"), radio
+//! buttons where one choice replaces another and checkboxes where several
+//! add up, each with its price difference; the price of one as chosen; "Add
+//! to cart" and "Cancel". Whether a choice fits the item is for
+//! `shared::validate::choose` to say, the rule the server checks orders by.
 
 use leptos::prelude::*;
-use shared::bar::{allergen_names, format_price, MenuItem};
+use shared::bar::{allergen_names, format_price, MenuItem, OptionGroup};
+use ui::components::form_error;
+use ui::format::price_delta;
 
 use crate::cart::use_cart;
-use crate::components::item_options::{panel_id, use_options, OptionsPanel};
-use ui::components::form_error;
 
 /// Name, description, allergens, price and availability; "Add" puts one
 /// in the cart, or for an item with options opens their panel in the card.
@@ -15,7 +20,7 @@ use ui::components::form_error;
 #[component]
 pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
     let store = use_cart();
-    let options = use_options();
+    let options = expect_context::<OptionsState>();
     let available = item.available;
     let has_options = !item.option_groups.is_empty();
     let stored = StoredValue::new(item.clone());
@@ -85,5 +90,331 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
             {move || (has_options && available && open.get())
                 .then(|| view! { <OptionsPanel item=stored.get_value() /> })}
         </li>
+    }
+}
+
+/// Which item's panel is open and what is chosen in it. Kept by the menu
+/// page rather than the card: a live menu change draws every card anew,
+/// and must neither close the panel nor lose the choice. One panel at a
+/// time, as on a phone the guest looks at one item.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OptionsState {
+    open: RwSignal<Option<String>>,
+    chosen: RwSignal<Vec<String>>,
+    error: RwSignal<Option<String>>,
+}
+
+impl OptionsState {
+    /// Creates the state and provides it to the page's cards.
+    pub(crate) fn provide() {
+        provide_context(OptionsState {
+            open: RwSignal::new(None),
+            chosen: RwSignal::new(Vec::new()),
+            error: RwSignal::new(None),
+        });
+    }
+
+    /// Opens the panel of `item`, its single required choices made. An
+    /// item whose panel is open already keeps what was chosen.
+    pub(crate) fn open(&self, item: &MenuItem) {
+        if !self.is_open(&item.id) {
+            self.chosen.set(preselect(item));
+            self.error.set(None);
+            self.open.set(Some(item.id.clone()));
+        }
+    }
+
+    /// Closes the panel.
+    pub(crate) fn close(&self) {
+        self.open.set(None);
+        self.error.set(None);
+    }
+
+    /// Whether the panel of `item_id` is open (tracked).
+    pub(crate) fn is_open(&self, item_id: &str) -> bool {
+        self.open.with(|open| open.as_deref() == Some(item_id))
+    }
+}
+
+/// The id of the panel of `item_id`, for the "Add" button that opens it.
+fn panel_id(item_id: &str) -> String {
+    format!("options-{item_id}")
+}
+
+/// The panel of `item`, shown while open. "Add to cart" stays usable: a
+/// choice that does not fit says why, beside the button, instead of adding.
+#[component]
+fn OptionsPanel(item: MenuItem) -> impl IntoView {
+    let store = use_cart();
+    let state = expect_context::<OptionsState>();
+    let id = panel_id(&item.id);
+    let item = StoredValue::new(item);
+    let price = move || {
+        state
+            .chosen
+            .with(|c| item.with_value(|i| format_price(shown_price(i, c))))
+    };
+    let add = move |_| match item.with_value(|i| state.chosen.with_untracked(|c| store.add(i, c))) {
+        Ok(()) => state.close(),
+        Err(message) => state.error.set(Some(message)),
+    };
+
+    view! {
+        <div
+            class="options-panel"
+            id=id
+            role="group"
+            aria-label=item.with_value(|i| format!("Options for {}", i.name))
+            data-testid="options-panel"
+        >
+            {item.with_value(|i| i.option_groups.iter().map(|g| group_view(&i.id, g.clone(), state)).collect_view())}
+            <p class="options-total">
+                "Add · " <strong data-testid="options-price" aria-live="polite">{price}</strong>
+            </p>
+            {form_error(state.error, Some("options-error"))}
+            <div class="options-actions">
+                <button
+                    type="button"
+                    class="button primary"
+                    data-testid="add-with-options"
+                    on:click=add
+                >
+                    "Add to cart"
+                </button>
+                <button
+                    type="button"
+                    class="button secondary"
+                    data-testid="cancel-options"
+                    on:click=move |_| state.close()
+                >
+                    "Cancel"
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// One group of the item `item_id`, which stays as it is for as long as
+/// the panel is drawn: its rule in the legend, then an input per option.
+fn group_view(item_id: &str, group: OptionGroup, state: OptionsState) -> impl IntoView {
+    let single = group.is_single();
+    let kind = if single { "radio" } else { "checkbox" };
+    // Radio buttons of one group share a name, so arrow keys move between them.
+    let input_name = format!("options-{item_id}-{}", group.id);
+    let max = group.max_choices as usize;
+    let this = StoredValue::new(group.clone());
+    let count = move || state.chosen.with(|c| this.with_value(|g| count_in(g, c)));
+    // A change of the choice in this group; the last error no longer holds.
+    let change = move |edit: &dyn Fn(&mut Vec<String>, &OptionGroup)| {
+        state.chosen.update(|c| this.with_value(|g| edit(c, g)));
+        state.error.set(None);
+    };
+
+    // An optional single choice can be left empty: radio buttons cannot be
+    // unticked, so it offers "None".
+    let none = (single && !group.is_required()).then(|| {
+        let id = format!("opt-{item_id}-{}-none", group.id);
+        // The view sets an element's attributes after its children.
+        let label_for = id.clone();
+        view! {
+            <label class="option-choice" for=label_for>
+                <input
+                    type="radio"
+                    id=id
+                    name=input_name.clone()
+                    data-testid="option-none"
+                    prop:checked=move || count() == 0
+                    on:change=move |_| change(&clear)
+                />
+                <span class="option-name">"None"</span>
+            </label>
+        }
+    });
+
+    let options = group
+        .options
+        .iter()
+        .map(|option| {
+            let id = format!("opt-{item_id}-{}", option.id);
+            let label_for = id.clone();
+            let option_id = StoredValue::new(option.id.clone());
+            let available = option.available;
+            let checked = move || option_id.with_value(|o| state.chosen.with(|c| c.contains(o)));
+            // Sold out, or (several to choose) as many chosen as the group takes.
+            let disabled = move || !available || (!single && !checked() && count() >= max);
+            let delta = price_delta(option.price_delta_cents);
+            view! {
+                <label class="option-choice" class:sold-out=!available for=label_for>
+                    <input
+                        type=kind
+                        id=id
+                        name=input_name.clone()
+                        value=option.id.clone()
+                        data-testid="option"
+                        data-option-name=option.name.clone()
+                        data-available=available.to_string()
+                        prop:checked=checked
+                        disabled=disabled
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            change(&|chosen, group| option_id.with_value(|o| pick(chosen, group, o, on)));
+                        }
+                    />
+                    <span class="option-name">{option.name.clone()}</span>
+                    {(!delta.is_empty()).then(|| view! { <span class="option-delta">{delta}</span> })}
+                    {(!available).then(|| view! { <span class="option-sold-out">"sold out"</span> })}
+                </label>
+            }
+        })
+        .collect_view();
+
+    view! {
+        <fieldset class="option-group" data-testid="option-group" data-group-name=group.name.clone()>
+            <legend>
+                {format!("{} · {}", group.name, group.rule())}
+                {group.is_required().then(|| view! { <span class="option-required">" · required"</span> })}
+            </legend>
+            {none}
+            {options}
+        </fieldset>
+    }
+}
+
+/// What the panel starts with: in each group that wants exactly one
+/// choice, its first option not sold out. Groups a guest may leave empty,
+/// or fill with several, start empty.
+fn preselect(item: &MenuItem) -> Vec<String> {
+    item.option_groups
+        .iter()
+        .filter(|g| g.is_required() && g.is_single())
+        .filter_map(|g| g.options.iter().find(|o| o.available))
+        .map(|o| o.id.clone())
+        .collect()
+}
+
+/// Whether `id` is one of `group`'s options.
+fn in_group(group: &OptionGroup, id: &str) -> bool {
+    group.options.iter().any(|o| o.id == id)
+}
+
+/// Ticks (`on`) or unticks the option `option` of `group` in `chosen`. In a
+/// group of one choice, it replaces the one chosen before, as a radio
+/// button does.
+fn pick(chosen: &mut Vec<String>, group: &OptionGroup, option: &str, on: bool) {
+    if group.is_single() {
+        clear(chosen, group);
+    } else {
+        chosen.retain(|id| id != option);
+    }
+    if on {
+        chosen.push(option.to_owned());
+    }
+}
+
+/// Leaves nothing chosen in `group`: the "None" of a single choice a guest
+/// may skip.
+fn clear(chosen: &mut Vec<String>, group: &OptionGroup) {
+    chosen.retain(|id| !in_group(group, id));
+}
+
+/// How many of `group`'s options are chosen.
+fn count_in(group: &OptionGroup, chosen: &[String]) -> usize {
+    chosen.iter().filter(|id| in_group(group, id)).count()
+}
+
+/// The price of one with the options `chosen`, as the panel shows it while
+/// the guest picks: the item's price with each chosen option's difference,
+/// never below zero. Once added, the cart prices the line by `choose`,
+/// which gives the same for a choice that fits.
+fn shown_price(item: &MenuItem, chosen: &[String]) -> i64 {
+    let deltas: i64 = item
+        .option_groups
+        .iter()
+        .flat_map(|g| g.options.iter())
+        .filter(|o| chosen.contains(&o.id))
+        .map(|o| o.price_delta_cents)
+        .sum();
+    (item.price_cents + deltas).max(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::bar::ItemOption;
+
+    fn option(id: &str, price_delta_cents: i64, available: bool) -> ItemOption {
+        ItemOption {
+            id: id.to_owned(),
+            name: id.to_uppercase(),
+            price_delta_cents,
+            available,
+        }
+    }
+
+    fn group(id: &str, min: u32, max: u32, options: Vec<ItemOption>) -> OptionGroup {
+        OptionGroup {
+            id: id.to_owned(),
+            name: id.to_uppercase(),
+            min_choices: min,
+            max_choices: max,
+            options,
+        }
+    }
+
+    fn lager() -> MenuItem {
+        let size = vec![option("pint", 0, false), option("half", -250, true)];
+        let extras = vec![option("lime", 20, true), option("shot", 300, true)];
+        MenuItem {
+            id: "lager".to_owned(),
+            category_id: "c".to_owned(),
+            name: "Lager".to_owned(),
+            price_cents: 550,
+            option_groups: vec![
+                group("size", 1, 1, size),
+                group("glass", 0, 1, vec![option("jug", 0, true)]),
+                group("extras", 1, 2, extras),
+            ],
+            available: true,
+            ..MenuItem::default()
+        }
+    }
+
+    #[test]
+    fn only_groups_of_exactly_one_choice_start_with_their_first_available_option() {
+        // The pint is sold out: the half pint is the first one there is.
+        assert_eq!(preselect(&lager()), ["half"]);
+        let mut all_out = lager();
+        all_out.option_groups[0].options[1].available = false;
+        assert!(preselect(&all_out).is_empty());
+    }
+
+    #[test]
+    fn a_single_choice_replaces_the_last_and_several_add_up() {
+        let item = lager();
+        let (size, extras) = (&item.option_groups[0], &item.option_groups[2]);
+        let mut chosen = vec!["half".to_owned()];
+        pick(&mut chosen, size, "pint", true);
+        assert_eq!(chosen, ["pint"]);
+        pick(&mut chosen, extras, "lime", true);
+        pick(&mut chosen, extras, "shot", true);
+        assert_eq!(count_in(extras, &chosen), 2);
+        pick(&mut chosen, extras, "lime", false);
+        assert_eq!(chosen, ["pint", "shot"]);
+        clear(&mut chosen, size);
+        assert_eq!(chosen, ["shot"]);
+        assert_eq!(count_in(size, &chosen), 0);
+    }
+
+    #[test]
+    fn the_price_shown_adds_the_differences_of_what_is_chosen() {
+        let item = lager();
+        assert_eq!(shown_price(&item, &[]), 550);
+        let half = vec!["half".to_owned()];
+        assert_eq!(shown_price(&item, &half), 300);
+        let more = vec!["half".to_owned(), "shot".to_owned(), "lime".to_owned()];
+        assert_eq!(shown_price(&item, &more), 620);
+        let mut cheap = lager();
+        cheap.price_cents = 100;
+        assert_eq!(shown_price(&cheap, &half), 0, "never below zero");
     }
 }

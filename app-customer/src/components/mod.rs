@@ -7,7 +7,4 @@
 
 pub(crate) mod allergen_filter;
 pub(crate) mod calls;
-pub(crate) mod cart;
-pub(crate) mod item_options;
 pub(crate) mod menu_item;
-pub(crate) mod tab;

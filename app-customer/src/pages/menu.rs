@@ -1,31 +1,37 @@
 //! The menu at `/`: categories with their items, the allergen filter, the
-//! cart, and the buttons that call staff or ask for the bill. A QR code on
-//! the table links to `/?table=7`, which fills in the table.
+//! cart under the menu (beside it on wide screens: lines with their
+//! options, quantities and notes, the table, the order note, the total and
+//! "Place order", led to on a phone by a bar pinned to the bottom of the
+//! screen), and the buttons that call staff or ask for the bill. A QR code
+//! on the table links to `/?table=7`, which fills in the table.
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
-use shared::bar::{MenuCategory, MenuResponse};
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shared::bar::{
+    format_price, MenuCategory, MenuItem, MenuResponse, LINE_NOTE_MAX_LEN, ORDER_NOTE_MAX_LEN,
+    QUANTITY_MAX, TABLE_MAX_LEN,
+};
 use ui::bar_api;
+use ui::components::{form_error, BusyButton};
 use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::load::{failed, loading, Actions, Loader, Stage};
+use ui::menu::{apply_item_event, items_by_id};
 use ui::pages::Welcome;
 use ui::use_auth;
 
-use crate::allergens::{use_allergen_filter, visible};
-use crate::cart::{clean_table, use_cart};
-use crate::components::allergen_filter::AllergenFilterPanel;
+use crate::cart::{clean_table, use_cart, Cart, CartLine, LineProblem};
+use crate::components::allergen_filter::{visible, AllergenFilter, AllergenFilterPanel};
 use crate::components::calls::CallButtons;
-use crate::components::cart::{CartBar, CartPanel};
-use crate::components::item_options::OptionsState;
-use crate::components::menu_item::MenuItemCard;
-use ui::load::{failed, loading, Loader, Stage};
-use ui::menu::{apply_item_event, items_by_id};
+use crate::components::menu_item::{MenuItemCard, OptionsState};
 
 /// The menu, kept current by the live stream, and the cart.
 #[component]
 pub(crate) fn MenuPage() -> impl IntoView {
     let auth = use_auth();
     let store = use_cart();
-    let filter = use_allergen_filter();
+    let filter = expect_context::<AllergenFilter>();
     OptionsState::provide();
     let menu = Loader::<MenuResponse>::new();
     let load = move || menu.load(auth, bar_api::menu);
@@ -92,13 +98,11 @@ pub(crate) fn MenuPage() -> impl IntoView {
                     {move || match stage.get() {
                         Stage::Loading => loading("Loading the menu…"),
                         Stage::Failed(message) => failed(message, load),
-                        Stage::Ready => {
-                            view! {
-                                <AllergenFilterPanel hidden_count=move || shown.with(|(_, count)| *count) />
-                                {move || categories_view(shown.get())}
-                            }
-                                .into_any()
+                        Stage::Ready => view! {
+                            <AllergenFilterPanel hidden_count=move || shown.with(|(_, count)| *count) />
+                            {move || categories_view(shown.get())}
                         }
+                            .into_any(),
                     }}
                     <CartBar />
                 </div>
@@ -116,16 +120,15 @@ pub(crate) fn MenuPage() -> impl IntoView {
 /// `hidden` items) leaves.
 fn categories_view((shown, hidden): (Vec<MenuCategory>, usize)) -> AnyView {
     if shown.is_empty() {
-        let (testid, text) = if hidden > 0 {
-            (
-                "menu-all-hidden",
-                "Every item on the menu contains an allergen you chose to hide.",
-            )
-        } else {
-            (
+        let (testid, text) = match hidden {
+            0 => (
                 "menu-empty",
                 "Nothing on the menu right now. Please ask at the bar.",
-            )
+            ),
+            _ => (
+                "menu-all-hidden",
+                "Every item on the menu contains an allergen you chose to hide.",
+            ),
         };
         return view! { <p class="empty" data-testid=testid>{text}</p> }.into_any();
     }
@@ -153,4 +156,267 @@ fn categories_view((shown, hidden): (Vec<MenuCategory>, usize)) -> AnyView {
             .collect_view()}
     }
     .into_any()
+}
+
+/// The menu's items by id, once loaded: `None` while the menu is not known,
+/// when the server decides alone what is available.
+type MenuIndex = Memo<Option<HashMap<String, MenuItem>>>;
+
+/// The cart and the way to place it as an order.
+#[component]
+fn CartPanel(
+    /// The menu, to tell which lines can still be ordered.
+    menu: MenuIndex,
+    /// Reloads the menu, after the server refused items the app thought
+    /// available.
+    reload_menu: Callback<()>,
+) -> impl IntoView {
+    let store = use_cart();
+    let navigate = use_navigate();
+    let actions = Actions::new(use_auth());
+
+    // What stops the cart from being ordered as the menu stands, in
+    // sentences: items sold out, options that no longer fit.
+    let blocked = Memo::new(move |_| {
+        let blocked = |menu: &HashMap<_, _>| store.cart.with(|cart| cart.blocked(menu));
+        menu.with(|menu| menu.as_ref().map(blocked).unwrap_or_default())
+    });
+    let empty = Memo::new(move |_| store.cart.with(|c| c.is_empty()));
+
+    let place = move |()| {
+        if !blocked.with_untracked(Vec::is_empty) {
+            return;
+        }
+        let table = store.table.get_untracked();
+        let request = match store.cart.with_untracked(|c| c.to_request(&table)) {
+            Ok(request) => request,
+            Err(message) => return actions.error.set(Some(message)),
+        };
+        // The same key for every try of this cart: a double tap, or a retry
+        // after the answer was lost, finds the order already made.
+        let key = store.submission_key();
+        let navigate = navigate.clone();
+        actions.run("place", async move {
+            let order = bar_api::place_order(&request, &key)
+                .await
+                .inspect_err(|e| {
+                    // 422: an item or option is unknown or sold out; 409
+                    // (`price_changed`): a price moved since the menu was
+                    // read. Either way the menu, read again, shows what; the
+                    // cart stays for the guest to look over and send again.
+                    // An ended session is neither: the page goes to sign-in
+                    // and forgets the cart with the session (`crate::App`).
+                    if matches!(e.status(), Some(409 | 422)) {
+                        reload_menu.try_run(());
+                    }
+                    // Cannot happen while every change of the cart drops the
+                    // key, but if it does, the next try must not be stuck.
+                    if e.code() == Some("idempotency_key_reused") {
+                        store.cart.update(|c| c.idempotency_key = None);
+                    }
+                })?;
+            // An empty cart, a fresh key next time. The table stays; the
+            // customer is still sitting there.
+            store.cart.set(Cart::default());
+            navigate(&format!("/orders/{}", order.id), Default::default());
+            Ok(None)
+        });
+    };
+
+    view! {
+        <section id="cart" class="cart" data-testid="cart" aria-labelledby="cart-title">
+            <h2 id="cart-title">"Your order"</h2>
+            <Show when=move || empty.get()>
+                <p class="cart-empty">"Your cart is empty. Add something from the menu."</p>
+            </Show>
+            <ul class="cart-lines">
+                <For
+                    each=move || store.cart.with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
+                    key=|line_key| line_key.clone()
+                    children=move |line_key| view! { <CartLineRow line_key menu /> }
+                />
+            </ul>
+            <div class="cart-fields">
+                <label for="table">"Table"</label>
+                <input
+                    id="table"
+                    name="table"
+                    data-testid="table"
+                    inputmode="text"
+                    autocomplete="off"
+                    maxlength=TABLE_MAX_LEN
+                    placeholder="e.g. 7"
+                    prop:value=move || store.table.get()
+                    on:input=move |ev| {
+                        // Trimmed only when sent: "Table 7" needs its space while typed.
+                        let typed = event_target_value(&ev);
+                        store.set_table(typed.chars().take(TABLE_MAX_LEN).collect());
+                    }
+                />
+                <label for="order-note">"Note for the bar (optional)"</label>
+                <textarea
+                    id="order-note"
+                    name="order-note"
+                    data-testid="order-note"
+                    rows="2"
+                    maxlength=ORDER_NOTE_MAX_LEN
+                    prop:value=move || store.cart.with(|c| c.note.clone())
+                    on:input=move |ev| {
+                        let note = event_target_value(&ev);
+                        store.edit(|c| c.note = note);
+                    }
+                ></textarea>
+            </div>
+            <p class="cart-total">
+                "Total " <strong data-testid="cart-total">
+                    {move || format_price(store.cart.with(|c| c.total_cents()))}
+                </strong>
+            </p>
+            {move || {
+                let sentences = blocked.get().join(" ");
+                (!sentences.is_empty())
+                    .then(|| view! { <p class="form-error" role="alert" data-testid="cart-blocked">{sentences}</p> })
+            }}
+            {form_error(actions.error, Some("form-error"))}
+            <BusyButton
+                class="button primary place-order"
+                testid="place-order"
+                label="Place order"
+                busy_label="Placing order…"
+                busy=move || actions.locked()
+                disabled=move || actions.locked() || empty.get() || !blocked.with(Vec::is_empty)
+                on_click=Callback::new(place)
+            />
+        </section>
+    }
+}
+
+/// On a phone, the way to the cart from anywhere in the menu: it follows
+/// the bottom of the screen while the menu scrolls by (and stops at the
+/// menu's end, so it never covers the cart itself).
+#[component]
+fn CartBar() -> impl IntoView {
+    let store = use_cart();
+    let count = Memo::new(move |_| store.cart.with(|c| c.item_count()));
+    view! {
+        <Show when=move || { count.get() > 0 }>
+            <a class="cart-bar" href="#cart" data-testid="cart-bar">
+                <span>
+                    {move || match count.get() {
+                        1 => "1 item".to_owned(),
+                        n => format!("{n} items"),
+                    }}
+                </span>
+                <span class="cart-bar-total">
+                    {move || format_price(store.cart.with(|c| c.total_cents()))}
+                </span>
+                <span class="cart-bar-go">"View order"</span>
+            </a>
+        </Show>
+    }
+}
+
+/// One line: name, options, price, quantity buttons and the note. Keyed by
+/// item and options, so typing a note does not rebuild (and unfocus) the
+/// input.
+#[component]
+fn CartLineRow(line_key: String, menu: MenuIndex) -> impl IntoView {
+    let store = use_cart();
+    let key = StoredValue::new(line_key);
+    let line = Memo::new(move |_| key.with_value(|key| store.cart.with(|c| c.line(key).cloned())));
+    // Why the line cannot be ordered as the menu stands; nothing while the
+    // menu is not known (the server decides alone then).
+    let problem = Memo::new(move |_| {
+        menu.with(|menu| {
+            let menu = menu.as_ref()?;
+            line.with(|l| l.as_ref().and_then(|l| l.problem(menu)))
+        })
+    });
+    let text = move |f: fn(&CartLine) -> String| {
+        move || line.with(|l| l.as_ref().map(f).unwrap_or_default())
+    };
+    let name = text(|l| l.name.clone());
+    // "House Lager (Half pint)": what the buttons' labels name.
+    let label = text(CartLine::label);
+    let option_text = text(CartLine::option_text);
+    let quantity = move || line.with(|l| l.as_ref().map_or(0, |l| l.quantity));
+    let at_most = move || quantity() >= QUANTITY_MAX;
+    let note_id = key.with_value(|key| format!("note-{key}"));
+
+    view! {
+        <li
+            class="cart-line"
+            class:unavailable=move || problem.with(Option::is_some)
+            data-testid="cart-line"
+            data-item-name=name
+            data-options=option_text
+        >
+            <div class="cart-line-head">
+                <span class="cart-line-name">{name}</span>
+                <span class="cart-line-total">
+                    {move || line.with(|l| l.as_ref().map(|l| format_price(l.total_cents())))}
+                </span>
+            </div>
+            <Show when=move || !option_text().is_empty()>
+                <span class="cart-line-options" data-testid="line-options">{option_text}</span>
+            </Show>
+            <Show when=move || problem.with(Option::is_some)>
+                <p class="cart-line-warning" data-testid="line-problem">
+                    {move || match problem.get() {
+                        Some(LineProblem::Options(message)) => format!("{message} "),
+                        _ => "Sold out. ".to_owned(),
+                    }}
+                    <button
+                        type="button"
+                        class="link-button"
+                        data-testid="remove-line"
+                        aria-label=move || format!("Remove {}", label())
+                        on:click=move |_| store.edit(|c| c.remove(&key.get_value()))
+                    >
+                        "Remove"
+                    </button>
+                </p>
+            </Show>
+            <div class="quantity" role="group" aria-label=move || format!("Quantity of {}", label())>
+                <button
+                    type="button"
+                    class="button secondary quantity-button quantity-decrease"
+                    data-testid="decrease"
+                    aria-label=move || {
+                        format!("{} {}", if quantity() <= 1 { "Remove" } else { "One less" }, label())
+                    }
+                    on:click=move |_| store.edit(|c| c.decrease(&key.get_value()))
+                >
+                    {move || if quantity() <= 1 { "Remove" } else { "−" }}
+                </button>
+                <span class="quantity-value" data-testid="quantity" aria-live="polite">
+                    {quantity}
+                </span>
+                <button
+                    type="button"
+                    class="button secondary quantity-button"
+                    data-testid="increase"
+                    aria-label=move || format!("One more {}", label())
+                    disabled=at_most
+                    on:click=move |_| store.edit(|c| c.increase(&key.get_value()))
+                >
+                    "+"
+                </button>
+            </div>
+            <label class="line-note-label" for=note_id.clone()>"Note (optional)"</label>
+            <input
+                id=note_id
+                class="line-note"
+                data-testid="line-note"
+                maxlength=LINE_NOTE_MAX_LEN
+                placeholder="e.g. no ice"
+                autocomplete="off"
+                prop:value=text(|l| l.note.clone())
+                on:input=move |ev| {
+                    let note = event_target_value(&ev);
+                    store.edit(|c| c.set_line_note(&key.get_value(), note));
+                }
+            />
+        </li>
+    }
 }

@@ -8,15 +8,13 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use shared::bar::{format_price, option_names, Order, OrderStatus, REASON_MAX_LEN};
 use ui::bar_api;
-use ui::components::BusyButton;
+use ui::components::{form_error, BusyButton};
 use ui::format::local_time;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
+use ui::load::{failed, loading, Actions, Load, Loader, Stage};
 use ui::use_auth;
 
-use crate::browser;
 use crate::components::calls::CallButtons;
-use ui::components::form_error;
-use ui::load::{failed, loading, Actions, Load, Loader, Stage};
 
 /// The order's status, lines, total and table, updated as the bar works.
 #[component]
@@ -37,17 +35,16 @@ pub(crate) fn OrderPage() -> impl IntoView {
     });
     order.reload_when_online(auth, load);
     let live = use_live(
-        move |event| {
-            if let LiveEvent::Order(changed) = event {
-                if changed.id == id.get_untracked() {
-                    order.state.update(|state| match state {
-                        // Events come in order, but a reload may have
-                        // fetched a newer version meanwhile.
-                        Load::Ready(current) if !changed.replaces(current) => {}
-                        _ => *state = Load::Ready(changed),
-                    });
-                }
+        move |event| match event {
+            LiveEvent::Order(changed) if changed.id == id.get_untracked() => {
+                order.state.update(|state| match state {
+                    // Events come in order, but a reload may have
+                    // fetched a newer version meanwhile.
+                    Load::Ready(current) if !changed.replaces(current) => {}
+                    _ => *state = Load::Ready(changed),
+                });
             }
+            _ => {}
         },
         load,
     );
@@ -61,7 +58,15 @@ pub(crate) fn OrderPage() -> impl IntoView {
         let now = status.get();
         let was = before.flatten();
         if now == Some(OrderStatus::Ready) && was.is_some() && was != now {
-            browser::vibrate();
+            // Where the browser can (not iOS Safari, not desktops; never on
+            // the server, which renders only the shell).
+            #[cfg(target_arch = "wasm32")]
+            if let Some(window) = web_sys::window() {
+                // A pattern the customer notices in a pocket: buzz, pause, buzz.
+                let pattern = js_sys::Array::of3(&300.into(), &150.into(), &300.into());
+                // Returns false when the browser declines; nothing else to do then.
+                let _ = window.navigator().vibrate_with_pattern(&pattern);
+            }
         }
         now
     });
@@ -123,7 +128,16 @@ fn OrderView(
             <Show when=move || status.get() != OrderStatus::Cancelled>
                 <StatusSteps status />
             </Show>
-            <p class="status-sentence">{move || status_sentence(status.get())}</p>
+            // A sentence for the customer about where their order is.
+            <p class="status-sentence">
+                {move || match status.get() {
+                    OrderStatus::Received => "The bar has your order and will start on it soon.",
+                    OrderStatus::Preparing => "The bar is preparing your order.",
+                    OrderStatus::Ready => "Your order is ready — collect it at the bar.",
+                    OrderStatus::Served => "Served. Enjoy!",
+                    OrderStatus::Cancelled => "This order was cancelled.",
+                }}
+            </p>
             {move || {
                 order
                     .with(|o| o.as_ref().and_then(|o| o.cancel_reason.clone()))
@@ -146,22 +160,18 @@ fn OrderView(
                 order
                     .with(|o| o.as_ref().map(|o| o.lines.clone()).unwrap_or_default())
                     .into_iter()
-                    .map(|line| {
-                        view! {
-                            <li class="order-line" data-testid="order-line" data-item-name=line.name.clone()>
-                                <span class="order-line-name">
-                                    {format!("{} × {}", line.quantity, line.name)}
+                    .map(|line| view! {
+                        <li class="order-line" data-testid="order-line" data-item-name=line.name.clone()>
+                            <span class="order-line-name">{format!("{} × {}", line.quantity, line.name)}</span>
+                            <span class="order-line-total">{format_price(line.line_total_cents)}</span>
+                            // The options as chosen, under the name.
+                            {(!line.options.is_empty()).then(|| view! {
+                                <span class="order-line-options" data-testid="line-options">
+                                    {option_names(&line.options)}
                                 </span>
-                                <span class="order-line-total">{format_price(line.line_total_cents)}</span>
-                                // The options as chosen, under the name.
-                                {(!line.options.is_empty()).then(|| view! {
-                                    <span class="order-line-options" data-testid="line-options">
-                                        {option_names(&line.options)}
-                                    </span>
-                                })}
-                                {line.note.map(|note| view! { <span class="order-line-note">{note}</span> })}
-                            </li>
-                        }
+                            })}
+                            {line.note.map(|note| view! { <span class="order-line-note">{note}</span> })}
+                        </li>
                     })
                     .collect_view()
             }}
@@ -191,7 +201,6 @@ fn CancelOrder(
     let actions = Actions::new(use_auth());
     let asking = RwSignal::new(false);
     let reason = RwSignal::new("Changed my mind".to_owned());
-    let pending = move || actions.locked();
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -224,20 +233,18 @@ fn CancelOrder(
         <section class="cancel-zone">
             <Show
                 when=move || asking.get()
-                fallback=move || {
-                    view! {
-                        <button
-                            type="button"
-                            class="button secondary"
-                            data-testid="cancel-order"
-                            on:click=move |_| {
-                                error.set(None);
-                                asking.set(true);
-                            }
-                        >
-                            "Cancel order"
-                        </button>
-                    }
+                fallback=move || view! {
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="cancel-order"
+                        on:click=move |_| {
+                            error.set(None);
+                            asking.set(true);
+                        }
+                    >
+                        "Cancel order"
+                    </button>
                 }
             >
                 <form class="stack cancel-form" on:submit=submit novalidate>
@@ -257,12 +264,12 @@ fn CancelOrder(
                             testid="confirm-cancel"
                             label="Yes, cancel the order"
                             busy_label="Cancelling…"
-                            busy=pending
+                            busy=move || actions.locked()
                         />
                         <button
                             type="button"
                             class="button secondary"
-                            disabled=pending
+                            disabled=move || actions.locked()
                             on:click=move |_| asking.set(false)
                         >
                             "Keep the order"
@@ -274,25 +281,20 @@ fn CancelOrder(
     }
 }
 
-/// The steps an order goes through, the ones behind it ticked.
-const STEPS: [OrderStatus; 3] = [
-    OrderStatus::Received,
-    OrderStatus::Preparing,
-    OrderStatus::Ready,
-];
-
-/// Received → Preparing → Ready, the current step marked. A served order
-/// has done all three; a cancelled one shows none as current.
+/// Received → Preparing → Ready, the current step marked, the ones behind
+/// it ticked. A served order has done all three; a cancelled one shows none
+/// as current.
 #[component]
 fn StatusSteps(#[prop(into)] status: Signal<OrderStatus>) -> impl IntoView {
+    use OrderStatus::{Cancelled, Preparing, Ready, Received};
+    // The enum lists the statuses in the order an order goes through them.
     let reached = move |step: OrderStatus| match status.get() {
-        OrderStatus::Served => true,
-        OrderStatus::Cancelled => false,
-        now => STEPS.iter().position(|s| *s == now) >= STEPS.iter().position(|s| *s == step),
+        Cancelled => false,
+        now => now as u8 >= step as u8,
     };
     view! {
         <ol class="status-steps" aria-label="Progress">
-            {STEPS
+            {[Received, Preparing, Ready]
                 .into_iter()
                 .map(|step| view! {
                     <li
@@ -306,16 +308,5 @@ fn StatusSteps(#[prop(into)] status: Signal<OrderStatus>) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
-    }
-}
-
-/// A sentence for the customer about where their order is.
-fn status_sentence(status: OrderStatus) -> &'static str {
-    match status {
-        OrderStatus::Received => "The bar has your order and will start on it soon.",
-        OrderStatus::Preparing => "The bar is preparing your order.",
-        OrderStatus::Ready => "Your order is ready — collect it at the bar.",
-        OrderStatus::Served => "Served. Enjoy!",
-        OrderStatus::Cancelled => "This order was cancelled.",
     }
 }
