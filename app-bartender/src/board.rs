@@ -88,20 +88,16 @@ impl Board {
             });
         }
         let restored = self.finished.remove(&order.id).is_some();
-        match held {
-            Some(index) => {
-                self.orders[index] = order;
-                Applied::Updated
-            }
-            None => {
-                self.orders.push(order);
-                self.sort();
-                if restored {
-                    Applied::Restored
-                } else {
-                    Applied::Added
-                }
-            }
+        if let Some(index) = held {
+            self.orders[index] = order;
+            return Applied::Updated;
+        }
+        self.orders.push(order);
+        self.sort();
+        if restored {
+            Applied::Restored
+        } else {
+            Applied::Added
         }
     }
 
@@ -168,9 +164,8 @@ impl CallStrip {
 
     /// Oldest first (RFC 3339 times from one server sort as text).
     fn sort(&mut self) {
-        self.calls.sort_by(|a, b| {
-            (a.created_at.as_str(), a.id.as_str()).cmp(&(b.created_at.as_str(), b.id.as_str()))
-        });
+        self.calls
+            .sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
     }
 }
 

@@ -23,7 +23,7 @@ use ui::Auth;
 use crate::board::{Applied, Board, CallStrip};
 use crate::recall::{Bump, Recalls};
 use crate::sound::Sound;
-use crate::stations::{store_view, stored_view, StationView};
+use crate::stations::{StationView, STORAGE_KEY};
 use ui::menu::apply_item_event;
 
 /// How long a new order or call stays highlighted.
@@ -104,13 +104,11 @@ fn reload_list<T, S, R>(
     };
     spawn_local(async move {
         let answer = auth.watch(fetch.await);
-        let Some((latest, arrived)) = reloads.try_update_value(|r| r.finish(generation)) else {
-            return; // the page is gone
-        };
-        if !latest {
-            // A newer reload is on its way and will be applied instead.
+        // Gone with the page, or a newer reload is on its way and will be
+        // applied instead.
+        let Some((true, arrived)) = reloads.try_update_value(|r| r.finish(generation)) else {
             return;
-        }
+        };
         match answer {
             Ok(list) => {
                 shown.update(|shown| fill(shown, list, arrived));
@@ -201,7 +199,8 @@ impl Queue {
                     let Some(shown) = self.view.try_get_untracked() else {
                         return;
                     };
-                    let view = stored_view().known(&list.stations);
+                    let stored = ui::storage::load(STORAGE_KEY).map(|v| StationView::parse(&v));
+                    let view = stored.unwrap_or_default().known(&list.stations);
                     self.stations.set(list.stations);
                     // The board redraws its cards on a change of view only.
                     if shown != view {
@@ -218,7 +217,7 @@ impl Queue {
 
     /// Shows `view` on this screen from now on, and remembers it here.
     pub(crate) fn choose_view(self, view: StationView) {
-        store_view(&view);
+        ui::storage::keep(STORAGE_KEY, Some(&view.key()));
         if self.view.get_untracked() != view {
             self.view.set(view);
         }
@@ -288,10 +287,8 @@ impl Queue {
         // Off the panel when its window closes, not at the next tick (a
         // no-op once the page is gone).
         let prune = move || self.recalls.maybe_update(|r| r.prune(now_millis()));
-        set_timeout(
-            prune,
-            Duration::from_secs(RECALL_WINDOW_SECS.unsigned_abs()),
-        );
+        let window = Duration::from_secs(RECALL_WINDOW_SECS.unsigned_abs());
+        set_timeout(prune, window);
     }
 
     /// Forgets a bump: recalled, or refused by the server.
@@ -300,21 +297,14 @@ impl Queue {
             .maybe_update(|recalls| recalls.remove(&bump.order_id, bump.version));
     }
 
-    /// An order from the live stream: new ones stand out for a while.
-    pub(crate) fn arrived(self, order: Order) {
-        self.announce(order.id.clone(), self.loading, self.apply(order));
-    }
-
-    /// Something new for the bar (an order, a table calling, `applied` to
-    /// a list that had loaded, `loading`): highlighted for [`NEW_FOR`],
-    /// and the chime if it is on.
-    fn announce(self, id: String, loading: RwSignal<Stage>, applied: Applied) {
+    /// Something new for the bar from the live stream (an order, a table
+    /// calling, `applied` to a list that had loaded, `loading`):
+    /// highlighted for [`NEW_FOR`], and the chime if it is on.
+    pub(crate) fn announce(self, id: String, loading: RwSignal<Stage>, applied: Applied) {
         if applied != Applied::Added || loading.get_untracked() != Stage::Ready {
             return;
         }
-        self.fresh.update(|fresh| {
-            fresh.insert(id.clone());
-        });
+        self.fresh.update(|fresh| fresh.extend([id.clone()]));
         self.sound.beep();
         // A no-op once the page is gone.
         let forget = move || self.fresh.maybe_update(|fresh| fresh.remove(&id));
@@ -353,20 +343,11 @@ impl Queue {
             .unwrap_or(Applied::Ignored)
     }
 
-    /// A call from the live stream: a table that starts calling is
-    /// announced like a new order.
-    pub(crate) fn call_arrived(self, call: TableCall) {
-        self.announce(call.id.clone(), self.calls_loading, self.apply_call(call));
-    }
-
     /// Shows `text` on the order's card for a few seconds.
     pub(crate) fn note(self, order_id: &str, text: String) {
-        let id = order_id.to_owned();
-        self.notes.update(|notes| {
-            notes.insert(id.clone(), text.clone());
-        });
+        let (id, notes) = (order_id.to_owned(), self.notes);
+        notes.update(|notes| notes.extend([(id.clone(), text.clone())]));
         // Only this note: a newer one stays its full time.
-        let notes = self.notes;
         let clear = move || notes.update(|notes| notes.retain(|k, v| (k, &*v) != (&id, &text)));
         set_timeout(clear, NOTE_FOR);
     }

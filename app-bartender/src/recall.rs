@@ -98,11 +98,8 @@ impl Recalls {
     /// beyond [`RECALL_MAX`]. A bump older than one held for its order
     /// (answers can arrive out of order) is not taken.
     pub(crate) fn push(&mut self, bump: Bump) {
-        if self
-            .bumps
-            .iter()
-            .any(|b| b.order_id == bump.order_id && b.version >= bump.version)
-        {
+        let newer = |b: &Bump| b.order_id == bump.order_id && b.version >= bump.version;
+        if self.bumps.iter().any(newer) {
             return;
         }
         self.bumps

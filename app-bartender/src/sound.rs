@@ -59,36 +59,29 @@ impl Sound {
     /// A short two-tone chime, quiet enough for a bar.
     #[cfg(target_arch = "wasm32")]
     fn play(&self) -> Result<(), web_sys::wasm_bindgen::JsValue> {
-        if self.context.with_value(Option::is_none) {
-            self.context.set_value(Some(web_sys::AudioContext::new()?));
+        let context = (self.context.get_value()).map_or_else(web_sys::AudioContext::new, Ok)?;
+        self.context.set_value(Some(context.clone()));
+        // A context made before any tap starts suspended; resuming is
+        // allowed once the bartender has touched the page. The promise
+        // only says when it happened: nothing to wait for.
+        if context.state() == web_sys::AudioContextState::Suspended {
+            let _resuming = context.resume()?;
         }
-        self.context.with_value(|context| {
-            let Some(context) = context else {
-                return Ok(());
-            };
-            // A context made before any tap starts suspended; resuming is
-            // allowed once the bartender has touched the page. The promise
-            // only says when it happened: nothing to wait for.
-            if context.state() == web_sys::AudioContextState::Suspended {
-                let _resuming = context.resume()?;
-            }
-            let start = context.current_time();
-            for (offset, frequency) in [(0.0, 880.0), (0.16, 1320.0)] {
-                let oscillator = context.create_oscillator()?;
-                let gain = context.create_gain()?;
-                oscillator.frequency().set_value(frequency);
-                let at = start + offset;
-                gain.gain().set_value_at_time(0.0001, at)?;
-                gain.gain()
-                    .exponential_ramp_to_value_at_time(0.3, at + 0.02)?;
-                gain.gain()
-                    .exponential_ramp_to_value_at_time(0.0001, at + 0.15)?;
-                oscillator.connect_with_audio_node(&gain)?;
-                gain.connect_with_audio_node(&context.destination())?;
-                oscillator.start_with_when(at)?;
-                oscillator.stop_with_when(at + 0.16)?;
-            }
-            Ok(())
-        })
+        let start = context.current_time();
+        for (offset, frequency) in [(0.0, 880.0), (0.16, 1320.0)] {
+            let oscillator = context.create_oscillator()?;
+            let gain = context.create_gain()?;
+            oscillator.frequency().set_value(frequency);
+            let at = start + offset;
+            let level = gain.gain();
+            level.set_value_at_time(0.0001, at)?;
+            level.exponential_ramp_to_value_at_time(0.3, at + 0.02)?;
+            level.exponential_ramp_to_value_at_time(0.0001, at + 0.15)?;
+            oscillator.connect_with_audio_node(&gain)?;
+            gain.connect_with_audio_node(&context.destination())?;
+            oscillator.start_with_when(at)?;
+            oscillator.stop_with_when(at + 0.16)?;
+        }
+        Ok(())
     }
 }

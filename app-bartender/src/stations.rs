@@ -6,7 +6,7 @@
 use shared::bar::{Order, Station};
 
 /// Where the choice is kept.
-const STORAGE_KEY: &str = "taproom.bartender.station";
+pub(crate) const STORAGE_KEY: &str = "taproom.bartender.station";
 
 /// What the queue shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,18 +79,6 @@ pub(crate) fn others_waiting(order: &Order, station_id: &str) -> Option<String> 
 /// alone): "Bar ✓ ready", "Kitchen … waiting".
 pub(crate) fn chip_text(name: &str, ready: bool) -> String {
     format!("{name} {}", if ready { "✓ ready" } else { "… waiting" })
-}
-
-/// The view chosen on this tablet, "All" if none.
-pub(crate) fn stored_view() -> StationView {
-    ui::storage::load(STORAGE_KEY)
-        .map(|v| StationView::parse(&v))
-        .unwrap_or_default()
-}
-
-/// Remembers the view on this tablet.
-pub(crate) fn store_view(view: &StationView) {
-    ui::storage::keep(STORAGE_KEY, Some(&view.key()));
 }
 
 #[cfg(test)]

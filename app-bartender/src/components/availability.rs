@@ -40,18 +40,14 @@ fn send_toggle(
         ),
         None => (item.id.clone(), item.name.clone()),
     };
-    toggling.update(|t| {
-        t.insert(key.clone());
-    });
+    toggling.update(|t| t.extend([key.clone()]));
     error.set(None);
     spawn_local(async move {
         let outcome = queue.auth.watch(match option {
             Some(o) => bar_api::set_option_availability(&item.id, &o.id, !o.available).await,
             None => bar_api::set_availability(&item.id, !item.available).await,
         });
-        toggling.update(|t| {
-            t.remove(&key);
-        });
+        toggling.update(|t| t.retain(|k| *k != key));
         match outcome {
             Ok(item) => queue.menu_item(MenuItemEvent {
                 item,
@@ -149,16 +145,14 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     };
 
     let row = move |id: String| {
-        let item = {
-            let id = id.clone();
-            Memo::new(move |_| {
-                queue.menu.state.with(|menu| {
-                    let mut items = menu.ready().into_iter().flatten().flat_map(|c| &c.items);
-                    items.find(|i| i.id == id).cloned()
-                })
-            })
-        };
         let item_id = StoredValue::new(id.clone());
+        let busy = Memo::new(move |_| toggling.with(|t| item_id.with_value(|id| t.contains(id))));
+        let item = Memo::new(move |_| {
+            queue.menu.state.with(|menu| {
+                let mut items = menu.ready().into_iter().flatten().flat_map(|c| &c.items);
+                items.find(|i| i.id == id).cloned()
+            })
+        });
         let option_ids = move || {
             item.with(|i| {
                 i.iter()
@@ -169,7 +163,6 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
         };
         let available = move || item.with(|i| i.as_ref().is_some_and(|i| i.available));
         let name = move || item.with(|i| i.as_ref().map(|i| i.name.clone()).unwrap_or_default());
-        let busy = Memo::new(move |_| toggling.with(|t| t.contains(&id)));
         view! {
             <li
                 class="availability-item"

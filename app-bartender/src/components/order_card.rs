@@ -13,20 +13,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{allergen_names, Order, OrderStatus, REASON_MAX_LEN};
 use ui::bar_api;
-use ui::components::BusyButton;
+use ui::components::{form_error, BusyButton};
 use ui::format::timestamp_millis;
 
 use super::card_note;
 use crate::queue::Queue;
 use crate::stations::{chip_text, others_waiting, StationView};
 use crate::timers::{age_text, ticket_stage, TicketStage};
-use ui::components::form_error;
 
 /// The card of one open order. The board keys cards by id and version, so
 /// a card shows one version of its order and is replaced when it changes.
 #[component]
 pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl IntoView {
-    let auth = queue.auth;
     let expo = screen == StationView::Expo;
     // On a station's screen: that station (id, name as on the order).
     let station: Option<(String, String)> = screen.station_id().map(|id| {
@@ -96,61 +94,57 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
         OrderStatus::Ready => "Served",
         OrderStatus::Served | OrderStatus::Cancelled => "",
     };
+    // Kept aside, so the taps below are `Copy`.
+    let tapped = StoredValue::new((id.clone(), station.clone()));
     // A tap: the order moved on to `to`, or cancelled with its `why`. A
     // conflict (someone else moved the order first) is explained on the
     // card and the queue reloaded; any other failure is said on the card,
     // or under the reason.
-    let send = {
-        let (id, station) = (id.clone(), station.clone());
-        move |to: OrderStatus, why: Option<String>| {
-            busy.set(true);
-            queue.clear_note(&id);
-            let (id, station, cancel) = (id.clone(), station.clone(), why.is_some());
-            spawn_local(async move {
-                // On success this card leaves the station's screen, or is
-                // replaced by the order's next one.
-                let outcome = auth.watch(match &station {
-                    Some((station_id, _)) if !cancel => {
-                        bar_api::station_ready(&id, station_id, version).await
-                    }
-                    _ => bar_api::change_status(&id, to, version, why).await,
-                });
-                busy.set(false);
-                match outcome {
-                    Ok(order) => {
-                        if !cancel {
-                            // A bump this screen can take back for a while.
-                            queue.bumped(status, &order, station);
-                        }
-                        queue.apply(order);
-                    }
-                    // The session manager sends the user to sign in.
-                    Err(e) if e.ends_session() => {}
-                    Err(e) if e.status() == Some(409) => {
-                        queue.note(
-                            &id,
-                            "Someone else changed this order just now. The queue is up to date again."
-                                .to_owned(),
-                        );
-                        queue.reload();
-                    }
-                    Err(e) if cancel => reason_error.set(Some(e.to_string())),
-                    Err(e) => queue.note(&id, e.to_string()),
+    let send = move |to: OrderStatus, why: Option<String>| {
+        busy.set(true);
+        let ((id, station), cancel) = (tapped.get_value(), why.is_some());
+        queue.clear_note(&id);
+        spawn_local(async move {
+            // On success this card leaves the station's screen, or is
+            // replaced by the order's next one.
+            let outcome = queue.auth.watch(match &station {
+                Some((station_id, _)) if !cancel => {
+                    bar_api::station_ready(&id, station_id, version).await
                 }
+                _ => bar_api::change_status(&id, to, version, why).await,
             });
-        }
-    };
-    let cancel = {
-        let send = send.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            match shared::validate::cancel_reason(&reason.get_untracked()) {
-                Ok(text) => {
-                    reason_error.set(None);
-                    send(OrderStatus::Cancelled, Some(text));
+            busy.set(false);
+            match outcome {
+                Ok(order) => {
+                    if !cancel {
+                        // A bump this screen can take back for a while.
+                        queue.bumped(status, &order, station);
+                    }
+                    queue.apply(order);
                 }
-                Err(message) => reason_error.set(Some(message)),
+                // The session manager sends the user to sign in.
+                Err(e) if e.ends_session() => {}
+                Err(e) if e.status() == Some(409) => {
+                    queue.note(
+                        &id,
+                        "Someone else changed this order just now. The queue is up to date again."
+                            .to_owned(),
+                    );
+                    queue.reload();
+                }
+                Err(e) if cancel => reason_error.set(Some(e.to_string())),
+                Err(e) => queue.note(&id, e.to_string()),
             }
+        });
+    };
+    let cancel = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match shared::validate::cancel_reason(&reason.get_untracked()) {
+            Ok(text) => {
+                reason_error.set(None);
+                send(OrderStatus::Cancelled, Some(text));
+            }
+            Err(message) => reason_error.set(Some(message)),
         }
     };
     // A finished order has no next step (and is never on the board).
@@ -273,40 +267,37 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
             {card_note(queue, id.clone())}
             <Show
                 when=move || cancelling.get()
-                fallback=move || {
-                    let advance = advance.clone();
-                    view! {
-                        <div class="order-actions">
-                            {show_advance
-                                .then(move || {
-                                    view! {
-                                        <BusyButton
-                                            class="button advance"
-                                            testid="advance"
-                                            label=primary_label
-                                            busy_label="Saving…"
-                                            busy=busy
-                                            on_click=Callback::new(advance)
-                                        />
-                                    }
-                                })}
-                            <button
-                                type="button"
-                                class="button secondary"
-                                data-testid="cancel"
-                                disabled=move || busy.get()
-                                on:click=move |_| {
-                                    reason_error.set(None);
-                                    cancelling.set(true);
+                fallback=move || view! {
+                    <div class="order-actions">
+                        {show_advance
+                            .then(move || {
+                                view! {
+                                    <BusyButton
+                                        class="button advance"
+                                        testid="advance"
+                                        label=primary_label
+                                        busy_label="Saving…"
+                                        busy=busy
+                                        on_click=Callback::new(advance)
+                                    />
                                 }
-                            >
-                                "Cancel…"
-                            </button>
-                        </div>
-                    }
+                            })}
+                        <button
+                            type="button"
+                            class="button secondary"
+                            data-testid="cancel"
+                            disabled=move || busy.get()
+                            on:click=move |_| {
+                                reason_error.set(None);
+                                cancelling.set(true);
+                            }
+                        >
+                            "Cancel…"
+                        </button>
+                    </div>
                 }
             >
-                <form class="cancel-form" novalidate on:submit=cancel.clone()>
+                <form class="cancel-form" novalidate on:submit=cancel>
                     <label for=reason_id.clone()>"Why is it cancelled?"</label>
                     <input
                         id=reason_id.clone()

@@ -17,14 +17,6 @@ use crate::recall::Bump;
 /// How long the reason a recall was refused stays in the panel.
 const NOTICE_FOR: Duration = Duration::from_secs(15);
 
-/// Shows `text` in the panel's notice for [`NOTICE_FOR`].
-fn show_notice(notice: RwSignal<Option<String>>, text: String) {
-    notice.set(Some(text.clone()));
-    // Only this notice: a newer one stays its full time.
-    let clear = move || notice.maybe_update(|shown| shown.take_if(|s| *s == text).is_some());
-    set_timeout(clear, NOTICE_FOR);
-}
-
 /// The panel: the bumps this screen can still take back, or a line saying
 /// what it is for while there are none.
 #[component]
@@ -36,7 +28,6 @@ pub(crate) fn RecallPanel(queue: Queue) -> impl IntoView {
         queue.recalls.with(|recalls| recalls.current(now))
     });
     let notice = RwSignal::new(None::<String>);
-    let minutes = RECALL_WINDOW_SECS / 60;
     view! {
         <section
             class="recall-panel"
@@ -47,7 +38,7 @@ pub(crate) fn RecallPanel(queue: Queue) -> impl IntoView {
             <h2 class="recall-title">"Recall"</h2>
             <Show when=move || bumps.with(Vec::is_empty)>
                 <p class="recall-empty" data-testid="recall-empty">
-                    {format!("Bumps you make here can be undone for {minutes} minutes.")}
+                    {format!("Bumps you make here can be undone for {} minutes.", RECALL_WINDOW_SECS / 60)}
                 </p>
             </Show>
             <ul class="recall-rows">
@@ -80,51 +71,51 @@ pub(crate) fn RecallPanel(queue: Queue) -> impl IntoView {
 fn RecallRow(bump: Bump, queue: Queue, notice: RwSignal<Option<String>>) -> impl IntoView {
     let busy = RwSignal::new(false);
     // The order's number in the name, so "Recall" buttons can be told apart.
+    let back = bump.from.label().to_lowercase();
     let label = match &bump.station {
         Some((_, name)) => format!("Recall order {}: {name} not ready", bump.number),
-        None => format!(
-            "Recall order {}: back to {}",
-            bump.number,
-            bump.from.label().to_lowercase()
-        ),
+        None => format!("Recall order {}: back to {back}", bump.number),
     };
-    let recall = {
-        let bump = bump.clone();
-        move |_| {
-            busy.set(true);
-            notice.set(None);
-            let bump = bump.clone();
-            spawn_local(async move {
-                let outcome = queue.auth.watch(
-                    bar_api::recall_station(&bump.order_id, bump.version, bump.station_id()).await,
-                );
-                // On success the row leaves the panel, and this button with it.
-                busy.set(false);
-                match outcome {
-                    Ok(order) => {
+    let held = StoredValue::new(bump.clone());
+    let recall = move |_| {
+        busy.set(true);
+        notice.set(None);
+        let bump = held.get_value();
+        spawn_local(async move {
+            let outcome = queue.auth.watch(
+                bar_api::recall_station(&bump.order_id, bump.version, bump.station_id()).await,
+            );
+            // On success the row leaves the panel, and this button with it.
+            busy.set(false);
+            match outcome {
+                Ok(order) => {
+                    queue.forget_bump(&bump);
+                    // The same path as the answer to a bump.
+                    queue.apply(order);
+                }
+                // The session manager sends the user to sign in.
+                Err(e) if e.ends_session() => {}
+                Err(e) => {
+                    // Moved on since, too late, or nothing to take back:
+                    // the bump can no longer be recalled. Otherwise (not
+                    // reached: offline, a server error) try again. The
+                    // panel says why.
+                    if matches!(e.status(), Some(404 | 409)) {
                         queue.forget_bump(&bump);
-                        // The same path as the answer to a bump.
-                        queue.apply(order);
                     }
-                    // The session manager sends the user to sign in.
-                    Err(e) if e.ends_session() => {}
-                    Err(e) => {
-                        // Moved on since, too late, or nothing to take back:
-                        // the bump can no longer be recalled. Otherwise (not
-                        // reached: offline, a server error) try again. The
-                        // panel says why.
-                        if matches!(e.status(), Some(404 | 409)) {
-                            queue.forget_bump(&bump);
-                        }
-                        show_notice(notice, format!("Order {}: {e}", bump.number));
-                        if e.code() == Some("stale_version") {
-                            // The board is behind too.
-                            queue.reload();
-                        }
+                    let text = format!("Order {}: {e}", bump.number);
+                    notice.set(Some(text.clone()));
+                    // For NOTICE_FOR, only this notice: a newer one stays its full time.
+                    let clear =
+                        move || notice.maybe_update(|s| s.take_if(|s| *s == text).is_some());
+                    set_timeout(clear, NOTICE_FOR);
+                    if e.code() == Some("stale_version") {
+                        // The board is behind too.
+                        queue.reload();
                     }
                 }
-            });
-        }
+            }
+        });
     };
     view! {
         <li

@@ -51,29 +51,27 @@ fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
             .map(|created| age(((queue.now.get() - created) / 1000.0) as i64))
             .unwrap_or_default()
     };
-    let acknowledge = {
-        let id = id.clone();
-        move |_| {
-            busy.set(true);
-            queue.clear_note(&id);
-            let id = id.clone();
-            spawn_local(async move {
-                let outcome = queue.auth.watch(bar_api::acknowledge_call(&id).await);
-                // On success the call leaves the strip, and this card with it.
-                busy.set(false);
-                match outcome {
-                    Ok(call) => {
-                        queue.apply_call(call);
-                    }
-                    // The session manager sends the user to sign in.
-                    Err(e) if e.ends_session() => {}
-                    // Someone else answered it first (or it is gone): the
-                    // strip is behind, and the reload takes the call off.
-                    Err(e) if matches!(e.status(), Some(404 | 409)) => queue.reload_calls(),
-                    Err(e) => queue.note(&id, e.to_string()),
+    let call_id = StoredValue::new(id.clone());
+    let acknowledge = move |_| {
+        busy.set(true);
+        let id = call_id.get_value();
+        queue.clear_note(&id);
+        spawn_local(async move {
+            let outcome = queue.auth.watch(bar_api::acknowledge_call(&id).await);
+            // On success the call leaves the strip, and this card with it.
+            busy.set(false);
+            match outcome {
+                Ok(call) => {
+                    queue.apply_call(call);
                 }
-            });
-        }
+                // The session manager sends the user to sign in.
+                Err(e) if e.ends_session() => {}
+                // Someone else answered it first (or it is gone): the
+                // strip is behind, and the reload takes the call off.
+                Err(e) if matches!(e.status(), Some(404 | 409)) => queue.reload_calls(),
+                Err(e) => queue.note(&id, e.to_string()),
+            }
+        });
     };
     view! {
         <li

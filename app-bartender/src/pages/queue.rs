@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use shared::bar::OrderStatus;
 use ui::format::now_millis;
 use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
-use ui::load::{failed, loading, Load, Stage};
+use ui::load::{failed, loading, Stage};
 use ui::pages::Welcome;
 use ui::use_auth;
 
@@ -46,10 +46,14 @@ pub(crate) fn QueuePage() -> impl IntoView {
 
     let live = use_live(
         move |event| match event {
-            LiveEvent::Order(order) => queue.arrived(order),
+            LiveEvent::Order(order) => {
+                queue.announce(order.id.clone(), queue.loading, queue.apply(order))
+            }
             LiveEvent::MenuItem(event) => queue.menu_item(event),
             LiveEvent::BarSettings(settings) => queue.settings_changed(settings),
-            LiveEvent::TableCall(call) => queue.call_arrived(call),
+            LiveEvent::TableCall(call) => {
+                queue.announce(call.id.clone(), queue.calls_loading, queue.apply_call(call))
+            }
             // Tabs have their own page; the header shows account alerts.
             LiveEvent::Tab(_) | LiveEvent::NewSignIn(_) => {}
         },
@@ -62,23 +66,19 @@ pub(crate) fn QueuePage() -> impl IntoView {
     // Back online after a failed first load: load again without being asked.
     Effect::new(move |was_offline: Option<bool>| {
         let offline = auth.offline.get();
+        let is_failed = |stage: RwSignal<Stage>| matches!(stage.get_untracked(), Stage::Failed(_));
         if was_offline == Some(true) && !offline {
-            if matches!(queue.loading.get_untracked(), Stage::Failed(_)) {
+            if is_failed(queue.loading) {
                 queue.reload();
             }
-            if matches!(queue.calls_loading.get_untracked(), Stage::Failed(_)) {
+            if is_failed(queue.calls_loading) {
                 queue.reload_calls();
-            }
-            if queue
-                .menu
-                .state
-                .with_untracked(|s| matches!(s, Load::Failed(_)))
-            {
-                queue.reload_menu();
             }
         }
         offline
     });
+    let menu = queue.menu;
+    menu.reload_when_online(auth, move || queue.reload_menu());
     // Ages on the cards and calls move on while the page is open.
     Effect::new(move |_| {
         match set_interval_with_handle(move || queue.now.set(now_millis()), TICK) {
@@ -197,9 +197,7 @@ pub(crate) fn QueuePage() -> impl IntoView {
                                 let at_station = queue.view.with(|v| v.station_id().is_some());
                                 COLUMNS
                                     .into_iter()
-                                    .filter(|(status, _, _)| {
-                                        !(at_station && *status == OrderStatus::Ready)
-                                    })
+                                    .filter(|c| !at_station || c.0 != OrderStatus::Ready)
                                     .map(column)
                                     .collect_view()
                             }}
@@ -222,10 +220,8 @@ pub(crate) fn QueuePage() -> impl IntoView {
 #[component]
 fn StationPicker(queue: Queue) -> impl IntoView {
     let choice = move |(label, target): (String, StationView)| {
-        let chosen = {
-            let target = target.clone();
-            Memo::new(move |_| queue.view.with(|shown| *shown == target))
-        };
+        let shown = target.clone();
+        let chosen = Memo::new(move |_| queue.view.with(|view| *view == shown));
         view! {
             <button
                 type="button"

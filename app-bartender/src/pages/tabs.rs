@@ -8,13 +8,12 @@ use leptos::task::spawn_local;
 use shared::bar::{format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab, TAB_SPLIT_MAX};
 use shared::validate::tab_split;
 use ui::bar_api;
-use ui::components::BusyButton;
+use ui::components::{form_error, BusyButton};
 use ui::live::{use_live, LiveEvent, LiveIndicator};
 use ui::load::{failed, loading, Loader, Stage};
 use ui::use_auth;
 
 use crate::tabs::{line_ref, open_orders_question, orders_label, Mode, SplitForm, Tabs};
-use ui::components::form_error;
 
 /// Open tabs by table, and the chosen one's close panel.
 #[component]
@@ -99,16 +98,13 @@ fn TabList(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl Int
 /// the total; choosing it opens its close panel.
 #[component]
 fn TabRow(tab: Tab, selected: RwSignal<Option<String>>) -> impl IntoView {
-    let chosen = {
-        let id = tab.id.clone();
-        Memo::new(move |_| selected.with(|s| s.as_deref() == Some(id.as_str())))
-    };
+    let id = tab.id.clone();
+    let chosen = Memo::new(move |_| selected.with(|s| s.as_deref() == Some(id.as_str())));
     let orders = tab
         .orders
         .iter()
         .filter(|o| o.status != OrderStatus::Cancelled)
         .count();
-    let open = tab.open_orders;
     view! {
         <li>
             <button
@@ -123,11 +119,11 @@ fn TabRow(tab: Tab, selected: RwSignal<Option<String>>) -> impl IntoView {
                 <span class="tab-row-table">{format!("Table {}", tab.table)}</span>
                 <span class="tab-row-guest">{tab.customer_name}</span>
                 <span class="tab-row-orders">{orders_label(orders)}</span>
-                {(open > 0)
+                {(tab.open_orders > 0)
                     .then(|| {
                         view! {
                             <span class="badge tab-open-badge" data-testid="tab-open">
-                                {format!("{open} open")}
+                                {format!("{} open", tab.open_orders)}
                             </span>
                         }
                     })}
@@ -251,10 +247,9 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                     let r = StoredValue::new(line_ref(&order.id, at));
                     let parts = (!cancelled).then_some(move || {
                             (mode.get() == Mode::ByLine).then(|| {
-                                let count = part_count.get();
                                 view! {
                                     <span class="segmented line-parts" role="group" aria-label="Part">
-                                        {(0..count)
+                                        {(0..part_count.get())
                                             .map(|part| {
                                                 view! {
                                                     <button
@@ -296,8 +291,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
     };
 
     let parts_view = move || {
-        let payments = preview.get()?;
-        Some(match payments {
+        preview.get().map(|payments| match payments {
             Ok(payments) => {
                 let by_line = mode.get() == Mode::ByLine;
                 view! {
@@ -309,12 +303,8 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                                 // One part: its amount and, by line, its own method.
                                 let method = by_line.then(|| {
                                     method_buttons(
-                                        move || {
-                                            form.with(|f| {
-                                                let held = f.part_methods.get(index).copied();
-                                                held.unwrap_or(PaymentMethod::Card)
-                                            })
-                                        },
+                                        move || form.with(|f| f.part_methods.get(index).copied())
+                                            .unwrap_or(PaymentMethod::Card),
                                         move |method| {
                                             form.update(|f| {
                                                 if let Some(held) = f.part_methods.get_mut(index) {
