@@ -16,7 +16,8 @@ use ui::{provide_auth, AppInfo};
 mod components;
 mod pages;
 
-use pages::{DashboardPage, LogPage, MenuEditorPage, SessionsPage, UsersPage};
+use pages::{dashboard::DashboardPage, log::LogPage, menu::MenuEditorPage};
+use pages::{sessions::SessionsPage, users::UsersPage};
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {

@@ -55,21 +55,18 @@ pub(crate) fn hour_span(hour: u32) -> String {
 
 /// `"1 order"`, `"12 orders"`.
 pub(crate) fn orders_text(n: i64) -> String {
-    if n == 1 {
-        "1 order".to_owned()
-    } else {
-        format!("{n} orders")
-    }
+    format!("{n} order{}", if n == 1 { "" } else { "s" })
+}
+
+/// A bar's tooltip: `"{when}: 12 orders, 84.50"`.
+fn bar_title(when: String, orders: i64, revenue_cents: i64) -> String {
+    let revenue = format_price(revenue_cents);
+    format!("{when}: {}, {revenue}", orders_text(orders))
 }
 
 /// A bar's tooltip in the hour charts: `"14:00–15:00: 12 orders, 84.50"`.
 pub(crate) fn hour_title(hour: &HourFigures) -> String {
-    format!(
-        "{}: {}, {}",
-        hour_span(hour.hour),
-        orders_text(hour.orders),
-        format_price(hour.revenue_cents)
-    )
+    bar_title(hour_span(hour.hour), hour.orders, hour.revenue_cents)
 }
 
 /// A time to ready as people say it: under a minute in seconds, else in
@@ -101,12 +98,10 @@ pub(crate) fn bucket_label(buckets: &[ReadyBucket], index: usize) -> String {
     match buckets.get(index).and_then(|b| b.up_to_minutes) {
         Some(m) => format!("≤ {m} min"),
         None => {
-            let last = index
-                .checked_sub(1)
-                .and_then(|i| buckets.get(i))
-                .and_then(|b| b.up_to_minutes)
-                .unwrap_or(0);
-            format!("> {last} min")
+            let last = buckets
+                .get(index.wrapping_sub(1))
+                .and_then(|b| b.up_to_minutes);
+            format!("> {} min", last.unwrap_or(0))
         }
     }
 }
@@ -131,12 +126,7 @@ pub(crate) fn day_label(day: &str) -> String {
 
 /// A bar's tooltip in the week charts: `"Mon 30: 12 orders, 84.50"`.
 pub(crate) fn day_title(day: &DayTotals) -> String {
-    format!(
-        "{}: {}, {}",
-        day_label(&day.day),
-        orders_text(day.orders),
-        format_price(day.revenue_cents)
-    )
+    bar_title(day_label(&day.day), day.orders, day.revenue_cents)
 }
 
 /// An amount as the charts say it: a price, or a count.
@@ -218,25 +208,16 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
         };
         return view! { <p class="empty" data-testid="figures-empty">{text}</p> }.into_any();
     }
-    let DayFigures {
-        day,
-        from,
-        days,
-        hours,
-        to_ready,
-        best_sellers,
-        ..
-    } = figures;
     // What the hour charts' summaries say they cover.
     let day = if week {
-        format!("{from} to {day}")
+        format!("{} to {}", figures.from, figures.day)
     } else {
-        day
+        figures.day
     };
     let per_day = week.then(|| {
         view! {
-            {card("chart-day-orders", "Orders per day", week_chart(&days, false))}
-            {card("chart-day-revenue", "Revenue per day", week_chart(&days, true))}
+            {card("chart-day-orders", "Orders per day", week_chart(&figures.days, false))}
+            {card("chart-day-revenue", "Revenue per day", week_chart(&figures.days, true))}
         }
     });
     let (orders_title, revenue_title) = if week {
@@ -250,10 +231,10 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
     view! {
         <div class="charts">
             {per_day}
-            {card("chart-orders", orders_title, hour_chart(&day, &hours, false))}
-            {card("chart-revenue", revenue_title, hour_chart(&day, &hours, true))}
-            {card("chart-ready", "Time to ready", ready_chart(to_ready))}
-            {card("chart-sellers", "Best sellers", view! { <BestSellersChart sellers=best_sellers /> })}
+            {card("chart-orders", orders_title, hour_chart(&day, &figures.hours, false))}
+            {card("chart-revenue", revenue_title, hour_chart(&day, &figures.hours, true))}
+            {card("chart-ready", "Time to ready", ready_chart(figures.to_ready))}
+            {card("chart-sellers", "Best sellers", view! { <BestSellersChart sellers=figures.best_sellers /> })}
         </div>
     }
     .into_any()
@@ -294,9 +275,8 @@ struct Names {
     /// Test ids `{id}-chart` and `{id}-table`.
     id: String,
     caption: String,
-    /// The table's two column headings.
+    /// The table's first column heading; the second is [`measure`]'s.
     heading: &'static str,
-    column: &'static str,
 }
 
 /// The names of a chart of orders or of revenue per `per` ("day", whose
@@ -316,7 +296,6 @@ fn names(revenue: bool, per: &'static str, heading: &'static str, label: String)
         id: format!("{per}-{}", column.to_lowercase()),
         caption: format!("{column} per {per}"),
         heading,
-        column,
     }
 }
 
@@ -372,7 +351,7 @@ fn column_chart(columns: Vec<Column>, slot: f64, gap: f64, names: Names) -> impl
         </svg>
         <table class="visually-hidden" data-testid=format!("{}-table", names.id)>
             <caption>{names.caption}</caption>
-            {column_heads![names.heading, names.column]}
+            {column_heads![names.heading, measure(names.revenue)]}
             <tbody>{rows}</tbody>
         </table>
     }
@@ -444,7 +423,6 @@ fn ready_chart(ready: ReadyTimes) -> impl IntoView {
         id: "ready".to_owned(),
         caption: "Orders by time from received to ready".to_owned(),
         heading: "Ready",
-        column: "Orders",
     };
     view! {
         <div class="chart-with-note">
@@ -465,14 +443,11 @@ fn BestSellersChart(sellers: Vec<BestSeller>) -> impl IntoView {
     let height = SELLER_ROW * sellers.len() as f64;
     let width = NAME_WIDTH + SELLER_BAR_MAX + 50.0;
     let view_box = format!("0 0 {} {}", px(width), px(height));
-    let label = format!(
-        "Best sellers by quantity: {}.",
-        sellers
-            .iter()
-            .map(|s| format!("{} {}", s.name, s.quantity))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let named: Vec<_> = sellers
+        .iter()
+        .map(|s| format!("{} {}", s.name, s.quantity))
+        .collect();
+    let label = format!("Best sellers by quantity: {}.", named.join(", "));
     let bars = sellers
         .iter()
         .zip(lengths)

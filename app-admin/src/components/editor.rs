@@ -115,11 +115,6 @@ impl Editor {
     }
 }
 
-/// The page's [`Editor`].
-pub(crate) fn use_editor() -> Editor {
-    expect_context::<Editor>()
-}
-
 /// Swaps the element at `at` with its neighbour above (`up`) or below;
 /// `false`, and `list` unchanged, at either end.
 pub(crate) fn swap_with_neighbour<T>(list: &mut [T], at: usize, up: bool) -> bool {
@@ -131,10 +126,16 @@ pub(crate) fn swap_with_neighbour<T>(list: &mut [T], at: usize, up: bool) -> boo
     other.is_some()
 }
 
+/// The place of the first element of `list` that `is`, and the length of
+/// `list`: what [`MoveButtons`] take.
+pub(crate) fn place_of<T>(list: &[T], is: impl Fn(&T) -> bool) -> (Option<usize>, usize) {
+    (list.iter().position(is), list.len())
+}
+
 /// A new category's name, and "Add category".
 #[component]
 pub(crate) fn AddCategoryForm() -> impl IntoView {
-    let editor = use_editor();
+    let editor = expect_context::<Editor>();
     let name = RwSignal::new(String::new());
     // Empty: the first station (the server's choice).
     let station = RwSignal::new(String::new());
@@ -195,14 +196,11 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
 /// and the form to add one.
 #[component]
 pub(crate) fn CategoryCard(id: String) -> impl IntoView {
-    let editor = use_editor();
+    let editor = expect_context::<Editor>();
     let id = StoredValue::new(id);
     let category = Memo::new(move |_| id.with_value(|id| editor.category(id)));
-    let place = Memo::new(move |_| {
-        let ids = editor.category_ids();
-        let at = id.with_value(|id| ids.iter().position(|c| c == id));
-        (at, ids.len())
-    });
+    let place =
+        Memo::new(move |_| id.with_value(|id| place_of(&editor.category_ids(), |c| c == id)));
     let name = move || category.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
     let station_id =
         move || category.with(|c| c.as_ref().map(|c| c.station_id.clone()).unwrap_or_default());
@@ -215,10 +213,9 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
 
     let move_by = move |up: bool| {
         let mut ids = untrack(|| editor.category_ids());
-        if let (Some(at), _) = place.get_untracked() {
-            if swap_with_neighbour(&mut ids, at, up) {
-                editor.run(key("move"), error, bar_api::reorder_categories(ids));
-            }
+        let (at, _) = place.get_untracked();
+        if at.is_some_and(|at| swap_with_neighbour(&mut ids, at, up)) {
+            editor.run(key("move"), error, bar_api::reorder_categories(ids));
         }
     };
     let rename = move |text: String| {
@@ -341,7 +338,7 @@ fn ItemRow(
     /// Where the category card says what a deletion did.
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let editor = use_editor();
+    let editor = expect_context::<Editor>();
     let id = StoredValue::new(item_id);
     let category_id = StoredValue::new(category_id);
     let siblings = move || {
@@ -351,11 +348,7 @@ fn ItemRow(
             .unwrap_or_default()
     };
     let item = Memo::new(move |_| id.with_value(|id| siblings().into_iter().find(|i| i.id == *id)));
-    let place = Memo::new(move |_| {
-        let items = siblings();
-        let at = id.with_value(|id| items.iter().position(|i| i.id == *id));
-        (at, items.len())
-    });
+    let place = Memo::new(move |_| id.with_value(|id| place_of(&siblings(), |i| i.id == *id)));
     let field = move |f: fn(&MenuItem) -> String| {
         move || item.with(|i| i.as_ref().map(f).unwrap_or_default())
     };
@@ -376,13 +369,12 @@ fn ItemRow(
     };
     let move_by = move |up: bool| {
         let mut ids: Vec<String> = untrack(siblings).into_iter().map(|i| i.id).collect();
-        if let (Some(at), _) = place.get_untracked() {
-            if swap_with_neighbour(&mut ids, at, up) {
-                let category = category_id.get_value();
-                editor.run(key("move"), error, async move {
-                    bar_api::reorder_items(&category, ids).await
-                });
-            }
+        let (at, _) = place.get_untracked();
+        if at.is_some_and(|at| swap_with_neighbour(&mut ids, at, up)) {
+            let category = category_id.get_value();
+            editor.run(key("move"), error, async move {
+                bar_api::reorder_items(&category, ids).await
+            });
         }
     };
     let delete = move |_| {

@@ -12,7 +12,7 @@ use shared::validate::{self, Named};
 use ui::bar_api;
 use ui::components::{AllergenCheckboxes, BusyButton};
 
-use crate::components::editor::use_editor;
+use crate::components::editor::Editor;
 use crate::components::options_editor::{checked_options, OptionDrafts, OptionsEditor};
 use crate::components::{checked, select_options, TextField};
 use ui::load::error_line;
@@ -49,7 +49,7 @@ pub(crate) fn ItemForm(
     #[prop(optional)]
     on_cancel: Option<Callback<()>>,
 ) -> impl IntoView {
-    let editor = use_editor();
+    let editor = expect_context::<Editor>();
     let adding = item.is_none();
     let suffix = match &item {
         Some(item) => item.id.clone(),
@@ -138,13 +138,10 @@ pub(crate) fn ItemForm(
     let running = move || key.with_value(|key| editor.actions.running(key));
     let categories = move || {
         editor.menu.state.with(|s| {
-            let list = s
-                .ready()
-                .map(|m| m.categories.as_slice())
-                .unwrap_or_default();
+            let list = s.ready().map_or(&[][..], |m| &m.categories);
             list.iter()
                 .map(|c| (c.id.clone(), c.name.clone()))
-                .collect::<Vec<_>>()
+                .collect()
         })
     };
     let id = |field: &str| format!("{field}-{suffix}");

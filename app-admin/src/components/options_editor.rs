@@ -14,7 +14,7 @@ use shared::validate;
 use ui::components::MoveButtons;
 use ui::format::price_delta;
 
-use crate::components::editor::swap_with_neighbour;
+use crate::components::editor::{place_of, swap_with_neighbour};
 use crate::components::TextField;
 
 /// One group as typed.
@@ -45,7 +45,7 @@ pub(crate) struct OptionDraft {
     /// The price difference as typed: "0.40", "-2.50", empty for none.
     pub(crate) delta: String,
     /// Whether it was on sale when the form opened (the bar switches it,
-    /// not this form; see [`keep_availability`]).
+    /// not this form; see [`checked_options`]).
     pub(crate) available: bool,
 }
 
@@ -176,36 +176,34 @@ impl OptionDrafts {
     /// that cannot be read. The rest (names, counts, ranges) is for
     /// `validate::option_groups` to check.
     pub(crate) fn to_inputs(&self) -> Result<Vec<OptionGroupInput>, String> {
-        let mut inputs = Vec::new();
-        for (i, g) in self.groups.iter().enumerate() {
+        let groups = self.groups.iter().enumerate().map(|(i, g)| {
             let group = called(&g.name, &format!("option group {}", i + 1));
             let max_choices = g.max.trim().parse::<u32>().map_err(|_| {
                 format!("In {group}, type the most a guest can choose as a number, like 1.")
             })?;
-            let mut options = Vec::new();
-            for o in &g.options {
+            let options = g.options.iter().map(|o| {
                 let price_delta_cents = typed_price_delta(&o.delta).map_err(|_| {
                     format!(
                         "Type the price difference of {} like 0.40, or -2.50 for less.",
                         called(&o.name, "each option")
                     )
                 })?;
-                options.push(ItemOptionInput {
+                Ok(ItemOptionInput {
                     id: o.id.clone(),
                     name: o.name.clone(),
                     price_delta_cents,
                     available: o.available,
-                });
-            }
-            inputs.push(OptionGroupInput {
+                })
+            });
+            Ok(OptionGroupInput {
+                options: options.collect::<Result<_, String>>()?,
                 id: g.id.clone(),
                 name: g.name.clone(),
                 min_choices: g.min,
                 max_choices,
-                options,
-            });
-        }
-        Ok(inputs)
+            })
+        });
+        groups.collect()
     }
 }
 
@@ -244,21 +242,6 @@ pub(crate) fn typed_price_delta(text: &str) -> Result<i64, String> {
     Ok(sign * cents)
 }
 
-/// Options the item keeps take their availability from `item` as it is
-/// now: the bar may have marked one sold out since the form opened, and
-/// saving a new name or price must not put it back on sale.
-pub(crate) fn keep_availability(groups: &mut [OptionGroupInput], item: &MenuItem) {
-    let now = item.option_groups.iter().flat_map(|g| g.options.iter());
-    for option in groups.iter_mut().flat_map(|g| g.options.iter_mut()) {
-        if let Some(now) = now
-            .clone()
-            .find(|o| option.id.as_deref() == Some(o.id.as_str()))
-        {
-            option.available = now.available;
-        }
-    }
-}
-
 /// The groups to send for an item priced `price_cents`, checked with the
 /// server's rules: `item` is the item being edited as the menu has it now
 /// (the ids its groups may keep), none for a new item.
@@ -272,8 +255,20 @@ pub(crate) fn checked_options(
         .unwrap_or_default();
     let mut groups = validate::option_groups(&drafts.to_inputs()?, &known)?;
     validate::option_prices(price_cents, &groups)?;
-    if let Some(item) = item {
-        keep_availability(&mut groups, item);
+    // Options the item keeps take their availability from `item` as it is
+    // now: the bar may have marked one sold out since the form opened, and
+    // saving a new name or price must not put it back on sale.
+    let now = item
+        .iter()
+        .flat_map(|i| &i.option_groups)
+        .flat_map(|g| &g.options);
+    for option in groups.iter_mut().flat_map(|g| g.options.iter_mut()) {
+        if let Some(now) = now
+            .clone()
+            .find(|o| option.id.as_deref() == Some(o.id.as_str()))
+        {
+            option.available = now.available;
+        }
     }
     Ok(groups)
 }
@@ -349,12 +344,7 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
     let most = text(|g| g.max.clone());
     let required = move || drafts.with(|d| d.group(group_key).is_some_and(|g| g.min > 0));
     let called_here = move || called(&name(), "this group");
-    let place = move || {
-        drafts.with(|d| {
-            let at = d.groups.iter().position(|g| g.key == group_key);
-            (at, d.groups.len())
-        })
-    };
+    let place = move || drafts.with(|d| place_of(&d.groups, |g| g.key == group_key));
     let option_keys = move || {
         drafts.with(|d| {
             d.group(group_key)
@@ -469,10 +459,7 @@ fn OptionEditor(
     let place = move || {
         drafts.with(|d| {
             let options = d.group(group_key).map_or(&[][..], |g| g.options.as_slice());
-            (
-                options.iter().position(|o| o.key == option_key),
-                options.len(),
-            )
+            place_of(options, |o| o.key == option_key)
         })
     };
     let set = move |f: fn(&mut OptionDraft, String)| {

@@ -15,13 +15,13 @@ use ui::components::{BusyButton, ConfirmDelete};
 use ui::load::{error_line, notice};
 
 use crate::components::checked;
-use crate::components::editor::use_editor;
+use crate::components::editor::Editor;
 use crate::components::rename::{NameInput, RenameButton, RenameForm};
 
 /// The list of stations, each with its actions, and a form to add one.
 #[component]
 pub(crate) fn StationsSection() -> impl IntoView {
-    let editor = use_editor();
+    let editor = expect_context::<Editor>();
     let name = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
@@ -86,7 +86,7 @@ fn StationRow(
     /// Where the section says what a deletion did (the row is gone).
     notice: RwSignal<Option<String>>,
 ) -> impl IntoView {
-    let editor = use_editor();
+    let editor = expect_context::<Editor>();
     let id = StoredValue::new(station.id);
     let current = StoredValue::new(station.name);
     let error = RwSignal::new(None::<String>);

@@ -51,10 +51,7 @@ pub(crate) fn TicketTimersForm() -> impl IntoView {
 
     // The fields show the timers as stored: once loaded, and after a save.
     Effect::new(move |_| {
-        let stored = settings
-            .state
-            .with(|s| s.ready().map(|settings| settings.ticket_timers));
-        if let Some(timers) = stored {
+        if let Some(timers) = settings.state.with(|s| s.ready().map(|s| s.ticket_timers)) {
             amber.set(minutes_text(timers.amber_after_secs));
             red.set(minutes_text(timers.red_after_secs));
         }

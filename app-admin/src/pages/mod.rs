@@ -10,9 +10,3 @@ pub(crate) mod log;
 pub(crate) mod menu;
 pub(crate) mod sessions;
 pub(crate) mod users;
-
-pub(crate) use dashboard::DashboardPage;
-pub(crate) use log::LogPage;
-pub(crate) use menu::MenuEditorPage;
-pub(crate) use sessions::SessionsPage;
-pub(crate) use users::UsersPage;

@@ -106,7 +106,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                         <option value="" prop:selected=move || app.with(String::is_empty)>
                             "All apps"
                         </option>
-                        {choices(&APPS.map(|a| (a.as_str(), a.as_str())), app)}
+                        {choices(&ClientApp::ALL.map(|a| (a.as_str(), a.as_str())), app)}
                     </select>
                 </div>
                 <div class="field">
@@ -133,9 +133,6 @@ pub(crate) fn SessionsPage() -> impl IntoView {
         </main>
     }
 }
-
-/// The apps a session can be filtered by.
-const APPS: [ClientApp; 3] = [ClientApp::Customer, ClientApp::Bartender, ClientApp::Admin];
 
 /// A filter's choices, `(value, label)`, the one `chosen` holds selected.
 fn choices(list: &[(&'static str, &'static str)], chosen: RwSignal<String>) -> impl IntoView {

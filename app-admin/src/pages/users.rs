@@ -37,18 +37,13 @@ pub(crate) fn UsersPage() -> impl IntoView {
 
     // Typing restarts the timer; the search runs once typing pauses.
     let timer = StoredValue::new(None::<TimeoutHandle>);
+    let stop = move || timer.try_get_value().flatten().map(|t| t.clear());
     let search = move |text: String| {
         query.set(text);
-        if let Some(pending) = timer.get_value() {
-            pending.clear();
-        }
+        stop();
         timer.set_value(set_timeout_with_handle(load, SEARCH_DELAY).ok());
     };
-    on_cleanup(move || {
-        if let Some(pending) = timer.try_get_value().flatten() {
-            pending.clear();
-        }
-    });
+    on_cleanup(move || _ = stop());
 
     let ids = move || {
         users.state.with(|s| {
