@@ -147,14 +147,22 @@ fn choices(list: &[(&'static str, &'static str)], chosen: RwSignal<String>) -> i
         .collect_view()
 }
 
+/// What an action on a session's row ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// That session ("Revoke").
+    ThisSession,
+    /// Every session of its user ("Sign out this user everywhere").
+    Everywhere,
+}
+
 /// One session with its actions, each of which `reload`s the list on
 /// success, whose rows then say what changed. On the admin's own session
 /// ("This device") both actions would sign the admin out, so each asks
 /// first.
 fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) -> impl IntoView {
     let current = session.is_current;
-    // Asking on the admin's own row: `true` for "everywhere".
-    let confirming = RwSignal::new(None::<bool>);
+    let confirming = RwSignal::new(None::<Ending>);
     let app = session.client_app.map_or("API", ClientApp::as_str);
     let ip = session
         .ip_address
@@ -167,28 +175,30 @@ fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) ->
     };
     let who = format!("{} · {}", session.user_email, session.user_role.as_str());
     let ids = StoredValue::new((session.id.clone(), session.user_id.clone()));
-    let key = move |everywhere: bool| {
-        let kind = if everywhere { "user" } else { "revoke" };
+    let key = move |ending: Ending| {
+        let kind = match ending {
+            Ending::ThisSession => "revoke",
+            Ending::Everywhere => "user",
+        };
         ids.with_value(|(id, _)| format!("{kind}:{id}"))
     };
-    let end = move |everywhere: bool| {
+    let end = move |ending: Ending| {
         let (id, user_id) = ids.get_value();
-        actions.run(key(everywhere), async move {
-            let said = if everywhere {
-                bar_api::sign_out_user(&user_id).await?.message
-            } else {
-                bar_api::revoke_any_session(&id).await?.message
+        actions.run(key(ending), async move {
+            let said = match ending {
+                Ending::ThisSession => bar_api::revoke_any_session(&id).await?.message,
+                Ending::Everywhere => bar_api::sign_out_user(&user_id).await?.message,
             };
             reload.try_run(());
             Ok(Some(said))
         });
     };
     // Runs at once, or (on the admin's own session) asks first.
-    let ask_or_end = move |everywhere: bool| {
+    let ask_or_end = move |ending: Ending| {
         if current {
-            confirming.set(Some(everywhere));
+            confirming.set(Some(ending));
         } else {
-            end(everywhere);
+            end(ending);
         }
     };
     let active = session.is_active;
@@ -200,26 +210,25 @@ fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) ->
                     testid="revoke"
                     label="Revoke"
                     busy_label="Revoking…"
-                    busy=move || actions.running(&key(false))
+                    busy=move || actions.running(&key(Ending::ThisSession))
                     disabled=move || actions.locked()
-                    on_click=Callback::new(move |()| ask_or_end(false))
+                    on_click=Callback::new(move |()| ask_or_end(Ending::ThisSession))
                 />
             })}
             <BusyButton
                 testid="sign-out-user"
                 label="Sign out this user everywhere"
                 busy_label="Signing out…"
-                busy=move || actions.running(&key(true))
+                busy=move || actions.running(&key(Ending::Everywhere))
                 disabled=move || actions.locked()
-                on_click=Callback::new(move |()| ask_or_end(true))
+                on_click=Callback::new(move |()| ask_or_end(Ending::Everywhere))
             />
         }
     };
-    let confirm = move |everywhere: bool| {
-        let question = if everywhere {
-            "This is you: you will be signed out here and everywhere else."
-        } else {
-            "This is your own session: you will be signed out here."
+    let confirm = move |ending: Ending| {
+        let question = match ending {
+            Ending::ThisSession => "This is your own session: you will be signed out here.",
+            Ending::Everywhere => "This is you: you will be signed out here and everywhere else.",
         };
         view! {
             <span class="confirm-inline" role="group" aria-label="Confirm signing yourself out" data-testid="confirm-own-session">
@@ -232,7 +241,7 @@ fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) ->
                     disabled=move || actions.locked()
                     on:click=move |_| {
                         confirming.set(None);
-                        end(everywhere);
+                        end(ending);
                     }
                 >
                     "Yes, sign me out"
@@ -273,7 +282,7 @@ fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) ->
                 <div class="row-actions">
                     {move || match confirming.get() {
                         None => buttons().into_any(),
-                        Some(everywhere) => confirm(everywhere).into_any(),
+                        Some(ending) => confirm(ending).into_any(),
                     }}
                 </div>
             </td>
