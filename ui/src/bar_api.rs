@@ -26,12 +26,10 @@ use crate::session::manager;
 fn path(template: &str, ids: &[&str]) -> String {
     debug_assert_eq!(template.matches("{}").count(), ids.len(), "{template}");
     let mut parts = template.split("{}");
-    let mut out = parts.next().unwrap_or_default().to_owned();
-    for (part, id) in parts.zip(ids) {
-        out.push_str(&encode_component(id));
-        out.push_str(part);
-    }
-    out
+    let first = parts.next().unwrap_or_default().to_owned();
+    parts
+        .zip(ids)
+        .fold(first, |out, (part, id)| out + &encode_component(id) + part)
 }
 
 /// Sends a change; if the server wants the password confirmed first

@@ -42,21 +42,13 @@ pub enum LiveStatus {
 }
 
 impl LiveStatus {
-    /// The state's name, for `data-state` and style rules.
-    pub fn as_str(self) -> &'static str {
+    /// The state's name, for `data-state` and style rules, and what the
+    /// badge says.
+    fn name_and_label(self) -> (&'static str, &'static str) {
         match self {
-            LiveStatus::Connecting => "connecting",
-            LiveStatus::Live => "live",
-            LiveStatus::Reconnecting => "reconnecting",
-        }
-    }
-
-    /// What the badge says.
-    pub fn label(self) -> &'static str {
-        match self {
-            LiveStatus::Connecting => "Connecting…",
-            LiveStatus::Live => "Live",
-            LiveStatus::Reconnecting => "Reconnecting…",
+            LiveStatus::Connecting => ("connecting", "Connecting…"),
+            LiveStatus::Live => ("live", "Live"),
+            LiveStatus::Reconnecting => ("reconnecting", "Reconnecting…"),
         }
     }
 }
@@ -74,13 +66,14 @@ pub fn use_live(
     on_event: impl Fn(LiveEvent) + 'static,
     on_sync: impl Fn() + 'static,
 ) -> ReadSignal<LiveStatus> {
-    let (status, set_status) = signal(LiveStatus::Connecting);
     #[cfg(target_arch = "wasm32")]
-    browser::run(Box::new(on_event), Box::new(on_sync), set_status);
+    return browser::run(Box::new(on_event), Box::new(on_sync));
     // The server renders before anyone is known to be signed in.
     #[cfg(not(target_arch = "wasm32"))]
-    let _unused = (on_event, on_sync, set_status);
-    status
+    {
+        let _unused = (on_event, on_sync);
+        signal(LiveStatus::Connecting).0
+    }
 }
 
 /// A small badge: "Live", "Connecting…", "Reconnecting…".
@@ -90,10 +83,10 @@ pub fn LiveIndicator(status: ReadSignal<LiveStatus>) -> impl IntoView {
         <span
             class="badge live-badge live-status"
             data-testid="live-status"
-            data-state=move || status.get().as_str()
+            data-state=move || status.get().name_and_label().0
             role="status"
         >
-            {move || status.get().label()}
+            {move || status.get().name_and_label().1}
         </span>
     }
 }
@@ -125,7 +118,6 @@ mod browser {
     struct Listener {
         on_event: Box<dyn Fn(LiveEvent)>,
         on_sync: Box<dyn Fn()>,
-        status: WriteSignal<LiveStatus>,
     }
 
     /// Waits before the first few reconnects; the last one repeats.
@@ -148,8 +140,8 @@ mod browser {
     struct Stream {
         auth: Auth,
         listeners: RefCell<Vec<Rc<Listener>>>,
-        /// The state, for listeners that join later.
-        state: Cell<LiveStatus>,
+        /// The state, which every listener reads (those that join later too).
+        status: ArcRwSignal<LiveStatus>,
         /// The user the stream runs for, `None` while stopped.
         user_id: RefCell<Option<String>>,
         /// Bumped whenever the stream stops or opens a new connection, so a
@@ -171,8 +163,7 @@ mod browser {
     pub(super) fn run(
         on_event: Box<dyn Fn(LiveEvent)>,
         on_sync: Box<dyn Fn()>,
-        status: WriteSignal<LiveStatus>,
-    ) {
+    ) -> ReadSignal<LiveStatus> {
         let auth = use_auth();
         let stream = SHARED
             .with(|shared| shared.borrow().upgrade())
@@ -180,7 +171,7 @@ mod browser {
                 let stream = Rc::new(Stream {
                     auth,
                     listeners: RefCell::new(Vec::new()),
-                    state: Cell::new(LiveStatus::Connecting),
+                    status: ArcRwSignal::new(LiveStatus::Connecting),
                     user_id: RefCell::new(None),
                     epoch: Cell::new(0),
                     last_id: Cell::new(None),
@@ -192,12 +183,8 @@ mod browser {
                 SHARED.with(|shared| *shared.borrow_mut() = Rc::downgrade(&stream));
                 stream
             });
-        status.set(stream.state.get());
-        let listener = Rc::new(Listener {
-            on_event,
-            on_sync,
-            status,
-        });
+        let status = stream.status.read_only().into();
+        let listener = Rc::new(Listener { on_event, on_sync });
         stream.listeners.borrow_mut().push(Rc::clone(&listener));
         // Cleanups must be `Send`; the stream lives in this thread's arena
         // and the cleanup only reaches it through the handle.
@@ -212,6 +199,7 @@ mod browser {
                 _ => stream.stop(),
             },
         );
+        status
     }
 
     impl Stream {
@@ -231,13 +219,6 @@ mod browser {
             self.listeners.borrow().clone()
         }
 
-        fn set_status(&self, status: LiveStatus) {
-            self.state.set(status);
-            for listener in self.listeners() {
-                listener.status.set(status);
-            }
-        }
-
         /// Opens the stream for `user_id`, unless it already runs for them.
         fn start(self: &Rc<Self>, user_id: String) {
             if self.user_id.borrow().as_deref() == Some(user_id.as_str()) {
@@ -250,7 +231,7 @@ mod browser {
                 *self.cursor_user.borrow_mut() = Some(user_id.clone());
             }
             *self.user_id.borrow_mut() = Some(user_id);
-            self.set_status(LiveStatus::Connecting);
+            self.status.set(LiveStatus::Connecting);
             self.open();
         }
 
@@ -338,7 +319,7 @@ mod browser {
 
         /// Tries again after the backoff, with a new ticket.
         fn retry_later(self: &Rc<Self>, epoch: u64) {
-            self.set_status(LiveStatus::Reconnecting);
+            self.status.set(LiveStatus::Reconnecting);
             let failures = self.failures.replace(self.failures.get() + 1);
             let wait = BACKOFF_MS[failures.min(BACKOFF_MS.len() - 1)];
             let stream = Rc::downgrade(self);
@@ -379,7 +360,7 @@ mod browser {
                     }
                     if kind == StreamEvent::Ready {
                         self.failures.set(0);
-                        self.set_status(LiveStatus::Live);
+                        self.status.set(LiveStatus::Live);
                     }
                     for listener in self.listeners() {
                         (listener.on_sync)();

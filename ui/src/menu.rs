@@ -47,8 +47,6 @@ mod tests {
         MenuItem {
             id: id.to_owned(),
             category_id: category.to_owned(),
-            name: id.to_uppercase(),
-            price_cents: 500,
             available: true,
             position,
             ..MenuItem::default()
@@ -59,9 +57,8 @@ mod tests {
         let category = |id: &str, items: Vec<MenuItem>| MenuCategory {
             id: id.to_owned(),
             name: id.to_owned(),
-            position: 0,
-            station_id: String::new(),
             items,
+            ..MenuCategory::default()
         };
         MenuResponse {
             categories: vec![

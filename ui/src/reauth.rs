@@ -13,7 +13,6 @@ use std::future::Future;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
-use shared::api::ErrorBody;
 use shared::security::REAUTH_REQUIRED;
 use shared::session::SessionError;
 
@@ -65,18 +64,15 @@ where
     Fut: Future<Output = Result<T, SessionError>>,
 {
     match call().await {
-        Err(e) if e.status() == Some(403) && e.code() == Some(REAUTH_REQUIRED) => {
+        Err(SessionError::Api {
+            status: 403,
+            mut body,
+        }) if body.error == REAUTH_REQUIRED => {
             if ask().await {
-                call().await
-            } else {
-                Err(SessionError::Api {
-                    status: 403,
-                    body: ErrorBody {
-                        error: REAUTH_REQUIRED.to_owned(),
-                        message: "Not done: your password was not confirmed.".to_owned(),
-                    },
-                })
+                return call().await;
             }
+            body.message = "Not done: your password was not confirmed.".to_owned();
+            Err(SessionError::Api { status: 403, body })
         }
         other => other,
     }

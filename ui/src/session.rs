@@ -49,21 +49,17 @@ impl AppInfo {
     /// Where to go after signing in: `next` when it is one of this app's own
     /// pages (never another site, never the sign-in page), else home.
     pub fn after_login(&self, next: Option<String>) -> String {
-        match next {
-            Some(next)
-                if next.starts_with('/')
-                    && !next.starts_with("//")
-                    && !next.contains('\\')
-                    // Browsers drop tabs and newlines from URLs, so
-                    // `/\t/evil.test` would become `//evil.test`.
-                    && !next.chars().any(char::is_control)
-                    && self.owns(&next)
-                    && !next.starts_with(&self.path("/login")) =>
-            {
-                next
-            }
-            _ => self.home(),
-        }
+        next.filter(|next| {
+            next.starts_with('/')
+                && !next.starts_with("//")
+                && !next.contains('\\')
+                // Browsers drop tabs and newlines from URLs, so
+                // `/\t/evil.test` would become `//evil.test`.
+                && !next.chars().any(char::is_control)
+                && self.owns(next)
+                && !next.starts_with(&self.path("/login"))
+        })
+        .unwrap_or_else(|| self.home())
     }
 
     fn owns(&self, path: &str) -> bool {

@@ -48,12 +48,10 @@ pub fn SignInAlerts() -> impl IntoView {
             }
         });
     };
-    // Waiting alerts, whenever someone (else) signs in here.
+    // Waiting alerts, whenever someone (else) signs in here (the header
+    // shows these only once the session is ready).
     Effect::new(move |previous: Option<Option<String>>| {
-        let user = auth
-            .user
-            .with(|u| u.as_ref().map(|u| u.id.clone()))
-            .filter(|_| auth.ready.get());
+        let user = auth.user.with(|u| u.as_ref().map(|u| u.id.clone()));
         if user != previous.flatten() {
             shown.set(Vec::new());
             if user.is_some() {

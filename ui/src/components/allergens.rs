@@ -29,12 +29,11 @@ pub fn AllergenCheckboxes(
         .into_iter()
         .map(|allergen| {
             let id = format!("{id_prefix}-{}", allergen.as_str());
-            let label_for = id.clone();
             view! {
-                <label class="allergen-option" for=label_for>
+                <label class="allergen-option" for=id>
                     <input
                         type="checkbox"
-                        id=id
+                        id=id.clone()
                         data-testid=testid
                         data-allergen=allergen.as_str()
                         prop:checked=move || chosen.with(|list| list.contains(&allergen))

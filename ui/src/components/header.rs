@@ -80,24 +80,16 @@ pub fn Header(
                 </div>
             </Show>
         </header>
-        <OfflineBanner />
-        <Show when=move || auth.ready.get() && auth.signed_in()>
-            <SignInAlerts />
-        </Show>
-        <ReauthDialog />
-    }
-}
-
-/// Says so while the server cannot be reached; the app keeps retrying and
-/// nobody is signed out for it.
-#[component]
-pub fn OfflineBanner() -> impl IntoView {
-    let auth = use_auth();
-    view! {
+        // Says so while the server cannot be reached; the app keeps retrying
+        // and nobody is signed out for it.
         <Show when=move || auth.offline.get()>
             <div class="banner offline" role="status" data-testid="offline">
                 "Offline: cannot reach the server. Retrying…"
             </div>
         </Show>
+        <Show when=move || auth.ready.get() && auth.signed_in()>
+            <SignInAlerts />
+        </Show>
+        <ReauthDialog />
     }
 }

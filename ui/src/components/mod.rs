@@ -14,7 +14,7 @@ pub use alerts::SignInAlerts;
 pub use allergens::{toggle_allergen, AllergenCheckboxes};
 pub use confirm::{Confirm, ConfirmDelete};
 pub use form::{form_error, BusyButton, Field, FormError, Submit};
-pub use header::{Header, OfflineBanner};
+pub use header::Header;
 pub use not_found::NotFound;
 pub use reauth_dialog::ReauthDialog;
 pub use reorder::MoveButtons;

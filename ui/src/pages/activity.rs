@@ -76,9 +76,8 @@ pub fn ActivityPage() -> impl IntoView {
                         .state
                         .with(|s| s.ready().map(|p| (p.entries.clone(), p.next_before)))
                         .unwrap_or_default();
-                    let empty = entries.is_empty();
                     view! {
-                        {empty.then(|| view! { <p>"Nothing yet."</p> })}
+                        {entries.is_empty().then(|| view! { <p>"Nothing yet."</p> })}
                         <ol class="activity-list">
                             {entries.into_iter().map(|entry| view! { <ActivityItem entry /> }).collect_view()}
                         </ol>

@@ -2,13 +2,12 @@
 //! device, or every device at once.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use shared::api::{ClientApp, SessionInfo, SessionsResponse};
 
 use crate::api;
 use crate::components::BusyButton;
 use crate::format::local_time;
-use crate::load::{failed, loading, Loader, Stage};
+use crate::load::{failed, loading, Actions, Loader, Stage};
 use crate::session::use_auth;
 
 /// The devices page: one card per active session, this one marked.
@@ -16,11 +15,11 @@ use crate::session::use_auth;
 pub fn DevicesPage() -> impl IntoView {
     let auth = use_auth();
     let devices = Loader::<SessionsResponse>::new();
-    // The session a sign-out is running for, so only its button waits.
-    let busy = RwSignal::new(None::<String>);
-    let feedback = RwSignal::new(None::<String>);
+    // One sign-out at a time, named by its session (or "everywhere") so
+    // only its button waits; what it did, or why it failed, shows in its
+    // notice.
+    let actions = Actions::new(auth);
     let confirming = RwSignal::new(false);
-    let everywhere_pending = RwSignal::new(false);
 
     let load = move || devices.load(auth, api::sessions);
     Effect::new(move |_| load());
@@ -28,41 +27,30 @@ pub fn DevicesPage() -> impl IntoView {
     let stage = devices.stage();
 
     let sign_out = move |session: SessionInfo| {
-        busy.set(Some(session.id.clone()));
-        feedback.set(None);
-        spawn_local(async move {
+        actions.run_reporting(session.id.clone(), actions.notice, async move {
             if session.is_current {
                 // This device: a plain sign-out; the page then moves to sign-in.
                 let _ = api::logout().await;
                 auth.signed_out_here.set(true);
                 auth.user.set(None);
-                return;
+                return Ok(None);
             }
-            match auth.watch(api::revoke_session(&session.id).await) {
-                Ok(_) => {
-                    feedback.set(Some(format!("Signed out {}.", session.device_info)));
-                    load();
-                }
-                Err(e) => feedback.set(Some(e.to_string())),
-            }
-            busy.set(None);
+            api::revoke_session(&session.id).await?;
+            load();
+            Ok(Some(format!("Signed out {}.", session.device_info)))
         });
     };
 
-    let sign_out_everywhere = move |_| {
-        everywhere_pending.set(true);
-        spawn_local(async move {
-            match auth.watch(api::logout_all().await) {
-                Ok(_) => {
-                    auth.notice
-                        .set(Some("You signed out on every device.".to_owned()));
-                    auth.signed_out_here.set(true);
-                    auth.user.set(None);
-                }
-                Err(e) => feedback.set(Some(e.to_string())),
-            }
-            everywhere_pending.set(false);
+    let sign_out_everywhere = move |()| {
+        actions.run_reporting("everywhere", actions.notice, async move {
+            let outcome = api::logout_all().await;
             confirming.set(false);
+            outcome?;
+            auth.notice
+                .set(Some("You signed out on every device.".to_owned()));
+            auth.signed_out_here.set(true);
+            auth.user.set(None);
+            Ok(None)
         });
     };
 
@@ -71,7 +59,6 @@ pub fn DevicesPage() -> impl IntoView {
         let current = session.is_current;
         let app = session.client_app.map_or("API", ClientApp::as_str);
         let ip: String = session.ip_address.as_deref().unwrap_or("unknown").into();
-        let waiting = move || busy.with(|b| b.as_deref() == Some(id.as_str()));
         let target = session.clone();
         view! {
             <li
@@ -93,8 +80,8 @@ pub fn DevicesPage() -> impl IntoView {
                 <BusyButton
                     label=if current { "Sign out this device" } else { "Sign out" }
                     busy_label="Signing out…"
-                    busy=waiting
-                    disabled=move || busy.with(Option::is_some)
+                    busy=move || actions.running(&id)
+                    disabled=move || actions.locked()
                     on_click=Callback::new(move |()| sign_out(target.clone()))
                 />
             </li>
@@ -105,7 +92,7 @@ pub fn DevicesPage() -> impl IntoView {
         <main class="page">
             <h1>"Your devices"</h1>
             <p class="lead">"Everywhere you are signed in to Taproom right now."</p>
-            {move || feedback.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
+            {move || actions.notice.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
             {move || match stage.get() {
                 Stage::Loading => loading("Loading your devices…"),
                 Stage::Failed(message) => failed(message, load),
@@ -141,13 +128,14 @@ pub fn DevicesPage() -> impl IntoView {
                             class="button danger"
                             label="Yes, sign out everywhere"
                             busy_label="Signing out…"
-                            busy=everywhere_pending
+                            busy=move || actions.running("everywhere")
+                            disabled=move || actions.locked()
                             on_click=Callback::new(sign_out_everywhere)
                         />
                         <button
                             type="button"
                             class="button secondary"
-                            disabled=move || everywhere_pending.get()
+                            disabled=move || actions.running("everywhere")
                             on:click=move |_| confirming.set(false)
                         >
                             "Cancel"

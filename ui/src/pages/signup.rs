@@ -45,10 +45,7 @@ pub fn SignupPage() -> impl IntoView {
         })();
         let request = match checked {
             Ok(request) => request,
-            Err(message) => {
-                error.set(Some(message.to_owned()));
-                return;
-            }
+            Err(message) => return error.set(Some(message.to_owned())),
         };
         error.set(None);
         pending.set(true);
