@@ -54,17 +54,12 @@ impl CartLine {
         line_key(&self.item_id, &self.options)
     }
 
-    /// The options' names, `"Half pint, Oat"`; empty without options.
-    pub(crate) fn option_text(&self) -> String {
-        option_names(&self.chosen)
-    }
-
     /// The name with the options, for labels: `"House Lager (Half pint)"`.
     pub(crate) fn label(&self) -> String {
         if self.chosen.is_empty() {
             self.name.clone()
         } else {
-            format!("{} ({})", self.name, self.option_text())
+            format!("{} ({})", self.name, option_names(&self.chosen))
         }
     }
 
@@ -114,10 +109,6 @@ pub(crate) struct Cart {
 }
 
 impl Cart {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.lines.is_empty()
-    }
-
     pub(crate) fn total_cents(&self) -> i64 {
         self.lines.iter().map(CartLine::total_cents).sum()
     }
@@ -414,13 +405,8 @@ fn random_key() -> String {
     }
 }
 
-/// The app's [`CartStore`].
-pub(crate) fn use_cart() -> CartStore {
-    expect_context::<CartStore>()
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use shared::bar::{ItemOption, OptionGroup};
 
@@ -435,15 +421,18 @@ mod tests {
         }
     }
 
-    /// A lager at 5.50: a size to choose (a half pint 2.50 less), and up
-    /// to two extras.
-    fn lager() -> MenuItem {
-        let option = |id: &str, name: &str, price_delta_cents| ItemOption {
+    pub(crate) fn option(id: &str, name: &str, price_delta_cents: i64) -> ItemOption {
+        ItemOption {
             id: id.to_owned(),
             name: name.to_owned(),
             price_delta_cents,
             available: true,
-        };
+        }
+    }
+
+    /// A lager at 5.50: a size to choose (a half pint 2.50 less), and up
+    /// to two extras.
+    pub(crate) fn lager() -> MenuItem {
         let group = |id: &str, name: &str, min_choices, max_choices, options| OptionGroup {
             id: id.to_owned(),
             name: name.to_owned(),
@@ -504,7 +493,7 @@ mod tests {
         }
         assert_eq!(cart.quantity_of("a"), 1);
         cart.decrease("a");
-        assert!(cart.is_empty());
+        assert!(cart.lines.is_empty());
     }
 
     #[test]
@@ -631,7 +620,7 @@ mod tests {
         assert_eq!(cart.lines[0].unit_price_cents, 300);
         assert_eq!(cart.lines[1].unit_price_cents, 850);
         assert_eq!(cart.total_cents(), 2 * 300 + 850);
-        assert_eq!(cart.lines[1].option_text(), "Pint, Shot");
+        assert_eq!(option_names(&cart.lines[1].chosen), "Pint, Shot");
         let request = cart.to_request("7").unwrap();
         assert_eq!(request.lines[0].options, ["half"]);
         assert_eq!(request.lines[0].unit_price_cents, Some(300));
@@ -647,7 +636,7 @@ mod tests {
         assert!(cart.add(&lager, &ids(&["pint", "half"])).is_err());
         lager.option_groups[0].options[1].available = false;
         assert!(cart.add(&lager, &ids(&["half"])).is_err());
-        assert!(cart.is_empty());
+        assert!(cart.lines.is_empty());
     }
 
     #[test]
@@ -661,7 +650,7 @@ mod tests {
         lager.option_groups[0].options[1].name = "Half".to_owned();
         assert!(cart.follow_menu(&menu(&[lager.clone()])));
         assert_eq!(cart.lines[0].unit_price_cents, 350);
-        assert_eq!(cart.lines[0].option_text(), "Half");
+        assert_eq!(option_names(&cart.lines[0].chosen), "Half");
         assert_eq!(cart.lines[1].unit_price_cents, 600);
 
         // The half pint sold out: its line keeps its price and says why.

@@ -50,7 +50,7 @@ pub fn App() -> impl IntoView {
         if was_signed_in == Some(true) && !signed_in {
             store.cart.set(cart::Cart::default());
             store.table.set(String::new());
-            filter.clear();
+            filter.hidden.set(Vec::new());
         }
         signed_in
     });

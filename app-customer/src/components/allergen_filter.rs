@@ -73,11 +73,6 @@ impl AllergenFilter {
         provide_context(filter);
         filter
     }
-
-    /// Shows every item again.
-    pub(crate) fn clear(&self) {
-        self.hidden.set(Vec::new());
-    }
 }
 
 /// The filter and the line saying how many items it hides.
@@ -87,8 +82,7 @@ pub(crate) fn AllergenFilterPanel(
     #[prop(into)]
     hidden_count: Signal<usize>,
 ) -> impl IntoView {
-    let filter = expect_context::<AllergenFilter>();
-    let hidden = filter.hidden;
+    let hidden = expect_context::<AllergenFilter>().hidden;
     view! {
         <div class="allergen-filter">
             <details data-testid="allergen-filter">
@@ -114,7 +108,7 @@ pub(crate) fn AllergenFilterPanel(
                         type="button"
                         class="link-button"
                         data-testid="show-all"
-                        on:click=move |_| filter.clear()
+                        on:click=move |_| hidden.set(Vec::new())
                     >
                         "Show everything"
                     </button>

@@ -23,46 +23,38 @@ const TICK: Duration = Duration::from_secs(15);
 /// How long "A bartender is coming" stays under the buttons.
 const ANSWERED_SHOWN_MS: f64 = 10.0 * 60.0 * 1000.0;
 
-/// The calls the guest asked for.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Calls {
-    list: Vec<TableCall>,
+/// Takes in a call as the server had it among the calls the guest asked
+/// for; answers whether anything changed.
+fn take(held: &mut Vec<TableCall>, call: TableCall) -> bool {
+    match held.iter_mut().find(|known| known.id == call.id) {
+        Some(known) if !call.replaces(known) => return false,
+        Some(known) => *known = call,
+        None => held.push(call),
+    }
+    true
 }
 
-impl Calls {
-    /// Takes in a call as the server had it; answers whether anything
-    /// changed.
-    fn take(&mut self, call: TableCall) -> bool {
-        match self.list.iter_mut().find(|held| held.id == call.id) {
-            Some(held) if !call.replaces(held) => return false,
-            Some(held) => *held = call,
-            None => self.list.push(call),
-        }
-        true
-    }
+/// Takes in every call of a list (a reload), keeping whatever this page
+/// saw that is newer; answers whether anything changed.
+fn take_all(held: &mut Vec<TableCall>, calls: Vec<TableCall>) -> bool {
+    // `|`, not `||`: every call is taken, whatever came before.
+    calls
+        .into_iter()
+        .fold(false, |changed, call| take(held, call) | changed)
+}
 
-    /// Takes in every call of a list (a reload), keeping whatever this page
-    /// saw that is newer; answers whether anything changed.
-    fn take_all(&mut self, calls: Vec<TableCall>) -> bool {
-        // `|`, not `||`: every call is taken, whatever came before.
-        calls
-            .into_iter()
-            .fold(false, |changed, call| self.take(call) | changed)
-    }
+/// The guest's latest call of `kind` at `table`: the open one if there
+/// is one (a table has one of a kind at a time), else the last answered.
+fn latest<'a>(calls: &'a [TableCall], table: &str, kind: CallKind) -> Option<&'a TableCall> {
+    calls
+        .iter()
+        .filter(|c| c.table == table && c.kind == kind)
+        .max_by_key(|c| (c.is_open(), c.created_at.as_str()))
+}
 
-    /// The guest's latest call of `kind` at `table`: the open one if there
-    /// is one (a table has one of a kind at a time), else the last answered.
-    fn latest(&self, table: &str, kind: CallKind) -> Option<&TableCall> {
-        self.list
-            .iter()
-            .filter(|c| c.table == table && c.kind == kind)
-            .max_by_key(|c| (c.is_open(), c.created_at.as_str()))
-    }
-
-    /// Whether the guest's call of `kind` at `table` waits for staff.
-    fn is_open(&self, table: &str, kind: CallKind) -> bool {
-        self.latest(table, kind).is_some_and(TableCall::is_open)
-    }
+/// Whether the guest's call of `kind` at `table` waits for staff.
+fn is_open(calls: &[TableCall], table: &str, kind: CallKind) -> bool {
+    latest(calls, table, kind).is_some_and(TableCall::is_open)
 }
 
 /// The line for an open call asked `seconds` ago (`None`: not known).
@@ -92,7 +84,7 @@ fn answered_text(kind: CallKind) -> &'static str {
 #[component]
 pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView {
     let auth = use_auth();
-    let calls = RwSignal::new(Calls::default());
+    let calls = RwSignal::new(Vec::new());
     // One call at a time, named by its kind.
     let actions = Actions::new(auth);
     let now = RwSignal::new(now_millis());
@@ -102,7 +94,7 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
             // Without the list the buttons still work (a tap answers with
             // the call as the server has it); the offline banner says why.
             if let Ok(mine) = auth.watch(bar_api::my_calls().await) {
-                calls.maybe_update(|held| held.take_all(mine.calls));
+                calls.maybe_update(|held| take_all(held, mine.calls));
             }
         });
     };
@@ -113,7 +105,7 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
     use_live(
         move |event| {
             if let LiveEvent::TableCall(call) = event {
-                calls.maybe_update(|held| held.take(call));
+                calls.maybe_update(|held| take(held, call));
             }
         },
         load,
@@ -132,13 +124,13 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
         };
         actions.run(kind.as_str(), async move {
             let call = bar_api::call_staff(&table, kind).await?;
-            calls.maybe_update(|held| held.take(call));
+            calls.maybe_update(|held| take(held, call));
             Ok(None)
         });
     };
 
     let button = move |kind: CallKind, testid: &'static str| {
-        let open = move || table.with(|t| calls.with(|c| c.is_open(t, kind)));
+        let open = move || table.with(|t| calls.with(|c| is_open(c, t, kind)));
         view! {
             <BusyButton
                 class="button secondary call-button"
@@ -158,7 +150,7 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
     let line = move |kind: CallKind| {
         move || {
             let now_ms = now.get();
-            let call = table.with(|t| calls.with(|c| c.latest(t, kind).cloned()))?;
+            let call = table.with(|t| calls.with(|c| latest(c, t, kind).cloned()))?;
             let answered = !call.is_open();
             let text = if answered {
                 let at = call.acknowledged_at.as_deref().and_then(timestamp_millis);
@@ -222,33 +214,34 @@ mod tests {
 
     #[test]
     fn an_answered_call_is_never_reopened_by_a_late_copy() {
-        let mut calls = Calls::default();
-        assert!(calls.take(call("a", "7", Bill, 1, false)));
-        assert!(calls.is_open("7", Bill));
-        assert!(calls.take(call("a", "7", Bill, 1, true)));
-        assert!(!calls.is_open("7", Bill));
+        let mut calls = Vec::new();
+        assert!(take(&mut calls, call("a", "7", Bill, 1, false)));
+        assert!(is_open(&calls, "7", Bill));
+        assert!(take(&mut calls, call("a", "7", Bill, 1, true)));
+        assert!(!is_open(&calls, "7", Bill));
         // The answer to the tap, or a reload from before, comes in late.
-        assert!(!calls.take(call("a", "7", Bill, 1, false)));
-        assert!(!calls.take_all(vec![call("a", "7", Bill, 1, false)]));
-        assert!(!calls.is_open("7", Bill));
+        assert!(!take(&mut calls, call("a", "7", Bill, 1, false)));
+        assert!(!take_all(&mut calls, vec![call("a", "7", Bill, 1, false)]));
+        assert!(!is_open(&calls, "7", Bill));
     }
 
     #[test]
     fn each_table_and_kind_has_its_own_latest_call() {
-        let mut calls = Calls::default();
-        calls.take_all(vec![
+        let mut calls = Vec::new();
+        let list = vec![
             call("a", "7", Staff, 1, true),
             call("b", "7", Staff, 5, false),
             call("c", "7", Bill, 2, true),
             call("d", "8", Bill, 3, false),
-        ]);
-        assert_eq!(calls.latest("7", Staff).unwrap().id, "b");
-        assert!(calls.is_open("7", Staff));
-        assert_eq!(calls.latest("7", Bill).unwrap().id, "c");
-        assert!(!calls.is_open("7", Bill));
-        assert!(calls.is_open("8", Bill));
-        assert!(calls.latest("9", Staff).is_none());
-        assert!(!calls.is_open("9", Staff));
+        ];
+        take_all(&mut calls, list);
+        assert_eq!(latest(&calls, "7", Staff).unwrap().id, "b");
+        assert!(is_open(&calls, "7", Staff));
+        assert_eq!(latest(&calls, "7", Bill).unwrap().id, "c");
+        assert!(!is_open(&calls, "7", Bill));
+        assert!(is_open(&calls, "8", Bill));
+        assert!(latest(&calls, "9", Staff).is_none());
+        assert!(!is_open(&calls, "9", Staff));
     }
 
     #[test]
@@ -256,11 +249,7 @@ mod tests {
         for (kind, seconds, text) in [
             (Staff, Some(5), "Staff are on the way — asked just now"),
             (Staff, Some(61), "Staff are on the way — asked 1 min ago"),
-            (
-                Bill,
-                Some(3 * 60),
-                "The bill is on its way — asked 3 min ago",
-            ),
+            (Bill, Some(180), "The bill is on its way — asked 3 min ago"),
             (Bill, None, "The bill is on its way"),
         ] {
             assert_eq!(waiting_text(kind, seconds), text);

@@ -11,7 +11,7 @@ use shared::bar::{allergen_names, format_price, MenuItem, OptionGroup};
 use ui::components::form_error;
 use ui::format::price_delta;
 
-use crate::cart::use_cart;
+use crate::cart::CartStore;
 
 /// Name, description, allergens, price and availability; "Add" puts one
 /// in the cart, or for an item with options opens their panel in the card.
@@ -19,7 +19,7 @@ use crate::cart::use_cart;
 /// icon alone.
 #[component]
 pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
-    let store = use_cart();
+    let store = expect_context::<CartStore>();
     let options = expect_context::<OptionsState>();
     let available = item.available;
     let has_options = !item.option_groups.is_empty();
@@ -88,7 +88,7 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                 </button>
             </div>
             {move || (has_options && available && open.get())
-                .then(|| view! { <OptionsPanel item=stored.get_value() /> })}
+                .then(|| view! { <OptionsPanel item=stored /> })}
         </li>
     }
 }
@@ -97,7 +97,7 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
 /// page rather than the card: a live menu change draws every card anew,
 /// and must neither close the panel nor lose the choice. One panel at a
 /// time, as on a phone the guest looks at one item.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct OptionsState {
     open: RwSignal<Option<String>>,
     chosen: RwSignal<Vec<String>>,
@@ -105,15 +105,6 @@ pub(crate) struct OptionsState {
 }
 
 impl OptionsState {
-    /// Creates the state and provides it to the page's cards.
-    pub(crate) fn provide() {
-        provide_context(OptionsState {
-            open: RwSignal::new(None),
-            chosen: RwSignal::new(Vec::new()),
-            error: RwSignal::new(None),
-        });
-    }
-
     /// Opens the panel of `item`, its single required choices made. An
     /// item whose panel is open already keeps what was chosen.
     pub(crate) fn open(&self, item: &MenuItem) {
@@ -144,16 +135,9 @@ fn panel_id(item_id: &str) -> String {
 /// The panel of `item`, shown while open. "Add to cart" stays usable: a
 /// choice that does not fit says why, beside the button, instead of adding.
 #[component]
-fn OptionsPanel(item: MenuItem) -> impl IntoView {
-    let store = use_cart();
+fn OptionsPanel(item: StoredValue<MenuItem>) -> impl IntoView {
+    let store = expect_context::<CartStore>();
     let state = expect_context::<OptionsState>();
-    let id = panel_id(&item.id);
-    let item = StoredValue::new(item);
-    let price = move || {
-        state
-            .chosen
-            .with(|c| item.with_value(|i| format_price(shown_price(i, c))))
-    };
     let add = move |_| match item.with_value(|i| state.chosen.with_untracked(|c| store.add(i, c))) {
         Ok(()) => state.close(),
         Err(message) => state.error.set(Some(message)),
@@ -162,14 +146,16 @@ fn OptionsPanel(item: MenuItem) -> impl IntoView {
     view! {
         <div
             class="options-panel"
-            id=id
+            id=item.with_value(|i| panel_id(&i.id))
             role="group"
             aria-label=item.with_value(|i| format!("Options for {}", i.name))
             data-testid="options-panel"
         >
             {item.with_value(|i| i.option_groups.iter().map(|g| group_view(&i.id, g.clone(), state)).collect_view())}
             <p class="options-total">
-                "Add · " <strong data-testid="options-price" aria-live="polite">{price}</strong>
+                "Add · " <strong data-testid="options-price" aria-live="polite">
+                    {move || state.chosen.with(|c| item.with_value(|i| format_price(shown_price(i, c))))}
+                </strong>
             </p>
             {form_error(state.error, Some("options-error"))}
             <div class="options-actions">
@@ -301,11 +287,7 @@ fn in_group(group: &OptionGroup, id: &str) -> bool {
 /// group of one choice, it replaces the one chosen before, as a radio
 /// button does.
 fn pick(chosen: &mut Vec<String>, group: &OptionGroup, option: &str, on: bool) {
-    if group.is_single() {
-        clear(chosen, group);
-    } else {
-        chosen.retain(|id| id != option);
-    }
+    chosen.retain(|id| id != option && !(group.is_single() && in_group(group, id)));
     if on {
         chosen.push(option.to_owned());
     }
@@ -340,43 +322,23 @@ fn shown_price(item: &MenuItem, chosen: &[String]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::bar::ItemOption;
+    use crate::cart::tests::option;
 
-    fn option(id: &str, price_delta_cents: i64, available: bool) -> ItemOption {
-        ItemOption {
-            id: id.to_owned(),
-            name: id.to_uppercase(),
-            price_delta_cents,
-            available,
-        }
-    }
-
-    fn group(id: &str, min: u32, max: u32, options: Vec<ItemOption>) -> OptionGroup {
-        OptionGroup {
-            id: id.to_owned(),
-            name: id.to_uppercase(),
-            min_choices: min,
-            max_choices: max,
-            options,
-        }
-    }
-
+    /// The cart's lager with its pint sold out, a glass that may be left
+    /// out, and at least one extra to choose.
     fn lager() -> MenuItem {
-        let size = vec![option("pint", 0, false), option("half", -250, true)];
-        let extras = vec![option("lime", 20, true), option("shot", 300, true)];
-        MenuItem {
-            id: "lager".to_owned(),
-            category_id: "c".to_owned(),
-            name: "Lager".to_owned(),
-            price_cents: 550,
-            option_groups: vec![
-                group("size", 1, 1, size),
-                group("glass", 0, 1, vec![option("jug", 0, true)]),
-                group("extras", 1, 2, extras),
-            ],
-            available: true,
-            ..MenuItem::default()
-        }
+        let mut lager = crate::cart::tests::lager();
+        lager.option_groups[0].options[0].available = false;
+        lager.option_groups[1].min_choices = 1;
+        let glass = OptionGroup {
+            id: "glass".to_owned(),
+            name: "Glass".to_owned(),
+            min_choices: 0,
+            max_choices: 1,
+            options: vec![option("jug", "Jug", 0)],
+        };
+        lager.option_groups.insert(1, glass);
+        lager
     }
 
     #[test]

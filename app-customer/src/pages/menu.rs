@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::bar::{
-    format_price, MenuCategory, MenuItem, MenuResponse, LINE_NOTE_MAX_LEN, ORDER_NOTE_MAX_LEN,
-    QUANTITY_MAX, TABLE_MAX_LEN,
+    format_price, option_names, MenuCategory, MenuItem, MenuResponse, LINE_NOTE_MAX_LEN,
+    ORDER_NOTE_MAX_LEN, QUANTITY_MAX, TABLE_MAX_LEN,
 };
 use ui::bar_api;
 use ui::components::{form_error, BusyButton};
@@ -21,7 +21,7 @@ use ui::menu::{apply_item_event, items_by_id};
 use ui::pages::Welcome;
 use ui::use_auth;
 
-use crate::cart::{clean_table, use_cart, Cart, CartLine, LineProblem};
+use crate::cart::{clean_table, Cart, CartLine, CartStore, LineProblem};
 use crate::components::allergen_filter::{visible, AllergenFilter, AllergenFilterPanel};
 use crate::components::calls::CallButtons;
 use crate::components::menu_item::{MenuItemCard, OptionsState};
@@ -30,9 +30,9 @@ use crate::components::menu_item::{MenuItemCard, OptionsState};
 #[component]
 pub(crate) fn MenuPage() -> impl IntoView {
     let auth = use_auth();
-    let store = use_cart();
+    let store = expect_context::<CartStore>();
     let filter = expect_context::<AllergenFilter>();
-    OptionsState::provide();
+    provide_context(OptionsState::default());
     let menu = Loader::<MenuResponse>::new();
     let load = move || menu.load(auth, bar_api::menu);
     Effect::new(move |_| load());
@@ -71,11 +71,9 @@ pub(crate) fn MenuPage() -> impl IntoView {
     // What the allergen filter leaves of the menu (categories with items
     // only), and how many items it left out.
     let shown = Memo::new(move |_| {
-        menu.state.with(|s| {
-            s.ready()
-                .map(|m| filter.hidden.with(|hidden| visible(&m.categories, hidden)))
-                .unwrap_or_default()
-        })
+        let (state, hidden) = (menu.state.read(), filter.hidden.read());
+        let shown = state.ready().map(|m| visible(&m.categories, &hidden));
+        shown.unwrap_or_default()
     });
 
     view! {
@@ -171,7 +169,7 @@ fn CartPanel(
     /// available.
     reload_menu: Callback<()>,
 ) -> impl IntoView {
-    let store = use_cart();
+    let store = expect_context::<CartStore>();
     let navigate = use_navigate();
     let actions = Actions::new(use_auth());
 
@@ -181,7 +179,7 @@ fn CartPanel(
         let blocked = |menu: &HashMap<_, _>| store.cart.with(|cart| cart.blocked(menu));
         menu.with(|menu| menu.as_ref().map(blocked).unwrap_or_default())
     });
-    let empty = Memo::new(move |_| store.cart.with(|c| c.is_empty()));
+    let empty = Memo::new(move |_| store.cart.with(|c| c.lines.is_empty()));
 
     let place = move |()| {
         if !blocked.with_untracked(Vec::is_empty) {
@@ -233,7 +231,7 @@ fn CartPanel(
                 <For
                     each=move || store.cart.with(|c| c.lines.iter().map(CartLine::key).collect::<Vec<_>>())
                     key=|line_key| line_key.clone()
-                    children=move |line_key| view! { <CartLineRow line_key menu /> }
+                    children=move |line_key| cart_line_row(line_key, menu)
                 />
             </ul>
             <div class="cart-fields">
@@ -261,10 +259,7 @@ fn CartPanel(
                     rows="2"
                     maxlength=ORDER_NOTE_MAX_LEN
                     prop:value=move || store.cart.with(|c| c.note.clone())
-                    on:input=move |ev| {
-                        let note = event_target_value(&ev);
-                        store.edit(|c| c.note = note);
-                    }
+                    on:input=move |ev| store.edit(|c| c.note = event_target_value(&ev))
                 ></textarea>
             </div>
             <p class="cart-total">
@@ -296,7 +291,7 @@ fn CartPanel(
 /// menu's end, so it never covers the cart itself).
 #[component]
 fn CartBar() -> impl IntoView {
-    let store = use_cart();
+    let store = expect_context::<CartStore>();
     let count = Memo::new(move |_| store.cart.with(|c| c.item_count()));
     view! {
         <Show when=move || { count.get() > 0 }>
@@ -319,28 +314,23 @@ fn CartBar() -> impl IntoView {
 /// One line: name, options, price, quantity buttons and the note. Keyed by
 /// item and options, so typing a note does not rebuild (and unfocus) the
 /// input.
-#[component]
-fn CartLineRow(line_key: String, menu: MenuIndex) -> impl IntoView {
-    let store = use_cart();
+fn cart_line_row(line_key: String, menu: MenuIndex) -> impl IntoView {
+    let store = expect_context::<CartStore>();
     let key = StoredValue::new(line_key);
-    let line = Memo::new(move |_| key.with_value(|key| store.cart.with(|c| c.line(key).cloned())));
+    // An empty line only for the moment the row is on its way out.
+    let line = Memo::new(move |_| {
+        let line = key.with_value(|key| store.cart.with(|c| c.line(key).cloned()));
+        line.unwrap_or_default()
+    });
     // Why the line cannot be ordered as the menu stands; nothing while the
     // menu is not known (the server decides alone then).
-    let problem = Memo::new(move |_| {
-        menu.with(|menu| {
-            let menu = menu.as_ref()?;
-            line.with(|l| l.as_ref().and_then(|l| l.problem(menu)))
-        })
-    });
-    let text = move |f: fn(&CartLine) -> String| {
-        move || line.with(|l| l.as_ref().map(f).unwrap_or_default())
-    };
+    let problem = Memo::new(move |_| menu.with(|menu| line.with(|l| l.problem(menu.as_ref()?))));
+    let text = move |f: fn(&CartLine) -> String| move || line.with(f);
     let name = text(|l| l.name.clone());
     // "House Lager (Half pint)": what the buttons' labels name.
     let label = text(CartLine::label);
-    let option_text = text(CartLine::option_text);
-    let quantity = move || line.with(|l| l.as_ref().map_or(0, |l| l.quantity));
-    let at_most = move || quantity() >= QUANTITY_MAX;
+    let option_text = text(|l| option_names(&l.chosen));
+    let quantity = move || line.with(|l| l.quantity);
     let note_id = key.with_value(|key| format!("note-{key}"));
 
     view! {
@@ -354,7 +344,7 @@ fn CartLineRow(line_key: String, menu: MenuIndex) -> impl IntoView {
             <div class="cart-line-head">
                 <span class="cart-line-name">{name}</span>
                 <span class="cart-line-total">
-                    {move || line.with(|l| l.as_ref().map(|l| format_price(l.total_cents())))}
+                    {move || line.with(|l| format_price(l.total_cents()))}
                 </span>
             </div>
             <Show when=move || !option_text().is_empty()>
@@ -397,7 +387,7 @@ fn CartLineRow(line_key: String, menu: MenuIndex) -> impl IntoView {
                     class="button secondary quantity-button"
                     data-testid="increase"
                     aria-label=move || format!("One more {}", label())
-                    disabled=at_most
+                    disabled=move || { quantity() >= QUANTITY_MAX }
                     on:click=move |_| store.edit(|c| c.increase(&key.get_value()))
                 >
                     "+"
@@ -412,10 +402,7 @@ fn CartLineRow(line_key: String, menu: MenuIndex) -> impl IntoView {
                 placeholder="e.g. no ice"
                 autocomplete="off"
                 prop:value=text(|l| l.note.clone())
-                on:input=move |ev| {
-                    let note = event_target_value(&ev);
-                    store.edit(|c| c.set_line_note(&key.get_value(), note));
-                }
+                on:input=move |ev| store.edit(|c| c.set_line_note(&key.get_value(), event_target_value(&ev)))
             />
         </li>
     }

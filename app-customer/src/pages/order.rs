@@ -49,13 +49,12 @@ pub(crate) fn OrderPage() -> impl IntoView {
         load,
     );
 
-    let current = Memo::new(move |_| order.state.with(|s| s.ready().cloned()));
-    let status = Memo::new(move |_| current.with(|o| o.as_ref().map(|o| o.status)));
+    let current = Memo::new(move |_| order.state.with(|s| s.ready().cloned().unwrap_or_default()));
 
     // Ready while the page is open: buzz the phone too, the banner may be
     // in a pocket.
     Effect::new(move |before: Option<Option<OrderStatus>>| {
-        let now = status.get();
+        let now = order.state.with(|s| s.ready().map(|o| o.status));
         let was = before.flatten();
         if now == Some(OrderStatus::Ready) && was.is_some() && was != now {
             // Where the browser can (not iOS Safari, not desktops; never on
@@ -95,19 +94,20 @@ pub(crate) fn OrderPage() -> impl IntoView {
 /// leaves the cancel form (and what was typed into it) alone.
 #[component]
 fn OrderView(
-    order: Memo<Option<Order>>,
+    order: Memo<Order>,
     live: ReadSignal<LiveStatus>,
     load: Callback<()>,
 ) -> impl IntoView {
     // Outside the cancel form, which goes away when the order moves on:
     // the reason it could not be cancelled must stay in view.
     let cancel_error = RwSignal::new(None::<String>);
-    let field = move |f: fn(&Order) -> String| {
-        move || order.with(|o| o.as_ref().map(f).unwrap_or_default())
+    let field = move |f: fn(&Order) -> String| move || order.with(f);
+    let status = Signal::derive(move || order.with(|o| o.status));
+    // The enum lists the statuses in the order an order goes through them.
+    let reached = move |step: OrderStatus| match status.get() {
+        OrderStatus::Cancelled => false,
+        now => now as u8 >= step as u8,
     };
-    let status = Signal::derive(move || {
-        order.with(|o| o.as_ref().map_or(OrderStatus::Received, |o| o.status))
-    });
     view! {
         <div class="page-title">
             <h1>{field(|o| format!("Order {}", o.number))}</h1>
@@ -126,7 +126,24 @@ fn OrderView(
         >
             <p class="status-word">{move || status.get().label()}</p>
             <Show when=move || status.get() != OrderStatus::Cancelled>
-                <StatusSteps status />
+                // Received → Preparing → Ready, the current step marked, the
+                // ones behind it ticked. A served order has done all three; a
+                // cancelled one shows none as current.
+                <ol class="status-steps" aria-label="Progress">
+                    {[OrderStatus::Received, OrderStatus::Preparing, OrderStatus::Ready]
+                        .into_iter()
+                        .map(|step| view! {
+                            <li
+                                class="status-step"
+                                class:done=move || reached(step)
+                                class:current=move || status.get() == step
+                                aria-current=move || (status.get() == step).then_some("step")
+                            >
+                                {step.label()}
+                            </li>
+                        })
+                        .collect_view()}
+                </ol>
             </Show>
             // A sentence for the customer about where their order is.
             <p class="status-sentence">
@@ -138,11 +155,9 @@ fn OrderView(
                     OrderStatus::Cancelled => "This order was cancelled.",
                 }}
             </p>
-            {move || {
-                order
-                    .with(|o| o.as_ref().and_then(|o| o.cancel_reason.clone()))
-                    .map(|reason| view! { <p class="cancel-reason">"Reason: " {reason}</p> })
-            }}
+            {move || order.with(|o| o.cancel_reason.clone()).map(|reason| view! {
+                <p class="cancel-reason">"Reason: " {reason}</p>
+            })}
         </section>
         <dl class="order-facts">
             <div>
@@ -158,7 +173,7 @@ fn OrderView(
         <ul class="order-lines">
             {move || {
                 order
-                    .with(|o| o.as_ref().map(|o| o.lines.clone()).unwrap_or_default())
+                    .with(|o| o.lines.clone())
                     .into_iter()
                     .map(|line| view! {
                         <li class="order-line" data-testid="order-line" data-item-name=line.name.clone()>
@@ -176,11 +191,9 @@ fn OrderView(
                     .collect_view()
             }}
         </ul>
-        {move || {
-            order
-                .with(|o| o.as_ref().and_then(|o| o.note.clone()))
-                .map(|note| view! { <p class="order-note">"Note: " {note}</p> })
-        }}
+        {move || order.with(|o| o.note.clone()).map(|note| view! {
+            <p class="order-note">"Note: " {note}</p>
+        })}
         <p class="order-total">
             "Total " <strong data-testid="order-total">{field(|o| format_price(o.total_cents))}</strong>
         </p>
@@ -194,7 +207,7 @@ fn OrderView(
 /// "Cancel order", then the reason and a confirmation, inline.
 #[component]
 fn CancelOrder(
-    order: Memo<Option<Order>>,
+    order: Memo<Order>,
     load: Callback<()>,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
@@ -204,11 +217,7 @@ fn CancelOrder(
 
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some((id, version)) =
-            order.with_untracked(|o| o.as_ref().map(|o| (o.id.clone(), o.version)))
-        else {
-            return;
-        };
+        let (id, version) = order.with_untracked(|o| (o.id.clone(), o.version));
         let text = match shared::validate::cancel_reason(&reason.get_untracked()) {
             Ok(text) => text,
             Err(message) => return error.set(Some(message)),
@@ -278,35 +287,5 @@ fn CancelOrder(
                 </form>
             </Show>
         </section>
-    }
-}
-
-/// Received → Preparing → Ready, the current step marked, the ones behind
-/// it ticked. A served order has done all three; a cancelled one shows none
-/// as current.
-#[component]
-fn StatusSteps(#[prop(into)] status: Signal<OrderStatus>) -> impl IntoView {
-    use OrderStatus::{Cancelled, Preparing, Ready, Received};
-    // The enum lists the statuses in the order an order goes through them.
-    let reached = move |step: OrderStatus| match status.get() {
-        Cancelled => false,
-        now => now as u8 >= step as u8,
-    };
-    view! {
-        <ol class="status-steps" aria-label="Progress">
-            {[Received, Preparing, Ready]
-                .into_iter()
-                .map(|step| view! {
-                    <li
-                        class="status-step"
-                        class:done=move || reached(step)
-                        class:current=move || status.get() == step
-                        aria-current=move || (status.get() == step).then_some("step")
-                    >
-                        {step.label()}
-                    </li>
-                })
-                .collect_view()}
-        </ol>
     }
 }

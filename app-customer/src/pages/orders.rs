@@ -45,16 +45,14 @@ pub(crate) fn OrdersPage() -> impl IntoView {
                 Stage::Ready => (move || {
                     let list = orders.state.with(|s| s.ready().cloned().unwrap_or_default());
                     if list.is_empty() {
-                        view! {
+                        return view! {
                             <p class="empty" data-testid="orders-empty">
                                 "No orders yet. " <A href="/">"See the menu"</A>
                             </p>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <ul class="order-rows">{list.into_iter().map(order_row).collect_view()}</ul>
-                        }.into_any()
+                        }.into_any();
                     }
+                    let rows = list.into_iter().map(order_row).collect_view();
+                    view! { <ul class="order-rows">{rows}</ul> }.into_any()
                 })
                     .into_any(),
             }}
@@ -139,15 +137,14 @@ fn TabPanels() -> impl IntoView {
             <For
                 each=move || tabs.get()
                 key=|tab| (tab.id.clone(), tab.version)
-                children=|tab| view! { <TabPanel tab=tab /> }
+                children=tab_panel
             />
         </div>
     }
 }
 
 /// One tab: open, with its lines and total; or paid.
-#[component]
-fn TabPanel(tab: Tab) -> impl IntoView {
+fn tab_panel(tab: Tab) -> impl IntoView {
     let orders: Vec<_> = tab
         .orders
         .iter()
