@@ -170,16 +170,18 @@ impl CallStrip {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use shared::bar::CallKind;
     use OrderStatus::*;
 
-    fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
+    /// Order `number` of Ada at table 7, placed in minute `number`.
+    pub(crate) fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
         Order {
             id: id.to_owned(),
             number,
             customer_name: "Ada".to_owned(),
+            table: "7".to_owned(),
             status,
             version,
             created_at: format!("2026-11-28T10:{number:02}:00Z"),
@@ -299,8 +301,14 @@ mod tests {
         assert!(call_ids(&strip).is_empty());
     }
 
-    /// An order with one line at each (station id, ready) given.
-    fn order_at(id: &str, number: i64, status: OrderStatus, lines: &[(&str, bool)]) -> Order {
+    /// An order with one line at each (station id, ready) given; the
+    /// station's name is its id capitalised ("bar" is the Bar).
+    pub(crate) fn order_at(
+        id: &str,
+        number: i64,
+        status: OrderStatus,
+        lines: &[(&str, bool)],
+    ) -> Order {
         let mut order = order(id, number, status, 1);
         order.lines = lines
             .iter()
@@ -308,7 +316,7 @@ mod tests {
                 name: format!("From the {station}"),
                 quantity: 1,
                 station_id: (*station).to_owned(),
-                station_name: (*station).to_owned(),
+                station_name: station[..1].to_uppercase() + &station[1..],
                 ready: *ready,
                 ..shared::bar::OrderLine::default()
             })
@@ -319,21 +327,15 @@ mod tests {
     #[test]
     fn a_stations_screen_lists_only_orders_with_its_lines_still_to_make() {
         let mut board = Board::default();
-        board.apply(order_at(
-            "a",
-            1,
-            Preparing,
-            &[("bar", true), ("kitchen", false)],
-        ));
+        let two_stations = order_at("a", 1, Preparing, &[("bar", true), ("kitchen", false)]);
+        board.apply(two_stations);
         board.apply(order_at("b", 2, Received, &[("bar", false)]));
         board.apply(order_at("c", 3, Received, &[("kitchen", false)]));
         let bar = StationView::Station("bar".to_owned());
         let kitchen = StationView::Station("kitchen".to_owned());
         assert_eq!(ids(&board, Received, &bar), ["b"]);
-        assert!(
-            ids(&board, Preparing, &bar).is_empty(),
-            "its lines are ready"
-        );
+        let preparing = ids(&board, Preparing, &bar);
+        assert!(preparing.is_empty(), "its lines are ready");
         assert_eq!(ids(&board, Received, &kitchen), ["c"]);
         assert_eq!(ids(&board, Preparing, &kitchen), ["a"]);
         assert_eq!(ids(&board, Received, ALL), ["b", "c"]);

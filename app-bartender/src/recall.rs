@@ -147,20 +147,10 @@ impl Recalls {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::board::tests::order;
     use shared::bar::OrderStatus::*;
 
     const MINUTE: f64 = 60_000.0;
-
-    fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
-        Order {
-            id: id.to_owned(),
-            number,
-            table: "7".to_owned(),
-            status,
-            version,
-            ..Order::default()
-        }
-    }
 
     /// The bump of order `id` from `from` to its next status, answered
     /// with `version` at `at_ms`.
@@ -196,10 +186,8 @@ mod tests {
         for (i, id) in ["a", "b", "c", "d", "e", "f"].into_iter().enumerate() {
             recalls.push(bump(id, Received, 2, i as f64 * 1000.0));
         }
-        assert_eq!(
-            shown(&recalls, 6000.0),
-            ["f v2", "e v2", "d v2", "c v2", "b v2"]
-        );
+        let kept = shown(&recalls, 6000.0);
+        assert_eq!(kept, ["f v2", "e v2", "d v2", "c v2", "b v2"]);
     }
 
     #[test]
@@ -261,10 +249,8 @@ mod tests {
         let bump = Bump::new(Received, &order, station, 0.0);
         assert_eq!(bump.station_id(), Some("k"));
         assert_eq!(bump.undo_text(), "Kitchen: ready → not ready");
-        assert_eq!(
-            bump.line(),
-            "Order 42 · table 7 · Kitchen: ready → not ready"
-        );
+        let line = "Order 42 · table 7 · Kitchen: ready → not ready";
+        assert_eq!(bump.line(), line);
         assert_eq!(Bump::new(Received, &order, None, 0.0).station_id(), None);
     }
 }

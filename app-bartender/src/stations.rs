@@ -84,29 +84,9 @@ pub(crate) fn chip_text(name: &str, ready: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::bar::{OrderLine, OrderStatus};
+    use crate::board::tests::order_at;
+    use shared::bar::OrderStatus::{Cancelled, Preparing};
     use StationView::{All, Expo};
-
-    fn line(name: &str, station: (&str, &str), ready: bool) -> OrderLine {
-        OrderLine {
-            name: name.to_owned(),
-            station_id: station.0.to_owned(),
-            station_name: station.1.to_owned(),
-            ready,
-            ..OrderLine::default()
-        }
-    }
-
-    fn order(status: OrderStatus, lines: Vec<OrderLine>) -> Order {
-        Order {
-            status,
-            lines,
-            ..Order::default()
-        }
-    }
-
-    const BAR: (&str, &str) = ("bar", "Bar");
-    const KITCHEN: (&str, &str) = ("kitchen", "Kitchen");
 
     fn station(id: &str) -> Station {
         Station {
@@ -132,17 +112,14 @@ mod tests {
 
     #[test]
     fn a_station_shows_an_open_order_until_its_own_lines_are_ready() {
-        let waiting = order(
-            OrderStatus::Preparing,
-            vec![line("Lager", BAR, true), line("Nachos", KITCHEN, false)],
-        );
+        let waiting = order_at("w", 1, Preparing, &[("bar", true), ("kitchen", false)]);
         assert!(!shows_at(&waiting, "bar"));
         assert!(shows_at(&waiting, "kitchen"));
         assert!(!shows_at(&waiting, "terrace"));
         let hint = others_waiting(&waiting, "bar");
         assert_eq!(hint.as_deref(), Some("Kitchen still preparing"));
         assert_eq!(others_waiting(&waiting, "kitchen"), None);
-        let cancelled = order(OrderStatus::Cancelled, vec![line("Nachos", KITCHEN, false)]);
+        let cancelled = order_at("c", 2, Cancelled, &[("kitchen", false)]);
         assert!(!shows_at(&cancelled, "kitchen"));
     }
 

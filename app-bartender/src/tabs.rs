@@ -62,10 +62,9 @@ impl Tabs {
         else {
             return;
         };
-        if let Some(held) = tab.orders.iter_mut().find(|o| o.id == order.id) {
-            if order.replaces(held) {
-                *held = order;
-            }
+        let held = tab.orders.iter_mut().find(|o| o.id == order.id);
+        if let Some(held) = held.filter(|held| order.replaces(held)) {
+            *held = order;
         }
         let open = tab.orders.iter().filter(|o| !o.status.is_final()).count();
         tab.open_orders = u32::try_from(open).unwrap_or(u32::MAX);
@@ -219,10 +218,6 @@ mod tests {
 
     fn order(id: &str, status: OrderStatus, version: i64, prices: &[i64]) -> Order {
         Order {
-            id: id.to_owned(),
-            number: 1,
-            status,
-            version,
             lines: prices
                 .iter()
                 .map(|p| OrderLine {
@@ -236,7 +231,7 @@ mod tests {
                 .collect(),
             total_cents: prices.iter().sum(),
             tab_id: Some("t".to_owned()),
-            ..Order::default()
+            ..crate::board::tests::order(id, 1, status, version)
         }
     }
 

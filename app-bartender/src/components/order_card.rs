@@ -27,13 +27,9 @@ use crate::timers::{age_text, ticket_stage, TicketStage};
 pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl IntoView {
     let expo = screen == StationView::Expo;
     // On a station's screen: that station (id, name as on the order).
-    let station: Option<(String, String)> = screen.station_id().map(|id| {
-        let name = order
-            .lines_at(id)
-            .next()
-            .map(|l| l.station_name.clone())
-            .unwrap_or_default();
-        (id.to_owned(), name)
+    let station = screen.station_id().map(|id| {
+        let name = order.lines_at(id).next().map_or("", |l| &l.station_name);
+        (id.to_owned(), name.to_owned())
     });
     let waiting_hint = screen
         .station_id()
@@ -75,11 +71,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
     let waited_secs = move || created.map(|created| ((queue.now.get() - created) / 1000.0) as i64);
     let stage =
         move || waited_secs().and_then(|secs| ticket_stage(status, secs, queue.timers.get()));
-    let waited = move || {
-        waited_secs()
-            .map(|secs| age_text(stage(), secs))
-            .unwrap_or_default()
-    };
+    let waited = move || waited_secs().map_or_else(String::new, |secs| age_text(stage(), secs));
     let stage_icon = move || {
         stage().and_then(TicketStage::icon).map(|icon| {
             view! { <span class="stage-icon" aria-hidden="true">{icon}</span> }
@@ -179,12 +171,8 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
             });
             // The options chosen, on their own line under the item, as the
             // bartender pours them: "Half pint · Oat".
-            let options_text = line
-                .options
-                .iter()
-                .map(|o| o.name.as_str())
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let chosen: Vec<_> = line.options.iter().map(|o| o.name.as_str()).collect();
+            let options_text = chosen.join(" · ");
             let options = (!options_text.is_empty()).then(|| {
                 view! {
                     <span class="line-options" data-testid="line-options">

@@ -96,6 +96,26 @@ pub(crate) fn QueuePage() -> impl IntoView {
     });
     let timers = queue.timers;
 
+    // What this screen shows: "All", each station, "Expo". The choice is
+    // remembered on this tablet.
+    let choice = move |(label, target): (String, StationView)| {
+        let shown = target.clone();
+        let chosen = Memo::new(move |_| queue.view.with(|view| *view == shown));
+        view! {
+            <button
+                type="button"
+                class="button secondary station-choice"
+                class:is-chosen=chosen
+                data-testid="station-choice"
+                data-view=target.key()
+                aria-pressed=move || chosen.get().to_string()
+                on:click=move |_| queue.choose_view(target.clone())
+            >
+                {label}
+            </button>
+        }
+    };
+
     let column = move |(status, testid, title): (OrderStatus, &'static str, &'static str)| {
         let orders = Memo::new(move |_| {
             let screen = queue.view.get();
@@ -174,7 +194,20 @@ pub(crate) fn QueuePage() -> impl IntoView {
                     </button>
                 </div>
             </div>
-            <StationPicker queue />
+            <nav
+                class="station-picker"
+                data-testid="station-picker"
+                aria-label="What this screen shows"
+            >
+                {move || {
+                    let stations = queue.stations.get().into_iter();
+                    std::iter::once(("All".to_owned(), StationView::All))
+                        .chain(stations.map(|s| (s.name, StationView::Station(s.id))))
+                        .chain([("Expo".to_owned(), StationView::Expo)])
+                        .map(choice)
+                        .collect_view()
+                }}
+            </nav>
             <TableCalls queue />
             {move || match state.get() {
                 Stage::Loading => loading("Loading the orders…"),
@@ -184,7 +217,36 @@ pub(crate) fn QueuePage() -> impl IntoView {
                 }),
                 Stage::Ready => {
                     view! {
-                        <AllDayStrip all_day />
+                        // "All day": each item the received and preparing
+                        // orders want, with how many, most first ("House
+                        // Lager 5 · Negroni 2"); an item with options once
+                        // per choice ("House Lager (Half pint) 2").
+                        <section class="all-day" data-testid="all-day" aria-labelledby="all-day-title">
+                            <h2 class="all-day-title" id="all-day-title">"All day"</h2>
+                            <Show when=move || all_day.with(Vec::is_empty)>
+                                <p class="all-day-empty">"Nothing waiting."</p>
+                            </Show>
+                            <ul class="all-day-items">
+                                <For
+                                    each=move || all_day.get()
+                                    key=|item| item.clone()
+                                    children=|AllDay { name, count }| {
+                                        view! {
+                                            <li
+                                                class="all-day-item"
+                                                data-testid="all-day-item"
+                                                data-item-name=name
+                                                data-count=count.to_string()
+                                            >
+                                                <span class="all-day-name">{name.clone()}</span>
+                                                " "
+                                                <span class="all-day-count">{count}</span>
+                                            </li>
+                                        }
+                                    }
+                                />
+                            </ul>
+                        </section>
                         <RecallPanel queue />
                         <div
                             class="board"
@@ -212,79 +274,5 @@ pub(crate) fn QueuePage() -> impl IntoView {
                 <Welcome />
             </footer>
         </main>
-    }
-}
-
-/// What this screen shows: "All", each station, "Expo". The choice is
-/// remembered on this tablet.
-#[component]
-fn StationPicker(queue: Queue) -> impl IntoView {
-    let choice = move |(label, target): (String, StationView)| {
-        let shown = target.clone();
-        let chosen = Memo::new(move |_| queue.view.with(|view| *view == shown));
-        view! {
-            <button
-                type="button"
-                class="button secondary station-choice"
-                class:is-chosen=chosen
-                data-testid="station-choice"
-                data-view=target.key()
-                aria-pressed=move || chosen.get().to_string()
-                on:click=move |_| queue.choose_view(target.clone())
-            >
-                {label}
-            </button>
-        }
-    };
-    view! {
-        <nav
-            class="station-picker"
-            data-testid="station-picker"
-            aria-label="What this screen shows"
-        >
-            {move || {
-                let stations = queue.stations.get().into_iter();
-                std::iter::once(("All".to_owned(), StationView::All))
-                    .chain(stations.map(|s| (s.name, StationView::Station(s.id))))
-                    .chain([("Expo".to_owned(), StationView::Expo)])
-                    .map(choice)
-                    .collect_view()
-            }}
-        </nav>
-    }
-}
-
-/// "All day": each item the received and preparing orders want, with how
-/// many, most first ("House Lager 5 · Negroni 2"); an item with options
-/// once per choice ("House Lager (Half pint) 2").
-#[component]
-fn AllDayStrip(all_day: Memo<Vec<AllDay>>) -> impl IntoView {
-    view! {
-        <section class="all-day" data-testid="all-day" aria-labelledby="all-day-title">
-            <h2 class="all-day-title" id="all-day-title">"All day"</h2>
-            <Show when=move || all_day.with(Vec::is_empty)>
-                <p class="all-day-empty">"Nothing waiting."</p>
-            </Show>
-            <ul class="all-day-items">
-                <For
-                    each=move || all_day.get()
-                    key=|item| item.clone()
-                    children=|AllDay { name, count }| {
-                        view! {
-                            <li
-                                class="all-day-item"
-                                data-testid="all-day-item"
-                                data-item-name=name
-                                data-count=count.to_string()
-                            >
-                                <span class="all-day-name">{name.clone()}</span>
-                                " "
-                                <span class="all-day-count">{count}</span>
-                            </li>
-                        }
-                    }
-                />
-            </ul>
-        </section>
     }
 }

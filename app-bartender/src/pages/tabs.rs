@@ -51,6 +51,7 @@ pub(crate) fn TabsPage() -> impl IntoView {
     );
     // Only a change of stage redraws the page.
     let stage = state.stage();
+    let list = Memo::new(move |_| tabs.with(|held| held.list.clone()));
     view! {
         <main class="page tabs-page">
             <div class="page-title">
@@ -63,7 +64,19 @@ pub(crate) fn TabsPage() -> impl IntoView {
                 Stage::Ready => {
                     view! {
                         <div class="tabs-layout">
-                            <TabList tabs selected />
+                            // The open tabs, by table.
+                            <section class="tab-list" aria-label="Open tabs">
+                                <Show when=move || list.with(Vec::is_empty)>
+                                    <p class="column-empty" data-testid="tabs-empty">"No open tabs."</p>
+                                </Show>
+                                <ul class="tab-rows" aria-live="polite">
+                                    <For
+                                        each=move || list.get()
+                                        key=|tab| (tab.id.clone(), tab.version, tab.open_orders)
+                                        children=move |tab| view! { <TabRow tab selected /> }
+                                    />
+                                </ul>
+                            </section>
                             <TabDetail tabs selected />
                         </div>
                     }
@@ -71,26 +84,6 @@ pub(crate) fn TabsPage() -> impl IntoView {
                 }
             }}
         </main>
-    }
-}
-
-/// The open tabs, by table.
-#[component]
-fn TabList(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl IntoView {
-    let list = Memo::new(move |_| tabs.with(|held| held.list.clone()));
-    view! {
-        <section class="tab-list" aria-label="Open tabs">
-            <Show when=move || list.with(Vec::is_empty)>
-                <p class="column-empty" data-testid="tabs-empty">"No open tabs."</p>
-            </Show>
-            <ul class="tab-rows" aria-live="polite">
-                <For
-                    each=move || list.get()
-                    key=|tab| (tab.id.clone(), tab.version, tab.open_orders)
-                    children=move |tab| view! { <TabRow tab selected /> }
-                />
-            </ul>
-        </section>
     }
 }
 
@@ -166,10 +159,8 @@ fn method_buttons(
 fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl IntoView {
     let auth = use_auth();
     let current = Memo::new(move |_| {
-        selected.with(|id| {
-            id.as_deref()
-                .and_then(|id| tabs.with(|held| held.get(id).cloned()))
-        })
+        let id = selected.get()?;
+        tabs.with(|held| held.get(&id).cloned())
     });
     let form = RwSignal::new(SplitForm::default());
     // Views that depend only on the mode are not redrawn by other choices
@@ -347,8 +338,8 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
                     <button
                         type="button"
                         class="button secondary segment"
-                        class:active=move || form.with(|f| f.mode) == choice
-                        aria-pressed=move || (form.with(|f| f.mode) == choice).to_string()
+                        class:active=move || mode.get() == choice
+                        aria-pressed=move || (mode.get() == choice).to_string()
                         data-mode=name
                         on:click=move |_| {
                             form.update(|f| f.mode = choice);
