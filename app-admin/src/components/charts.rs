@@ -95,14 +95,10 @@ pub(crate) fn ready_summary(ready: &ReadyTimes) -> String {
 /// A bucket's label: `"≤ 5 min"`, and for the last, open-ended one,
 /// `"> 20 min"` (the bound of the bucket before it).
 pub(crate) fn bucket_label(buckets: &[ReadyBucket], index: usize) -> String {
-    match buckets.get(index).and_then(|b| b.up_to_minutes) {
+    let bound = |at: usize| buckets.get(at).and_then(|b| b.up_to_minutes);
+    match bound(index) {
         Some(m) => format!("≤ {m} min"),
-        None => {
-            let last = buckets
-                .get(index.wrapping_sub(1))
-                .and_then(|b| b.up_to_minutes);
-            format!("> {} min", last.unwrap_or(0))
-        }
+        None => format!("> {} min", bound(index.wrapping_sub(1)).unwrap_or(0)),
     }
 }
 
@@ -200,34 +196,31 @@ fn px(value: f64) -> String {
 #[component]
 pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
     let week = figures.span == FiguresSpan::Week;
-    if figures.hours.iter().all(|h| h.orders == 0) {
-        let text = if week {
-            "No orders in this week."
-        } else {
-            "No orders on this day."
-        };
-        return view! { <p class="empty" data-testid="figures-empty">{text}</p> }.into_any();
-    }
-    // What the hour charts' summaries say they cover.
-    let day = if week {
-        format!("{} to {}", figures.from, figures.day)
+    // `day`: what the hour charts' summaries say they cover.
+    let (empty, day, orders_title, revenue_title) = if week {
+        (
+            "No orders in this week.",
+            format!("{} to {}", figures.from, figures.day),
+            "Orders by hour of day, over the week",
+            "Revenue by hour of day, over the week",
+        )
     } else {
-        figures.day
+        (
+            "No orders on this day.",
+            figures.day,
+            "Orders per hour",
+            "Revenue per hour",
+        )
     };
+    if figures.hours.iter().all(|h| h.orders == 0) {
+        return view! { <p class="empty" data-testid="figures-empty">{empty}</p> }.into_any();
+    }
     let per_day = week.then(|| {
         view! {
             {card("chart-day-orders", "Orders per day", week_chart(&figures.days, false))}
             {card("chart-day-revenue", "Revenue per day", week_chart(&figures.days, true))}
         }
     });
-    let (orders_title, revenue_title) = if week {
-        (
-            "Orders by hour of day, over the week",
-            "Revenue by hour of day, over the week",
-        )
-    } else {
-        ("Orders per hour", "Revenue per hour")
-    };
     view! {
         <div class="charts">
             {per_day}

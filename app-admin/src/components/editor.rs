@@ -479,8 +479,7 @@ fn ItemRow(
                             <ItemForm
                                 category_id=current.category_id.clone()
                                 item=current
-                                on_saved=Callback::new(move |()| editing.set(false))
-                                on_cancel=Callback::new(move |()| editing.set(false))
+                                on_close=Callback::new(move |()| editing.set(false))
                             />
                         }
                     })}

@@ -42,19 +42,15 @@ pub(crate) fn check_item(name: &str, description: &str, price: &str) -> Result<I
 pub(crate) fn ItemForm(
     category_id: String,
     #[prop(optional)] item: Option<MenuItem>,
-    /// After a successful save: closes an edit form.
+    /// Closes an edit form: after a successful save, or without saving.
     #[prop(optional)]
-    on_saved: Option<Callback<()>>,
-    /// Closes an edit form without saving.
-    #[prop(optional)]
-    on_cancel: Option<Callback<()>>,
+    on_close: Option<Callback<()>>,
 ) -> impl IntoView {
     let editor = expect_context::<Editor>();
     let adding = item.is_none();
-    let suffix = match &item {
-        Some(item) => item.id.clone(),
-        None => format!("new-{category_id}"),
-    };
+    let suffix = item
+        .as_ref()
+        .map_or_else(|| format!("new-{category_id}"), |i| i.id.clone());
     let key = StoredValue::new(format!("item-form:{suffix}"));
     let text = |f: fn(&MenuItem) -> String| RwSignal::new(item.as_ref().map(f).unwrap_or_default());
     let name = text(|i| i.name.clone());
@@ -63,7 +59,7 @@ pub(crate) fn ItemForm(
     let allergens = item.as_ref().map(|i| i.allergens.clone());
     let allergens = RwSignal::new(allergens.unwrap_or_default());
     let groups = item.as_ref().map(|i| i.option_groups.as_slice());
-    let options = RwSignal::new(OptionDrafts::from_groups(groups.unwrap_or_default()));
+    let options = OptionDrafts::new(groups.unwrap_or_default());
     let category = RwSignal::new(category_id.clone());
     let error = RwSignal::new(None::<String>);
 
@@ -87,8 +83,7 @@ pub(crate) fn ItemForm(
             });
             now.unwrap_or_else(|| item.clone())
         });
-        let check = options
-            .with_untracked(|drafts| checked_options(drafts, fields.price_cents, current.as_ref()));
+        let check = checked_options(options, fields.price_cents, current.as_ref());
         let Some(option_groups) = checked(check, error) else {
             return;
         };
@@ -106,8 +101,8 @@ pub(crate) fn ItemForm(
                 };
                 editor.run(key.get_value(), error, async move {
                     bar_api::update_item(&item.id, &request).await?;
-                    if let Some(saved) = on_saved {
-                        saved.try_run(());
+                    if let Some(close) = on_close {
+                        close.try_run(());
                     }
                     Ok(())
                 });
@@ -128,7 +123,7 @@ pub(crate) fn ItemForm(
                         field.set(String::new());
                     }
                     allergens.set(Vec::new());
-                    options.set(OptionDrafts::default());
+                    options.set(&[]);
                     Ok(())
                 });
             }
@@ -217,7 +212,7 @@ pub(crate) fn ItemForm(
                     busy=running
                     disabled=move || editor.actions.locked()
                 />
-                {on_cancel
+                {on_close
                     .map(|cancel| {
                         view! {
                             <button

@@ -17,193 +17,161 @@ use ui::format::price_delta;
 use crate::components::editor::{place_of, swap_with_neighbour};
 use crate::components::TextField;
 
-/// One group as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One group as typed. Its fields are signals of their own: typing in one
+/// redraws only what shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct GroupDraft {
     /// Tells the groups apart on the page while they are added, moved and
     /// removed; never sent.
-    pub(crate) key: u64,
+    key: u64,
     /// The group's id, when it is one the item has now.
-    pub(crate) id: Option<String>,
-    pub(crate) name: String,
+    id: StoredValue<Option<String>>,
+    name: RwSignal<String>,
     /// The fewest choices: 0 when the guest may skip the group, 1 (or what
     /// the group had) when "Required" is ticked.
-    pub(crate) min: u32,
+    min: RwSignal<u32>,
     /// The most choices, as typed.
-    pub(crate) max: String,
-    pub(crate) options: Vec<OptionDraft>,
+    max: RwSignal<String>,
+    options: RwSignal<Vec<OptionDraft>>,
 }
 
 /// One option as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OptionDraft {
     /// As [`GroupDraft::key`].
-    pub(crate) key: u64,
+    key: u64,
     /// The option's id, when it is one the item has now.
-    pub(crate) id: Option<String>,
-    pub(crate) name: String,
+    id: StoredValue<Option<String>>,
+    name: RwSignal<String>,
     /// The price difference as typed: "0.40", "-2.50", empty for none.
-    pub(crate) delta: String,
+    delta: RwSignal<String>,
     /// Whether it was on sale when the form opened (the bar switches it,
     /// not this form; see [`checked_options`]).
-    pub(crate) available: bool,
+    available: bool,
 }
 
 /// The groups of the form, in order.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct OptionDrafts {
-    next: u64,
-    pub(crate) groups: Vec<GroupDraft>,
+    /// The last key given out.
+    next: StoredValue<u64>,
+    groups: RwSignal<Vec<GroupDraft>>,
 }
 
 impl OptionDrafts {
-    /// The item's groups as the form starts with them. They go through
-    /// `OptionGroupInput::from`, the shape the API takes back, with the ids.
-    pub(crate) fn from_groups(groups: &[OptionGroup]) -> OptionDrafts {
-        let mut drafts = OptionDrafts::default();
-        for group in groups.iter().map(OptionGroupInput::from) {
-            let key = drafts.new_key();
-            let options = group
-                .options
-                .into_iter()
-                .map(|o| OptionDraft {
-                    key: drafts.new_key(),
-                    id: o.id,
-                    name: o.name,
-                    delta: delta_text(o.price_delta_cents),
-                    available: o.available,
-                })
-                .collect();
-            drafts.groups.push(GroupDraft {
-                key,
-                id: group.id,
-                name: group.name,
-                min: group.min_choices,
-                max: group.max_choices.to_string(),
-                options,
-            });
-        }
+    /// The item's groups as the form starts with them (see [`Self::set`]).
+    pub(crate) fn new(groups: &[OptionGroup]) -> OptionDrafts {
+        let drafts = OptionDrafts::default();
+        drafts.set(groups);
         drafts
     }
 
-    fn new_key(&mut self) -> u64 {
-        self.next += 1;
-        self.next
+    /// Starts again from `groups`. They go through `OptionGroupInput::from`,
+    /// the shape the API takes back, with the ids.
+    pub(crate) fn set(self, groups: &[OptionGroup]) {
+        self.next.set_value(0);
+        let groups = groups.iter().map(|g| self.group(g.into())).collect();
+        self.groups.set(groups);
     }
 
-    fn new_option(&mut self) -> OptionDraft {
+    fn new_key(self) -> u64 {
+        self.next.update_value(|next| *next += 1);
+        self.next.get_value()
+    }
+
+    fn group(self, group: OptionGroupInput) -> GroupDraft {
+        GroupDraft {
+            key: self.new_key(),
+            id: StoredValue::new(group.id),
+            name: RwSignal::new(group.name),
+            min: RwSignal::new(group.min_choices),
+            max: RwSignal::new(group.max_choices.to_string()),
+            options: RwSignal::new(group.options.into_iter().map(|o| self.option(o)).collect()),
+        }
+    }
+
+    fn option(self, option: ItemOptionInput) -> OptionDraft {
         OptionDraft {
             key: self.new_key(),
-            id: None,
-            name: String::new(),
-            delta: String::new(),
-            available: true,
+            id: StoredValue::new(option.id),
+            name: RwSignal::new(option.name),
+            delta: RwSignal::new(delta_text(option.price_delta_cents)),
+            available: option.available,
         }
     }
 
     /// A new group at the end: required, one choice, one empty option, the
     /// most common kind ("Size").
-    pub(crate) fn add_group(&mut self) {
-        let key = self.new_key();
-        let option = self.new_option();
-        self.groups.push(GroupDraft {
-            key,
+    fn add_group(self) {
+        let group = self.group(OptionGroupInput {
             id: None,
             name: String::new(),
-            min: 1,
-            max: "1".to_owned(),
-            options: vec![option],
+            min_choices: 1,
+            max_choices: 1,
+            options: vec![blank_option()],
         });
+        self.groups.update(|groups| groups.push(group));
     }
 
-    pub(crate) fn remove_group(&mut self, group: u64) {
-        self.groups.retain(|g| g.key != group);
-    }
-
-    /// Moves a group one place up or down.
-    pub(crate) fn move_group(&mut self, group: u64, up: bool) {
-        if let Some(at) = self.groups.iter().position(|g| g.key == group) {
-            swap_with_neighbour(&mut self.groups, at, up);
-        }
-    }
-
-    pub(crate) fn group(&self, group: u64) -> Option<&GroupDraft> {
-        self.groups.iter().find(|g| g.key == group)
-    }
-
-    pub(crate) fn group_mut(&mut self, group: u64) -> Option<&mut GroupDraft> {
-        self.groups.iter_mut().find(|g| g.key == group)
-    }
-
-    /// Changes a group with `change`, if it is still there.
-    fn edit_group(&mut self, group: u64, change: impl FnOnce(&mut GroupDraft)) {
-        if let Some(g) = self.group_mut(group) {
-            change(g);
-        }
-    }
-
-    /// A new empty option at the end of a group.
-    pub(crate) fn add_option(&mut self, group: u64) {
-        let option = self.new_option();
-        self.edit_group(group, |g| g.options.push(option));
-    }
-
-    pub(crate) fn remove_option(&mut self, group: u64, option: u64) {
-        self.edit_group(group, |g| g.options.retain(|o| o.key != option));
-    }
-
-    /// Moves an option one place up or down within its group.
-    pub(crate) fn move_option(&mut self, group: u64, option: u64, up: bool) {
-        self.edit_group(group, |g| {
-            if let Some(at) = g.options.iter().position(|o| o.key == option) {
-                swap_with_neighbour(&mut g.options, at, up);
-            }
-        });
-    }
-
-    pub(crate) fn option(&self, group: u64, option: u64) -> Option<&OptionDraft> {
-        self.group(group)?.options.iter().find(|o| o.key == option)
-    }
-
-    pub(crate) fn option_mut(&mut self, group: u64, option: u64) -> Option<&mut OptionDraft> {
-        self.group_mut(group)?
-            .options
-            .iter_mut()
-            .find(|o| o.key == option)
+    /// A new empty option at the end of `group`.
+    fn add_option(self, group: GroupDraft) {
+        let option = self.option(blank_option());
+        group.options.update(|options| options.push(option));
     }
 
     /// The groups in the API's shape, or a sentence about the first number
     /// that cannot be read. The rest (names, counts, ranges) is for
     /// `validate::option_groups` to check.
-    pub(crate) fn to_inputs(&self) -> Result<Vec<OptionGroupInput>, String> {
-        let groups = self.groups.iter().enumerate().map(|(i, g)| {
-            let group = called(&g.name, &format!("option group {}", i + 1));
-            let max_choices = g.max.trim().parse::<u32>().map_err(|_| {
+    pub(crate) fn to_inputs(self) -> Result<Vec<OptionGroupInput>, String> {
+        let groups = self.groups.get_untracked().into_iter().enumerate();
+        let groups = groups.map(|(i, g)| {
+            let name = g.name.get_untracked();
+            let group = called(&name, &format!("option group {}", i + 1));
+            let max_choices = g.max.get_untracked().trim().parse::<u32>().map_err(|_| {
                 format!("In {group}, type the most a guest can choose as a number, like 1.")
             })?;
-            let options = g.options.iter().map(|o| {
-                let price_delta_cents = typed_price_delta(&o.delta).map_err(|_| {
-                    format!(
-                        "Type the price difference of {} like 0.40, or -2.50 for less.",
-                        called(&o.name, "each option")
-                    )
-                })?;
+            let options = g.options.get_untracked().into_iter().map(|o| {
+                let name = o.name.get_untracked();
+                let price_delta_cents =
+                    typed_price_delta(&o.delta.get_untracked()).map_err(|_| {
+                        format!(
+                            "Type the price difference of {} like 0.40, or -2.50 for less.",
+                            called(&name, "each option")
+                        )
+                    })?;
                 Ok(ItemOptionInput {
-                    id: o.id.clone(),
-                    name: o.name.clone(),
+                    id: o.id.get_value(),
+                    name,
                     price_delta_cents,
                     available: o.available,
                 })
             });
             Ok(OptionGroupInput {
                 options: options.collect::<Result<_, String>>()?,
-                id: g.id.clone(),
-                name: g.name.clone(),
-                min_choices: g.min,
+                id: g.id.get_value(),
+                name,
+                min_choices: g.min.get_untracked(),
                 max_choices,
             })
         });
         groups.collect()
+    }
+}
+
+/// A new option as the API takes it: no name, no price difference, on sale.
+fn blank_option() -> ItemOptionInput {
+    ItemOptionInput {
+        id: None,
+        name: String::new(),
+        price_delta_cents: 0,
+        available: true,
+    }
+}
+
+/// Moves `draft` one place up or down in `list`.
+fn shift<T: PartialEq>(list: &mut [T], draft: T, up: bool) {
+    if let Some(at) = list.iter().position(|d| *d == draft) {
+        swap_with_neighbour(list, at, up);
     }
 }
 
@@ -218,10 +186,9 @@ fn called(name: &str, otherwise: &str) -> String {
 /// A price difference as the form shows it: `"-2.50"`, `"0.40"`, and
 /// nothing for none.
 fn delta_text(cents: i64) -> String {
-    if cents == 0 {
-        String::new()
-    } else {
-        format_price(cents)
+    match cents {
+        0 => String::new(),
+        cents => format_price(cents),
     }
 }
 
@@ -246,7 +213,7 @@ pub(crate) fn typed_price_delta(text: &str) -> Result<i64, String> {
 /// server's rules: `item` is the item being edited as the menu has it now
 /// (the ids its groups may keep), none for a new item.
 pub(crate) fn checked_options(
-    drafts: &OptionDrafts,
+    drafts: OptionDrafts,
     price_cents: i64,
     item: Option<&MenuItem>,
 ) -> Result<Vec<OptionGroupInput>, String> {
@@ -300,25 +267,24 @@ pub(crate) fn summary(groups: &[OptionGroup]) -> String {
 /// group" at the end. `id_prefix` keeps the fields' ids unique on the page.
 #[component]
 pub(crate) fn OptionsEditor(
-    drafts: RwSignal<OptionDrafts>,
+    drafts: OptionDrafts,
     #[prop(into)] id_prefix: String,
 ) -> impl IntoView {
     let prefix = StoredValue::new(id_prefix);
-    let group_keys = move || drafts.with(|d| d.groups.iter().map(|g| g.key).collect::<Vec<_>>());
     view! {
         <fieldset class="field-options" data-testid="item-options">
             <legend>"Options"</legend>
-            <Show when=move || drafts.with(|d| d.groups.is_empty())>
+            <Show when=move || drafts.groups.with(Vec::is_empty)>
                 <p class="muted options-none">
                     "None: guests order it as it is. Add a group for a choice such as a size or extras."
                 </p>
             </Show>
             <ol class="option-groups">
                 <For
-                    each=group_keys
-                    key=|group_key| *group_key
-                    children=move |group_key| {
-                        view! { <GroupEditor drafts group_key prefix=prefix.get_value() /> }
+                    each=move || drafts.groups.get()
+                    key=|group| group.key
+                    children=move |group| {
+                        view! { <GroupEditor drafts group prefix=prefix.get_value() /> }
                     }
                 />
             </ol>
@@ -326,7 +292,7 @@ pub(crate) fn OptionsEditor(
                 type="button"
                 class="button secondary"
                 data-testid="add-option-group"
-                on:click=move |_| drafts.update(OptionDrafts::add_group)
+                on:click=move |_| drafts.add_group()
             >
                 "Add group"
             </button>
@@ -336,31 +302,15 @@ pub(crate) fn OptionsEditor(
 
 /// One group of the section.
 #[component]
-fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -> impl IntoView {
-    let text = move |f: fn(&GroupDraft) -> String| {
-        move || drafts.with(|d| d.group(group_key).map(f).unwrap_or_default())
-    };
-    let name = text(|g| g.name.clone());
-    let most = text(|g| g.max.clone());
-    let required = move || drafts.with(|d| d.group(group_key).is_some_and(|g| g.min > 0));
-    let called_here = move || called(&name(), "this group");
-    let place = move || drafts.with(|d| place_of(&d.groups, |g| g.key == group_key));
-    let option_keys = move || {
-        drafts.with(|d| {
-            d.group(group_key)
-                .map(|g| g.options.iter().map(|o| o.key).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    };
-    let set = move |f: fn(&mut GroupDraft, String)| {
-        Callback::new(move |value| drafts.update(|d| d.edit_group(group_key, |g| f(g, value))))
-    };
-    let set_max = set(|g, value| g.max = value);
-    let option_prefix = StoredValue::new(format!("{prefix}-group-{group_key}"));
+fn GroupEditor(drafts: OptionDrafts, group: GroupDraft, prefix: String) -> impl IntoView {
+    let required = move || group.min.get() > 0;
+    let called_here = move || group.name.with(|name| called(name, "this group"));
+    let place = move || drafts.groups.with(|list| place_of(list, |g| *g == group));
+    let option_prefix = StoredValue::new(format!("{prefix}-group-{}", group.key));
     let id = move |what: &str| option_prefix.with_value(|p| format!("{p}-{what}"));
 
     view! {
-        <li class="option-group-editor" data-testid="option-group-editor" data-group-name=name>
+        <li class="option-group-editor" data-testid="option-group-editor" data-group-name=group.name>
             <div class="group-fields">
                 <TextField
                     id=id("name")
@@ -368,8 +318,8 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                     testid="group-name"
                     max_len=MENU_NAME_MAX_LEN
                     placeholder="e.g. Size"
-                    value=name
-                    set=set(|g, value| g.name = value)
+                    value=group.name
+                    set=move |text| group.name.set(text)
                 />
                 <label class="check-field" for=id("required")>
                     <input
@@ -379,9 +329,7 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                         prop:checked=required
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            drafts.update(|d| {
-                                d.edit_group(group_key, |g| g.min = if on { g.min.max(1) } else { 0 });
-                            });
+                            group.min.update(|min| *min = if on { (*min).max(1) } else { 0 });
                         }
                     />
                     "Required"
@@ -396,8 +344,8 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                         step="1"
                         data-testid="group-max"
                         autocomplete="off"
-                        prop:value=most
-                        on:input=move |ev| set_max.run(event_target_value(&ev))
+                        prop:value=group.max
+                        on:input=move |ev| group.max.set(event_target_value(&ev))
                     />
                 </div>
                 <div class="row-actions">
@@ -405,14 +353,14 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                         what="group"
                         name=called_here
                         place=place
-                        on_move=Callback::new(move |up| drafts.update(|d| d.move_group(group_key, up)))
+                        on_move=Callback::new(move |up| drafts.groups.update(|g| shift(g, group, up)))
                     />
                     <button
                         type="button"
                         class="button secondary danger-text"
                         data-testid="remove-option-group"
                         aria-label=move || format!("Remove group {}", called_here())
-                        on:click=move |_| drafts.update(|d| d.remove_group(group_key))
+                        on:click=move |_| drafts.groups.update(|g| g.retain(|g| *g != group))
                     >
                         "Remove group"
                     </button>
@@ -420,12 +368,10 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
             </div>
             <ul class="option-rows">
                 <For
-                    each=option_keys
-                    key=|option_key| *option_key
-                    children=move |option_key| {
-                        view! {
-                            <OptionEditor drafts group_key option_key prefix=option_prefix.get_value() />
-                        }
+                    each=move || group.options.get()
+                    key=|option| option.key
+                    children=move |option| {
+                        view! { <OptionEditor group option prefix=option_prefix.get_value() /> }
                     }
                 />
             </ul>
@@ -434,7 +380,7 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
                 class="button secondary"
                 data-testid="add-option"
                 aria-label=move || format!("Add an option to {}", called_here())
-                on:click=move |_| drafts.update(|d| d.add_option(group_key))
+                on:click=move |_| drafts.add_option(group)
             >
                 "Add option"
             </button>
@@ -444,69 +390,43 @@ fn GroupEditor(drafts: RwSignal<OptionDrafts>, group_key: u64, prefix: String) -
 
 /// One option of a group: its name and price difference.
 #[component]
-fn OptionEditor(
-    drafts: RwSignal<OptionDrafts>,
-    group_key: u64,
-    option_key: u64,
-    prefix: String,
-) -> impl IntoView {
-    let text = move |f: fn(&OptionDraft) -> String| {
-        move || drafts.with(|d| d.option(group_key, option_key).map(f).unwrap_or_default())
-    };
-    let name = text(|o| o.name.clone());
-    let delta = text(|o| o.delta.clone());
-    let called_here = move || called(&name(), "this option");
-    let place = move || {
-        drafts.with(|d| {
-            let options = d.group(group_key).map_or(&[][..], |g| g.options.as_slice());
-            place_of(options, |o| o.key == option_key)
-        })
-    };
-    let set = move |f: fn(&mut OptionDraft, String)| {
-        Callback::new(move |value| {
-            drafts.update(|d| {
-                if let Some(o) = d.option_mut(group_key, option_key) {
-                    f(o, value);
-                }
-            });
-        })
-    };
+fn OptionEditor(group: GroupDraft, option: OptionDraft, prefix: String) -> impl IntoView {
+    let called_here = move || option.name.with(|name| called(name, "this option"));
+    let place = move || group.options.with(|list| place_of(list, |o| *o == option));
 
     view! {
-        <li class="option-row" data-testid="option-editor" data-option-name=name>
+        <li class="option-row" data-testid="option-editor" data-option-name=option.name>
             <TextField
-                id=format!("{prefix}-option-{option_key}-name")
+                id=format!("{prefix}-option-{}-name", option.key)
                 label="Option"
                 testid="option-name"
                 max_len=MENU_NAME_MAX_LEN
                 placeholder="e.g. Half pint"
-                value=name
-                set=set(|o, value| o.name = value)
+                value=option.name
+                set=move |text| option.name.set(text)
             />
             <TextField
-                id=format!("{prefix}-option-{option_key}-price")
+                id=format!("{prefix}-option-{}-price", option.key)
                 class="field field-price"
                 label="Price difference"
                 testid="option-price"
                 placeholder="e.g. -2.50"
-                value=delta
-                set=set(|o, value| o.delta = value)
+                value=option.delta
+                set=move |text| option.delta.set(text)
             />
             <div class="row-actions">
                 <MoveButtons
                     what="option"
                     name=called_here
                     place=place
-                    on_move=Callback::new(move |up| {
-                        drafts.update(|d| d.move_option(group_key, option_key, up));
-                    })
+                    on_move=Callback::new(move |up| group.options.update(|o| shift(o, option, up)))
                 />
                 <button
                     type="button"
                     class="button secondary danger-text"
                     data-testid="remove-option"
                     aria-label=move || format!("Remove option {}", called_here())
-                    on:click=move |_| drafts.update(|d| d.remove_option(group_key, option_key))
+                    on:click=move |_| group.options.update(|o| o.retain(|o| *o != option))
                 >
                     "Remove option"
                 </button>
@@ -519,6 +439,13 @@ fn OptionEditor(
 mod tests {
     use super::*;
     use shared::bar::ItemOption;
+
+    /// An owner for the drafts' signals, current while it lives.
+    fn owner() -> Owner {
+        let owner = Owner::new();
+        owner.set();
+        owner
+    }
 
     fn lager() -> MenuItem {
         let option = |id: &str, name: &str, d: i64, available: bool| ItemOption {
@@ -579,11 +506,13 @@ mod tests {
 
     #[test]
     fn an_items_groups_come_back_as_they_were_with_their_ids() {
+        let _owner = owner();
         let item = lager();
-        let drafts = OptionDrafts::from_groups(&item.option_groups);
-        assert_eq!(drafts.groups[0].options[1].delta, "-2.50");
-        assert_eq!(drafts.groups[0].options[0].delta, "");
-        let sent = checked_options(&drafts, item.price_cents, Some(&item)).unwrap();
+        let drafts = OptionDrafts::new(&item.option_groups);
+        let size = drafts.groups.get_untracked()[0].options.get_untracked();
+        assert_eq!(size[1].delta.get_untracked(), "-2.50");
+        assert_eq!(size[0].delta.get_untracked(), "");
+        let sent = checked_options(drafts, item.price_cents, Some(&item)).unwrap();
         let expected: Vec<OptionGroupInput> = item
             .option_groups
             .iter()
@@ -594,21 +523,21 @@ mod tests {
 
     #[test]
     fn new_groups_and_options_have_no_ids_and_keep_the_order_typed() {
-        let mut drafts = OptionDrafts::default();
+        let _owner = owner();
+        let drafts = OptionDrafts::new(&[]);
         drafts.add_group();
-        let size = drafts.groups[0].key;
-        drafts.group_mut(size).unwrap().name = "Size".to_owned();
-        let pint = drafts.groups[0].options[0].key;
-        drafts.option_mut(size, pint).unwrap().name = "Pint".to_owned();
+        let size = drafts.groups.get_untracked()[0];
+        size.name.set("Size".to_owned());
+        let pint = size.options.get_untracked()[0];
+        pint.name.set("Pint".to_owned());
         drafts.add_option(size);
-        let half = drafts.groups[0].options[1].key;
-        let option = drafts.option_mut(size, half).unwrap();
-        option.name = "Half pint".to_owned();
-        option.delta = "-2.50".to_owned();
-        drafts.move_option(size, half, true);
-        drafts.move_option(size, half, true);
+        let half = size.options.get_untracked()[1];
+        half.name.set("Half pint".to_owned());
+        half.delta.set("-2.50".to_owned());
+        size.options.update(|o| shift(o, half, true));
+        size.options.update(|o| shift(o, half, true));
 
-        let sent = checked_options(&drafts, 550, None).unwrap();
+        let sent = checked_options(drafts, 550, None).unwrap();
         assert_eq!(sent.len(), 1);
         assert_eq!((sent[0].min_choices, sent[0].max_choices), (1, 1));
         assert_eq!(sent[0].id, None);
@@ -620,44 +549,47 @@ mod tests {
         assert_eq!(names, [("Half pint", -250), ("Pint", 0)]);
 
         drafts.add_group();
-        let second = drafts.groups[1].key;
-        drafts.move_group(second, true);
-        assert_eq!(drafts.groups[0].key, second);
-        drafts.remove_group(second);
-        drafts.remove_option(size, pint);
-        assert_eq!(drafts.groups.len(), 1);
-        assert_eq!(drafts.groups[0].options.len(), 1);
+        let second = drafts.groups.get_untracked()[1];
+        drafts.groups.update(|g| shift(g, second, true));
+        assert_eq!(drafts.groups.get_untracked()[0], second);
+        drafts.groups.update(|g| g.retain(|g| *g != second));
+        size.options.update(|o| o.retain(|o| *o != pint));
+        assert_eq!(drafts.groups.get_untracked(), [size]);
+        assert_eq!(size.options.get_untracked().len(), 1);
     }
 
     #[test]
     fn the_form_says_what_to_fix_before_sending() {
+        let _owner = owner();
         let item = lager();
-        let typed = |change: fn(&mut OptionDrafts)| {
-            let mut drafts = OptionDrafts::from_groups(&item.option_groups);
-            change(&mut drafts);
-            checked_options(&drafts, 550, Some(&item))
+        let typed = |change: fn(&[GroupDraft])| {
+            let drafts = OptionDrafts::new(&item.option_groups);
+            change(&drafts.groups.get_untracked());
+            checked_options(drafts, 550, Some(&item))
         };
-        let problem = typed(|d| d.groups[1].max = "two".to_owned()).unwrap_err();
+        let problem = typed(|g| g[1].max.set("two".to_owned())).unwrap_err();
         assert!(problem.contains("“Extras”"), "{problem}");
-        let problem = typed(|d| d.groups[0].options[1].delta = "less".to_owned()).unwrap_err();
+        let problem = typed(|g| g[0].options.get_untracked()[1].delta.set("less".to_owned()));
+        let problem = problem.unwrap_err();
         assert!(problem.contains("“Half pint”"), "{problem}");
 
         // The server's rules: more choices than options, a price below zero.
-        assert!(typed(|d| d.groups[1].max = "3".to_owned()).is_err());
-        let drafts = OptionDrafts::from_groups(&item.option_groups);
-        assert!(checked_options(&drafts, 200, Some(&item)).is_err());
+        assert!(typed(|g| g[1].max.set("3".to_owned())).is_err());
+        let drafts = OptionDrafts::new(&item.option_groups);
+        assert!(checked_options(drafts, 200, Some(&item)).is_err());
         // Ids of another item's options are not this one's to keep.
-        assert!(checked_options(&drafts, 550, None).is_err());
+        assert!(checked_options(drafts, 550, None).is_err());
     }
 
     #[test]
     fn saving_keeps_what_the_bar_switched_meanwhile() {
+        let _owner = owner();
         let item = lager();
-        let drafts = OptionDrafts::from_groups(&item.option_groups);
+        let drafts = OptionDrafts::new(&item.option_groups);
         let mut now = lager();
         now.option_groups[0].options[1].available = false;
         now.option_groups[1].options[0].available = true;
-        let sent = checked_options(&drafts, 550, Some(&now)).unwrap();
+        let sent = checked_options(drafts, 550, Some(&now)).unwrap();
         assert!(
             !sent[0].options[1].available,
             "half pint sold out at the bar"

@@ -19,12 +19,8 @@ use crate::components::{checked, staged};
 /// Seconds as the minutes the form shows: `300` → `"5"`, `90` → `"1.5"`
 /// (timers set through the API need not be whole minutes).
 fn minutes_text(secs: u32) -> String {
-    if secs.is_multiple_of(60) {
-        (secs / 60).to_string()
-    } else {
-        let text = format!("{:.2}", f64::from(secs) / 60.0);
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    }
+    let text = format!("{:.2}", f64::from(secs) / 60.0);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
 /// The two fields as typed: read as minutes, then checked by the rule the

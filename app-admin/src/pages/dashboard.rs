@@ -28,17 +28,11 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     let load = move || stats.load(auth, bar_api::today_stats);
     // A burst of order events makes one more load after the running one,
     // not one load each.
-    let again = StoredValue::new(false);
-    let refetch = move || {
-        if stats.pending.get_untracked() {
-            again.set_value(true);
-        } else {
-            load();
-        }
-    };
+    let again = RwSignal::new(false);
+    let refetch = move || again.set(true);
     Effect::new(move |_| {
-        if !stats.pending.get() && again.get_value() {
-            again.set_value(false);
+        if again.get() && !stats.pending.get() {
+            again.set(false);
             load();
         }
     });

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::security::AdminActivityEntry;
+use shared::security::AdminActivityPage;
 use ui::components::BusyButton;
 use ui::load::{error_line, Actions, Stage};
 use ui::pages::activity::{kind_options, ActivityItem};
@@ -11,13 +11,6 @@ use ui::{bar_api, use_auth};
 
 use crate::components::staged;
 use crate::components::user_search::{ChosenUser, UserSearch};
-
-/// Entries shown, and the cursor of the next page.
-#[derive(Debug, Clone, PartialEq, Default)]
-struct Shown {
-    entries: Vec<AdminActivityEntry>,
-    next_before: Option<i64>,
-}
 
 /// Filters, the entries they find, "Show older", and the CSV export.
 #[component]
@@ -27,7 +20,11 @@ pub(crate) fn LogPage() -> impl IntoView {
     let kind = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
-    let shown = RwSignal::new(Shown::default());
+    // The entries shown, and the cursor of the next page.
+    let shown = RwSignal::new(AdminActivityPage {
+        entries: Vec::new(),
+        next_before: None,
+    });
     let stage = RwSignal::new(Stage::Loading);
     let more = RwSignal::new(false);
     let more_error = RwSignal::new(None::<String>);
@@ -35,21 +32,21 @@ pub(crate) fn LogPage() -> impl IntoView {
     // Numbers the loads, so a slow answer for old filters is dropped.
     let generation = StoredValue::new(0u64);
 
-    let filters = move || {
-        let user_id = user.with_untracked(|u| u.as_ref().map(|u| u.id.clone()).unwrap_or_default());
+    let filters = Memo::new(move |_| {
+        let user_id = user.with(|u| u.as_ref().map(|u| u.id.clone()).unwrap_or_default());
         vec![
             ("user_id", user_id),
-            ("kind", kind.get_untracked()),
-            ("from", from.get_untracked()),
-            ("to", to.get_untracked()),
+            ("kind", kind.get()),
+            ("from", from.get()),
+            ("to", to.get()),
         ]
-    };
+    });
     let load = move |before: Option<i64>| {
         let number = generation.try_update_value(|n| {
             *n += 1;
             *n
         });
-        let filter = filters();
+        let filter = filters.get_untracked();
         spawn_local(async move {
             let outcome = auth.watch(bar_api::admin_activity(&filter, before).await);
             if generation.try_get_value() != number {
@@ -75,16 +72,13 @@ pub(crate) fn LogPage() -> impl IntoView {
     };
     // Every change of a filter loads again, from the newest.
     Effect::new(move |_| {
-        user.track();
-        kind.track();
-        from.track();
-        to.track();
+        filters.track();
         more_error.set(None);
         load(None);
     });
 
     let export_csv = move |()| {
-        let filter = filters();
+        let filter = filters.get_untracked();
         export.run("export", async move {
             let csv = bar_api::admin_activity_csv(&filter).await?;
             if let Err(e) = download("taproom-activity.csv", &csv) {

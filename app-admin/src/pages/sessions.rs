@@ -30,24 +30,23 @@ pub(crate) fn SessionsPage() -> impl IntoView {
         label: id.clone(),
         id,
     }));
-    let user =
-        Memo::new(move |_| chosen.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default()));
     let app = RwSignal::new(String::new());
     let active = RwSignal::new("true".to_owned());
+    // The user's id (not the label a row names them by), the app, the state.
+    let filters = Memo::new(move |_| {
+        let user = chosen.with(|c| c.as_ref().map(|c| c.id.clone()).unwrap_or_default());
+        (user, app.get(), active.get())
+    });
     let sessions = Loader::<AdminSessionsResponse>::new();
     let load = move || {
-        let user = user.get_untracked();
-        let app = app.get_untracked();
-        let active = active.get_untracked();
+        let (user, app, active) = filters.get_untracked();
         sessions.load(auth, move || async move {
             bar_api::all_sessions(Some(&user), Some(&app), &active).await
         });
     };
     // Every change of a filter loads again.
     Effect::new(move |_| {
-        user.track();
-        app.track();
-        active.track();
+        filters.track();
         load();
     });
     sessions.reload_when_online(auth, load);
@@ -124,7 +123,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
                     label="Refresh"
                     busy_label="Refreshing…"
                     busy=sessions.pending
-                    on_click=Callback::new(move |()| load())
+                    on_click=reload
                 />
             </form>
             {move || notice(actions.notice.get())}
@@ -164,10 +163,7 @@ fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) ->
     let current = session.is_current;
     let confirming = RwSignal::new(None::<Ending>);
     let app = session.client_app.map_or("API", ClientApp::as_str);
-    let ip = session
-        .ip_address
-        .clone()
-        .unwrap_or_else(|| "unknown".to_owned());
+    let ip = session.ip_address.unwrap_or_else(|| "unknown".to_owned());
     let status = match (session.is_active, &session.revoked_reason) {
         (true, _) => "Active".to_owned(),
         (false, Some(reason)) => format!("Ended: {}", reason.label()),
@@ -175,13 +171,8 @@ fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) ->
     };
     let who = format!("{} · {}", session.user_email, session.user_role.as_str());
     let ids = StoredValue::new((session.id.clone(), session.user_id.clone()));
-    let key = move |ending: Ending| {
-        let kind = match ending {
-            Ending::ThisSession => "revoke",
-            Ending::Everywhere => "user",
-        };
-        ids.with_value(|(id, _)| format!("{kind}:{id}"))
-    };
+    // Names the action in flight: which ending, of which session.
+    let key = move |ending: Ending| ids.with_value(|(id, _)| format!("{ending:?}:{id}"));
     let end = move |ending: Ending| {
         let (id, user_id) = ids.get_value();
         actions.run(key(ending), async move {

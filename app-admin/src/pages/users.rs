@@ -114,22 +114,19 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
     let actions = Actions::new(auth);
     let error = actions.error;
     let confirming = RwSignal::new(false);
-    let resetting = RwSignal::new(false);
-    let new_password = RwSignal::new(String::new());
+    // The new password as typed, while the reset form is open.
+    let new_password = RwSignal::new(None::<String>);
+    let resetting = move || new_password.with(Option::is_some);
 
-    let close_reset = move || {
-        new_password.set(String::new());
-        resetting.set(false);
-    };
     let reset = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let password = new_password.get_untracked();
+        let password = new_password.get_untracked().unwrap_or_default();
         if checked(check_new_password(&password).map_err(str::to_owned), error).is_none() {
             return;
         }
         let call = async move |id: &str| {
             let answer = bar_api::reset_password(id, &password).await?;
-            close_reset();
+            new_password.set(None);
             Ok(answer)
         };
         act(actions, users, "reset", id.get_value(), call);
@@ -191,10 +188,10 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                         type="button"
                         class="button secondary"
                         data-testid="reset-password"
-                        disabled=move || locked() || resetting.get()
+                        disabled=move || locked() || resetting()
                         on:click=move |_| {
                             error.set(None);
-                            resetting.set(true);
+                            new_password.set(Some(String::new()));
                         }
                     >
                         "Reset password"
@@ -208,7 +205,7 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                         on_click=Callback::new(move |()| act(actions, users, "sign-out", id.get_value(), bar_api::sign_out_user))
                     />
                 </div>
-                <Show when=move || resetting.get()>
+                <Show when=resetting>
                     <form class="inline-form reset-form" on:submit=reset novalidate>
                         <label for=password_id.clone()>"New password (at least 8 characters)"</label>
                         <input
@@ -216,8 +213,8 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                             type="password"
                             data-testid="new-password"
                             autocomplete="new-password"
-                            prop:value=move || new_password.get()
-                            on:input=move |ev| new_password.set(event_target_value(&ev))
+                            prop:value=move || new_password.get().unwrap_or_default()
+                            on:input=move |ev| new_password.set(Some(event_target_value(&ev)))
                         />
                         <BusyButton
                             submit=true
@@ -232,7 +229,7 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                             type="button"
                             class="button secondary"
                             disabled=locked
-                            on:click=move |_| close_reset()
+                            on:click=move |_| new_password.set(None)
                         >
                             "Cancel"
                         </button>
