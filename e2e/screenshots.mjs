@@ -4,7 +4,7 @@
 // and an order that is ready (phone), the bartender's queue with orders in
 // all three columns, the kitchen's screen and a tab being split (tablet,
 // landscape), the admin's dashboard, its charts of a day and a week, and
-// the menu editor (desktop).
+// the menu editor with an item's allergens and options (desktop).
 //   node screenshots.mjs          all of them
 //   node screenshots.mjs bar      only the main screens
 //   node screenshots.mjs security only the password dialog, Activity (phone),
@@ -252,6 +252,15 @@ async function barScreens(server, browser) {
   await form.scrollIntoViewIfNeeded();
   await desk.screenshot({ path: join(out, "admin-item-allergens-desktop.png") });
   console.log("admin: an item's allergens at desktop width");
+  await desk.getByTestId("edit-item-form").getByRole("button", { name: "Cancel" }).click();
+  // An item with a size to choose: its option groups in the form.
+  const ipa = desk.locator('[data-testid=editor-item][data-item-name="Hazy IPA"]');
+  await ipa.getByTestId("edit-item").click();
+  const groups = desk.getByTestId("edit-item-form").getByTestId("item-options");
+  await groups.getByTestId("option-group-editor").first().waitFor();
+  await groups.scrollIntoViewIfNeeded();
+  await desk.screenshot({ path: join(out, "admin-item-options-desktop.png") });
+  console.log("admin: an item's options at desktop width");
   for (const context of [customer, bar, admin]) await context.close();
 }
 
