@@ -154,7 +154,6 @@ mod browser {
         /// Failed attempts since the stream was last live, for the backoff.
         failures: Cell<usize>,
         connection: RefCell<Option<Connection>>,
-        retry: Cell<Option<TimeoutHandle>>,
     }
 
     /// Joins the tab's stream (opening it if nobody listened yet), follows
@@ -178,7 +177,6 @@ mod browser {
                     cursor_user: RefCell::new(None),
                     failures: Cell::new(0),
                     connection: RefCell::new(None),
-                    retry: Cell::new(None),
                 });
                 SHARED.with(|shared| *shared.borrow_mut() = Rc::downgrade(&stream));
                 stream
@@ -235,13 +233,10 @@ mod browser {
             self.open();
         }
 
-        /// Closes the connection and cancels any pending reconnect.
+        /// Closes the connection; a pending reconnect, now stale, does nothing.
         fn stop(&self) {
             self.epoch.set(self.epoch.get() + 1);
             *self.user_id.borrow_mut() = None;
-            if let Some(timer) = self.retry.take() {
-                timer.clear();
-            }
             self.close();
         }
 
@@ -323,18 +318,13 @@ mod browser {
             let failures = self.failures.replace(self.failures.get() + 1);
             let wait = BACKOFF_MS[failures.min(BACKOFF_MS.len() - 1)];
             let stream = Rc::downgrade(self);
-            let timer = set_timeout_with_handle(
-                move || {
-                    if let Some(stream) = current(&stream, epoch) {
-                        stream.retry.set(None);
-                        stream.open();
-                    }
-                },
-                Duration::from_millis(u64::from(wait)),
-            );
-            match timer {
-                Ok(timer) => self.retry.set(Some(timer)),
-                Err(e) => leptos::logging::warn!("could not schedule a reconnect: {e:?}"),
+            let reopen = move || {
+                if let Some(stream) = current(&stream, epoch) {
+                    stream.open();
+                }
+            };
+            if let Err(e) = set_timeout_with_handle(reopen, Duration::from_millis(wait.into())) {
+                leptos::logging::warn!("could not schedule a reconnect: {e:?}");
             }
         }
 

@@ -94,11 +94,12 @@ pub fn SignInAlerts() -> impl IntoView {
             settle(alert.id, Some(outcome));
         });
     };
+    let dismiss = move |id: i64| shown.update(|list| list.retain(|s| s.alert.id != id));
     let it_was_me = move |id: i64| {
         settle(id, None);
         spawn_local(async move {
             match auth.watch(api::dismiss_alert(id).await) {
-                Ok(_) => shown.update(|list| list.retain(|s| s.alert.id != id)),
+                Ok(_) => dismiss(id),
                 Err(e) => settle(id, Some(e.to_string())),
             }
         });
@@ -133,9 +134,7 @@ pub fn SignInAlerts() -> impl IntoView {
                             {match item.outcome {
                                 Some(outcome) => view! {
                                     <p class="alert-outcome">{outcome}</p>
-                                    <button type="button" class="button secondary" on:click=move |_| {
-                                        shown.update(|list| list.retain(|s| s.alert.id != id));
-                                    }>"Close"</button>
+                                    <button type="button" class="button secondary" on:click=move |_| dismiss(id)>"Close"</button>
                                 }.into_any(),
                                 None => view! {
                                     <p>{if can_sign_out { "Not you? Sign it out now." } else { "That session has ended since. Not you? Change your password." }}</p>
