@@ -35,22 +35,22 @@ const NOTE_FOR: Duration = Duration::from_secs(8);
 /// in whole minutes).
 pub(crate) const TICK: Duration = Duration::from_secs(5);
 
-/// Reloads of a list (the open orders, the open calls) in flight, and the
-/// updates that arrived meanwhile: the reload's answer may predate them, so
-/// they are applied again on top of it.
+/// Reloads of a list (the open orders, the open calls): the number of the
+/// latest, and while it is on its way the updates that arrived meanwhile:
+/// its answer may predate them, so they are applied again on top of it.
+/// Only the latest reload is applied, and it was asked after every update
+/// that came before it.
 #[derive(Debug)]
 struct Reloads<T> {
     latest: u64,
-    in_flight: u32,
-    arrived: Vec<T>,
+    arrived: Option<Vec<T>>,
 }
 
 impl<T> Default for Reloads<T> {
     fn default() -> Self {
         Reloads {
             latest: 0,
-            in_flight: 0,
-            arrived: Vec::new(),
+            arrived: None,
         }
     }
 }
@@ -59,26 +59,20 @@ impl<T: Clone> Reloads<T> {
     /// A reload starts; answers its number.
     fn start(&mut self) -> u64 {
         self.latest += 1;
-        self.in_flight += 1;
+        self.arrived = Some(Vec::new());
         self.latest
     }
 
-    /// Reload `number` has its answer: whether it is the latest one, and
-    /// the updates to apply again on top of it.
-    fn finish(&mut self, number: u64) -> (bool, Vec<T>) {
-        self.in_flight -= 1;
-        let arrived = if self.in_flight == 0 {
-            std::mem::take(&mut self.arrived)
-        } else {
-            self.arrived.clone()
-        };
-        (self.latest == number, arrived)
+    /// Reload `number` has its answer: if it is the latest one, the
+    /// updates to apply again on top of it.
+    fn finish(&mut self, number: u64) -> Option<Vec<T>> {
+        (self.latest == number).then(|| self.arrived.take().unwrap_or_default())
     }
 
-    /// An update arrived; kept while a reload may predate it.
+    /// An update arrived; kept while the latest reload may predate it.
     fn arrived(&mut self, update: &T) {
-        if self.in_flight > 0 {
-            self.arrived.push(update.clone());
+        if let Some(arrived) = &mut self.arrived {
+            arrived.push(update.clone());
         }
     }
 }
@@ -106,7 +100,7 @@ fn reload_list<T, S, R>(
         let answer = auth.watch(fetch.await);
         // Gone with the page, or a newer reload is on its way and will be
         // applied instead.
-        let Some((true, arrived)) = reloads.try_update_value(|r| r.finish(generation)) else {
+        let Some(Some(arrived)) = reloads.try_update_value(|r| r.finish(generation)) else {
             return;
         };
         match answer {

@@ -52,40 +52,27 @@ impl Tabs {
     /// Takes in an order's change (a status moved on the board): the tab
     /// it is on shows it, and counts its open orders again. The tab's own
     /// version and total do not move for that; an order joining the tab or
-    /// cancelled on it does (see [`Tabs::changes_total`]), and the page
-    /// reads the tabs again.
-    pub(crate) fn order_changed(&mut self, order: Order) {
+    /// cancelled on it does, and the page reads the tabs again: answers
+    /// whether that is so (the order is on a tab not held here, just
+    /// opened, new to its tab, or newly cancelled).
+    pub(crate) fn order_changed(&mut self, order: Order) -> bool {
         let Some(tab) = self
             .list
             .iter_mut()
             .find(|t| order.tab_id.as_deref() == Some(t.id.as_str()))
         else {
-            return;
+            return order.tab_id.is_some();
         };
         let held = tab.orders.iter_mut().find(|o| o.id == order.id);
+        let changes_total = held.as_ref().is_none_or(|held| {
+            order.status == OrderStatus::Cancelled && held.status != OrderStatus::Cancelled
+        });
         if let Some(held) = held.filter(|held| order.replaces(held)) {
             *held = order;
         }
         let open = tab.orders.iter().filter(|o| !o.status.is_final()).count();
         tab.open_orders = u32::try_from(open).unwrap_or(u32::MAX);
-    }
-
-    /// Whether `order`, as it is now, changes a tab's total and version:
-    /// it is on a tab not held here (just opened), new to its tab, or
-    /// newly cancelled.
-    pub(crate) fn changes_total(&self, order: &Order) -> bool {
-        let Some(tab_id) = order.tab_id.as_deref() else {
-            return false;
-        };
-        let Some(tab) = self.list.iter().find(|t| t.id == tab_id) else {
-            return true;
-        };
-        tab.orders
-            .iter()
-            .find(|o| o.id == order.id)
-            .is_none_or(|held| {
-                order.status == OrderStatus::Cancelled && held.status != OrderStatus::Cancelled
-            })
+        changes_total
     }
 
     /// The tab with `id`, if open.
@@ -285,16 +272,16 @@ mod tests {
         let open = tab("t", "7", 1, Open, vec![order("a", Received, 1, &[500])]);
         tabs.take(open);
         let moved = order("a", Preparing, 2, &[500]);
-        assert!(!tabs.changes_total(&moved), "a step on leaves the total");
-        assert!(tabs.changes_total(&order("a", Cancelled, 2, &[500])));
+        assert!(!tabs.order_changed(moved), "a step on leaves the total");
+        assert!(tabs.order_changed(order("a", Cancelled, 3, &[500])));
         let new = order("b", Received, 1, &[300]);
-        assert!(tabs.changes_total(&new), "new to the tab");
+        assert!(tabs.order_changed(new), "new to the tab");
         let mut elsewhere = order("c", Received, 1, &[300]);
         elsewhere.tab_id = Some("u".to_owned());
-        assert!(tabs.changes_total(&elsewhere), "a tab not shown yet");
+        assert!(tabs.order_changed(elsewhere), "a tab not shown yet");
         let mut no_tab = order("d", Received, 1, &[300]);
         no_tab.tab_id = None;
-        assert!(!tabs.changes_total(&no_tab));
+        assert!(!tabs.order_changed(no_tab));
     }
 
     #[test]

@@ -98,12 +98,12 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
 
     // One option under its item: its name, its state, and the button that
     // says what it will do ("Mark Oat sold out", "Oat is back").
-    let option_row = move |item: Memo<Option<MenuItem>>, item_id: String, option_id: String| {
+    let option_row = move |item: Memo<MenuItem>, item_id: String, option_id: String| {
         let busy_key = option_busy_key(&item_id, &option_id);
         // The option, with its group's name.
         let option = Memo::new(move |_| {
             item.with(|i| {
-                i.iter().flat_map(|i| &i.option_groups).find_map(|g| {
+                i.option_groups.iter().find_map(|g| {
                     let o = g.options.iter().find(|o| o.id == option_id)?;
                     Some((g.name.clone(), o.clone()))
                 })
@@ -133,10 +133,8 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                     busy,
                     move |on| if on { format!("Mark {} sold out", name()) } else { format!("{} is back", name()) },
                     move || {
-                        if let (Some(current), Some((_, chosen))) =
-                            (item.get_untracked(), option.get_untracked())
-                        {
-                            send_toggle(queue, toggling, error, current, Some(chosen));
+                        if let Some((_, chosen)) = option.get_untracked() {
+                            send_toggle(queue, toggling, error, item.get_untracked(), Some(chosen));
                         }
                     },
                 )}
@@ -147,22 +145,22 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     let row = move |id: String| {
         let item_id = StoredValue::new(id.clone());
         let busy = Memo::new(move |_| toggling.with(|t| item_id.with_value(|id| t.contains(id))));
+        // The item as the menu has it now; empty the moment it is gone,
+        // before its row goes too.
         let item = Memo::new(move |_| {
             queue.menu.state.with(|menu| {
                 let mut items = menu.ready().into_iter().flatten().flat_map(|c| &c.items);
-                items.find(|i| i.id == id).cloned()
+                items.find(|i| i.id == id).cloned().unwrap_or_default()
             })
         });
         let option_ids = move || {
             item.with(|i| {
-                i.iter()
-                    .flat_map(|i| i.option_groups.iter())
-                    .flat_map(|g| g.options.iter().map(|o| o.id.clone()))
-                    .collect::<Vec<_>>()
+                let options = i.option_groups.iter().flat_map(|g| &g.options);
+                options.map(|o| o.id.clone()).collect::<Vec<_>>()
             })
         };
-        let available = move || item.with(|i| i.as_ref().is_some_and(|i| i.available));
-        let name = move || item.with(|i| i.as_ref().map(|i| i.name.clone()).unwrap_or_default());
+        let available = move || item.with(|i| i.available);
+        let name = move || item.with(|i| i.name.clone());
         view! {
             <li
                 class="availability-item"
@@ -177,11 +175,7 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                     Signal::derive(available),
                     busy,
                     |on| if on { "Mark sold out" } else { "Back on" }.to_owned(),
-                    move || {
-                        if let Some(current) = item.get_untracked() {
-                            send_toggle(queue, toggling, error, current, None);
-                        }
-                    },
+                    move || send_toggle(queue, toggling, error, item.get_untracked(), None),
                 )}
                 // Empty (and hidden) for an item without options.
                 <ul class="availability-options">

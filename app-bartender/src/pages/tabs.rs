@@ -39,9 +39,8 @@ pub(crate) fn TabsPage() -> impl IntoView {
                 // An order joining a tab or cancelled on it changes the
                 // tab's total and version: the tabs are read again. Other
                 // steps only move its count of open orders.
-                let reread = tabs.with_untracked(|held| held.changes_total(&order));
-                tabs.update(|held| held.order_changed(order));
-                if reread {
+                let reread = tabs.try_update(|held| held.order_changed(order));
+                if reread == Some(true) {
                     reload();
                 }
             }
