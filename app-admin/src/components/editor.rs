@@ -97,12 +97,13 @@ impl Editor {
         });
     }
 
-    /// The category `id` as loaded (tracked).
-    fn category(&self, id: &str) -> Option<MenuCategory> {
-        self.menu.state.with(|s| {
-            s.ready()
-                .and_then(|m| m.categories.iter().find(|c| c.id == id).cloned())
-        })
+    /// The category `id` as loaded, empty while it is not (tracked): a
+    /// category gone from the menu takes its card and rows with it.
+    fn category(&self, id: &str) -> MenuCategory {
+        self.menu
+            .state
+            .with(|s| s.ready()?.categories.iter().find(|c| c.id == id).cloned())
+            .unwrap_or_default()
     }
 
     /// The categories' ids in menu order (tracked).
@@ -201,13 +202,11 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
     let category = Memo::new(move |_| id.with_value(|id| editor.category(id)));
     let place =
         Memo::new(move |_| id.with_value(|id| place_of(&editor.category_ids(), |c| c == id)));
-    let name = move || category.with(|c| c.as_ref().map(|c| c.name.clone()).unwrap_or_default());
-    let station_id =
-        move || category.with(|c| c.as_ref().map(|c| c.station_id.clone()).unwrap_or_default());
+    let name = move || category.with(|c| c.name.clone());
+    let station_id = move || category.with(|c| c.station_id.clone());
     let error = RwSignal::new(None::<String>);
     let item_notice = RwSignal::new(None::<String>);
     let renaming = RwSignal::new(false);
-    let new_name = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let key = move |what: &str| id.with_value(|id| format!("category:{what}:{id}"));
 
@@ -247,13 +246,8 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
         });
     };
 
-    let item_ids = move || {
-        category.with(|c| {
-            c.as_ref()
-                .map(|c| c.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    };
+    let item_ids =
+        move || category.with(|c| c.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>());
     let running = move |what: &'static str| move || editor.actions.running(&key(what));
 
     view! {
@@ -265,7 +259,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                     id=key("name")
                     max_len=shared::bar::MENU_NAME_MAX_LEN
                     open=renaming
-                    value=new_name
+                    current=name
                     check=|name| validate::menu_name(name, Named::Category)
                     error
                     locked=move || editor.actions.locked()
@@ -282,7 +276,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                         locked=move || editor.actions.locked()
                         on_move=Callback::new(move_by)
                     />
-                    <RenameButton what="category" open=renaming value=new_name current=name error />
+                    <RenameButton what="category" open=renaming error />
                     <ConfirmDelete
                         what="category"
                         name=name
@@ -341,19 +335,16 @@ fn ItemRow(
     let editor = expect_context::<Editor>();
     let id = StoredValue::new(item_id);
     let category_id = StoredValue::new(category_id);
-    let siblings = move || {
-        category_id
-            .with_value(|c| editor.category(c))
-            .map(|c| c.items)
-            .unwrap_or_default()
-    };
-    let item = Memo::new(move |_| id.with_value(|id| siblings().into_iter().find(|i| i.id == *id)));
+    let siblings = move || category_id.with_value(|c| editor.category(c)).items;
+    // Empty once gone from the category (its row is about to go too).
+    let item = Memo::new(move |_| {
+        let found = id.with_value(|id| siblings().into_iter().find(|i| i.id == *id));
+        found.unwrap_or_default()
+    });
     let place = Memo::new(move |_| id.with_value(|id| place_of(&siblings(), |i| i.id == *id)));
-    let field = move |f: fn(&MenuItem) -> String| {
-        move || item.with(|i| i.as_ref().map(f).unwrap_or_default())
-    };
+    let field = move |f: fn(&MenuItem) -> String| move || item.with(f);
     let name = field(|i| i.name.clone());
-    let available = move || item.with(|i| i.as_ref().is_some_and(|i| i.available));
+    let available = move || item.with(|i| i.available);
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
     let confirming = RwSignal::new(false);
@@ -472,17 +463,11 @@ fn ItemRow(
                 }
             >
                 // Read once: a reload while editing must not wipe what is typed.
-                {item
-                    .get_untracked()
-                    .map(|current| {
-                        view! {
-                            <ItemForm
-                                category_id=current.category_id.clone()
-                                item=current
-                                on_close=Callback::new(move |()| editing.set(false))
-                            />
-                        }
-                    })}
+                <ItemForm
+                    category_id=category_id.get_value()
+                    item=item.get_untracked()
+                    on_close=Callback::new(move |()| editing.set(false))
+                />
             </Show>
             {move || error_line(error.get())}
         </li>

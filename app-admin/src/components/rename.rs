@@ -31,9 +31,9 @@ pub(crate) fn NameInput(
     }
 }
 
-/// The row's name (`children`) or, while `open`, a form to rename it. The
-/// new name is checked with `check` (the rule the server applies) before
-/// `on_save` gets it; a refusal shows in `error`.
+/// The row's name (`children`) or, while `open`, a form to rename it from
+/// `current`. The new name is checked with `check` (the rule the server
+/// applies) before `on_save` gets it; a refusal shows in `error`.
 #[component]
 pub(crate) fn RenameForm(
     /// Test ids: `{what}-name-input` and `save-{what}`.
@@ -43,7 +43,7 @@ pub(crate) fn RenameForm(
     id: String,
     max_len: usize,
     open: RwSignal<bool>,
-    value: RwSignal<String>,
+    #[prop(into)] current: Signal<String>,
     check: fn(&str) -> Result<String, String>,
     error: RwSignal<Option<String>>,
     /// "Save" waits while any change runs.
@@ -55,14 +55,16 @@ pub(crate) fn RenameForm(
     on_save: Callback<String>,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if let Some(text) = checked(check(&value.get_untracked()), error) {
-            on_save.run(text);
-        }
-    };
-    view! {
-        <Show when=move || open.get() fallback=move || children()>
+    // Built each time it opens, with the name as it is then.
+    let form = move || {
+        let value = RwSignal::new(current.get_untracked());
+        let submit = move |ev: SubmitEvent| {
+            ev.prevent_default();
+            if let Some(text) = checked(check(&value.get_untracked()), error) {
+                on_save.run(text);
+            }
+        };
+        view! {
             <form class="inline-form" on:submit=submit novalidate>
                 <label class="visually-hidden" for=id.clone()>{label}</label>
                 <NameInput id=id.clone() testid=format!("{what}-name-input") max_len value />
@@ -84,18 +86,21 @@ pub(crate) fn RenameForm(
                     "Cancel"
                 </button>
             </form>
+        }
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || children()>
+            {form()}
         </Show>
     }
 }
 
-/// "Rename": opens the [`RenameForm`] with the row's `current` name.
+/// "Rename": opens the [`RenameForm`].
 #[component]
 pub(crate) fn RenameButton(
     /// Test id: `rename-{what}`.
     what: &'static str,
     open: RwSignal<bool>,
-    value: RwSignal<String>,
-    #[prop(into)] current: Signal<String>,
     error: RwSignal<Option<String>>,
 ) -> impl IntoView {
     view! {
@@ -105,7 +110,6 @@ pub(crate) fn RenameButton(
             data-testid=format!("rename-{what}")
             disabled=move || open.get()
             on:click=move |_| {
-                value.set(current.get_untracked());
                 error.set(None);
                 open.set(true);
             }

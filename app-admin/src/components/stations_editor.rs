@@ -91,7 +91,6 @@ fn StationRow(
     let current = StoredValue::new(station.name);
     let error = RwSignal::new(None::<String>);
     let renaming = RwSignal::new(false);
-    let new_name = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
     let key = move |what: &str| id.with_value(|id| format!("station:{what}:{id}"));
     let running = move |what: &'static str| move || editor.actions.running(&key(what));
@@ -124,7 +123,7 @@ fn StationRow(
                 id=key("name")
                 max_len=STATION_NAME_MAX_LEN
                 open=renaming
-                value=new_name
+                current=move || current.get_value()
                 check=validate::station_name
                 error
                 locked=move || editor.actions.locked()
@@ -134,13 +133,7 @@ fn StationRow(
                 <span class="station-name">{current.get_value()}</span>
             </RenameForm>
             <div class="row-actions">
-                <RenameButton
-                    what="station"
-                    open=renaming
-                    value=new_name
-                    current=move || current.get_value()
-                    error
-                />
+                <RenameButton what="station" open=renaming error />
                 <ConfirmDelete
                     what="station"
                     name=move || current.get_value()

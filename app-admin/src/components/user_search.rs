@@ -34,8 +34,8 @@ pub(crate) fn UserSearch(
     field: &'static str,
 ) -> impl IntoView {
     let auth = use_auth();
-    let text = RwSignal::new(String::new());
-    let found = RwSignal::new(Vec::<ChosenUser>::new());
+    // The matches for what is typed; none while it is too short to search.
+    let found = RwSignal::new(None::<Vec<ChosenUser>>);
     let searching = RwSignal::new(false);
     let failed = RwSignal::new(None::<String>);
     // Numbers the searches, so a slow answer to an older text is dropped.
@@ -47,7 +47,7 @@ pub(crate) fn UserSearch(
         });
         failed.set(None);
         if query.trim().chars().count() < 2 {
-            found.set(Vec::new());
+            found.set(None);
             searching.set(false);
             return;
         }
@@ -59,24 +59,17 @@ pub(crate) fn UserSearch(
             }
             searching.set(false);
             match outcome {
-                Ok(response) => found.set(
-                    response
-                        .users
-                        .into_iter()
-                        .take(OFFERED)
-                        .map(|u| ChosenUser::new(u.id, &u.name, &u.email))
-                        .collect(),
-                ),
+                Ok(response) => {
+                    let users = response.users.into_iter().take(OFFERED);
+                    let users = users.map(|u| ChosenUser::new(u.id, &u.name, &u.email));
+                    found.set(Some(users.collect()));
+                }
                 Err(e) if e.ends_session() => {}
                 Err(e) => failed.set(Some(e.to_string())),
             }
         });
     };
-    let nobody = move || {
-        !searching.get()
-            && found.with(Vec::is_empty)
-            && text.with(|t| t.trim().chars().count() >= 2)
-    };
+    let nobody = move || !searching.get() && found.with(|f| f.as_ref().is_some_and(Vec::is_empty));
     view! {
         <div class="field user-search">
             <label for=field>"User"</label>
@@ -104,12 +97,7 @@ pub(crate) fn UserSearch(
                         data-testid=field
                         placeholder="Name or e-mail"
                         autocomplete="off"
-                        prop:value=move || text.get()
-                        on:input=move |ev| {
-                            let value = event_target_value(&ev);
-                            text.set(value.clone());
-                            search(value);
-                        }
+                        on:input=move |ev| search(event_target_value(&ev))
                     />
                     {move || searching.get().then(|| view! { <span class="muted">" Searching…"</span> })}
                     {move || nobody().then(|| view! { <span class="muted">" Nobody matches."</span> })}
@@ -118,13 +106,13 @@ pub(crate) fn UserSearch(
                         {move || found
                             .get()
                             .into_iter()
+                            .flatten()
                             .map(|person| {
                                 let label = person.label.clone();
                                 view! {
                                     <li>
                                         <button type="button" class="link-button" on:click=move |_| {
-                                            text.set(String::new());
-                                            found.set(Vec::new());
+                                            found.set(None);
                                             chosen.set(Some(person.clone()));
                                         }>{label}</button>
                                     </li>
