@@ -114,6 +114,8 @@ describe("figures by hour", () => {
       assert.equal((await row.locator("td").textContent()).trim(), "0");
     }
     assert.equal(await page.getByTestId("day-revenue-chart").locator("rect").count(), 7);
+    // The time to ready covers the week too, and says so.
+    assert.match(await page.getByTestId("ready-chart").getAttribute("aria-label"), /^Time from received to ready: \d+ of the week's orders got there\./);
     // A week ending yesterday holds nothing.
     await picker.fill(dayOf(yesterday));
     await page.getByTestId("figures-empty").waitFor();

@@ -80,14 +80,15 @@ pub(crate) fn within_text(seconds: i64) -> String {
     }
 }
 
-/// The sentence beside the time-to-ready chart.
-pub(crate) fn ready_summary(ready: &ReadyTimes) -> String {
+/// The sentence beside the time-to-ready chart, over a day or a `week`.
+pub(crate) fn ready_summary(ready: &ReadyTimes, week: bool) -> String {
     match (ready.p50_seconds, ready.p90_seconds) {
         (Some(p50), Some(p90)) => format!(
             "Half were ready within {}; 9 in 10 within {}.",
             within_text(p50),
             within_text(p90)
         ),
+        _ if week => "No order was ready in this week.".to_owned(),
         _ => "No order was ready on this day.".to_owned(),
     }
 }
@@ -193,8 +194,7 @@ fn px(value: f64) -> String {
 }
 
 /// One day's (or week's) charts, or a line saying it had no orders.
-#[component]
-pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
+pub(crate) fn day_charts(figures: DayFigures) -> AnyView {
     let week = figures.span == FiguresSpan::Week;
     // `day`: what the hour charts' summaries say they cover.
     let (empty, day, orders_title, revenue_title) = if week {
@@ -226,8 +226,8 @@ pub(crate) fn DayCharts(figures: DayFigures) -> impl IntoView {
             {per_day}
             {card("chart-orders", orders_title, hour_chart(&day, &figures.hours, false))}
             {card("chart-revenue", revenue_title, hour_chart(&day, &figures.hours, true))}
-            {card("chart-ready", "Time to ready", ready_chart(figures.to_ready))}
-            {card("chart-sellers", "Best sellers", view! { <BestSellersChart sellers=figures.best_sellers /> })}
+            {card("chart-ready", "Time to ready", ready_chart(figures.to_ready, week))}
+            {card("chart-sellers", "Best sellers", best_sellers_chart(figures.best_sellers))}
         </div>
     }
     .into_any()
@@ -386,10 +386,11 @@ fn hour_chart(day: &str, hours: &[HourFigures], revenue: bool) -> impl IntoView 
 
 /// Orders per time-to-ready bucket, with the median and 90th percentile
 /// in words beside them.
-fn ready_chart(ready: ReadyTimes) -> impl IntoView {
-    let summary = ready_summary(&ready);
+fn ready_chart(ready: ReadyTimes, week: bool) -> impl IntoView {
+    let summary = ready_summary(&ready, week);
+    let span = if week { "week" } else { "day" };
     let label = format!(
-        "Time from received to ready: {} of the day's orders got there. {summary}",
+        "Time from received to ready: {} of the {span}'s orders got there. {summary}",
         ready.count
     );
     let columns = ready
@@ -426,8 +427,7 @@ fn ready_chart(ready: ReadyTimes) -> impl IntoView {
 }
 
 /// The day's best sellers as horizontal bars, named, with their quantity.
-#[component]
-fn BestSellersChart(sellers: Vec<BestSeller>) -> impl IntoView {
+fn best_sellers_chart(sellers: Vec<BestSeller>) -> AnyView {
     if sellers.is_empty() {
         return view! { <p class="empty">"Nothing sold on this day."</p> }.into_any();
     }
@@ -548,7 +548,7 @@ mod tests {
             buckets: Vec::new(),
         };
         assert_eq!(
-            ready_summary(&ready),
+            ready_summary(&ready, false),
             "Half were ready within 4 min; 9 in 10 within 11 min."
         );
         let none = ReadyTimes {
@@ -557,7 +557,8 @@ mod tests {
             p90_seconds: None,
             ..ready
         };
-        assert_eq!(ready_summary(&none), "No order was ready on this day.");
+        assert_eq!(ready_summary(&none, false), "No order was ready on this day.");
+        assert_eq!(ready_summary(&none, true), "No order was ready in this week.");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use ui::use_auth;
 
 use ui::load::{Load, Loader};
 
-use crate::components::charts::DayCharts;
+use crate::components::charts::day_charts;
 use crate::components::staged;
 use crate::components::timers_form::TicketTimersForm;
 
@@ -208,12 +208,7 @@ fn FiguresByHour() -> impl IntoView {
             </div>
             {staged(figures.stage(), "Loading the figures…", load, move || view! {
                 <div class="figures-body">
-                    {move || {
-                        figures
-                            .state
-                            .with(|s| s.ready().cloned())
-                            .map(|figures| view! { <DayCharts figures=figures /> })
-                    }}
+                    {move || figures.state.with(|s| s.ready().cloned()).map(day_charts)}
                 </div>
             })}
         </section>
