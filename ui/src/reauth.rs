@@ -16,7 +16,8 @@ use leptos::prelude::*;
 use shared::security::REAUTH_REQUIRED;
 use shared::session::SessionError;
 
-/// The dialog's state: whether it is open, and who waits for its answer.
+/// The dialog's state: whether it is open (who waits for its answer is
+/// kept in `WAITING`, outside any reactive owner).
 #[derive(Debug, Clone, Copy)]
 pub struct ReauthPrompt {
     pub open: RwSignal<bool>,
