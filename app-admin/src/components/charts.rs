@@ -557,8 +557,14 @@ mod tests {
             p90_seconds: None,
             ..ready
         };
-        assert_eq!(ready_summary(&none, false), "No order was ready on this day.");
-        assert_eq!(ready_summary(&none, true), "No order was ready in this week.");
+        assert_eq!(
+            ready_summary(&none, false),
+            "No order was ready on this day."
+        );
+        assert_eq!(
+            ready_summary(&none, true),
+            "No order was ready in this week."
+        );
     }
 
     #[test]
