@@ -8,7 +8,7 @@ use shared::bar::{MenuCategory, MenuItem, MenuItemEvent, MenuResponse};
 /// Applies one live change, the one rule of every app: the item is
 /// replaced where it was (or moved to its new category), added when new,
 /// or taken off the menu when `removed`; items keep the server's order,
-/// by position and then id. Answers `false` when the item belongs to a
+/// by position, name and id. Answers `false` when the item belongs to a
 /// category this copy does not know yet: the caller loads the menu again.
 pub fn apply_item_event(categories: &mut [MenuCategory], event: &MenuItemEvent) -> bool {
     let item = &event.item;
@@ -24,7 +24,7 @@ pub fn apply_item_event(categories: &mut [MenuCategory], event: &MenuItemEvent) 
     let at = category
         .items
         .iter()
-        .position(|i| (i.position, &i.id) > (item.position, &item.id))
+        .position(|i| (i.position, &i.name, &i.id) > (item.position, &item.name, &item.id))
         .unwrap_or(category.items.len());
     category.items.insert(at, item.clone());
     true
@@ -118,9 +118,17 @@ mod tests {
     }
 
     #[test]
-    fn equal_positions_are_ordered_by_id() {
+    fn equal_positions_are_ordered_by_name_then_id() {
         let mut menu = menu();
         assert!(apply(&mut menu, item("aa", "beer", 0), false));
         assert_eq!(ids(&menu, 0), ["a", "aa", "b"]);
+        // As the server lists them (`ORDER BY position, name, id`): a
+        // name that sorts later goes after, whatever its id.
+        let zest = MenuItem {
+            name: "Zest".to_owned(),
+            ..item("0", "beer", 1)
+        };
+        assert!(apply(&mut menu, zest, false));
+        assert_eq!(ids(&menu, 0), ["a", "aa", "b", "0"]);
     }
 }
