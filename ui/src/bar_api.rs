@@ -87,12 +87,11 @@ reads! {
 /// Places an order. `idempotency_key` stays the same for every retry of
 /// one order, so a retried or double-tapped submit makes one order.
 pub async fn place_order(request: &NewOrderRequest, idempotency_key: &str) -> ApiResult<Order> {
-    let m = manager()?;
     let http = HttpRequest::new(Method::Post, "/api/orders")
         .with_json(request)
         .map_err(|e| SessionError::Encode(e.to_string()))?
         .with_header("Idempotency-Key", idempotency_key);
-    decode(&m.execute(http).await?)
+    decode(&manager()?.execute(http).await?)
 }
 
 /// One order (its customer or staff).
@@ -148,8 +147,7 @@ pub async fn rename_station(id: &str, name: &str) -> ApiResult<Station> {
 /// that kind already open there answers instead: taps never pile up.
 pub async fn call_staff(table: &str, kind: CallKind) -> ApiResult<TableCall> {
     let table = table.to_owned();
-    let body = NewCallRequest { table, kind };
-    send(Method::Post, "/api/calls", &body).await
+    send(Method::Post, "/api/calls", &NewCallRequest { table, kind }).await
 }
 
 /// One tab (its guest or staff).
@@ -267,9 +265,8 @@ pub async fn create_staff(request: &NewStaffRequest) -> ApiResult<AdminUser> {
 /// Sets a new password for a user; their sessions end (admin).
 pub async fn reset_password(id: &str, password: &str) -> ApiResult<AdminUserAction> {
     let password = password.to_owned();
-    let body = ResetPasswordRequest { password };
     let url = path("/api/admin/users/{}/password", &[id]);
-    send(Method::Post, &url, &body).await
+    send(Method::Post, &url, &ResetPasswordRequest { password }).await
 }
 
 /// Sessions of all users. `app` is `customer`, `bartender` or `admin`;

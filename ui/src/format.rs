@@ -62,9 +62,7 @@ pub fn encode_component(text: &str) -> String {
 /// `None` when unreadable, and on the server (which shows no ages).
 pub fn timestamp_millis(rfc3339: &str) -> Option<f64> {
     #[cfg(target_arch = "wasm32")]
-    {
-        js_date(rfc3339).map(|date| date.get_time())
-    }
+    return js_date(rfc3339).map(|date| date.get_time());
     #[cfg(not(target_arch = "wasm32"))]
     {
         let _unused = rfc3339;
@@ -75,9 +73,7 @@ pub fn timestamp_millis(rfc3339: &str) -> Option<f64> {
 /// The current time in milliseconds since 1970 (the browser's clock there).
 pub fn now_millis() -> f64 {
     #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Date::now()
-    }
+    return js_sys::Date::now();
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::time::SystemTime::now()
@@ -90,6 +86,8 @@ pub fn now_millis() -> f64 {
 /// the UTC date elsewhere. `days_from_today` may be negative.
 pub fn local_day(days_from_today: i32) -> String {
     let millis = now_millis() + f64::from(days_from_today) * 86_400_000.0;
+    #[cfg(not(target_arch = "wasm32"))]
+    return civil_date((millis / 86_400_000.0).floor() as i64);
     #[cfg(target_arch = "wasm32")]
     {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
@@ -99,10 +97,6 @@ pub fn local_day(days_from_today: i32) -> String {
             date.get_month() + 1,
             date.get_date()
         )
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        civil_date((millis / 86_400_000.0).floor() as i64)
     }
 }
 

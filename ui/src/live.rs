@@ -211,10 +211,13 @@ mod browser {
             }
         }
 
-        /// The listeners now (a copy: a listener may join or leave while
-        /// it is being told something).
-        fn listeners(&self) -> Vec<Rc<Listener>> {
-            self.listeners.borrow().clone()
+        /// Tells every listener something, from a copy of the list: a
+        /// listener may join or leave while it is being told.
+        fn tell(&self, what: impl Fn(&Listener)) {
+            let listeners = self.listeners.borrow().clone();
+            for listener in listeners {
+                what(&listener);
+            }
         }
 
         /// Opens the stream for `user_id`, unless it already runs for them.
@@ -352,9 +355,7 @@ mod browser {
                         self.failures.set(0);
                         self.status.set(LiveStatus::Live);
                     }
-                    for listener in self.listeners() {
-                        (listener.on_sync)();
-                    }
+                    self.tell(|listener| (listener.on_sync)());
                     return;
                 }
                 StreamEvent::SessionEnded => return self.session_ended(),
@@ -367,11 +368,7 @@ mod browser {
                 self.last_id.set(Some(id));
             }
             match parse(&data) {
-                Ok(event) => {
-                    for listener in self.listeners() {
-                        (listener.on_event)(event.clone());
-                    }
-                }
+                Ok(event) => self.tell(|listener| (listener.on_event)(event.clone())),
                 // Skipped rather than retried forever; the next sync
                 // brings the page's lists up to date anyway.
                 Err(e) => leptos::logging::warn!("unreadable {name} event: {e}"),

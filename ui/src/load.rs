@@ -70,13 +70,12 @@ impl<T: Send + Sync + 'static> Loader<T> {
     }
 
     /// Runs `fetch` in the background and keeps its answer.
-    pub fn load<F, Fut>(&self, auth: Auth, fetch: F)
+    pub fn load<F, Fut>(self, auth: Auth, fetch: F)
     where
         F: FnOnce() -> Fut + 'static,
         Fut: Future<Output = Result<T, SessionError>> + 'static,
     {
-        let this = *self;
-        spawn_local(async move { this.fetch(auth, fetch()).await });
+        spawn_local(async move { self.fetch(auth, fetch()).await });
     }
 
     /// Awaits `request` and keeps its answer. A failed reload keeps the
@@ -113,10 +112,9 @@ impl<T: Send + Sync + 'static> Loader<T> {
     }
 
     /// The stage, as a memo that changes only when the stage does.
-    pub fn stage(&self) -> Memo<Stage> {
-        let state = self.state;
+    pub fn stage(self) -> Memo<Stage> {
         Memo::new(move |_| {
-            state.with(|s| match s {
+            self.state.with(|s| match s {
                 Load::Loading => Stage::Loading,
                 Load::Ready(_) => Stage::Ready,
                 Load::Failed(message) => Stage::Failed(message.clone()),
@@ -125,13 +123,12 @@ impl<T: Send + Sync + 'static> Loader<T> {
     }
 
     /// Back online after a failed load: `reload` without being asked.
-    pub fn reload_when_online(&self, auth: Auth, reload: impl Fn() + 'static) {
-        let state = self.state;
+    pub fn reload_when_online(self, auth: Auth, reload: impl Fn() + 'static) {
         Effect::new(move |was_offline: Option<bool>| {
             let offline = auth.offline.get();
             if was_offline == Some(true)
                 && !offline
-                && state.with_untracked(|s| matches!(s, Load::Failed(_)))
+                && self.state.with_untracked(|s| matches!(s, Load::Failed(_)))
             {
                 reload();
             }
@@ -190,7 +187,7 @@ impl Actions {
 
     /// [`Actions::run`] with its error shown in `error`.
     pub fn run_reporting(
-        &self,
+        self,
         key: impl Into<String>,
         error: RwSignal<Option<String>>,
         action: impl Future<Output = Result<Option<String>, SessionError>> + 'static,
@@ -201,15 +198,14 @@ impl Actions {
         self.busy.set(Some(key.into()));
         self.notice.set(None);
         error.set(None);
-        let this = *self;
         spawn_local(async move {
-            match this.auth.watch(action.await) {
-                Ok(Some(said)) => this.notice.set(Some(said)),
+            match self.auth.watch(action.await) {
+                Ok(Some(said)) => self.notice.set(Some(said)),
                 Ok(None) => {}
                 Err(e) if e.ends_session() => {}
                 Err(e) => error.set(Some(e.to_string())),
             }
-            this.busy.set(None);
+            self.busy.set(None);
         });
     }
 }

@@ -9,9 +9,7 @@ use shared::session::browser::LocalStorage;
 /// The text kept under `key`, if any.
 pub fn load(key: &str) -> Option<String> {
     #[cfg(target_arch = "wasm32")]
-    {
-        LocalStorage::get_raw(key)
-    }
+    return LocalStorage::get_raw(key);
     #[cfg(not(target_arch = "wasm32"))]
     {
         let _unused = key;

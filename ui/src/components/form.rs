@@ -26,12 +26,6 @@ pub fn Field(
     }
 }
 
-/// The form's error, announced to screen readers when it appears.
-#[component]
-pub fn FormError(error: RwSignal<Option<String>>) -> impl IntoView {
-    form_error(error, Some("form-error"))
-}
-
 /// `error` while there is one, announced when it appears, with the test id
 /// `testid` if any: the error line of a form, a panel or a card.
 pub fn form_error(error: RwSignal<Option<String>>, testid: Option<&'static str>) -> impl IntoView {

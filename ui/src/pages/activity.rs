@@ -13,7 +13,6 @@ use crate::session::use_auth;
 /// One entry as a person reads it.
 #[component]
 pub fn ActivityItem(entry: ActivityEntry) -> impl IntoView {
-    let warning = entry.kind.is_warning();
     let from = entry.ip_address.as_ref().map(|ip| match &entry.network {
         Some(network) => format!("{ip} ({network})"),
         None => ip.clone(),
@@ -24,7 +23,7 @@ pub fn ActivityItem(entry: ActivityEntry) -> impl IntoView {
         ("From", from),
     ];
     view! {
-        <li class="activity" class:warning=warning data-testid="activity" data-kind=entry.kind.as_str()>
+        <li class="activity" class:warning=entry.kind.is_warning() data-testid="activity" data-kind=entry.kind.as_str()>
             <div class="activity-head">
                 <strong>{entry.kind.label()}</strong>
                 <time datetime=entry.at.clone()>{local_time(&entry.at)}</time>
@@ -99,9 +98,6 @@ pub fn ActivityPage() -> impl IntoView {
 }
 
 /// The kinds a filter offers, with what people read.
-pub fn kind_options() -> Vec<(&'static str, &'static str)> {
-    ActivityKind::ALL
-        .into_iter()
-        .map(|k| (k.as_str(), k.label()))
-        .collect()
+pub fn kind_options() -> [(&'static str, &'static str); ActivityKind::ALL.len()] {
+    ActivityKind::ALL.map(|k| (k.as_str(), k.label()))
 }

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
-use crate::components::{Field, FormError, Submit};
+use crate::components::{form_error, Field, Submit};
 use crate::session::use_auth;
 
 /// E-mail and password; goes back to the page that sent the user here.
@@ -81,7 +81,7 @@ pub fn LoginPage() -> impl IntoView {
                     autocomplete="current-password"
                     value=password
                 />
-                <FormError error />
+                {form_error(error, Some("form-error"))}
                 <Submit
                     label="Sign in"
                     busy_label="Signing in…"

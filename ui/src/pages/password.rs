@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use shared::api::{check_new_password, ChangePasswordRequest};
 
 use crate::api;
-use crate::components::{Field, FormError, Submit};
+use crate::components::{form_error, Field, Submit};
 use crate::session::use_auth;
 
 /// Current password, new password twice. Every other session ends; this
@@ -88,7 +88,7 @@ pub fn PasswordPage() -> impl IntoView {
                     autocomplete="new-password"
                     value=confirm
                 />
-                <FormError error />
+                {form_error(error, Some("form-error"))}
                 {move || done.get().map(|text| view! { <p class="success" role="status">{text}</p> })}
                 <Submit label="Change password" busy_label="Changing…" busy=pending />
             </form>

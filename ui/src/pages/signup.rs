@@ -8,7 +8,7 @@ use leptos_router::hooks::use_navigate;
 use shared::api::{check_email, check_new_password, normalize_name, RegisterRequest};
 
 use crate::api;
-use crate::components::{Field, FormError, Submit};
+use crate::components::{form_error, Field, Submit};
 use crate::session::use_auth;
 
 /// Name, e-mail and a password typed twice; checked here the way the server
@@ -84,7 +84,7 @@ pub fn SignupPage() -> impl IntoView {
                     autocomplete="new-password"
                     value=confirm
                 />
-                <FormError error />
+                {form_error(error, Some("form-error"))}
                 <Submit
                     label="Create account"
                     busy_label="Creating your account…"

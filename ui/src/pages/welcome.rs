@@ -9,7 +9,6 @@ use crate::session::use_auth;
 #[component]
 pub fn Welcome() -> impl IntoView {
     let auth = use_auth();
-    let info = auth.info;
     move || {
         auth.user.get().map(|user| {
             view! {
@@ -19,7 +18,7 @@ pub fn Welcome() -> impl IntoView {
                         {user.email.clone()} ", " {user.role.as_str()} ")."
                     </p>
                     <p>
-                        <A href=info.path("/devices")>"See where you are signed in"</A>
+                        <A href=auth.info.path("/devices")>"See where you are signed in"</A>
                     </p>
                 </section>
             }
