@@ -433,26 +433,28 @@ pub(crate) mod tests {
     /// A lager at 5.50: a size to choose (a half pint 2.50 less), and up
     /// to two extras.
     pub(crate) fn lager() -> MenuItem {
-        let group = |id: &str, name: &str, min_choices, max_choices, options| OptionGroup {
-            id: id.to_owned(),
-            name: name.to_owned(),
-            min_choices,
-            max_choices,
-            options,
-        };
         let size = vec![option("pint", "Pint", 0), option("half", "Half pint", -250)];
         let extras = vec![option("lime", "Lime", 20), option("shot", "Shot", 300)];
         MenuItem {
             name: "Lager".to_owned(),
-            option_groups: vec![
-                group("size", "Size", 1, 1, size),
-                group("extras", "Extras", 0, 2, extras),
-            ],
+            option_groups: vec![group("Size", 1, 1, size), group("Extras", 0, 2, extras)],
             ..item("lager", 550)
         }
     }
 
-    fn ids(list: &[&str]) -> Vec<String> {
+    /// The group `name` (its id the name in lower case), with `min` to
+    /// `max` of `options` to choose.
+    pub(crate) fn group(name: &str, min: u32, max: u32, options: Vec<ItemOption>) -> OptionGroup {
+        OptionGroup {
+            id: name.to_lowercase(),
+            name: name.to_owned(),
+            min_choices: min,
+            max_choices: max,
+            options,
+        }
+    }
+
+    pub(crate) fn ids(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
     }
 

@@ -75,13 +75,9 @@ impl AllergenFilter {
     }
 }
 
-/// The filter and the line saying how many items it hides.
-#[component]
-pub(crate) fn AllergenFilterPanel(
-    /// How many items of the menu the filter hides right now.
-    #[prop(into)]
-    hidden_count: Signal<usize>,
-) -> impl IntoView {
+/// The filter and the line saying how many items it hides (`hidden_count`:
+/// how many items of the menu the filter hides right now).
+pub(crate) fn allergen_filter_panel(hidden_count: Signal<usize>) -> impl IntoView {
     let hidden = expect_context::<AllergenFilter>().hidden;
     view! {
         <div class="allergen-filter">

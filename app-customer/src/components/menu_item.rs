@@ -17,8 +17,7 @@ use crate::cart::CartStore;
 /// in the cart, or for an item with options opens their panel in the card.
 /// Allergens are words ("Contains: gluten, milk"), never a colour or an
 /// icon alone.
-#[component]
-pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
+pub(crate) fn menu_item_card(item: MenuItem) -> impl IntoView {
     let store = expect_context::<CartStore>();
     let options = expect_context::<OptionsState>();
     let available = item.available;
@@ -37,13 +36,11 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
         format!("Add {} to your order", item.name)
     };
     let add = move |_| {
-        stored.with_value(|item| {
-            if has_options {
-                options.open(item);
-            } else {
-                error.set(store.add(item, &[]).err());
-            }
-        })
+        if has_options {
+            stored.with_value(|item| options.open(item));
+        } else {
+            error.set(stored.with_value(|item| store.add(item, &[]).err()));
+        }
     };
     view! {
         <li
@@ -87,8 +84,7 @@ pub(crate) fn MenuItemCard(item: MenuItem) -> impl IntoView {
                     {if available { "Add" } else { "Sold out" }}
                 </button>
             </div>
-            {move || (has_options && available && open.get())
-                .then(|| view! { <OptionsPanel item=stored /> })}
+            {move || (has_options && available && open.get()).then(|| options_panel(stored))}
         </li>
     }
 }
@@ -134,8 +130,7 @@ fn panel_id(item_id: &str) -> String {
 
 /// The panel of `item`, shown while open. "Add to cart" stays usable: a
 /// choice that does not fit says why, beside the button, instead of adding.
-#[component]
-fn OptionsPanel(item: StoredValue<MenuItem>) -> impl IntoView {
+fn options_panel(item: StoredValue<MenuItem>) -> impl IntoView {
     let store = expect_context::<CartStore>();
     let state = expect_context::<OptionsState>();
     let add = move |_| match item.with_value(|i| state.chosen.with_untracked(|c| store.add(i, c))) {
@@ -322,7 +317,7 @@ fn shown_price(item: &MenuItem, chosen: &[String]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cart::tests::option;
+    use crate::cart::tests::{group, ids, option};
 
     /// The cart's lager with its pint sold out, a glass that may be left
     /// out, and at least one extra to choose.
@@ -330,13 +325,7 @@ mod tests {
         let mut lager = crate::cart::tests::lager();
         lager.option_groups[0].options[0].available = false;
         lager.option_groups[1].min_choices = 1;
-        let glass = OptionGroup {
-            id: "glass".to_owned(),
-            name: "Glass".to_owned(),
-            min_choices: 0,
-            max_choices: 1,
-            options: vec![option("jug", "Jug", 0)],
-        };
+        let glass = group("Glass", 0, 1, vec![option("jug", "Jug", 0)]);
         lager.option_groups.insert(1, glass);
         lager
     }
@@ -354,7 +343,7 @@ mod tests {
     fn a_single_choice_replaces_the_last_and_several_add_up() {
         let item = lager();
         let (size, extras) = (&item.option_groups[0], &item.option_groups[2]);
-        let mut chosen = vec!["half".to_owned()];
+        let mut chosen = ids(&["half"]);
         pick(&mut chosen, size, "pint", true);
         assert_eq!(chosen, ["pint"]);
         pick(&mut chosen, extras, "lime", true);
@@ -371,10 +360,9 @@ mod tests {
     fn the_price_shown_adds_the_differences_of_what_is_chosen() {
         let item = lager();
         assert_eq!(shown_price(&item, &[]), 550);
-        let half = vec!["half".to_owned()];
+        let half = ids(&["half"]);
         assert_eq!(shown_price(&item, &half), 300);
-        let more = vec!["half".to_owned(), "shot".to_owned(), "lime".to_owned()];
-        assert_eq!(shown_price(&item, &more), 620);
+        assert_eq!(shown_price(&item, &ids(&["half", "shot", "lime"])), 620);
         let mut cheap = lager();
         cheap.price_cents = 100;
         assert_eq!(shown_price(&cheap, &half), 0, "never below zero");

@@ -22,9 +22,9 @@ use ui::pages::Welcome;
 use ui::use_auth;
 
 use crate::cart::{clean_table, Cart, CartLine, CartStore, LineProblem};
-use crate::components::allergen_filter::{visible, AllergenFilter, AllergenFilterPanel};
+use crate::components::allergen_filter::{allergen_filter_panel, visible, AllergenFilter};
 use crate::components::calls::CallButtons;
-use crate::components::menu_item::{MenuItemCard, OptionsState};
+use crate::components::menu_item::{menu_item_card, OptionsState};
 
 /// The menu, kept current by the live stream, and the cart.
 #[component]
@@ -97,14 +97,14 @@ pub(crate) fn MenuPage() -> impl IntoView {
                         Stage::Loading => loading("Loading the menu…"),
                         Stage::Failed(message) => failed(message, load),
                         Stage::Ready => view! {
-                            <AllergenFilterPanel hidden_count=move || shown.with(|(_, count)| *count) />
+                            {allergen_filter_panel(Signal::derive(move || shown.with(|(_, count)| *count)))}
                             {move || categories_view(shown.get())}
                         }
                             .into_any(),
                     }}
-                    <CartBar />
+                    {cart_bar(store)}
                 </div>
-                <CartPanel menu=index reload_menu=Callback::new(move |()| load()) />
+                {cart_panel(store, index, Callback::new(move |()| load()))}
             </div>
             <footer class="page-foot">
                 <Welcome />
@@ -146,7 +146,7 @@ fn categories_view((shown, hidden): (Vec<MenuCategory>, usize)) -> AnyView {
                     <section id=format!("cat-{}", category.id) class="menu-category" aria-labelledby=title>
                         <h2 id=title.clone()>{category.name}</h2>
                         <ul class="menu-items">
-                            {category.items.into_iter().map(|item| view! { <MenuItemCard item /> }).collect_view()}
+                            {category.items.into_iter().map(menu_item_card).collect_view()}
                         </ul>
                     </section>
                 }
@@ -160,16 +160,10 @@ fn categories_view((shown, hidden): (Vec<MenuCategory>, usize)) -> AnyView {
 /// when the server decides alone what is available.
 type MenuIndex = Memo<Option<HashMap<String, MenuItem>>>;
 
-/// The cart and the way to place it as an order.
-#[component]
-fn CartPanel(
-    /// The menu, to tell which lines can still be ordered.
-    menu: MenuIndex,
-    /// Reloads the menu, after the server refused items the app thought
-    /// available.
-    reload_menu: Callback<()>,
-) -> impl IntoView {
-    let store = expect_context::<CartStore>();
+/// The cart and the way to place it as an order. `menu` tells which lines
+/// can still be ordered; `reload_menu` reloads the menu, after the server
+/// refused items the app thought available.
+fn cart_panel(store: CartStore, menu: MenuIndex, reload_menu: Callback<()>) -> impl IntoView {
     let navigate = use_navigate();
     let actions = Actions::new(use_auth());
 
@@ -289,9 +283,7 @@ fn CartPanel(
 /// On a phone, the way to the cart from anywhere in the menu: it follows
 /// the bottom of the screen while the menu scrolls by (and stops at the
 /// menu's end, so it never covers the cart itself).
-#[component]
-fn CartBar() -> impl IntoView {
-    let store = expect_context::<CartStore>();
+fn cart_bar(store: CartStore) -> impl IntoView {
     let count = Memo::new(move |_| store.cart.with(|c| c.item_count()));
     view! {
         <Show when=move || { count.get() > 0 }>

@@ -76,10 +76,7 @@ pub(crate) fn OrderPage() -> impl IntoView {
             {move || match stage.get() {
                 Stage::Loading => loading("Loading your order…"),
                 Stage::Failed(message) => failed(message, load),
-                Stage::Ready => {
-                    view! { <OrderView order=current live load=Callback::new(move |()| load()) /> }
-                        .into_any()
-                }
+                Stage::Ready => loaded(current, live, Callback::new(move |()| load())).into_any(),
             }}
             <p class="back-links">
                 <A href="/orders">"All my orders"</A>
@@ -92,12 +89,7 @@ pub(crate) fn OrderPage() -> impl IntoView {
 
 /// The loaded order. Parts read the order signal separately, so an update
 /// leaves the cancel form (and what was typed into it) alone.
-#[component]
-fn OrderView(
-    order: Memo<Order>,
-    live: ReadSignal<LiveStatus>,
-    load: Callback<()>,
-) -> impl IntoView {
+fn loaded(order: Memo<Order>, live: ReadSignal<LiveStatus>, load: Callback<()>) -> impl IntoView {
     // Outside the cancel form, which goes away when the order moves on:
     // the reason it could not be cancelled must stay in view.
     let cancel_error = RwSignal::new(None::<String>);
@@ -198,15 +190,14 @@ fn OrderView(
             "Total " <strong data-testid="order-total">{field(|o| format_price(o.total_cents))}</strong>
         </p>
         <Show when=move || status.get() == OrderStatus::Received>
-            <CancelOrder order load error=cancel_error />
+            {cancel_order(order, load, cancel_error)}
         </Show>
         {form_error(cancel_error, Some("form-error"))}
     }
 }
 
 /// "Cancel order", then the reason and a confirmation, inline.
-#[component]
-fn CancelOrder(
+fn cancel_order(
     order: Memo<Order>,
     load: Callback<()>,
     error: RwSignal<Option<String>>,

@@ -38,7 +38,7 @@ pub(crate) fn OrdersPage() -> impl IntoView {
                 <h1>"My orders"</h1>
                 <LiveIndicator status=live />
             </div>
-            <TabPanels />
+            {tab_panels()}
             {move || match stage.get() {
                 Stage::Loading => loading("Loading your orders…"),
                 Stage::Failed(message) => failed(message, load),
@@ -105,8 +105,7 @@ fn upsert(list: &mut Vec<Order>, changed: Order) {
 
 /// The guest's tabs, open ones and those paid lately (the server keeps
 /// those for the evening).
-#[component]
-fn TabPanels() -> impl IntoView {
+fn tab_panels() -> impl IntoView {
     let auth = use_auth();
     let tabs = RwSignal::new(Vec::<Tab>::new());
     let load = move || {
