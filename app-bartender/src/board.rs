@@ -12,13 +12,12 @@ use std::collections::{HashMap, HashSet};
 
 use shared::bar::{Order, OrderStatus, TableCall};
 
-use crate::all_day::{all_day, AllDay};
 use crate::stations::{shows_at, StationView};
 
 /// The open orders, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Board {
-    orders: Vec<Order>,
+    pub(crate) orders: Vec<Order>,
     /// Orders seen served or cancelled, with the version that finished
     /// them: a reload answered from before they finished must not bring
     /// them back. Only a newer version does (a served order recalled).
@@ -48,12 +47,6 @@ impl Board {
             .filter(|o| o.status == status && view.station_id().is_none_or(|s| shows_at(o, s)))
             .cloned()
             .collect()
-    }
-
-    /// How many of each item the orders still to be made want, most first,
-    /// for a screen showing `view`: a station counts only its own lines.
-    pub(crate) fn all_day_for(&self, view: &StationView) -> Vec<AllDay> {
-        all_day(&self.orders, view.station_id())
     }
 
     /// The newest version of an order the board has seen, open or
@@ -119,18 +112,13 @@ impl Board {
 /// The open calls for staff and for the bill, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct CallStrip {
-    calls: Vec<TableCall>,
+    pub(crate) calls: Vec<TableCall>,
     /// Calls seen acknowledged: a reload answered from before must not
     /// bring them back.
     answered: HashSet<String>,
 }
 
 impl CallStrip {
-    /// The open calls, oldest first.
-    pub(crate) fn calls(&self) -> Vec<TableCall> {
-        self.calls.clone()
-    }
-
     /// Takes in one call as the server now has it.
     pub(crate) fn apply(&mut self, call: TableCall) -> Applied {
         if self.answered.contains(&call.id) {
@@ -172,6 +160,7 @@ impl CallStrip {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::all_day::all_day;
     use shared::bar::CallKind;
     use OrderStatus::*;
 
@@ -274,7 +263,7 @@ pub(crate) mod tests {
     }
 
     fn call_ids(strip: &CallStrip) -> Vec<String> {
-        strip.calls().into_iter().map(|c| c.id).collect()
+        strip.calls.iter().map(|c| c.id.clone()).collect()
     }
 
     #[test]
@@ -340,8 +329,7 @@ pub(crate) mod tests {
         assert_eq!(ids(&board, Preparing, &kitchen), ["a"]);
         assert_eq!(ids(&board, Received, ALL), ["b", "c"]);
         assert_eq!(ids(&board, Preparing, &StationView::Expo), ["a"]);
-        let counted: Vec<String> = board
-            .all_day_for(&bar)
+        let counted: Vec<String> = all_day(&board.orders, bar.station_id())
             .into_iter()
             .map(|a| a.name)
             .collect();

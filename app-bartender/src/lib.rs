@@ -32,7 +32,7 @@ mod stations;
 mod tabs;
 mod timers;
 
-use pages::{QueuePage, TabsPage};
+use pages::{queue::QueuePage, tabs::TabsPage};
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {

@@ -11,8 +11,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{
-    BarSettings, MenuCategory, MenuItemEvent, Order, OrderStatus, OrdersResponse, Station,
-    TableCall, TableCallsResponse, TicketTimers, RECALL_WINDOW_SECS,
+    BarSettings, MenuCategory, MenuItemEvent, Order, OrderStatus, Station, TableCall, TicketTimers,
+    RECALL_WINDOW_SECS,
 };
 use shared::session::SessionError;
 use ui::bar_api;
@@ -79,19 +79,19 @@ impl<T: Clone> Reloads<T> {
 
 /// Loads again a list the live stream also keeps current (the open orders,
 /// the open calls), keeping what is shown meanwhile: only the latest of
-/// overlapping reloads is applied, and `fill` applies the updates that
-/// arrived while it was on its way again on top of its answer.
-fn reload_list<T, S, R>(
+/// overlapping reloads is applied: `fill` puts its answer in, and `apply`
+/// applies the updates that arrived while it was on its way again on top.
+fn reload_list<T, S>(
     auth: Auth,
     reloads: StoredValue<Reloads<T>>,
     shown: RwSignal<S>,
     loading: RwSignal<Stage>,
-    fetch: impl Future<Output = Result<R, SessionError>> + 'static,
-    fill: impl Fn(&mut S, R, Vec<T>) + 'static,
+    fetch: impl Future<Output = Result<Vec<T>, SessionError>> + 'static,
+    fill: fn(&mut S, Vec<T>),
+    apply: fn(&mut S, T) -> Applied,
 ) where
     T: Clone + Send + Sync + 'static,
     S: Send + Sync + 'static,
-    R: 'static,
 {
     let Some(generation) = reloads.try_update_value(|r| r.start()) else {
         return;
@@ -105,7 +105,12 @@ fn reload_list<T, S, R>(
         };
         match answer {
             Ok(list) => {
-                shown.update(|shown| fill(shown, list, arrived));
+                shown.update(|shown| {
+                    fill(shown, list);
+                    for update in arrived {
+                        apply(shown, update);
+                    }
+                });
                 loading.set(Stage::Ready);
             }
             Err(e) if e.ends_session() => {}
@@ -230,7 +235,7 @@ impl Queue {
                     seen.fold(false, |changed, went| changed | went)
                 });
             }
-            answer
+            answer.map(|open| open.orders)
         };
         reload_list(
             self.auth,
@@ -238,12 +243,8 @@ impl Queue {
             self.board,
             self.loading,
             fetch,
-            |board: &mut Board, open: OrdersResponse, arrived| {
-                board.replace(open.orders);
-                for order in arrived {
-                    board.apply(order);
-                }
-            },
+            Board::replace,
+            Board::apply,
         );
     }
 
@@ -318,13 +319,9 @@ impl Queue {
             self.call_reloads,
             self.calls,
             self.calls_loading,
-            bar_api::open_calls(),
-            |strip: &mut CallStrip, open: TableCallsResponse, arrived| {
-                strip.replace(open.calls);
-                for call in arrived {
-                    strip.apply(call);
-                }
-            },
+            async { bar_api::open_calls().await.map(|open| open.calls) },
+            CallStrip::replace,
+            CallStrip::apply,
         );
     }
 

@@ -98,8 +98,8 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
 
     // One option under its item: its name, its state, and the button that
     // says what it will do ("Mark Oat sold out", "Oat is back").
-    let option_row = move |item: Memo<MenuItem>, item_id: String, option_id: String| {
-        let busy_key = option_busy_key(&item_id, &option_id);
+    let option_row = move |item: Memo<MenuItem>, option_id: String| {
+        let busy_key = item.with_untracked(|i| option_busy_key(&i.id, &option_id));
         // The option, with its group's name.
         let option = Memo::new(move |_| {
             item.with(|i| {
@@ -143,8 +143,8 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
     };
 
     let row = move |id: String| {
-        let item_id = StoredValue::new(id.clone());
-        let busy = Memo::new(move |_| toggling.with(|t| item_id.with_value(|id| t.contains(id))));
+        let item_id = id.clone();
+        let busy = Memo::new(move |_| toggling.with(|t| t.contains(&item_id)));
         // The item as the menu has it now; empty the moment it is gone,
         // before its row goes too.
         let item = Memo::new(move |_| {
@@ -182,9 +182,7 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                     <For
                         each=option_ids
                         key=String::clone
-                        children=move |option_id| {
-                            option_row(item, item_id.get_value(), option_id)
-                        }
+                        children=move |option_id| option_row(item, option_id)
                     />
                 </ul>
             </li>

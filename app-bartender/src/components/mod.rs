@@ -5,11 +5,6 @@ pub(crate) mod order_card;
 pub(crate) mod recall;
 pub(crate) mod table_calls;
 
-pub(crate) use availability::AvailabilityPanel;
-pub(crate) use order_card::OrderCard;
-pub(crate) use recall::RecallPanel;
-pub(crate) use table_calls::TableCalls;
-
 use leptos::prelude::*;
 
 use crate::queue::Queue;

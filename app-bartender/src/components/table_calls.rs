@@ -16,7 +16,7 @@ use ui::load::{failed, Stage};
 /// The open calls, oldest first; nothing at all while no table calls.
 #[component]
 pub(crate) fn TableCalls(queue: Queue) -> impl IntoView {
-    let calls = Memo::new(move |_| queue.calls.with(|strip| strip.calls()));
+    let calls = Memo::new(move |_| queue.calls.with(|strip| strip.calls.clone()));
     view! {
         <section
             class="call-strip"

@@ -2,6 +2,3 @@
 
 pub(crate) mod queue;
 pub(crate) mod tabs;
-
-pub(crate) use queue::QueuePage;
-pub(crate) use tabs::TabsPage;

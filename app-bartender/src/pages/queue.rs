@@ -15,9 +15,9 @@ use ui::load::{failed, loading, Stage};
 use ui::pages::Welcome;
 use ui::use_auth;
 
-use crate::all_day::AllDay;
-use crate::components::availability::PANEL_ID;
-use crate::components::{AvailabilityPanel, OrderCard, RecallPanel, TableCalls};
+use crate::all_day::{all_day, AllDay};
+use crate::components::availability::{AvailabilityPanel, PANEL_ID};
+use crate::components::{order_card::OrderCard, recall::RecallPanel, table_calls::TableCalls};
 use crate::queue::{Queue, TICK};
 use crate::stations::StationView;
 use crate::timers::{threshold_text, TicketStage};
@@ -92,7 +92,9 @@ pub(crate) fn QueuePage() -> impl IntoView {
     let sound_on = queue.sound.on;
     let all_day = Memo::new(move |_| {
         let screen = queue.view.get();
-        queue.board.with(|board| board.all_day_for(&screen))
+        queue
+            .board
+            .with(|b| all_day(&b.orders, screen.station_id()))
     });
     let timers = queue.timers;
 

@@ -205,7 +205,6 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
             busy.set(false);
             match outcome {
                 Ok(paid) => {
-                    question.set(None);
                     selected.set(None);
                     tabs.update(|held| held.take(paid));
                 }
