@@ -541,22 +541,17 @@ mod tests {
         assert_eq!(within_text(0), "1 s");
         assert_eq!(within_text(240), "4 min");
         assert_eq!(within_text(601), "11 min");
-        let ready = ReadyTimes {
-            count: 3,
-            p50_seconds: Some(240),
-            p90_seconds: Some(650),
+        let ready = |count, p50_seconds, p90_seconds| ReadyTimes {
+            count,
+            p50_seconds,
+            p90_seconds,
             buckets: Vec::new(),
         };
         assert_eq!(
-            ready_summary(&ready, false),
+            ready_summary(&ready(3, Some(240), Some(650)), false),
             "Half were ready within 4 min; 9 in 10 within 11 min."
         );
-        let none = ReadyTimes {
-            count: 0,
-            p50_seconds: None,
-            p90_seconds: None,
-            ..ready
-        };
+        let none = ready(0, None, None);
         assert_eq!(
             ready_summary(&none, false),
             "No order was ready on this day."

@@ -16,13 +16,13 @@ use shared::bar::{
 use shared::session::SessionError;
 use shared::validate::{self, Named};
 use ui::components::{BusyButton, ConfirmDelete, MoveButtons};
+use ui::load::{error_line, notice, Actions, Loader};
 use ui::{bar_api, Auth};
 
 use crate::components::item_form::ItemForm;
 use crate::components::options_editor;
 use crate::components::rename::{NameInput, RenameButton, RenameForm};
 use crate::components::{checked, select_options};
-use ui::load::{error_line, notice, Actions, Loader};
 
 /// The menu being edited and the change in flight, shared by its parts.
 #[derive(Debug, Clone, Copy)]
@@ -262,7 +262,6 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                     current=name
                     check=|name| validate::menu_name(name, Named::Category)
                     error
-                    locked=move || editor.actions.locked()
                     saving=running("rename")
                     on_save=Callback::new(rename)
                 >

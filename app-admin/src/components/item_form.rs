@@ -11,11 +11,11 @@ use shared::bar::{
 use shared::validate::{self, Named};
 use ui::bar_api;
 use ui::components::{AllergenCheckboxes, BusyButton};
+use ui::load::error_line;
 
 use crate::components::editor::Editor;
 use crate::components::options_editor::{checked_options, OptionDrafts, OptionsEditor};
 use crate::components::{checked, select_options, TextField};
-use ui::load::error_line;
 
 /// What the form checked: name, description and price in cents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,14 +52,14 @@ pub(crate) fn ItemForm(
         .as_ref()
         .map_or_else(|| format!("new-{category_id}"), |i| i.id.clone());
     let key = StoredValue::new(format!("item-form:{suffix}"));
-    let text = |f: fn(&MenuItem) -> String| RwSignal::new(item.as_ref().map(f).unwrap_or_default());
-    let name = text(|i| i.name.clone());
-    let description = text(|i| i.description.clone());
-    let price = text(|i| format_price(i.price_cents));
-    let allergens = item.as_ref().map(|i| i.allergens.clone());
-    let allergens = RwSignal::new(allergens.unwrap_or_default());
-    let groups = item.as_ref().map(|i| i.option_groups.as_slice());
-    let options = OptionDrafts::new(groups.unwrap_or_default());
+    let start = item.clone().unwrap_or_default();
+    let name = RwSignal::new(start.name);
+    let description = RwSignal::new(start.description);
+    // A new item's price starts empty, not at 0.00.
+    let price = item.as_ref().map(|i| format_price(i.price_cents));
+    let price = RwSignal::new(price.unwrap_or_default());
+    let allergens = RwSignal::new(start.allergens);
+    let options = OptionDrafts::new(&start.option_groups);
     let category = RwSignal::new(category_id.clone());
     let error = RwSignal::new(None::<String>);
 
@@ -133,10 +133,8 @@ pub(crate) fn ItemForm(
     let running = move || key.with_value(|key| editor.actions.running(key));
     let categories = move || {
         editor.menu.state.with(|s| {
-            let list = s.ready().map_or(&[][..], |m| &m.categories);
-            list.iter()
-                .map(|c| (c.id.clone(), c.name.clone()))
-                .collect()
+            let list = s.ready().into_iter().flat_map(|m| &m.categories);
+            list.map(|c| (c.id.clone(), c.name.clone())).collect()
         })
     };
     let id = |field: &str| format!("{field}-{suffix}");
@@ -156,7 +154,6 @@ pub(crate) fn ItemForm(
                 max_len=MENU_NAME_MAX_LEN
                 required=true
                 value=name
-                set=move |text| name.set(text)
             />
             <TextField
                 id=id("item-description")
@@ -165,7 +162,6 @@ pub(crate) fn ItemForm(
                 testid="item-description"
                 max_len=DESCRIPTION_MAX_LEN
                 value=description
-                set=move |text| description.set(text)
             />
             <TextField
                 id=id("item-price")
@@ -176,7 +172,6 @@ pub(crate) fn ItemForm(
                 placeholder="6.50"
                 required=true
                 value=price
-                set=move |text| price.set(text)
             />
             <fieldset class="field-allergens" data-testid="item-allergens">
                 <legend>"Allergens"</legend>

@@ -68,8 +68,7 @@ pub(crate) fn TextField(
     #[prop(optional)] decimal: bool,
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(optional)] required: bool,
-    #[prop(into)] value: Signal<String>,
-    #[prop(into)] set: Callback<String>,
+    value: RwSignal<String>,
 ) -> impl IntoView {
     view! {
         <div class=class>
@@ -83,7 +82,7 @@ pub(crate) fn TextField(
                 autocomplete="off"
                 required=required
                 prop:value=move || value.get()
-                on:input=move |ev| set.run(event_target_value(&ev))
+                on:input=move |ev| value.set(event_target_value(&ev))
             />
         </div>
     }

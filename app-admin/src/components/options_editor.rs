@@ -305,7 +305,6 @@ pub(crate) fn OptionsEditor(
 fn GroupEditor(drafts: OptionDrafts, group: GroupDraft, prefix: String) -> impl IntoView {
     let required = move || group.min.get() > 0;
     let called_here = move || group.name.with(|name| called(name, "this group"));
-    let place = move || drafts.groups.with(|list| place_of(list, |g| *g == group));
     let option_prefix = StoredValue::new(format!("{prefix}-group-{}", group.key));
     let id = move |what: &str| option_prefix.with_value(|p| format!("{p}-{what}"));
 
@@ -319,7 +318,6 @@ fn GroupEditor(drafts: OptionDrafts, group: GroupDraft, prefix: String) -> impl 
                     max_len=MENU_NAME_MAX_LEN
                     placeholder="e.g. Size"
                     value=group.name
-                    set=move |text| group.name.set(text)
                 />
                 <label class="check-field" for=id("required")>
                     <input
@@ -348,23 +346,7 @@ fn GroupEditor(drafts: OptionDrafts, group: GroupDraft, prefix: String) -> impl 
                         on:input=move |ev| group.max.set(event_target_value(&ev))
                     />
                 </div>
-                <div class="row-actions">
-                    <MoveButtons
-                        what="group"
-                        name=called_here
-                        place=place
-                        on_move=Callback::new(move |up| drafts.groups.update(|g| shift(g, group, up)))
-                    />
-                    <button
-                        type="button"
-                        class="button secondary danger-text"
-                        data-testid="remove-option-group"
-                        aria-label=move || format!("Remove group {}", called_here())
-                        on:click=move |_| drafts.groups.update(|g| g.retain(|g| *g != group))
-                    >
-                        "Remove group"
-                    </button>
-                </div>
+                {row_actions(drafts.groups, group, "group", "remove-option-group", called_here)}
             </div>
             <ul class="option-rows">
                 <For
@@ -392,7 +374,6 @@ fn GroupEditor(drafts: OptionDrafts, group: GroupDraft, prefix: String) -> impl 
 #[component]
 fn OptionEditor(group: GroupDraft, option: OptionDraft, prefix: String) -> impl IntoView {
     let called_here = move || option.name.with(|name| called(name, "this option"));
-    let place = move || group.options.with(|list| place_of(list, |o| *o == option));
 
     view! {
         <li class="option-row" data-testid="option-editor" data-option-name=option.name>
@@ -403,7 +384,6 @@ fn OptionEditor(group: GroupDraft, option: OptionDraft, prefix: String) -> impl 
                 max_len=MENU_NAME_MAX_LEN
                 placeholder="e.g. Half pint"
                 value=option.name
-                set=move |text| option.name.set(text)
             />
             <TextField
                 id=format!("{prefix}-option-{}-price", option.key)
@@ -412,26 +392,39 @@ fn OptionEditor(group: GroupDraft, option: OptionDraft, prefix: String) -> impl 
                 testid="option-price"
                 placeholder="e.g. -2.50"
                 value=option.delta
-                set=move |text| option.delta.set(text)
             />
-            <div class="row-actions">
-                <MoveButtons
-                    what="option"
-                    name=called_here
-                    place=place
-                    on_move=Callback::new(move |up| group.options.update(|o| shift(o, option, up)))
-                />
-                <button
-                    type="button"
-                    class="button secondary danger-text"
-                    data-testid="remove-option"
-                    aria-label=move || format!("Remove option {}", called_here())
-                    on:click=move |_| group.options.update(|o| o.retain(|o| *o != option))
-                >
-                    "Remove option"
-                </button>
-            </div>
+            {row_actions(group.options, option, "option", "remove-option", called_here)}
         </li>
+    }
+}
+
+/// A group's or an option's "↑" and "↓" in `list`, and its "Remove
+/// {what}" (test id `testid`); `name` is how the labels name it.
+fn row_actions<T: Copy + PartialEq + Send + Sync + 'static>(
+    list: RwSignal<Vec<T>>,
+    draft: T,
+    what: &'static str,
+    testid: &'static str,
+    name: impl Fn() -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="row-actions">
+            <MoveButtons
+                what
+                name
+                place=move || list.with(|list| place_of(list, |d| *d == draft))
+                on_move=Callback::new(move |up| list.update(|l| shift(l, draft, up)))
+            />
+            <button
+                type="button"
+                class="button secondary danger-text"
+                data-testid=testid
+                aria-label=move || format!("Remove {what} {}", name())
+                on:click=move |_| list.update(|l| l.retain(|d| *d != draft))
+            >
+                {format!("Remove {what}")}
+            </button>
+        </div>
     }
 }
 
@@ -513,11 +506,7 @@ mod tests {
         assert_eq!(size[1].delta.get_untracked(), "-2.50");
         assert_eq!(size[0].delta.get_untracked(), "");
         let sent = checked_options(drafts, item.price_cents, Some(&item)).unwrap();
-        let expected: Vec<OptionGroupInput> = item
-            .option_groups
-            .iter()
-            .map(OptionGroupInput::from)
-            .collect();
+        let expected: Vec<OptionGroupInput> = item.option_groups.iter().map(Into::into).collect();
         assert_eq!(sent, expected);
     }
 

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use ui::components::BusyButton;
 
 use crate::components::checked;
+use crate::components::editor::Editor;
 
 /// The text field a name is typed in, at most `max_len` long (the
 /// server's limit).
@@ -46,15 +47,13 @@ pub(crate) fn RenameForm(
     #[prop(into)] current: Signal<String>,
     check: fn(&str) -> Result<String, String>,
     error: RwSignal<Option<String>>,
-    /// "Save" waits while any change runs.
-    #[prop(into)]
-    locked: Signal<bool>,
     /// The rename is in flight: "Saving…", and "Cancel" waits.
     #[prop(into)]
     saving: Signal<bool>,
     on_save: Callback<String>,
     children: ChildrenFn,
 ) -> impl IntoView {
+    let editor = expect_context::<Editor>();
     // Built each time it opens, with the name as it is then.
     let form = move || {
         let value = RwSignal::new(current.get_untracked());
@@ -75,7 +74,8 @@ pub(crate) fn RenameForm(
                     label="Save"
                     busy_label="Saving…"
                     busy=saving
-                    disabled=locked
+                    // "Save" waits while any change runs.
+                    disabled=move || editor.actions.locked()
                 />
                 <button
                     type="button"

@@ -126,7 +126,6 @@ fn StationRow(
                 current=move || current.get_value()
                 check=validate::station_name
                 error
-                locked=move || editor.actions.locked()
                 saving=running("rename")
                 on_save=Callback::new(rename)
             >

@@ -10,10 +10,9 @@ use ui::bar_api;
 use ui::components::BusyButton;
 use ui::format::local_day;
 use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::load::{Load, Loader};
 use ui::pages::Welcome;
 use ui::use_auth;
-
-use ui::load::{Load, Loader};
 
 use crate::components::charts::day_charts;
 use crate::components::staged;
@@ -149,8 +148,7 @@ fn FiguresByHour() -> impl IntoView {
     let span = RwSignal::new(FiguresSpan::Day);
     let figures = Loader::<DayFigures>::new();
     let load = move || {
-        let picked = day.get_untracked();
-        let span = span.get_untracked();
+        let (picked, span) = (day.get_untracked(), span.get_untracked());
         figures.load(auth, move || async move {
             bar_api::day_figures(&picked, span).await
         });

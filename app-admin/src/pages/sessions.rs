@@ -10,9 +10,8 @@ use shared::api::ClientApp;
 use shared::bar::{AdminSession, AdminSessionsResponse};
 use ui::components::BusyButton;
 use ui::format::local_time;
-use ui::{bar_api, use_auth};
-
 use ui::load::{error_line, notice, Actions, Loader};
+use ui::{bar_api, use_auth};
 
 use crate::components::user_search::{ChosenUser, UserSearch};
 use crate::components::{column_heads, staged};
@@ -192,10 +191,9 @@ fn session_row(actions: Actions, reload: Callback<()>, session: AdminSession) ->
             end(ending);
         }
     };
-    let active = session.is_active;
     let buttons = move || {
         view! {
-            {active.then(move || view! {
+            {session.is_active.then(move || view! {
                 <BusyButton
                     class="button secondary danger-text"
                     testid="revoke"

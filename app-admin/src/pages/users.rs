@@ -11,9 +11,8 @@ use shared::bar::{AdminUser, AdminUserAction, NewStaffRequest};
 use shared::session::SessionError;
 use ui::components::{BusyButton, Confirm};
 use ui::format::encode_component;
-use ui::{bar_api, use_auth};
-
 use ui::load::{error_line, notice, Actions, Loader};
+use ui::{bar_api, use_auth};
 
 use crate::components::{checked, column_heads, staged};
 
