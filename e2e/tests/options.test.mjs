@@ -165,6 +165,28 @@ describe("options", () => {
       await optionOf(extras, n + 1).getByTestId("option-name").fill(name);
       await optionOf(extras, n + 1).getByTestId("option-price").fill(delta);
     }
+    // A row's own buttons: a group and an option added by mistake move, then go.
+    const values = (fields) => fields.evaluateAll((inputs) => inputs.map((i) => i.value));
+    await form.getByTestId("add-option-group").click();
+    await groups.nth(2).getByTestId("group-name").fill("Spare");
+    assert.equal(await groups.nth(2).getByTestId("group-down").isDisabled(), true, "the last group cannot go down");
+    await groups.nth(2).getByTestId("group-up").click();
+    assert.deepEqual(await values(groups.getByTestId("group-name")), ["Size", "Spare", "Extras"]);
+    const removeGroup = groups.nth(1).getByTestId("remove-option-group");
+    assert.equal(await removeGroup.getAttribute("aria-label"), "Remove group “Spare”");
+    assert.equal(await removeGroup.innerText(), "Remove group");
+    await removeGroup.click();
+    await extras.getByTestId("add-option").click();
+    await optionOf(extras, 3).getByTestId("option-name").fill("Spare");
+    await optionOf(extras, 3).getByTestId("option-up").click();
+    assert.deepEqual(await values(extras.getByTestId("option-name")), ["Lime", "Shot", "Spare", "Ice"]);
+    await optionOf(extras, 2).getByTestId("option-down").click();
+    assert.deepEqual(await values(extras.getByTestId("option-name")), ["Lime", "Shot", "Ice", "Spare"]);
+    const removeOption = optionOf(extras, 3).getByTestId("remove-option");
+    assert.equal(await removeOption.getAttribute("aria-label"), "Remove option “Spare”");
+    await removeOption.click();
+    assert.deepEqual(await values(groups.getByTestId("group-name")), ["Size", "Extras"]);
+    assert.deepEqual(await values(extras.getByTestId("option-name")), ["Lime", "Shot", "Ice"]);
     const patches = [];
     admin.page.on("request", (r) => { if (r.method() === "PATCH") patches.push(r); });
     await form.getByTestId("save-item").click();
