@@ -404,14 +404,23 @@ describe("options", () => {
 });
 
 describe("menu editor", () => {
-  it("the admin orders a new category's items with the arrows, deletes each after confirming, then the emptied category", async () => {
+  it("the admin renames a new category, orders its items with the arrows, deletes each after confirming, then the emptied category", async () => {
     const { page } = await profile(browser, DESKTOP);
     await login(page, server, "admin", DEMO.admin);
     await page.getByRole("link", { name: "Menu", exact: true }).click();
-    await page.getByTestId("new-category-name").fill("Specials");
+    await page.getByTestId("new-category-name").fill("Specals");
     await page.getByTestId("add-category").click();
+    // A typo, renamed: the form starts from the name as it is.
+    const typo = page.locator(`[data-testid=editor-category][data-category-name="Specals"]`);
+    await typo.getByTestId("rename-category").click();
+    const rename = typo.getByTestId("category-name-input");
+    assert.equal(await rename.inputValue(), "Specals");
+    await rename.fill("Specials");
+    await typo.getByTestId("save-category").click();
     const card = page.locator(`[data-testid=editor-category][data-category-name="Specials"]`);
     await card.waitFor();
+    assert.equal(await card.locator("h2.category-name").innerText(), "Specials");
+    assert.equal(await card.getByTestId("category-name-input").count(), 0, "the form closed");
     const item = (name) => card.locator(`[data-testid=editor-item][data-item-name="${name}"]`);
     const form = card.getByTestId("add-item-form");
     for (const [name, price] of [["Toastie", "4.50"], ["Soup", "5.00"]]) {
