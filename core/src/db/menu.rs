@@ -227,16 +227,20 @@ macro_rules! replace_groups {
     }};
 }
 
-/// Categories and items not archived, in menu order.
+/// Categories and items not archived, in menu order: by position, then
+/// name byte by byte (`"binary"`: SQLite's own BINARY, and a collation of
+/// that name on PostgreSQL, see its migrations), then id. The apps keep
+/// this order when a live update moves an item (`ui::menu`).
 pub async fn list(db: &Db) -> Result<(Vec<CategoryRow>, Vec<ItemRow>), DbError> {
     let items_sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM menu_items WHERE NOT archived ORDER BY position, name, id"
+        "SELECT {ITEM_COLUMNS} FROM menu_items WHERE NOT archived
+         ORDER BY position, name COLLATE \"binary\", id"
     );
     Ok(on_pool!(db, read, |pool| {
         let categories = sqlx::query_as::<_, CategoryRow>(
             "SELECT id, name, position, archived, COALESCE(station_id, '') AS station_id
              FROM menu_categories
-             WHERE NOT archived ORDER BY position, name, id",
+             WHERE NOT archived ORDER BY position, name COLLATE \"binary\", id",
         )
         .fetch_all(pool)
         .await?;

@@ -48,6 +48,12 @@ pub(crate) fn on_postgres() -> bool {
 
 /// Creates an empty database for one test and returns its URL.
 pub(crate) async fn fresh_database(dir: &std::path::Path) -> String {
+    fresh_database_with(dir, "").await
+}
+
+/// [`fresh_database`], with `options` added to PostgreSQL's `CREATE
+/// DATABASE` (a locale, say); a SQLite file is made as usual.
+pub(crate) async fn fresh_database_with(dir: &std::path::Path, options: &str) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         Ok(admin_url) if !admin_url.is_empty() => {
             use sqlx::Connection;
@@ -55,7 +61,7 @@ pub(crate) async fn fresh_database(dir: &std::path::Path) -> String {
             let mut conn = sqlx::PgConnection::connect(&admin_url)
                 .await
                 .expect("TEST_DATABASE_URL must reach PostgreSQL");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
+            sqlx::query(&format!("CREATE DATABASE {name} {options}"))
                 .execute(&mut conn)
                 .await
                 .expect("create the test database");

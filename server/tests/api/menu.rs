@@ -401,3 +401,51 @@ async fn categories_and_items_are_reordered_and_edited() {
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["outcome"], "deleted");
 }
+
+/// Runs `sql` on the test's database directly and answers its one value.
+async fn scalar(app: &TestApp, sql: &str) -> bool {
+    match &app.db {
+        taproom_server::db::Db::Sqlite { write, .. } => {
+            sqlx::query_scalar(sql).fetch_one(write).await
+        }
+        taproom_server::db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .unwrap()
+}
+
+/// Items that share a position (two created at the same moment can) are
+/// listed by name compared byte by byte, the order the apps keep when a live
+/// update moves an item (`ui::menu::apply_item_event`), whatever the
+/// database's collation. On PostgreSQL this test's database sorts text as
+/// American English does, where "apple" comes before "Banana".
+#[tokio::test]
+async fn names_that_share_a_position_are_listed_in_byte_order_on_any_collation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_with(
+        dir.path(),
+        "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
+    )
+    .await;
+    let app = spawn_app_on(dir, url, |_| {}).await;
+    let language_order = scalar(&app, "SELECT 'apple' < 'Banana'").await;
+    assert_eq!(language_order, on_postgres(), "the database's own order");
+    let admin = app.actor(Role::Admin).await;
+    let drinks = app.category(&admin, "drinks").await;
+    app.category(&admin, "Food").await;
+    app.item(&admin, &drinks, "apple juice", 300).await;
+    app.item(&admin, &drinks, "Banana shake", 450).await;
+    for table in ["menu_items", "menu_categories"] {
+        let sql = format!("UPDATE {table} SET position = 1 RETURNING TRUE");
+        assert!(scalar(&app, &sql).await);
+    }
+    let (status, menu) = app.get_auth("/api/menu", &admin.token).await;
+    assert_eq!(status, StatusCode::OK, "{menu}");
+    let names = |list: &serde_json::Value| -> Vec<String> {
+        let list = list.as_array().unwrap().iter();
+        list.map(|v| v["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(names(&menu["categories"]), ["Food", "drinks"]);
+    let items = names(&menu["categories"][1]["items"]);
+    assert_eq!(items, ["Banana shake", "apple juice"]);
+}
