@@ -1,0 +1,143 @@
+//! Five steps of one small app, each a little more of the stack than the
+//! last (see Cargo.toml's features), to measure what each weighs.
+
+use leptos::prelude::*;
+
+#[cfg(feature = "net")]
+#[derive(serde::Serialize)]
+struct Login {
+    email: String,
+    password: String,
+    app: String,
+}
+
+#[cfg(feature = "net")]
+#[derive(serde::Deserialize, serde::Serialize, Clone)]
+struct User {
+    id: String,
+    email: String,
+    name: String,
+    role: String,
+}
+
+#[cfg(feature = "net")]
+#[derive(serde::Deserialize, serde::Serialize, Clone)]
+struct Tokens {
+    access_token: String,
+    refresh_token: String,
+    expires_at: i64,
+    user: User,
+}
+
+#[cfg(not(feature = "ours"))]
+#[component]
+fn SignIn() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        #[cfg(feature = "net")]
+        leptos::task::spawn_local(async move {
+            use gloo_storage::Storage;
+            let body = Login {
+                email: email.get_untracked(),
+                password: password.get_untracked(),
+                app: "admin".into(),
+            };
+            let sent = gloo_net::http::Request::post("/api/auth/login").json(&body);
+            let result = match sent {
+                Ok(request) => match request.send().await {
+                    Ok(response) if response.ok() => {
+                        response.json::<Tokens>().await.map_err(|e| e.to_string())
+                    }
+                    Ok(response) => Err(format!("status {}", response.status())),
+                    Err(e) => Err(e.to_string()),
+                },
+                Err(e) => Err(e.to_string()),
+            };
+            match result {
+                Ok(tokens) => {
+                    let _ = gloo_storage::LocalStorage::set("stack-floor.session", &tokens);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+        #[cfg(not(feature = "net"))]
+        error.set(Some(format!(
+            "{} {}",
+            email.get_untracked(),
+            password.get_untracked().len()
+        )));
+    };
+    view! {
+        <form on:submit=submit>
+            <label>"E-mail" <input type="email" bind:value=email /></label>
+            <label>"Password" <input type="password" bind:value=password /></label>
+            {move || error.get().map(|e| view! { <p class="error">{e}</p> })}
+            <button type="submit" disabled=move || busy.get()>"Sign in"</button>
+        </form>
+    }
+}
+
+#[cfg(feature = "ours")]
+#[component]
+fn App() -> impl IntoView {
+    use leptos_router::components::{Route, Router, Routes};
+    use leptos_router::path;
+    ui::provide_auth(ui::AppInfo {
+        app: shared::api::ClientApp::Admin,
+        base: "/admin",
+        title: "Admin",
+        signup: false,
+        split: false,
+    });
+    view! {
+        <Router>
+            {header()}
+            <Routes fallback=|| "Not found">
+                <Route path=path!("/admin/login") view=ui::pages::LoginPage />
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(feature = "header")]
+fn header() -> impl IntoView {
+    view! { <ui::components::Header /> }
+}
+
+#[cfg(all(feature = "ours", not(feature = "header")))]
+fn header() -> impl IntoView {}
+
+#[cfg(all(feature = "router", not(feature = "ours")))]
+#[component]
+fn App() -> impl IntoView {
+    use leptos_router::components::{Route, Router, Routes, A};
+    use leptos_router::path;
+    view! {
+        <Router>
+            <nav><A href="/">"Home"</A><A href="/other">"Other"</A></nav>
+            <Routes fallback=|| "Not found">
+                <Route path=path!("/") view=SignIn />
+                <Route path=path!("/other") view=|| view! { <p>"Other"</p> } />
+            </Routes>
+        </Router>
+    }
+}
+
+#[cfg(not(feature = "router"))]
+#[component]
+fn App() -> impl IntoView {
+    view! { <main><SignIn /></main> }
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}
