@@ -37,6 +37,7 @@ for (const app of apps) {
   const chunks = [...brotliOf].filter(([f]) => f.endsWith(".wasm") && f !== `app-${app}.wasm`);
   const largest = chunks.reduce((a, b) => (b[1] > a[1] ? b : a), ["", 0]);
   console.log(`  main bundle ${kb(brotliOf.get(`app-${app}.wasm`))} wasm + ${kb(brotliOf.get(`app-${app}.js`))} js + ${kb(brotliOf.get(SPLIT_JS) ?? 0)} chunk loader; ${chunks.length} chunks, the largest ${largest[0]} ${kb(largest[1])}`);
+  if (!pages.has("login")) console.log(`  ${"login".padEnd(12)} ${kb(main).padStart(9)} to be usable (in the main bundle)`);
   for (const [page, list] of pages) {
     const own = list.reduce((sum, f) => sum + (brotliOf.get(f) ?? 0), 0);
     console.log(`  ${page.padEnd(12)} ${kb(main + own).padStart(9)} to be usable (${list.length} chunks, ${kb(own)})`);

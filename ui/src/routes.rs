@@ -2,7 +2,9 @@
 //!
 //! An app built split (`cargo leptos build --split`; today the admin
 //! console) declares its pages with [`lazy_pages!`](crate::lazy_pages):
-//! its main bundle holds the header, the session and the router, and each
+//! its main bundle holds the header, the session, the router and the page
+//! everyone starts on (the sign-in page, a plain route that calls
+//! [`start_with_page`](crate::session::start_with_page) itself), and each
 //! page's code is in chunks the router fetches when the page is first
 //! needed (code several pages share is in chunks of its own, fetched
 //! once). So the console's sign-in page does not bring the console with
