@@ -1,18 +1,21 @@
 // Time from navigation to a usable page, in headless Chromium against the
 // release server on localhost, for each app's sign-in page (its button is
 // enabled only once the app has hydrated) and for the customer's menu from
-// a table link, signed in (items listed and the live stream connected).
+// a table link, signed in (items listed and the live stream connected),
+// and for the admin's dashboard, signed in (today's figures and the
+// header's signed-in part shown).
 //   cold: a fresh profile, nothing cached (a first visit);
 //   warm: a second visit in the same profile (a returning visitor).
 // With --throttle, as a phone on bar Wi-Fi: DevTools' "Fast 3G" network
 // (562.5 ms latency, 180 KB/s down, 84 KB/s up) and 4x CPU slowdown.
 // Prints the median, minimum and maximum of several loads of each.
-//   node measure.mjs [--runs N] [--throttle]
-import { APPS, PASSWORD, apiLogin, newCustomer, startBrowser, startServer } from "./harness.mjs";
+//   node measure.mjs [--runs N] [--throttle] [--only TEXT]   (pages whose name has TEXT)
+import { APPS, DEMO, PASSWORD, apiLogin, login, newCustomer, startBrowser, startServer } from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1] || 7);
 const throttle = args.includes("--throttle");
+const only = args.includes("--only") ? args[args.indexOf("--only") + 1] : "";
 const FAST_3G = { offline: false, latency: 562.5, downloadThroughput: 180_000, uploadThroughput: 84_375 };
 
 const server = await startServer();
@@ -40,6 +43,20 @@ const menuReady = async (page) => {
   await page.locator('[data-testid=live-status][data-state=live]').waitFor({ timeout: 120_000 });
 };
 
+const dashboardReady = async (page) => {
+  await page.getByTestId("stat-orders").waitFor({ timeout: 120_000 });
+  await page.getByTestId("user-name").waitFor({ timeout: 120_000 });
+};
+
+/** The demo admin's signed-in storage. */
+async function signedInAdmin() {
+  const context = await browser.newContext();
+  await login(await context.newPage(), server, "admin", DEMO.admin);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
 /** A guest's signed-in storage for the customer app, to start each menu load from. */
 async function signedInGuest() {
   const email = await newCustomer(server);
@@ -57,7 +74,8 @@ async function signedInGuest() {
 }
 
 const pages = Object.entries(APPS).map(([app, { base }]) => ({ name: `app-${app} sign-in`, path: `${base}/login`, ready: loginReady }));
-pages.push({ name: "customer menu (table link, signed in)", path: "/?table=7", ready: menuReady, signedIn: true });
+pages.push({ name: "customer menu (table link, signed in)", path: "/?table=7", ready: menuReady, as: "guest" });
+pages.push({ name: "admin dashboard (signed in)", path: "/admin", ready: dashboardReady, as: "admin" });
 
 const stat = (times) => {
   times.sort((a, b) => a - b);
@@ -67,13 +85,15 @@ const stat = (times) => {
 
 try {
   await apiLogin(server, "customer@taproom.test", "customer"); // the server is warm before the first load
-  const guest = await signedInGuest();
+  const signIn = { guest: signedInGuest, admin: signedInAdmin };
+  const signedIn = {};
   console.log(`${runs} loads each${throttle ? ', throttled: "Fast 3G" and 4x CPU slowdown' : ", unthrottled"}`);
-  for (const { name, path, ready, signedIn } of pages) {
+  for (const { name, path, ready, as } of pages.filter((p) => p.name.includes(only))) {
+    if (as && !signedIn[as]) signedIn[as] = await signIn[as]();
     const cold = [];
     const warm = [];
     for (let i = 0; i < runs; i++) {
-      const context = await browser.newContext(signedIn ? { storageState: guest } : {});
+      const context = await browser.newContext(as ? { storageState: signedIn[as] } : {});
       cold.push(await load(context, path, ready));
       warm.push(await load(context, path, ready));
       await context.close();
