@@ -10,7 +10,7 @@
 // (562.5 ms latency, 180 KB/s down, 84 KB/s up) and 4x CPU slowdown.
 // Prints the median, minimum and maximum of several loads of each.
 //   node measure.mjs [--runs N] [--throttle] [--only TEXT]   (pages whose name has TEXT)
-import { APPS, DEMO, PASSWORD, apiLogin, login, newCustomer, startBrowser, startServer } from "./harness.mjs";
+import { APPS, DEMO, apiLogin, login, newCustomer, startBrowser, startServer } from "./harness.mjs";
 
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf("--runs") + 1] || 7);
@@ -48,26 +48,11 @@ const dashboardReady = async (page) => {
   await page.getByTestId("user-name").waitFor({ timeout: 120_000 });
 };
 
-/** The demo admin's signed-in storage. */
-async function signedInAdmin() {
+/** The storage of `email` signed in to `app` through its sign-in page, to
+ *  start each signed-in load from. */
+async function signedInAs(app, email) {
   const context = await browser.newContext();
-  await login(await context.newPage(), server, "admin", DEMO.admin);
-  const state = await context.storageState();
-  await context.close();
-  return state;
-}
-
-/** A guest's signed-in storage for the customer app, to start each menu load from. */
-async function signedInGuest() {
-  const email = await newCustomer(server);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await loginReady(page);
-  await page.fill("#email", email);
-  await page.fill("#password", PASSWORD);
-  await page.click("button[type=submit]");
-  await page.getByTestId("welcome").waitFor();
+  await login(await context.newPage(), server, app, email);
   const state = await context.storageState();
   await context.close();
   return state;
@@ -85,7 +70,11 @@ const stat = (times) => {
 
 try {
   await apiLogin(server, "customer@taproom.test", "customer"); // the server is warm before the first load
-  const signIn = { guest: signedInGuest, admin: signedInAdmin };
+  // A new guest for the menu; the demo admin for the dashboard.
+  const signIn = {
+    guest: async () => signedInAs("customer", await newCustomer(server)),
+    admin: () => signedInAs("admin", DEMO.admin),
+  };
   const signedIn = {};
   console.log(`${runs} loads each${throttle ? ', throttled: "Fast 3G" and 4x CPU slowdown' : ", unthrottled"}`);
   for (const { name, path, ready, as } of pages.filter((p) => p.name.includes(only))) {
