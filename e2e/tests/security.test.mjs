@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import {
-  APPS, COOKIE_MODE, DEMO, PASSWORD, api, goTo, login, newCustomer, pathOf, startBrowser, startServer, storage, until,
+  APPS, COOKIE_MODE, DEMO, PASSWORD, api, apiLogin, goTo, login, newCustomer, pathOf, startBrowser, startServer, storage, until,
 } from "../harness.mjs";
 
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
@@ -125,6 +125,37 @@ describe("confirming the password", () => {
     assert.equal(pathOf(page), "/devices");
     const token = (await storage(page))[APPS.customer.keys[0]];
     assert.equal((await api(server, "GET", "/api/auth/me", { token })).status, 200);
+    await context.close();
+  });
+
+  it("a session ended elsewhere while the dialog is open closes it, and the sign-in page is free to use", async () => {
+    const email = await newCustomer(server);
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await login(page, server, "customer", email);
+    await goTo(page, "Devices");
+    await page.getByTestId("device-count").waitFor();
+    await wait(3_500);
+    await page.getByRole("button", { name: "Sign out everywhere…" }).click();
+    await page.getByRole("button", { name: "Yes, sign out everywhere" }).click();
+    const dialog = page.getByTestId("reauth-dialog");
+    await dialog.waitFor();
+    // Another device of the same person, just signed in (so it needs no
+    // fresh proof), signs out everywhere first.
+    const other = await apiLogin(server, email, "customer");
+    const ended = await api(server, "POST", "/api/auth/logout-all", { token: other.access_token });
+    assert.equal(ended.status, 200, JSON.stringify(ended.json));
+    await until(async () => pathOf(page) === "/login", "the sign-in page once the session ended");
+    await page.locator("button[type=submit]:not([disabled])", { hasText: "Sign in" }).waitFor();
+    await wait(500);
+    assert.equal(await dialog.count(), 0, "the password dialog is not left over the sign-in page");
+    // The sign-in form answers clicks (nothing covers it) and leads back
+    // to where the person was.
+    await page.fill("#email", email);
+    await page.fill("#password", PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click({ timeout: 5_000 });
+    await page.getByTestId("device-count").waitFor();
+    assert.equal(pathOf(page), "/devices");
     await context.close();
   });
 

@@ -35,6 +35,14 @@ pub fn ReauthDialog() -> impl IntoView {
         error.set(None);
         answer(prompt, confirmed);
     };
+    // A session that ends while the dialog is open (signed out everywhere
+    // from another device, say) closes it as cancelled: there is no session
+    // left to confirm, and the sign-in page must not sit behind it.
+    Effect::new(move |_| {
+        if !auth.signed_in() && prompt.open.get_untracked() {
+            close(false);
+        }
+    });
     let submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if pending.get_untracked() {
