@@ -12,25 +12,70 @@
 //! page, and the header waiting for new-device alerts): it opens with the
 //! first listener and closes with the last.
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
 use shared::bar::{BarSettings, MenuItemEvent, Order, Tab, TableCall};
 use shared::security::NewSignIn;
 
-/// One event from the server's live stream.
+pub use shared::events::StreamEvent;
+
+/// One event from the server's live stream: its kind and its data as the
+/// server sent it. A listener reads the kinds it wants with the typed
+/// accessors, so each type is decoded by the pages that use it (and, in an
+/// app split by page, downloaded with them) rather than by the stream
+/// every page shares.
 #[derive(Clone, Debug)]
-pub enum LiveEvent {
-    Order(Order),
-    MenuItem(MenuItemEvent),
+pub struct LiveEvent {
+    pub kind: StreamEvent,
+    data: Rc<str>,
+}
+
+impl LiveEvent {
+    /// The event's data, if it is a `kind` event; an event that cannot be
+    /// read is skipped (with a warning) rather than retried forever, and
+    /// the next sync brings the page's lists up to date anyway.
+    fn read<T: DeserializeOwned>(&self, kind: StreamEvent) -> Option<T> {
+        if self.kind != kind {
+            return None;
+        }
+        serde_json::from_str(&self.data)
+            .inspect_err(|e| leptos::logging::warn!("unreadable {} event: {e}", kind.as_str()))
+            .ok()
+    }
+
+    /// An order was placed or changed.
+    pub fn order(&self) -> Option<Order> {
+        self.read(StreamEvent::Order)
+    }
+
+    /// A menu item was added, changed or removed.
+    pub fn menu_item(&self) -> Option<MenuItemEvent> {
+        self.read(StreamEvent::MenuItem)
+    }
+
     /// An admin changed the bar's settings (staff streams only).
-    BarSettings(BarSettings),
+    pub fn bar_settings(&self) -> Option<BarSettings> {
+        self.read(StreamEvent::BarSettings)
+    }
+
     /// A call for staff or the bill, opened or acknowledged (staff hear of
     /// every call, a guest of the calls they asked for).
-    TableCall(TableCall),
+    pub fn table_call(&self) -> Option<TableCall> {
+        self.read(StreamEvent::TableCall)
+    }
+
     /// An order joined a tab, one on it was cancelled, or it was closed as
     /// paid (staff hear of every tab, a guest of their own).
-    Tab(Tab),
+    pub fn tab(&self) -> Option<Tab> {
+        self.read(StreamEvent::Tab)
+    }
+
     /// Someone signed in to this account from a new device.
-    NewSignIn(NewSignIn),
+    pub fn new_sign_in(&self) -> Option<NewSignIn> {
+        self.read(StreamEvent::NewSignIn)
+    }
 }
 
 /// State of the live connection.
@@ -332,23 +377,16 @@ mod browser {
         }
 
         fn receive(self: &Rc<Self>, event: &MessageEvent) {
-            use serde_json::from_str;
             let name = event.type_();
             let data = event.data().as_string().unwrap_or_default();
             let Some(kind) = StreamEvent::parse(&name) else {
                 return;
             };
-            let parse: fn(&str) -> serde_json::Result<LiveEvent> = match kind {
-                StreamEvent::Order => |json| from_str(json).map(LiveEvent::Order),
-                StreamEvent::MenuItem => |json| from_str(json).map(LiveEvent::MenuItem),
-                StreamEvent::BarSettings => |json| from_str(json).map(LiveEvent::BarSettings),
-                StreamEvent::TableCall => |json| from_str(json).map(LiveEvent::TableCall),
-                StreamEvent::Tab => |json| from_str(json).map(LiveEvent::Tab),
-                StreamEvent::NewSignIn => |json| from_str(json).map(LiveEvent::NewSignIn),
+            match kind {
                 StreamEvent::Ready | StreamEvent::Reset => {
                     // The server's cursor: the stream resumes after it, even
                     // when it moved back (a reset after a database change).
-                    if let Ok(Cursor { cursor }) = from_str::<Cursor>(&data) {
+                    if let Ok(Cursor { cursor }) = serde_json::from_str::<Cursor>(&data) {
                         self.last_id.set(Some(cursor));
                     }
                     if kind == StreamEvent::Ready {
@@ -359,7 +397,8 @@ mod browser {
                     return;
                 }
                 StreamEvent::SessionEnded => return self.session_ended(),
-            };
+                _ => {}
+            }
             if let Ok(id) = event.last_event_id().parse::<i64>() {
                 // Replays after a reconnect may overlap what was seen.
                 if self.last_id.get().is_some_and(|last| id <= last) {
@@ -367,12 +406,11 @@ mod browser {
                 }
                 self.last_id.set(Some(id));
             }
-            match parse(&data) {
-                Ok(event) => self.tell(|listener| (listener.on_event)(event.clone())),
-                // Skipped rather than retried forever; the next sync
-                // brings the page's lists up to date anyway.
-                Err(e) => leptos::logging::warn!("unreadable {name} event: {e}"),
-            }
+            let event = LiveEvent {
+                kind,
+                data: data.into(),
+            };
+            self.tell(|listener| (listener.on_event)(event.clone()));
         }
 
         /// The stream says its session has ended.

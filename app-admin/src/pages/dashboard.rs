@@ -9,7 +9,7 @@ use shared::bar::{format_price, DayFigures, FiguresSpan, TodayStats, FIGURES_DAY
 use ui::bar_api;
 use ui::components::BusyButton;
 use ui::format::local_day;
-use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::live::{use_live, LiveIndicator, StreamEvent};
 use ui::load::{Load, Loader};
 use ui::pages::Welcome;
 use ui::use_auth;
@@ -44,7 +44,8 @@ pub(crate) fn DashboardPage() -> impl IntoView {
     stats.reload_when_online(auth, load);
     let live = use_live(
         move |event| {
-            if matches!(event, LiveEvent::Order(_) | LiveEvent::Tab(_)) {
+            // Only that something changed: the figures are read again.
+            if matches!(event.kind, StreamEvent::Order | StreamEvent::Tab) {
                 refetch();
             }
         },

@@ -3,7 +3,7 @@
 //! changes made at the bar arrive live.
 
 use leptos::prelude::*;
-use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::live::{use_live, LiveIndicator};
 use ui::load::notice;
 use ui::menu::apply_item_event;
 use ui::use_auth;
@@ -22,7 +22,7 @@ pub(crate) fn MenuEditorPage() -> impl IntoView {
     editor.menu.reload_when_online(auth, load);
     let live = use_live(
         move |event| {
-            if let LiveEvent::MenuItem(change) = event {
+            if let Some(change) = event.menu_item() {
                 let mut known = true;
                 editor
                     .menu

@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 use shared::bar::OrderStatus;
 use ui::format::now_millis;
-use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
+use ui::live::{use_live, LiveIndicator, LiveStatus};
 use ui::load::{failed, loading, Stage};
 use ui::pages::Welcome;
 use ui::use_auth;
@@ -45,17 +45,17 @@ pub(crate) fn QueuePage() -> impl IntoView {
     };
 
     let live = use_live(
-        move |event| match event {
-            LiveEvent::Order(order) => {
-                queue.announce(order.id.clone(), queue.loading, queue.apply(order))
+        // Tabs have their own page; the header shows account alerts.
+        move |event| {
+            if let Some(order) = event.order() {
+                queue.announce(order.id.clone(), queue.loading, queue.apply(order));
+            } else if let Some(change) = event.menu_item() {
+                queue.menu_item(change);
+            } else if let Some(settings) = event.bar_settings() {
+                queue.settings_changed(settings);
+            } else if let Some(call) = event.table_call() {
+                queue.announce(call.id.clone(), queue.calls_loading, queue.apply_call(call));
             }
-            LiveEvent::MenuItem(event) => queue.menu_item(event),
-            LiveEvent::BarSettings(settings) => queue.settings_changed(settings),
-            LiveEvent::TableCall(call) => {
-                queue.announce(call.id.clone(), queue.calls_loading, queue.apply_call(call))
-            }
-            // Tabs have their own page; the header shows account alerts.
-            LiveEvent::Tab(_) | LiveEvent::NewSignIn(_) => {}
         },
         // (Re)connected: whatever happened meanwhile is in a fresh load.
         reload_all,

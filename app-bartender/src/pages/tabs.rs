@@ -9,7 +9,7 @@ use shared::bar::{format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab
 use shared::validate::tab_split;
 use ui::bar_api;
 use ui::components::{form_error, BusyButton};
-use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::live::{use_live, LiveIndicator};
 use ui::load::{failed, loading, Loader, Stage};
 use ui::use_auth;
 
@@ -33,9 +33,10 @@ pub(crate) fn TabsPage() -> impl IntoView {
     // Effects run only in the browser, once hydration is done.
     Effect::new(move |_| reload());
     let live = use_live(
-        move |event| match event {
-            LiveEvent::Tab(tab) => tabs.update(|held| held.take(tab)),
-            LiveEvent::Order(order) => {
+        move |event| {
+            if let Some(tab) = event.tab() {
+                tabs.update(|held| held.take(tab));
+            } else if let Some(order) = event.order() {
                 // An order joining a tab or cancelled on it changes the
                 // tab's total and version: the tabs are read again. Other
                 // steps only move its count of open orders.
@@ -44,7 +45,6 @@ pub(crate) fn TabsPage() -> impl IntoView {
                     reload();
                 }
             }
-            _ => {}
         },
         reload,
     );

@@ -13,7 +13,7 @@ use shared::bar::{CallKind, TableCall};
 use ui::bar_api;
 use ui::components::{form_error, BusyButton};
 use ui::format::{age, now_millis, timestamp_millis};
-use ui::live::{use_live, LiveEvent};
+use ui::live::use_live;
 use ui::load::Actions;
 use ui::use_auth;
 
@@ -104,7 +104,7 @@ pub(crate) fn CallButtons(#[prop(into)] table: Signal<String>) -> impl IntoView 
     // list after a reconnect (an answer may have come meanwhile).
     use_live(
         move |event| {
-            if let LiveEvent::TableCall(call) = event {
+            if let Some(call) = event.table_call() {
                 calls.maybe_update(|held| take(held, call));
             }
         },

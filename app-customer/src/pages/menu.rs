@@ -15,7 +15,7 @@ use shared::bar::{
 };
 use ui::bar_api;
 use ui::components::{form_error, BusyButton};
-use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::live::{use_live, LiveIndicator};
 use ui::load::{failed, loading, Actions, Loader, Stage};
 use ui::menu::{apply_item_event, items_by_id};
 use ui::pages::Welcome;
@@ -39,7 +39,7 @@ pub(crate) fn MenuPage() -> impl IntoView {
     menu.reload_when_online(auth, load);
     let live = use_live(
         move |event| {
-            if let LiveEvent::MenuItem(change) = event {
+            if let Some(change) = event.menu_item() {
                 let mut known = true;
                 menu.patch(|menu| known = apply_item_event(&mut menu.categories, &change));
                 if !known {

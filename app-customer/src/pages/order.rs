@@ -10,7 +10,7 @@ use shared::bar::{format_price, option_names, Order, OrderStatus, REASON_MAX_LEN
 use ui::bar_api;
 use ui::components::{form_error, BusyButton};
 use ui::format::local_time;
-use ui::live::{use_live, LiveEvent, LiveIndicator, LiveStatus};
+use ui::live::{use_live, LiveIndicator, LiveStatus};
 use ui::load::{failed, loading, Actions, Load, Loader, Stage};
 use ui::use_auth;
 
@@ -35,8 +35,8 @@ pub(crate) fn OrderPage() -> impl IntoView {
     });
     order.reload_when_online(auth, load);
     let live = use_live(
-        move |event| match event {
-            LiveEvent::Order(changed) if changed.id == id.get_untracked() => {
+        move |event| {
+            if let Some(changed) = event.order().filter(|o| o.id == id.get_untracked()) {
                 order.state.update(|state| match state {
                     // Events come in order, but a reload may have
                     // fetched a newer version meanwhile.
@@ -44,7 +44,6 @@ pub(crate) fn OrderPage() -> impl IntoView {
                     _ => *state = Load::Ready(changed),
                 });
             }
-            _ => {}
         },
         load,
     );

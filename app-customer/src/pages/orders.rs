@@ -10,7 +10,7 @@ use leptos_router::components::A;
 use shared::bar::{format_price, Order, OrderLine, OrderStatus, Tab, TabPayment};
 use ui::bar_api;
 use ui::format::local_time;
-use ui::live::{use_live, LiveEvent, LiveIndicator};
+use ui::live::{use_live, LiveIndicator};
 use ui::load::{failed, loading, Loader, Stage};
 use ui::use_auth;
 
@@ -24,7 +24,7 @@ pub(crate) fn OrdersPage() -> impl IntoView {
     orders.reload_when_online(auth, load);
     let live = use_live(
         move |event| {
-            if let LiveEvent::Order(changed) = event {
+            if let Some(changed) = event.order() {
                 orders.patch(|list| upsert(list, changed));
             }
         },
@@ -122,12 +122,14 @@ fn tab_panels() -> impl IntoView {
     // The page shows the live badge; this only listens, and reloads after
     // a reconnect (the tab may have been paid meanwhile).
     use_live(
-        move |event| match event {
-            LiveEvent::Tab(tab) => tabs.update(|held| take(held, tab)),
-            // An order placed, moved on or cancelled: the tab it is on is
-            // read again (its total and lines follow).
-            LiveEvent::Order(order) if order.tab_id.is_some() => load(),
-            _ => {}
+        move |event| {
+            if let Some(tab) = event.tab() {
+                tabs.update(|held| take(held, tab));
+            } else if event.order().is_some_and(|order| order.tab_id.is_some()) {
+                // An order placed, moved on or cancelled: the tab it is on
+                // is read again (its total and lines follow).
+                load();
+            }
         },
         load,
     );

@@ -13,7 +13,7 @@ use shared::security::NewSignIn;
 use crate::api;
 use crate::components::BusyButton;
 use crate::format::local_moment;
-use crate::live::{use_live, LiveEvent};
+use crate::live::use_live;
 use crate::session::use_auth;
 
 /// One alert, and whether it came live or was waiting.
@@ -68,7 +68,7 @@ pub fn SignInAlerts() -> impl IntoView {
     });
     let _status = use_live(
         move |event| {
-            if let LiveEvent::NewSignIn(alert) = event {
+            if let Some(alert) = event.new_sign_in() {
                 add(alert, true);
             }
         },
