@@ -88,9 +88,11 @@ describe("the refresh cookie", { skip: !COOKIE_MODE && "cookie mode only" }, () 
 });
 
 describe("confirming the password", () => {
-  it("signing out everywhere asks for it after a while; a wrong one says so", async () => {
+  /** A new guest, signed in for longer than the window, asks to sign out
+   *  everywhere on Devices: the password dialog is open. */
+  async function askedForThePassword(options) {
     const email = await newCustomer(server);
-    const context = await browser.newContext(PHONE);
+    const context = await browser.newContext(options);
     const page = await context.newPage();
     await login(page, server, "customer", email);
     await goTo(page, "Devices");
@@ -100,6 +102,11 @@ describe("confirming the password", () => {
     await page.getByRole("button", { name: "Yes, sign out everywhere" }).click();
     const dialog = page.getByTestId("reauth-dialog");
     await dialog.waitFor();
+    return { email, context, page, dialog };
+  }
+
+  it("signing out everywhere asks for it after a while; a wrong one says so", async () => {
+    const { context, page, dialog } = await askedForThePassword(PHONE);
     await page.fill("#reauth-password", "not my password");
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await until(async () => /wrong/i.test(await page.getByTestId("reauth-error").innerText().catch(() => "")), "the wrong-password message");
@@ -111,16 +118,8 @@ describe("confirming the password", () => {
   });
 
   it("cancelling leaves everything as it was", async () => {
-    const email = await newCustomer(server);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await login(page, server, "customer", email);
-    await page.getByRole("link", { name: "Devices" }).click();
-    await page.getByTestId("device-count").waitFor();
-    await wait(3_500);
-    await page.getByRole("button", { name: "Sign out everywhere…" }).click();
-    await page.getByRole("button", { name: "Yes, sign out everywhere" }).click();
-    await page.getByTestId("reauth-dialog").getByRole("button", { name: "Cancel" }).click();
+    const { context, page, dialog } = await askedForThePassword();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
     await page.getByText("your password was not confirmed").waitFor();
     assert.equal(pathOf(page), "/devices");
     const token = (await storage(page))[APPS.customer.keys[0]];
@@ -129,17 +128,7 @@ describe("confirming the password", () => {
   });
 
   it("a session ended elsewhere while the dialog is open closes it, and the sign-in page is free to use", async () => {
-    const email = await newCustomer(server);
-    const context = await browser.newContext(PHONE);
-    const page = await context.newPage();
-    await login(page, server, "customer", email);
-    await goTo(page, "Devices");
-    await page.getByTestId("device-count").waitFor();
-    await wait(3_500);
-    await page.getByRole("button", { name: "Sign out everywhere…" }).click();
-    await page.getByRole("button", { name: "Yes, sign out everywhere" }).click();
-    const dialog = page.getByTestId("reauth-dialog");
-    await dialog.waitFor();
+    const { email, context, page, dialog } = await askedForThePassword(PHONE);
     // Another device of the same person, just signed in (so it needs no
     // fresh proof), signs out everywhere first.
     const other = await apiLogin(server, email, "customer");
