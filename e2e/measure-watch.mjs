@@ -10,7 +10,7 @@
 //    node measure-watch.mjs admin, or admin-page for a page of the console)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEMO, login, startBrowser } from "./harness.mjs";
+import { DEMO, PASSWORD, api, login, startBrowser } from "./harness.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -40,7 +40,7 @@ const EDITS = {
 const app = process.argv[2];
 const rounds = Number(process.argv[3] ?? 3);
 const edit = EDITS[app];
-if (!edit) {
+if (!edit || !(rounds >= 1)) {
   console.error(`usage: node measure-watch.mjs ${Object.keys(EDITS).join("|")} [rounds]`);
   process.exit(2);
 }
@@ -83,7 +83,17 @@ async function timed(source, text, not = null) {
 const times = [];
 try {
   const url = "http://127.0.0.1:3000";
-  if (edit.signIn) await login(page, { url }, edit.signIn, DEMO[edit.signIn]);
+  if (edit.signIn) {
+    // The demo accounts are made by ./scripts/run.sh (in ./data, which the
+    // watch loop's server uses too); without them the sign-in cannot work.
+    const res = await api({ url }, "POST", "/api/auth/login", {
+      body: { email: DEMO[edit.signIn], password: PASSWORD, client_app: edit.signIn },
+    });
+    if (res.status !== 200) {
+      throw new Error(`the demo ${edit.signIn} cannot sign in (${res.status}): run ./scripts/run.sh once first`);
+    }
+    await login(page, { url }, edit.signIn, DEMO[edit.signIn]);
+  }
   await page.goto(`${url}${edit.path}`);
   const shown = edit.shown ?? edit.text;
   await shows(shown);
