@@ -10,7 +10,7 @@
 //    node measure-watch.mjs admin, or admin-page for a page of the console)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { DEMO, PASSWORD, api, login, startBrowser } from "./harness.mjs";
+import { DEMO, login, startBrowser } from "./harness.mjs";
 
 const ROOT = resolve(import.meta.dirname, "..");
 
@@ -85,14 +85,13 @@ try {
   const url = "http://127.0.0.1:3000";
   if (edit.signIn) {
     // The demo accounts are made by ./scripts/run.sh (in ./data, which the
-    // watch loop's server uses too); without them the sign-in cannot work.
-    const res = await api({ url }, "POST", "/api/auth/login", {
-      body: { email: DEMO[edit.signIn], password: PASSWORD, client_app: edit.signIn },
+    // watch loop's server uses too); without them the sign-in page refuses
+    // at once, and that is said rather than waited out.
+    const refused = page.getByTestId("form-error").waitFor({ timeout: 0 }).then(async () => {
+      const why = await page.getByTestId("form-error").innerText();
+      throw new Error(`the demo ${edit.signIn} cannot sign in (${why}): run ./scripts/run.sh once first`);
     });
-    if (res.status !== 200) {
-      throw new Error(`the demo ${edit.signIn} cannot sign in (${res.status}): run ./scripts/run.sh once first`);
-    }
-    await login(page, { url }, edit.signIn, DEMO[edit.signIn]);
+    await Promise.race([login(page, { url }, edit.signIn, DEMO[edit.signIn]), refused]);
   }
   await page.goto(`${url}${edit.path}`);
   const shown = edit.shown ?? edit.text;
