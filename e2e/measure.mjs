@@ -2,8 +2,9 @@
 // release server on localhost, for each app's sign-in page (its button is
 // enabled only once the app has hydrated) and for the customer's menu from
 // a table link, signed in (items listed and the live stream connected),
-// and for the admin's dashboard, signed in (today's figures and the
-// header's signed-in part shown).
+// for the bartender's queue, signed in (the board shown and the live
+// stream connected), and for the admin's dashboard, signed in (today's
+// figures and the header's signed-in part shown).
 //   cold: a fresh profile, nothing cached (a first visit);
 //   warm: a second visit in the same profile (a returning visitor).
 // With --throttle, as a phone on bar Wi-Fi: DevTools' "Fast 3G" network
@@ -43,6 +44,11 @@ const menuReady = async (page) => {
   await page.locator('[data-testid=live-status][data-state=live]').waitFor({ timeout: 120_000 });
 };
 
+const queueReady = async (page) => {
+  await page.getByTestId("board").waitFor({ timeout: 120_000 });
+  await page.locator('[data-testid=live-status][data-state=live]').waitFor({ timeout: 120_000 });
+};
+
 const dashboardReady = async (page) => {
   await page.getByTestId("stat-orders").waitFor({ timeout: 120_000 });
   await page.getByTestId("user-name").waitFor({ timeout: 120_000 });
@@ -60,6 +66,7 @@ async function signedInAs(app, email) {
 
 const pages = Object.entries(APPS).map(([app, { base }]) => ({ name: `app-${app} sign-in`, path: `${base}/login`, ready: loginReady }));
 pages.push({ name: "customer menu (table link, signed in)", path: "/?table=7", ready: menuReady, as: "guest" });
+pages.push({ name: "bartender queue (signed in)", path: "/bartender", ready: queueReady, as: "bartender" });
 pages.push({ name: "admin dashboard (signed in)", path: "/admin", ready: dashboardReady, as: "admin" });
 
 const stat = (times) => {
@@ -70,9 +77,10 @@ const stat = (times) => {
 
 try {
   await apiLogin(server, "customer@taproom.test", "customer"); // the server is warm before the first load
-  // A new guest for the menu; the demo admin for the dashboard.
+  // A new guest for the menu; the demo bartender and admin for theirs.
   const signIn = {
     guest: async () => signedInAs("customer", await newCustomer(server)),
+    bartender: () => signedInAs("bartender", DEMO.bartender),
     admin: () => signedInAs("admin", DEMO.admin),
   };
   const signedIn = {};

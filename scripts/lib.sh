@@ -150,13 +150,13 @@ ensure_leptos_tools() {
     fi
 }
 
-# How each app is built. The admin console's pages are wasm chunks of
-# their own (Leptos' lazy routes), fetched when a page is first shown:
-# `--split` cuts them. The other two stay whole: split, their main pages
-# (the menu, the queue) load slower (docs/BENCHMARKS.md).
+# How each app is built. The admin console's and the bartender's pages are
+# wasm chunks of their own (Leptos' lazy routes), fetched when a page is
+# first shown: `--split` cuts them. The customer's app stays whole: split,
+# the menu a guest opens from the table loads slower (docs/BENCHMARKS.md).
 app_build_flags() {
     case "$1" in
-        admin) echo "--release --split" ;;
+        admin | bartender) echo "--release --split" ;;
         *) echo "--release" ;;
     esac
 }

@@ -11,7 +11,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound, RequireAuth};
 use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage};
@@ -40,7 +40,7 @@ pub const INFO: AppInfo = AppInfo {
     base: "/bartender",
     title: "Bar",
     signup: false,
-    split: false,
+    split: true,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.
@@ -55,15 +55,32 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header links />
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/bartender") view=|| view! { <RequireAuth><QueuePage /></RequireAuth> } />
-                <Route path=path!("/bartender/tabs") view=|| view! { <RequireAuth><TabsPage /></RequireAuth> } />
-                <Route path=path!("/bartender/login") view=LoginPage />
-                <Route path=path!("/bartender/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
-                <Route path=path!("/bartender/activity") view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> } />
-                <Route path=path!("/bartender/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
+                <Route path=path!("/bartender") view={Lazy::<Queue>::new()} />
+                <Route path=path!("/bartender/tabs") view={Lazy::<Tabs>::new()} />
+                <Route path=path!("/bartender/login") view=SignIn />
+                <Route path=path!("/bartender/devices") view={Lazy::<Devices>::new()} />
+                <Route path=path!("/bartender/activity") view={Lazy::<Activity>::new()} />
+                <Route path=path!("/bartender/password") view={Lazy::<Password>::new()} />
             </Routes>
         </Router>
     }
+}
+
+ui::lazy_pages! {
+    Queue => view! { <RequireAuth><QueuePage /></RequireAuth> };
+    Tabs => view! { <RequireAuth><TabsPage /></RequireAuth> };
+    Devices => view! { <RequireAuth><DevicesPage /></RequireAuth> };
+    Activity => view! { <RequireAuth><ActivityPage /></RequireAuth> };
+    Password => view! { <RequireAuth><PasswordPage /></RequireAuth> };
+}
+
+/// The sign-in page, in the main bundle rather than a chunk: it is where a
+/// shift starts, and its chunks would come after the main bundle, one
+/// round trip later (docs/BENCHMARKS.md).
+#[component]
+fn SignIn() -> impl IntoView {
+    ui::session::start_with_page();
+    view! { <LoginPage /> }
 }
 
 /// The whole HTML document, as the server renders it.
@@ -76,5 +93,5 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

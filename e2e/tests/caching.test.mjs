@@ -12,7 +12,7 @@ import { SPLIT_LOADER, chunksByPage as chunksOf } from "../../scripts/split-mani
 /** The chunks each lazily loaded page of `app` needs, by page. */
 const chunksByPage = (app) => chunksOf(join(SITE_ROOT, app, "pkg"));
 /** Apps whose pages are chunks of their own. */
-const SPLIT = new Set(["admin"]);
+const SPLIT = new Set(["admin", "bartender"]);
 
 let server;
 let browser;
@@ -62,7 +62,7 @@ describe("static files", () => {
         const path = `${APPS[app].base}/login`;
         const first = await visit(context, path);
         const assets = first.filter((r) => r.url.startsWith("/pkg/"));
-        // The admin's sign-in page is in its main bundle: no chunks of its own.
+        // A split app's sign-in page is in its main bundle: no chunks of its own.
         const login = SPLIT.has(app) ? [SPLIT_LOADER, ...(chunksByPage(app).get("login") ?? [])] : [];
         assert.deepEqual(
           assets.map((r) => r.url.split("/").pop()).sort(),
@@ -117,7 +117,7 @@ describe("pages in chunks of their own", () => {
   for (const { app, page: name, path, signedIn, ready } of landings) {
     it(`${app} ${name}: fetches its own chunks and no other page's`, async () => {
       const pages = chunksByPage(app);
-      // A page in the main bundle (the admin's sign-in page) has none.
+      // A page in the main bundle (a split app's sign-in page) has none.
       const inMain = name === "login";
       const mine = (SPLIT.has(app) && pages.get(name)) || [];
       assert.equal(pages.size > 0, SPLIT.has(app), `${app} is built ${SPLIT.has(app) ? "split" : "whole"}`);

@@ -1,13 +1,14 @@
 //! Pages downloaded when they are first shown.
 //!
-//! An app built split (`cargo leptos build --split`; today the admin
-//! console) declares its pages with [`lazy_pages!`](crate::lazy_pages):
-//! its main bundle holds the header, the session, the router and the page
-//! everyone starts on (the sign-in page, a plain route that calls
+//! An app built split (`cargo leptos build --split`; the admin console
+//! and the bartender's app) declares its pages with
+//! [`lazy_pages!`](crate::lazy_pages): its main bundle holds the header,
+//! the session, the router and the page everyone starts on (the sign-in
+//! page, a plain route that calls
 //! [`start_with_page`](crate::session::start_with_page) itself), and each
 //! page's code is in chunks the router fetches when the page is first
 //! needed (code several pages share is in chunks of its own, fetched
-//! once). So the console's sign-in page does not bring the console with
+//! once). So the sign-in page does not bring the console or the queue with
 //! it. An app built whole must not use it: its wasm would ask for a chunk
 //! loader that does not exist.
 
