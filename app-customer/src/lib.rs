@@ -38,6 +38,8 @@ pub const OUTPUT_NAME: &str = "app-customer";
 #[component]
 pub fn App() -> impl IntoView {
     let auth = provide_auth(INFO);
+    // Built whole, the app carries the header's signed-in parts anyway.
+    ui::components::header::provide_signed_in_parts();
     let store = cart::CartStore::provide();
     let filter = components::allergen_filter::AllergenFilter::provide();
     // Signing out (by the person, or the session ending for any other

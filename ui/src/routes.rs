@@ -30,6 +30,7 @@ macro_rules! lazy_pages {
             fn view(this: Self) -> ::leptos::prelude::AnyView {
                 let _ = this;
                 $crate::session::start_with_page();
+                $crate::components::header::provide_signed_in_parts();
                 ::leptos::prelude::IntoAny::into_any($view)
             }
         }

@@ -135,6 +135,7 @@ pub fn provide_auth(info: AppInfo) -> Auth {
     };
     provide_context(auth);
     crate::reauth::provide_prompt();
+    crate::components::header::provide_slot();
     if !info.split {
         start_with_page();
     }
