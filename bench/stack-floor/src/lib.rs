@@ -106,8 +106,10 @@ fn App() -> impl IntoView {
     }
 }
 
+/// The header with its signed-in parts, as an app built whole has it.
 #[cfg(feature = "header")]
 fn header() -> impl IntoView {
+    ui::components::header::provide_signed_in_parts();
     view! { <ui::components::Header /> }
 }
 
