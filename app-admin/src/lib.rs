@@ -51,7 +51,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/users") view={Lazy::<Users>::new()} />
                 <Route path=path!("/admin/sessions") view={Lazy::<Sessions>::new()} />
                 <Route path=path!("/admin/log") view={Lazy::<Log>::new()} />
-                <Route path=path!("/admin/login") view=SignIn />
+                // Not lazy: where everyone starts, in the main bundle (docs/BENCHMARKS.md).
+                <Route path=path!("/admin/login") view=LoginPage />
                 <Route path=path!("/admin/devices") view={Lazy::<Devices>::new()} />
                 <Route path=path!("/admin/activity") view={Lazy::<Activity>::new()} />
                 <Route path=path!("/admin/password") view={Lazy::<Password>::new()} />
@@ -69,15 +70,6 @@ ui::lazy_pages! {
     Devices => view! { <RequireAuth><DevicesPage /></RequireAuth> };
     Activity => view! { <RequireAuth><ActivityPage /></RequireAuth> };
     Password => view! { <RequireAuth><PasswordPage /></RequireAuth> };
-}
-
-/// The sign-in page, in the main bundle rather than a chunk: it is where
-/// everyone starts, and its chunks would come after the main bundle, one
-/// round trip later (docs/BENCHMARKS.md).
-#[component]
-fn SignIn() -> impl IntoView {
-    ui::session::start_with_page();
-    view! { <LoginPage /> }
 }
 
 /// The whole HTML document, as the server renders it.

@@ -57,7 +57,8 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/bartender") view={Lazy::<Queue>::new()} />
                 <Route path=path!("/bartender/tabs") view={Lazy::<Tabs>::new()} />
-                <Route path=path!("/bartender/login") view=SignIn />
+                // Not lazy: where everyone starts, in the main bundle (docs/BENCHMARKS.md).
+                <Route path=path!("/bartender/login") view=LoginPage />
                 <Route path=path!("/bartender/devices") view={Lazy::<Devices>::new()} />
                 <Route path=path!("/bartender/activity") view={Lazy::<Activity>::new()} />
                 <Route path=path!("/bartender/password") view={Lazy::<Password>::new()} />
@@ -72,15 +73,6 @@ ui::lazy_pages! {
     Devices => view! { <RequireAuth><DevicesPage /></RequireAuth> };
     Activity => view! { <RequireAuth><ActivityPage /></RequireAuth> };
     Password => view! { <RequireAuth><PasswordPage /></RequireAuth> };
-}
-
-/// The sign-in page, in the main bundle rather than a chunk: it is where a
-/// shift starts, and its chunks would come after the main bundle, one
-/// round trip later (docs/BENCHMARKS.md).
-#[component]
-fn SignIn() -> impl IntoView {
-    ui::session::start_with_page();
-    view! { <LoginPage /> }
 }
 
 /// The whole HTML document, as the server renders it.
