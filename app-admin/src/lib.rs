@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
-use ui::components::{Header, NotFound, RequireAuth};
-use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage};
+use ui::components::{Header, NotFound};
+use ui::pages::LoginPage;
 use ui::{provide_auth, AppInfo};
 
 mod components;
@@ -62,15 +62,14 @@ pub fn App() -> impl IntoView {
 }
 
 ui::lazy_pages! {
-    Dashboard => view! { <RequireAuth><DashboardPage /></RequireAuth> };
-    MenuEditor => view! { <RequireAuth><MenuEditorPage /></RequireAuth> };
-    Users => view! { <RequireAuth><UsersPage /></RequireAuth> };
-    Sessions => view! { <RequireAuth><SessionsPage /></RequireAuth> };
-    Log => view! { <RequireAuth><LogPage /></RequireAuth> };
-    Devices => view! { <RequireAuth><DevicesPage /></RequireAuth> };
-    Activity => view! { <RequireAuth><ActivityPage /></RequireAuth> };
-    Password => view! { <RequireAuth><PasswordPage /></RequireAuth> };
+    Dashboard => DashboardPage;
+    MenuEditor => MenuEditorPage;
+    Users => UsersPage;
+    Sessions => SessionsPage;
+    Log => LogPage;
 }
+
+ui::account_pages!();
 
 /// The whole HTML document, as the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

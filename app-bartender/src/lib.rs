@@ -13,8 +13,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
-use ui::components::{Header, NotFound, RequireAuth};
-use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage};
+use ui::components::{Header, NotFound};
+use ui::pages::LoginPage;
 use ui::{provide_auth, AppInfo};
 
 mod all_day;
@@ -68,12 +68,11 @@ pub fn App() -> impl IntoView {
 }
 
 ui::lazy_pages! {
-    Queue => view! { <RequireAuth><QueuePage /></RequireAuth> };
-    Tabs => view! { <RequireAuth><TabsPage /></RequireAuth> };
-    Devices => view! { <RequireAuth><DevicesPage /></RequireAuth> };
-    Activity => view! { <RequireAuth><ActivityPage /></RequireAuth> };
-    Password => view! { <RequireAuth><PasswordPage /></RequireAuth> };
+    Queue => QueuePage;
+    Tabs => TabsPage;
 }
+
+ui::account_pages!();
 
 /// The whole HTML document, as the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

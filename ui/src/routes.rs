@@ -12,12 +12,14 @@
 //! it. An app built whole must not use it: its wasm would ask for a chunk
 //! loader that does not exist.
 
-/// Declares one lazily loaded route per line, `Name => view`, for use as
-/// `<Route path=… view={Lazy::<Name>::new()} />`. The view is built only in
-/// the page's chunk.
+/// Declares one lazily loaded route per line, `Name => Page`, for use as
+/// `<Route path=… view={Lazy::<Name>::new()} />`: the page (a component
+/// without props) for a signed-in user, as every lazy page is (the
+/// sign-in page is in the main bundle). The page is built only in its
+/// chunk.
 #[macro_export]
 macro_rules! lazy_pages {
-    ($($route:ident => $view:expr;)*) => {$(
+    ($($route:ident => $page:path;)*) => {$(
         #[doc = concat!("The route of `", stringify!($route), "`, in a chunk of its own.")]
         pub struct $route;
 
@@ -31,8 +33,32 @@ macro_rules! lazy_pages {
                 let _ = this;
                 $crate::session::start_with_page();
                 $crate::components::header::provide_signed_in_parts();
-                ::leptos::prelude::IntoAny::into_any($view)
+                $crate::routes::signed_in($page)
             }
         }
     )*};
+}
+
+/// Declares, as [`lazy_pages!`](crate::lazy_pages) does, the account pages
+/// every app built split has: `Devices`, `Activity` and `Password`, for the
+/// app's `/devices`, `/activity` and `/password`.
+#[macro_export]
+macro_rules! account_pages {
+    () => {
+        $crate::lazy_pages! {
+            Devices => $crate::pages::DevicesPage;
+            Activity => $crate::pages::ActivityPage;
+            Password => $crate::pages::PasswordPage;
+        }
+    };
+}
+
+/// `page` for a signed-in user only ([`RequireAuth`](crate::components::RequireAuth)).
+#[doc(hidden)]
+pub fn signed_in<V: leptos::prelude::IntoView + 'static>(
+    page: fn() -> V,
+) -> leptos::prelude::AnyView {
+    use crate::components::RequireAuth;
+    use leptos::prelude::*;
+    view! { <RequireAuth>{page()}</RequireAuth> }.into_any()
 }
