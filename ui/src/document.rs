@@ -52,10 +52,9 @@ fn allow_only_our_scripts(options: &LeptosOptions) {
     let reload_port = std::env::var_os("LEPTOS_WATCH")
         .is_some()
         .then(|| options.reload_external_port.unwrap_or(options.reload_port));
-    let policy = page_policy(nonce.as_inner(), reload_port);
     if let (Some(response), Ok(value)) = (
         use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&policy),
+        http::HeaderValue::from_str(&page_policy(nonce.as_inner(), reload_port)),
     ) {
         response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }

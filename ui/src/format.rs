@@ -91,12 +91,8 @@ pub fn local_day(days_from_today: i32) -> String {
     #[cfg(target_arch = "wasm32")]
     {
         let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(millis));
-        format!(
-            "{:04}-{:02}-{:02}",
-            date.get_full_year(),
-            date.get_month() + 1,
-            date.get_date()
-        )
+        let (year, month, day) = (date.get_full_year(), date.get_month() + 1, date.get_date());
+        format!("{year:04}-{month:02}-{day:02}")
     }
 }
 

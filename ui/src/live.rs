@@ -32,6 +32,18 @@ pub struct LiveEvent {
     data: Rc<str>,
 }
 
+/// Declares the typed accessors, one a line with its doc comment:
+/// `name -> Data = Kind;` is `pub fn name(&self) -> Option<Data>`, the data
+/// of a `StreamEvent::Kind` event.
+macro_rules! accessors {
+    ($($(#[$doc:meta])* $name:ident -> $data:ty = $kind:ident;)*) => {$(
+        $(#[$doc])*
+        pub fn $name(&self) -> Option<$data> {
+            self.read(StreamEvent::$kind)
+        }
+    )*};
+}
+
 impl LiveEvent {
     /// The event's data, if it is a `kind` event; an event that cannot be
     /// read is skipped (with a warning) rather than retried forever, and
@@ -45,36 +57,21 @@ impl LiveEvent {
             .ok()
     }
 
-    /// An order was placed or changed.
-    pub fn order(&self) -> Option<Order> {
-        self.read(StreamEvent::Order)
-    }
-
-    /// A menu item was added, changed or removed.
-    pub fn menu_item(&self) -> Option<MenuItemEvent> {
-        self.read(StreamEvent::MenuItem)
-    }
-
-    /// An admin changed the bar's settings (staff streams only).
-    pub fn bar_settings(&self) -> Option<BarSettings> {
-        self.read(StreamEvent::BarSettings)
-    }
-
-    /// A call for staff or the bill, opened or acknowledged (staff hear of
-    /// every call, a guest of the calls they asked for).
-    pub fn table_call(&self) -> Option<TableCall> {
-        self.read(StreamEvent::TableCall)
-    }
-
-    /// An order joined a tab, one on it was cancelled, or it was closed as
-    /// paid (staff hear of every tab, a guest of their own).
-    pub fn tab(&self) -> Option<Tab> {
-        self.read(StreamEvent::Tab)
-    }
-
-    /// Someone signed in to this account from a new device.
-    pub fn new_sign_in(&self) -> Option<NewSignIn> {
-        self.read(StreamEvent::NewSignIn)
+    accessors! {
+        /// An order was placed or changed.
+        order -> Order = Order;
+        /// A menu item was added, changed or removed.
+        menu_item -> MenuItemEvent = MenuItem;
+        /// An admin changed the bar's settings (staff streams only).
+        bar_settings -> BarSettings = BarSettings;
+        /// A call for staff or the bill, opened or acknowledged (staff hear of
+        /// every call, a guest of the calls they asked for).
+        table_call -> TableCall = TableCall;
+        /// An order joined a tab, one on it was cancelled, or it was closed as
+        /// paid (staff hear of every tab, a guest of their own).
+        tab -> Tab = Tab;
+        /// Someone signed in to this account from a new device.
+        new_sign_in -> NewSignIn = NewSignIn;
     }
 }
 
@@ -326,8 +323,7 @@ mod browser {
                 Ok(source) => source,
                 Err(e) => {
                     leptos::logging::warn!("could not open the live stream: {e:?}");
-                    self.retry_later(epoch);
-                    return;
+                    return self.retry_later(epoch);
                 }
             };
             let weak = Rc::downgrade(self);
@@ -377,11 +373,10 @@ mod browser {
         }
 
         fn receive(self: &Rc<Self>, event: &MessageEvent) {
-            let name = event.type_();
-            let data = event.data().as_string().unwrap_or_default();
-            let Some(kind) = StreamEvent::parse(&name) else {
+            let Some(kind) = StreamEvent::parse(&event.type_()) else {
                 return;
             };
+            let data = event.data().as_string().unwrap_or_default();
             match kind {
                 StreamEvent::Ready | StreamEvent::Reset => {
                     // The server's cursor: the stream resumes after it, even
@@ -393,8 +388,7 @@ mod browser {
                         self.failures.set(0);
                         self.status.set(LiveStatus::Live);
                     }
-                    self.tell(|listener| (listener.on_sync)());
-                    return;
+                    return self.tell(|listener| (listener.on_sync)());
                 }
                 StreamEvent::SessionEnded => return self.session_ended(),
                 _ => {}

@@ -201,9 +201,8 @@ impl Actions {
         spawn_local(async move {
             match self.auth.watch(action.await) {
                 Ok(Some(said)) => self.notice.set(Some(said)),
-                Ok(None) => {}
-                Err(e) if e.ends_session() => {}
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) if !e.ends_session() => error.set(Some(e.to_string())),
+                _ => {}
             }
             self.busy.set(None);
         });

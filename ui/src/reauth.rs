@@ -30,9 +30,8 @@ thread_local! {
 
 /// Creates the prompt the dialog shows (once per app).
 pub fn provide_prompt() {
-    let prompt = ReauthPrompt {
-        open: RwSignal::new(false),
-    };
+    let open = RwSignal::new(false);
+    let prompt = ReauthPrompt { open };
     PROMPT.with(|p| *p.borrow_mut() = Some(prompt));
     provide_context(prompt);
 }

@@ -204,9 +204,8 @@ fn start(auth: Auth) {
     }
 
     let created = Manager::browser(auth.info.app).with_on_logout(move || {
-        auth.notice.set(Some(
-            "Your session has ended. Please sign in again.".to_owned(),
-        ));
+        let ended = "Your session has ended. Please sign in again.";
+        auth.notice.set(Some(ended.to_owned()));
         auth.user.set(None);
     });
     let stored = created.current_user();
@@ -234,39 +233,33 @@ fn start(auth: Auth) {
 
     // Renew before expiry while the app is open, not only before requests,
     // so a tablet left on the queue for hours stays signed in.
-    set_interval(
-        move || {
-            if auth.user.with_untracked(Option::is_some) {
-                spawn_local(async move {
-                    if let Some(manager) = manager().ok().filter(|m| m.refresh_due()) {
-                        let _ = auth.watch(manager.fresh_access_token().await);
-                    }
-                });
-            }
-        },
-        Duration::from_secs(5),
-    );
+    let renew = move || {
+        if auth.user.with_untracked(Option::is_some) {
+            spawn_local(async move {
+                if let Some(manager) = manager().ok().filter(|m| m.refresh_due()) {
+                    let _ = auth.watch(manager.fresh_access_token().await);
+                }
+            });
+        }
+    };
+    set_interval(renew, Duration::from_secs(5));
 
     // While the server cannot be reached, try again every few seconds.
-    set_interval(
-        move || {
-            if auth.offline.get_untracked() && auth.user.with_untracked(Option::is_some) {
-                spawn_local(async move {
-                    let _ = auth.watch(crate::api::me().await);
-                });
-            }
-        },
-        Duration::from_secs(3),
-    );
+    let probe = move || {
+        if auth.offline.get_untracked() && auth.user.with_untracked(Option::is_some) {
+            spawn_local(async move {
+                let _ = auth.watch(crate::api::me().await);
+            });
+        }
+    };
+    set_interval(probe, Duration::from_secs(3));
 
     // Another tab signed in, refreshed or signed out: same storage, same session.
     let keys = auth.info.app.storage_keys();
     let _listener = window_event_listener(leptos::ev::storage, move |event| {
+        let not_ours = |key: String| key != keys.user && key != keys.refresh && key != keys.access;
         // No key: storage cleared.
-        if event
-            .key()
-            .is_some_and(|key| key != keys.user && key != keys.refresh && key != keys.access)
-        {
+        if event.key().is_some_and(not_ours) {
             return;
         }
         let now = manager().ok().and_then(|m| m.current_user());

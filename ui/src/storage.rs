@@ -24,13 +24,10 @@ pub fn load(key: &str) -> Option<String> {
 /// worth.
 pub fn keep(key: &str, value: Option<&str>) {
     #[cfg(target_arch = "wasm32")]
-    match value {
+    match value.map(|value| LocalStorage::set_raw(key, value)) {
         None => LocalStorage::remove(key),
-        Some(value) => {
-            if let Err(e) = LocalStorage::set_raw(key, value) {
-                leptos::logging::warn!("could not save {key} in localStorage: {e}");
-            }
-        }
+        Some(Err(e)) => leptos::logging::warn!("could not save {key} in localStorage: {e}"),
+        Some(Ok(())) => {}
     }
     #[cfg(not(target_arch = "wasm32"))]
     let _unused = (key, value);

@@ -13,7 +13,7 @@ use shared::security::NewSignIn;
 use crate::api;
 use crate::components::BusyButton;
 use crate::format::local_moment;
-use crate::live::use_live;
+use crate::live::{use_live, LiveEvent};
 use crate::session::use_auth;
 
 /// One alert, and whether it came live or was waiting.
@@ -36,15 +36,13 @@ pub fn SignInAlerts() -> impl IntoView {
     let add = move |alert: NewSignIn, live: bool| {
         shown.update(|list| {
             if !list.iter().any(|s| s.alert.id == alert.id) {
-                list.insert(
-                    0,
-                    Shown {
-                        alert,
-                        live,
-                        busy: false,
-                        outcome: None,
-                    },
-                );
+                let entry = Shown {
+                    alert,
+                    live,
+                    busy: false,
+                    outcome: None,
+                };
+                list.insert(0, entry);
             }
         });
     };
@@ -66,14 +64,12 @@ pub fn SignInAlerts() -> impl IntoView {
         }
         user
     });
-    let _status = use_live(
-        move |event| {
-            if let Some(alert) = event.new_sign_in() {
-                add(alert, true);
-            }
-        },
-        || {},
-    );
+    let on_event = move |event: LiveEvent| {
+        if let Some(alert) = event.new_sign_in() {
+            add(alert, true);
+        }
+    };
+    let _status = use_live(on_event, || {});
 
     // Marks the alert's call as running (`None`) or answered.
     let settle = move |id: i64, outcome: Option<String>| {
@@ -107,17 +103,13 @@ pub fn SignInAlerts() -> impl IntoView {
 
     view! {
         <div class="alerts" aria-live="polite">
-            <For
-                each=move || shown.get()
-                key=|s| (s.alert.id, s.busy, s.outcome.clone())
-                let:item
-            >
+            <For each=move || shown.get() key=|s| (s.alert.id, s.busy, s.outcome.clone()) let:item>
                 {
                     let alert = item.alert;
                     let id = alert.id;
+                    let target = alert.clone();
                     let from = alert
                         .network
-                        .clone()
                         .map(|n| format!(", from {n}"))
                         .unwrap_or_default();
                     let what = format!("{}, {}{from}", alert.device, local_moment(&alert.at));
@@ -126,7 +118,6 @@ pub fn SignInAlerts() -> impl IntoView {
                     } else {
                         format!("Someone signed in: {what}, while you were away")
                     };
-                    let target = alert.clone();
                     let can_sign_out = item.live || alert.active;
                     view! {
                         <div class="alert-notice" role="alert" data-testid="sign-in-alert" data-session-id=alert.session_id.clone()>

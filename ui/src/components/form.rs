@@ -47,9 +47,8 @@ pub fn Submit(
     // Written out rather than a BusyButton: built on it, the admin's
     // sign-in page needed 1.1 KB more (brotli), on every first visit.
     let ready = crate::session::use_auth().ready;
-    let disabled = move || busy.get() || !ready.get();
     view! {
-        <button type="submit" class="button primary" disabled=disabled>
+        <button type="submit" class="button primary" disabled=move || busy.get() || !ready.get()>
             {move || if busy.get() { busy_label } else { label }}
         </button>
     }

@@ -128,10 +128,7 @@ fn signed_in_bar(auth: Auth, links: Links, menu_open: RwSignal<bool>) -> AnyView
         </button>
         // A chosen page folds the menu again.
         <nav class="app-nav" id="app-nav" aria-label="Main" on:click=move |_| menu_open.set(false)>
-            {links
-                .into_iter()
-                .map(|(href, label)| view! { <A href=href exact=true>{label}</A> })
-                .collect_view()}
+            {links.into_iter().map(|(href, label)| view! { <A href=href exact=true>{label}</A> }).collect_view()}
             <A href=info.path("/devices")>"Devices"</A>
             <A href=info.path("/activity")>"Activity"</A>
             <A href=info.path("/password")>"Password"</A>
@@ -153,9 +150,7 @@ fn signed_in_bar(auth: Auth, links: Links, menu_open: RwSignal<bool>) -> AnyView
 /// dialog (which stays when the session ends, to close as cancelled).
 fn signed_in_below(auth: Auth) -> AnyView {
     view! {
-        <Show when=move || auth.signed_in()>
-            <SignInAlerts />
-        </Show>
+        <Show when=move || auth.signed_in()><SignInAlerts /></Show>
         <ReauthDialog />
     }
     .into_any()

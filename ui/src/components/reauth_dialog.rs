@@ -50,8 +50,7 @@ pub fn ReauthDialog() -> impl IntoView {
         }
         let secret = password.get_untracked();
         if secret.is_empty() {
-            error.set(Some("Enter your password.".to_owned()));
-            return;
+            return error.set(Some("Enter your password.".to_owned()));
         }
         pending.set(true);
         error.set(None);

@@ -24,8 +24,7 @@ pub fn RequireAuth(children: ChildrenFn) -> impl IntoView {
             let mut to = auth.info.path("/login");
             if !auth.signed_out_here.get_untracked() {
                 // The router's `search` comes without its `?`.
-                let search = location.search.get_untracked();
-                let here = match search.trim_start_matches('?') {
+                let here = match location.search.get_untracked().trim_start_matches('?') {
                     "" => location.pathname.get_untracked(),
                     query => format!("{}?{query}", location.pathname.get_untracked()),
                 };

@@ -48,8 +48,7 @@ pub fn LoginPage() -> impl IntoView {
         let address = email.get_untracked();
         let secret = password.get_untracked();
         if address.trim().is_empty() || secret.is_empty() {
-            error.set(Some("Enter your e-mail address and password.".to_owned()));
-            return;
+            return error.set(Some("Enter your e-mail address and password.".to_owned()));
         }
         error.set(None);
         pending.set(true);
@@ -73,11 +72,7 @@ pub fn LoginPage() -> impl IntoView {
         <main class="auth-page">
             <h1>"Sign in"</h1>
             <p class="lead">{format!("Taproom {}", info.title)}</p>
-            {move || {
-                auth.notice
-                    .get()
-                    .map(|notice| view! { <p class="notice" role="status">{notice}</p> })
-            }}
+            {move || auth.notice.get().map(|notice| view! { <p class="notice" role="status">{notice}</p> })}
             <form class="stack" on:submit=submit novalidate>
                 <Field id="email" label="E-mail" kind="email" autocomplete="username" value=email />
                 <Field
@@ -88,11 +83,7 @@ pub fn LoginPage() -> impl IntoView {
                     value=password
                 />
                 {form_error(error, Some("form-error"))}
-                <Submit
-                    label="Sign in"
-                    busy_label="Signing in…"
-                    busy=pending
-                />
+                <Submit label="Sign in" busy_label="Signing in…" busy=pending />
             </form>
             <Show when=move || info.signup>
                 <p class="aside">

@@ -37,8 +37,7 @@ pub fn PasswordPage() -> impl IntoView {
             checked => checked,
         };
         if let Err(message) = checked {
-            error.set(Some(message.to_owned()));
-            return;
+            return error.set(Some(message.to_owned()));
         }
         error.set(None);
         pending.set(true);

@@ -85,11 +85,7 @@ pub fn SignupPage() -> impl IntoView {
                     value=confirm
                 />
                 {form_error(error, Some("form-error"))}
-                <Submit
-                    label="Create account"
-                    busy_label="Creating your account…"
-                    busy=pending
-                />
+                <Submit label="Create account" busy_label="Creating your account…" busy=pending />
             </form>
             <p class="aside">
                 "Already have an account? " <A href=info.path("/login")>"Sign in"</A>

@@ -17,9 +17,7 @@ pub fn Welcome() -> impl IntoView {
                         "Signed in as " <strong>{user.name.clone()}</strong> " ("
                         {user.email.clone()} ", " {user.role.as_str()} ")."
                     </p>
-                    <p>
-                        <A href=auth.info.path("/devices")>"See where you are signed in"</A>
-                    </p>
+                    <p><A href=auth.info.path("/devices")>"See where you are signed in"</A></p>
                 </section>
             }
         })
