@@ -34,11 +34,8 @@ pub(crate) fn all_day(orders: &[Order], station_id: Option<&str>) -> Vec<AllDay>
         let count = counts.entry(line.described()).or_insert(0);
         *count = count.saturating_add(line.quantity);
     }
-    let mut list: Vec<AllDay> = counts
-        .into_iter()
-        .filter(|(_, count)| *count > 0)
-        .map(|(name, count)| AllDay { name, count })
-        .collect();
+    let kept = counts.into_iter().filter(|(_, count)| *count > 0);
+    let mut list: Vec<AllDay> = kept.map(|(name, count)| AllDay { name, count }).collect();
     list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
     list
 }

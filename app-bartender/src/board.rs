@@ -42,11 +42,9 @@ impl Board {
     /// The orders in `status` that a screen showing `view` lists, oldest
     /// first: a station's screen only those with its lines still to make.
     pub(crate) fn column_for(&self, status: OrderStatus, view: &StationView) -> Vec<Order> {
-        self.orders
-            .iter()
-            .filter(|o| o.status == status && view.station_id().is_none_or(|s| shows_at(o, s)))
-            .cloned()
-            .collect()
+        let station = view.station_id();
+        let shown = |o: &&Order| o.status == status && station.is_none_or(|s| shows_at(o, s));
+        self.orders.iter().filter(shown).cloned().collect()
     }
 
     /// The newest version of an order the board has seen, open or
@@ -59,9 +57,7 @@ impl Board {
 
     /// Whether `order` is a copy from before the board saw it finish.
     fn finished_since(&self, order: &Order) -> bool {
-        self.finished
-            .get(&order.id)
-            .is_some_and(|&version| order.version <= version)
+        self.finished.get(&order.id) >= Some(&order.version)
     }
 
     /// Takes in one order as the server now has it.
@@ -95,11 +91,9 @@ impl Board {
     }
 
     /// Replaces the orders with a fresh list of the open ones.
-    pub(crate) fn replace(&mut self, open: Vec<Order>) {
-        self.orders = open
-            .into_iter()
-            .filter(|o| !o.status.is_final() && !self.finished_since(o))
-            .collect();
+    pub(crate) fn replace(&mut self, mut open: Vec<Order>) {
+        open.retain(|o| !o.status.is_final() && !self.finished_since(o));
+        self.orders = open;
         self.sort();
     }
 
@@ -142,11 +136,9 @@ impl CallStrip {
     }
 
     /// Replaces the calls with a fresh list of the open ones.
-    pub(crate) fn replace(&mut self, open: Vec<TableCall>) {
-        self.calls = open
-            .into_iter()
-            .filter(|c| c.is_open() && !self.answered.contains(&c.id))
-            .collect();
+    pub(crate) fn replace(&mut self, mut open: Vec<TableCall>) {
+        open.retain(|c| c.is_open() && !self.answered.contains(&c.id));
+        self.calls = open;
         self.sort();
     }
 
@@ -179,11 +171,8 @@ pub(crate) mod tests {
     }
 
     fn ids(board: &Board, status: OrderStatus, view: &StationView) -> Vec<String> {
-        board
-            .column_for(status, view)
-            .into_iter()
-            .map(|o| o.id)
-            .collect()
+        let column = board.column_for(status, view);
+        column.into_iter().map(|o| o.id).collect()
     }
 
     const ALL: &StationView = &StationView::All;
@@ -329,10 +318,8 @@ pub(crate) mod tests {
         assert_eq!(ids(&board, Preparing, &kitchen), ["a"]);
         assert_eq!(ids(&board, Received, ALL), ["b", "c"]);
         assert_eq!(ids(&board, Preparing, &StationView::Expo), ["a"]);
-        let counted: Vec<String> = all_day(&board.orders, bar.station_id())
-            .into_iter()
-            .map(|a| a.name)
-            .collect();
-        assert_eq!(counted, ["From the bar"], "a ready line is made already");
+        let counted = all_day(&board.orders, bar.station_id());
+        let names: Vec<String> = counted.into_iter().map(|a| a.name).collect();
+        assert_eq!(names, ["From the bar"], "a ready line is made already");
     }
 }

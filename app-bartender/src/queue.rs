@@ -15,10 +15,9 @@ use shared::bar::{
     RECALL_WINDOW_SECS,
 };
 use shared::session::SessionError;
-use ui::bar_api;
 use ui::format::now_millis;
 use ui::load::{Load, Loader, Stage};
-use ui::Auth;
+use ui::{bar_api, Auth};
 
 use crate::board::{Applied, Board, CallStrip};
 use crate::recall::{Bump, Recalls};
@@ -113,14 +112,10 @@ fn reload_list<T, S>(
                 });
                 loading.set(Stage::Ready);
             }
-            Err(e) if e.ends_session() => {}
-            Err(e) => {
-                // Once loaded, a failed reload keeps the list (stale but
-                // usable); the offline banner or live badge says why.
-                if loading.get_untracked() != Stage::Ready {
-                    loading.set(Stage::Failed(e.to_string()));
-                }
-            }
+            // Once loaded, a failed reload keeps the list (stale but
+            // usable); the offline banner or live badge says why.
+            Err(e) if e.ends_session() || loading.get_untracked() == Stage::Ready => {}
+            Err(e) => loading.set(Stage::Failed(e.to_string())),
         }
     });
 }
@@ -226,16 +221,15 @@ impl Queue {
     pub(crate) fn reload(self) {
         let recalls = self.recalls;
         let fetch = async move {
-            let answer = bar_api::open_orders().await;
-            if let Ok(open) = &answer {
+            bar_api::open_orders().await.map(|open| {
                 // Whether or not this answer is applied, an order listed at
                 // a newer version has moved on from this screen's bump.
                 recalls.maybe_update(|recalls| {
                     let seen = open.orders.iter().map(|o| recalls.seen(&o.id, o.version));
                     seen.fold(false, |changed, went| changed | went)
                 });
-            }
-            answer.map(|open| open.orders)
+                open.orders
+            })
         };
         reload_list(
             self.auth,
@@ -269,12 +263,8 @@ impl Queue {
         order: &Order,
         station: Option<(String, String)>,
     ) {
-        let moved_on = self
-            .board
-            .try_with_untracked(|board| board.version_of(&order.id))
-            .flatten()
-            .is_some_and(|seen| seen > order.version);
-        if moved_on {
+        let seen = self.board.try_with_untracked(|b| b.version_of(&order.id));
+        if seen.flatten() > Some(order.version) {
             return;
         }
         let bump = Bump::new(from, order, station, now_millis());
@@ -345,8 +335,7 @@ impl Queue {
 
     /// Clears the order's note (a new tap on its card).
     pub(crate) fn clear_note(self, order_id: &str) {
-        self.notes
-            .maybe_update(|notes| notes.remove(order_id).is_some());
+        self.notes.maybe_update(|n| n.remove(order_id).is_some());
     }
 
     /// Loads the bar's settings (the ticket timers).

@@ -102,8 +102,7 @@ impl Recalls {
         if self.bumps.iter().any(newer) {
             return;
         }
-        self.bumps
-            .retain(|b| b.order_id != bump.order_id && !b.expired(bump.at_ms));
+        self.drop_where(|b| b.order_id == bump.order_id || b.expired(bump.at_ms));
         self.bumps.insert(0, bump);
         self.bumps.truncate(RECALL_MAX);
     }
@@ -136,11 +135,8 @@ impl Recalls {
 
     /// The bumps that can still be recalled at `now_ms`, newest first.
     pub(crate) fn current(&self, now_ms: f64) -> Vec<Bump> {
-        self.bumps
-            .iter()
-            .filter(|b| !b.expired(now_ms))
-            .cloned()
-            .collect()
+        let live = self.bumps.iter().filter(|b| !b.expired(now_ms));
+        live.cloned().collect()
     }
 }
 
@@ -162,11 +158,8 @@ mod tests {
 
     /// The bumps shown at `now_ms`, as `"<order id> v<version>"`.
     fn shown(recalls: &Recalls, now_ms: f64) -> Vec<String> {
-        recalls
-            .current(now_ms)
-            .into_iter()
-            .map(|b| format!("{} v{}", b.order_id, b.version))
-            .collect()
+        let text = |b: Bump| format!("{} v{}", b.order_id, b.version);
+        recalls.current(now_ms).into_iter().map(text).collect()
     }
 
     #[test]

@@ -66,12 +66,9 @@ pub(crate) fn shows_at(order: &Order, station_id: &str) -> bool {
 /// The other stations an order still waits on, for a station's ticket:
 /// "Kitchen still preparing"; none when only this one is left.
 pub(crate) fn others_waiting(order: &Order, station_id: &str) -> Option<String> {
-    let others: Vec<&str> = order
-        .stations_waiting()
-        .into_iter()
-        .filter(|(id, _)| *id != station_id)
-        .map(|(_, name)| name)
-        .collect();
+    let mut waiting = order.stations_waiting();
+    waiting.retain(|(id, _)| *id != station_id);
+    let others: Vec<&str> = waiting.into_iter().map(|(_, name)| name).collect();
     (!others.is_empty()).then(|| format!("{} still preparing", others.join(", ")))
 }
 

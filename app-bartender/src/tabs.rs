@@ -42,8 +42,7 @@ impl Tabs {
     /// Takes in the server's list of open tabs (a reload): a tab no longer
     /// in it was closed meanwhile.
     pub(crate) fn take_all(&mut self, tabs: Vec<Tab>) {
-        self.list
-            .retain(|held| tabs.iter().any(|t| t.id == held.id));
+        self.list.retain(|tab| tabs.iter().any(|t| t.id == tab.id));
         for tab in tabs {
             self.take(tab);
         }
@@ -56,12 +55,9 @@ impl Tabs {
     /// whether that is so (the order is on a tab not held here, just
     /// opened, new to its tab, or newly cancelled).
     pub(crate) fn order_changed(&mut self, order: Order) -> bool {
-        let Some(tab) = self
-            .list
-            .iter_mut()
-            .find(|t| order.tab_id.as_deref() == Some(t.id.as_str()))
-        else {
-            return order.tab_id.is_some();
+        let tab_id = order.tab_id.as_ref();
+        let Some(tab) = self.list.iter_mut().find(|t| tab_id == Some(&t.id)) else {
+            return tab_id.is_some();
         };
         let held = tab.orders.iter_mut().find(|o| o.id == order.id);
         let changes_total = held.as_ref().is_none_or(|held| {
@@ -73,11 +69,6 @@ impl Tabs {
         let open = tab.orders.iter().filter(|o| !o.status.is_final()).count();
         tab.open_orders = u32::try_from(open).unwrap_or(u32::MAX);
         changes_total
-    }
-
-    /// The tab with `id`, if open.
-    pub(crate) fn get(&self, id: &str) -> Option<&Tab> {
-        self.list.iter().find(|t| t.id == id)
     }
 }
 
@@ -129,11 +120,8 @@ impl Default for SplitForm {
 impl SplitForm {
     /// The part a line is in.
     pub(crate) fn part_of(&self, line: &LineRef) -> usize {
-        self.line_parts
-            .get(line)
-            .copied()
-            .filter(|p| *p < self.part_methods.len())
-            .unwrap_or(0)
+        let part = self.line_parts.get(line).copied();
+        part.filter(|p| *p < self.part_methods.len()).unwrap_or(0)
     }
 
     /// Sets the number of by-line parts; lines of parts that went move to
@@ -221,16 +209,13 @@ mod tests {
     }
 
     fn tab(id: &str, table: &str, version: i64, status: TabStatus, orders: Vec<Order>) -> Tab {
+        let kept = orders.iter().filter(|o| o.status != Cancelled);
         Tab {
             id: id.to_owned(),
             table: table.to_owned(),
             status,
             version,
-            total_cents: orders
-                .iter()
-                .filter(|o| o.status != Cancelled)
-                .map(|o| o.total_cents)
-                .sum(),
+            total_cents: kept.map(|o| o.total_cents).sum(),
             orders,
             ..Tab::default()
         }
@@ -249,7 +234,7 @@ mod tests {
         assert_eq!(tabs.list.len(), 1);
         tabs.take_all(vec![tab("c", "1", 1, Open, vec![])]);
         assert_eq!(tabs.list.len(), 1, "a was closed meanwhile");
-        assert!(tabs.get("c").is_some());
+        assert!(tabs.list.iter().any(|t| t.id == "c"));
     }
 
     #[test]

@@ -31,9 +31,7 @@ pub(crate) fn OrderCard(order: Order, queue: Queue, screen: StationView) -> impl
         let name = order.lines_at(id).next().map_or("", |l| &l.station_name);
         (id.to_owned(), name.to_owned())
     });
-    let waiting_hint = screen
-        .station_id()
-        .and_then(|id| others_waiting(&order, id));
+    let waiting_hint = screen.station_id().and_then(|s| others_waiting(&order, s));
     let stations = order.stations();
     let chips = (expo && !stations.is_empty()).then(|| {
         view! {

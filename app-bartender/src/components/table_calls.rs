@@ -46,11 +46,8 @@ fn TableCallCard(call: TableCall, queue: Queue) -> impl IntoView {
     let id = call.id;
     let busy = RwSignal::new(false);
     let created = timestamp_millis(&call.created_at);
-    let waited = move || {
-        created
-            .map(|created| age(((queue.now.get() - created) / 1000.0) as i64))
-            .unwrap_or_default()
-    };
+    let waited_secs = move || created.map(|created| ((queue.now.get() - created) / 1000.0) as i64);
+    let waited = move || waited_secs().map(age).unwrap_or_default();
     let call_id = StoredValue::new(id.clone());
     let acknowledge = move |_| {
         busy.set(true);

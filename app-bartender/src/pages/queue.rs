@@ -66,14 +66,13 @@ pub(crate) fn QueuePage() -> impl IntoView {
     // Back online after a failed first load: load again without being asked.
     Effect::new(move |was_offline: Option<bool>| {
         let offline = auth.offline.get();
-        let is_failed = |stage: RwSignal<Stage>| matches!(stage.get_untracked(), Stage::Failed(_));
-        if was_offline == Some(true) && !offline {
-            if is_failed(queue.loading) {
-                queue.reload();
-            }
-            if is_failed(queue.calls_loading) {
-                queue.reload_calls();
-            }
+        let back = was_offline == Some(true) && !offline;
+        let retry = |s: RwSignal<Stage>| back && matches!(s.get_untracked(), Stage::Failed(_));
+        if retry(queue.loading) {
+            queue.reload();
+        }
+        if retry(queue.calls_loading) {
+            queue.reload_calls();
         }
         offline
     });
@@ -91,10 +90,8 @@ pub(crate) fn QueuePage() -> impl IntoView {
     let state = Memo::new(move |_| queue.loading.get());
     let sound_on = queue.sound.on;
     let all_day = Memo::new(move |_| {
-        let screen = queue.view.get();
-        queue
-            .board
-            .with(|b| all_day(&b.orders, screen.station_id()))
+        let view = queue.view.get();
+        queue.board.with(|b| all_day(&b.orders, view.station_id()))
     });
     let timers = queue.timers;
 

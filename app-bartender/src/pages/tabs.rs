@@ -7,11 +7,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab, TAB_SPLIT_MAX};
 use shared::validate::tab_split;
-use ui::bar_api;
 use ui::components::{form_error, BusyButton};
 use ui::live::{use_live, LiveIndicator};
 use ui::load::{failed, loading, Loader, Stage};
-use ui::use_auth;
+use ui::{bar_api, use_auth};
 
 use crate::tabs::{line_ref, open_orders_question, orders_label, Mode, SplitForm, Tabs};
 
@@ -159,7 +158,7 @@ fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl I
     let auth = use_auth();
     let current = Memo::new(move |_| {
         let id = selected.get()?;
-        tabs.with(|held| held.get(&id).cloned())
+        tabs.with(|held| held.list.iter().find(|t| t.id == id).cloned())
     });
     let form = RwSignal::new(SplitForm::default());
     // Views that depend only on the mode are not redrawn by other choices
