@@ -108,12 +108,9 @@ pub(crate) fn bucket_label(buckets: &[ReadyBucket], index: usize) -> String {
 pub(crate) fn day_label(day: &str) -> String {
     const NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     let parts: Vec<i64> = day.split('-').filter_map(|p| p.parse().ok()).collect();
-    let [year, month, date] = parts[..] else {
+    let [year, month @ 1..=12, date] = parts[..] else {
         return day.to_owned();
     };
-    if !(1..=12).contains(&month) {
-        return day.to_owned();
-    }
     // Sakamoto's method: the day of the week of a Gregorian date.
     const OFFSETS: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
     let y = if month < 3 { year - 1 } else { year };
@@ -447,12 +444,8 @@ fn best_sellers_chart(sellers: Vec<BestSeller>) -> AnyView {
         .enumerate()
         .map(|(i, (seller, length))| {
             let y = i as f64 * SELLER_ROW;
-            let title = format!(
-                "{}: {} sold, {}",
-                seller.name,
-                seller.quantity,
-                format_price(seller.revenue_cents)
-            );
+            let revenue = format_price(seller.revenue_cents);
+            let title = format!("{}: {} sold, {revenue}", seller.name, seller.quantity);
             view! {
                 <text class="chart-name" x=px(NAME_WIDTH - 8.0) y=px(y + 18.0) text-anchor="end">
                     {seller.name.clone()}

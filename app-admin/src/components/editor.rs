@@ -20,9 +20,8 @@ use ui::load::{error_line, notice, Actions, Loader};
 use ui::{bar_api, Auth};
 
 use crate::components::item_form::ItemForm;
-use crate::components::options_editor;
 use crate::components::rename::{NameInput, RenameButton, RenameForm};
-use crate::components::{checked, select_options};
+use crate::components::{checked, options_editor, select_options};
 
 /// The menu being edited and the change in flight, shared by its parts.
 #[derive(Debug, Clone, Copy)]
@@ -307,9 +306,7 @@ pub(crate) fn CategoryCard(id: String) -> impl IntoView {
                 <For
                     each=item_ids
                     key=|item_id| item_id.clone()
-                    children=move |item_id| {
-                        view! { <ItemRow item_id category_id=id.get_value() notice=item_notice /> }
-                    }
+                    children=move |item_id| view! { <ItemRow item_id category_id=id.get_value() notice=item_notice /> }
                 />
             </ul>
             <Show when=move || item_ids().is_empty()>

@@ -182,21 +182,18 @@ pub(crate) fn ItemForm(
                 />
             </fieldset>
             <OptionsEditor drafts=options id_prefix=id("item-options") />
-            {(!adding)
-                .then(|| {
-                    view! {
-                        <div class="field">
-                            <label for=id("item-category")>"Category"</label>
-                            <select
-                                id=id("item-category")
-                                data-testid="item-category"
-                                on:change=move |ev| category.set(event_target_value(&ev))
-                            >
-                                {move || select_options(categories(), &category.get_untracked())}
-                            </select>
-                        </div>
-                    }
-                })}
+            {(!adding).then(|| view! {
+                <div class="field">
+                    <label for=id("item-category")>"Category"</label>
+                    <select
+                        id=id("item-category")
+                        data-testid="item-category"
+                        on:change=move |ev| category.set(event_target_value(&ev))
+                    >
+                        {move || select_options(categories(), &category.get_untracked())}
+                    </select>
+                </div>
+            })}
             <div class="form-actions">
                 <BusyButton
                     submit=true
@@ -207,19 +204,16 @@ pub(crate) fn ItemForm(
                     busy=running
                     disabled=move || editor.actions.locked()
                 />
-                {on_close
-                    .map(|cancel| {
-                        view! {
-                            <button
-                                type="button"
-                                class="button secondary"
-                                disabled=running
-                                on:click=move |_| cancel.run(())
-                            >
-                                "Cancel"
-                            </button>
-                        }
-                    })}
+                {on_close.map(|cancel| view! {
+                    <button
+                        type="button"
+                        class="button secondary"
+                        disabled=running
+                        on:click=move |_| cancel.run(())
+                    >
+                        "Cancel"
+                    </button>
+                })}
             </div>
             {move || error_line(error.get())}
         </form>

@@ -7,8 +7,8 @@
 
 use leptos::prelude::*;
 use shared::bar::{
-    format_price, parse_price, ItemOptionInput, MenuItem, OptionGroup, OptionGroupInput,
-    MENU_NAME_MAX_LEN, OPTIONS_PER_GROUP_MAX,
+    format_price, parse_price, ItemOption, ItemOptionInput, MenuItem, OptionGroup,
+    OptionGroupInput, MENU_NAME_MAX_LEN, OPTIONS_PER_GROUP_MAX,
 };
 use shared::validate;
 use ui::components::MoveButtons;
@@ -217,10 +217,8 @@ pub(crate) fn checked_options(
     price_cents: i64,
     item: Option<&MenuItem>,
 ) -> Result<Vec<OptionGroupInput>, String> {
-    let known = item
-        .map(|item| validate::KnownIds::of(&item.option_groups))
-        .unwrap_or_default();
-    let mut groups = validate::option_groups(&drafts.to_inputs()?, &known)?;
+    let known = item.map(|item| validate::KnownIds::of(&item.option_groups));
+    let mut groups = validate::option_groups(&drafts.to_inputs()?, &known.unwrap_or_default())?;
     validate::option_prices(price_cents, &groups)?;
     // Options the item keeps take their availability from `item` as it is
     // now: the bar may have marked one sold out since the form opened, and
@@ -230,10 +228,7 @@ pub(crate) fn checked_options(
         .flat_map(|i| &i.option_groups)
         .flat_map(|g| &g.options);
     for option in groups.iter_mut().flat_map(|g| g.options.iter_mut()) {
-        if let Some(now) = now
-            .clone()
-            .find(|o| option.id.as_deref() == Some(o.id.as_str()))
-        {
+        if let Some(now) = now.clone().find(|o| option.id.as_ref() == Some(&o.id)) {
             option.available = now.available;
         }
     }
@@ -244,22 +239,15 @@ pub(crate) fn checked_options(
 /// (choose 1): Pint, Half pint −2.50 · Extras (choose up to 2): Lime
 /// +0.20"`; empty for none.
 pub(crate) fn summary(groups: &[OptionGroup]) -> String {
-    groups
-        .iter()
-        .map(|g| {
-            let options = g
-                .options
-                .iter()
-                .map(|o| match price_delta(o.price_delta_cents) {
-                    delta if delta.is_empty() => o.name.clone(),
-                    delta => format!("{} {delta}", o.name),
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            format!("{} ({}): {options}", g.name, g.rule())
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
+    let option = |o: &ItemOption| match price_delta(o.price_delta_cents) {
+        delta if delta.is_empty() => o.name.clone(),
+        delta => format!("{} {delta}", o.name),
+    };
+    let group = |g: &OptionGroup| {
+        let options: Vec<_> = g.options.iter().map(option).collect();
+        format!("{} ({}): {}", g.name, g.rule(), options.join(", "))
+    };
+    groups.iter().map(group).collect::<Vec<_>>().join(" · ")
 }
 
 /// The section: each group with its name, "Required", "Up to" and its
@@ -283,9 +271,7 @@ pub(crate) fn OptionsEditor(
                 <For
                     each=move || drafts.groups.get()
                     key=|group| group.key
-                    children=move |group| {
-                        view! { <GroupEditor drafts group prefix=prefix.get_value() /> }
-                    }
+                    children=move |group| view! { <GroupEditor drafts group prefix=prefix.get_value() /> }
                 />
             </ol>
             <button
@@ -352,9 +338,7 @@ fn GroupEditor(drafts: OptionDrafts, group: GroupDraft, prefix: String) -> impl 
                 <For
                     each=move || group.options.get()
                     key=|option| option.key
-                    children=move |option| {
-                        view! { <OptionEditor group option prefix=option_prefix.get_value() /> }
-                    }
+                    children=move |option| view! { <OptionEditor group option prefix=option_prefix.get_value() /> }
                 />
             </ul>
             <button
@@ -431,7 +415,6 @@ fn row_actions<T: Copy + PartialEq + Send + Sync + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::bar::ItemOption;
 
     /// An owner for the drafts' signals, current while it lives.
     fn owner() -> Owner {

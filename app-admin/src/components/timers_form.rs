@@ -9,10 +9,9 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::bar::{BarSettings, TicketTimers, TIMER_MAX_SECS, TIMER_MIN_SECS};
 use shared::validate;
-use ui::bar_api;
 use ui::components::BusyButton;
 use ui::load::{error_line, notice, Actions, Loader};
-use ui::use_auth;
+use ui::{bar_api, use_auth};
 
 use crate::components::{checked, staged};
 

@@ -6,13 +6,12 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use shared::bar::{format_price, DayFigures, FiguresSpan, TodayStats, FIGURES_DAYS_BACK};
-use ui::bar_api;
 use ui::components::BusyButton;
 use ui::format::local_day;
 use ui::live::{use_live, LiveIndicator, StreamEvent};
 use ui::load::{Load, Loader};
 use ui::pages::Welcome;
-use ui::use_auth;
+use ui::{bar_api, use_auth};
 
 use crate::components::charts::day_charts;
 use crate::components::staged;
@@ -170,19 +169,17 @@ fn FiguresByHour() -> impl IntoView {
                 <div class="segmented" role="radiogroup" aria-label="Figures of">
                     {[(FiguresSpan::Day, "Day"), (FiguresSpan::Week, "Week to day")]
                         .into_iter()
-                        .map(|(choice, text)| {
-                            view! {
-                                <label class="segment" class:selected=move || span.get() == choice>
-                                    <input
-                                        type="radio"
-                                        name="figures-span"
-                                        data-testid=format!("figures-span-{}", choice.as_str())
-                                        prop:checked=move || span.get() == choice
-                                        on:change=move |_| span.set(choice)
-                                    />
-                                    {text}
-                                </label>
-                            }
+                        .map(|(choice, text)| view! {
+                            <label class="segment" class:selected=move || span.get() == choice>
+                                <input
+                                    type="radio"
+                                    name="figures-span"
+                                    data-testid=format!("figures-span-{}", choice.as_str())
+                                    prop:checked=move || span.get() == choice
+                                    on:change=move |_| span.set(choice)
+                                />
+                                {text}
+                            </label>
                         })
                         .collect_view()}
                 </div>

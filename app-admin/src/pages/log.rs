@@ -107,14 +107,11 @@ pub(crate) fn LogPage() -> impl IntoView {
                 {page
                     .entries
                     .into_iter()
-                    .map(|e| {
-                        let who = format!("{} <{}>", e.user_name, e.user_email);
-                        view! {
-                            <div class="log-row" data-testid="log-entry" data-user-id=e.user_id.clone()>
-                                <p class="log-user">{who}</p>
-                                <ActivityItem entry=e.entry />
-                            </div>
-                        }
+                    .map(|e| view! {
+                        <div class="log-row" data-testid="log-entry" data-user-id=e.user_id.clone()>
+                            <p class="log-user">{format!("{} <{}>", e.user_name, e.user_email)}</p>
+                            <ActivityItem entry=e.entry />
+                        </div>
                     })
                     .collect_view()}
             </ol>

@@ -22,9 +22,7 @@ pub(crate) fn SessionsPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     // A user id from the link, shown as such until a row names the person.
-    let preset = query
-        .with_untracked(|q| q.get("user_id"))
-        .filter(|id| !id.is_empty());
+    let preset = query.with_untracked(|q| q.get("user_id").filter(|id| !id.is_empty()));
     let chosen = RwSignal::new(preset.map(|id| ChosenUser {
         label: id.clone(),
         id,

@@ -234,12 +234,9 @@ fn UserRow(id: String, users: Loader<Vec<AdminUser>>) -> impl IntoView {
                         </button>
                     </form>
                 </Show>
-                {move || {
-                    actions
-                        .notice
-                        .get()
-                        .map(|text| view! { <p class="success" role="status" data-testid="user-message">{text}</p> })
-                }}
+                {move || actions.notice.get().map(|text| view! {
+                    <p class="success" role="status" data-testid="user-message">{text}</p>
+                })}
                 {move || error_line(error.get())}
             </td>
         </tr>
@@ -346,15 +343,10 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
                 >
                     {[Role::Bartender, Role::Admin, Role::Customer]
                         .into_iter()
-                        .map(|option| {
-                            view! {
-                                <option
-                                    value=option.as_str()
-                                    prop:selected=move || role.get() == option
-                                >
-                                    {option.as_str()}
-                                </option>
-                            }
+                        .map(|option| view! {
+                            <option value=option.as_str() prop:selected=move || role.get() == option>
+                                {option.as_str()}
+                            </option>
                         })
                         .collect_view()}
                 </select>
