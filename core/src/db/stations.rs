@@ -44,11 +44,12 @@ pub enum Removal {
     InUse(Vec<String>),
 }
 
-/// Every station, in order.
+/// Every station, in order: by position, then name byte by byte, then id,
+/// on either database (as [`super::menu::list`] orders the menu).
 pub async fn list(db: &Db) -> Result<Vec<StationRow>, DbError> {
     Ok(on_pool!(db, read, |pool| {
         sqlx::query_as::<_, StationRow>(
-            "SELECT id, name, position FROM stations ORDER BY position, name, id",
+            "SELECT id, name, position FROM stations ORDER BY position, name COLLATE \"binary\", id",
         )
         .fetch_all(pool)
         .await?
@@ -163,7 +164,7 @@ pub async fn remove(db: &Db, id: &str, now: i64) -> Result<Removal, DbError> {
         .await?;
         let in_use: Vec<(String,)> = sqlx::query_as(
             "SELECT name FROM menu_categories WHERE station_id = $1 AND NOT archived
-             ORDER BY position, name, id",
+             ORDER BY position, name COLLATE \"binary\", id",
         )
         .bind(id)
         .fetch_all(&mut *tx)
@@ -180,7 +181,7 @@ pub async fn remove(db: &Db, id: &str, now: i64) -> Result<Removal, DbError> {
             sqlx::query(
                 "UPDATE menu_categories SET updated_at = $2, station_id =
                      (SELECT s.id FROM stations s WHERE s.id <> $1
-                      ORDER BY s.position, s.name, s.id LIMIT 1)
+                      ORDER BY s.position, s.name COLLATE \"binary\", s.id LIMIT 1)
                  WHERE station_id = $1",
             )
             .bind(id)

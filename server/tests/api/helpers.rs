@@ -443,3 +443,14 @@ pub(crate) fn assert_error(
         "error without message: {body}"
     );
 }
+
+/// Runs `sql` on the test's database directly and answers its one value.
+pub(crate) async fn scalar(app: &TestApp, sql: &str) -> bool {
+    match &app.db {
+        taproom_server::db::Db::Sqlite { write, .. } => {
+            sqlx::query_scalar(sql).fetch_one(write).await
+        }
+        taproom_server::db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+    }
+    .unwrap()
+}

@@ -402,17 +402,6 @@ async fn categories_and_items_are_reordered_and_edited() {
     assert_eq!(body["outcome"], "deleted");
 }
 
-/// Runs `sql` on the test's database directly and answers its one value.
-async fn scalar(app: &TestApp, sql: &str) -> bool {
-    match &app.db {
-        taproom_server::db::Db::Sqlite { write, .. } => {
-            sqlx::query_scalar(sql).fetch_one(write).await
-        }
-        taproom_server::db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
-    }
-    .unwrap()
-}
-
 /// Items that share a position (two created at the same moment can) are
 /// listed by name compared byte by byte, the order the apps keep when a live
 /// update moves an item (`ui::menu::apply_item_event`), whatever the

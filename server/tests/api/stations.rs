@@ -46,6 +46,28 @@ fn names(list: &[Value]) -> Vec<&str> {
     list.iter().map(|s| s["name"].as_str().unwrap()).collect()
 }
 
+/// Stations that share a position are listed by name compared byte by
+/// byte, as the menu's categories and items are, whatever the database's
+/// collation: on PostgreSQL this test's database sorts text as American
+/// English does, where "apple" comes before "Banana" and "Bar".
+#[tokio::test]
+async fn stations_that_share_a_position_are_listed_in_byte_order_on_any_collation() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_with(
+        dir.path(),
+        "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
+    )
+    .await;
+    let app = spawn_app_on(dir, url, |_| {}).await;
+    let admin = app.actor(Role::Admin).await;
+    for name in ["apple", "Bar", "Banana"] {
+        add_station(&app, &admin, name).await;
+    }
+    assert!(scalar(&app, "UPDATE stations SET position = 1 RETURNING TRUE").await);
+    let listed = stations(&app, &admin.token).await;
+    assert_eq!(names(&listed), ["Banana", "Bar", "apple"]);
+}
+
 async fn rename_station(app: &TestApp, admin: &Actor, id: &str, name: &str) -> (StatusCode, Value) {
     app.send_auth(
         Method::PATCH,
