@@ -444,6 +444,15 @@ pub(crate) fn assert_error(
     );
 }
 
+/// The server on a fresh database that, on PostgreSQL, sorts text as
+/// American English does ("apple" before "Banana"); SQLite's is byte order.
+pub(crate) async fn spawn_app_sorting_as_english() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let options = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'";
+    let url = fresh_database_with(dir.path(), options).await;
+    spawn_app_on(dir, url, |_| {}).await
+}
+
 /// Runs `sql` on the test's database directly and answers its one value.
 pub(crate) async fn scalar(app: &TestApp, sql: &str) -> bool {
     match &app.db {

@@ -409,13 +409,7 @@ async fn categories_and_items_are_reordered_and_edited() {
 /// American English does, where "apple" comes before "Banana".
 #[tokio::test]
 async fn names_that_share_a_position_are_listed_in_byte_order_on_any_collation() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_with(
-        dir.path(),
-        "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
-    )
-    .await;
-    let app = spawn_app_on(dir, url, |_| {}).await;
+    let app = spawn_app_sorting_as_english().await;
     let language_order = scalar(&app, "SELECT 'apple' < 'Banana'").await;
     assert_eq!(language_order, on_postgres(), "the database's own order");
     let admin = app.actor(Role::Admin).await;

@@ -52,13 +52,9 @@ fn names(list: &[Value]) -> Vec<&str> {
 /// English does, where "apple" comes before "Banana" and "Bar".
 #[tokio::test]
 async fn stations_that_share_a_position_are_listed_in_byte_order_on_any_collation() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = fresh_database_with(
-        dir.path(),
-        "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'",
-    )
-    .await;
-    let app = spawn_app_on(dir, url, |_| {}).await;
+    let app = spawn_app_sorting_as_english().await;
+    let language_order = scalar(&app, "SELECT 'apple' < 'Banana'").await;
+    assert_eq!(language_order, on_postgres(), "the database's own order");
     let admin = app.actor(Role::Admin).await;
     for name in ["apple", "Bar", "Banana"] {
         add_station(&app, &admin, name).await;
