@@ -12,8 +12,9 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use shared::api::ClientApp;
-use ui::components::{Header, NotFound, RequireAuth};
+use ui::components::{Header, NotFound};
 use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage, SignupPage};
+use ui::routes::signed_in;
 use ui::{provide_auth, AppInfo};
 
 mod cart;
@@ -61,14 +62,14 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header links />
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/") view=|| view! { <RequireAuth><MenuPage /></RequireAuth> } />
-                <Route path=path!("/orders") view=|| view! { <RequireAuth><OrdersPage /></RequireAuth> } />
-                <Route path=path!("/orders/:id") view=|| view! { <RequireAuth><OrderPage /></RequireAuth> } />
+                <Route path=path!("/") view=|| signed_in(MenuPage) />
+                <Route path=path!("/orders") view=|| signed_in(OrdersPage) />
+                <Route path=path!("/orders/:id") view=|| signed_in(OrderPage) />
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/signup") view=SignupPage />
-                <Route path=path!("/devices") view=|| view! { <RequireAuth><DevicesPage /></RequireAuth> } />
-                <Route path=path!("/activity") view=|| view! { <RequireAuth><ActivityPage /></RequireAuth> } />
-                <Route path=path!("/password") view=|| view! { <RequireAuth><PasswordPage /></RequireAuth> } />
+                <Route path=path!("/devices") view=|| signed_in(DevicesPage) />
+                <Route path=path!("/activity") view=|| signed_in(ActivityPage) />
+                <Route path=path!("/password") view=|| signed_in(PasswordPage) />
             </Routes>
         </Router>
     }

@@ -32,18 +32,6 @@ pub struct LiveEvent {
     data: Rc<str>,
 }
 
-/// Declares the typed accessors, one a line with its doc comment:
-/// `name -> Data = Kind;` is `pub fn name(&self) -> Option<Data>`, the data
-/// of a `StreamEvent::Kind` event.
-macro_rules! accessors {
-    ($($(#[$doc:meta])* $name:ident -> $data:ty = $kind:ident;)*) => {$(
-        $(#[$doc])*
-        pub fn $name(&self) -> Option<$data> {
-            self.read(StreamEvent::$kind)
-        }
-    )*};
-}
-
 impl LiveEvent {
     /// The event's data, if it is a `kind` event; an event that cannot be
     /// read is skipped (with a warning) rather than retried forever, and
@@ -57,21 +45,36 @@ impl LiveEvent {
             .ok()
     }
 
-    accessors! {
-        /// An order was placed or changed.
-        order -> Order = Order;
-        /// A menu item was added, changed or removed.
-        menu_item -> MenuItemEvent = MenuItem;
-        /// An admin changed the bar's settings (staff streams only).
-        bar_settings -> BarSettings = BarSettings;
-        /// A call for staff or the bill, opened or acknowledged (staff hear of
-        /// every call, a guest of the calls they asked for).
-        table_call -> TableCall = TableCall;
-        /// An order joined a tab, one on it was cancelled, or it was closed as
-        /// paid (staff hear of every tab, a guest of their own).
-        tab -> Tab = Tab;
-        /// Someone signed in to this account from a new device.
-        new_sign_in -> NewSignIn = NewSignIn;
+    /// An order was placed or changed.
+    pub fn order(&self) -> Option<Order> {
+        self.read(StreamEvent::Order)
+    }
+
+    /// A menu item was added, changed or removed.
+    pub fn menu_item(&self) -> Option<MenuItemEvent> {
+        self.read(StreamEvent::MenuItem)
+    }
+
+    /// An admin changed the bar's settings (staff streams only).
+    pub fn bar_settings(&self) -> Option<BarSettings> {
+        self.read(StreamEvent::BarSettings)
+    }
+
+    /// A call for staff or the bill, opened or acknowledged (staff hear of
+    /// every call, a guest of the calls they asked for).
+    pub fn table_call(&self) -> Option<TableCall> {
+        self.read(StreamEvent::TableCall)
+    }
+
+    /// An order joined a tab, one on it was cancelled, or it was closed as
+    /// paid (staff hear of every tab, a guest of their own).
+    pub fn tab(&self) -> Option<Tab> {
+        self.read(StreamEvent::Tab)
+    }
+
+    /// Someone signed in to this account from a new device.
+    pub fn new_sign_in(&self) -> Option<NewSignIn> {
+        self.read(StreamEvent::NewSignIn)
     }
 }
 

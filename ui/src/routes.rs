@@ -1,4 +1,5 @@
-//! Pages downloaded when they are first shown.
+//! Pages downloaded when they are first shown, and [`signed_in`], the
+//! guard every app puts its pages for a signed-in user behind.
 //!
 //! An app built split (`cargo leptos build --split`; the admin console
 //! and the bartender's app) declares its pages with
@@ -53,8 +54,8 @@ macro_rules! account_pages {
     };
 }
 
-/// `page` for a signed-in user only ([`RequireAuth`](crate::components::RequireAuth)).
-#[doc(hidden)]
+/// `page` for a signed-in user only ([`RequireAuth`](crate::components::RequireAuth)):
+/// every page but the sign-in and sign-up pages, lazy or not.
 pub fn signed_in<V: leptos::prelude::IntoView + 'static>(
     page: fn() -> V,
 ) -> leptos::prelude::AnyView {
