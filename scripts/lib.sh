@@ -153,7 +153,8 @@ ensure_leptos_tools() {
 # How each app is built. The admin console's and the bartender's pages are
 # wasm chunks of their own (Leptos' lazy routes), fetched when a page is
 # first shown: `--split` cuts them. The customer's app stays whole: split,
-# the menu a guest opens from the table loads slower (docs/BENCHMARKS.md).
+# a return to the menu was slower and a page whose chunk had not arrived
+# could not be opened offline (docs/BENCHMARKS.md, "Pages in groups").
 app_build_flags() {
     case "$1" in
         admin | bartender) echo "--release --split" ;;

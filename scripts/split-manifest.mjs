@@ -7,17 +7,17 @@ import { join } from "node:path";
 /** The script that loads chunks, beside the main bundle of a split app. */
 export const SPLIT_LOADER = "__wasm_split.______________________.js";
 
-/** The chunks each lazily loaded page of the app in `pkgDir` needs, by
- *  page: the manifest's keys (`__login_view_<hash>`) cut to the page's
- *  name, its chunk names given their file names. Empty for an app built
- *  whole. */
+/** The chunks each group of lazily loaded pages (`ui::lazy_pages!`) of
+ *  the app in `pkgDir` needs: the manifest's keys (`account_<hash>`) cut
+ *  to the group's name, its chunk names given their file names. Empty for
+ *  an app built whole. */
 export function chunksByPage(pkgDir) {
   const file = join(pkgDir, "__wasm_split_manifest.json");
   if (!existsSync(file)) return new Map();
   const manifest = JSON.parse(readFileSync(file, "utf8"));
   return new Map(
     Object.entries(manifest)
-      .map(([key, chunks]) => [key.replace(/^__(.*)_view_\d+$/, "$1"), chunks.map((c) => `${c}.wasm`)])
+      .map(([key, chunks]) => [key.replace(/_\d+$/, ""), chunks.map((c) => `${c}.wasm`)])
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 }

@@ -61,15 +61,17 @@ pub fn App() -> impl IntoView {
     }
 }
 
+// The heaviest page alone, the others in groups: a page needs a few chunks,
+// not one per set of pages sharing some code (docs/BENCHMARKS.md).
 ui::lazy_pages! {
-    Dashboard => DashboardPage;
-    MenuEditor => MenuEditorPage;
-    Users => UsersPage;
-    Sessions => SessionsPage;
-    Log => LogPage;
+    mod menu_editor { MenuEditor => MenuEditorPage; }
+    mod console {
+        Dashboard => DashboardPage;
+        Users => UsersPage;
+        Sessions => SessionsPage;
+        Log => LogPage;
+    }
 }
-
-ui::account_pages!();
 
 /// The whole HTML document, as the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

@@ -68,11 +68,9 @@ pub fn App() -> impl IntoView {
 }
 
 ui::lazy_pages! {
-    Queue => QueuePage;
-    Tabs => TabsPage;
+    mod queue { Queue => QueuePage; }
+    mod tabs { Tabs => TabsPage; }
 }
-
-ui::account_pages!();
 
 /// The whole HTML document, as the server renders it.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

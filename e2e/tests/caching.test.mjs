@@ -111,7 +111,7 @@ describe("pages in chunks of their own", () => {
     { app: "customer", page: "login", path: "/login" },
     { app: "bartender", page: "queue", path: "/bartender", signedIn: true, ready: (p) => p.getByTestId("board").waitFor() },
     { app: "bartender", page: "login", path: "/bartender/login" },
-    { app: "admin", page: "dashboard", path: "/admin", signedIn: true, ready: (p) => p.getByTestId("stat-orders").waitFor() },
+    { app: "admin", page: "console", path: "/admin", signedIn: true, ready: (p) => p.getByTestId("stat-orders").waitFor() },
     { app: "admin", page: "login", path: "/admin/login" },
   ];
   for (const { app, page: name, path, signedIn, ready } of landings) {

@@ -1,56 +1,64 @@
 //! Pages downloaded when they are first shown, and [`signed_in`], the
 //! guard every app puts its pages for a signed-in user behind.
 //!
-//! An app built split (`cargo leptos build --split`; the admin console
-//! and the bartender's app) declares its pages with
-//! [`lazy_pages!`](crate::lazy_pages): its main bundle holds the header,
-//! the session, the router and the page everyone starts on (the sign-in
-//! page, a plain route that calls
-//! [`start_with_page`](crate::session::start_with_page) itself), and each
-//! page's code is in chunks the router fetches when the page is first
-//! needed (code several pages share is in chunks of its own, fetched
-//! once). So the sign-in page does not bring the console or the queue with
-//! it. An app built whole must not use it: its wasm would ask for a chunk
-//! loader that does not exist.
+//! An app built split (`--split`; the admin console and the bartender's
+//! app) declares its pages with [`lazy_pages!`](crate::lazy_pages): its
+//! main bundle holds the header, the session, the router and the sign-in
+//! page (a plain route that calls [`start_with_page`](crate::session::start_with_page)
+//! itself); the other pages come in chunks when first needed. An app built
+//! whole must not use it: its wasm would ask for a chunk loader that does
+//! not exist.
 
-/// Declares one lazily loaded route per line, `Name => Page`, for use as
-/// `<Route path=… view={Lazy::<Name>::new()} />`: the page (a component
-/// without props) for a signed-in user, as every lazy page is (the
-/// sign-in page is in the main bundle). The page is built only in its
-/// chunk.
+/// Declares the app's lazy routes, `mod group { Name => Page; … }`, each
+/// `Name` for `<Route path=… view={Lazy::<Name>::new()} />`, and as `mod
+/// account` the account pages every split app has (`Devices`, `Activity`,
+/// `Password`). Each page (a component without props) is for a signed-in
+/// user. A group's pages are built only in its chunk, which the first of
+/// them shown downloads: wasm-split gives each set of lazy functions that
+/// reach some code a chunk, so a group per page makes many small chunks.
 #[macro_export]
 macro_rules! lazy_pages {
-    ($($route:ident => $page:path;)*) => {$(
-        #[doc = concat!("The route of `", stringify!($route), "`, in a chunk of its own.")]
-        pub struct $route;
-
-        #[::leptos_router::lazy_route]
-        impl ::leptos_router::LazyRoute for $route {
-            fn data() -> Self {
-                $route
+    (@ $(mod $group:ident { $($route:ident => $page:path;)* })*) => {
+        /// The app's lazily loaded pages, by chunk.
+        pub mod chunks {$(
+            #[doc = concat!("The pages of `", stringify!($group), "`, in one chunk.")]
+            pub mod $group {
+                #[allow(unused_imports)]
+                use super::super::*;
+                /// Which page of the group to show.
+                #[derive(Clone, Copy, Debug)]
+                pub enum Page { $($route,)* }
+                /// The group's pages, built only in its chunk.
+                #[::leptos::lazy($group)]
+                pub fn view(page: Page) -> ::leptos::prelude::AnyView {
+                    $crate::session::start_with_page();
+                    $crate::components::header::provide_signed_in_parts();
+                    match page { $(Page::$route => $crate::routes::signed_in($page),)* }
+                }
             }
+        )*}
+        $($(
+            #[doc = concat!("The route of `", stringify!($route), "`, in the chunk of `", stringify!($group), "`.")]
+            pub struct $route;
 
-            fn view(this: Self) -> ::leptos::prelude::AnyView {
-                let _ = this;
-                $crate::session::start_with_page();
-                $crate::components::header::provide_signed_in_parts();
-                $crate::routes::signed_in($page)
+            impl ::leptos_router::LazyRoute for $route {
+                fn data() -> Self { $route }
+                async fn view(_: Self) -> ::leptos::prelude::AnyView {
+                    chunks::$group::view(chunks::$group::Page::$route).await
+                }
+                async fn preload() {
+                    #[cfg(target_arch = "wasm32")]
+                    chunks::$group::__preload_view().await;
+                }
             }
-        }
-    )*};
-}
-
-/// Declares, as [`lazy_pages!`](crate::lazy_pages) does, the account pages
-/// every app built split has: `Devices`, `Activity` and `Password`, for the
-/// app's `/devices`, `/activity` and `/password`.
-#[macro_export]
-macro_rules! account_pages {
-    () => {
-        $crate::lazy_pages! {
+        )*)*
+    };
+    ($(mod $group:ident { $($route:ident => $page:path;)* })*) => {
+        $crate::lazy_pages!(@ $(mod $group { $($route => $page;)* })* mod account {
             Devices => $crate::pages::DevicesPage;
             Activity => $crate::pages::ActivityPage;
             Password => $crate::pages::PasswordPage;
-        }
+        });
     };
 }
 
