@@ -15,7 +15,8 @@
 /// `Password`). Each page (a component without props) is for a signed-in
 /// user. A group's pages are built only in its chunk, which the first of
 /// them shown downloads: wasm-split gives each set of lazy functions that
-/// reach some code a chunk, so a group per page makes many small chunks.
+/// reach some code a chunk, so a group per page (as Leptos' `#[lazy_route]`
+/// makes, one lazy function per route) makes many small chunks.
 #[macro_export]
 macro_rules! lazy_pages {
     (@ $(mod $group:ident { $($route:ident => $page:path;)* })*) => {
