@@ -179,14 +179,21 @@ async fn guesses_racing_each_other_cannot_outrun_the_account_lock() {
 
 #[tokio::test]
 async fn a_login_storm_does_not_starve_other_requests() {
-    // Default hashing concurrency: one hash per core.
+    // Default hashing concurrency (one hash per core), and at least two
+    // threads, so that one can be held while the others work the storm.
     let app = spawn_app_with(|s| {
-        s.hash_concurrency = std::thread::available_parallelism().map_or(2, usize::from);
+        s.hash_concurrency = std::thread::available_parallelism()
+            .map_or(2, usize::from)
+            .max(2);
         s.login_rate_ip = None;
         s.login_rate_account = None;
     })
     .await;
     let user = app.create_user(Role::Customer).await;
+    // The storm's first password check waits on its hashing thread until
+    // released, so the storm is still under way, whatever the machine's
+    // speed, while the other requests below must be answered.
+    let mut hold = app.hasher.hold_next();
     let logins: Vec<_> = (0..24)
         .map(|_| {
             let client = app.client.clone();
@@ -195,27 +202,33 @@ async fn a_login_storm_does_not_starve_other_requests() {
             tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status() })
         })
         .collect();
-    // Wait until the storm is under way: the first login has finished.
-    while !logins.iter().any(tokio::task::JoinHandle::is_finished) {
-        tokio::task::yield_now().await;
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    hold.reached().await;
     for _ in 0..20 {
-        let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+        let res = answered(app.client.get(app.url("/healthz")).send())
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
     }
-    let (status, _) = app.post_login("nobody@taproom.test", "").await;
+    let (status, _) = answered(app.post_login("nobody@taproom.test", "")).await;
     assert_eq!(
         status,
         StatusCode::UNPROCESSABLE_ENTITY,
         "validation answers without hashing"
     );
-    let pending = logins.iter().filter(|h| !h.is_finished()).count();
     assert!(
-        pending > 0,
-        "health checks should have been answered while logins queued"
+        logins.iter().any(|h| !h.is_finished()),
+        "the held login is still waiting"
     );
+    hold.release();
     for h in logins {
         assert_eq!(h.await.unwrap(), StatusCode::OK);
     }
+}
+
+/// Waits for `request`'s answer. A starved server would never answer: the
+/// bound only turns that hang into a failure.
+async fn answered<T>(request: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(30), request)
+        .await
+        .expect("answered while logins wait for hashing")
 }
