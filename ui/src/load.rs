@@ -227,6 +227,21 @@ pub fn failed(message: String, retry: impl Fn() + 'static) -> AnyView {
     .into_any()
 }
 
+/// What a page shows of a load: its loading line, its failure with a way
+/// to `retry`, or `ready` once loaded; redrawn only when the stage changes.
+pub fn staged<V: IntoView + 'static>(
+    stage: impl Get<Value = Stage> + Send + 'static,
+    loading_text: &'static str,
+    retry: impl Fn() + Copy + Send + 'static,
+    ready: impl Fn() -> V + Send + 'static,
+) -> impl IntoView {
+    move || match stage.get() {
+        Stage::Loading => loading(loading_text),
+        Stage::Failed(message) => failed(message, retry),
+        Stage::Ready => ready().into_any(),
+    }
+}
+
 /// A status line after an action ("3 sessions ended"), announced.
 pub fn notice(text: Option<String>) -> Option<AnyView> {
     text.map(|text| {

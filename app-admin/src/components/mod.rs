@@ -6,7 +6,6 @@
 )]
 
 use leptos::prelude::*;
-use ui::load::{failed, loading, Stage};
 
 pub(crate) mod charts;
 pub(crate) mod editor;
@@ -85,21 +84,5 @@ pub(crate) fn TextField(
                 on:input=move |ev| value.set(event_target_value(&ev))
             />
         </div>
-    }
-}
-
-/// What a page shows of a load: its loading line, its failure with a way
-/// to `retry`, or `ready` once loaded; redrawn only when the stage changes.
-pub(crate) fn staged<V: IntoView + 'static>(
-    stage: impl Into<Signal<Stage>>,
-    loading_text: &'static str,
-    retry: impl Fn() + Copy + Send + 'static,
-    ready: impl Fn() -> V + Send + 'static,
-) -> impl IntoView {
-    let stage = stage.into();
-    move || match stage.get() {
-        Stage::Loading => loading(loading_text),
-        Stage::Failed(message) => failed(message, retry),
-        Stage::Ready => ready().into_any(),
     }
 }

@@ -9,12 +9,11 @@ use shared::bar::{format_price, DayFigures, FiguresSpan, TodayStats, FIGURES_DAY
 use ui::components::BusyButton;
 use ui::format::local_day;
 use ui::live::{use_live, LiveIndicator, StreamEvent};
-use ui::load::{Load, Loader};
+use ui::load::{staged, Load, Loader};
 use ui::pages::Welcome;
 use ui::{bar_api, use_auth};
 
 use crate::components::charts::day_charts;
-use crate::components::staged;
 use crate::components::timers_form::TicketTimersForm;
 
 /// Orders, revenue, time to ready, open orders and who is signed in; the

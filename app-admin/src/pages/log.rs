@@ -5,11 +5,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::security::AdminActivityPage;
 use ui::components::BusyButton;
-use ui::load::{error_line, Actions, Stage};
+use ui::load::{error_line, staged, Actions, Stage};
 use ui::pages::activity::{kind_options, ActivityItem};
 use ui::{bar_api, use_auth};
 
-use crate::components::staged;
 use crate::components::user_search::{ChosenUser, UserSearch};
 
 /// Filters, the entries they find, "Show older", and the CSV export.

@@ -4,12 +4,11 @@
 
 use leptos::prelude::*;
 use ui::live::{use_live, LiveIndicator};
-use ui::load::notice;
+use ui::load::{notice, staged};
 use ui::menu::apply_item_event;
 use ui::use_auth;
 
 use crate::components::editor::{AddCategoryForm, CategoryCard, Editor};
-use crate::components::staged;
 use crate::components::stations_editor::StationsSection;
 
 /// Every category as a card, in menu order, and a form for a new one.

@@ -10,11 +10,11 @@ use shared::api::ClientApp;
 use shared::bar::{AdminSession, AdminSessionsResponse};
 use ui::components::BusyButton;
 use ui::format::local_time;
-use ui::load::{error_line, notice, Actions, Loader};
+use ui::load::{error_line, notice, staged, Actions, Loader};
 use ui::{bar_api, use_auth};
 
+use crate::components::column_heads;
 use crate::components::user_search::{ChosenUser, UserSearch};
-use crate::components::{column_heads, staged};
 
 /// The filters and the sessions they find.
 #[component]

@@ -11,10 +11,10 @@ use shared::bar::{AdminUser, AdminUserAction, NewStaffRequest};
 use shared::session::SessionError;
 use ui::components::{BusyButton, Confirm};
 use ui::format::encode_component;
-use ui::load::{error_line, notice, Actions, Loader};
+use ui::load::{error_line, notice, staged, Actions, Loader};
 use ui::{bar_api, use_auth};
 
-use crate::components::{checked, column_heads, staged};
+use crate::components::{checked, column_heads};
 
 /// How long typing must pause before the list is searched.
 const SEARCH_DELAY: Duration = Duration::from_millis(300);

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{ItemOption, MenuItem, MenuItemEvent};
 use ui::bar_api;
-use ui::load::{failed, loading, Load, Stage};
+use ui::load::{staged, Load};
 
 use crate::queue::Queue;
 use ui::components::form_error;
@@ -246,23 +246,16 @@ pub(crate) fn AvailabilityPanel(queue: Queue, open: RwSignal<bool>) -> impl Into
                     </button>
                 </div>
                 {form_error(error, None)}
-                {move || match state.get() {
-                    Stage::Loading => loading("Loading the menu…"),
-                    Stage::Failed(message) => failed(message, move || {
-                        queue.menu.state.set(Load::Loading);
-                        queue.reload_menu();
-                    }),
-                    Stage::Ready => {
-                        view! {
-                            <For
-                                each=categories
-                                key=|category: &(String, String)| category.clone()
-                                children=category
-                            />
-                        }
-                            .into_any()
-                    }
-                }}
+                {staged(state, "Loading the menu…", move || {
+                    queue.menu.state.set(Load::Loading);
+                    queue.reload_menu();
+                }, move || view! {
+                    <For
+                        each=categories
+                        key=|category: &(String, String)| category.clone()
+                        children=category
+                    />
+                })}
             </aside>
         </Show>
     }

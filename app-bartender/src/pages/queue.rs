@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use shared::bar::OrderStatus;
 use ui::format::now_millis;
 use ui::live::{use_live, LiveIndicator, LiveStatus};
-use ui::load::{failed, loading, Stage};
+use ui::load::{staged, Stage};
 use ui::pages::Welcome;
 use ui::use_auth;
 
@@ -208,65 +208,56 @@ pub(crate) fn QueuePage() -> impl IntoView {
                 }}
             </nav>
             <TableCalls queue />
-            {move || match state.get() {
-                Stage::Loading => loading("Loading the orders…"),
-                Stage::Failed(message) => failed(message, move || {
-                    queue.loading.set(Stage::Loading);
-                    queue.reload();
-                }),
-                Stage::Ready => {
-                    view! {
-                        // "All day": each item the received and preparing
-                        // orders want, with how many, most first ("House
-                        // Lager 5 · Negroni 2"); an item with options once
-                        // per choice ("House Lager (Half pint) 2").
-                        <section class="all-day" data-testid="all-day" aria-labelledby="all-day-title">
-                            <h2 class="all-day-title" id="all-day-title">"All day"</h2>
-                            <Show when=move || all_day.with(Vec::is_empty)>
-                                <p class="all-day-empty">"Nothing waiting."</p>
-                            </Show>
-                            <ul class="all-day-items">
-                                <For
-                                    each=move || all_day.get()
-                                    key=|item| item.clone()
-                                    children=|AllDay { name, count }| {
-                                        view! {
-                                            <li
-                                                class="all-day-item"
-                                                data-testid="all-day-item"
-                                                data-item-name=name
-                                                data-count=count.to_string()
-                                            >
-                                                <span class="all-day-name">{name.clone()}</span>
-                                                " "
-                                                <span class="all-day-count">{count}</span>
-                                            </li>
-                                        }
-                                    }
-                                />
-                            </ul>
-                        </section>
-                        <RecallPanel queue />
-                        <div
-                            class="board"
-                            class:stale=move || live.get() == LiveStatus::Reconnecting
-                            data-testid="board"
-                        >
-                            // A station's tickets leave its screen once
-                            // its lines are ready: no ready column there.
-                            {move || {
-                                let at_station = queue.view.with(|v| v.station_id().is_some());
-                                COLUMNS
-                                    .into_iter()
-                                    .filter(|c| !at_station || c.0 != OrderStatus::Ready)
-                                    .map(column)
-                                    .collect_view()
-                            }}
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            {staged(state, "Loading the orders…", move || {
+                queue.loading.set(Stage::Loading);
+                queue.reload();
+            }, move || view! {
+                // "All day": each item the received and preparing
+                // orders want, with how many, most first ("House
+                // Lager 5 · Negroni 2"); an item with options once
+                // per choice ("House Lager (Half pint) 2").
+                <section class="all-day" data-testid="all-day" aria-labelledby="all-day-title">
+                    <h2 class="all-day-title" id="all-day-title">"All day"</h2>
+                    <Show when=move || all_day.with(Vec::is_empty)>
+                        <p class="all-day-empty">"Nothing waiting."</p>
+                    </Show>
+                    <ul class="all-day-items">
+                        <For
+                            each=move || all_day.get()
+                            key=|item| item.clone()
+                            children=|AllDay { name, count }| view! {
+                                <li
+                                    class="all-day-item"
+                                    data-testid="all-day-item"
+                                    data-item-name=name
+                                    data-count=count.to_string()
+                                >
+                                    <span class="all-day-name">{name.clone()}</span>
+                                    " "
+                                    <span class="all-day-count">{count}</span>
+                                </li>
+                            }
+                        />
+                    </ul>
+                </section>
+                <RecallPanel queue />
+                <div
+                    class="board"
+                    class:stale=move || live.get() == LiveStatus::Reconnecting
+                    data-testid="board"
+                >
+                    // A station's tickets leave its screen once
+                    // its lines are ready: no ready column there.
+                    {move || {
+                        let at_station = queue.view.with(|v| v.station_id().is_some());
+                        COLUMNS
+                            .into_iter()
+                            .filter(|c| !at_station || c.0 != OrderStatus::Ready)
+                            .map(column)
+                            .collect_view()
+                    }}
+                </div>
+            })}
             <AvailabilityPanel queue open=panel_open />
             // Who is signed in (and the way to their devices), out of the way.
             <footer class="page-foot">

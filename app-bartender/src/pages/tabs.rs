@@ -9,7 +9,7 @@ use shared::bar::{format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab
 use shared::validate::tab_split;
 use ui::components::{form_error, BusyButton};
 use ui::live::{use_live, LiveIndicator};
-use ui::load::{failed, loading, Loader, Stage};
+use ui::load::{staged, Loader};
 use ui::{bar_api, use_auth};
 
 use crate::tabs::{line_ref, open_orders_question, orders_label, Mode, SplitForm, Tabs};
@@ -56,31 +56,24 @@ pub(crate) fn TabsPage() -> impl IntoView {
                 <h1>"Tabs"</h1>
                 <LiveIndicator status=live />
             </div>
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading open tabs…"),
-                Stage::Failed(message) => failed(message, reload),
-                Stage::Ready => {
-                    view! {
-                        <div class="tabs-layout">
-                            // The open tabs, by table.
-                            <section class="tab-list" aria-label="Open tabs">
-                                <Show when=move || list.with(Vec::is_empty)>
-                                    <p class="column-empty" data-testid="tabs-empty">"No open tabs."</p>
-                                </Show>
-                                <ul class="tab-rows" aria-live="polite">
-                                    <For
-                                        each=move || list.get()
-                                        key=|tab| (tab.id.clone(), tab.version, tab.open_orders)
-                                        children=move |tab| view! { <TabRow tab selected /> }
-                                    />
-                                </ul>
-                            </section>
-                            <TabDetail tabs selected />
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            {staged(stage, "Loading open tabs…", reload, move || view! {
+                <div class="tabs-layout">
+                    // The open tabs, by table.
+                    <section class="tab-list" aria-label="Open tabs">
+                        <Show when=move || list.with(Vec::is_empty)>
+                            <p class="column-empty" data-testid="tabs-empty">"No open tabs."</p>
+                        </Show>
+                        <ul class="tab-rows" aria-live="polite">
+                            <For
+                                each=move || list.get()
+                                key=|tab| (tab.id.clone(), tab.version, tab.open_orders)
+                                children=move |tab| view! { <TabRow tab selected /> }
+                            />
+                        </ul>
+                    </section>
+                    <TabDetail tabs selected />
+                </div>
+            })}
         </main>
     }
 }

@@ -16,7 +16,7 @@ use shared::bar::{
 use ui::bar_api;
 use ui::components::{form_error, BusyButton};
 use ui::live::{use_live, LiveIndicator};
-use ui::load::{failed, loading, Actions, Loader, Stage};
+use ui::load::{staged, Actions, Loader};
 use ui::menu::{apply_item_event, items_by_id};
 use ui::pages::Welcome;
 use ui::use_auth;
@@ -93,15 +93,10 @@ pub(crate) fn MenuPage() -> impl IntoView {
             <CallButtons table=store.table />
             <div class="menu-layout">
                 <div class="menu-main">
-                    {move || match stage.get() {
-                        Stage::Loading => loading("Loading the menu…"),
-                        Stage::Failed(message) => failed(message, load),
-                        Stage::Ready => view! {
-                            {allergen_filter_panel(Signal::derive(move || shown.with(|(_, count)| *count)))}
-                            {move || categories_view(shown.get())}
-                        }
-                            .into_any(),
-                    }}
+                    {staged(stage, "Loading the menu…", load, move || view! {
+                        {allergen_filter_panel(Signal::derive(move || shown.with(|(_, count)| *count)))}
+                        {move || categories_view(shown.get())}
+                    })}
                     {cart_bar(store)}
                 </div>
                 {cart_panel(store, index, Callback::new(move |()| load()))}

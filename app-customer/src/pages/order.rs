@@ -11,7 +11,7 @@ use ui::bar_api;
 use ui::components::{form_error, BusyButton};
 use ui::format::local_time;
 use ui::live::{use_live, LiveIndicator, LiveStatus};
-use ui::load::{failed, loading, Actions, Load, Loader, Stage};
+use ui::load::{staged, Actions, Load, Loader};
 use ui::use_auth;
 
 use crate::components::calls::CallButtons;
@@ -72,11 +72,7 @@ pub(crate) fn OrderPage() -> impl IntoView {
     let stage = order.stage();
     view! {
         <main class="page order-page">
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading your order…"),
-                Stage::Failed(message) => failed(message, load),
-                Stage::Ready => loaded(current, live, Callback::new(move |()| load())).into_any(),
-            }}
+            {staged(stage, "Loading your order…", load, move || loaded(current, live, Callback::new(move |()| load())))}
             <p class="back-links">
                 <A href="/orders">"All my orders"</A>
                 " · "

@@ -11,7 +11,7 @@ use shared::bar::{format_price, Order, OrderLine, OrderStatus, Tab, TabPayment};
 use ui::bar_api;
 use ui::format::local_time;
 use ui::live::{use_live, LiveIndicator};
-use ui::load::{failed, loading, Loader, Stage};
+use ui::load::{staged, Loader};
 use ui::use_auth;
 
 /// Every order of the signed-in customer, each linking to its page.
@@ -39,23 +39,18 @@ pub(crate) fn OrdersPage() -> impl IntoView {
                 <LiveIndicator status=live />
             </div>
             {tab_panels()}
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading your orders…"),
-                Stage::Failed(message) => failed(message, load),
-                Stage::Ready => (move || {
-                    let list = orders.state.with(|s| s.ready().cloned().unwrap_or_default());
-                    if list.is_empty() {
-                        return view! {
-                            <p class="empty" data-testid="orders-empty">
-                                "No orders yet. " <A href="/">"See the menu"</A>
-                            </p>
-                        }.into_any();
-                    }
-                    let rows = list.into_iter().map(order_row).collect_view();
-                    view! { <ul class="order-rows">{rows}</ul> }.into_any()
-                })
-                    .into_any(),
-            }}
+            {staged(stage, "Loading your orders…", load, move || move || {
+                let list = orders.state.with(|s| s.ready().cloned().unwrap_or_default());
+                if list.is_empty() {
+                    return view! {
+                        <p class="empty" data-testid="orders-empty">
+                            "No orders yet. " <A href="/">"See the menu"</A>
+                        </p>
+                    }.into_any();
+                }
+                let rows = list.into_iter().map(order_row).collect_view();
+                view! { <ul class="order-rows">{rows}</ul> }.into_any()
+            })}
         </main>
     }
 }

@@ -7,7 +7,7 @@ use shared::security::{self, ActivityEntry, ActivityKind};
 use crate::api;
 use crate::components::BusyButton;
 use crate::format::local_time;
-use crate::load::{error_line, failed, loading, Actions, Loader, Stage};
+use crate::load::{error_line, staged, Actions, Loader};
 use crate::session::use_auth;
 
 /// One entry as a person reads it.
@@ -66,32 +66,27 @@ pub fn ActivityPage() -> impl IntoView {
         <main class="page">
             <h1>"Activity"</h1>
             <p class="lead">"What happened to your account lately: sign-ins, sign-outs and changes. Kept for 90 days."</p>
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading your activity…"),
-                Stage::Failed(message) => failed(message, load),
-                // Read inside, so older entries join the list as they come.
-                Stage::Ready => (move || {
-                    let (entries, next_before) = activity
-                        .state
-                        .with(|s| s.ready().map(|p| (p.entries.clone(), p.next_before)))
-                        .unwrap_or_default();
-                    view! {
-                        {entries.is_empty().then(|| view! { <p>"Nothing yet."</p> })}
-                        <ol class="activity-list">
-                            {entries.into_iter().map(|entry| view! { <ActivityItem entry /> }).collect_view()}
-                        </ol>
-                        {next_before.map(|before| view! {
-                            <BusyButton
-                                label="Show older"
-                                busy_label="Loading…"
-                                busy=move || more.locked()
-                                on_click=Callback::new(move |()| show_older(before))
-                            />
-                        })}
-                    }
-                })
-                    .into_any(),
-            }}
+            // Read inside, so older entries join the list as they come.
+            {staged(stage, "Loading your activity…", load, move || move || {
+                let (entries, next_before) = activity
+                    .state
+                    .with(|s| s.ready().map(|p| (p.entries.clone(), p.next_before)))
+                    .unwrap_or_default();
+                view! {
+                    {entries.is_empty().then(|| view! { <p>"Nothing yet."</p> })}
+                    <ol class="activity-list">
+                        {entries.into_iter().map(|entry| view! { <ActivityItem entry /> }).collect_view()}
+                    </ol>
+                    {next_before.map(|before| view! {
+                        <BusyButton
+                            label="Show older"
+                            busy_label="Loading…"
+                            busy=move || more.locked()
+                            on_click=Callback::new(move |()| show_older(before))
+                        />
+                    })}
+                }
+            })}
             {move || error_line(more.error.get())}
         </main>
     }

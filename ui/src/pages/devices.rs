@@ -7,7 +7,7 @@ use shared::api::{ClientApp, SessionInfo, SessionsResponse};
 use crate::api;
 use crate::components::BusyButton;
 use crate::format::local_time;
-use crate::load::{failed, loading, Actions, Loader, Stage};
+use crate::load::{staged, Actions, Loader};
 use crate::session::use_auth;
 
 /// The devices page: one card per active session, this one marked.
@@ -93,24 +93,19 @@ pub fn DevicesPage() -> impl IntoView {
             <h1>"Your devices"</h1>
             <p class="lead">"Everywhere you are signed in to Taproom right now."</p>
             {move || actions.notice.get().map(|text| view! { <p class="notice" role="status">{text}</p> })}
-            {move || match stage.get() {
-                Stage::Loading => loading("Loading your devices…"),
-                Stage::Failed(message) => failed(message, load),
-                // Read inside, so a reload after a sign-out shows at once.
-                Stage::Ready => (move || {
-                    let sessions = devices
-                        .state
-                        .with(|s| s.ready().map(|r| r.sessions.clone()).unwrap_or_default());
-                    let count = sessions.len();
-                    view! {
-                        <p data-testid="device-count">
-                            {format!("{count} active session{}", if count == 1 { "" } else { "s" })}
-                        </p>
-                        <ul class="devices">{sessions.into_iter().map(card).collect_view()}</ul>
-                    }
-                })
-                    .into_any(),
-            }}
+            // Read inside, so a reload after a sign-out shows at once.
+            {staged(stage, "Loading your devices…", load, move || move || {
+                let sessions = devices
+                    .state
+                    .with(|s| s.ready().map(|r| r.sessions.clone()).unwrap_or_default());
+                let count = sessions.len();
+                view! {
+                    <p data-testid="device-count">
+                        {format!("{count} active session{}", if count == 1 { "" } else { "s" })}
+                    </p>
+                    <ul class="devices">{sessions.into_iter().map(card).collect_view()}</ul>
+                }
+            })}
             <section class="danger-zone" aria-labelledby="everywhere">
                 <h2 id="everywhere">"Sign out everywhere"</h2>
                 <p>"Ends every session, this one included. Use it if a device was lost or a password leaked."</p>
