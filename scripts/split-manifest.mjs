@@ -8,16 +8,16 @@ import { join } from "node:path";
 export const SPLIT_LOADER = "__wasm_split.______________________.js";
 
 /** The chunks each group of lazily loaded pages (`ui::lazy_pages!`) of
- *  the app in `pkgDir` needs: the manifest's keys (`account_<hash>`) cut
- *  to the group's name, its chunk names given their file names. Empty for
- *  an app built whole. */
+ *  the app in `pkgDir` needs: the manifest's keys are the groups' names,
+ *  its chunk names are given their file names. Empty for an app built
+ *  whole. */
 export function chunksByPage(pkgDir) {
   const file = join(pkgDir, "__wasm_split_manifest.json");
   if (!existsSync(file)) return new Map();
   const manifest = JSON.parse(readFileSync(file, "utf8"));
   return new Map(
     Object.entries(manifest)
-      .map(([key, chunks]) => [key.replace(/_\d+$/, ""), chunks.map((c) => `${c}.wasm`)])
+      .map(([group, chunks]) => [group, chunks.map((c) => `${c}.wasm`)])
       .sort(([a], [b]) => a.localeCompare(b)),
   );
 }

@@ -325,6 +325,33 @@ describe("network trouble", () => {
     assert.equal(pathOf(page), "/devices");
     await context.close();
   });
+
+  it("a page whose chunk cannot arrive offline says so, keeps the app alive and opens once back", async () => {
+    const { context, page } = await profile();
+    // A panic would stop the app. (The chunk loader's script leaves each
+    // failed fetch as an unhandled "Failed to fetch": not ours to catch.)
+    const panics = [];
+    page.on("pageerror", (e) => { if (e.message !== "Failed to fetch") panics.push(e.message); });
+    page.on("console", (m) => { if (/panicked/.test(m.text())) panics.push(m.text()); });
+    await login(page, server, "admin", DEMO.admin);
+    await context.setOffline(true);
+    // The menu editor's chunk has not been fetched: the dashboard needs
+    // another. Its link still leads there, and says why nothing shows.
+    await page.getByRole("link", { name: "Menu", exact: true }).click();
+    await page.getByTestId("page-not-loaded").waitFor();
+    await page.getByTestId("offline").waitFor();
+    assert.equal(pathOf(page), "/admin/menu");
+    // The app is still alive: another page is reached, and says the same.
+    await page.getByRole("link", { name: "Devices" }).click();
+    await until(async () => pathOf(page) === "/admin/devices", "the Devices address");
+    await page.getByTestId("page-not-loaded").waitFor();
+    await context.setOffline(false);
+    // Back online, the page opens by itself.
+    await page.getByTestId("device-count").waitFor({ timeout: 15_000 });
+    assert.equal(pathOf(page), "/admin/devices");
+    assert.deepEqual(panics, []);
+    await context.close();
+  });
 });
 
 describe("the admin's sessions console", () => {

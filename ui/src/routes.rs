@@ -29,12 +29,15 @@ macro_rules! lazy_pages {
                 /// Which page of the group to show.
                 #[derive(Clone, Copy, Debug)]
                 pub enum Page { $($route,)* }
-                /// The group's pages, built only in its chunk.
-                #[::leptos::lazy($group)]
-                pub fn view(page: Page) -> ::leptos::prelude::AnyView {
+                /// The group's pages, built only in its chunk; a chunk that
+                /// cannot be fetched is an error, not a panic that stops the app.
+                #[::leptos::wasm_split::wasm_split($group, wasm_split_path = ::leptos::wasm_split,
+                    preload(#[doc(hidden)] __preload_view), fallible)]
+                pub fn view(page: Page) -> Result<::leptos::prelude::AnyView, ::leptos::wasm_split::SplitLoaderError> {
+                    ::leptos::prefetch_lazy_fn_on_server(stringify!($group)); // on the server: a preload link
                     $crate::session::start_with_page();
                     $crate::components::header::provide_signed_in_parts();
-                    match page { $(Page::$route => $crate::routes::signed_in($page),)* }
+                    Ok(match page { $(Page::$route => $crate::routes::signed_in($page),)* })
                 }
             }
         )*}
@@ -45,11 +48,12 @@ macro_rules! lazy_pages {
             impl ::leptos_router::LazyRoute for $route {
                 fn data() -> Self { $route }
                 async fn view(_: Self) -> ::leptos::prelude::AnyView {
-                    chunks::$group::view(chunks::$group::Page::$route).await
+                    let page = chunks::$group::view(chunks::$group::Page::$route).await;
+                    page.unwrap_or_else(|_| $crate::components::not_found::not_loaded())
                 }
                 async fn preload() {
-                    #[cfg(target_arch = "wasm32")]
-                    chunks::$group::__preload_view().await;
+                    #[cfg(target_arch = "wasm32")] // failed, the view fetches it anew
+                    let _ = chunks::$group::__preload_view().await;
                 }
             }
         )*)*

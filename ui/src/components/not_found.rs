@@ -18,3 +18,26 @@ pub fn NotFound() -> impl IntoView {
         </main>
     }
 }
+
+/// A page whose chunk could not be fetched (the connection dropped first):
+/// says so, and shows the app offline, so that it probes the server; when
+/// the server answers, the address is loaded again, chunk and all.
+pub fn not_loaded() -> AnyView {
+    crate::session::start_with_page();
+    let auth = use_auth();
+    auth.offline.set(true);
+    Effect::new(move |was_offline: Option<bool>| {
+        let offline = auth.offline.get();
+        if was_offline == Some(true) && !offline {
+            let _ = window().location().reload();
+        }
+        offline
+    });
+    view! {
+        <main class="page" data-testid="page-not-loaded">
+            <h1>"This page could not be loaded"</h1>
+            <p>"It opens by itself as soon as the connection is back."</p>
+        </main>
+    }
+    .into_any()
+}
