@@ -26,12 +26,11 @@ pub fn not_loaded() -> AnyView {
     crate::session::start_with_page();
     let auth = use_auth();
     auth.offline.set(true);
-    Effect::new(move |was_offline: Option<bool>| {
-        let offline = auth.offline.get();
-        if was_offline == Some(true) && !offline {
+    // Set above, the flag is cleared only by an answer from the server.
+    Effect::new(move |_| {
+        if !auth.offline.get() {
             let _ = window().location().reload();
         }
-        offline
     });
     view! {
         <main class="page" data-testid="page-not-loaded">
