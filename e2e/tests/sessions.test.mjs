@@ -5,7 +5,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  APPS, COOKIE_MODE, DEMO, PASSWORD, api, apiLogin, login, newCustomer, openLogin, pathOf, startBrowser, startServer, storage, until,
+  APPS, COOKIE_MODE, DEMO, PASSWORD, api, apiLogin, login, markPage, newCustomer, openLogin, pathOf, reloaded, startBrowser, startServer,
+  storage, until,
 } from "../harness.mjs";
 
 let server;
@@ -349,6 +350,34 @@ describe("network trouble", () => {
     // Back online, the page opens by itself.
     await page.getByTestId("device-count").waitFor({ timeout: 15_000 });
     assert.equal(pathOf(page), "/admin/devices");
+    assert.deepEqual(panics, []);
+    await context.close();
+  });
+
+  it("while the server answers but a page's chunk does not arrive, the page waits for the chunk, not a reload", async () => {
+    const { context, page } = await profile();
+    const panics = [];
+    page.on("pageerror", (e) => { if (e.message !== "Failed to fetch") panics.push(e.message); });
+    page.on("console", (m) => { if (/panicked/.test(m.text())) panics.push(m.text()); });
+    await login(page, server, "admin", DEMO.admin);
+    // The menu editor's own chunk fails, as in a broken deploy or a drop
+    // that ends just before the server's next answer.
+    let tries = 0;
+    const chunk = /\/split_menu_editor\.wasm$/;
+    await page.route(chunk, (route) => { tries += 1; return route.abort(); });
+    await markPage(page);
+    await page.getByRole("link", { name: "Menu", exact: true }).click();
+    await page.getByTestId("page-not-loaded").waitFor();
+    // The server answers the app's probe every few seconds; each answer
+    // tries the chunk again, and the page is not reloaded while it fails.
+    const first = tries;
+    await until(async () => tries >= first + 2, "two more tries of the chunk", 20_000);
+    assert.equal(await reloaded(page), false, "no reload while the chunk cannot arrive");
+    await page.getByTestId("page-not-loaded").waitFor();
+    // The chunk arrives: the address is loaded again, and the page opens.
+    await page.unroute(chunk);
+    await page.getByTestId("editor-item").first().waitFor({ timeout: 15_000 });
+    assert.equal(pathOf(page), "/admin/menu");
     assert.deepEqual(panics, []);
     await context.close();
   });

@@ -49,7 +49,8 @@ macro_rules! lazy_pages {
                 fn data() -> Self { $route }
                 async fn view(_: Self) -> ::leptos::prelude::AnyView {
                     let page = chunks::$group::view(chunks::$group::Page::$route).await;
-                    page.unwrap_or_else(|_| $crate::components::not_found::not_loaded())
+                    let fetch = || async { chunks::$group::__preload_view().await.is_ok() };
+                    page.unwrap_or_else(|_| $crate::components::not_found::not_loaded(fetch))
                 }
                 async fn preload() {
                     #[cfg(target_arch = "wasm32")] // failed, the view fetches it anew

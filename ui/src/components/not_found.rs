@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use std::future::Future;
 
 use crate::session::use_auth;
 
@@ -20,16 +21,25 @@ pub fn NotFound() -> impl IntoView {
 }
 
 /// A page whose chunk could not be fetched (the connection dropped first):
-/// says so, and shows the app offline, so that it probes the server; when
-/// the server answers, the address is loaded again, chunk and all.
-pub fn not_loaded() -> AnyView {
+/// says so, and shows the app offline, so that it probes the server. When
+/// the server answers, `fetch` tries the chunk again; once it has arrived,
+/// the address is loaded again and the page opens.
+pub fn not_loaded<F: Future<Output = bool> + 'static>(fetch: fn() -> F) -> AnyView {
     crate::session::start_with_page();
     let auth = use_auth();
     auth.offline.set(true);
-    // Set above, the flag is cleared only by an answer from the server.
+    // Any answer clears the flag, one in flight when the connection dropped
+    // too, and a server may answer while its chunk does not arrive: reloading
+    // then would leave the app, or reload it again and again.
     Effect::new(move |_| {
         if !auth.offline.get() {
-            let _ = window().location().reload();
+            leptos::task::spawn_local(async move {
+                if fetch().await {
+                    let _ = window().location().reload();
+                } else {
+                    auth.offline.set(true);
+                }
+            });
         }
     });
     view! {
