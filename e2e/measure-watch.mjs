@@ -4,7 +4,7 @@
 // cargo-leptos. Each round edits and then restores the file; every timing
 // is printed, then the median.
 //
-//   cargo leptos watch --project customer            # in one terminal
+//   cargo leptos watch --project customer --split    # in one terminal
 //   node measure-watch.mjs customer [rounds]         # in another
 //   (admin: cargo leptos watch --project admin --split;
 //    node measure-watch.mjs admin, or admin-page for a page of the console)

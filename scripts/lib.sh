@@ -150,17 +150,10 @@ ensure_leptos_tools() {
     fi
 }
 
-# How each app is built. The admin console's and the bartender's pages are
-# wasm chunks of their own (Leptos' lazy routes), fetched when a page is
-# first shown: `--split` cuts them. The customer's app stays whole: split,
-# a return to the menu was slower and a page whose chunk had not arrived
-# could not be opened offline (docs/BENCHMARKS.md, "Pages in groups").
-app_build_flags() {
-    case "$1" in
-        admin | bartender) echo "--release --split" ;;
-        *) echo "--release" ;;
-    esac
-}
+# How each app is built. Every app's pages are wasm chunks of their own
+# (Leptos' lazy routes), fetched when a page is first shown: `--split` cuts
+# them (docs/BENCHMARKS.md, "The guest's app split").
+APP_BUILD_FLAGS="--release --split"
 
 # A fingerprint of everything an app's bundle is built from: its sources
 # and those of the crates it uses, the manifests, the build settings and
@@ -169,7 +162,7 @@ app_inputs() {
     local app="$1"
     {
         echo "tools: $CARGO_LEPTOS_VERSION $WASM_BINDGEN_VERSION $BINARYEN_VERSION $(rustc --version)"
-        echo "build: $(app_build_flags "$app")"
+        echo "build: $APP_BUILD_FLAGS"
         # CI lints the apps as it builds them (.ci/run): a bundle built
         # without the lints is built again with them.
         echo "lints: ${RUSTC_WORKSPACE_WRAPPER:-} ${CLIPPY_ARGS:-}"
@@ -199,7 +192,7 @@ build_apps() {
         echo "==> Building the $app app (wasm, release)"
         rm -f "$stamp"
         # shellcheck disable=SC2046
-        cargo leptos build $(app_build_flags "$app") --project "$app"
+        cargo leptos build $APP_BUILD_FLAGS --project "$app"
         node scripts/compress-bundles.mjs target/site "$app"
         echo "$inputs" > "$stamp"
     done

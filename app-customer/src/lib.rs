@@ -10,11 +10,10 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
 use ui::components::{Header, NotFound};
-use ui::pages::{ActivityPage, DevicesPage, LoginPage, PasswordPage, SignupPage};
-use ui::routes::signed_in;
+use ui::pages::{LoginPage, SignupPage};
 use ui::{provide_auth, AppInfo};
 
 mod cart;
@@ -29,7 +28,7 @@ pub const INFO: AppInfo = AppInfo {
     base: "",
     title: "Customer",
     signup: true,
-    split: false,
+    split: true,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.
@@ -39,8 +38,6 @@ pub const OUTPUT_NAME: &str = "app-customer";
 #[component]
 pub fn App() -> impl IntoView {
     let auth = provide_auth(INFO);
-    // Built whole, the app carries the header's signed-in parts anyway.
-    ui::components::header::provide_signed_in_parts();
     let store = cart::CartStore::provide();
     let filter = components::allergen_filter::AllergenFilter::provide();
     // Signing out (by the person, or the session ending for any other
@@ -62,17 +59,23 @@ pub fn App() -> impl IntoView {
         <Router>
             <Header links />
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/") view=|| signed_in(MenuPage) />
-                <Route path=path!("/orders") view=|| signed_in(OrdersPage) />
-                <Route path=path!("/orders/:id") view=|| signed_in(OrderPage) />
+                <Route path=path!("/") view={Lazy::<Menu>::new()} />
+                <Route path=path!("/orders") view={Lazy::<Orders>::new()} />
+                <Route path=path!("/orders/:id") view={Lazy::<Order>::new()} />
+                // Not lazy: where a new guest starts, in the main bundle (docs/BENCHMARKS.md).
                 <Route path=path!("/login") view=LoginPage />
                 <Route path=path!("/signup") view=SignupPage />
-                <Route path=path!("/devices") view=|| signed_in(DevicesPage) />
-                <Route path=path!("/activity") view=|| signed_in(ActivityPage) />
-                <Route path=path!("/password") view=|| signed_in(PasswordPage) />
+                <Route path=path!("/devices") view={Lazy::<Devices>::new()} />
+                <Route path=path!("/activity") view={Lazy::<Activity>::new()} />
+                <Route path=path!("/password") view={Lazy::<Password>::new()} />
             </Routes>
         </Router>
     }
+}
+
+ui::lazy_pages! {
+    mod menu { Menu => MenuPage; }
+    mod orders { Orders => OrdersPage; Order => OrderPage; }
 }
 
 /// The whole HTML document, as the server renders it.
@@ -85,5 +88,5 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_lazy(App);
 }

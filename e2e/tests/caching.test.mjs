@@ -12,7 +12,7 @@ import { SPLIT_LOADER, chunksByPage as chunksOf } from "../../scripts/split-mani
 /** The chunks each lazily loaded page of `app` needs, by page. */
 const chunksByPage = (app) => chunksOf(join(SITE_ROOT, app, "pkg"));
 /** Apps whose pages are chunks of their own. */
-const SPLIT = new Set(["admin", "bartender"]);
+const SPLIT = new Set(["customer", "admin", "bartender"]);
 
 let server;
 let browser;

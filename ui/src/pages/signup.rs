@@ -12,9 +12,12 @@ use crate::components::{form_error, Field, Submit};
 use crate::session::use_auth;
 
 /// Name, e-mail and a password typed twice; checked here the way the server
-/// checks them, so most mistakes show before anything is sent.
+/// checks them, so most mistakes show before anything is sent. In the main
+/// bundle of an app built split, it starts the session manager, as the
+/// sign-in page does.
 #[component]
 pub fn SignupPage() -> impl IntoView {
+    crate::session::start_with_page();
     let auth = use_auth();
     let info = auth.info;
     let navigate = use_navigate();
