@@ -25,7 +25,6 @@ pub const INFO: AppInfo = AppInfo {
     base: "/admin",
     title: "Admin",
     signup: false,
-    split: true,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.

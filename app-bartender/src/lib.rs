@@ -40,7 +40,6 @@ pub const INFO: AppInfo = AppInfo {
     base: "/bartender",
     title: "Bar",
     signup: false,
-    split: true,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.

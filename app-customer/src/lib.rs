@@ -28,7 +28,6 @@ pub const INFO: AppInfo = AppInfo {
     base: "",
     title: "Customer",
     signup: true,
-    split: true,
 };
 
 /// The name of the app's bundle (`pkg/<name>.js`, `.wasm`) and stylesheet.

@@ -381,6 +381,28 @@ describe("network trouble", () => {
     assert.deepEqual(panics, []);
     await context.close();
   });
+
+  it("a page whose chunk does not arrive as the app first loads waits for it, and opens once it comes", async () => {
+    const { context, page } = await profile();
+    const panics = [];
+    page.on("pageerror", (e) => { if (e.message !== "Failed to fetch") panics.push(e.message); });
+    page.on("console", (m) => { if (/panicked/.test(m.text())) panics.push(m.text()); });
+    await login(page, server, "customer", await newCustomer(server));
+    // The connection drops between the page and its chunk (a route also
+    // keeps the browser's cache out of it).
+    let tries = 0;
+    const chunk = /\/split_menu\.wasm$/;
+    await page.route(chunk, (route) => { tries += 1; return route.abort(); });
+    await page.goto(`${server.url}/?table=7`);
+    // Nothing but the page matches the server's HTML: the app keeps trying
+    // the chunk rather than give up (or stop on a hydration panic).
+    await until(async () => tries >= 3, "the chunk tried again", 20_000);
+    assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
+    await page.unroute(chunk);
+    await page.getByTestId("menu-item").first().waitFor({ timeout: 15_000 });
+    assert.deepEqual(panics, []);
+    await context.close();
+  });
 });
 
 describe("the admin's sessions console", () => {

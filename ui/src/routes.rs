@@ -52,9 +52,12 @@ macro_rules! lazy_pages {
                     let fetch = || async { chunks::$group::__preload_view().await.is_ok() };
                     page.unwrap_or_else(|_| $crate::components::not_found::not_loaded(fetch))
                 }
+                // Awaited before the page is shown. Taking over the server's HTML, the
+                // page must be ready then (nothing else matches it): wait for its chunk.
                 async fn preload() {
-                    #[cfg(target_arch = "wasm32")] // failed, the view fetches it anew
-                    let _ = chunks::$group::__preload_view().await;
+                    while chunks::$group::__preload_view().await.is_err() && !$crate::session::started() {
+                        $crate::components::not_found::pause().await;
+                    }
                 }
             }
         )*)*

@@ -26,10 +26,6 @@ pub struct AppInfo {
     pub title: &'static str,
     /// Whether people can create their own account here.
     pub signup: bool,
-    /// Whether its pages are chunks of their own ([`crate::lazy_pages`],
-    /// built with `--split`), each starting the session once it has
-    /// hydrated; otherwise the session starts with the app's root.
-    pub split: bool,
 }
 
 impl AppInfo {
@@ -123,7 +119,7 @@ pub fn use_auth() -> Auth {
 }
 
 /// Creates the app's [`Auth`] and provides it to every page. The session
-/// manager starts with [`start_with_page`]: here, for an app built whole.
+/// manager starts with the first page ([`start_with_page`]).
 pub fn provide_auth(info: AppInfo) -> Auth {
     let auth = Auth {
         info,
@@ -136,18 +132,15 @@ pub fn provide_auth(info: AppInfo) -> Auth {
     provide_context(auth);
     crate::reauth::provide_prompt();
     crate::components::header::provide_slot();
-    if !info.split {
-        start_with_page();
-    }
     auth
 }
 
 /// In the browser, once the view being built has hydrated, starts the
 /// session manager (the first call only), which sets [`Auth::ready`] and
-/// the stored user. For an app whose pages are all in its main bundle,
-/// [`provide_auth`] calls it in the root component; an app split into
-/// chunks calls it in every page ([`crate::lazy_pages`], and the page for
-/// unknown addresses).
+/// the stored user. Every page calls it: those in chunks of their own
+/// ([`crate::lazy_pages`]), the sign-in and sign-up pages and the page for
+/// unknown addresses in the main bundle (an app built whole, without
+/// chunks, may call it from its root).
 ///
 /// Not earlier: a page in a chunk of its own hydrates only after its chunk
 /// has arrived, and hydration takes the server's HTML as it is. A session
@@ -191,6 +184,12 @@ pub(crate) fn manager() -> Result<Rc<Manager>, SessionError> {
         .ok_or_else(|| SessionError::Network("the page is still loading".to_owned()))
 }
 
+/// Whether a page has hydrated and started the session manager: until
+/// then, the app is taking over the server's HTML.
+pub fn started() -> bool {
+    MANAGER.with(|slot| slot.borrow().is_some())
+}
+
 #[cfg(not(target_arch = "wasm32"))]
 fn start(_auth: Auth) {}
 
@@ -199,7 +198,7 @@ fn start(auth: Auth) {
     use leptos::task::spawn_local;
     use std::time::Duration;
 
-    if MANAGER.with(|slot| slot.borrow().is_some()) {
+    if started() {
         return;
     }
 
@@ -280,14 +279,12 @@ mod tests {
         base: "",
         title: "Customer",
         signup: true,
-        split: false,
     };
     const BARTENDER: AppInfo = AppInfo {
         app: ClientApp::Bartender,
         base: "/bartender",
         title: "Bar",
         signup: false,
-        split: false,
     };
 
     #[test]

@@ -94,7 +94,6 @@ fn App() -> impl IntoView {
         base: "/admin",
         title: "Admin",
         signup: false,
-        split: false,
     });
     view! {
         <Router>

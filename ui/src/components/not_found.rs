@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use std::future::Future;
+use std::time::Duration;
 
 use crate::session::use_auth;
 
@@ -18,6 +19,13 @@ pub fn NotFound() -> impl IntoView {
             </p>
         </main>
     }
+}
+
+/// A few seconds on a browser timer, between two tries of a page's chunk.
+pub async fn pause() {
+    let (done, wait) = futures::channel::oneshot::channel::<()>();
+    set_timeout(move || drop(done), Duration::from_secs(3));
+    let _ = wait.await;
 }
 
 /// A page whose chunk could not be fetched (the connection dropped first):

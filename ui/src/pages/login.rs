@@ -14,10 +14,9 @@ use crate::session::use_auth;
 /// Errors (wrong password, rate limits with their wait, a role this app
 /// does not serve) show under the form.
 ///
-/// Starts the session manager once it has hydrated, as every page of an
-/// app built split does: in such an app it is the page in the main bundle
-/// that everyone starts on ([`crate::lazy_pages`]). In an app built whole
-/// the root has started it already, and this does nothing more.
+/// Starts the session manager once it has hydrated, as every page does:
+/// it is the page in the main bundle that everyone starts on
+/// ([`crate::lazy_pages`]).
 #[component]
 pub fn LoginPage() -> impl IntoView {
     crate::session::start_with_page();

@@ -13,8 +13,7 @@ use crate::session::use_auth;
 
 /// Name, e-mail and a password typed twice; checked here the way the server
 /// checks them, so most mistakes show before anything is sent. In the main
-/// bundle of an app built split, it starts the session manager, as the
-/// sign-in page does.
+/// bundle, it starts the session manager, as the sign-in page does.
 #[component]
 pub fn SignupPage() -> impl IntoView {
     crate::session::start_with_page();
