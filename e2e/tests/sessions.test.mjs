@@ -313,6 +313,26 @@ describe("forms", () => {
 });
 
 describe("network trouble", () => {
+  /** A new profile whose `panics` collects every panic (a panic stops the
+   *  app). The chunk loader's script leaves each failed fetch as an
+   *  unhandled "Failed to fetch": not ours to catch. */
+  async function watchedProfile() {
+    const { context, page } = await profile();
+    const panics = [];
+    page.on("pageerror", (e) => { if (e.message !== "Failed to fetch") panics.push(e.message); });
+    page.on("console", (m) => { if (/panicked/.test(m.text())) panics.push(m.text()); });
+    return { context, page, panics };
+  }
+
+  /** Makes every fetch of the chunk `name` fail until `release()`; `tries()`
+   *  counts them (a route also keeps the browser's cache out of it). */
+  async function blockChunk(page, name) {
+    let tries = 0;
+    const url = new RegExp(`/${name}\\.wasm$`);
+    await page.route(url, (route) => { tries += 1; return route.abort(); });
+    return { tries: () => tries, release: () => page.unroute(url) };
+  }
+
   it("offline shows a retrying banner and signs nobody out; back online it clears", async () => {
     const email = await newCustomer(server);
     const { context, page } = await profile();
@@ -328,12 +348,7 @@ describe("network trouble", () => {
   });
 
   it("a page whose chunk cannot arrive offline says so, keeps the app alive and opens once back", async () => {
-    const { context, page } = await profile();
-    // A panic would stop the app. (The chunk loader's script leaves each
-    // failed fetch as an unhandled "Failed to fetch": not ours to catch.)
-    const panics = [];
-    page.on("pageerror", (e) => { if (e.message !== "Failed to fetch") panics.push(e.message); });
-    page.on("console", (m) => { if (/panicked/.test(m.text())) panics.push(m.text()); });
+    const { context, page, panics } = await watchedProfile();
     await login(page, server, "admin", DEMO.admin);
     await context.setOffline(true);
     // The menu editor's chunk has not been fetched: the dashboard needs
@@ -355,27 +370,22 @@ describe("network trouble", () => {
   });
 
   it("while the server answers but a page's chunk does not arrive, the page waits for the chunk, not a reload", async () => {
-    const { context, page } = await profile();
-    const panics = [];
-    page.on("pageerror", (e) => { if (e.message !== "Failed to fetch") panics.push(e.message); });
-    page.on("console", (m) => { if (/panicked/.test(m.text())) panics.push(m.text()); });
+    const { context, page, panics } = await watchedProfile();
     await login(page, server, "admin", DEMO.admin);
     // The menu editor's own chunk fails, as in a broken deploy or a drop
     // that ends just before the server's next answer.
-    let tries = 0;
-    const chunk = /\/split_menu_editor\.wasm$/;
-    await page.route(chunk, (route) => { tries += 1; return route.abort(); });
+    const chunk = await blockChunk(page, "split_menu_editor");
     await markPage(page);
     await page.getByRole("link", { name: "Menu", exact: true }).click();
     await page.getByTestId("page-not-loaded").waitFor();
     // The server answers the app's probe every few seconds; each answer
     // tries the chunk again, and the page is not reloaded while it fails.
-    const first = tries;
-    await until(async () => tries >= first + 2, "two more tries of the chunk", 20_000);
+    const first = chunk.tries();
+    await until(async () => chunk.tries() >= first + 2, "two more tries of the chunk", 20_000);
     assert.equal(await reloaded(page), false, "no reload while the chunk cannot arrive");
     await page.getByTestId("page-not-loaded").waitFor();
     // The chunk arrives: the address is loaded again, and the page opens.
-    await page.unroute(chunk);
+    await chunk.release();
     await page.getByTestId("editor-item").first().waitFor({ timeout: 15_000 });
     assert.equal(pathOf(page), "/admin/menu");
     assert.deepEqual(panics, []);
@@ -383,22 +393,16 @@ describe("network trouble", () => {
   });
 
   it("a page whose chunk does not arrive as the app first loads waits for it, and opens once it comes", async () => {
-    const { context, page } = await profile();
-    const panics = [];
-    page.on("pageerror", (e) => { if (e.message !== "Failed to fetch") panics.push(e.message); });
-    page.on("console", (m) => { if (/panicked/.test(m.text())) panics.push(m.text()); });
+    const { context, page, panics } = await watchedProfile();
     await login(page, server, "customer", await newCustomer(server));
-    // The connection drops between the page and its chunk (a route also
-    // keeps the browser's cache out of it).
-    let tries = 0;
-    const chunk = /\/split_menu\.wasm$/;
-    await page.route(chunk, (route) => { tries += 1; return route.abort(); });
+    // The connection drops between the page and its chunk.
+    const chunk = await blockChunk(page, "split_menu");
     await page.goto(`${server.url}/?table=7`);
     // Nothing but the page matches the server's HTML: the app keeps trying
     // the chunk rather than give up (or stop on a hydration panic).
-    await until(async () => tries >= 3, "the chunk tried again", 20_000);
+    await until(async () => chunk.tries() >= 3, "the chunk tried again", 20_000);
     assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
-    await page.unroute(chunk);
+    await chunk.release();
     await page.getByTestId("menu-item").first().waitFor({ timeout: 15_000 });
     assert.deepEqual(panics, []);
     await context.close();
