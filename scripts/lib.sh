@@ -11,6 +11,9 @@ ensure_toolchain() {
         echo "==> Adding the wasm32-unknown-unknown target (once)"
         rustup target add wasm32-unknown-unknown
     fi
+    # mold links the server and the test binaries in a fraction of ld's
+    # time (scripts/mold-gcc falls back to ld without it).
+    ensure_debian_packages mold:mold
 }
 
 # Starts the local PostgreSQL cluster if one is installed but not running.
