@@ -44,14 +44,17 @@ pub(crate) fn web_apps(site_root: &Path) -> Router {
     let admin = Assets::new(site_root, "admin", app_admin::OUTPUT_NAME, ADMIN_CSS);
     Router::new()
         .merge(customer.router(
+            app_customer::INFO.base,
             || app_customer::App().into_any(),
             |options| app_customer::shell(options).into_any(),
         ))
         .merge(bartender.router(
+            app_bartender::INFO.base,
             || app_bartender::App().into_any(),
             |options| app_bartender::shell(options).into_any(),
         ))
         .merge(admin.router(
+            app_admin::INFO.base,
             || app_admin::App().into_any(),
             |options| app_admin::shell(options).into_any(),
         ))

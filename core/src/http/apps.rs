@@ -10,14 +10,15 @@
 
 use std::path::Path;
 
-use axum::http::{header, HeaderValue};
+use axum::body::Body;
+use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::{provide_context, AnyView, ArcStoredValue};
 use leptos::WasmSplitManifest;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, render_app_to_stream_with_context, LeptosRoutes};
 use sha2::{Digest, Sha256};
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -71,14 +72,20 @@ impl Assets {
         }
     }
 
-    /// The app's pages (`app` rendered in `shell`) and its files.
+    /// The app's pages (`app` rendered in `shell`, its own paths under
+    /// `base`) and its files.
     ///
     /// The app comes as plain functions returning type-erased views, so the
     /// page routes are compiled here, once, rather than in the binary each
     /// time an app changes: an edit in the watch loop rebuilds the app and
     /// links the binary, which has next to nothing of its own to compile
     /// (`main` and the closures that hand each app over).
-    pub fn router(&self, app: fn() -> AnyView, shell: fn(LeptosOptions) -> AnyView) -> Router {
+    pub fn router(
+        &self,
+        base: &'static str,
+        app: fn() -> AnyView,
+        shell: fn(LeptosOptions) -> AnyView,
+    ) -> Router {
         // Under `cargo leptos watch` a bundle is rebuilt while the server keeps
         // running (and keeps the version it computed), so nothing is kept.
         let cache = if std::env::var_os("LEPTOS_WATCH").is_some() {
@@ -86,7 +93,33 @@ impl Assets {
         } else {
             HeaderValue::from_static(FOREVER)
         };
-        self.files(cache).merge(self.pages(app, shell))
+        self.files(cache)
+            .merge(self.pages(app, shell))
+            .merge(self.missing_page(base, shell))
+    }
+
+    /// Any other address under `base`: a browser asking for a page gets
+    /// the app's own "Page not found" (its router's fallback), with status
+    /// 404; anything else, and every `/api/` address, the API's JSON 404.
+    fn missing_page(&self, base: &'static str, shell: fn(LeptosOptions) -> AnyView) -> Router {
+        let options = self.options.clone();
+        let render = render_app_to_stream_with_context(|| {}, move || shell(options.clone()));
+        let handler = move |req: Request<Body>| async move {
+            let page = req.method() == Method::GET
+                && !req.uri().path().starts_with("/api/")
+                && req
+                    .headers()
+                    .get(header::ACCEPT)
+                    .and_then(|accept| accept.to_str().ok())
+                    .is_some_and(|accept| accept.contains("text/html"));
+            if !page {
+                return super::not_found().await;
+            }
+            let mut response = render(req).await.into_response();
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        };
+        Router::new().route(&format!("{base}/{{*rest}}"), any(handler))
     }
 
     /// Every route of the app's router, rendered in its shell. A page

@@ -153,7 +153,7 @@ pub fn router(
     .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
-async fn not_found() -> Response {
+pub(crate) async fn not_found() -> Response {
     error_response(
         StatusCode::NOT_FOUND,
         "not_found",

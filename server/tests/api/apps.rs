@@ -1,7 +1,8 @@
 //! The server serves the three web apps: each app's pages as a hydratable
 //! shell with a per-response script nonce; the bundles and stylesheets under
-//! a path named by their contents, cacheable for good; and still JSON
-//! errors for everything else.
+//! a path named by their contents, cacheable for good; a page of its own
+//! for an address it does not have; and still JSON errors for everything
+//! else.
 
 use std::path::Path;
 
@@ -26,6 +27,18 @@ fn asset_path(html: &str, file: &str) -> Option<String> {
 async fn page(app: &TestApp, path: &str) -> String {
     let res = app.client.get(app.url(path)).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
+/// The body of `res`, which must have `status` and a content type starting with `kind`.
+async fn body_of(res: reqwest::Response, status: StatusCode, kind: &str) -> String {
+    assert_eq!(res.status(), status, "{}", res.url());
+    let content_type = res.headers()["content-type"].to_str().unwrap();
+    assert!(
+        content_type.starts_with(kind),
+        "{}: {content_type}",
+        res.url()
+    );
     res.text().await.unwrap()
 }
 
@@ -82,7 +95,7 @@ async fn every_app_page_is_rendered_with_its_own_bundle_and_a_fresh_script_nonce
 }
 
 #[tokio::test]
-async fn stylesheets_are_served_and_unknown_paths_still_get_json_errors() {
+async fn stylesheets_are_served_under_their_versioned_path_only() {
     let app = spawn_app().await;
     for (home, sheet) in [
         ("/", "app-customer"),
@@ -92,12 +105,7 @@ async fn stylesheets_are_served_and_unknown_paths_still_get_json_errors() {
         let html = page(&app, home).await;
         let path = asset_path(&html, &format!("{sheet}.css")).expect("the stylesheet's path");
         let res = app.client.get(app.url(&path)).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK);
-        assert!(res.headers()["content-type"]
-            .to_str()
-            .unwrap()
-            .starts_with("text/css"));
-        let css = res.text().await.unwrap();
+        let css = body_of(res, StatusCode::OK, "text/css").await;
         assert!(css.contains("--color-primary"), "{sheet} lacks the tokens");
     }
     let res = app
@@ -107,17 +115,53 @@ async fn stylesheets_are_served_and_unknown_paths_still_get_json_errors() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = app
-        .client
-        .get(app.url("/no/such/page"))
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = status_json(res).await;
-    assert_eq!(
-        (status, body["error"].as_str()),
-        (StatusCode::NOT_FOUND, Some("not_found"))
-    );
+}
+
+#[tokio::test]
+async fn a_browser_asking_for_an_unknown_page_gets_the_apps_own_not_found_page() {
+    let app = spawn_app().await;
+    let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+    for (path, bundle) in [
+        ("/no/such/page", "app-customer"),
+        ("/bartender/no-such-page", "app-bartender"),
+        ("/admin/users/42", "app-admin"),
+    ] {
+        let res = app
+            .client
+            .get(app.url(path))
+            .header("accept", html)
+            .send()
+            .await
+            .unwrap();
+        let page = body_of(res, StatusCode::NOT_FOUND, "text/html").await;
+        assert!(page.contains("<h1>Page not found</h1>"), "{path}: {page}");
+        assert!(
+            asset_path(&page, &format!("{bundle}.js")).is_some(),
+            "{path}: the app's own page, which its bundle takes over"
+        );
+    }
+    // The API's addresses, and anything but a page asked for by a browser,
+    // still answer JSON.
+    for (method, path, accept) in [
+        ("GET", "/api/no-such-thing", html),
+        ("POST", "/admin/no-such-page", html),
+        ("GET", "/admin/no-such-page", "application/json"),
+        ("GET", "/no/such/page", "*/*"),
+    ] {
+        let res = app
+            .client
+            .request(method.parse().unwrap(), app.url(path))
+            .header("accept", accept)
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = status_json(res).await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not_found")),
+            "{method} {path}"
+        );
+    }
 }
 
 /// A site root with a customer bundle of the given contents (and a brotli
