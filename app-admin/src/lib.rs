@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
-use ui::components::{Header, NotFound};
+use ui::components::Header;
 use ui::pages::LoginPage;
 use ui::{provide_auth, AppInfo};
 
@@ -44,7 +44,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Header links />
-            <Routes fallback=|| view! { <NotFound /> }>
+            <Routes fallback=not_found>
                 <Route path=path!("/admin") view={Lazy::<Dashboard>::new()} />
                 <Route path=path!("/admin/menu") view={Lazy::<MenuEditor>::new()} />
                 <Route path=path!("/admin/users") view={Lazy::<Users>::new()} />

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
-use ui::components::{Header, NotFound};
+use ui::components::Header;
 use ui::pages::LoginPage;
 use ui::{provide_auth, AppInfo};
 
@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Header links />
-            <Routes fallback=|| view! { <NotFound /> }>
+            <Routes fallback=not_found>
                 <Route path=path!("/bartender") view={Lazy::<Queue>::new()} />
                 <Route path=path!("/bartender/tabs") view={Lazy::<Tabs>::new()} />
                 // Not lazy: where everyone starts, in the main bundle (docs/BENCHMARKS.md).

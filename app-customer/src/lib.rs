@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy};
 use shared::api::ClientApp;
-use ui::components::{Header, NotFound};
+use ui::components::Header;
 use ui::pages::{LoginPage, SignupPage};
 use ui::{provide_auth, AppInfo};
 
@@ -57,7 +57,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Header links />
-            <Routes fallback=|| view! { <NotFound /> }>
+            <Routes fallback=not_found>
                 <Route path=path!("/") view={Lazy::<Menu>::new()} />
                 <Route path=path!("/orders") view={Lazy::<Orders>::new()} />
                 <Route path=path!("/orders/:id") view={Lazy::<Order>::new()} />

@@ -104,6 +104,21 @@ for (const app of Object.keys(APPS)) {
       await context.close();
     });
 
+    it("an address the app does not have says so; signed in, the header keeps its pages", async () => {
+      const { context, page } = await profile();
+      const missing = `${server.url}${APPS[app].base}/no-such-page`;
+      await page.goto(missing);
+      await page.getByRole("heading", { name: "Page not found" }).waitFor();
+      assert.equal(pathOf(page), `${APPS[app].base}/no-such-page`, "nobody is sent to sign in for it");
+      await login(page, server, app, await accountFor(app));
+      await page.goto(missing);
+      await page.getByRole("heading", { name: "Page not found" }).waitFor();
+      await page.getByRole("button", { name: "Sign out" }).waitFor();
+      await page.getByRole("link", { name: "Devices" }).click();
+      await page.getByTestId("device-count").waitFor();
+      await context.close();
+    });
+
     it("a session revoked from another device lands on login at its next action, keys cleared", async () => {
       const email = await accountFor(app);
       const first = await profile();

@@ -1,22 +1,19 @@
 //! Pages downloaded when they are first shown, and [`signed_in`], the
 //! guard every app puts its pages for a signed-in user behind.
 //!
-//! An app built split (`--split`; the admin console and the bartender's
-//! app) declares its pages with [`lazy_pages!`](crate::lazy_pages): its
-//! main bundle holds the header, the session, the router and the sign-in
-//! page (a plain route that calls [`start_with_page`](crate::session::start_with_page)
-//! itself); the other pages come in chunks when first needed. An app built
-//! whole must not use it: its wasm would ask for a chunk loader that does
-//! not exist.
+//! Every app is built split (`--split`) and declares its pages with
+//! [`lazy_pages!`](crate::lazy_pages): its main bundle holds the header,
+//! the session, the router and the sign-in page (a plain route that calls
+//! [`start_with_page`](crate::session::start_with_page) itself); the other
+//! pages come in chunks when first needed.
 
 /// Declares the app's lazy routes, `mod group { Name => Page; … }`, each
-/// `Name` for `<Route path=… view={Lazy::<Name>::new()} />`, and as `mod
-/// account` the account pages every split app has (`Devices`, `Activity`,
-/// `Password`). Each page (a component without props) is for a signed-in
-/// user. A group's pages are built only in its chunk, which the first of
-/// them shown downloads: wasm-split gives each set of lazy functions that
-/// reach some code a chunk, so a group per page (as Leptos' `#[lazy_route]`
-/// makes, one lazy function per route) makes many small chunks.
+/// `Name` for `<Route path=… view={Lazy::<Name>::new()} />`, as `mod
+/// account` the account pages every app has (`Devices`, `Activity`,
+/// `Password`), and `not_found()`, the routes' fallback. Each page (a
+/// component without props) is for a signed-in user. A group's pages are
+/// built only in its chunk: wasm-split gives each set of lazy functions
+/// that reach some code a chunk, so a group per page would make many.
 #[macro_export]
 macro_rules! lazy_pages {
     (@ $(mod $group:ident { $($route:ident => $page:path;)* })*) => {
@@ -29,15 +26,15 @@ macro_rules! lazy_pages {
                 /// Which page of the group to show.
                 #[derive(Clone, Copy, Debug)]
                 pub enum Page { $($route,)* }
-                /// The group's pages, built only in its chunk; a chunk that
-                /// cannot be fetched is an error, not a panic that stops the app.
+                /// The group's pages, built only in its chunk (`None`: only the header's
+                /// parts); a chunk that cannot arrive is an error, not a panic.
                 #[::leptos::wasm_split::wasm_split($group, wasm_split_path = ::leptos::wasm_split,
                     preload(#[doc(hidden)] __preload_view), fallible)]
-                pub fn view(page: Page) -> Result<::leptos::prelude::AnyView, ::leptos::wasm_split::SplitLoaderError> {
+                pub fn view(page: Option<Page>) -> Result<::leptos::prelude::AnyView, ::leptos::wasm_split::SplitLoaderError> {
                     ::leptos::prefetch_lazy_fn_on_server(stringify!($group)); // on the server: a preload link
                     $crate::session::start_with_page();
                     $crate::components::header::provide_signed_in_parts();
-                    Ok(match page { $(Page::$route => $crate::routes::signed_in($page),)* })
+                    Ok(match page { $(Some(Page::$route) => $crate::routes::signed_in($page),)* None => ::leptos::prelude::IntoAny::into_any(()) })
                 }
             }
         )*}
@@ -48,7 +45,7 @@ macro_rules! lazy_pages {
             impl ::leptos_router::LazyRoute for $route {
                 fn data() -> Self { $route }
                 async fn view(_: Self) -> ::leptos::prelude::AnyView {
-                    let page = chunks::$group::view(chunks::$group::Page::$route).await;
+                    let page = chunks::$group::view(Some(chunks::$group::Page::$route)).await;
                     let fetch = || async { chunks::$group::__preload_view().await.is_ok() };
                     page.unwrap_or_else(|_| $crate::components::not_found::not_loaded(fetch))
                 }
@@ -68,6 +65,9 @@ macro_rules! lazy_pages {
             Activity => $crate::pages::ActivityPage;
             Password => $crate::pages::PasswordPage;
         });
+        pub fn not_found() -> ::leptos::prelude::AnyView {
+            $crate::components::not_found::not_found(|| async { let _ = chunks::account::view(None).await; })
+        }
     };
 }
 

@@ -15,7 +15,6 @@ pub use allergens::{toggle_allergen, AllergenCheckboxes};
 pub use confirm::{Confirm, ConfirmDelete};
 pub use form::{form_error, BusyButton, Field, Submit};
 pub use header::Header;
-pub use not_found::NotFound;
 pub use reauth_dialog::ReauthDialog;
 pub use reorder::MoveButtons;
 pub use require_auth::RequireAuth;

@@ -7,18 +7,25 @@ use std::time::Duration;
 
 use crate::session::use_auth;
 
-/// Says so, with the way home.
-#[component]
-pub fn NotFound() -> impl IntoView {
+/// Says so, with the way home. `parts` gives someone signed in the
+/// header's pages, which come with the pages' chunks ([`crate::lazy_pages`]).
+pub fn not_found<F: Future<Output = ()> + 'static>(parts: fn() -> F) -> AnyView {
     crate::session::start_with_page();
+    let auth = use_auth();
+    Effect::new(move |_| {
+        if auth.ready.get() && auth.signed_in() {
+            leptos::task::spawn_local_scoped(parts());
+        }
+    });
     view! {
         <main class="page">
             <h1>"Page not found"</h1>
             <p>
-                "There is no such page here. " <A href=use_auth().info.home()>"Go to the start page"</A>
+                "There is no such page here. " <A href=auth.info.home()>"Go to the start page"</A>
             </p>
         </main>
     }
+    .into_any()
 }
 
 /// A few seconds on a browser timer, between two tries of a page's chunk.
