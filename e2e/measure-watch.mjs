@@ -7,7 +7,7 @@
 //   cargo leptos watch --project customer --split    # in one terminal
 //   node measure-watch.mjs customer [rounds]         # in another
 //   (admin: cargo leptos watch --project admin --split;
-//    node measure-watch.mjs admin, or admin-page for a page of the console)
+//    node measure-watch.mjs admin, or admin-page or admin-menu for a page)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEMO, login, startBrowser } from "./harness.mjs";
@@ -30,9 +30,17 @@ const EDITS = {
   // demo admin (./scripts/run.sh made the demo accounts in ./data).
   "admin-page": {
     path: "/admin",
-    file: "app-admin/src/pages/dashboard.rs",
+    file: "app-admin/console/src/dashboard.rs",
     text: '<h1>"Today"</h1>',
     shown: "Today",
+    signIn: "admin",
+  },
+  // The menu editor's heading, a page of the console in a chunk of its own.
+  "admin-menu": {
+    path: "/admin/menu",
+    file: "app-admin/menu/src/menu.rs",
+    text: '<h1>"Menu"</h1>',
+    shown: "Menu",
     signIn: "admin",
   },
 };

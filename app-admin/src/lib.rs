@@ -13,11 +13,9 @@ use ui::components::Header;
 use ui::pages::LoginPage;
 use ui::{provide_auth, AppInfo};
 
-mod components;
-mod pages;
-
-use pages::{dashboard::DashboardPage, log::LogPage, menu::MenuEditorPage};
-use pages::{sessions::SessionsPage, users::UsersPage};
+use app_admin_console::{dashboard::DashboardPage, log::LogPage};
+use app_admin_console::{sessions::SessionsPage, users::UsersPage};
+use app_admin_menu::menu::MenuEditorPage;
 
 /// Where the app lives and what it is called.
 pub const INFO: AppInfo = AppInfo {

@@ -36,6 +36,12 @@ pub fn form_error(error: RwSignal<Option<String>>, testid: Option<&'static str>)
     }
 }
 
+/// What `check` made of what was typed, or `None` with its refusal in
+/// `error`.
+pub fn checked<T>(check: Result<T, String>, error: RwSignal<Option<String>>) -> Option<T> {
+    check.map_err(|message| error.set(Some(message))).ok()
+}
+
 /// The submit button: disabled while `busy` (and saying so), and until the
 /// page has hydrated, so a form is never sent the browser's own way.
 #[component]

@@ -13,7 +13,7 @@ pub mod require_auth;
 pub use alerts::SignInAlerts;
 pub use allergens::{toggle_allergen, AllergenCheckboxes};
 pub use confirm::{Confirm, ConfirmDelete};
-pub use form::{form_error, BusyButton, Field, Submit};
+pub use form::{checked, form_error, BusyButton, Field, Submit};
 pub use header::Header;
 pub use reauth_dialog::ReauthDialog;
 pub use reorder::MoveButtons;

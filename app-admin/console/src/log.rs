@@ -9,11 +9,11 @@ use ui::load::{error_line, staged, Actions, Stage};
 use ui::pages::activity::{kind_options, ActivityItem};
 use ui::{bar_api, use_auth};
 
-use crate::components::user_search::{ChosenUser, UserSearch};
+use crate::user_search::{ChosenUser, UserSearch};
 
 /// Filters, the entries they find, "Show older", and the CSV export.
 #[component]
-pub(crate) fn LogPage() -> impl IntoView {
+pub fn LogPage() -> impl IntoView {
     let auth = use_auth();
     let user = RwSignal::new(None::<ChosenUser>);
     let kind = RwSignal::new(String::new());

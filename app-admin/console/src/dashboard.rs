@@ -13,13 +13,13 @@ use ui::load::{staged, Load, Loader};
 use ui::pages::Welcome;
 use ui::{bar_api, use_auth};
 
-use crate::components::charts::day_charts;
-use crate::components::timers_form::TicketTimersForm;
+use crate::charts::day_charts;
+use crate::timers_form::TicketTimersForm;
 
 /// Orders, revenue, time to ready, open orders and who is signed in; the
 /// ticket timers below them.
 #[component]
-pub(crate) fn DashboardPage() -> impl IntoView {
+pub fn DashboardPage() -> impl IntoView {
     let auth = use_auth();
     let stats = Loader::<TodayStats>::new();
     let load = move || stats.load(auth, bar_api::today_stats);

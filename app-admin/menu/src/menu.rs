@@ -8,12 +8,12 @@ use ui::load::{notice, staged};
 use ui::menu::apply_item_event;
 use ui::use_auth;
 
-use crate::components::editor::{AddCategoryForm, CategoryCard, Editor};
-use crate::components::stations_editor::StationsSection;
+use crate::editor::{AddCategoryForm, CategoryCard, Editor};
+use crate::stations_editor::StationsSection;
 
 /// Every category as a card, in menu order, and a form for a new one.
 #[component]
-pub(crate) fn MenuEditorPage() -> impl IntoView {
+pub fn MenuEditorPage() -> impl IntoView {
     let auth = use_auth();
     let editor = Editor::provide(auth);
     let load = move || editor.reload();

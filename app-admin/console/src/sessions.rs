@@ -13,12 +13,12 @@ use ui::format::local_time;
 use ui::load::{error_line, notice, staged, Actions, Loader};
 use ui::{bar_api, use_auth};
 
-use crate::components::column_heads;
-use crate::components::user_search::{ChosenUser, UserSearch};
+use crate::column_heads;
+use crate::user_search::{ChosenUser, UserSearch};
 
 /// The filters and the sessions they find.
 #[component]
-pub(crate) fn SessionsPage() -> impl IntoView {
+pub fn SessionsPage() -> impl IntoView {
     let auth = use_auth();
     let query = use_query_map();
     // A user id from the link, shown as such until a row names the person.

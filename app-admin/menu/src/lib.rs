@@ -1,4 +1,6 @@
-//! Pieces the admin console's pages are built from.
+//! The admin console's menu editor at `/admin/menu` and what it is built
+//! from: a crate of its own, as the page is a chunk of its own, so an edit
+//! to it compiles this crate, not the whole console (README).
 
 #![expect(
     unreachable_pub,
@@ -7,42 +9,12 @@
 
 use leptos::prelude::*;
 
-pub(crate) mod charts;
-pub(crate) mod editor;
-pub(crate) mod item_form;
-pub(crate) mod options_editor;
-pub(crate) mod rename;
-pub(crate) mod stations_editor;
-pub(crate) mod timers_form;
-pub(crate) mod user_search;
-
-/// A table's header row: one column heading per name, in order. A macro,
-/// so that literal names stay static text, as written out by hand: a
-/// function iterating over the names cost each page that uses it 1.9 to
-/// 2.8 KB brotli (docs/BENCHMARKS.md).
-macro_rules! column_heads {
-    ($($name:literal),+ $(,)?) => {
-        ::leptos::prelude::view! {
-            <thead>
-                <tr>$(<th scope="col">$name</th>)+</tr>
-            </thead>
-        }
-    };
-    ($($name:expr),+ $(,)?) => {
-        ::leptos::prelude::view! {
-            <thead>
-                <tr>$(<th scope="col">{$name}</th>)+</tr>
-            </thead>
-        }
-    };
-}
-pub(crate) use column_heads;
-
-/// What `check` made of what was typed, or `None` with its refusal in
-/// `error`.
-pub(crate) fn checked<T>(check: Result<T, String>, error: RwSignal<Option<String>>) -> Option<T> {
-    check.map_err(|message| error.set(Some(message))).ok()
-}
+mod editor;
+mod item_form;
+pub mod menu;
+mod options_editor;
+mod rename;
+mod stations_editor;
 
 /// A select's options, `(value, label)`, the one whose value is `chosen`
 /// selected.

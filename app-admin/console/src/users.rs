@@ -9,19 +9,19 @@ use leptos_router::components::A;
 use shared::api::{check_email, check_new_password, normalize_name, Role, NAME_MAX_LEN};
 use shared::bar::{AdminUser, AdminUserAction, NewStaffRequest};
 use shared::session::SessionError;
-use ui::components::{BusyButton, Confirm};
+use ui::components::{checked, BusyButton, Confirm};
 use ui::format::encode_component;
 use ui::load::{error_line, notice, staged, Actions, Loader};
 use ui::{bar_api, use_auth};
 
-use crate::components::{checked, column_heads};
+use crate::column_heads;
 
 /// How long typing must pause before the list is searched.
 const SEARCH_DELAY: Duration = Duration::from_millis(300);
 
 /// The search box, the list of users and the form for a new staff account.
 #[component]
-pub(crate) fn UsersPage() -> impl IntoView {
+pub fn UsersPage() -> impl IntoView {
     let auth = use_auth();
     let users = Loader::<Vec<AdminUser>>::new();
     let query = RwSignal::new(String::new());

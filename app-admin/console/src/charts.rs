@@ -11,7 +11,7 @@ use shared::bar::{
     ReadyTimes,
 };
 
-use super::column_heads;
+use crate::column_heads;
 
 /// Width of one hour's slot in the hour charts, in SVG units.
 const HOUR_SLOT: f64 = 20.0;

@@ -9,11 +9,9 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::bar::{BarSettings, TicketTimers, TIMER_MAX_SECS, TIMER_MIN_SECS};
 use shared::validate;
-use ui::components::BusyButton;
+use ui::components::{checked, BusyButton};
 use ui::load::{error_line, notice, staged, Actions, Loader};
 use ui::{bar_api, use_auth};
-
-use crate::components::checked;
 
 /// Seconds as the minutes the form shows: `300` → `"5"`, `90` → `"1.5"`
 /// (timers set through the API need not be whole minutes).

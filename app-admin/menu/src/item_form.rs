@@ -10,12 +10,12 @@ use shared::bar::{
 };
 use shared::validate::{self, Named};
 use ui::bar_api;
-use ui::components::{AllergenCheckboxes, BusyButton};
+use ui::components::{checked, AllergenCheckboxes, BusyButton};
 use ui::load::error_line;
 
-use crate::components::editor::Editor;
-use crate::components::options_editor::{checked_options, OptionDrafts, OptionsEditor};
-use crate::components::{checked, select_options, TextField};
+use crate::editor::Editor;
+use crate::options_editor::{checked_options, OptionDrafts, OptionsEditor};
+use crate::{select_options, TextField};
 
 /// What the form checked: name, description and price in cents.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! deletion the server refuses (open orders still wait on it, categories
 //! are prepared there, it is the last one) says why beside the station.
 //!
-//! Changes run through the [`Editor`](crate::components::editor::Editor)
+//! Changes run through the [`Editor`](crate::editor::Editor)
 //! like every other change of the menu, one at a time.
 
 use leptos::ev::SubmitEvent;
@@ -11,12 +11,11 @@ use leptos::prelude::*;
 use shared::bar::{Station, STATION_NAME_MAX_LEN};
 use shared::validate;
 use ui::bar_api;
-use ui::components::{BusyButton, ConfirmDelete};
+use ui::components::{checked, BusyButton, ConfirmDelete};
 use ui::load::{error_line, notice};
 
-use crate::components::checked;
-use crate::components::editor::Editor;
-use crate::components::rename::{NameInput, RenameButton, RenameForm};
+use crate::editor::Editor;
+use crate::rename::{NameInput, RenameButton, RenameForm};
 
 /// The list of stations, each with its actions, and a form to add one.
 #[component]

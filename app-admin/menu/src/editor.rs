@@ -15,13 +15,13 @@ use shared::bar::{
 };
 use shared::session::SessionError;
 use shared::validate::{self, Named};
-use ui::components::{BusyButton, ConfirmDelete, MoveButtons};
+use ui::components::{checked, BusyButton, ConfirmDelete, MoveButtons};
 use ui::load::{error_line, notice, Actions, Loader};
 use ui::{bar_api, Auth};
 
-use crate::components::item_form::ItemForm;
-use crate::components::rename::{NameInput, RenameButton, RenameForm};
-use crate::components::{checked, options_editor, select_options};
+use crate::item_form::ItemForm;
+use crate::rename::{NameInput, RenameButton, RenameForm};
+use crate::{options_editor, select_options};
 
 /// The menu being edited and the change in flight, shared by its parts.
 #[derive(Debug, Clone, Copy)]

@@ -14,8 +14,8 @@ use shared::validate;
 use ui::components::MoveButtons;
 use ui::format::price_delta;
 
-use crate::components::editor::{place_of, swap_with_neighbour};
-use crate::components::TextField;
+use crate::editor::{place_of, swap_with_neighbour};
+use crate::TextField;
 
 /// One group as typed. Its fields are signals of their own: typing in one
 /// redraws only what shows it.

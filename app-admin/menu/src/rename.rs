@@ -4,10 +4,9 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use ui::components::BusyButton;
+use ui::components::{checked, BusyButton};
 
-use crate::components::checked;
-use crate::components::editor::Editor;
+use crate::editor::Editor;
 
 /// The text field a name is typed in, at most `max_len` long (the
 /// server's limit).
