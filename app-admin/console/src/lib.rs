@@ -1,7 +1,7 @@
-//! The admin console's pages but the menu editor (`app-admin-menu`):
-//! the dashboard, users, sessions and the security log, the chunk they
-//! share a crate of its own, so an edit to them compiles this crate, not
-//! the whole console (README). Sign-in, devices and password come from `ui`.
+//! The admin console's pages other than the menu editor (`app-admin-menu`):
+//! the dashboard, users, sessions and the security log. They share a chunk,
+//! and the chunk a crate, so an edit to them compiles this crate, not the
+//! whole console (README). Sign-in, devices and password come from `ui`.
 
 #![expect(
     unreachable_pub,
