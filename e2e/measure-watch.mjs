@@ -6,8 +6,8 @@
 //
 //   cargo leptos watch --project customer --split    # in one terminal
 //   node measure-watch.mjs customer [rounds]         # in another
-//   (admin: cargo leptos watch --project admin --split;
-//    node measure-watch.mjs admin, or admin-page or admin-menu for a page)
+//   (bartender, admin: cargo leptos watch --project <app> --split;
+//    node measure-watch.mjs bartender or admin, or admin-page or admin-menu)
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEMO, login, startBrowser } from "./harness.mjs";
@@ -23,6 +23,14 @@ const EDITS = {
     text: '<h1>"Menu"</h1>',
     shown: "Menu",
     signIn: "customer",
+  },
+  // The heading of the bartender's queue, signed in as the demo bartender.
+  bartender: {
+    path: "/bartender",
+    file: "app-bartender/src/pages/queue.rs",
+    text: '<h1>"Orders"</h1>',
+    shown: "Orders",
+    signIn: "bartender",
   },
   // The admin console's title in its header, on the sign-in page.
   admin: { path: "/admin/login", file: "app-admin/src/lib.rs", text: "title: \"Admin\"", shown: "Admin" },
