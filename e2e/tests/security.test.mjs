@@ -154,8 +154,8 @@ describe("confirming the password", () => {
     const victim = await newCustomer(server);
     await login(page, server, "admin", DEMO.admin);
     await page.getByRole("link", { name: "Users" }).click();
-    await page.fill("[data-testid=staff-name]", "Half Typed");
-    await page.fill("[data-testid=staff-email]", "half@taproom.test");
+    await page.fill("#staff-name", "Half Typed");
+    await page.fill("#staff-email", "half@taproom.test");
     await page.fill("[data-testid=user-search]", victim);
     const row = page.locator("[data-testid=user-row]", { hasText: victim });
     await row.waitFor();
@@ -167,8 +167,8 @@ describe("confirming the password", () => {
     await page.fill("#reauth-password", PASSWORD);
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await until(async () => (await row.getByTestId("user-active").innerText()) === "No", "the user deactivated");
-    assert.equal(await page.inputValue("[data-testid=staff-name]"), "Half Typed");
-    assert.equal(await page.inputValue("[data-testid=staff-email]"), "half@taproom.test");
+    assert.equal(await page.inputValue("#staff-name"), "Half Typed");
+    assert.equal(await page.inputValue("#staff-email"), "half@taproom.test");
     await context.close();
   });
 });

@@ -85,6 +85,8 @@ pub fn SessionsPage() -> impl IntoView {
         }
         .into_any()
     };
+    let apps = ClientApp::ALL.map(|a| (a.as_str(), a.as_str()));
+    let apps = [[("", "All apps")].as_slice(), &apps].concat();
 
     view! {
         <main class="page sessions-page">
@@ -92,29 +94,8 @@ pub fn SessionsPage() -> impl IntoView {
             <p class="lead">"Where everyone is signed in, and where they were."</p>
             <form class="filters" on:submit=move |ev| ev.prevent_default()>
                 <UserSearch chosen field="filter-user" />
-                <div class="field">
-                    <label for="filter-app">"App"</label>
-                    <select
-                        id="filter-app"
-                        data-testid="filter-app"
-                        on:change=move |ev| app.set(event_target_value(&ev))
-                    >
-                        <option value="" prop:selected=move || app.with(String::is_empty)>
-                            "All apps"
-                        </option>
-                        {choices(&ClientApp::ALL.map(|a| (a.as_str(), a.as_str())), app)}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="filter-active">"State"</label>
-                    <select
-                        id="filter-active"
-                        data-testid="filter-active"
-                        on:change=move |ev| active.set(event_target_value(&ev))
-                    >
-                        {choices(&[("true", "Active"), ("false", "Ended"), ("all", "All")], active)}
-                    </select>
-                </div>
+                {filter("filter-app", "App", &apps, app)}
+                {filter("filter-active", "State", &[("true", "Active"), ("false", "Ended"), ("all", "All")], active)}
                 <BusyButton
                     testid="refresh"
                     label="Refresh"
@@ -130,17 +111,25 @@ pub fn SessionsPage() -> impl IntoView {
     }
 }
 
-/// A filter's choices, `(value, label)`, the one `chosen` holds selected.
-fn choices(list: &[(&'static str, &'static str)], chosen: RwSignal<String>) -> impl IntoView {
-    list.iter()
-        .map(|&(value, label)| {
-            view! {
-                <option value=value prop:selected=move || chosen.with(|c| c == value)>
-                    {label}
-                </option>
-            }
-        })
-        .collect_view()
+/// A labelled filter: its choices, `(value, label)`, the one `chosen` holds
+/// selected.
+fn filter(
+    id: &'static str,
+    label: &'static str,
+    list: &[(&'static str, &'static str)],
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let options = list.iter().map(|&(value, label)| {
+        view! { <option value=value prop:selected=move || chosen.with(|c| c == value)>{label}</option> }
+    });
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id data-testid=id on:change=move |ev| chosen.set(event_target_value(&ev))>
+                {options.collect_view()}
+            </select>
+        </div>
+    }
 }
 
 /// What an action on a session's row ends.

@@ -6,10 +6,10 @@ use std::time::Duration;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::api::{check_email, check_new_password, normalize_name, Role, NAME_MAX_LEN};
+use shared::api::{check_email, check_new_password, normalize_name, Role};
 use shared::bar::{AdminUser, AdminUserAction, NewStaffRequest};
 use shared::session::SessionError;
-use ui::components::{checked, BusyButton, Confirm};
+use ui::components::{checked, BusyButton, Confirm, Field};
 use ui::format::encode_component;
 use ui::load::{error_line, notice, staged, Actions, Loader};
 use ui::{bar_api, use_auth};
@@ -313,24 +313,8 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
         <section class="card new-staff" aria-labelledby="new-staff-title">
             <h2 id="new-staff-title">"New account"</h2>
             <form class="stack" on:submit=submit novalidate data-testid="new-staff-form">
-                <label for="staff-email">"E-mail"</label>
-                <input
-                    id="staff-email"
-                    type="email"
-                    data-testid="staff-email"
-                    autocomplete="off"
-                    prop:value=move || email.get()
-                    on:input=move |ev| email.set(event_target_value(&ev))
-                />
-                <label for="staff-name">"Name"</label>
-                <input
-                    id="staff-name"
-                    data-testid="staff-name"
-                    maxlength=NAME_MAX_LEN
-                    autocomplete="off"
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                />
+                <Field id="staff-email" label="E-mail" kind="email" autocomplete="off" value=email />
+                <Field id="staff-name" label="Name" autocomplete="off" value=name />
                 <label for="staff-role">"Role"</label>
                 <select
                     id="staff-role"
@@ -350,14 +334,12 @@ fn NewStaffForm(on_created: Callback<()>) -> impl IntoView {
                         })
                         .collect_view()}
                 </select>
-                <label for="staff-password">"Password (at least 8 characters)"</label>
-                <input
+                <Field
                     id="staff-password"
-                    type="password"
-                    data-testid="staff-password"
+                    label="Password (at least 8 characters)"
+                    kind="password"
                     autocomplete="new-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
+                    value=password
                 />
                 {move || error_line(actions.error.get())}
                 {move || notice(actions.notice.get())}

@@ -132,6 +132,20 @@ pub(crate) fn place_of<T>(list: &[T], is: impl Fn(&T) -> bool) -> (Option<usize>
     (list.iter().position(is), list.len())
 }
 
+/// The submit button of an editor's form: "Adding…" (or `busy_label`)
+/// while its change runs, and waiting while any change runs.
+#[component]
+pub(crate) fn SubmitButton(
+    testid: &'static str,
+    label: &'static str,
+    #[prop(default = "Adding…")] busy_label: &'static str,
+    #[prop(into)] busy: Signal<bool>,
+) -> impl IntoView {
+    let editor = expect_context::<Editor>();
+    let locked = move || editor.actions.locked();
+    view! { <BusyButton submit=true class="button primary" testid label busy_label busy disabled=locked /> }
+}
+
 /// A new category's name, and "Add category".
 #[component]
 pub(crate) fn AddCategoryForm() -> impl IntoView {
@@ -177,15 +191,7 @@ pub(crate) fn AddCategoryForm() -> impl IntoView {
                     <option value="">"First station"</option>
                     {move || editor.station_options("")}
                 </select>
-                <BusyButton
-                    submit=true
-                    class="button primary"
-                    testid=key
-                    label="Add category"
-                    busy_label="Adding…"
-                    busy=move || editor.actions.running(key)
-                    disabled=move || editor.actions.locked()
-                />
+                <SubmitButton testid=key label="Add category" busy=move || editor.actions.running(key) />
             </div>
             {move || error_line(error.get())}
         </form>

@@ -10,10 +10,10 @@ use shared::bar::{
 };
 use shared::validate::{self, Named};
 use ui::bar_api;
-use ui::components::{checked, AllergenCheckboxes, BusyButton};
+use ui::components::{checked, AllergenCheckboxes};
 use ui::load::error_line;
 
-use crate::editor::Editor;
+use crate::editor::{Editor, SubmitButton};
 use crate::options_editor::{checked_options, OptionDrafts, OptionsEditor};
 use crate::{select_options, TextField};
 
@@ -195,14 +195,11 @@ pub(crate) fn ItemForm(
                 </div>
             })}
             <div class="form-actions">
-                <BusyButton
-                    submit=true
-                    class="button primary"
+                <SubmitButton
                     testid=if adding { "add-item" } else { "save-item" }
                     label=if adding { "Add item" } else { "Save" }
                     busy_label=if adding { "Adding…" } else { "Saving…" }
                     busy=running
-                    disabled=move || editor.actions.locked()
                 />
                 {on_close.map(|cancel| view! {
                     <button

@@ -11,10 +11,10 @@ use leptos::prelude::*;
 use shared::bar::{Station, STATION_NAME_MAX_LEN};
 use shared::validate;
 use ui::bar_api;
-use ui::components::{checked, BusyButton, ConfirmDelete};
+use ui::components::{checked, ConfirmDelete};
 use ui::load::{error_line, notice};
 
-use crate::editor::Editor;
+use crate::editor::{Editor, SubmitButton};
 use crate::rename::{NameInput, RenameButton, RenameForm};
 
 /// The list of stations, each with its actions, and a form to add one.
@@ -62,15 +62,7 @@ pub(crate) fn StationsSection() -> impl IntoView {
                     placeholder="e.g. Kitchen"
                     value=name
                 />
-                <BusyButton
-                    submit=true
-                    class="button primary"
-                    testid=key
-                    label="Add station"
-                    busy_label="Adding…"
-                    busy=move || editor.actions.running(key)
-                    disabled=move || editor.actions.locked()
-                />
+                <SubmitButton testid=key label="Add station" busy=move || editor.actions.running(key) />
             </form>
             {move || error_line(error.get())}
         </section>
