@@ -4,7 +4,7 @@
 // fresh profile per browser context.
 
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
@@ -49,7 +49,7 @@ export async function startServer({ accessTtl = "30m", extraArgs = [] } = {}) {
       } catch {}
     };
   }
-  const server = { log: "", url: null, child: null, databaseUrl };
+  const server = { log: "", url: null, child: null, databaseUrl, siteRoot: SITE_ROOT };
   const collect = (chunk) => { server.log += stripAnsi(chunk.toString()); };
   /** Spawns the server on `bind` and waits for its "listening" line. */
   const launch = (bind) => {
@@ -57,7 +57,7 @@ export async function startServer({ accessTtl = "30m", extraArgs = [] } = {}) {
       "serve", "--demo",
       "--bind", bind,
       "--database-url", databaseUrl,
-      "--site-root", SITE_ROOT,
+      "--site-root", server.siteRoot,
       "--access-ttl", accessTtl,
       // Many sign-ins from one address in a few minutes; the per-account
       // limit stays as shipped (one test checks its message).
@@ -97,14 +97,16 @@ export async function startServer({ accessTtl = "30m", extraArgs = [] } = {}) {
     }
   };
   /** Starts the server again on the same address, database and JWT secret
-   *  (so sessions and tokens stay valid), after `halt()`. */
-  server.resume = async () => {
+   *  (so sessions and tokens stay valid), after `halt()`; with `siteRoot`,
+   *  serving the apps built there (a new release). */
+  server.resume = async ({ siteRoot } = {}) => {
+    server.siteRoot = siteRoot ?? server.siteRoot;
     server.url = await launch(new URL(server.url).host);
   };
   /** `halt()` then `resume()`. */
-  server.restart = async (signal) => {
+  server.restart = async (signal, options) => {
     await server.halt(signal);
-    await server.resume();
+    await server.resume(options);
   };
   server.stop = async () => {
     await server.halt();
@@ -121,6 +123,18 @@ export async function startServer({ accessTtl = "30m", extraArgs = [] } = {}) {
   server.refreshCount = () =>
     server.log.split("\n").filter((line) => line.includes("route=/api/auth/refresh") && line.includes("response")).length;
   return server;
+}
+
+/** Another release of the apps, in a new site root: the same build with
+ *  one more file in each app's `pkg/`, so the server serves each app's
+ *  files under a new version. `remove()` deletes it. */
+export function newRelease() {
+  const root = mkdtempSync(join(tmpdir(), "taproom-release-"));
+  cpSync(SITE_ROOT, root, { recursive: true });
+  for (const app of Object.keys(APPS)) {
+    writeFileSync(join(root, app, "pkg", "release.txt"), `${root}\n`);
+  }
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
 /** Headless Chromium; each `newContext()` is a separate browser profile. */

@@ -5,8 +5,8 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
-  APPS, COOKIE_MODE, DEMO, PASSWORD, api, apiLogin, login, markPage, newCustomer, openLogin, pathOf, reloaded, startBrowser, startServer,
-  storage, until,
+  APPS, COOKIE_MODE, DEMO, PASSWORD, SITE_ROOT, api, apiLogin, login, markPage, newCustomer, newRelease, openLogin, pathOf, reloaded,
+  startBrowser, startServer, storage, until,
 } from "../harness.mjs";
 
 let server;
@@ -421,6 +421,41 @@ describe("network trouble", () => {
     await page.getByTestId("menu-item").first().waitFor({ timeout: 15_000 });
     assert.deepEqual(panics, []);
     await context.close();
+  });
+
+  it("after a new release, a page whose chunk is of the last one loads the new release", async () => {
+    // A server of its own, restarted with the apps of another release: the
+    // same database and secret, so everyone stays signed in.
+    const deployed = await startServer();
+    const release = newRelease();
+    try {
+      const { context, page, panics } = await watchedProfile();
+      await login(page, deployed, "admin", DEMO.admin);
+      await markPage(page);
+      await deployed.restart(undefined, { siteRoot: release.root });
+      // The menu editor's chunk of the last release is gone: its address is
+      // loaded again, with the new release, and the page opens.
+      await page.getByRole("link", { name: "Menu", exact: true }).click();
+      await page.getByTestId("editor-item").first().waitFor({ timeout: 15_000 });
+      assert.equal(pathOf(page), "/admin/menu");
+      assert.equal(await reloaded(page), true, "the page of the new release");
+      assert.equal(await page.getByTestId("page-not-loaded").count(), 0);
+
+      // The same as the app first loads: the guest's page comes from one
+      // release, and its chunk is asked for once the next one is serving.
+      await login(page, deployed, "customer", await newCustomer(deployed));
+      const chunk = await blockChunk(page, "split_menu");
+      await page.goto(`${deployed.url}/?table=7`);
+      await until(async () => chunk.tries() >= 1, "the chunk asked for");
+      await deployed.restart(undefined, { siteRoot: SITE_ROOT });
+      await chunk.release();
+      await page.getByTestId("menu-item").first().waitFor({ timeout: 15_000 });
+      assert.deepEqual(panics, []);
+      await context.close();
+    } finally {
+      await deployed.stop();
+      release.remove();
+    }
   });
 });
 

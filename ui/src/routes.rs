@@ -50,10 +50,13 @@ macro_rules! lazy_pages {
                     page.unwrap_or_else(|_| $crate::components::not_found::not_loaded(fetch))
                 }
                 // Awaited before the page is shown. Taking over the server's HTML, the
-                // page must be ready then (nothing else matches it): wait for its chunk.
+                // page must be ready then (nothing else matches it): wait for its chunk
+                // (or the page of a new release).
                 async fn preload() {
+                    use $crate::components::not_found::{load_new_release, pause};
                     while chunks::$group::__preload_view().await.is_err() && !$crate::session::started() {
-                        $crate::components::not_found::pause().await;
+                        load_new_release().await;
+                        pause().await;
                     }
                 }
             }

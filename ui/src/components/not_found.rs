@@ -35,10 +35,40 @@ pub async fn pause() {
     let _ = wait.await;
 }
 
+/// After a chunk failed to arrive: when the server's page for this address
+/// names another main bundle (a new release, which serves only its own
+/// files), loads the address again, with that release, and does not return.
+pub async fn load_new_release() {
+    #[cfg(target_arch = "wasm32")] // on the server, no chunk is fetched
+    {
+        let link = document().query_selector("link[rel=modulepreload]");
+        let Some(bundle) = link.ok().flatten().and_then(|l| l.get_attribute("href")) else {
+            return;
+        };
+        let location = window().location();
+        let here = location.href().unwrap_or_default();
+        let request = gloo_net::http::Request::get(&here).header("Accept", "text/html");
+        let Ok(page) = request.send().await else {
+            return;
+        };
+        let text = if page.ok() {
+            page.text().await.ok()
+        } else {
+            None
+        };
+        // Attributes are quoted: the bundle's address is a value of its own.
+        if text.is_some_and(|text| !text.split('"').any(|value| value == bundle)) {
+            let _ = location.reload();
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
 /// A page whose chunk could not be fetched (the connection dropped first):
 /// says so, and shows the app offline, so that it probes the server. When
 /// the server answers, `fetch` tries the chunk again; once it has arrived,
-/// the address is loaded again and the page opens.
+/// or the server runs a new release, the address is loaded again and the
+/// page opens.
 pub fn not_loaded<F: Future<Output = bool> + 'static>(fetch: fn() -> F) -> AnyView {
     crate::session::start_with_page();
     let auth = use_auth();
@@ -52,6 +82,7 @@ pub fn not_loaded<F: Future<Output = bool> + 'static>(fetch: fn() -> F) -> AnyVi
                 if fetch().await {
                     let _ = window().location().reload();
                 } else {
+                    load_new_release().await;
                     auth.offline.set(true);
                 }
             });
