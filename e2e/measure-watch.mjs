@@ -27,7 +27,7 @@ const EDITS = {
   // The heading of the bartender's queue, signed in as the demo bartender.
   bartender: {
     path: "/bartender",
-    file: "app-bartender/src/pages/queue.rs",
+    file: "app-bartender/src/queue.rs",
     text: '<h1>"Orders"</h1>',
     shown: "Orders",
     signIn: "bartender",

@@ -1,395 +1,268 @@
-//! The queue's state and what changes it, shared by the board page and
-//! its cards: loading the open orders and the tables calling, taking in
-//! updates from the live stream and from taps, the bumps this screen can
-//! recall, notes on cards, the ticket timers, the menu for the
-//! availability panel, the stations and which of them this screen shows.
+//! The live queue at `/bartender`: the tables calling for staff or the bill
+//! in a strip at the top, the "all day" counts of what is waiting and when
+//! tickets turn amber and red, the bumps of this screen that can still be
+//! recalled, then open orders in three columns (received, preparing,
+//! ready), oldest first, all kept current by the live stream. A picker at
+//! the top chooses what this screen shows: every order, one station's
+//! lines still to make, or "Expo" (whole orders and the stations each
+//! waits on).
 
-use std::collections::{HashMap, HashSet};
-use std::future::Future;
-use std::time::Duration;
-
+use app_bartender_state::all_day::{all_day, AllDay};
+use app_bartender_state::queue::{Queue, TICK};
+use app_bartender_state::stations::StationView;
+use app_bartender_state::timers::{threshold_text, TicketStage};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use shared::bar::{
-    BarSettings, MenuCategory, MenuItemEvent, Order, OrderStatus, Station, TableCall, TicketTimers,
-    RECALL_WINDOW_SECS,
-};
-use shared::session::SessionError;
+use shared::bar::OrderStatus;
 use ui::format::now_millis;
-use ui::load::{Load, Loader, Stage};
-use ui::{bar_api, Auth};
+use ui::live::{use_live, LiveIndicator, LiveStatus};
+use ui::load::{staged, Stage};
+use ui::pages::Welcome;
+use ui::use_auth;
 
-use crate::board::{Applied, Board, CallStrip};
-use crate::recall::{Bump, Recalls};
-use crate::sound::Sound;
-use crate::stations::{StationView, STORAGE_KEY};
-use ui::menu::apply_item_event;
+use crate::components::availability::{AvailabilityPanel, PANEL_ID};
+use crate::components::{order_card::OrderCard, recall::RecallPanel, table_calls::TableCalls};
 
-/// How long a new order or call stays highlighted.
-const NEW_FOR: Duration = Duration::from_secs(20);
-/// How long a note stays on a card.
-const NOTE_FOR: Duration = Duration::from_secs(8);
-/// How often ages on the cards move on: often enough that a ticket turns
-/// amber or red within seconds of its threshold (the ages themselves read
-/// in whole minutes).
-pub(crate) const TICK: Duration = Duration::from_secs(5);
+/// The board's columns: the status, its test id and its heading.
+const COLUMNS: [(OrderStatus, &str, &str); 3] = [
+    (OrderStatus::Received, "column-received", "Received"),
+    (OrderStatus::Preparing, "column-preparing", "Preparing"),
+    (OrderStatus::Ready, "column-ready", "Ready"),
+];
 
-/// Reloads of a list (the open orders, the open calls): the number of the
-/// latest, and while it is on its way the updates that arrived meanwhile:
-/// its answer may predate them, so they are applied again on top of it.
-/// Only the latest reload is applied, and it was asked after every update
-/// that came before it.
-#[derive(Debug)]
-struct Reloads<T> {
-    latest: u64,
-    arrived: Option<Vec<T>>,
-}
+/// The queue page.
+#[component]
+pub(crate) fn QueuePage() -> impl IntoView {
+    let auth = use_auth();
+    let queue = Queue::new(auth);
+    let panel_open = RwSignal::new(false);
 
-impl<T> Default for Reloads<T> {
-    fn default() -> Self {
-        Reloads {
-            latest: 0,
-            arrived: None,
-        }
-    }
-}
-
-impl<T: Clone> Reloads<T> {
-    /// A reload starts; answers its number.
-    fn start(&mut self) -> u64 {
-        self.latest += 1;
-        self.arrived = Some(Vec::new());
-        self.latest
-    }
-
-    /// Reload `number` has its answer: if it is the latest one, the
-    /// updates to apply again on top of it.
-    fn finish(&mut self, number: u64) -> Option<Vec<T>> {
-        (self.latest == number).then(|| self.arrived.take().unwrap_or_default())
-    }
-
-    /// An update arrived; kept while the latest reload may predate it.
-    fn arrived(&mut self, update: &T) {
-        if let Some(arrived) = &mut self.arrived {
-            arrived.push(update.clone());
-        }
-    }
-}
-
-/// Loads again a list the live stream also keeps current (the open orders,
-/// the open calls), keeping what is shown meanwhile: only the latest of
-/// overlapping reloads is applied: `fill` puts its answer in, and `apply`
-/// applies the updates that arrived while it was on its way again on top.
-fn reload_list<T, S>(
-    auth: Auth,
-    reloads: StoredValue<Reloads<T>>,
-    shown: RwSignal<S>,
-    loading: RwSignal<Stage>,
-    fetch: impl Future<Output = Result<Vec<T>, SessionError>> + 'static,
-    fill: fn(&mut S, Vec<T>),
-    apply: fn(&mut S, T) -> Applied,
-) where
-    T: Clone + Send + Sync + 'static,
-    S: Send + Sync + 'static,
-{
-    let Some(generation) = reloads.try_update_value(|r| r.start()) else {
-        return;
+    let reload_all = move || {
+        queue.reload();
+        queue.reload_settings();
+        queue.reload_calls();
+        queue.reload_menu();
+        queue.reload_stations();
     };
-    spawn_local(async move {
-        let answer = auth.watch(fetch.await);
-        // Gone with the page, or a newer reload is on its way and will be
-        // applied instead.
-        let Some(Some(arrived)) = reloads.try_update_value(|r| r.finish(generation)) else {
-            return;
-        };
-        match answer {
-            Ok(list) => {
-                shown.update(|shown| {
-                    fill(shown, list);
-                    for update in arrived {
-                        apply(shown, update);
-                    }
-                });
-                loading.set(Stage::Ready);
+
+    let live = use_live(
+        // Tabs have their own page; the header shows account alerts.
+        move |event| {
+            if let Some(order) = event.order() {
+                queue.announce(order.id.clone(), queue.loading, queue.apply(order));
+            } else if let Some(change) = event.menu_item() {
+                queue.menu_item(change);
+            } else if let Some(settings) = event.bar_settings() {
+                queue.settings_changed(settings);
+            } else if let Some(call) = event.table_call() {
+                queue.announce(call.id.clone(), queue.calls_loading, queue.apply_call(call));
             }
-            // Once loaded, a failed reload keeps the list (stale but
-            // usable); the offline banner or live badge says why.
-            Err(e) if e.ends_session() || loading.get_untracked() == Stage::Ready => {}
-            Err(e) => loading.set(Stage::Failed(e.to_string())),
+        },
+        // (Re)connected: whatever happened meanwhile is in a fresh load.
+        reload_all,
+    );
+
+    // Effects run only in the browser, once hydration is done.
+    Effect::new(move |_| reload_all());
+    // Back online after a failed first load: load again without being asked.
+    Effect::new(move |was_offline: Option<bool>| {
+        let offline = auth.offline.get();
+        let back = was_offline == Some(true) && !offline;
+        let retry = |s: RwSignal<Stage>| back && matches!(s.get_untracked(), Stage::Failed(_));
+        if retry(queue.loading) {
+            queue.reload();
+        }
+        if retry(queue.calls_loading) {
+            queue.reload_calls();
+        }
+        offline
+    });
+    let menu = queue.menu;
+    menu.reload_when_online(auth, move || queue.reload_menu());
+    // Ages on the cards and calls move on while the page is open.
+    Effect::new(move |_| {
+        match set_interval_with_handle(move || queue.now.set(now_millis()), TICK) {
+            Ok(timer) => on_cleanup(move || timer.clear()),
+            Err(e) => leptos::logging::warn!("could not start the clock of the cards: {e:?}"),
         }
     });
-}
 
-/// Everything the board page and its cards share (all handles, so `Copy`).
-#[derive(Clone, Copy)]
-pub(crate) struct Queue {
-    pub(crate) auth: Auth,
-    pub(crate) board: RwSignal<Board>,
-    pub(crate) loading: RwSignal<Stage>,
-    reloads: StoredValue<Reloads<Order>>,
-    /// The last bumps made from this screen, which it can still recall.
-    pub(crate) recalls: RwSignal<Recalls>,
-    /// The tables calling for staff or the bill.
-    pub(crate) calls: RwSignal<CallStrip>,
-    pub(crate) calls_loading: RwSignal<Stage>,
-    call_reloads: StoredValue<Reloads<TableCall>>,
-    /// Orders and calls (by id) that arrived live in the last [`NEW_FOR`].
-    pub(crate) fresh: RwSignal<HashSet<String>>,
-    /// A short message per order or call, e.g. why a tap did not work.
-    pub(crate) notes: RwSignal<HashMap<String, String>>,
-    /// The time the cards' ages are counted to, moved on every [`TICK`].
-    pub(crate) now: RwSignal<f64>,
-    /// When tickets turn amber and red: the defaults until the bar's
-    /// settings load, then the admin's, live.
-    pub(crate) timers: RwSignal<TicketTimers>,
-    /// Counts settings taken in from the live stream, so a load that raced
-    /// one of them is not trusted.
-    settings_changes: StoredValue<u64>,
-    pub(crate) sound: Sound,
-    pub(crate) menu: Loader<Vec<MenuCategory>>,
-    /// Counts item changes taken in, so a menu load that raced one of
-    /// them is not trusted.
-    menu_changes: StoredValue<u64>,
-    /// The bar's stations, in order (empty until loaded).
-    pub(crate) stations: RwSignal<Vec<Station>>,
-    /// What this screen shows: all orders, one station, or expo.
-    pub(crate) view: RwSignal<StationView>,
-}
+    // Only a change of state redraws the board, not every reload.
+    let state = Memo::new(move |_| queue.loading.get());
+    let sound_on = queue.sound.on;
+    let all_day = Memo::new(move |_| {
+        let view = queue.view.get();
+        queue.board.with(|b| all_day(&b.orders, view.station_id()))
+    });
+    let timers = queue.timers;
 
-impl Queue {
-    pub(crate) fn new(auth: Auth) -> Self {
-        Queue {
-            auth,
-            board: RwSignal::new(Board::default()),
-            loading: RwSignal::new(Stage::Loading),
-            reloads: StoredValue::new(Reloads::default()),
-            recalls: RwSignal::new(Recalls::default()),
-            calls: RwSignal::new(CallStrip::default()),
-            calls_loading: RwSignal::new(Stage::Loading),
-            call_reloads: StoredValue::new(Reloads::default()),
-            fresh: RwSignal::new(HashSet::new()),
-            notes: RwSignal::new(HashMap::new()),
-            now: RwSignal::new(now_millis()),
-            timers: RwSignal::new(TicketTimers::default()),
-            settings_changes: StoredValue::new(0),
-            sound: Sound::new(),
-            menu: Loader::new(),
-            menu_changes: StoredValue::new(0),
-            stations: RwSignal::new(Vec::new()),
-            // "All" until the stations load and the stored choice is read
-            // (so the server's page and the first browser frame agree).
-            view: RwSignal::new(StationView::All),
+    // What this screen shows: "All", each station, "Expo". The choice is
+    // remembered on this tablet.
+    let choice = move |(label, target): (String, StationView)| {
+        let shown = target.clone();
+        let chosen = Memo::new(move |_| queue.view.with(|view| *view == shown));
+        view! {
+            <button
+                type="button"
+                class="button secondary station-choice"
+                class:is-chosen=chosen
+                data-testid="station-choice"
+                data-view=target.key()
+                aria-pressed=move || chosen.get().to_string()
+                on:click=move |_| queue.choose_view(target.clone())
+            >
+                {label}
+            </button>
         }
-    }
+    };
 
-    /// Loads the stations, then shows the view chosen on this tablet if its
-    /// station still exists ("All" otherwise).
-    pub(crate) fn reload_stations(self) {
-        spawn_local(async move {
-            match self.auth.watch(bar_api::stations().await) {
-                Ok(list) => {
-                    // The page may have been left while the list was on
-                    // its way.
-                    let Some(shown) = self.view.try_get_untracked() else {
-                        return;
-                    };
-                    let stored = ui::storage::load(STORAGE_KEY).map(|v| StationView::parse(&v));
-                    let view = stored.unwrap_or_default().known(&list.stations);
-                    self.stations.set(list.stations);
-                    // The board redraws its cards on a change of view only.
-                    if shown != view {
-                        self.view.set(view);
-                    }
-                }
-                Err(e) if e.ends_session() => {}
-                // The screen works on as "All"; the offline banner or live
-                // badge says why.
-                Err(e) => leptos::logging::warn!("could not load the stations: {e}"),
-            }
+    let column = move |(status, testid, title): (OrderStatus, &'static str, &'static str)| {
+        let orders = Memo::new(move |_| {
+            let screen = queue.view.get();
+            queue.board.with(|board| board.column_for(status, &screen))
         });
-    }
-
-    /// Shows `view` on this screen from now on, and remembers it here.
-    pub(crate) fn choose_view(self, view: StationView) {
-        ui::storage::keep(STORAGE_KEY, Some(&view.key()));
-        if self.view.get_untracked() != view {
-            self.view.set(view);
+        let heading = format!("heading-{testid}");
+        view! {
+            <section
+                class=format!("column column-{}", status.as_str())
+                data-testid=testid
+                aria-labelledby=heading
+            >
+                <h2 class="column-head" id=heading.clone()>
+                    <span class="column-title">{title}</span>
+                    <span class="column-count" data-testid="column-count">
+                        {move || orders.with(Vec::len)}
+                    </span>
+                </h2>
+                <ol class="cards">
+                    <For
+                        each=move || orders.get()
+                        key=|order| (order.id.clone(), order.version)
+                        children=move |order| {
+                            let screen = queue.view.get_untracked();
+                            view! { <OrderCard order queue screen /> }
+                        }
+                    />
+                </ol>
+                <Show when=move || orders.with(Vec::is_empty)>
+                    <p class="column-empty">"Nothing here."</p>
+                </Show>
+            </section>
         }
-    }
+    };
 
-    /// Loads the open orders again; the board stays as it is meanwhile.
-    pub(crate) fn reload(self) {
-        let recalls = self.recalls;
-        let fetch = async move {
-            bar_api::open_orders().await.map(|open| {
-                // Whether or not this answer is applied, an order listed at
-                // a newer version has moved on from this screen's bump.
-                recalls.maybe_update(|recalls| {
-                    let seen = open.orders.iter().map(|o| recalls.seen(&o.id, o.version));
-                    seen.fold(false, |changed, went| changed | went)
-                });
-                open.orders
-            })
-        };
-        reload_list(
-            self.auth,
-            self.reloads,
-            self.board,
-            self.loading,
-            fetch,
-            Board::replace,
-            Board::apply,
-        );
-    }
-
-    /// Takes in an order as the server has it now (from the live stream or
-    /// the answer to a tap). Answers what changed.
-    pub(crate) fn apply(self, order: Order) -> Applied {
-        self.reloads.update_value(|r| r.arrived(&order));
-        self.recalls
-            .maybe_update(|recalls| recalls.seen(&order.id, order.version));
-        self.board
-            .try_update(|board| board.apply(order))
-            .unwrap_or(Applied::Ignored)
-    }
-
-    /// Remembers a bump made from this screen (`order` is the answer to
-    /// moving it on from `from`, or to marking `station`'s lines ready), so
-    /// it can be recalled for a while; unless the board has already seen
-    /// the order move on from it.
-    pub(crate) fn bumped(
-        self,
-        from: OrderStatus,
-        order: &Order,
-        station: Option<(String, String)>,
-    ) {
-        let seen = self.board.try_with_untracked(|b| b.version_of(&order.id));
-        if seen.flatten() > Some(order.version) {
-            return;
-        }
-        let bump = Bump::new(from, order, station, now_millis());
-        self.recalls.update(|recalls| recalls.push(bump));
-        // Off the panel when its window closes, not at the next tick (a
-        // no-op once the page is gone).
-        let prune = move || self.recalls.maybe_update(|r| r.prune(now_millis()));
-        let window = Duration::from_secs(RECALL_WINDOW_SECS.unsigned_abs());
-        set_timeout(prune, window);
-    }
-
-    /// Forgets a bump: recalled, or refused by the server.
-    pub(crate) fn forget_bump(self, bump: &Bump) {
-        self.recalls
-            .maybe_update(|recalls| recalls.remove(&bump.order_id, bump.version));
-    }
-
-    /// Something new for the bar from the live stream (an order, a table
-    /// calling, `applied` to a list that had loaded, `loading`):
-    /// highlighted for [`NEW_FOR`], and the chime if it is on.
-    pub(crate) fn announce(self, id: String, loading: RwSignal<Stage>, applied: Applied) {
-        if applied != Applied::Added || loading.get_untracked() != Stage::Ready {
-            return;
-        }
-        self.fresh.update(|fresh| fresh.extend([id.clone()]));
-        self.sound.beep();
-        // A no-op once the page is gone.
-        let forget = move || self.fresh.maybe_update(|fresh| fresh.remove(&id));
-        set_timeout(forget, NEW_FOR);
-    }
-
-    /// Whether the order or call `id` arrived live in the last
-    /// [`NEW_FOR`], for its card's highlight.
-    pub(crate) fn is_new(self, id: String) -> impl Fn() -> bool + Send + Sync + 'static {
-        move || self.fresh.with(|fresh| fresh.contains(&id))
-    }
-
-    /// Loads the open calls again; the strip stays as it is meanwhile.
-    pub(crate) fn reload_calls(self) {
-        reload_list(
-            self.auth,
-            self.call_reloads,
-            self.calls,
-            self.calls_loading,
-            async { bar_api::open_calls().await.map(|open| open.calls) },
-            CallStrip::replace,
-            CallStrip::apply,
-        );
-    }
-
-    /// Takes in a call as the server has it now (from the live stream or
-    /// the answer to "On my way"). Answers what changed.
-    pub(crate) fn apply_call(self, call: TableCall) -> Applied {
-        self.call_reloads.update_value(|r| r.arrived(&call));
-        self.calls
-            .try_update(|strip| strip.apply(call))
-            .unwrap_or(Applied::Ignored)
-    }
-
-    /// Shows `text` on the order's card for a few seconds.
-    pub(crate) fn note(self, order_id: &str, text: String) {
-        let (id, notes) = (order_id.to_owned(), self.notes);
-        notes.update(|notes| notes.extend([(id.clone(), text.clone())]));
-        // Only this note: a newer one stays its full time.
-        let clear = move || notes.update(|notes| notes.retain(|k, v| (k, &*v) != (&id, &text)));
-        set_timeout(clear, NOTE_FOR);
-    }
-
-    /// Clears the order's note (a new tap on its card).
-    pub(crate) fn clear_note(self, order_id: &str) {
-        self.notes.maybe_update(|n| n.remove(order_id).is_some());
-    }
-
-    /// Loads the bar's settings (the ticket timers).
-    pub(crate) fn reload_settings(self) {
-        let Some(changes) = self.settings_changes.try_get_value() else {
-            return;
-        };
-        spawn_local(async move {
-            match self.auth.watch(bar_api::bar_settings().await) {
-                // A change arrived live while this was on its way, and the
-                // answer may predate it: the live one stands.
-                Ok(_) if self.settings_changes.try_get_value() != Some(changes) => {}
-                Ok(settings) => self.timers.set(settings.ticket_timers),
-                Err(e) if e.ends_session() => {}
-                // The board works on with the timers it has (the defaults
-                // at worst); the offline banner or live badge says why.
-                Err(e) => leptos::logging::warn!("could not load the ticket timers: {e}"),
-            }
-        });
-    }
-
-    /// Takes in the bar's settings from the live stream.
-    pub(crate) fn settings_changed(self, settings: BarSettings) {
-        self.settings_changes.update_value(|n| *n += 1);
-        self.timers.set(settings.ticket_timers);
-    }
-
-    /// Loads the menu for the availability panel.
-    pub(crate) fn reload_menu(self) {
-        let changes = self.menu_changes;
-        self.menu.load(self.auth, move || async move {
-            loop {
-                let seen = changes.try_get_value();
-                let menu = bar_api::menu().await?;
-                // An item changed while this was on its way, and the
-                // answer may predate it: ask again (the loader drops the
-                // answer once the page is gone).
-                if changes.try_get_value() == seen {
-                    return Ok(menu.categories);
-                }
-            }
-        });
-    }
-
-    /// Takes in a changed menu item (live, or the answer to a toggle).
-    pub(crate) fn menu_item(self, event: MenuItemEvent) {
-        self.menu_changes.update_value(|n| *n += 1);
-        let known = self.menu.state.try_update(|menu| match menu {
-            Load::Ready(menu) => apply_item_event(menu, &event),
-            _ => true,
-        });
-        if known == Some(false) {
-            // A category this page has not seen yet.
-            self.reload_menu();
-        }
+    view! {
+        <main class="page queue-page">
+            <div class="board-bar">
+                <h1>"Orders"</h1>
+                <LiveIndicator status=live />
+                // The thresholds, in words: what the cards' stages mean.
+                <p
+                    class="timer-legend"
+                    data-testid="timer-legend"
+                    data-amber-secs=move || timers.get().amber_after_secs.to_string()
+                    data-red-secs=move || timers.get().red_after_secs.to_string()
+                >
+                    <span class="legend-stage legend-waiting">
+                        <span aria-hidden="true">{TicketStage::Waiting.icon()} " "</span>
+                        {move || format!("Waiting after {}", threshold_text(timers.get().amber_after_secs))}
+                    </span>
+                    <span class="legend-stage legend-late">
+                        <span aria-hidden="true">{TicketStage::Late.icon()} " "</span>
+                        {move || format!("Late after {}", threshold_text(timers.get().red_after_secs))}
+                    </span>
+                </p>
+                <div class="board-tools">
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="sound-toggle"
+                        aria-pressed=move || sound_on.get().to_string()
+                        on:click=move |_| queue.sound.toggle()
+                    >
+                        {move || if sound_on.get() { "Sound on" } else { "Sound off" }}
+                    </button>
+                    <button
+                        type="button"
+                        class="button primary"
+                        data-testid="open-availability"
+                        aria-controls=PANEL_ID
+                        aria-expanded=move || panel_open.get().to_string()
+                        on:click=move |_| panel_open.update(|open| *open = !*open)
+                    >
+                        "Availability"
+                    </button>
+                </div>
+            </div>
+            <nav
+                class="station-picker"
+                data-testid="station-picker"
+                aria-label="What this screen shows"
+            >
+                {move || {
+                    let stations = queue.stations.get().into_iter();
+                    std::iter::once(("All".to_owned(), StationView::All))
+                        .chain(stations.map(|s| (s.name, StationView::Station(s.id))))
+                        .chain([("Expo".to_owned(), StationView::Expo)])
+                        .map(choice)
+                        .collect_view()
+                }}
+            </nav>
+            <TableCalls queue />
+            {staged(state, "Loading the orders…", move || {
+                queue.loading.set(Stage::Loading);
+                queue.reload();
+            }, move || view! {
+                // "All day": each item the received and preparing
+                // orders want, with how many, most first ("House
+                // Lager 5 · Negroni 2"); an item with options once
+                // per choice ("House Lager (Half pint) 2").
+                <section class="all-day" data-testid="all-day" aria-labelledby="all-day-title">
+                    <h2 class="all-day-title" id="all-day-title">"All day"</h2>
+                    <Show when=move || all_day.with(Vec::is_empty)>
+                        <p class="all-day-empty">"Nothing waiting."</p>
+                    </Show>
+                    <ul class="all-day-items">
+                        <For
+                            each=move || all_day.get()
+                            key=|item| item.clone()
+                            children=|AllDay { name, count }| view! {
+                                <li
+                                    class="all-day-item"
+                                    data-testid="all-day-item"
+                                    data-item-name=name
+                                    data-count=count.to_string()
+                                >
+                                    <span class="all-day-name">{name.clone()}</span>
+                                    " "
+                                    <span class="all-day-count">{count}</span>
+                                </li>
+                            }
+                        />
+                    </ul>
+                </section>
+                <RecallPanel queue />
+                <div
+                    class="board"
+                    class:stale=move || live.get() == LiveStatus::Reconnecting
+                    data-testid="board"
+                >
+                    // A station's tickets leave its screen once
+                    // its lines are ready: no ready column there.
+                    {move || {
+                        let at_station = queue.view.with(|v| v.station_id().is_some());
+                        COLUMNS
+                            .into_iter()
+                            .filter(|c| !at_station || c.0 != OrderStatus::Ready)
+                            .map(column)
+                            .collect_view()
+                    }}
+                </div>
+            })}
+            <AvailabilityPanel queue open=panel_open />
+            // Who is signed in (and the way to their devices), out of the way.
+            <footer class="page-foot">
+                <Welcome />
+            </footer>
+        </main>
     }
 }

@@ -1,302 +1,463 @@
-//! The open tabs as the Tabs page knows them (from the server's list, the
-//! answers to closes and the live stream, in any order), and the close
-//! form's choices turned into the split the server checks. The amounts the
-//! form shows come from `shared::validate::tab_split`, the rule the server
-//! applies, so what the screen says is what is stored.
+//! The Tabs page at `/bartender/tabs`: the open tabs by table, live, and
+//! for the one chosen its lines and the close panel: whole, in equal parts
+//! or by line, cash or card, with each part's amount shown before "Close
+//! as paid" (the same rule the server applies).
 
-use std::collections::{HashMap, HashSet};
+use app_bartender_state::tabs::{
+    line_ref, open_orders_question, orders_label, Mode, SplitForm, Tabs,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use shared::bar::{format_price, CloseTabRequest, OrderStatus, PaymentMethod, Tab, TAB_SPLIT_MAX};
+use shared::validate::tab_split;
+use ui::components::{form_error, BusyButton};
+use ui::live::{use_live, LiveIndicator};
+use ui::load::{staged, Loader};
+use ui::{bar_api, use_auth};
 
-use shared::bar::{LinePart, LineRef, Order, OrderStatus, PaymentMethod, Tab, TabSplit};
-
-/// The open tabs, by table, then oldest first.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Tabs {
-    pub(crate) list: Vec<Tab>,
-    /// Tabs seen paid: a late copy of one while open never brings it back.
-    paid: HashSet<String>,
-}
-
-impl Tabs {
-    /// Takes in a tab as the server had it: a newer version replaces the
-    /// one held, a paid one leaves the list.
-    pub(crate) fn take(&mut self, tab: Tab) {
-        if !tab.is_open() {
-            self.list.retain(|t| t.id != tab.id);
-            self.paid.insert(tab.id);
-            return;
-        }
-        if self.paid.contains(&tab.id) {
-            return;
-        }
-        match self.list.iter_mut().find(|t| t.id == tab.id) {
-            Some(held) if !tab.replaces(held) => {}
-            Some(held) => *held = tab,
-            None => {
-                self.list.push(tab);
-                self.list
-                    .sort_by(|a, b| (&a.table, &a.opened_at).cmp(&(&b.table, &b.opened_at)));
-            }
-        }
-    }
-
-    /// Takes in the server's list of open tabs (a reload): a tab no longer
-    /// in it was closed meanwhile.
-    pub(crate) fn take_all(&mut self, tabs: Vec<Tab>) {
-        self.list.retain(|tab| tabs.iter().any(|t| t.id == tab.id));
-        for tab in tabs {
-            self.take(tab);
-        }
-    }
-
-    /// Takes in an order's change (a status moved on the board): the tab
-    /// it is on shows it, and counts its open orders again. The tab's own
-    /// version and total do not move for that; an order joining the tab or
-    /// cancelled on it does, and the page reads the tabs again: answers
-    /// whether that is so (the order is on a tab not held here, just
-    /// opened, new to its tab, or newly cancelled).
-    pub(crate) fn order_changed(&mut self, order: Order) -> bool {
-        let tab_id = order.tab_id.as_ref();
-        let Some(tab) = self.list.iter_mut().find(|t| tab_id == Some(&t.id)) else {
-            return tab_id.is_some();
-        };
-        let held = tab.orders.iter_mut().find(|o| o.id == order.id);
-        let changes_total = held.as_ref().is_none_or(|held| {
-            order.status == OrderStatus::Cancelled && held.status != OrderStatus::Cancelled
+/// Open tabs by table, and the chosen one's close panel.
+#[component]
+pub(crate) fn TabsPage() -> impl IntoView {
+    let auth = use_auth();
+    let tabs = RwSignal::new(Tabs::default());
+    let state = Loader::<()>::new();
+    let selected = RwSignal::new(None::<String>);
+    // A failed reload keeps the tabs shown; the offline banner says why.
+    let reload = move || {
+        state.load(auth, move || async move {
+            let open = bar_api::open_tabs().await?;
+            tabs.update(|held| held.take_all(open.tabs));
+            Ok(())
         });
-        if let Some(held) = held.filter(|held| order.replaces(held)) {
-            *held = order;
-        }
-        let open = tab.orders.iter().filter(|o| !o.status.is_final()).count();
-        tab.open_orders = u32::try_from(open).unwrap_or(u32::MAX);
-        changes_total
+    };
+    // Effects run only in the browser, once hydration is done.
+    Effect::new(move |_| reload());
+    let live = use_live(
+        move |event| {
+            if let Some(tab) = event.tab() {
+                tabs.update(|held| held.take(tab));
+            } else if let Some(order) = event.order() {
+                // An order joining a tab or cancelled on it changes the
+                // tab's total and version: the tabs are read again. Other
+                // steps only move its count of open orders.
+                let reread = tabs.try_update(|held| held.order_changed(order));
+                if reread == Some(true) {
+                    reload();
+                }
+            }
+        },
+        reload,
+    );
+    // Only a change of stage redraws the page.
+    let stage = state.stage();
+    let list = Memo::new(move |_| tabs.with(|held| held.list.clone()));
+    view! {
+        <main class="page tabs-page">
+            <div class="page-title">
+                <h1>"Tabs"</h1>
+                <LiveIndicator status=live />
+            </div>
+            {staged(stage, "Loading open tabs…", reload, move || view! {
+                <div class="tabs-layout">
+                    // The open tabs, by table.
+                    <section class="tab-list" aria-label="Open tabs">
+                        <Show when=move || list.with(Vec::is_empty)>
+                            <p class="column-empty" data-testid="tabs-empty">"No open tabs."</p>
+                        </Show>
+                        <ul class="tab-rows" aria-live="polite">
+                            <For
+                                each=move || list.get()
+                                key=|tab| (tab.id.clone(), tab.version, tab.open_orders)
+                                children=move |tab| view! { <TabRow tab selected /> }
+                            />
+                        </ul>
+                    </section>
+                    <TabDetail tabs selected />
+                </div>
+            })}
+        </main>
     }
 }
 
-/// How the bartender is splitting the tab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
-    Whole,
-    Equal,
-    ByLine,
-}
-
-impl Mode {
-    /// Every mode, in the order the form offers them: with what the form's
-    /// tab says, and a name for `data-mode`.
-    pub(crate) const ALL: [(Mode, &'static str, &'static str); 3] = [
-        (Mode::Whole, "Whole", "whole"),
-        (Mode::Equal, "Equal parts", "equal"),
-        (Mode::ByLine, "By line", "by_line"),
-    ];
-}
-
-/// The close form's choices.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SplitForm {
-    pub(crate) mode: Mode,
-    /// Whole and equal parts: how everything is paid.
-    pub(crate) method: PaymentMethod,
-    /// Equal parts: how many.
-    pub(crate) equal_parts: u32,
-    /// By line: each part's method; its length is the number of parts.
-    pub(crate) part_methods: Vec<PaymentMethod>,
-    /// By line: the part (index into `part_methods`) of each line; a line
-    /// not named is in the first part.
-    pub(crate) line_parts: HashMap<LineRef, usize>,
-}
-
-impl Default for SplitForm {
-    fn default() -> Self {
-        SplitForm {
-            mode: Mode::Whole,
-            method: PaymentMethod::Card,
-            equal_parts: 2,
-            part_methods: vec![PaymentMethod::Card, PaymentMethod::Card],
-            line_parts: HashMap::new(),
-        }
-    }
-}
-
-impl SplitForm {
-    /// The part a line is in.
-    pub(crate) fn part_of(&self, line: &LineRef) -> usize {
-        let part = self.line_parts.get(line).copied();
-        part.filter(|p| *p < self.part_methods.len()).unwrap_or(0)
-    }
-
-    /// Sets the number of by-line parts; lines of parts that went move to
-    /// the first.
-    pub(crate) fn set_part_count(&mut self, count: usize) {
-        self.part_methods.resize(count, PaymentMethod::Card);
-        self.line_parts.retain(|_, part| *part < count);
-    }
-
-    /// The split these choices make for `tab`.
-    pub(crate) fn split(&self, tab: &Tab) -> TabSplit {
-        match self.mode {
-            Mode::Whole => TabSplit::Whole {
-                method: self.method,
-            },
-            Mode::Equal => TabSplit::Equal {
-                parts: self.equal_parts,
-                method: self.method,
-            },
-            Mode::ByLine => TabSplit::ByLine {
-                parts: (self.part_methods.iter().enumerate())
-                    .map(|(part, method)| LinePart {
-                        method: *method,
-                        lines: (payable_lines(tab).into_iter())
-                            .filter(|line| self.part_of(line) == part)
-                            .collect(),
-                    })
-                    .collect(),
-            },
-        }
-    }
-}
-
-/// Every line of every order of the tab that is not cancelled, in order.
-pub(crate) fn payable_lines(tab: &Tab) -> Vec<LineRef> {
-    tab.orders
+/// One open tab in the list: table, guest, orders, what is still open and
+/// the total; choosing it opens its close panel.
+#[component]
+fn TabRow(tab: Tab, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let id = tab.id.clone();
+    let chosen = Memo::new(move |_| selected.with(|s| s.as_deref() == Some(id.as_str())));
+    let orders = tab
+        .orders
         .iter()
         .filter(|o| o.status != OrderStatus::Cancelled)
-        .flat_map(|o| (0..o.lines.len()).map(|at| line_ref(&o.id, at)))
-        .collect()
-}
-
-/// Line `at` of the order `order_id`.
-pub(crate) fn line_ref(order_id: &str, at: usize) -> LineRef {
-    LineRef {
-        order_id: order_id.to_owned(),
-        line: u32::try_from(at).unwrap_or(u32::MAX),
+        .count();
+    view! {
+        <li>
+            <button
+                type="button"
+                class="tab-row"
+                class:selected=chosen
+                aria-pressed=move || chosen.get().to_string()
+                data-testid="tab-row"
+                data-tab-id=tab.id.clone()
+                on:click=move |_| selected.set(Some(tab.id.clone()))
+            >
+                <span class="tab-row-table">{format!("Table {}", tab.table)}</span>
+                <span class="tab-row-guest">{tab.customer_name}</span>
+                <span class="tab-row-orders">{orders_label(orders)}</span>
+                {(tab.open_orders > 0)
+                    .then(|| {
+                        view! {
+                            <span class="badge tab-open-badge" data-testid="tab-open">
+                                {format!("{} open", tab.open_orders)}
+                            </span>
+                        }
+                    })}
+                <strong class="tab-row-total">{format_price(tab.total_cents)}</strong>
+            </button>
+        </li>
     }
 }
 
-/// "3 orders".
-pub(crate) fn orders_label(n: usize) -> String {
-    format!("{n} order{}", if n == 1 { "" } else { "s" })
-}
-
-/// "2 orders still open — close anyway?" for the confirmation.
-pub(crate) fn open_orders_question(open: u32) -> String {
-    format!("{} still open — close anyway?", orders_label(open as usize))
-}
-
-#[cfg(test)]
-mod tests {
-    use shared::bar::{OrderLine, TabStatus};
-    use shared::validate::tab_split;
-    use OrderStatus::*;
-    use TabStatus::*;
-
-    use super::*;
-
-    fn order(id: &str, status: OrderStatus, version: i64, prices: &[i64]) -> Order {
-        Order {
-            lines: prices
-                .iter()
-                .map(|p| OrderLine {
-                    unit_price_cents: *p,
-                    quantity: 1,
-                    line_total_cents: *p,
-                    ..OrderLine::default()
+/// Cash / Card buttons; `chosen` says which is pressed.
+fn method_buttons(
+    chosen: impl Fn() -> PaymentMethod + Copy + Send + Sync + 'static,
+    choose: impl Fn(PaymentMethod) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <span class="segmented" role="group" aria-label="Paid by">
+            {PaymentMethod::ALL
+                .into_iter()
+                .map(|method| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button secondary segment"
+                            class:active=move || chosen() == method
+                            aria-pressed=move || (chosen() == method).to_string()
+                            data-method=method.as_str()
+                            on:click=move |_| choose(method)
+                        >
+                            {method.label()}
+                        </button>
+                    }
                 })
-                .collect(),
-            total_cents: prices.iter().sum(),
-            tab_id: Some("t".to_owned()),
-            ..crate::board::tests::order(id, 1, status, version)
-        }
+                .collect_view()}
+        </span>
     }
+}
 
-    fn tab(id: &str, table: &str, version: i64, status: TabStatus, orders: Vec<Order>) -> Tab {
-        let kept = orders.iter().filter(|o| o.status != Cancelled);
-        Tab {
-            id: id.to_owned(),
-            table: table.to_owned(),
-            status,
-            version,
-            total_cents: kept.map(|o| o.total_cents).sum(),
-            orders,
-            ..Tab::default()
-        }
-    }
+/// The chosen tab's lines and its close panel.
+#[component]
+fn TabDetail(tabs: RwSignal<Tabs>, selected: RwSignal<Option<String>>) -> impl IntoView {
+    let auth = use_auth();
+    let current = Memo::new(move |_| {
+        let id = selected.get()?;
+        tabs.with(|held| held.list.iter().find(|t| t.id == id).cloned())
+    });
+    let form = RwSignal::new(SplitForm::default());
+    // Views that depend only on the mode are not redrawn by other choices
+    // (a field being typed in keeps its focus).
+    let mode = Memo::new(move |_| form.with(|f| f.mode));
+    let part_count = Memo::new(move |_| form.with(|f| f.part_methods.len()));
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let question = RwSignal::new(None::<String>);
+    // Each tab's panel starts afresh.
+    Effect::new(move |_| {
+        selected.track();
+        form.set(SplitForm::default());
+        error.set(None);
+        question.set(None);
+    });
+    // What each part pays, by the server's own rule, or what to fix.
+    let preview = Memo::new(move |_| {
+        current.with(|tab| {
+            tab.as_ref()
+                .map(|tab| form.with(|f| tab_split(tab, &f.split(tab)).map_err(|e| e.message())))
+        })
+    });
 
-    #[test]
-    fn tabs_sort_by_table_and_a_paid_one_leaves_for_good() {
-        let mut tabs = Tabs::default();
-        tabs.take(tab("b", "9", 1, Open, vec![]));
-        tabs.take(tab("a", "12", 1, Open, vec![]));
-        assert_eq!(tabs.list[0].id, "a", "labels sort as text");
-        tabs.take(tab("b", "9", 3, Paid, vec![]));
-        assert_eq!(tabs.list.len(), 1);
-        // A late copy of the open tab does not bring it back.
-        tabs.take(tab("b", "9", 2, Open, vec![]));
-        assert_eq!(tabs.list.len(), 1);
-        tabs.take_all(vec![tab("c", "1", 1, Open, vec![])]);
-        assert_eq!(tabs.list.len(), 1, "a was closed meanwhile");
-        assert!(tabs.list.iter().any(|t| t.id == "c"));
-    }
-
-    #[test]
-    fn a_served_order_no_longer_counts_as_open() {
-        let mut tabs = Tabs::default();
-        let mut open = tab("t", "7", 1, Open, vec![order("a", Ready, 1, &[500])]);
-        open.open_orders = 1;
-        tabs.take(open);
-        tabs.order_changed(order("a", Served, 4, &[500]));
-        assert_eq!(tabs.list[0].open_orders, 0);
-        assert_eq!(tabs.list[0].orders[0].status, Served);
-    }
-
-    #[test]
-    fn a_new_order_on_a_tab_or_one_cancelled_asks_for_the_tabs_again() {
-        let mut tabs = Tabs::default();
-        let open = tab("t", "7", 1, Open, vec![order("a", Received, 1, &[500])]);
-        tabs.take(open);
-        let moved = order("a", Preparing, 2, &[500]);
-        assert!(!tabs.order_changed(moved), "a step on leaves the total");
-        assert!(tabs.order_changed(order("a", Cancelled, 3, &[500])));
-        let new = order("b", Received, 1, &[300]);
-        assert!(tabs.order_changed(new), "new to the tab");
-        let mut elsewhere = order("c", Received, 1, &[300]);
-        elsewhere.tab_id = Some("u".to_owned());
-        assert!(tabs.order_changed(elsewhere), "a tab not shown yet");
-        let mut no_tab = order("d", Received, 1, &[300]);
-        no_tab.tab_id = None;
-        assert!(!tabs.order_changed(no_tab));
-    }
-
-    #[test]
-    fn the_form_puts_every_line_in_a_part_and_the_amounts_add_up() {
-        let orders = vec![
-            order("a", Served, 1, &[450, 600]),
-            order("x", Cancelled, 1, &[999]),
-        ];
-        let t = tab("t", "7", 1, Open, orders);
-        let mut form = SplitForm {
-            mode: Mode::ByLine,
-            ..SplitForm::default()
+    let send = move |confirmed: bool| {
+        let Some(tab) = current.get_untracked().filter(|_| !busy.get_untracked()) else {
+            return;
         };
-        assert_eq!(payable_lines(&t).len(), 2);
-        // Everything in the first part: the second is empty, refused.
-        assert!(tab_split(&t, &form.split(&t)).is_err());
-        form.line_parts.insert(line_ref("a", 1), 1);
-        let paid = tab_split(&t, &form.split(&t)).unwrap();
-        let amounts: Vec<i64> = paid.iter().map(|p| p.amount_cents).collect();
-        assert_eq!(amounts, [450, 600]);
-        form.set_part_count(3);
-        let split = form.split(&t);
-        assert!(tab_split(&t, &split).is_err(), "an empty third part");
-        form.set_part_count(1);
-        assert_eq!(form.part_of(&line_ref("a", 1)), 0);
-    }
+        let split = form.with_untracked(|f| f.split(&tab));
+        if let Err(e) = tab_split(&tab, &split) {
+            error.set(Some(e.message()));
+            return;
+        }
+        let request = CloseTabRequest {
+            version: tab.version,
+            confirm_open_orders: confirmed,
+            split,
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let outcome = auth.watch(bar_api::close_tab(&tab.id, &request).await);
+            busy.set(false);
+            match outcome {
+                Ok(paid) => {
+                    selected.set(None);
+                    tabs.update(|held| held.take(paid));
+                }
+                Err(e) if e.ends_session() => {}
+                Err(e) if e.code() == Some("open_orders") => {
+                    question.set(Some(open_orders_question(tab.open_orders.max(1))));
+                }
+                Err(e) => {
+                    question.set(None);
+                    error.set(Some(e.to_string()));
+                    // Closed elsewhere, or changed since shown: show it as
+                    // it is now (a paid tab leaves the list).
+                    if matches!(e.code(), Some("stale_version" | "tab_closed")) {
+                        if let Ok(fresh) = auth.watch(bar_api::tab(&tab.id).await) {
+                            tabs.update(|held| held.take(fresh));
+                        }
+                    }
+                }
+            }
+        });
+    };
 
-    #[test]
-    fn orders_are_counted_in_words_and_the_question_counts_them() {
-        assert_eq!(orders_label(1), "1 order");
-        assert_eq!(orders_label(3), "3 orders");
-        let question = open_orders_question;
-        assert_eq!(question(1), "1 order still open — close anyway?");
-        assert_eq!(question(2), "2 orders still open — close anyway?");
+    let lines = move |tab: &Tab| {
+        tab.orders
+            .iter()
+            .flat_map(|order| {
+                let cancelled = order.status == OrderStatus::Cancelled;
+                order.lines.iter().enumerate().map(move |(at, line)| {
+                    let r = StoredValue::new(line_ref(&order.id, at));
+                    let parts = (!cancelled).then_some(move || {
+                            (mode.get() == Mode::ByLine).then(|| {
+                                view! {
+                                    <span class="segmented line-parts" role="group" aria-label="Part">
+                                        {(0..part_count.get())
+                                            .map(|part| {
+                                                view! {
+                                                    <button
+                                                        type="button"
+                                                        class="button secondary segment"
+                                                        class:active=move || form.with(|f| r.with_value(|r| f.part_of(r)) == part)
+                                                        on:click=move |_| {
+                                                            form.update(|f| {
+                                                                f.line_parts.insert(r.get_value(), part);
+                                                            })
+                                                        }
+                                                    >
+                                                        {(part + 1).to_string()}
+                                                    </button>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </span>
+                                }
+                            })
+                    });
+                    view! {
+                        <li class="tab-line" class:cancelled=cancelled data-testid="tab-line">
+                            <span class="tab-line-order">{format!("#{}", order.number)}</span>
+                            <span class="tab-line-name">{line.summary()}</span>
+                            <span class="tab-line-price">
+                                {if cancelled {
+                                    "cancelled".to_owned()
+                                } else {
+                                    format_price(line.line_total_cents)
+                                }}
+                            </span>
+                            {parts}
+                        </li>
+                    }
+                })
+            })
+            .collect_view()
+    };
+
+    let parts_view = move || {
+        preview.get().map(|payments| match payments {
+            Ok(payments) => {
+                let by_line = mode.get() == Mode::ByLine;
+                view! {
+                    <ol class="tab-parts" data-testid="tab-parts">
+                        {payments
+                            .into_iter()
+                            .enumerate()
+                            .map(|(index, payment)| {
+                                // One part: its amount and, by line, its own method.
+                                let method = by_line.then(|| {
+                                    method_buttons(
+                                        move || form.with(|f| f.part_methods.get(index).copied())
+                                            .unwrap_or(PaymentMethod::Card),
+                                        move |method| {
+                                            form.update(|f| {
+                                                if let Some(held) = f.part_methods.get_mut(index) {
+                                                    *held = method;
+                                                }
+                                            })
+                                        },
+                                    )
+                                });
+                                let label = if by_line {
+                                    format!("Part {}", index + 1)
+                                } else {
+                                    format!("Part {} · {}", index + 1, payment.method.label())
+                                };
+                                view! {
+                                    <li class="tab-part" data-testid="tab-part">
+                                        <span>{label}</span>
+                                        {method}
+                                        <strong>{format_price(payment.amount_cents)}</strong>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                }
+                .into_any()
+            }
+            Err(message) => {
+                view! { <p class="tab-split-problem" data-testid="tab-split-problem">{message}</p> }
+                    .into_any()
+            }
+        })
+    };
+
+    let mode_buttons = move || {
+        Mode::ALL
+            .into_iter()
+            .map(|(choice, label, name)| {
+                view! {
+                    <button
+                        type="button"
+                        class="button secondary segment"
+                        class:active=move || mode.get() == choice
+                        aria-pressed=move || (mode.get() == choice).to_string()
+                        data-mode=name
+                        on:click=move |_| {
+                            form.update(|f| f.mode = choice);
+                            question.set(None);
+                        }
+                    >
+                        {label}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+
+    let count_field = move || {
+        let by_line = mode.get() == Mode::ByLine;
+        (mode.get() != Mode::Whole).then(|| view! {
+            <label class="field tab-part-count">
+                <span>"Parts"</span>
+                <input
+                    type="number"
+                    min="2"
+                    max=TAB_SPLIT_MAX.to_string()
+                    inputmode="numeric"
+                    data-testid="tab-part-count"
+                    prop:value=move || {
+                        form.with(|f| {
+                            if by_line { f.part_methods.len().to_string() } else { f.equal_parts.to_string() }
+                        })
+                    }
+                    on:input=move |ev| {
+                        // Out of range shows what to fix below; by line,
+                        // the parts themselves are bounded.
+                        let Ok(n) = event_target_value(&ev).trim().parse::<u32>() else {
+                            return;
+                        };
+                        form.update(|f| {
+                            if by_line {
+                                f.set_part_count(n.clamp(1, TAB_SPLIT_MAX) as usize);
+                            } else {
+                                f.equal_parts = n;
+                            }
+                        });
+                    }
+                />
+            </label>
+        })
+    };
+
+    let one_method = move || {
+        (mode.get() != Mode::ByLine).then(|| {
+            method_buttons(
+                move || form.with(|f| f.method),
+                move |method| form.update(|f| f.method = method),
+            )
+        })
+    };
+
+    let actions = move || match question.get() {
+        Some(asked) => view! {
+            <div class="tab-confirm" role="alertdialog" aria-label="Orders still open">
+                <p data-testid="tab-confirm">{asked}</p>
+                <BusyButton
+                    class="button"
+                    testid="tab-close-anyway"
+                    label="Close anyway"
+                    busy_label="Closing…"
+                    busy=busy
+                    on_click=Callback::new(move |()| send(true))
+                />
+                <button
+                    type="button"
+                    class="button secondary"
+                    disabled=move || busy.get()
+                    on:click=move |_| question.set(None)
+                >
+                    "Not yet"
+                </button>
+            </div>
+        }
+        .into_any(),
+        None => view! {
+            <BusyButton
+                class="button tab-close"
+                testid="tab-close"
+                attr:aria-busy=move || busy.get().to_string()
+                label="Close as paid"
+                busy_label="Closing…"
+                busy=busy
+                disabled=move || !matches!(preview.get(), Some(Ok(_)))
+                on_click=Callback::new(move |()| send(false))
+            />
+        }
+        .into_any(),
+    };
+
+    view! {
+        <section class="tab-detail" aria-label="Tab" data-testid="tab-detail">
+            {move || match current.get() {
+                None => {
+                    view! {
+                        <p class="tab-hint">"Choose a tab to see its lines and close it."</p>
+                    }
+                        .into_any()
+                }
+                Some(tab) => {
+                    view! {
+                        <header class="tab-detail-head">
+                            <h2>{format!("Table {} · {}", tab.table, tab.customer_name)}</h2>
+                            <strong class="tab-detail-total" data-testid="tab-total">
+                                {format_price(tab.total_cents)}
+                            </strong>
+                        </header>
+                        <ul class="tab-lines">{lines(&tab)}</ul>
+                        <div class="tab-close-panel">
+                            <div class="segmented" role="group" aria-label="Split">
+                                {mode_buttons}
+                            </div>
+                            {count_field}
+                            {one_method}
+                            {parts_view}
+                            {actions}
+                            {form_error(error, Some("tab-error"))}
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
     }
 }

@@ -5,13 +5,13 @@
 
 use std::collections::HashSet;
 
+use app_bartender_state::queue::Queue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{ItemOption, MenuItem, MenuItemEvent};
 use ui::bar_api;
 use ui::load::{staged, Load};
 
-use crate::queue::Queue;
 use ui::components::form_error;
 
 /// The id of the drawer, for the button that opens it.

@@ -5,9 +5,8 @@ pub(crate) mod order_card;
 pub(crate) mod recall;
 pub(crate) mod table_calls;
 
+use app_bartender_state::queue::Queue;
 use leptos::prelude::*;
-
-use crate::queue::Queue;
 
 /// The note on the card of the order or call `id` (e.g. why a tap did not
 /// work), while it lasts.

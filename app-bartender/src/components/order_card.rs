@@ -9,6 +9,9 @@
 //! when it is ready; on "Expo" the card shows which stations are done and
 //! which it still waits on.
 
+use app_bartender_state::queue::Queue;
+use app_bartender_state::stations::{chip_text, others_waiting, StationView};
+use app_bartender_state::timers::{age_text, ticket_stage, TicketStage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{allergen_names, Order, OrderStatus, REASON_MAX_LEN};
@@ -17,9 +20,6 @@ use ui::components::{form_error, BusyButton};
 use ui::format::timestamp_millis;
 
 use super::card_note;
-use crate::queue::Queue;
-use crate::stations::{chip_text, others_waiting, StationView};
-use crate::timers::{age_text, ticket_stage, TicketStage};
 
 /// The card of one open order. The board keys cards by id and version, so
 /// a card shows one version of its order and is replaced when it changes.

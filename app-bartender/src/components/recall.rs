@@ -5,14 +5,13 @@
 
 use std::time::Duration;
 
+use app_bartender_state::queue::Queue;
+use app_bartender_state::recall::Bump;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::RECALL_WINDOW_SECS;
 use ui::bar_api;
 use ui::components::BusyButton;
-
-use crate::queue::Queue;
-use crate::recall::Bump;
 
 /// How long the reason a recall was refused stays in the panel.
 const NOTICE_FOR: Duration = Duration::from_secs(15);

@@ -2,6 +2,7 @@
 //! for, how long ago, and "On my way", which acknowledges the call: it
 //! leaves every board and the guest's phone says a bartender is coming.
 
+use app_bartender_state::queue::Queue;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use shared::bar::{CallKind, TableCall};
@@ -10,7 +11,6 @@ use ui::components::BusyButton;
 use ui::format::{age, timestamp_millis};
 
 use super::card_note;
-use crate::queue::Queue;
 use ui::load::{failed, Stage};
 
 /// The open calls, oldest first; nothing at all while no table calls.

@@ -8,7 +8,7 @@ use ui::format::age;
 
 /// How late a ticket is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum TicketStage {
+pub enum TicketStage {
     /// Younger than the amber threshold.
     Fresh,
     /// At or past amber, not yet red.
@@ -19,7 +19,7 @@ pub(crate) enum TicketStage {
 
 impl TicketStage {
     /// The stage's name, for `data-stage` and the style rules.
-    pub(crate) fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             TicketStage::Fresh => "fresh",
             TicketStage::Waiting => "waiting",
@@ -28,7 +28,7 @@ impl TicketStage {
     }
 
     /// The word beside the age; a fresh ticket needs none.
-    pub(crate) fn label(self) -> Option<&'static str> {
+    pub fn label(self) -> Option<&'static str> {
         match self {
             TicketStage::Fresh => None,
             TicketStage::Waiting => Some("Waiting"),
@@ -38,7 +38,7 @@ impl TicketStage {
 
     /// The icon in front of the age (hidden from screen readers, which
     /// read the word).
-    pub(crate) fn icon(self) -> Option<&'static str> {
+    pub fn icon(self) -> Option<&'static str> {
         match self {
             TicketStage::Fresh => None,
             TicketStage::Waiting => Some("◑"),
@@ -50,7 +50,7 @@ impl TicketStage {
 /// The stage of an order in `status` that has waited `waited_secs` since it
 /// was received. Only orders still to be made have one: once ready, the
 /// wait the timers measure is over.
-pub(crate) fn ticket_stage(
+pub fn ticket_stage(
     status: OrderStatus,
     waited_secs: i64,
     timers: TicketTimers,
@@ -69,7 +69,7 @@ pub(crate) fn ticket_stage(
 
 /// The age as the card shows it: `"3 min"`, `"Waiting · 6 min"`,
 /// `"Late · 12 min"`.
-pub(crate) fn age_text(stage: Option<TicketStage>, waited_secs: i64) -> String {
+pub fn age_text(stage: Option<TicketStage>, waited_secs: i64) -> String {
     let waited = age(waited_secs);
     match stage.and_then(TicketStage::label) {
         Some(label) => format!("{label} · {waited}"),
@@ -78,7 +78,7 @@ pub(crate) fn age_text(stage: Option<TicketStage>, waited_secs: i64) -> String {
 }
 
 /// A threshold for people: `"5 min"`, `"1 min 30 s"`, `"1 h 30 min"`.
-pub(crate) fn threshold_text(secs: u32) -> String {
+pub fn threshold_text(secs: u32) -> String {
     let (hours, minutes, seconds) = (secs / 3600, secs / 60 % 60, secs % 60);
     match (hours, seconds) {
         (0, 0) => format!("{minutes} min"),

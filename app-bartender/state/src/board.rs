@@ -16,8 +16,8 @@ use crate::stations::{shows_at, StationView};
 
 /// The open orders, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Board {
-    pub(crate) orders: Vec<Order>,
+pub struct Board {
+    pub orders: Vec<Order>,
     /// Orders seen served or cancelled, with the version that finished
     /// them: a reload answered from before they finished must not bring
     /// them back. Only a newer version does (a served order recalled).
@@ -26,7 +26,7 @@ pub(crate) struct Board {
 
 /// What [`Board::apply`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Applied {
+pub enum Applied {
     /// An order the board did not hold.
     Added,
     Updated,
@@ -41,7 +41,7 @@ pub(crate) enum Applied {
 impl Board {
     /// The orders in `status` that a screen showing `view` lists, oldest
     /// first: a station's screen only those with its lines still to make.
-    pub(crate) fn column_for(&self, status: OrderStatus, view: &StationView) -> Vec<Order> {
+    pub fn column_for(&self, status: OrderStatus, view: &StationView) -> Vec<Order> {
         let station = view.station_id();
         let shown = |o: &&Order| o.status == status && station.is_none_or(|s| shows_at(o, s));
         self.orders.iter().filter(shown).cloned().collect()
@@ -49,7 +49,7 @@ impl Board {
 
     /// The newest version of an order the board has seen, open or
     /// finished.
-    pub(crate) fn version_of(&self, id: &str) -> Option<i64> {
+    pub fn version_of(&self, id: &str) -> Option<i64> {
         let finished = self.finished.get(id).copied();
         let open = self.orders.iter().find(|o| o.id == id);
         open.map(|o| o.version).max(finished)
@@ -61,7 +61,7 @@ impl Board {
     }
 
     /// Takes in one order as the server now has it.
-    pub(crate) fn apply(&mut self, order: Order) -> Applied {
+    pub fn apply(&mut self, order: Order) -> Applied {
         if self.finished_since(&order) {
             return Applied::Ignored;
         }
@@ -91,7 +91,7 @@ impl Board {
     }
 
     /// Replaces the orders with a fresh list of the open ones.
-    pub(crate) fn replace(&mut self, mut open: Vec<Order>) {
+    pub fn replace(&mut self, mut open: Vec<Order>) {
         open.retain(|o| !o.status.is_final() && !self.finished_since(o));
         self.orders = open;
         self.sort();
@@ -105,8 +105,8 @@ impl Board {
 
 /// The open calls for staff and for the bill, oldest first.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct CallStrip {
-    pub(crate) calls: Vec<TableCall>,
+pub struct CallStrip {
+    pub calls: Vec<TableCall>,
     /// Calls seen acknowledged: a reload answered from before must not
     /// bring them back.
     answered: HashSet<String>,
@@ -114,7 +114,7 @@ pub(crate) struct CallStrip {
 
 impl CallStrip {
     /// Takes in one call as the server now has it.
-    pub(crate) fn apply(&mut self, call: TableCall) -> Applied {
+    pub fn apply(&mut self, call: TableCall) -> Applied {
         if self.answered.contains(&call.id) {
             return Applied::Ignored;
         }
@@ -136,7 +136,7 @@ impl CallStrip {
     }
 
     /// Replaces the calls with a fresh list of the open ones.
-    pub(crate) fn replace(&mut self, mut open: Vec<TableCall>) {
+    pub fn replace(&mut self, mut open: Vec<TableCall>) {
         open.retain(|c| c.is_open() && !self.answered.contains(&c.id));
         self.calls = open;
         self.sort();
@@ -150,14 +150,14 @@ impl CallStrip {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+pub mod tests {
     use super::*;
     use crate::all_day::all_day;
     use shared::bar::CallKind;
     use OrderStatus::*;
 
     /// Order `number` of Ada at table 7, placed in minute `number`.
-    pub(crate) fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
+    pub fn order(id: &str, number: i64, status: OrderStatus, version: i64) -> Order {
         Order {
             id: id.to_owned(),
             number,
@@ -281,12 +281,7 @@ pub(crate) mod tests {
 
     /// An order with one line at each (station id, ready) given; the
     /// station's name is its id capitalised ("bar" is the Bar).
-    pub(crate) fn order_at(
-        id: &str,
-        number: i64,
-        status: OrderStatus,
-        lines: &[(&str, bool)],
-    ) -> Order {
+    pub fn order_at(id: &str, number: i64, status: OrderStatus, lines: &[(&str, bool)]) -> Order {
         let mut order = order(id, number, status, 1);
         order.lines = lines
             .iter()

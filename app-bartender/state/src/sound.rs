@@ -9,9 +9,9 @@ const STORAGE_KEY: &str = "bartender_sound";
 
 /// The sound switch and the audio context that plays the beep.
 #[derive(Clone, Copy)]
-pub(crate) struct Sound {
+pub struct Sound {
     /// Whether new orders and calls beep.
-    pub(crate) on: RwSignal<bool>,
+    pub on: RwSignal<bool>,
     /// Made on first use: browsers only let a page start audio once the
     /// user has interacted with it. (The server never plays anything.)
     #[cfg(target_arch = "wasm32")]
@@ -21,7 +21,7 @@ pub(crate) struct Sound {
 impl Sound {
     /// The switch, off until the stored choice is read after hydration (so
     /// the server's page and the first browser frame agree).
-    pub(crate) fn new() -> Self {
+    pub fn new() -> Self {
         let sound = Sound {
             on: RwSignal::new(false),
             #[cfg(target_arch = "wasm32")]
@@ -37,7 +37,7 @@ impl Sound {
 
     /// Switches the beep on or off, remembers it, and beeps once when
     /// switched on (a tap is when browsers allow audio to start).
-    pub(crate) fn toggle(&self) {
+    pub fn toggle(&self) {
         let on = !self.on.get_untracked();
         self.on.set(on);
         ui::storage::keep(STORAGE_KEY, Some(if on { "on" } else { "off" }));
@@ -47,7 +47,7 @@ impl Sound {
     }
 
     /// Beeps once, if switched on.
-    pub(crate) fn beep(&self) {
+    pub fn beep(&self) {
         #[cfg(target_arch = "wasm32")]
         if self.on.get_untracked() {
             if let Err(e) = self.play() {

@@ -6,11 +6,11 @@
 use shared::bar::{Order, Station};
 
 /// Where the choice is kept.
-pub(crate) const STORAGE_KEY: &str = "taproom.bartender.station";
+pub const STORAGE_KEY: &str = "taproom.bartender.station";
 
 /// What the queue shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) enum StationView {
+pub enum StationView {
     /// Every open order, whole.
     #[default]
     All,
@@ -22,7 +22,7 @@ pub(crate) enum StationView {
 
 impl StationView {
     /// As stored: `all`, `expo` or `station:<id>`.
-    pub(crate) fn key(&self) -> String {
+    pub fn key(&self) -> String {
         match self {
             StationView::All => "all".to_owned(),
             StationView::Expo => "expo".to_owned(),
@@ -31,7 +31,7 @@ impl StationView {
     }
 
     /// Reads a stored choice; anything unknown is "All".
-    pub(crate) fn parse(stored: &str) -> StationView {
+    pub fn parse(stored: &str) -> StationView {
         match stored.strip_prefix("station:") {
             _ if stored == "expo" => StationView::Expo,
             Some(id) if !id.is_empty() => StationView::Station(id.to_owned()),
@@ -41,7 +41,7 @@ impl StationView {
 
     /// This view if its station is one of `stations`, else "All" (a
     /// station deleted since, or a choice from another bar).
-    pub(crate) fn known(self, stations: &[Station]) -> StationView {
+    pub fn known(self, stations: &[Station]) -> StationView {
         match self {
             StationView::Station(id) if !stations.iter().any(|s| s.id == id) => StationView::All,
             view => view,
@@ -49,7 +49,7 @@ impl StationView {
     }
 
     /// The station shown, if the view is one station.
-    pub(crate) fn station_id(&self) -> Option<&str> {
+    pub fn station_id(&self) -> Option<&str> {
         match self {
             StationView::Station(id) => Some(id),
             _ => None,
@@ -59,13 +59,13 @@ impl StationView {
 
 /// Whether a station's screen shows the order: it is open and has lines
 /// there not yet marked ready.
-pub(crate) fn shows_at(order: &Order, station_id: &str) -> bool {
+pub fn shows_at(order: &Order, station_id: &str) -> bool {
     !order.status.is_final() && order.has_station(station_id) && !order.station_ready(station_id)
 }
 
 /// The other stations an order still waits on, for a station's ticket:
 /// "Kitchen still preparing"; none when only this one is left.
-pub(crate) fn others_waiting(order: &Order, station_id: &str) -> Option<String> {
+pub fn others_waiting(order: &Order, station_id: &str) -> Option<String> {
     let mut waiting = order.stations_waiting();
     waiting.retain(|(id, _)| *id != station_id);
     let others: Vec<&str> = waiting.into_iter().map(|(_, name)| name).collect();
@@ -74,7 +74,7 @@ pub(crate) fn others_waiting(order: &Order, station_id: &str) -> Option<String> 
 
 /// A station's chip on an expo ticket, in words and a sign (never colour
 /// alone): "Bar ✓ ready", "Kitchen … waiting".
-pub(crate) fn chip_text(name: &str, ready: bool) -> String {
+pub fn chip_text(name: &str, ready: bool) -> String {
     format!("{name} {}", if ready { "✓ ready" } else { "… waiting" })
 }
 

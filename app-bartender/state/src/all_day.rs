@@ -9,9 +9,9 @@ use shared::bar::{Order, OrderStatus};
 /// One item of the strip: its name (with its options) and how many are
 /// waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct AllDay {
-    pub(crate) name: String,
-    pub(crate) count: u32,
+pub struct AllDay {
+    pub name: String,
+    pub count: u32,
 }
 
 /// The total quantity of each item and choice of options over the orders
@@ -20,7 +20,7 @@ pub(crate) struct AllDay {
 /// lines it prepares count. Lines their station has marked ready are made
 /// already, so they never count. Items are told apart by the name on the
 /// ticket, which is what the bartender reads.
-pub(crate) fn all_day(orders: &[Order], station_id: Option<&str>) -> Vec<AllDay> {
+pub fn all_day(orders: &[Order], station_id: Option<&str>) -> Vec<AllDay> {
     let mut counts: HashMap<String, u32> = HashMap::new();
     for line in orders
         .iter()

@@ -10,38 +10,38 @@
 use shared::bar::{Order, OrderStatus, RECALL_WINDOW_SECS};
 
 /// Most bumps offered for recall at once.
-pub(crate) const RECALL_MAX: usize = 5;
+pub const RECALL_MAX: usize = 5;
 
 /// How long a bump can be recalled, in milliseconds of the browser's clock
 /// (counted from when its answer arrived, a moment after the server's
 /// change: the server has the last word at the very edge).
-pub(crate) const RECALL_WINDOW_MS: f64 = RECALL_WINDOW_SECS as f64 * 1000.0;
+pub const RECALL_WINDOW_MS: f64 = RECALL_WINDOW_SECS as f64 * 1000.0;
 
 /// One bump made from this screen.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Bump {
-    pub(crate) order_id: String,
+pub struct Bump {
+    pub order_id: String,
     /// The order's number, for people ("Order 42").
-    pub(crate) number: i64,
-    pub(crate) table: String,
+    pub number: i64,
+    pub table: String,
     /// The status before the bump: where a recall takes the order back to.
-    pub(crate) from: OrderStatus,
+    pub from: OrderStatus,
     /// The status the bump moved it to.
-    pub(crate) to: OrderStatus,
+    pub to: OrderStatus,
     /// The version the bump answered with: the one a recall names.
-    pub(crate) version: i64,
+    pub version: i64,
     /// When the answer arrived, in the browser's milliseconds since 1970.
-    pub(crate) at_ms: f64,
+    pub at_ms: f64,
     /// For a station's bump (its lines marked ready), the station's id and
     /// name: a recall takes back only that station's mark.
-    pub(crate) station: Option<(String, String)>,
+    pub station: Option<(String, String)>,
 }
 
 impl Bump {
     /// The bump that moved an order from `from` to `order`, the server's
     /// answer, which arrived at `at_ms`; for a station's bump, the station
     /// (id, name) that marked its lines ready.
-    pub(crate) fn new(
+    pub fn new(
         from: OrderStatus,
         order: &Order,
         station: Option<(String, String)>,
@@ -60,13 +60,13 @@ impl Bump {
     }
 
     /// The station a recall names, for a station's bump.
-    pub(crate) fn station_id(&self) -> Option<&str> {
+    pub fn station_id(&self) -> Option<&str> {
         self.station.as_ref().map(|(id, _)| id.as_str())
     }
 
     /// What a recall does, in words: `"Ready → Preparing"`, or for a
     /// station's bump `"Kitchen: ready → not ready"`.
-    pub(crate) fn undo_text(&self) -> String {
+    pub fn undo_text(&self) -> String {
         match &self.station {
             Some((_, name)) => format!("{name}: ready → not ready"),
             None => format!("{} → {}", self.to.label(), self.from.label()),
@@ -74,13 +74,13 @@ impl Bump {
     }
 
     /// The row's line: `"Order 42 · table 7 · Ready → Preparing"`.
-    pub(crate) fn line(&self) -> String {
+    pub fn line(&self) -> String {
         let undo = self.undo_text();
         format!("Order {} · table {} · {undo}", self.number, self.table)
     }
 
     /// Whether the window to recall it has passed at `now_ms`.
-    pub(crate) fn expired(&self, now_ms: f64) -> bool {
+    pub fn expired(&self, now_ms: f64) -> bool {
         now_ms - self.at_ms >= RECALL_WINDOW_MS
     }
 }
@@ -88,7 +88,7 @@ impl Bump {
 /// The bumps that can still be recalled, newest first, at most
 /// [`RECALL_MAX`].
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Recalls {
+pub struct Recalls {
     bumps: Vec<Bump>,
 }
 
@@ -97,7 +97,7 @@ impl Recalls {
     /// goes (its version is past), and so do expired bumps and the oldest
     /// beyond [`RECALL_MAX`]. A bump older than one held for its order
     /// (answers can arrive out of order) is not taken.
-    pub(crate) fn push(&mut self, bump: Bump) {
+    pub fn push(&mut self, bump: Bump) {
         let newer = |b: &Bump| b.order_id == bump.order_id && b.version >= bump.version;
         if self.bumps.iter().any(newer) {
             return;
@@ -110,19 +110,19 @@ impl Recalls {
     /// An order as the server now has it (a live event, an answer, a
     /// reload): its bumps of an older version can no longer be recalled.
     /// Answers whether any went.
-    pub(crate) fn seen(&mut self, order_id: &str, version: i64) -> bool {
+    pub fn seen(&mut self, order_id: &str, version: i64) -> bool {
         self.drop_where(|b| b.order_id == order_id && b.version < version)
     }
 
     /// Forgets one bump (recalled, or refused by the server). Answers
     /// whether it was there.
-    pub(crate) fn remove(&mut self, order_id: &str, version: i64) -> bool {
+    pub fn remove(&mut self, order_id: &str, version: i64) -> bool {
         self.drop_where(|b| b.order_id == order_id && b.version == version)
     }
 
     /// Forgets the bumps whose window has passed at `now_ms`. Answers
     /// whether any went.
-    pub(crate) fn prune(&mut self, now_ms: f64) -> bool {
+    pub fn prune(&mut self, now_ms: f64) -> bool {
         self.drop_where(|b| b.expired(now_ms))
     }
 
@@ -134,7 +134,7 @@ impl Recalls {
     }
 
     /// The bumps that can still be recalled at `now_ms`, newest first.
-    pub(crate) fn current(&self, now_ms: f64) -> Vec<Bump> {
+    pub fn current(&self, now_ms: f64) -> Vec<Bump> {
         let live = self.bumps.iter().filter(|b| !b.expired(now_ms));
         live.cloned().collect()
     }
