@@ -3,13 +3,15 @@
 //! session. Pages pass results through [`Auth::watch`](crate::Auth::watch)
 //! so the offline banner knows whether the server answered.
 
+use futures::future::{FutureExt, LocalBoxFuture};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use shared::api::{
     ChangePasswordRequest, MessageResponse, RegisterRequest, RevokedResponse, SessionsResponse,
     UserInfo,
 };
 use shared::security::{ActivityPage, AlertsResponse, ReauthRequest, ReauthResponse};
-use shared::session::{HttpResponse, Method, SessionError};
+use shared::session::{decode, encode_error, HttpRequest, HttpResponse, Method, SessionError};
 
 use crate::reauth::with_reauth;
 use crate::session::manager;
@@ -17,14 +19,24 @@ use crate::session::manager;
 /// What every call answers: `T`, or why there is none.
 pub type ApiResult<T> = Result<T, SessionError>;
 
-/// The JSON answer as `R`.
-pub(crate) fn decode<R: DeserializeOwned>(response: &HttpResponse) -> ApiResult<R> {
-    serde_json::from_str(&response.body).map_err(|e| SessionError::Decode(e.to_string()))
+/// Sends `request` through the session manager, as every call does. Boxed,
+/// not an `async fn`, whose code (and all it awaits: refresh, lock, retry)
+/// is compiled again into each crate that awaits it, and pages are in several.
+pub(crate) fn execute(request: HttpRequest) -> LocalBoxFuture<'static, ApiResult<HttpResponse>> {
+    async move { manager()?.execute(request).await }.boxed_local()
+}
+
+/// Sends `request` with `body` as JSON and decodes the answer.
+pub(crate) async fn send_json<B: Serialize + ?Sized, R: DeserializeOwned>(
+    request: HttpRequest,
+    body: &B,
+) -> ApiResult<R> {
+    decode(&execute(request.with_json(body).map_err(encode_error)?).await?)
 }
 
 /// Reads `path`.
 pub(crate) async fn get<R: DeserializeOwned>(path: &str) -> ApiResult<R> {
-    manager()?.get_json(path).await
+    call(Method::Get, path).await
 }
 
 /// Declares the reads of fixed paths, one a line with its doc comment:
@@ -41,7 +53,7 @@ pub(crate) use reads;
 
 /// Sends a request without a body and decodes the answer.
 pub(crate) async fn call<R: DeserializeOwned>(method: Method, path: &str) -> ApiResult<R> {
-    decode(&manager()?.request(method, path, None).await?)
+    decode(&execute(HttpRequest::new(method, path)).await?)
 }
 
 /// Signs in with e-mail and password.
@@ -70,7 +82,7 @@ pub async fn logout_all() -> ApiResult<RevokedResponse> {
 pub async fn reauth(password: &str) -> ApiResult<ReauthResponse> {
     let password = password.to_owned();
     let body = ReauthRequest { password };
-    manager()?.post_json("/api/auth/reauth", &body).await
+    send_json(HttpRequest::new(Method::Post, "/api/auth/reauth"), &body).await
 }
 
 /// A page of the user's security activity, older than `before`.
@@ -101,5 +113,9 @@ pub async fn revoke_session(id: &str) -> ApiResult<MessageResponse> {
 
 /// Changes the password; every other session ends.
 pub async fn change_password(request: &ChangePasswordRequest) -> ApiResult<RevokedResponse> {
-    manager()?.post_json("/api/auth/password", request).await
+    send_json(
+        HttpRequest::new(Method::Post, "/api/auth/password"),
+        request,
+    )
+    .await
 }

@@ -14,12 +14,11 @@ use shared::bar::{
     TabsResponse, TicketTimers, TodayStats, UpdateItemRequest,
 };
 use shared::security::AdminActivityPage;
-use shared::session::{HttpRequest, Method, SessionError};
+use shared::session::{HttpRequest, Method};
 
-use crate::api::{call, decode, get, reads, ApiResult};
+use crate::api::{call, execute, get, reads, send_json, ApiResult};
 use crate::format::encode_component;
 use crate::reauth::with_reauth;
-use crate::session::manager;
 
 /// `template` with each `{}` replaced by the next of `ids`, encoded as a
 /// path segment.
@@ -39,23 +38,18 @@ async fn send<B: serde::Serialize + ?Sized, R: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> ApiResult<R> {
-    let m = manager()?;
-    with_reauth(|| m.send_json(method, path, body)).await
-}
-
-/// [`send`] without a body.
-async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> ApiResult<R> {
-    with_reauth(|| call(method, path)).await
+    with_reauth(|| send_json(HttpRequest::new(method, path), body)).await
 }
 
 /// Declares the changes without a body to one id's path, one a line with
 /// its doc comment: `name -> Answer = Method "path/{}";` is
-/// `pub async fn name(id: &str) -> ApiResult<Answer>`, through [`send_empty`].
+/// `pub async fn name(id: &str) -> ApiResult<Answer>`, through [`with_reauth`].
 macro_rules! changes {
     ($($(#[$doc:meta])* $name:ident -> $answer:ty = $method:ident $path:literal;)*) => {$(
         $(#[$doc])*
         pub async fn $name(id: &str) -> ApiResult<$answer> {
-            send_empty(Method::$method, &path($path, &[id])).await
+            let path = path($path, &[id]);
+            with_reauth(|| call(Method::$method, &path)).await
         }
     )*};
 }
@@ -87,11 +81,12 @@ reads! {
 /// Places an order. `idempotency_key` stays the same for every retry of
 /// one order, so a retried or double-tapped submit makes one order.
 pub async fn place_order(request: &NewOrderRequest, idempotency_key: &str) -> ApiResult<Order> {
-    let http = HttpRequest::new(Method::Post, "/api/orders")
-        .with_json(request)
-        .map_err(|e| SessionError::Encode(e.to_string()))?
-        .with_header("Idempotency-Key", idempotency_key);
-    decode(&manager()?.execute(http).await?)
+    let http = HttpRequest::new(Method::Post, "/api/orders");
+    send_json(
+        http.with_header("Idempotency-Key", idempotency_key),
+        request,
+    )
+    .await
 }
 
 /// One order (its customer or staff).
@@ -181,7 +176,7 @@ changes! {
 
 /// A single-use ticket to open the live event stream with.
 pub async fn stream_ticket() -> ApiResult<StreamTicket> {
-    send_empty(Method::Post, "/api/events/ticket").await
+    with_reauth(|| call(Method::Post, "/api/events/ticket")).await
 }
 
 /// Marks an item available or not (staff).
@@ -310,7 +305,7 @@ pub async fn admin_activity(
 /// The same log as CSV text (admin).
 pub async fn admin_activity_csv(filter: &[(&str, String)]) -> ApiResult<String> {
     let path = format!("/api/admin/activity.csv?limit=50{}", query(filter));
-    Ok(manager()?.request(Method::Get, &path, None).await?.body)
+    Ok(execute(HttpRequest::new(Method::Get, path)).await?.body)
 }
 
 /// `&name=value` for each non-empty filter, encoded.

@@ -565,11 +565,13 @@ fn check_status(response: HttpResponse) -> Result<HttpResponse, SessionError> {
     }
 }
 
-fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionError> {
+/// The JSON answer as `R`.
+pub fn decode<R: DeserializeOwned>(response: &HttpResponse) -> Result<R, SessionError> {
     serde_json::from_str(&response.body).map_err(|err| SessionError::Decode(err.to_string()))
 }
 
-fn encode_error(err: serde_json::Error) -> SessionError {
+/// Why a request's body could not be written as JSON.
+pub fn encode_error(err: serde_json::Error) -> SessionError {
     SessionError::Encode(err.to_string())
 }
 
