@@ -113,9 +113,6 @@ pub async fn revoke_session(id: &str) -> ApiResult<MessageResponse> {
 
 /// Changes the password; every other session ends.
 pub async fn change_password(request: &ChangePasswordRequest) -> ApiResult<RevokedResponse> {
-    send_json(
-        HttpRequest::new(Method::Post, "/api/auth/password"),
-        request,
-    )
-    .await
+    let http = HttpRequest::new(Method::Post, "/api/auth/password");
+    send_json(http, request).await
 }

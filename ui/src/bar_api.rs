@@ -41,15 +41,19 @@ async fn send<B: serde::Serialize + ?Sized, R: DeserializeOwned>(
     with_reauth(|| send_json(HttpRequest::new(method, path), body)).await
 }
 
+/// [`send`] without a body.
+async fn send_empty<R: DeserializeOwned>(method: Method, path: &str) -> ApiResult<R> {
+    with_reauth(|| call(method, path)).await
+}
+
 /// Declares the changes without a body to one id's path, one a line with
 /// its doc comment: `name -> Answer = Method "path/{}";` is
-/// `pub async fn name(id: &str) -> ApiResult<Answer>`, through [`with_reauth`].
+/// `pub async fn name(id: &str) -> ApiResult<Answer>`, through [`send_empty`].
 macro_rules! changes {
     ($($(#[$doc:meta])* $name:ident -> $answer:ty = $method:ident $path:literal;)*) => {$(
         $(#[$doc])*
         pub async fn $name(id: &str) -> ApiResult<$answer> {
-            let path = path($path, &[id]);
-            with_reauth(|| call(Method::$method, &path)).await
+            send_empty(Method::$method, &path($path, &[id])).await
         }
     )*};
 }
@@ -81,12 +85,9 @@ reads! {
 /// Places an order. `idempotency_key` stays the same for every retry of
 /// one order, so a retried or double-tapped submit makes one order.
 pub async fn place_order(request: &NewOrderRequest, idempotency_key: &str) -> ApiResult<Order> {
-    let http = HttpRequest::new(Method::Post, "/api/orders");
-    send_json(
-        http.with_header("Idempotency-Key", idempotency_key),
-        request,
-    )
-    .await
+    let http = HttpRequest::new(Method::Post, "/api/orders")
+        .with_header("Idempotency-Key", idempotency_key);
+    send_json(http, request).await
 }
 
 /// One order (its customer or staff).
@@ -176,7 +177,7 @@ changes! {
 
 /// A single-use ticket to open the live event stream with.
 pub async fn stream_ticket() -> ApiResult<StreamTicket> {
-    with_reauth(|| call(Method::Post, "/api/events/ticket")).await
+    send_empty(Method::Post, "/api/events/ticket").await
 }
 
 /// Marks an item available or not (staff).
