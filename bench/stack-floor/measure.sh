@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the five steps of Cargo.toml and prints what each downloads,
+# Builds the six steps of Cargo.toml and prints what each downloads,
 # brotli at quality 11 as scripts/compress-bundles.mjs measures the apps,
 # after wasm-opt with the flags cargo-leptos gives it.
 # Needs what ./scripts/run.sh installs (wasm-bindgen, wasm-opt); shares the
@@ -12,7 +12,7 @@ root="$(cd ../.. && pwd)"
 export PATH="$root/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="$root/target"
 cp "$root/Cargo.lock" Cargo.lock
-for step in bare router net ours header; do
+for step in bare router net ours header session; do
     features=()
     [ "$step" = bare ] || features=(--features "$step")
     cargo build --quiet --profile wasm-release --target wasm32-unknown-unknown --lib "${features[@]}"

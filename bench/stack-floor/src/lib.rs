@@ -1,4 +1,4 @@
-//! Five steps of one small app, each a little more of the stack than the
+//! Six steps of one small app, each a little more of the stack than the
 //! last (see Cargo.toml's features), to measure what each weighs.
 
 use leptos::prelude::*;
@@ -32,6 +32,8 @@ struct Tokens {
 #[cfg(not(feature = "ours"))]
 #[component]
 fn SignIn() -> impl IntoView {
+    #[cfg(feature = "session")]
+    let auth = ui::use_auth();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -67,7 +69,19 @@ fn SignIn() -> impl IntoView {
             }
             busy.set(false);
         });
-        #[cfg(not(feature = "net"))]
+        #[cfg(feature = "session")]
+        leptos::task::spawn_local(async move {
+            let outcome = ui::api::login(&email.get_untracked(), &password.get_untracked()).await;
+            match auth.watch(outcome) {
+                Ok(user) => {
+                    auth.user.set(Some(user));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e.to_string())),
+            }
+            busy.set(false);
+        });
+        #[cfg(not(any(feature = "net", feature = "session")))]
         error.set(Some(format!(
             "{} {}",
             email.get_untracked(),
@@ -84,17 +98,21 @@ fn SignIn() -> impl IntoView {
     }
 }
 
+/// The app the steps with Taproom's session manager sign in to.
+#[cfg(any(feature = "ours", feature = "session"))]
+const ADMIN: ui::AppInfo = ui::AppInfo {
+    app: shared::api::ClientApp::Admin,
+    base: "/admin",
+    title: "Admin",
+    signup: false,
+};
+
 #[cfg(feature = "ours")]
 #[component]
 fn App() -> impl IntoView {
     use leptos_router::components::{Route, Router, Routes};
     use leptos_router::path;
-    ui::provide_auth(ui::AppInfo {
-        app: shared::api::ClientApp::Admin,
-        base: "/admin",
-        title: "Admin",
-        signup: false,
-    });
+    ui::provide_auth(ADMIN);
     view! {
         <Router>
             {header()}
@@ -131,9 +149,19 @@ fn App() -> impl IntoView {
     }
 }
 
-#[cfg(not(feature = "router"))]
+#[cfg(not(any(feature = "router", feature = "session")))]
 #[component]
 fn App() -> impl IntoView {
+    view! { <main><SignIn /></main> }
+}
+
+/// Step 1's form, signing in through the session manager the apps use,
+/// on a page without a router.
+#[cfg(all(feature = "session", not(feature = "router")))]
+#[component]
+fn App() -> impl IntoView {
+    ui::provide_auth(ADMIN);
+    ui::session::start_with_page();
     view! { <main><SignIn /></main> }
 }
 
