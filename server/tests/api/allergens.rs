@@ -274,7 +274,7 @@ async fn menu_events_carry_the_allergens_live_and_replayed() {
     let app = spawn_app().await;
     let (admin, items) = app.small_menu().await;
     let customer = app.actor(Role::Customer).await;
-    let mut stream = open_stream(&app, &customer.token, None).await;
+    let mut stream = open_stream_from_start(&app, &customer.token).await;
     let cursor = stream.until("ready").await.data["cursor"].as_i64().unwrap();
     let (status, _) = app
         .send_auth(

@@ -326,3 +326,12 @@ pub(crate) async fn open_stream(app: &TestApp, token: &str, since: Option<i64>) 
     }
     Stream::open(&app.client, &url, &[]).await
 }
+
+/// A stream that replays every event from the first: its `ready` cursor
+/// is the newest event stored. A stream opened without `since` starts from
+/// what the hub has delivered, which may be an event or two behind the last
+/// write; a test that keeps the cursor, or waits for the next event of a
+/// kind written just before, must not race with that.
+pub(crate) async fn open_stream_from_start(app: &TestApp, token: &str) -> Stream {
+    open_stream(app, token, Some(0)).await
+}

@@ -87,7 +87,7 @@ async fn a_reconnecting_stream_replays_what_it_missed_in_order() {
     let (_, items) = app.small_menu().await;
     let customer = app.actor(Role::Customer).await;
     let bartender = app.actor(Role::Bartender).await;
-    let mut first = open_stream(&app, &bartender.token, None).await;
+    let mut first = open_stream_from_start(&app, &bartender.token).await;
     let ready = first.until("ready").await;
     let cursor = ready.data["cursor"].as_i64().unwrap();
     drop(first);

@@ -189,7 +189,7 @@ async fn an_evening_moved_to_postgres_carries_on_with_the_same_sessions_orders_a
     assert_eq!(code, StatusCode::OK);
 
     // What the clients hold: the stream cursor, and every order as shown.
-    let mut stream = open_stream(&bar, &staff.access_token, None).await;
+    let mut stream = open_stream_from_start(&bar, &staff.access_token).await;
     let cursor = stream.until("ready").await.data["cursor"].as_i64().unwrap();
     drop(stream);
     assert!(

@@ -797,7 +797,7 @@ async fn menu_events_carry_the_option_changes_live_and_replayed() {
     let (admin, items) = app.small_menu().await;
     let bartender = app.actor(Role::Bartender).await;
     let customer = app.actor(Role::Customer).await;
-    let mut stream = open_stream(&app, &customer.token, None).await;
+    let mut stream = open_stream_from_start(&app, &customer.token).await;
     let cursor = stream.until("ready").await.data["cursor"].as_i64().unwrap();
     let lager = app.set_options(&admin, &items[0], &lager_groups()).await;
     let event = stream.until("menu_item").await;
